@@ -1,0 +1,1 @@
+"""VendPoint core: sale services, API client, events, settings. Never imports Qt."""

@@ -1,0 +1,72 @@
+"""Logging: named loggers per component, a rotating file in the data dir, stderr, optional JSON.
+
+Secrets are never logged on purpose; `SecretFilter` is the safety net that masks anything that
+looks like a 20-digit token or a PIN field if it slips into a message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+_TOKEN_RE = re.compile(r"(?<!\d)(\d{4})[ -]?(?:\d{4}[ -]?){3}(\d{4})(?!\d)")
+_SECRET_FIELD_RE = re.compile(r"(?i)\b(pin|password|passphrase|credential|key)\b(\s*[=:]\s*)\S+")
+
+
+def mask_secrets(text: str) -> str:
+    """Mask 20-digit tokens (keep first and last group) and `pin=...`-style values."""
+    text = _TOKEN_RE.sub(lambda m: f"{m.group(1)} **** **** **** {m.group(2)}", text)
+    return _SECRET_FIELD_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+
+
+class SecretFilter(logging.Filter):
+    """Rewrites each record's message with tokens and secret fields masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, exception text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(log_dir: Path | None, *, json_lines: bool = False, level: str = "INFO") -> None:
+    """Configure the root `vendpoint` logger: stderr plus a rotating file when `log_dir` is set."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    for handler in list(root.handlers):
+        if getattr(handler, "_vendpoint", False):
+            root.removeHandler(handler)
+    text_format = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    handlers[0].setFormatter(JsonFormatter() if json_lines else text_format)
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(
+            log_dir / "vendpoint.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+        )
+        file_handler.setFormatter(JsonFormatter() if json_lines else text_format)
+        handlers.append(file_handler)
+    for handler in handlers:
+        handler.addFilter(SecretFilter())
+        handler._vendpoint = True  # type: ignore[attr-defined]
+        root.addHandler(handler)

@@ -1,0 +1,204 @@
+"""Declarative, typed application settings.
+
+Every setting is declared once in `SETTINGS` with its type, default, allowed values and a
+description. Values come from a TOML file in the platform config dir (or `--config PATH`);
+command-line flags override the file. A bad value names the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from app.errors import ConfigError
+from app.version import APP_ID
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting: dotted key, type, default, description, optional validator."""
+
+    key: str
+    type: type
+    default: Any
+    description: str
+    choices: tuple[Any, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    check: Callable[[Any], str | None] | None = field(default=None, compare=False)
+
+    def allowed(self) -> str:
+        """Describe the allowed values for an error message."""
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        kind = {bool: "true or false", int: "a whole number", str: "text"}.get(
+            self.type, self.type.__name__
+        )
+        if self.minimum is not None and self.maximum is not None:
+            return f"{kind} from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"{kind} of at least {self.minimum}"
+        return kind
+
+    def validate(self, value: Any) -> Any:
+        """Return `value` if it is allowed for this setting, else raise ConfigError."""
+        # bool is an int in Python; do not let `true` pass as a number or 1 as a flag.
+        ok_type = type(value) is self.type or (self.type is float and type(value) is int)
+        if not ok_type:
+            raise ConfigError(
+                f"Setting '{self.key}' has the value {value!r}, but it must be {self.allowed()}."
+            )
+        if self.choices and value not in self.choices:
+            raise ConfigError(
+                f"Setting '{self.key}' has the value {value!r}, but it must be {self.allowed()}."
+            )
+        if self.minimum is not None and value < self.minimum:
+            raise ConfigError(
+                f"Setting '{self.key}' is {value!r}, but it must be {self.allowed()}."
+            )
+        if self.maximum is not None and value > self.maximum:
+            raise ConfigError(
+                f"Setting '{self.key}' is {value!r}, but it must be {self.allowed()}."
+            )
+        if self.check is not None:
+            problem = self.check(value)
+            if problem:
+                raise ConfigError(f"Setting '{self.key}' is {value!r}: {problem}")
+        return value
+
+
+def _check_url(value: str) -> str | None:
+    if value and not value.startswith(("http://", "https://")):
+        return "it must start with http:// or https://"
+    return None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("server.url", str, "", "Base URL of the central vending API (empty: not set up).",
+            check=_check_url),
+    Setting("server.connect_timeout", int, 5, "Seconds to wait for a connection to the server.",
+            minimum=1, maximum=60),
+    Setting("server.read_timeout", int, 20, "Seconds to wait for the server's answer.",
+            minimum=1, maximum=120),
+    Setting("server.cert_sha256", str, "",
+            "Optional certificate pin: SHA-256 of the server certificate (hex)."),
+    Setting("ui.language", str, "en", "Language of the cashier screens.", choices=("en",)),
+    Setting("ui.idle_lock_minutes", int, 5,
+            "Lock the till after this many idle minutes (0 = never).", minimum=0, maximum=240),
+    Setting("ui.quick_amounts", str, "20,50,100,200,500",
+            "Quick-amount keys on the sale screen, comma separated, in major currency units."),
+    Setting("printer.connection", str, "none", "How the receipt printer is connected.",
+            choices=("none", "network", "usb", "serial", "file", "cups")),
+    Setting("printer.address", str, "",
+            "Printer address: host:port, USB vid:pid, serial device, file path or CUPS queue."),
+    Setting("printer.columns", int, 48,
+            "Characters per line: 32 for 58 mm paper, 42 or 48 for 80 mm.",
+            choices=(32, 42, 48)),
+    Setting("log.json", bool, False, "Write the log file as JSON lines."),
+    Setting("log.level", str, "INFO", "Least important log level written.",
+            choices=("DEBUG", "INFO", "WARNING", "ERROR")),
+)
+
+_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+
+
+def default_config_path() -> Path:
+    """The settings file in the platform's config directory."""
+    return Path(platformdirs.user_config_dir(APP_ID, appauthor=False)) / "settings.toml"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data directory (store, logs)."""
+    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+
+
+def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, Any]) -> None:
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            _flatten(key + ".", value, out)
+        else:
+            out[key] = value
+
+
+class Settings:
+    """Validated setting values; read with `settings["server.url"]`."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None) -> None:
+        self._values: dict[str, Any] = {s.key: s.default for s in SETTINGS}
+        for key, value in (values or {}).items():
+            self.set(key, value)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in _BY_KEY:
+            raise KeyError(key)
+        return self._values[key]
+
+    def set(self, key: str, value: Any) -> None:
+        """Validate and store one value; an unknown key is a ConfigError naming it."""
+        setting = _BY_KEY.get(key)
+        if setting is None:
+            known = ", ".join(sorted(_BY_KEY))
+            raise ConfigError(f"Unknown setting '{key}'. Known settings: {known}.")
+        self._values[key] = setting.validate(value)
+
+    def as_dict(self) -> dict[str, Any]:
+        """All values by key (a copy)."""
+        return dict(self._values)
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        """Read a TOML file; a missing file gives the defaults."""
+        if not path.exists():
+            return cls()
+        try:
+            with path.open("rb") as fh:
+                raw = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"The settings file {path} is not valid TOML: {exc}.") from exc
+        except OSError as exc:
+            raise ConfigError(f"The settings file {path} cannot be read: {exc.strerror}.") from exc
+        flat: dict[str, Any] = {}
+        _flatten("", raw, flat)
+        return cls(flat)
+
+    def save(self, path: Path) -> None:
+        """Write the non-default values as TOML, atomically."""
+        groups: dict[str, dict[str, Any]] = {}
+        for key, value in self._values.items():
+            if value == _BY_KEY[key].default:
+                continue
+            section, _, name = key.partition(".")
+            groups.setdefault(section, {})[name] = value
+        lines: list[str] = []
+        for section, items in groups.items():
+            lines.append(f"[{section}]")
+            for name, value in items.items():
+                lines.append(f"{name} = {_toml_value(value)}")
+            lines.append("")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("\n".join(lines), encoding="utf-8")
+        tmp.replace(path)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def describe_settings() -> str:
+    """A plain-text table of every setting, for `--help-settings` and the docs."""
+    rows = []
+    for s in SETTINGS:
+        rows.append(f"{s.key} ({s.allowed()}; default {s.default!r})\n    {s.description}")
+    return "\n".join(rows)

@@ -1,0 +1,76 @@
+"""VendPoint entry point: parse arguments, load settings, set up logging, wire, start Qt."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.errors import ConfigError, UserFacingError
+from app.logging_setup import setup_logging
+from app.settings import Settings, default_config_path, default_data_dir, describe_settings
+from app.version import APP_NAME, VERSION
+
+log = logging.getLogger("vendpoint.main")
+
+ROOT = Path(__file__).resolve().parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line; every option has a help text."""
+    parser = argparse.ArgumentParser(
+        prog="vendpoint",
+        description=f"{APP_NAME}: point-of-sale client for prepaid STS tokens.",
+    )
+    parser.add_argument("--demo", action="store_true",
+                        help="start the reference server on demo data and use a throwaway store")
+    parser.add_argument("--config", type=Path, metavar="PATH",
+                        help=f"settings file (default: {default_config_path()})")
+    parser.add_argument("--data-dir", type=Path, metavar="PATH",
+                        help=f"where the store and logs live (default: {default_data_dir()})")
+    parser.add_argument("--server", metavar="URL", help="central vending API base URL")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")
+    parser.add_argument("--help-settings", action="store_true",
+                        help="list every setting with its type, default and description")
+    parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
+    return parser
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    """Settings from the file, then overridden by command-line flags."""
+    settings = Settings.load(args.config or default_config_path())
+    if args.server:
+        settings.set("server.url", args.server)
+    return settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the application; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    if args.help_settings:
+        print(describe_settings())
+        return 0
+    try:
+        settings = load_settings(args)
+    except ConfigError as exc:
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return 2
+    data_dir: Path = args.data_dir or (ROOT / "demo-data" if args.demo else default_data_dir())
+    setup_logging(data_dir / "logs", json_lines=settings["log.json"], level=settings["log.level"])
+    log.info("%s %s starting (demo=%s)", APP_NAME, VERSION, args.demo)
+    try:
+        from ui.application import run_app
+    except ImportError as exc:  # PySide6 missing or broken: say so plainly
+        print(f"{APP_NAME}: the Qt user interface cannot start: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return run_app(settings, data_dir=data_dir, demo=args.demo, quit_after_ms=args.quit_after)
+    except UserFacingError as exc:
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

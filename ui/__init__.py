@@ -1,0 +1,1 @@
+"""VendPoint's PySide6 user interface: views build widgets, controllers decide."""
