@@ -1,0 +1,378 @@
+"""The encrypted local store: one SQLCipher connection owned by one thread.
+
+Every read and write is a function submitted to the owner thread and run inside a transaction
+(`BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` if the function raises). The connection runs in
+WAL mode with `synchronous=FULL`, so a committed sale survives a power cut. SQLCipher's own
+stderr logging is silenced; errors come back as typed `StorageError`s instead.
+
+Opening never recreates or overwrites a file: `create=False` refuses a missing or empty file,
+and a wrong key, a damaged file or a foreign file are refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlcipher3
+
+from offline_store.errors import (
+    DiskFull,
+    ForeignFile,
+    StoreClosed,
+    StoreIOError,
+    StoreMissing,
+    StoreTimeout,
+    WrongKeyOrCorrupt,
+)
+
+__all__ = ["Connection", "Store", "connect", "latest_schema_version", "open_store"]
+
+log = logging.getLogger("vendpoint.store")
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    # sqlcipher3 mirrors the standard sqlite3 API but ships no type hints.
+    from sqlite3 import Connection
+else:
+    Connection = sqlcipher3.Connection
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# SQLite primary result codes we translate into typed errors.
+_SQLITE_FULL = 13
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_SQLITE_IOERR = 10
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_CANTOPEN = 14
+
+
+def key_pragma(key: bytes) -> str:
+    """The `PRAGMA key` statement for a raw 256-bit key (hex is safe to inline)."""
+    if len(key) != 32:
+        raise ValueError("the store key must be exactly 32 bytes")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def translate_error(exc: BaseException, path: Path) -> BaseException:
+    """Map a SQLite error to the typed storage error a user can understand, else return it."""
+    original: BaseException = exc
+    if not isinstance(exc, sqlcipher3.Error):
+        return original
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).lower()
+    if primary == _SQLITE_FULL or "database or disk is full" in text:
+        return DiskFull(
+            "The disk holding the local store is full; the operation was refused and "
+            "nothing was saved half-way.",
+            hint="Free some disk space, then try again.",
+        )
+    if primary in (_SQLITE_NOTADB, _SQLITE_CORRUPT) or "not a database" in text:
+        return WrongKeyOrCorrupt(
+            f"The local store {path.name} cannot be read: the key does not match or the "
+            "file is damaged. It was left untouched.",
+            hint="Check the keyring entry or passphrase; restore from a backup if damaged.",
+        )
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StoreIOError(
+            f"The local store {path.name} is locked by another program.",
+            hint="Close other VendPoint windows and try again.",
+        )
+    if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return StoreIOError(
+            f"The local store {path.name} could not be read or written (disk error).",
+            hint="Check the disk and its permissions.",
+        )
+    return original
+
+
+class _Stop:
+    """Sentinel telling the owner thread to finish."""
+
+
+_Job = tuple[Callable[[Connection], Any], "concurrent.futures.Future[Any]", bool]
+
+
+class Store:
+    """Owns the single SQLCipher connection on its own thread."""
+
+    def __init__(self, path: Path, conn: Connection) -> None:
+        self.path = path
+        self._conn = conn
+        self._queue: queue.Queue[_Job | _Stop] = queue.Queue()
+        self._closed = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(
+            target=self._run, name=f"store-owner:{path.name}", daemon=True
+        )
+        self._thread.start()
+
+    # -- public API -----------------------------------------------------------------------
+    def call(
+        self,
+        fn: Callable[[Connection], T],
+        *,
+        timeout: float | None = 30,
+        transaction: bool = True,
+    ) -> T:
+        """Run `fn(conn)` on the owner thread inside a transaction and return its result.
+
+        Commits if `fn` returns, rolls back and re-raises if it raises. Called from the owner
+        thread itself (a nested call), `fn` simply joins the running transaction.
+        `transaction=False` runs `fn` in autocommit mode (for ATTACH/export/maintenance).
+        """
+        if threading.get_ident() == self._thread.ident:
+            return fn(self._conn)
+        future = self._submit(fn, transaction)
+        try:
+            return future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            raise StoreTimeout(
+                "The local store did not answer in time.",
+                hint="The disk may be very slow; the operation may still complete.",
+            ) from None
+
+    def submit(self, fn: Callable[[Connection], T]) -> concurrent.futures.Future[T]:
+        """Queue `fn(conn)` for the owner thread (in a transaction); returns its future."""
+        return self._submit(fn, True)
+
+    def close(self) -> None:
+        """Finish queued work, close the connection and stop the owner thread (idempotent)."""
+        with self._lock:
+            if self._closed.is_set():
+                return
+            self._closed.set()
+            self._queue.put(_Stop())
+        self._thread.join(timeout=60)
+
+    @property
+    def closed(self) -> bool:
+        """True once `close` was called."""
+        return self._closed.is_set()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- owner thread ---------------------------------------------------------------------
+    def _submit(
+        self, fn: Callable[[Connection], T], transaction: bool
+    ) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        with self._lock:
+            if self._closed.is_set():
+                raise StoreClosed("The local store is closed.")
+            self._queue.put((fn, future, transaction))
+        return future
+
+    def _run(self) -> None:
+        try:
+            while True:
+                job = self._queue.get()
+                if isinstance(job, _Stop):
+                    break
+                fn, future, transaction = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    result = self._execute(fn, transaction)
+                except BaseException as exc:
+                    future.set_exception(exc)
+                else:
+                    future.set_result(result)
+        finally:
+            try:
+                self._conn.close()
+            except sqlcipher3.Error:
+                log.exception("closing the store connection failed")
+            # Anything queued after the stop sentinel (cannot happen via the API, but be safe).
+            while True:
+                try:
+                    job = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if not isinstance(job, _Stop):
+                    job[1].set_exception(StoreClosed("The local store is closed."))
+
+    def _execute(self, fn: Callable[[Connection], T], transaction: bool) -> T:
+        conn = self._conn
+        if not transaction:
+            try:
+                return fn(conn)
+            except sqlcipher3.Error as exc:
+                raise translate_error(exc, self.path) from exc
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            result = fn(conn)
+            conn.execute("COMMIT")
+            return result
+        except BaseException as exc:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlcipher3.Error:
+                    log.exception("rollback failed")
+            raise translate_error(exc, self.path) from exc
+
+
+# -- opening ---------------------------------------------------------------------------------
+def _schema_files() -> list[tuple[int, str, str]]:
+    """(number, name, sql) of every `schema/NNNN_name.sql` in the package, in numeric order."""
+    found: list[tuple[int, str, str]] = []
+    schema = resources.files("offline_store").joinpath("schema")
+    for entry in schema.iterdir():
+        name = entry.name
+        if not name.endswith(".sql") or "_" not in name:
+            continue
+        prefix = name.split("_", 1)[0]
+        if not prefix.isdigit():
+            continue
+        found.append((int(prefix), name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if len(set(numbers)) != len(numbers):
+        raise RuntimeError(f"duplicate schema migration numbers: {numbers}")
+    return found
+
+
+def latest_schema_version() -> int:
+    """The `user_version` a fully migrated store has."""
+    files = _schema_files()
+    return files[-1][0] if files else 0
+
+
+def _migrate(conn: Connection, path: Path) -> int:
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    files = _schema_files()
+    latest = files[-1][0] if files else 0
+    if current > latest:
+        raise ForeignFile(
+            f"The local store {path.name} was written by a newer VendPoint "
+            f"(schema {current}, this version knows {latest}). It was left untouched.",
+            hint="Install the newer VendPoint version again.",
+        )
+    for number, name, sql in files:
+        if number <= current:
+            continue
+        log.info("applying store migration %s", name)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            # executescript would COMMIT first; run statement by statement instead.
+            for statement in _split_sql(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number:d}")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise translate_error(exc, path) from exc
+        current = number
+    return current
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into complete statements (handles triggers' inner `;`)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlcipher3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
+    """Open and unlock the SQLCipher file; refuse (typed error) anything but a good store.
+
+    The file is only created when `create` is True and it does not exist; an existing file is
+    never written before the key has been proven right.
+    """
+    path = Path(path)
+    exists = path.exists()
+    if exists and not path.is_file():
+        raise ForeignFile(f"{path} is not a file; the local store cannot be opened.")
+    if not exists and not create:
+        raise StoreMissing(
+            f"The local store {path} does not exist.",
+            hint="If this is a new installation, run the first-run setup; otherwise restore "
+            "the store from a backup.",
+        )
+    if exists:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        if head == SQLITE_HEADER:
+            raise ForeignFile(
+                f"{path.name} is an unencrypted SQLite file, not a VendPoint store. "
+                "It was left untouched."
+            )
+        if size == 0 and not create:
+            raise WrongKeyOrCorrupt(
+                f"The local store {path.name} is empty (0 bytes); it was left untouched.",
+                hint="Restore the store from a backup.",
+            )
+    mode = "rw" if exists else "rwc"
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    try:
+        conn: Connection = sqlcipher3.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10
+        )
+    except sqlcipher3.Error as exc:
+        raise translate_error(exc, path) from exc
+    try:
+        # Silence SQLCipher's own stderr logging before anything can fail.
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(key_pragma(key))
+        # Proves the key: reading page 1 fails with SQLITE_NOTADB on a wrong key or damage.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+    except BaseException as exc:
+        conn.close()
+        raise translate_error(exc, path) from exc
+    return conn
+
+
+def open_store(path: Path, key: bytes, *, create: bool = False) -> Store:
+    """Open (or, with `create=True`, create) the store at `path` and apply migrations."""
+    path = Path(path)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = connect(path, key, create=create)
+    try:
+        _migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    if create:
+        _restrict_permissions(path)
+    return Store(path, conn)
+
+
+def _restrict_permissions(path: Path) -> None:
+    """Make the store readable by its owner only (best effort; no-op on Windows ACLs)."""
+    if os.name == "posix":
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if p.exists():
+                p.chmod(0o600)
