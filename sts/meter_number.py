@@ -1,0 +1,112 @@
+"""Meter numbers (DRN) and meter PANs with Luhn validation (IEC 62055-41).
+
+An 11-digit DRN is a 2-digit manufacturer code, an 8-digit serial and a Luhn check digit; a
+13-digit DRN has a 4-digit manufacturer code. The meter PAN is IIN + DRN + a Luhn digit over
+those 17 digits, where the IIN is 600727 for 11-digit DRNs and 0000 for 13-digit DRNs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sts.errors import MeterNumberError
+
+IIN_11 = "600727"
+IIN_13 = "0000"
+
+
+def luhn_check_digit(digits: str) -> int:
+    """Return the Luhn check digit to append to ``digits`` (a string of decimal digits)."""
+    if not digits or not digits.isascii() or not digits.isdigit():
+        raise MeterNumberError("Luhn check digit needs a non-empty string of digits.")
+    total = 0
+    # Double every second digit counting from the right-most digit (it will sit left of the
+    # check digit once appended).
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return (10 - total % 10) % 10
+
+
+def _clean(text: str) -> str:
+    """Strip spaces and dashes that people type inside meter numbers."""
+    return "".join(ch for ch in text.strip() if ch not in " -\t")
+
+
+@dataclass(frozen=True)
+class MeterNumber:
+    """A validated meter: its DRN, the IIN of its PAN and the 18-digit meter PAN."""
+
+    drn: str
+    iin: str
+    pan: str
+
+    @property
+    def manufacturer_code(self) -> str:
+        """The 2- or 4-digit manufacturer code at the start of the DRN."""
+        return self.drn[:2] if len(self.drn) == 11 else self.drn[:4]
+
+    @property
+    def serial(self) -> str:
+        """The 8-digit serial number inside the DRN."""
+        return self.drn[-9:-1]
+
+    def __str__(self) -> str:
+        return self.drn
+
+
+def parse_meter_number(text: str) -> MeterNumber:
+    """Parse an 11- or 13-digit DRN (spaces/dashes allowed) or an 18-digit meter PAN.
+
+    Raises :class:`MeterNumberError` with a specific reason: not digits, wrong length or a
+    wrong check digit (naming the digit it should be).
+    """
+    if not isinstance(text, str):
+        raise MeterNumberError("Meter number must be text of digits.")
+    digits = _clean(text)
+    if not digits:
+        raise MeterNumberError("Meter number is empty; it must be 11 or 13 digits.")
+    if not (digits.isascii() and digits.isdigit()):
+        raise MeterNumberError(
+            "Meter number must contain only digits (spaces and dashes are allowed)."
+        )
+    if len(digits) == 18:
+        return _parse_pan(digits)
+    if len(digits) not in (11, 13):
+        raise MeterNumberError(
+            f"Meter number must be 11 or 13 digits, not {len(digits)}."
+        )
+    expected = luhn_check_digit(digits[:-1])
+    if int(digits[-1]) != expected:
+        raise MeterNumberError(
+            f"Meter number check digit is wrong: the last digit should be {expected}."
+        )
+    iin = IIN_11 if len(digits) == 11 else IIN_13
+    body = iin + digits
+    pan = body + str(luhn_check_digit(body))
+    return MeterNumber(drn=digits, iin=iin, pan=pan)
+
+
+def _parse_pan(digits: str) -> MeterNumber:
+    """Parse an 18-digit meter PAN back to its DRN, checking both Luhn digits."""
+    if digits.startswith(IIN_11):
+        iin, drn = IIN_11, digits[6:17]
+    elif digits.startswith(IIN_13):
+        iin, drn = IIN_13, digits[4:17]
+    else:
+        raise MeterNumberError("Meter PAN must start with IIN 600727 or 0000.")
+    expected = luhn_check_digit(digits[:17])
+    if int(digits[17]) != expected:
+        raise MeterNumberError(
+            f"Meter PAN check digit is wrong: the last digit should be {expected}."
+        )
+    expected_drn = luhn_check_digit(drn[:-1])
+    if int(drn[-1]) != expected_drn:
+        raise MeterNumberError(
+            f"Meter number check digit is wrong: the last digit should be {expected_drn}."
+        )
+    return MeterNumber(drn=drn, iin=iin, pan=digits)
