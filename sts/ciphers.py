@@ -38,7 +38,9 @@ def make_cipher(ea: EA | int, dk: bytes, sta_tables: StaTables | None = None) ->
     return Sta(dk, sta_tables)
 
 
-def encrypt_block(ea: EA | int, dk: bytes, block: bytes, sta_tables: StaTables | None = None) -> bytes:
+def encrypt_block(
+    ea: EA | int, dk: bytes, block: bytes, sta_tables: StaTables | None = None
+) -> bytes:
     """Encrypt one 8-byte block with the given algorithm and key."""
     if len(block) != 8:
         raise KeyDataError("A block must be exactly 8 bytes (16 hex digits).")
@@ -46,7 +48,9 @@ def encrypt_block(ea: EA | int, dk: bytes, block: bytes, sta_tables: StaTables |
     return c.to_bytes(8, "big")
 
 
-def decrypt_block(ea: EA | int, dk: bytes, block: bytes, sta_tables: StaTables | None = None) -> bytes:
+def decrypt_block(
+    ea: EA | int, dk: bytes, block: bytes, sta_tables: StaTables | None = None
+) -> bytes:
     """Decrypt one 8-byte block with the given algorithm and key."""
     if len(block) != 8:
         raise KeyDataError("A block must be exactly 8 bytes (16 hex digits).")

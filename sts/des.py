@@ -1,9 +1,8 @@
 """Single DES (FIPS 46-3) for EA09 and DKGA02, via the ``cryptography`` package.
 
 ``cryptography`` no longer offers single DES directly: Triple-DES with the key K‖K‖K is exactly
-single DES (E_K ∘ D_K ∘ E_K = E_K). TripleDES lives in ``cryptography.hazmat.decrepit`` in recent
-releases; older releases keep it in ``hazmat.primitives``. Parity bits of the key are ignored,
-as in the DES standard.
+single DES (E_K ∘ D_K ∘ E_K = E_K). TripleDES lives in ``cryptography.hazmat.decrepit`` (the
+pinned cryptography release). Parity bits of the key are ignored, as in the DES standard.
 """
 
 from __future__ import annotations
@@ -12,12 +11,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
-try:  # cryptography >= 43
-    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES as _TripleDES
-except ImportError:  # pragma: no cover - older cryptography
-    from cryptography.hazmat.primitives.ciphers.algorithms import (  # type: ignore[no-redef]
-        TripleDES as _TripleDES,
-    )
+from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES as _TripleDES
 
 
 class Des:

@@ -21,7 +21,7 @@ from enum import IntEnum
 
 from sts.des import Des
 from sts.errors import KeyDataError
-from sts.meter_number import parse_meter_number
+from sts.meter_number import normalise_pan
 
 BASE_DATES: tuple[int, ...] = (1993, 2014, 2035)
 
@@ -132,12 +132,13 @@ def _dkga04(vk: bytes, pan: str, key: MeterKeyData) -> bytes:
 def derive_decoder_key(dkga: int, vk: bytes, pan: str, key: MeterKeyData) -> bytes:
     """Derive a meter's decoder key from the vending key.
 
-    ``pan`` is the 18-digit meter PAN (an 11- or 13-digit DRN is also accepted and turned into
-    its PAN). DKGA02 always gives 8 bytes; DKGA04 gives 16 bytes for MISTY1 and 8 otherwise.
+    ``pan`` is the 18-digit meter PAN (any IIN, Luhn-checked); an 11- or 13-digit DRN is also
+    accepted and turned into its PAN. DKGA02 always gives 8 bytes; DKGA04 gives 16 bytes for
+    MISTY1 and 8 otherwise.
     """
-    meter = parse_meter_number(pan)
+    full_pan = normalise_pan(pan)
     if int(dkga) == 2:
-        return _dkga02(bytes(vk), meter.pan, key)
+        return _dkga02(bytes(vk), full_pan, key)
     if int(dkga) == 4:
-        return _dkga04(bytes(vk), meter.pan, key)
+        return _dkga04(bytes(vk), full_pan, key)
     raise KeyDataError("Decoder key generation algorithm must be 02 or 04.")

@@ -91,6 +91,26 @@ def parse_meter_number(text: str) -> MeterNumber:
     return MeterNumber(drn=digits, iin=iin, pan=pan)
 
 
+def normalise_pan(text: str) -> str:
+    """Return the 18-digit meter PAN for a PAN or an 11-/13-digit DRN.
+
+    An 18-digit PAN is accepted with any IIN (test PANs such as 000001000000000082 use other
+    IINs) as long as its own Luhn check digit is right; a DRN is validated and turned into its
+    PAN.
+    """
+    if not isinstance(text, str):
+        raise MeterNumberError("Meter PAN must be text of digits.")
+    digits = _clean(text)
+    if len(digits) == 18 and digits.isascii() and digits.isdigit():
+        expected = luhn_check_digit(digits[:17])
+        if int(digits[17]) != expected:
+            raise MeterNumberError(
+                f"Meter PAN check digit is wrong: the last digit should be {expected}."
+            )
+        return digits
+    return parse_meter_number(digits).pan
+
+
 def _parse_pan(digits: str) -> MeterNumber:
     """Parse an 18-digit meter PAN back to its DRN, checking both Luhn digits."""
     if digits.startswith(IIN_11):

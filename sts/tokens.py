@@ -17,12 +17,15 @@ Readings where the notes leave room (see also the module docstrings of keys and 
 * TIDs count whole minutes since the base date (seconds are truncated). A naive ``datetime``
   is taken as UTC. A time before the base date or after its last minute is refused, never
   wrapped.
-* Key change tokens carry no RND or TID. For 128-bit (MISTY1) keys four sections are used:
-  section 1 (subclass 3) ``KENHO | KRN | RO | RES | KT | key bits 127..96``, section 2
-  (subclass 4) ``KENLO | TI | key bits 95..64``, section 3 (subclass 8)
-  ``SGC high 10 bits | RES(2) | key bits 63..32`` and section 4 (subclass 9)
-  ``SGC low 10 bits | RES(2) | key bits 31..0``. For 64-bit keys sections 1 and 2 carry key
-  bits 63..32 and 31..0. The test-token manufacturer code is carried in binary.
+* Key change tokens carry no RND or TID. For 64-bit keys section 1 (subclass 3,
+  ``KENHO | KRN | RO | RES | KT | NKHO``) carries key bits 63..32 and section 2 (subclass 4,
+  ``KENLO | TI | NKLO``) bits 31..0. For 128-bit (MISTY1) keys, with the key as big-endian
+  bytes 0..15: section 1 carries bytes 0-3, section 2 bytes 12-15, section 3 (subclass 8,
+  ``SGCLO(12) | NKMO2``) bytes 4-7 and section 4 (subclass 9, ``SGCHO(12) | NKMO1``) bytes
+  8-11, where SGCHO/SGCLO are the high/low 12 bits of the SGC as a 24-bit binary number. This
+  layout reproduces the STS 531-1-0-04 CTSA05 compliance vectors (as published in the
+  NectarAPI tokens-service test suite); the RES bit (bit 50, "3KCT") is 0.
+* The test-token manufacturer code is carried in binary.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ MASK64 = (1 << 64) - 1
 # Amount field: exponent e in bits 15-14, mantissa m in bits 13-0.
 _MANTISSA_MAX = (1 << 14) - 1
 _OFFSETS = (0, 16384, 180224, 1818624)  # first value (in tenths) of each exponent range
+_STEPS = (1, 10, 100, 1000)  # 10**e
 AMOUNT_MAX_TENTHS = _OFFSETS[3] + _MANTISSA_MAX * 1000  # 18 201 624 = 1 820 162.4 units
 
 
@@ -146,7 +150,7 @@ def encode_amount(tenths: int) -> int:
     e = 3
     while _OFFSETS[e] > tenths:
         e -= 1
-    step = 10**e
+    step = _STEPS[e]
     m = -(-(tenths - _OFFSETS[e]) // step)  # ceiling division
     return (e << 14) + m
 
@@ -156,7 +160,7 @@ def decode_amount(field: int) -> int:
     if not 0 <= field <= 0xFFFF:
         raise AmountRangeError("Amount field must be a 16-bit value.")
     e = field >> 14
-    return _OFFSETS[e] + (field & _MANTISSA_MAX) * 10**e
+    return _OFFSETS[e] + (field & _MANTISSA_MAX) * _STEPS[e]
 
 
 def amount_to_tenths(amount: Decimal | int | str) -> int:
@@ -353,31 +357,35 @@ def management_token(
 
 
 def _sgc_halves(sgc: str) -> tuple[int, int]:
+    """The SGC as a 24-bit binary number split into high and low 12 bits."""
     value = int(sgc)
-    return value >> 10, value & 0x3FF
+    return value >> 12, value & 0xFFF
 
 
 def key_change_sections(
     new_dk: bytes, new_key: MeterKeyData, *, rollover: bool
 ) -> list[tuple[int, int]]:
-    """(subclass, 44-bit data) for each key change section, in entry order."""
+    """(subclass, 44-bit data) for each key change section, in entry order.
+
+    64-bit keys: 1st = key bits 63..32, 2nd = bits 31..0. 128-bit keys (big-endian bytes
+    0..15): 1st = bytes 0-3 (NKHO), 2nd = bytes 12-15 (NKLO), 3rd = bytes 4-7 (NKMO2) with the
+    low 12 bits of the binary SGC, 4th = bytes 8-11 (NKMO1) with the high 12 SGC bits.
+    """
     n = len(new_dk)
     if n not in (8, 16):
         raise KeyDataError("New decoder key must be 64 or 128 bits (8 or 16 bytes).")
     key = int.from_bytes(new_dk, "big")
     kenho, kenlo = new_key.ken >> 4, new_key.ken & 0xF
     ro = 1 if rollover else 0
-    if n == 8:
-        high, low = key >> 32, key & 0xFFFFFFFF
-    else:
-        high, low = key >> 96, (key >> 64) & 0xFFFFFFFF
+    high = key >> (32 * (n // 4 - 1))
+    low = key & 0xFFFFFFFF
     first = (kenho << 40) | (new_key.krn << 36) | (ro << 35) | (new_key.kt << 32) | high
     second = (kenlo << 40) | (new_key.ti << 32) | low
     sections = [(3, first), (4, second)]
     if n == 16:
         sgc_hi, sgc_lo = _sgc_halves(new_key.sgc)
-        sections.append((8, (sgc_hi << 34) | ((key >> 32) & 0xFFFFFFFF)))
-        sections.append((9, (sgc_lo << 34) | (key & 0xFFFFFFFF)))
+        sections.append((8, (sgc_lo << 32) | ((key >> 64) & 0xFFFFFFFF)))
+        sections.append((9, (sgc_hi << 32) | ((key >> 32) & 0xFFFFFFFF)))
     return sections
 
 

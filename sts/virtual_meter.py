@@ -245,11 +245,11 @@ class VirtualMeter:
         sgc = self.key.sgc
         if len(sections) == 4:
             third, fourth = sections[2].data, sections[3].data
-            key_int = (high << 96) | (low << 64) | ((third & 0xFFFFFFFF) << 32) | (
-                fourth & 0xFFFFFFFF
+            key_int = (
+                (high << 96) | ((third & 0xFFFFFFFF) << 64) | ((fourth & 0xFFFFFFFF) << 32) | low
             )
             new_dk = key_int.to_bytes(16, "big")
-            sgc_value = ((third >> 34) << 10) | (fourth >> 34)
+            sgc_value = ((fourth >> 32) << 12) | (third >> 32)
             sgc = f"{sgc_value:06d}"
             ea = EA.MISTY1
         else:
