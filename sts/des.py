@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cryptography.hazmat.primitives.ciphers import Cipher, modes
-
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES as _TripleDES
+from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
 
 class Des:
