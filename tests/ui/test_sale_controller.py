@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.fakes import BLOCKED, CASHIER, GOOD, KEYCHANGE, UNKNOWN, FakeSales
+from ui.ops import running_ops
+from ui.ports import PrintState, SaleState
+from ui.sale_controller import SaleController, Step, parse_amount
+from ui.sale_view import SaleView
+
+
+@pytest.fixture
+def sale(qtbot):
+    view = SaleView()
+    qtbot.addWidget(view)
+    view.resize(1024, 700)
+    view.show()
+    sales = FakeSales()
+    controller = SaleController(view, sales)
+    controller.set_operator(CASHIER)
+    controller.load()
+    qtbot.waitUntil(lambda: len(view.quick_buttons) == 3, timeout=5000)
+    return view, controller, sales
+
+
+def _type(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def _to_quote(qtbot, view, controller, meter: str = GOOD, amount: str = "100") -> None:
+    _type(qtbot, view.meter, meter)
+    qtbot.waitUntil(lambda: controller.step is Step.CONFIRMED, timeout=5000)
+    _type(qtbot, view.amount, amount)
+    qtbot.waitUntil(lambda: controller.step is Step.QUOTED, timeout=5000)
+
+
+def test_keyboard_sale_meter_enter_amount_enter_confirm(qtbot, sale, shown_errors) -> None:
+    view, controller, sales = sale
+    _type(qtbot, view.meter, GOOD)
+    qtbot.waitUntil(lambda: controller.step is Step.CONFIRMED, timeout=5000)
+    assert view.customer.name.text() == "Lindiwe Mokoena"
+    assert "6 days ago" in view.customer.details.text()
+    assert view.amount.hasFocus()
+    _type(qtbot, view.amount, "100")
+    qtbot.waitUntil(lambda: controller.step is Step.QUOTED, timeout=5000)
+    assert "buys 55.6 kWh" in view.quote.headline.text()
+    assert view.tendered.hasFocus()
+    qtbot.keyClicks(view.tendered, "150")
+    assert view.change.text() == "Change: ZAR 50.00"
+    with qtbot.waitSignal(controller.sold, timeout=5000) as blocker:
+        qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+    result = blocker.args[0]
+    assert result.state is SaleState.TOKENED
+    assert sales.sold == [(GOOD, Decimal("100.00"), "thandi")]
+    assert controller.step is Step.DONE
+    assert [lbl.text() for lbl in view.tokens.token_labels] == ["1234 5678 9012 3456 7890"]
+    assert "VP00000001" in view.tokens.headline.text()
+    assert view.next_button.hasFocus()
+    assert shown_errors.shown == []
+
+
+def test_enter_again_after_sale_does_not_sell_twice(qtbot, sale) -> None:
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        qtbot.keyClick(view.tendered, Qt.Key.Key_F12)
+    for widget in (view.tendered, view.amount, view.meter):
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+    qtbot.keyClick(view, Qt.Key.Key_F12)
+    assert len(sales.sold) == 1
+
+
+def test_sale_in_flight_blocks_second_sell_and_next_customer(qtbot, sale) -> None:
+    view, controller, sales = sale
+    sales.gate = threading.Event()
+    _to_quote(qtbot, view, controller)
+    with qtbot.waitSignal(controller.busy_changed, timeout=5000) as busy:
+        controller.sell()
+    assert busy.args == [True]
+    controller.sell()
+    controller.new_customer()
+    assert controller.step is Step.SELLING
+    assert not view.sell_button.isEnabled()
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        sales.gate.set()
+    assert len(sales.sold) == 1
+
+
+def test_key_change_tokens_shown_first_numbered_in_entry_order(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    _to_quote(qtbot, view, controller, KEYCHANGE)
+    assert "Arrears" in view.customer.warnings.text()
+    assert "Key change due" in view.customer.warnings.text()
+    assert view.customer.warnings.isVisible()
+    assert "Key change tokens will be issued first" in view.quote.footer.text()
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        controller.sell()
+    assert [lbl.text() for lbl in view.tokens.token_labels] == [
+        "1111 1111 1111 1111 1111", "2222 2222 2222 2222 2222", "1234 5678 9012 3456 7890"]
+
+
+def test_check_digit_message_at_once_and_on_enter(qtbot, sale, shown_errors) -> None:
+    view, controller, sales = sale
+    wrong = GOOD[:-1] + str((int(GOOD[-1]) + 1) % 10)
+    view.meter.setFocus()
+    qtbot.keyClicks(view.meter, wrong[:5])
+    assert view.meter_message.isHidden()  # still typing: no nagging
+    qtbot.keyClicks(view.meter, wrong[5:])
+    assert "check digit is wrong" in view.meter_message.text()
+    assert not view.meter_message.isHidden()
+    qtbot.keyClick(view.meter, Qt.Key.Key_Return)
+    assert shown_errors.shown and "check digit" in shown_errors.shown[0][1]
+    assert controller.step is Step.IDLE
+    assert sales.sold == []
+
+
+def test_scanner_input_with_spaces_is_cleaned(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    _type(qtbot, view.meter, f"{GOOD[:4]} {GOOD[4:8]} {GOOD[8:]}")
+    qtbot.waitUntil(lambda: controller.step is Step.CONFIRMED, timeout=5000)
+    assert view.meter.text() == GOOD
+
+
+def test_blocked_meter_shown_but_no_money_taken(qtbot, sale) -> None:
+    view, controller, sales = sale
+    _type(qtbot, view.meter, BLOCKED)
+    qtbot.waitUntil(lambda: controller.step is Step.CONFIRMED, timeout=5000)
+    assert "BLOCKED" in view.customer.warnings.text()
+    assert not view.amount.isEnabled()
+    controller.request_quote()
+    controller.sell()
+    assert controller.step is Step.CONFIRMED and sales.sold == []
+
+
+def test_unknown_meter_error_shown_and_back_to_meter(qtbot, sale, shown_errors) -> None:
+    view, controller, _sales = sale
+    _type(qtbot, view.meter, UNKNOWN)
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
+    assert "No meter" in shown_errors.shown[0][1]
+    assert controller.step is Step.IDLE
+    assert view.meter.hasFocus()
+
+
+def test_changing_amount_drops_quote_and_requires_new_one(qtbot, sale) -> None:
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    view.amount.setFocus()
+    qtbot.keyClicks(view.amount, "0")  # 1000 now, not what was quoted
+    assert controller.step is Step.CONFIRMED
+    controller.sell()
+    assert sales.sold == []
+    qtbot.keyClick(view.amount, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.step is Step.QUOTED, timeout=5000)
+    assert "ZAR 1,000.00" in view.quote.headline.text()
+
+
+def test_short_tender_is_refused(qtbot, sale, shown_errors) -> None:
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    qtbot.keyClicks(view.tendered, "80")
+    assert "Short by ZAR 20.00" in view.change.text()
+    qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+    assert sales.sold == []
+    assert "short" in shown_errors.shown[-1][1]
+
+
+def test_quick_amount_key_quotes(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    _type(qtbot, view.meter, GOOD)
+    qtbot.waitUntil(lambda: controller.step is Step.CONFIRMED, timeout=5000)
+    view.quick_buttons[1].click()
+    qtbot.waitUntil(lambda: controller.step is Step.QUOTED, timeout=5000)
+    assert view.amount.text() == "50"
+    assert "ZAR 50.00 buys" in view.quote.headline.text()
+
+
+def test_quote_refusal_shown(qtbot, sale, shown_errors) -> None:
+    view, controller, _sales = sale
+    _type(qtbot, view.meter, GOOD)
+    qtbot.waitUntil(lambda: controller.step is Step.CONFIRMED, timeout=5000)
+    _type(qtbot, view.amount, "2")
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
+    assert "at least ZAR 5.00" in shown_errors.shown[0][1]
+    assert controller.step is Step.CONFIRMED
+
+
+def test_offline_sale_shows_pending_state(qtbot, sale) -> None:
+    view, controller, sales = sale
+    sales.offline = True
+    _to_quote(qtbot, view, controller)
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        controller.sell()
+    assert controller.result is not None and controller.result.state is SaleState.PENDING
+    assert "NO TOKEN YET" in view.tokens.headline.text()
+    assert "P-0001" in view.tokens.headline.text()
+    assert view.tokens.headline.property("state") == "pending"
+    assert view.tokens.token_labels == []
+
+
+def test_print_update_for_sale_on_screen(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    _to_quote(qtbot, view, controller)
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        controller.sell()
+    assert "Printing" in view.tokens.print_state.text()
+    controller.print_update("other", PrintState.FAILED)
+    assert "Printing" in view.tokens.print_state.text()
+    controller.print_update("VP00000001", PrintState.FAILED, "paper out")
+    assert "paper out" in view.tokens.print_state.text()
+    assert "F8" in view.tokens.print_state.text()
+
+
+def test_escape_steps_back_and_f2_clears(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    _to_quote(qtbot, view, controller)
+    qtbot.keyClick(view.tendered, Qt.Key.Key_Escape)
+    assert controller.step is Step.CONFIRMED and view.amount.hasFocus()
+    qtbot.keyClick(view.amount, Qt.Key.Key_Escape)
+    assert controller.step is Step.IDLE and view.meter.hasFocus()
+    _to_quote(qtbot, view, controller)
+    qtbot.keyClick(view.tendered, Qt.Key.Key_F2)
+    assert controller.step is Step.IDLE
+    assert view.meter.text() == "" and view.amount.text() == ""
+
+
+def test_stale_lookup_answer_is_dropped(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    view.meter.setText(GOOD)
+    controller.meter_entered()
+    controller.new_customer()  # the cashier moved on before the answer came
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=5000)
+    assert controller.step is Step.IDLE
+    assert view.customer.name.text() == "No customer yet"
+
+
+def test_function_keys_emit_actions(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    seen: list[str] = []
+    controller.action_requested.connect(seen.append)
+    for key in (Qt.Key.Key_F8, Qt.Key.Key_F9, Qt.Key.Key_F10, Qt.Key.Key_F11):
+        qtbot.keyClick(view.meter, key)
+    assert seen == ["reprint", "pending", "today", "settings"]
+    with qtbot.waitSignal(controller.search_requested, timeout=1000):
+        qtbot.keyClick(view.meter, Qt.Key.Key_F3)
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("", "Type the amount"), ("abc", "must be a number"), ("-5", "more than zero"),
+    ("1.234", "two decimals"), ("0", "more than zero"), ("1e3", "must be a number"),
+    ("1,000", None), ("9999999999", "must be a number"),
+])
+def test_parse_amount(text: str, problem: str | None) -> None:
+    if problem is None:
+        assert parse_amount(text, "amount") == Decimal("1000.00")
+        return
+    with pytest.raises(Exception, match=problem):
+        parse_amount(text, "amount")

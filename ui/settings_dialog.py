@@ -1,0 +1,203 @@
+"""The settings dialog: server URL, terminal activation, printer (with a test print), language.
+
+Values are validated by the declared settings (`app.settings`), so a bad URL or printer width
+gets the same plain message as in the settings file. Activation sends the one-time code to the
+server and keeps the returned credential in the OS keyring (never in the settings file).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import ConfigError, InvalidInput
+from app.settings import SETTINGS, Settings
+from ui.errors import show_error
+from ui.ops import Op
+from ui.ports import PrinterPort, TerminalPort
+
+log = logging.getLogger("vendpoint.ui.settings")
+
+_CHOICES = {s.key: s.choices for s in SETTINGS}
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; `saved` holds the new values after OK."""
+
+    def __init__(self, settings: Settings, *, save_to: Path | None,
+                 terminal: TerminalPort | None, printer: PrinterPort | None,
+                 on_saved: Callable[[Settings], None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self._settings = settings
+        self._save_to = save_to
+        self._terminal = terminal
+        self._printer = printer
+        self._on_saved = on_saved
+        self.saved: Settings | None = None
+        layout = QVBoxLayout(self)
+
+        server = QGroupBox(self.tr("Server and terminal"))
+        form = QFormLayout(server)
+        self.server_url = QLineEdit(settings["server.url"])
+        self.server_url.setObjectName("serverUrl")
+        form.addRow(self.tr("Server URL"), self.server_url)
+        self.terminal_state = QLabel("")
+        form.addRow(self.tr("Terminal"), self.terminal_state)
+        activation = QHBoxLayout()
+        self.code = QLineEdit()
+        self.code.setObjectName("activationCode")
+        self.code.setPlaceholderText(self.tr("one-time activation code"))
+        self.terminal_name = QLineEdit(self.tr("Counter 1"))
+        self.activate_button = QPushButton(self.tr("Activate"))
+        activation.addWidget(self.code, 2)
+        activation.addWidget(self.terminal_name, 1)
+        activation.addWidget(self.activate_button)
+        form.addRow(self.tr("Activation"), activation)
+        layout.addWidget(server)
+
+        printer_box = QGroupBox(self.tr("Receipt printer"))
+        pform = QFormLayout(printer_box)
+        self.connection = QComboBox()
+        self.connection.addItems([str(c) for c in _CHOICES["printer.connection"]])
+        self.connection.setCurrentText(settings["printer.connection"])
+        self.address = QLineEdit(settings["printer.address"])
+        self.address.setPlaceholderText(self.tr("e.g. 192.168.1.50:9100"))
+        self.columns = QComboBox()
+        for columns in _CHOICES["printer.columns"]:
+            self.columns.addItem(self.tr("{n} characters").format(n=columns), columns)
+        self.columns.setCurrentIndex(self.columns.findData(settings["printer.columns"]))
+        self.test_button = QPushButton(self.tr("Test print"))
+        pform.addRow(self.tr("Connection"), self.connection)
+        pform.addRow(self.tr("Address"), self.address)
+        pform.addRow(self.tr("Paper width"), self.columns)
+        pform.addRow("", self.test_button)
+        layout.addWidget(printer_box)
+
+        general = QGroupBox(self.tr("General"))
+        gform = QFormLayout(general)
+        self.language = QComboBox()
+        for code in _CHOICES["ui.language"]:
+            self.language.addItem({"en": "English"}.get(str(code), str(code)), code)
+        self.language.setCurrentIndex(self.language.findData(settings["ui.language"]))
+        gform.addRow(self.tr("Language"), self.language)
+        layout.addWidget(general)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        self.activate_button.clicked.connect(self.activate)
+        self.test_button.clicked.connect(self.test_print)
+        self.activate_button.setEnabled(terminal is not None)
+        self.test_button.setEnabled(printer is not None)
+        self._refresh_terminal()
+
+    def _refresh_terminal(self) -> None:
+        if self._terminal is None:
+            self.terminal_state.setText(self.tr("activation not available"))
+            return
+        terminal = self._terminal
+        Op(self, terminal.is_activated).success(
+            lambda ok: self.terminal_state.setText(
+                self.tr("activated") if ok else self.tr("NOT activated: enter the code"))
+        ).run()
+
+    def values(self) -> Settings:
+        """The edited settings, validated; raises ConfigError naming the bad field."""
+        new = Settings(self._settings.as_dict())
+        new.set("server.url", self.server_url.text().strip())
+        new.set("printer.connection", self.connection.currentText())
+        new.set("printer.address", self.address.text().strip())
+        new.set("printer.columns", int(self.columns.currentData()))
+        new.set("ui.language", str(self.language.currentData()))
+        return new
+
+    def save(self) -> None:
+        """Validate, write the settings file, and close."""
+        try:
+            new = self.values()
+        except ConfigError as exc:
+            show_error(exc, self)
+            return
+        save_to = self._save_to
+        if save_to is None:
+            self._saved(new)
+            return
+        Op(self, lambda: new.save(save_to)).success(lambda _none: self._saved(new)).run()
+
+    def _saved(self, new: Settings) -> None:
+        self.saved = new
+        if self._on_saved is not None:
+            self._on_saved(new)
+        self.accept()
+
+    def activate(self) -> None:
+        """Send the activation code; the credential goes to the keyring."""
+        terminal = self._terminal
+        if terminal is None:
+            return
+        code = self.code.text().strip()
+        url = self.server_url.text().strip()
+        name = self.terminal_name.text().strip() or "Counter 1"
+        if not code:
+            show_error(InvalidInput("Type the activation code from the utility."), self)
+            return
+        if not url.startswith(("http://", "https://")):
+            show_error(InvalidInput("Type the server URL first (it starts with https://)."),
+                       self)
+            return
+        self.message.setText(self.tr("Activating…"))
+        self.activate_button.setEnabled(False)
+        Op(self, lambda: terminal.activate(url, code, name)).success(self._activated).failure(
+            self._activation_failed).finally_(lambda: self.activate_button.setEnabled(True)
+        ).run()
+
+    def _activated(self, terminal_id: str) -> None:
+        self.code.clear()
+        self.message.setText(self.tr("Terminal activated as {id}.").format(id=terminal_id))
+        self.terminal_state.setText(self.tr("activated ({id})").format(id=terminal_id))
+
+    def _activation_failed(self, exc: BaseException) -> None:
+        self.message.setText("")
+        show_error(exc, self)
+
+    def test_print(self) -> None:
+        """Print a test slip with the printer settings as edited (before saving)."""
+        printer = self._printer
+        if printer is None:
+            return
+        try:
+            edited = self.values()
+        except ConfigError as exc:
+            show_error(exc, self)
+            return
+        self.message.setText(self.tr("Sending a test slip…"))
+        Op(self, lambda: printer.test_print(edited)).success(
+            lambda _none: self.message.setText(self.tr("Test slip sent to the printer."))
+        ).failure(self._test_failed).run()
+
+    def _test_failed(self, exc: BaseException) -> None:
+        self.message.setText(self.tr("The test print failed."))
+        show_error(exc, self)

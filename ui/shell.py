@@ -1,0 +1,227 @@
+"""The application shell: which screen is up, who is signed in, and the dialogs around a sale.
+
+Wires the login and sale controllers, the status bar, the idle lock, the notification bar and
+the core's events (through `QtEventBridge`). It receives the `Services` it needs; nothing here
+reaches for globals.
+
+UI-level core events it listens for (the service adapter publishes them on the bus):
+- `ui.pending_tokened` {reference, receipt_no, meter_number, customer_name, print_state}
+- `ui.print` {reference, state, detail}
+- `ui.status` {} and any other event: refresh the status bar.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QWidget
+
+from app.settings import Settings
+from ui.dialogs import (
+    AskSupervisor,
+    ReprintDialog,
+    SalesListDialog,
+    SearchDialog,
+    ask_supervisor,
+)
+from ui.idle import IdleWatcher
+from ui.login import LoginController, LoginView
+from ui.main_window import MainWindow
+from ui.ports import Operator, PrintState, SaleResult, Services
+from ui.qt_bridge import QtEventBridge
+from ui.sale_controller import SaleController
+from ui.sale_view import SaleView
+from ui.settings_dialog import SettingsDialog
+from ui.status_bar import StatusBarController
+
+log = logging.getLogger("vendpoint.ui.shell")
+
+
+class Shell(QObject):
+    """Owns the screens and controllers of one main window."""
+
+    #: the operator signed in (Operator) or None when locked
+    operator_changed = Signal(object)
+
+    def __init__(
+        self,
+        window: MainWindow,
+        services: Services,
+        *,
+        settings: Settings,
+        settings_path: Path | None = None,
+        bridge: QtEventBridge | None = None,
+        idle_ms: int | None = None,
+        status_interval_ms: int = 5000,
+        ask: AskSupervisor = ask_supervisor,
+        on_settings_saved: Callable[[Settings], None] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.services = services
+        self.settings = settings
+        self._settings_path = settings_path
+        self._ask = ask
+        self._on_settings_saved = on_settings_saved
+        self.operator: Operator | None = None
+        self.dialog: QDialog | None = None
+
+        self.login_view = LoginView()
+        self.login = LoginController(self.login_view, services.auth,
+                                     suggested=services.suggested_operator)
+        self.login.logged_in.connect(self._logged_in)
+
+        self.sale_view = SaleView()
+        self.sale = SaleController(self.sale_view, services.sales, examples=services.demo_meters)
+        self.sale.action_requested.connect(self.action)
+        self.sale.search_requested.connect(self.open_search)
+        self.sale.sold.connect(self._sold)
+
+        self.status = StatusBarController(window.status_view, services.status,
+                                          status_interval_ms)
+        minutes = int(settings["ui.idle_lock_minutes"])
+        self.idle = IdleWatcher(minutes * 60_000 if idle_ms is None else idle_ms, self)
+        self.idle.idle.connect(self.lock)
+        self.sale.busy_changed.connect(self.idle.hold)
+
+        if bridge is not None:
+            bridge.on("", self._core_event)
+
+    def start(self) -> None:
+        """Show the login screen and start the status bar."""
+        self.window.set_screen(self.login_view)
+        self.login.start()
+        self.status.start()
+        self.sale.load()
+
+    def stop(self) -> None:
+        """Stop timers and the idle filter (on shutdown)."""
+        self.status.stop()
+        self.idle.close()
+
+    # -- sign in / lock -------------------------------------------------------------------
+    def _logged_in(self, operator: Operator) -> None:
+        if self.operator is not None and self.operator.id != operator.id:
+            self.sale.new_customer()  # another person: do not show them the last customer
+        self.operator = operator
+        self.sale.set_operator(operator)
+        self.window.status_view.show_operator(operator)
+        self.window.set_screen(self.sale_view)
+        if self.sale.result is None:
+            self.sale_view.meter.setFocus()
+        self.idle.arm()
+        self.operator_changed.emit(operator)
+
+    def lock(self) -> None:
+        """Idle or Ctrl+L: back to the login screen; the sale on screen is kept."""
+        if self.operator is None:
+            return
+        log.info("till locked (operator %s)", self.operator.id)
+        self.idle.disarm()
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.window.set_screen(self.login_view)
+        self.login.start(locked=self.operator)
+        self.window.status_view.show_operator(None)
+        self.operator_changed.emit(None)
+
+    # -- actions --------------------------------------------------------------------------
+    def action(self, name: str) -> None:
+        """F8 reprint, F9 pending, F10 today, F11 settings, Ctrl+L lock."""
+        if name == "lock":
+            self.lock()
+            return
+        if self.operator is None:
+            return
+        dialog: QDialog
+        if name == "reprint":
+            reprint = ReprintDialog(self.services.sales, self.operator, self._ask, self.window)
+            if self.sale.result is not None:
+                reprint.query.setText(self.sale.result.meter_number)
+            dialog = reprint
+        elif name == "pending":
+            listing = SalesListDialog(self.tr("Pending sales (no token yet)"),
+                                      self.services.sales.pending, self.window)
+            listing.load()
+            dialog = listing
+        elif name == "today":
+            listing = SalesListDialog(self.tr("Today's sales"), self.services.sales.today,
+                                      self.window)
+            listing.load()
+            dialog = listing
+        elif name == "settings":
+            dialog = SettingsDialog(self.settings, save_to=self._settings_path,
+                                    terminal=self.services.terminal,
+                                    printer=self.services.printer,
+                                    on_saved=self._settings_saved, parent=self.window)
+        else:
+            log.warning("unknown action %s", name)
+            return
+        self._open(dialog)
+
+    def open_search(self, text: str) -> None:
+        """F3: find a customer; the chosen meter is looked up on the sale screen."""
+        dialog = SearchDialog(self.services.sales, text, self.services.demo_meters, self.window)
+        dialog.accepted.connect(lambda: self._searched(dialog))
+        self._open(dialog)
+        if text:
+            dialog.search()
+
+    def _searched(self, dialog: SearchDialog) -> None:
+        if dialog.chosen is not None:
+            self.sale.use_meter(dialog.chosen.meter_number)
+
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(self._dialog_closed)
+        dialog.open()
+
+    def _dialog_closed(self, _code: int) -> None:
+        closed = self.dialog
+        self.dialog = None
+        if closed is not None:
+            closed.deleteLater()
+        focus: QWidget = self.sale_view.meter
+        if self.sale.result is not None:
+            focus = self.sale_view.next_button
+        focus.setFocus()
+
+    def _settings_saved(self, settings: Settings) -> None:
+        self.settings = settings
+        self.idle.set_timeout(int(settings["ui.idle_lock_minutes"]) * 60_000)
+        self.window.set_server_url(settings["server.url"])
+        if self._on_settings_saved is not None:
+            self._on_settings_saved(settings)
+
+    # -- core events ----------------------------------------------------------------------
+    def _sold(self, result: SaleResult) -> None:
+        self.status.refresh()
+
+    def _core_event(self, name: str, data: dict[str, Any]) -> None:
+        if name == "ui.pending_tokened":
+            self._pending_tokened(data)
+        elif name == "ui.print":
+            try:
+                state = PrintState(str(data.get("state")))
+            except ValueError:
+                state = PrintState.FAILED
+            self.sale.print_update(str(data.get("reference", "")), state,
+                                   str(data.get("detail", "")))
+        self.status.refresh()
+
+    def _pending_tokened(self, data: dict[str, Any]) -> None:
+        printed = data.get("print_state") in (PrintState.PRINTED, PrintState.QUEUED)
+        message = self.tr(
+            "Token arrived for pending sale {ref} (meter {meter}, {name}): receipt {receipt} "
+            "{printing}. Give it to the customer."
+        ).format(
+            ref=data.get("reference", "?"), meter=data.get("meter_number", "?"),
+            name=data.get("customer_name", "?"), receipt=data.get("receipt_no", "?"),
+            printing=self.tr("is printing") if printed
+            else self.tr("could not print: press F8 to reprint"),
+        )
+        self.window.notifications.notify(message)

@@ -1,0 +1,148 @@
+"""The status bar: connection with its reason, pending sales, last sync, printer, vendor credit,
+tariff version, operator, and a clock warning when this PC's clock differs from the server's.
+
+`StatusBarController` refreshes the snapshot from `StatusPort` in the background (on a timer
+and whenever the core publishes an event), never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from ui.ops import Op
+from ui.ports import Operator, Status, StatusPort, format_money
+from ui.sale_view import set_state
+
+log = logging.getLogger("vendpoint.ui.status")
+
+#: more than this many seconds between our clock and the server's is worth a warning
+CLOCK_SKEW_WARN_SECONDS = 120
+
+
+class StatusBarView(QWidget):
+    """The labels, one per fact, added to the window's QStatusBar."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        super().__init__(bar)
+        self.connection = self._add(bar, "connection")
+        self.pending = self._add(bar, "pending")
+        self.sync = self._add(bar, "sync")
+        self.printer = self._add(bar, "printer")
+        self.credit = self._add(bar, "credit")
+        self.tariff = self._add(bar, "tariff")
+        self.clock = self._add(bar, "clock")
+        self.operator = self._add(bar, "operator")
+        self.clock.hide()
+        self.operator.setText(self.tr("Not signed in"))
+        self.connection.setText(self.tr("Connecting…"))
+
+    @staticmethod
+    def _add(bar: QStatusBar, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"status_{name}")
+        bar.addPermanentWidget(label)
+        return label
+
+    def show_status(self, status: Status, now: datetime | None = None) -> None:
+        """Render one snapshot; each fact in plain words."""
+        if status.online:
+            self.connection.setText(self.tr("● Online"))
+            set_state(self.connection, "ok")
+        else:
+            reason = status.offline_reason or self.tr("server not reachable")
+            self.connection.setText(self.tr("● OFFLINE: {reason}").format(reason=reason))
+            set_state(self.connection, "bad")
+        if status.pending_count:
+            self.pending.setText(self.tr("Pending: {count} ({value})").format(
+                count=status.pending_count,
+                value=format_money(status.pending_value, status.currency)))
+            set_state(self.pending, "warn")
+        else:
+            self.pending.setText(self.tr("Pending: 0"))
+            set_state(self.pending, "ok")
+        if status.last_sync is None:
+            self.sync.setText(self.tr("Last sync: never"))
+        else:
+            self.sync.setText(self.tr("Last sync: {time}").format(
+                time=status.last_sync.astimezone().strftime("%H:%M")))
+        self.printer.setText(self.tr("Printer: {state}").format(
+            state=status.printer or self.tr("not set up")))
+        set_state(self.printer, "ok" if status.printer_ok else "bad")
+        if status.vendor_credit is None:
+            self.credit.setText(self.tr("Credit: -"))
+        else:
+            self.credit.setText(self.tr("Credit: {money}").format(
+                money=format_money(status.vendor_credit, status.currency)))
+        self.tariff.setText(self.tr("Tariff: {version}").format(
+            version=status.tariff_version or "-"))
+        skew = status.clock_skew_seconds
+        if skew is not None and abs(skew) > CLOCK_SKEW_WARN_SECONDS:
+            minutes = round(abs(skew) / 60)
+            self.clock.setText(self.tr("⚠ Clock is {minutes} min {direction} the server: "
+                                       "fix the PC's date and time").format(
+                minutes=minutes,
+                direction=self.tr("ahead of") if skew > 0 else self.tr("behind")))
+            set_state(self.clock, "bad")
+            self.clock.show()
+        else:
+            self.clock.hide()
+
+    def show_operator(self, operator: Operator | None) -> None:
+        """Who is signed in (always visible)."""
+        if operator is None:
+            self.operator.setText(self.tr("Not signed in"))
+        else:
+            self.operator.setText(self.tr("Operator: {name} ({role})").format(
+                name=operator.name, role=operator.role.value))
+
+
+class StatusBarController(QObject):
+    """Keeps the status bar fresh: polls every `interval_ms` and on `refresh()`."""
+
+    def __init__(self, view: StatusBarView, port: StatusPort, interval_ms: int = 5000) -> None:
+        super().__init__(view)
+        self._view = view
+        self._port = port
+        self._in_flight = False
+        self._again = False
+        self.last: Status | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.refresh)
+
+    def start(self) -> None:
+        """First refresh now, then on the timer."""
+        self.refresh()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def refresh(self) -> None:
+        """Fetch a new snapshot (coalesced: at most one fetch in flight)."""
+        if self._in_flight:
+            self._again = True
+            return
+        self._in_flight = True
+        Op(self._view, self._port.status).success(self._loaded).failure(
+            self._failed).finally_(self._done).run()
+
+    def _loaded(self, status: Status) -> None:
+        self.last = status
+        self._view.show_status(status)
+
+    def _failed(self, exc: BaseException) -> None:
+        # The status bar must not pop up dialogs every few seconds; log it and say "unknown".
+        log.warning("status refresh failed: %s", type(exc).__name__, exc_info=exc)
+        self._view.connection.setText(self.tr("● Status unknown"))
+        set_state(self._view.connection, "warn")
+
+    def _done(self) -> None:
+        self._in_flight = False
+        if self._again:
+            self._again = False
+            self.refresh()
