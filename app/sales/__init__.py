@@ -1,0 +1,23 @@
+"""The sale service (Qt-free): customer confirmation, quote, sale, offline "token pending"."""
+
+from app.sales.connectivity import Connectivity
+from app.sales.policy import OfflineRefused, check_offline_sale, refuse_offline_operation
+from app.sales.service import (
+    CustomerConfirmation,
+    PendingSlip,
+    SaleNotCompleted,
+    SaleOutcome,
+    SaleService,
+)
+
+__all__ = [
+    "Connectivity",
+    "CustomerConfirmation",
+    "OfflineRefused",
+    "PendingSlip",
+    "SaleNotCompleted",
+    "SaleOutcome",
+    "SaleService",
+    "check_offline_sale",
+    "refuse_offline_operation",
+]

@@ -1,0 +1,108 @@
+"""The offline policy: what may be sold as "token pending" while the server is unreachable.
+
+The limits come from the server (`OfflinePolicy`, cached locally): per-sale cap, total value
+cap, count cap, and the age of the oldest pending sale (warn, then refuse). Kinds of sale that
+need the server's judgment are refused with a plain reason: blocked meter, arrears, a pending
+key change, free basic electricity due, engineering tokens, reversals, and any meter that is
+not in the local cache (we could not show the customer's name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.api.models import MeterInfo, Money, OfflinePolicy
+from app.errors import BusinessRuleError
+from app.sales.repository import OutboxStats
+
+
+class OfflineRefused(BusinessRuleError):
+    """This sale cannot be made while the server is unreachable; `code` says why."""
+
+    title = "Cannot sell offline"
+
+
+@dataclass(frozen=True)
+class OfflineDecision:
+    """An allowed offline sale, with an optional warning for the cashier."""
+
+    warning: str = ""
+
+
+def _parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def refuse_offline_operation(kind: str) -> OfflineRefused:
+    """The refusal for operations that are never done offline (engineering, reversal)."""
+    names = {"engineering": "Engineering tokens", "reversal": "Reversals",
+             "reprint_beyond_policy": "Reprints beyond the policy"}
+    return OfflineRefused(
+        f"{names.get(kind, kind)} need the server and cannot be done while it is unreachable.",
+        code=f"OFFLINE_{kind.upper()}",
+        hint="Try again when the connection is back.",
+    )
+
+
+def check_offline_sale(
+    policy: OfflinePolicy | None,
+    meter: MeterInfo | None,
+    amount: Money,
+    stats: OutboxStats,
+    now: datetime,
+) -> OfflineDecision:
+    """Allow the sale offline or raise `OfflineRefused` with the reason."""
+    later = "Try again when the connection is back."
+    if policy is None:
+        raise OfflineRefused(
+            "This terminal has not received an offline policy from the server yet, so it "
+            "cannot sell offline.", code="OFFLINE_NO_POLICY", hint=later)
+    if not policy.offline_allowed:
+        raise OfflineRefused("The utility does not allow offline sales on this terminal.",
+                             code="OFFLINE_NOT_ALLOWED", hint=later)
+    if meter is None:
+        raise OfflineRefused(
+            "This meter has not been seen on this terminal before, so the customer cannot be "
+            "confirmed offline.", code="OFFLINE_UNKNOWN_METER", hint=later)
+    refuse = policy.refuse
+    if meter.blocked:
+        raise OfflineRefused("This meter is blocked; it cannot be sold offline.",
+                             code="OFFLINE_BLOCKED", hint=later)
+    if "arrears" in refuse and meter.arrears.minor > 0:
+        raise OfflineRefused(
+            f"This customer has arrears ({meter.arrears}); the server must work out the debt "
+            "recovery.", code="OFFLINE_ARREARS", hint=later)
+    if "key_change" in refuse and meter.key_change_due:
+        raise OfflineRefused("This meter has a key change pending; it needs the server.",
+                             code="OFFLINE_KEY_CHANGE", hint=later)
+    if "fbe" in refuse and meter.fbe_due:
+        raise OfflineRefused("Free basic electricity is due on this meter; it needs the server.",
+                             code="OFFLINE_FBE", hint=later)
+    if amount.currency != policy.max_sale.currency:
+        raise OfflineRefused(f"Offline sales must be in {policy.max_sale.currency}.",
+                             code="OFFLINE_CURRENCY")
+    if amount.minor > policy.max_sale.minor:
+        raise OfflineRefused(
+            f"Offline sales are limited to {policy.max_sale} each.",
+            code="OFFLINE_MAX_SALE", hint="Sell a smaller amount, or wait for the connection.")
+    if stats.pending_count + 1 > policy.max_count:
+        raise OfflineRefused(
+            f"{stats.pending_count} offline sales are already waiting (limit "
+            f"{policy.max_count}).", code="OFFLINE_MAX_COUNT", hint=later)
+    if stats.pending_value_minor + amount.minor > policy.max_total.minor:
+        raise OfflineRefused(
+            f"The offline sales waiting would exceed {policy.max_total} in total.",
+            code="OFFLINE_MAX_TOTAL", hint=later)
+    warning = ""
+    if stats.oldest_pending_at is not None:
+        age = now - _parse_time(stats.oldest_pending_at)
+        if age >= timedelta(hours=policy.refuse_after_hours):
+            raise OfflineRefused(
+                f"The oldest offline sale has waited more than {policy.refuse_after_hours} "
+                "hours; no more offline sales until it is synced.",
+                code="OFFLINE_TOO_OLD", hint=later)
+        if age >= timedelta(hours=policy.warn_after_hours):
+            warning = (f"Offline sales have been waiting more than {policy.warn_after_hours} "
+                       "hours; connect to the server soon.")
+    return OfflineDecision(warning)

@@ -1,0 +1,276 @@
+"""Database functions for sales, the outbox, the meter cache and settings.
+
+Each function takes the connection and runs inside the caller's `Store.call` transaction, so a
+state change, its outbox row and its journal entry are always written together or not at all.
+Token digits go to the `tokens` table (encrypted with the whole file) and never to the journal.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.api.errors import MalformedResponse
+from app.api.models import MeterInfo, Money, OfflinePolicy, Sale, parse_meter, parse_offline_policy
+from offline_store import Connection
+from offline_store.journal import append, utc_now
+
+#: States in which a sale still needs the server (it counts as "not synced").
+OPEN_STATES = ("sending", "pending", "unresolved", "needs_attention")
+
+
+@dataclass(frozen=True)
+class SaleRow:
+    """A sale as stored locally."""
+
+    idem_key: str
+    state: str
+    offline: bool
+    meter_number: str
+    amount: Money
+    operator_id: str
+    customer: dict[str, Any]
+    request: dict[str, Any]
+    created_at: str
+    receipt_no: str | None
+    reason_code: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A sale waiting for the server, in drain order."""
+
+    seq: int
+    sale: SaleRow
+    attempts: int
+    maybe_sent: bool
+    next_attempt_at: str | None
+
+
+@dataclass(frozen=True)
+class OutboxStats:
+    """What the status bar shows: how many sales wait, their value, the oldest."""
+
+    count: int
+    value: Money | None
+    pending_count: int
+    pending_value_minor: int
+    needs_attention: int
+    oldest_pending_at: str | None
+
+
+_SALE_COLS = (
+    "idem_key, state, offline, meter_number, amount_minor, currency, operator_id, customer, "
+    "request, created_at, receipt_no, reason_code, reason"
+)
+
+
+def _sale(row: tuple[Any, ...]) -> SaleRow:
+    return SaleRow(
+        row[0], row[1], bool(row[2]), row[3], Money(int(row[4]), row[5]), row[6],
+        json.loads(row[7]), json.loads(row[8]), row[9], row[10], row[11], row[12],
+    )
+
+
+def insert_sale(
+    conn: Connection, *, key: str, state: str, offline: bool, meter_number: str, amount: Money,
+    operator_id: str, customer: dict[str, Any], request: dict[str, Any],
+    quote: dict[str, Any] | None, maybe_sent: bool, created_at: str | None = None,
+) -> SaleRow:
+    """Write a new sale and its outbox row and journal entry (one transaction, by the caller)."""
+    now = created_at or utc_now()
+    conn.execute(
+        "INSERT INTO sales (idem_key, created_at, updated_at, state, offline, meter_number, "
+        "amount_minor, currency, operator_id, customer, request, quote) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (key, now, now, state, int(offline), meter_number, amount.minor, amount.currency,
+         operator_id, json.dumps(customer), json.dumps(request),
+         None if quote is None else json.dumps(quote)),
+    )
+    conn.execute(
+        "INSERT INTO outbox (idem_key, queued_at, maybe_sent) VALUES (?, ?, ?)",
+        (key, now, int(maybe_sent)),
+    )
+    append(conn, "sale.created", {
+        "state": state, "meter_number": meter_number, "amount": amount.amount_str(),
+        "currency": amount.currency, "operator_id": operator_id, "offline": offline,
+    }, ref=key)
+    row = get_sale(conn, key)
+    assert row is not None
+    return row
+
+
+def get_sale(conn: Connection, key: str) -> SaleRow | None:
+    """One sale by idempotency key."""
+    # _SALE_COLS is a constant column list, not input.
+    sql = f"SELECT {_SALE_COLS} FROM sales WHERE idem_key = ?"  # noqa: S608
+    row = conn.execute(sql, (key,)).fetchone()
+    return None if row is None else _sale(row)
+
+
+def set_state(
+    conn: Connection, key: str, state: str, *, reason_code: str | None = None,
+    reason: str | None = None, offline: bool | None = None, keep_in_outbox: bool,
+) -> None:
+    """Move a sale to `state`, journal it, and drop it from the outbox unless still open."""
+    conn.execute(
+        "UPDATE sales SET state = ?, updated_at = ?, reason_code = ?, reason = ?, "
+        "offline = COALESCE(?, offline) WHERE idem_key = ?",
+        (state, utc_now(), reason_code, reason, None if offline is None else int(offline), key),
+    )
+    if not keep_in_outbox:
+        conn.execute("DELETE FROM outbox WHERE idem_key = ?", (key,))
+    append(conn, f"sale.{state}", {"reason_code": reason_code or "", "reason": reason or ""},
+           ref=key)
+
+
+def mark_tokened(conn: Connection, key: str, sale: Sale) -> bool:
+    """Store the server's sale (receipt, tokens in entry order); False if already tokened."""
+    current = get_sale(conn, key)
+    if current is None:
+        raise KeyError("unknown sale")
+    if current.state == "tokened":
+        return False
+    conn.execute(
+        "UPDATE sales SET state = 'tokened', updated_at = ?, receipt_no = ?, response = ?, "
+        "reason_code = NULL, reason = NULL WHERE idem_key = ?",
+        (utc_now(), sale.receipt_no, json.dumps(sale.raw), key),
+    )
+    conn.execute(
+        "INSERT INTO receipts (idem_key, receipt_no, issued_at, body) VALUES (?, ?, ?, ?)",
+        (key, sale.receipt_no, sale.sold_at, json.dumps(sale.raw)),
+    )
+    conn.executemany(
+        "INSERT INTO tokens (idem_key, position, kind, digits, description) VALUES (?,?,?,?,?)",
+        [(key, i, t.kind, t.digits, t.description) for i, t in enumerate(sale.tokens, 1)],
+    )
+    conn.execute("DELETE FROM outbox WHERE idem_key = ?", (key,))
+    append(conn, "sale.tokened", {
+        "receipt_no": sale.receipt_no, "tokens": len(sale.tokens), "units": sale.units,
+        "amount": sale.amount_tendered.amount_str(),
+    }, ref=key)
+    return True
+
+
+def note_attempt(conn: Connection, keys: list[str]) -> None:
+    """Record, BEFORE sending, that these items may reach the server (write-ahead)."""
+    conn.executemany(
+        "UPDATE outbox SET attempts = attempts + 1, maybe_sent = 1 WHERE idem_key = ?",
+        [(k,) for k in keys],
+    )
+
+
+def note_failure(conn: Connection, key: str, error: str, next_attempt_at: str) -> None:
+    """Record a failed attempt and when to try again."""
+    conn.execute(
+        "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE idem_key = ?",
+        (error[:300], next_attempt_at, key),
+    )
+
+
+def outbox_items(conn: Connection, *, limit: int = 1000) -> list[OutboxItem]:
+    """Open items in drain order (outbox sequence)."""
+    cols = ", ".join("s." + c.strip() for c in _SALE_COLS.split(","))
+    sql = (
+        f"SELECT o.seq, o.attempts, o.maybe_sent, o.next_attempt_at, {cols} "  # noqa: S608
+        "FROM outbox o JOIN sales s ON s.idem_key = o.idem_key ORDER BY o.seq LIMIT ?"
+    )
+    rows = conn.execute(sql, (limit,)).fetchall()
+    return [OutboxItem(r[0], _sale(r[4:]), int(r[1]), bool(r[2]), r[3]) for r in rows]
+
+
+def outbox_stats(conn: Connection) -> OutboxStats:
+    """Counts and values of everything still waiting for the server."""
+    count, total, currency = conn.execute(
+        "SELECT count(*), COALESCE(sum(s.amount_minor), 0), max(s.currency) "
+        "FROM outbox o JOIN sales s ON s.idem_key = o.idem_key"
+    ).fetchone()
+    p_count, p_total, oldest = conn.execute(
+        "SELECT count(*), COALESCE(sum(s.amount_minor), 0), min(s.created_at) "
+        "FROM outbox o JOIN sales s ON s.idem_key = o.idem_key WHERE s.state = 'pending'"
+    ).fetchone()
+    attention = conn.execute(
+        "SELECT count(*) FROM sales WHERE state = 'needs_attention'"
+    ).fetchone()[0]
+    return OutboxStats(
+        int(count), Money(int(total), currency) if currency else None, int(p_count),
+        int(p_total), int(attention), oldest,
+    )
+
+
+def store_malformed(conn: Connection, exc: MalformedResponse) -> None:
+    """Keep an unreadable answer for investigation."""
+    conn.execute(
+        "INSERT INTO malformed_responses (at, idem_key, method, path, status, content_type, "
+        "body, problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (utc_now(), exc.idempotency_key, exc.method, exc.path, exc.status, exc.content_type,
+         exc.body[:1_000_000], exc.problem),
+    )
+    append(conn, "api.malformed_response",
+           {"path": exc.path, "status": exc.status, "problem": exc.problem},
+           ref=exc.idempotency_key or "")
+
+
+def cache_meter(conn: Connection, meter: MeterInfo) -> None:
+    """Remember the confirmed meter/customer for offline sales."""
+    conn.execute(
+        "INSERT INTO meters (meter_number, body, fetched_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(meter_number) DO UPDATE SET body = excluded.body, "
+        "fetched_at = excluded.fetched_at",
+        (meter.meter_number, json.dumps(meter.raw), utc_now()),
+    )
+
+
+def cached_meter(conn: Connection, meter_number: str) -> tuple[MeterInfo, str] | None:
+    """The cached meter and when it was fetched, or None."""
+    row = conn.execute(
+        "SELECT body, fetched_at FROM meters WHERE meter_number = ?", (meter_number,)
+    ).fetchone()
+    if row is None:
+        return None
+    return parse_meter(json.loads(row[0])), str(row[1])
+
+
+def put_setting(conn: Connection, key: str, value: Any) -> None:
+    """Upsert a JSON setting."""
+    conn.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (key, json.dumps(value), utc_now()),
+    )
+
+
+def get_setting(conn: Connection, key: str) -> Any:
+    """A JSON setting, or None."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def save_policy(conn: Connection, policy: OfflinePolicy) -> None:
+    """Cache the server's offline policy."""
+    put_setting(conn, "offline_policy", policy.to_json())
+
+
+def load_policy(conn: Connection) -> OfflinePolicy | None:
+    """The cached offline policy, or None if the server never sent one."""
+    raw = get_setting(conn, "offline_policy")
+    return None if raw is None else parse_offline_policy(raw)
+
+
+def sale_tokens(conn: Connection, key: str) -> list[tuple[int, str, str, str]]:
+    """(position, kind, digits, description) of a tokened sale, in entry order."""
+    return [
+        (int(r[0]), r[1], r[2], r[3])
+        for r in conn.execute(
+            "SELECT position, kind, digits, description FROM tokens WHERE idem_key = ? "
+            "ORDER BY position", (key,)
+        )
+    ]
+
+
+def sale_response(conn: Connection, key: str) -> dict[str, Any] | None:
+    """The stored server answer of a tokened sale (for receipts and reprints)."""
+    row = conn.execute("SELECT response FROM sales WHERE idem_key = ?", (key,)).fetchone()
+    return None if row is None or row[0] is None else dict(json.loads(row[0]))

@@ -1,0 +1,407 @@
+"""The sale service (Qt-free): confirm customer → quote → sell, online or "token pending".
+
+The idempotency key and the sale row are committed in one transaction before the first byte
+goes to the server. A lost answer is resolved by asking the server about the SAME key
+(`GET /v1/sales/{key}`), never by selling again under a new key. When the server cannot be
+reached, the sale goes to the outbox as "token pending" if the offline policy allows it, and the
+cashier gets the data for a pending slip. See docs/client-core.md for the state machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from app.api.client import VendingClient
+from app.api.errors import (
+    ApiBug,
+    ApiRejected,
+    MalformedResponse,
+    ServerUnavailable,
+    TerminalNotAuthorised,
+    TlsProblem,
+)
+from app.api.models import MeterInfo, Money, Quote, Sale
+from app.errors import InvalidInput, TransientError, UserFacingError
+from app.events import EventBus
+from app.sales import repository as repo
+from app.sales.connectivity import Connectivity
+from app.sales.policy import OfflineDecision, OfflineRefused, check_offline_sale
+from offline_store import Connection, Store
+from offline_store.journal import utc_now
+
+log = logging.getLogger("vendpoint.sales")
+
+_METER_RE = re.compile(r"^[0-9]{11}([0-9]{2})?$")
+
+
+class SaleNotCompleted(UserFacingError):
+    """The server did not answer and the sale may not be sold offline: it is NOT complete."""
+
+    title = "Sale not completed"
+
+    def __init__(self, message: str, *, reference: str, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.reference = reference
+
+
+@dataclass(frozen=True)
+class CustomerConfirmation:
+    """The customer shown before taking money; `from_cache` when the server was unreachable."""
+
+    meter: MeterInfo
+    from_cache: bool
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingSlip:
+    """What the pending (offline) slip says. It is NOT a token."""
+
+    reference: str
+    idempotency_key: str
+    created_at: str
+    amount: Money
+    meter_number: str
+    customer_name: str
+    customer_address: str
+    operator_id: str
+    delivery: str
+    warning: str = ""
+
+
+@dataclass(frozen=True)
+class SaleOutcome:
+    """The result of `sell`: tokened (with the server's sale) or pending (with a slip)."""
+
+    state: str
+    idempotency_key: str
+    sale: Sale | None = None
+    slip: PendingSlip | None = None
+    resolved_after_lost_answer: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def reference_for(key: str) -> str:
+    """The short reference printed on slips and sent as `client_reference`."""
+    return "VP-" + key.replace("-", "")[:10].upper()
+
+
+def delivery_text(meter: MeterInfo | None, notify: Sequence[str]) -> str:
+    """How a pending token will reach the customer."""
+    if meter is not None and meter.two_way:
+        return ("The token will be delivered straight into the smart meter when the "
+                "connection returns.")
+    if meter is not None and "sms" in notify and meter.phone:
+        return f"The token will be sent by SMS to {meter.phone} when the connection returns."
+    if meter is not None and "email" in notify and meter.email:
+        return f"The token will be e-mailed to {meter.email} when the connection returns."
+    return ("The token will be printed at this counter when the connection returns; bring this "
+            "slip to collect it.")
+
+
+class SaleService:
+    """Sells tokens: one method per step of the counter flow; safe to call from any thread."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: VendingClient,
+        bus: EventBus,
+        connectivity: Connectivity,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        wake_sync: Callable[[], None] | None = None,
+        key_factory: Callable[[], str] = lambda: str(uuid.uuid4()),
+        after_write: Callable[[str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.bus = bus
+        self.connectivity = connectivity
+        self._clock = clock
+        self._wake_sync = wake_sync or (lambda: None)
+        self._key_factory = key_factory
+        #: Test hook: called with the key right after the sale row is committed (crash points).
+        self._after_write = after_write
+        if client.malformed_sink is None:
+            client.malformed_sink = self._store_malformed
+
+    # -- steps ---------------------------------------------------------------------------------
+    def confirm_customer(self, meter_number: str) -> CustomerConfirmation:
+        """Look the meter up (caching it); offline, fall back to the cached customer."""
+        meter_number = self._clean_meter(meter_number)
+        try:
+            meter = self.client.meter(meter_number)
+        except (ServerUnavailable, TlsProblem) as exc:
+            self.connectivity.set(False, str(exc))
+            cached = self.store.call(lambda c: repo.cached_meter(c, meter_number))
+            if cached is None:
+                raise OfflineRefused(
+                    "The server is unreachable and this meter is not known on this terminal.",
+                    code="OFFLINE_UNKNOWN_METER",
+                    hint="Try again when the connection is back.",
+                ) from exc
+            return CustomerConfirmation(cached[0], True, cached[1])
+        self.connectivity.set(True)
+        self.store.call(lambda c: repo.cache_meter(c, meter))
+        return CustomerConfirmation(meter, False)
+
+    def quote(self, meter_number: str, amount: Money) -> Quote:
+        """Trial vend (needs the server)."""
+        meter_number = self._clean_meter(meter_number)
+        try:
+            result = self.client.quote(meter_number, amount)
+        except (ServerUnavailable, TlsProblem) as exc:
+            self.connectivity.set(False, str(exc))
+            raise
+        self.connectivity.set(True)
+        return result
+
+    def sell(
+        self,
+        meter_number: str,
+        amount: Money,
+        operator_id: str,
+        *,
+        quote: Quote | None = None,
+        notify: Sequence[str] = (),
+        shift_id: str | None = None,
+    ) -> SaleOutcome:
+        """Sell `amount` on `meter_number`; returns tokened or pending, or raises with a reason.
+
+        Raises `ApiRejected` / `OfflineRefused` (refused, nothing sold), `SaleNotCompleted`
+        (server silent and the sale may not go offline: it will be checked with the server),
+        `MalformedResponse` (kept for investigation; the sale needs attention).
+        """
+        meter_number = self._clean_meter(meter_number)
+        if amount.minor <= 0:
+            raise InvalidInput("The amount must be more than zero.")
+        key = self._key_factory()
+        reference = reference_for(key)
+        request: dict[str, Any] = {
+            "meter_number": meter_number, "amount": amount.to_json(),
+            "client_reference": reference, "notify": list(notify),
+        }
+        quote_raw = None if quote is None else quote.raw
+
+        if not self.connectivity.online:
+            # Known offline: do not make the cashier wait for a timeout if policy allows.
+            try:
+                return self._write_offline(key, meter_number, amount, operator_id, request,
+                                           quote_raw, notify, shift_id)
+            except OfflineRefused:
+                pass  # it needs the server anyway: try it, the connection may be back
+
+        row = self.store.call(lambda c: self._insert(
+            c, key, "sending", False, meter_number, amount, operator_id, request, quote_raw,
+            shift_id, maybe_sent=True))
+        if self._after_write is not None:
+            self._after_write(key)
+        self._publish_outbox()
+        return self._send(row, notify)
+
+    # -- internals -----------------------------------------------------------------------------
+    @staticmethod
+    def _clean_meter(meter_number: str) -> str:
+        cleaned = re.sub(r"[\s-]", "", meter_number)
+        if not _METER_RE.match(cleaned):
+            raise InvalidInput("A meter number has 11 or 13 digits.",
+                               hint="Check the number on the meter or the customer's card.")
+        return cleaned
+
+    def _store_malformed(self, exc: MalformedResponse) -> None:
+        self.store.call(lambda c: repo.store_malformed(c, exc))
+
+    def _insert(
+        self, conn: Connection, key: str, state: str, offline: bool, meter_number: str,
+        amount: Money, operator_id: str, request: dict[str, Any], quote: dict[str, Any] | None,
+        shift_id: str | None, *, maybe_sent: bool, created_at: str | None = None,
+    ) -> repo.SaleRow:
+        cached = repo.cached_meter(conn, meter_number)
+        customer: dict[str, Any] = {}
+        if cached is not None:
+            m = cached[0]
+            customer = {"name": m.customer_name, "address": m.customer_address,
+                        "account": m.account}
+        row = repo.insert_sale(
+            conn, key=key, state=state, offline=offline, meter_number=meter_number,
+            amount=amount, operator_id=operator_id, customer=customer, request=request,
+            quote=quote, maybe_sent=maybe_sent, created_at=created_at,
+        )
+        if shift_id is not None:
+            conn.execute("UPDATE sales SET shift_id = ? WHERE idem_key = ?", (shift_id, key))
+        return row
+
+    def _write_offline(
+        self, key: str, meter_number: str, amount: Money, operator_id: str,
+        request: dict[str, Any], quote: dict[str, Any] | None, notify: Sequence[str],
+        shift_id: str | None,
+    ) -> SaleOutcome:
+        """Policy check and the pending sale in ONE transaction (no race on the caps)."""
+        created = utc_now()
+        offline_request = {**request, "offline_created_at": created[:19] + "Z"}
+
+        def write(conn: Connection) -> tuple[OfflineDecision, MeterInfo | None]:
+            decision, meter = self._check_policy(conn, meter_number, amount)
+            self._insert(conn, key, "pending", True, meter_number, amount, operator_id,
+                         offline_request, quote, shift_id, maybe_sent=False, created_at=created)
+            return decision, meter
+
+        decision, meter = self.store.call(write)
+        if self._after_write is not None:
+            self._after_write(key)
+        slip = self._slip(key, created, amount, meter_number, meter, operator_id, notify,
+                          decision.warning)
+        self._announce_pending(slip)
+        return SaleOutcome("pending", key, slip=slip)
+
+    def _check_policy(
+        self, conn: Connection, meter_number: str, amount: Money
+    ) -> tuple[OfflineDecision, MeterInfo | None]:
+        cached = repo.cached_meter(conn, meter_number)
+        meter = None if cached is None else cached[0]
+        decision = check_offline_sale(repo.load_policy(conn), meter, amount,
+                                      repo.outbox_stats(conn), self._clock())
+        return decision, meter
+
+    def _slip(
+        self, key: str, created: str, amount: Money, meter_number: str, meter: MeterInfo | None,
+        operator_id: str, notify: Sequence[str], warning: str,
+    ) -> PendingSlip:
+        return PendingSlip(
+            reference=reference_for(key), idempotency_key=key, created_at=created,
+            amount=amount, meter_number=meter_number,
+            customer_name=meter.customer_name if meter else "",
+            customer_address=meter.customer_address if meter else "",
+            operator_id=operator_id, delivery=delivery_text(meter, notify), warning=warning,
+        )
+
+    def _announce_pending(self, slip: PendingSlip) -> None:
+        self.bus.publish("sale.pending", idempotency_key=slip.idempotency_key,
+                         reference=slip.reference, amount=slip.amount.amount_str(),
+                         currency=slip.amount.currency, meter_number=slip.meter_number)
+        self._publish_outbox()
+        self._wake_sync()
+
+    def _publish_outbox(self) -> None:
+        stats = self.store.call(repo.outbox_stats)
+        self.bus.publish("outbox.changed", count=stats.count,
+                         value=stats.value.amount_str() if stats.value else "0.00",
+                         currency=stats.value.currency if stats.value else "",
+                         pending=stats.pending_count, needs_attention=stats.needs_attention)
+
+    def record_tokened(self, key: str, sale: Sale, *, after_lost_answer: bool = False) -> bool:
+        """Store a server sale for `key` and announce it (also used by the sync engine)."""
+        changed = self.store.call(lambda c: repo.mark_tokened(c, key, sale))
+        if changed:
+            self.bus.publish("sale.tokened", idempotency_key=key, receipt_no=sale.receipt_no,
+                             meter_number=sale.meter_number,
+                             amount=sale.amount_tendered.amount_str(),
+                             tokens=len(sale.tokens), after_lost_answer=after_lost_answer)
+            self._publish_outbox()
+        return changed
+
+    def _send(self, row: repo.SaleRow, notify: Sequence[str]) -> SaleOutcome:
+        key = row.idem_key
+        try:
+            sale = self.client.sell(key, row.operator_id, row.request)
+        except ApiRejected as exc:
+            self.connectivity.set(True)
+            code, message = exc.code, exc.message
+            self.store.call(lambda c: repo.set_state(
+                c, key, "rejected", reason_code=code, reason=message, keep_in_outbox=False))
+            self.bus.publish("sale.rejected", idempotency_key=key, code=code)
+            self._publish_outbox()
+            raise
+        except TerminalNotAuthorised:
+            self.store.call(lambda c: repo.set_state(
+                c, key, "void", reason_code="TERMINAL_NOT_AUTHORISED",
+                reason="terminal credential refused", keep_in_outbox=False))
+            self._publish_outbox()
+            raise
+        except (ServerUnavailable, TlsProblem) as exc:
+            sent = exc.sent if isinstance(exc, ServerUnavailable) else False
+            self.connectivity.set(False, str(exc))
+            if sent:
+                resolved = self._resolve_now(row)
+                if resolved is not None:
+                    return resolved
+            return self._go_offline(row, notify, sent=sent, cause=exc)
+        except (MalformedResponse, ApiBug) as exc:
+            resolved = self._resolve_now(row)
+            if resolved is not None:
+                return resolved
+            reason = exc.problem if isinstance(exc, MalformedResponse) else str(exc)
+            self._needs_attention(key, "MALFORMED" if isinstance(exc, MalformedResponse)
+                                  else getattr(exc, "code", "BUG"), reason)
+            raise
+        self.connectivity.set(True)
+        self.record_tokened(key, sale)
+        return SaleOutcome("tokened", key, sale=sale)
+
+    def _resolve_now(self, row: repo.SaleRow) -> SaleOutcome | None:
+        """Ask the server about the SAME key once; tokened outcome if it was processed."""
+        try:
+            sale = self.client.get_sale(row.idem_key, row.request)
+        except (TransientError, UserFacingError, ApiBug):
+            return None
+        self.connectivity.set(True)
+        if sale is None:
+            # Never processed: send again with the SAME key, once.
+            try:
+                sale = self.client.sell(row.idem_key, row.operator_id, row.request)
+            except (TransientError, UserFacingError, ApiBug):
+                return None
+        self.record_tokened(row.idem_key, sale, after_lost_answer=True)
+        return SaleOutcome("tokened", row.idem_key, sale=sale, resolved_after_lost_answer=True)
+
+    def _needs_attention(self, key: str, code: str, reason: str) -> None:
+        self.store.call(lambda c: repo.set_state(
+            c, key, "needs_attention", reason_code=code, reason=reason, keep_in_outbox=True))
+        self.bus.publish("sale.needs_attention", idempotency_key=key, code=code, reason=reason)
+        self._publish_outbox()
+
+    def _go_offline(
+        self, row: repo.SaleRow, notify: Sequence[str], *, sent: bool, cause: BaseException
+    ) -> SaleOutcome:
+        key = row.idem_key
+
+        def decide(conn: Connection) -> tuple[str, OfflineDecision | OfflineRefused,
+                                              MeterInfo | None]:
+            try:
+                decision, meter = self._check_policy(conn, row.meter_number, row.amount)
+            except OfflineRefused as refused:
+                if sent:
+                    repo.set_state(conn, key, "unresolved", reason_code=refused.code,
+                                   reason=refused.message, keep_in_outbox=True)
+                    return "unresolved", refused, None
+                repo.set_state(conn, key, "void", reason_code=refused.code,
+                               reason=refused.message, keep_in_outbox=False)
+                return "void", refused, None
+            repo.set_state(conn, key, "pending", offline=True, keep_in_outbox=True)
+            return "pending", decision, meter
+
+        state, result, meter = self.store.call(decide)
+        if isinstance(result, OfflineRefused):
+            self._publish_outbox()
+            if state == "void":
+                raise OfflineRefused(
+                    f"The server is unreachable and this sale cannot be made offline: "
+                    f"{result.message}", code=result.code, hint=result.hint) from cause
+            self._wake_sync()
+            raise SaleNotCompleted(
+                "The server did not answer and this sale cannot be made offline "
+                f"({result.message}). The sale is NOT complete: do not hand over a token.",
+                reference=reference_for(key),
+                hint="VendPoint will check with the server and show the result.",
+            ) from cause
+        slip = self._slip(key, row.created_at, row.amount, row.meter_number, meter,
+                          row.operator_id, notify, result.warning)
+        self._announce_pending(slip)
+        return SaleOutcome("pending", key, slip=slip)

@@ -1,0 +1,328 @@
+"""The sync engine: one worker (across processes) that drains the outbox to the server.
+
+Per pass (`step`): sales whose answer may have been lost are first looked up by their key
+(`GET /v1/sales/{key}`); pending sales are uploaded in order with `POST /v1/sales/batch`, after
+marking them "maybe sent" (write-ahead). Every item gets its own result — tokened, rejected
+with the server's reason, or needs attention — so one bad item never blocks the rest. When the
+server is unreachable the worker backs off exponentially (capped, with jitter). It resumes after
+a restart because all state is in the store, and stops promptly when asked.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from app.api.errors import (
+    ApiBug,
+    ApiRejected,
+    MalformedResponse,
+    ServerUnavailable,
+    TerminalNotAuthorised,
+    TlsProblem,
+)
+from app.api.models import BatchResult, Sale
+from app.errors import TransientError, UserFacingError
+from app.sales import repository as repo
+from app.sales.service import SaleService
+from app.sync.lock import FileLock
+
+log = logging.getLogger("vendpoint.sync")
+
+_UNREACHABLE = (ServerUnavailable, TlsProblem, TerminalNotAuthorised)
+
+
+@dataclass
+class StepReport:
+    """What one drain pass did."""
+
+    tokened: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    attention: list[str] = field(default_factory=list)
+    voided: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+    unreachable: bool = False
+    remaining: int = 0
+
+
+def _iso(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class SyncEngine:
+    """Drains the outbox in order; run it on its own thread with `start()` / `stop()`."""
+
+    def __init__(
+        self,
+        service: SaleService,
+        *,
+        lock_path: Path,
+        batch_size: int = 50,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 60.0,
+        idle_interval: float = 30.0,
+        resolve_grace: float = 30.0,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.service = service
+        self.store = service.store
+        self.client = service.client
+        self.bus = service.bus
+        self.connectivity = service.connectivity
+        self.lock = FileLock(lock_path)
+        self.batch_size = batch_size
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.idle_interval = idle_interval
+        self.resolve_grace = timedelta(seconds=resolve_grace)
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._failures = 0
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the worker thread (idempotent)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="sync-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Ask the worker to stop and wait for it; True if it stopped in time."""
+        self._stop.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            stopped = not thread.is_alive()
+        else:
+            stopped = True
+        self.lock.release()
+        return stopped
+
+    def wake(self) -> None:
+        """Drain now (a new pending sale, or the connection came back)."""
+        self._wake.set()
+
+    def next_delay(self) -> float:
+        """Capped exponential backoff with full jitter, based on consecutive failures."""
+        if self._failures == 0:
+            return 0.0
+        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** min(self._failures - 1, 30)))
+        return self._rng.uniform(ceiling / 2, ceiling)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if not self.lock.acquire():
+                # Another VendPoint process drains; check again later.
+                self._wait(min(self.idle_interval, 5.0))
+                continue
+            try:
+                report = self.step()
+            except Exception:
+                log.exception("sync pass failed")
+                self._failures += 1
+                self._wait(self.next_delay())
+                continue
+            if report.unreachable:
+                self._wait(self.next_delay())
+            elif report.remaining and not report.deferred:
+                continue
+            else:
+                self._wait(self.idle_interval if not report.deferred else
+                           max(self.backoff_base, 0.05))
+
+    def _wait(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
+
+    # -- one pass ------------------------------------------------------------------------------
+    def refresh_terminal(self) -> bool:
+        """Fetch the terminal info (offline policy); True if the server answered."""
+        try:
+            info = self.client.terminal()
+        except _UNREACHABLE as exc:
+            self.connectivity.set(False, str(exc))
+            return False
+        self.store.call(lambda c: repo.save_policy(c, info.offline_policy))
+        self.connectivity.set(True)
+        return True
+
+    def step(self) -> StepReport:
+        """One ordered pass over the outbox; safe to call directly (tests, tools)."""
+        report = StepReport()
+        now = self._clock()
+        items = self.store.call(lambda c: repo.outbox_items(c))
+        batch: list[repo.OutboxItem] = []
+        total = len(items)
+        for item in items:
+            if self._stop.is_set():
+                break
+            sale = item.sale
+            if sale.state == "needs_attention":
+                continue
+            if item.next_attempt_at and _parse(item.next_attempt_at) > now:
+                report.deferred.append(sale.idem_key)
+                continue
+            if sale.state in ("sending", "unresolved") or item.maybe_sent:
+                if sale.state in ("sending", "unresolved") and \
+                        now - _parse(sale.created_at) < self.resolve_grace:
+                    report.deferred.append(sale.idem_key)
+                    continue
+                if not self._resolve(item, report):
+                    break  # unreachable
+                if sale.state == "pending" and sale.idem_key not in report.tokened \
+                        and sale.idem_key not in report.attention:
+                    batch.append(item)
+            elif sale.state == "pending":
+                batch.append(item)
+            if len(batch) >= self.batch_size:
+                if not self._upload(batch, report):
+                    break
+                batch = []
+                self._progress(report, total)
+        if batch and not report.unreachable and not self._stop.is_set():
+            self._upload(batch, report)
+        if report.unreachable:
+            self._failures += 1
+        else:
+            self._failures = 0
+        report.remaining = self.store.call(repo.outbox_stats).count
+        self._progress(report, total)
+        return report
+
+    def _progress(self, report: StepReport, total: int) -> None:
+        done = len(report.tokened) + len(report.rejected) + len(report.voided)
+        self.bus.publish("sync.progress", done=done, total=total,
+                         attention=len(report.attention), unreachable=report.unreachable)
+
+    def _resolve(self, item: repo.OutboxItem, report: StepReport) -> bool:
+        """Look the item up by key; False if the server is unreachable."""
+        sale = item.sale
+        key = sale.idem_key
+        try:
+            found = self.client.get_sale(key, sale.request)
+        except _UNREACHABLE as exc:
+            self.connectivity.set(False, str(exc))
+            report.unreachable = True
+            return False
+        except (MalformedResponse, ApiBug, ApiRejected) as exc:
+            self._attention(key, "RESOLVE_FAILED", str(exc), report)
+            return True
+        self.connectivity.set(True)
+        if found is not None:
+            self._tokened(key, found, report, late=sale.state != "pending")
+        elif sale.state in ("sending", "unresolved"):
+            # Never processed and never promised to the customer: it will not be sent.
+            self.store.call(lambda c: repo.set_state(
+                c, key, "void", reason_code="NOT_PROCESSED",
+                reason="the server never processed this sale", keep_in_outbox=False))
+            report.voided.append(key)
+            self.bus.publish("sale.void", idempotency_key=key)
+        return True
+
+    def _tokened(self, key: str, sale: Sale, report: StepReport, *, late: bool = False) -> None:
+        self.service.record_tokened(key, sale, after_lost_answer=late)
+        report.tokened.append(key)
+        if late:
+            # The cashier was told the sale was not complete; the customer needs the token.
+            self.bus.publish("sale.needs_attention", idempotency_key=key, code="LATE_TOKEN",
+                             reason="The sale went through after all; reprint the token.")
+
+    def _attention(self, key: str, code: str, reason: str, report: StepReport) -> None:
+        self.store.call(lambda c: repo.set_state(
+            c, key, "needs_attention", reason_code=code, reason=reason[:300],
+            keep_in_outbox=True))
+        report.attention.append(key)
+        self.bus.publish("sale.needs_attention", idempotency_key=key, code=code, reason=reason)
+
+    def _upload(self, batch: list[repo.OutboxItem], report: StepReport) -> bool:
+        """Send pending items in order; False if the server is unreachable."""
+        keys = [i.sale.idem_key for i in batch]
+        self.store.call(lambda c: repo.note_attempt(c, keys))  # write-ahead: "maybe sent"
+        items = [(i.sale.idem_key, i.sale.operator_id, i.sale.request) for i in batch]
+        try:
+            results = self.client.sell_batch(items)
+        except _UNREACHABLE as exc:
+            self.connectivity.set(False, str(exc))
+            report.unreachable = True
+            return False
+        except (MalformedResponse, ApiBug, ApiRejected):
+            # The batch answer is unusable as a whole: fall back to one item at a time so the
+            # bad item is isolated and the others still go through.
+            return self._upload_one_by_one(batch, report)
+        self.connectivity.set(True)
+        for item, result in zip(batch, results, strict=True):
+            self._apply(item, result, report)
+        return True
+
+    def _apply(self, item: repo.OutboxItem, result: BatchResult, report: StepReport) -> None:
+        key = item.sale.idem_key
+        if result.sale is not None:
+            self._tokened(key, result.sale, report)
+            return
+        error = result.error
+        assert error is not None
+        if error.retryable or (result.status >= 500 and error.code != "TOKEN_ENGINE_ERROR"):
+            self._defer(item, f"{error.code}: {error.message}", report)
+        elif error.code == "DUPLICATE_REQUEST_MISMATCH":
+            self._resolve(item, report)
+            if key not in report.tokened:
+                self._attention(key, error.code, error.message, report)
+        elif error.code in ("VALIDATION_ERROR", "IDEMPOTENCY_KEY_INVALID", "OPERATOR_REQUIRED",
+                            "MALFORMED_JSON"):
+            self._attention(key, error.code, error.message, report)
+        else:
+            self._rejected(key, error.code, error.message, report)
+
+    def _rejected(self, key: str, code: str, message: str, report: StepReport) -> None:
+        self.store.call(lambda c: repo.set_state(
+            c, key, "rejected", reason_code=code, reason=message, keep_in_outbox=False))
+        report.rejected.append(key)
+        self.bus.publish("sale.rejected", idempotency_key=key, code=code, reason=message)
+        # An offline sale the server refused: the customer paid and must be refunded.
+        self.bus.publish("sale.needs_attention", idempotency_key=key, code=code,
+                         reason=f"The server refused this offline sale: {message}")
+
+    def _defer(self, item: repo.OutboxItem, error: str, report: StepReport) -> None:
+        attempts = item.attempts + 1
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** min(attempts - 1, 30))
+        delay = self._rng.uniform(delay / 2, delay)
+        when = _iso(self._clock() + timedelta(seconds=delay))
+        self.store.call(lambda c: repo.note_failure(c, item.sale.idem_key, error, when))
+        report.deferred.append(item.sale.idem_key)
+
+    def _upload_one_by_one(self, batch: list[repo.OutboxItem], report: StepReport) -> bool:
+        for item in batch:
+            key = item.sale.idem_key
+            if not self._resolve(item, report):
+                return False
+            if key in report.tokened or key in report.attention:
+                continue
+            try:
+                sale = self.client.sell(key, item.sale.operator_id, item.sale.request)
+            except _UNREACHABLE as exc:
+                self.connectivity.set(False, str(exc))
+                report.unreachable = True
+                return False
+            except ApiRejected as exc:
+                self._rejected(key, exc.code, exc.message, report)
+            except (MalformedResponse, ApiBug, TransientError, UserFacingError) as exc:
+                self._attention(key, "UNREADABLE", str(exc), report)
+            else:
+                self._tokened(key, sale, report)
+        return True
