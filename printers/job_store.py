@@ -1,0 +1,432 @@
+"""Durable print jobs: the `PrintJobStore` protocol, its SQLCipher implementation on the
+encrypted offline store, and an in-memory one for demos and unit tests.
+
+A job holds the receipt model as JSON (tokens included, which is why it lives in the encrypted
+store and nowhere else), never the ESC/POS bytes: they are rendered when printed, so a fixed
+layout bug applies to jobs still waiting. Counters:
+- `attempts`      how many times sending was tried (failed or not);
+- `printed_count` how many times the job reached the printer; for an original job it also
+                  counts its reprints, so it is the number of paper copies of that receipt;
+- `reprint_no`    on a reprint job, its number (1 for the first reprint of the original).
+Table: offline_store/schema/0009_print_jobs.sql.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+from app.errors import InvalidInput
+from printers import model
+from printers.serialize import from_json, to_json
+
+T = TypeVar("T")
+
+
+class JobStatus(StrEnum):
+    """Where a job is: waiting (`queued`), printed (`done`), or unprintable (`failed`)."""
+
+    QUEUED = "queued"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One stored print job (see the module docstring for the counters)."""
+
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    printer_id: str
+    kind: str
+    sale_ref: str
+    payload: str
+    status: JobStatus = JobStatus.QUEUED
+    attempts: int = 0
+    last_error: str = ""
+    printed_count: int = 0
+    last_printed_at: datetime | None = None
+    original_job_id: str | None = None
+    reprint_no: int = 0
+
+    def receipt(self) -> model.Receipt:
+        """The receipt model this job prints."""
+        return from_json(self.payload)
+
+
+def new_job(
+    receipt: model.Receipt,
+    printer_id: str,
+    now: datetime,
+    *,
+    original_job_id: str | None = None,
+) -> PrintJob:
+    """A fresh queued job for `receipt` (not yet stored)."""
+    reprint_no = receipt.reprint_no if isinstance(receipt, model.Reprint) else 0
+    return PrintJob(
+        id=str(uuid.uuid4()),
+        created_at=now,
+        updated_at=now,
+        printer_id=printer_id,
+        kind=receipt.kind,
+        sale_ref=model.sale_reference(receipt),
+        payload=to_json(receipt),
+        original_job_id=original_job_id,
+        reprint_no=reprint_no,
+    )
+
+
+class PrintJobStore(Protocol):
+    """What the print queue needs from storage. Every method is one transaction."""
+
+    def add(self, job: PrintJob) -> PrintJob:
+        """Store a new job."""
+        ...
+
+    def get(self, job_id: str) -> PrintJob | None:
+        """One job by id."""
+        ...
+
+    def due(self, printer_id: str, limit: int) -> list[PrintJob]:
+        """Queued jobs of a printer, oldest first."""
+        ...
+
+    def count_queued(self, printer_id: str) -> int:
+        """How many jobs wait for a printer."""
+        ...
+
+    def mark_printed(self, job_id: str, at: datetime) -> PrintJob:
+        """The job reached the printer: done, attempts+1, printed_count+1 (and the original's,
+        for a reprint)."""
+        ...
+
+    def record_failure(self, job_id: str, error: str, at: datetime, *, final: bool) -> PrintJob:
+        """A send failed: attempts+1 and last_error; `final` marks the job failed for good."""
+        ...
+
+    def add_reprint(
+        self, job_id: str, at: datetime, operator: str, printer_id: str | None = None
+    ) -> PrintJob:
+        """Queue a reprint of a job (of its original, if it is itself a reprint); numbers it."""
+        ...
+
+    def requeue(self, job_id: str, at: datetime) -> PrintJob:
+        """Put a failed or cancelled job back in the queue."""
+        ...
+
+    def cancel(self, job_id: str, at: datetime) -> PrintJob:
+        """Take a queued job out of the queue without printing it."""
+        ...
+
+    def list_jobs(
+        self, *, sale_ref: str | None = None, status: JobStatus | None = None, limit: int = 100
+    ) -> list[PrintJob]:
+        """Jobs, newest first, optionally for one sale or in one status."""
+        ...
+
+
+def _reprint_of(original: PrintJob, reprint_no: int, at: datetime, operator: str,
+                printer_id: str | None) -> PrintJob:
+    receipt = original.receipt()
+    if isinstance(receipt, model.Reprint):  # the stored original is never a reprint; be safe
+        receipt = receipt.original
+    reprint = model.Reprint(receipt, reprint_no=reprint_no, reprinted_at=at, operator=operator)
+    return new_job(reprint, printer_id or original.printer_id, at, original_job_id=original.id)
+
+
+def _missing(job_id: str) -> InvalidInput:
+    return InvalidInput(f"There is no print job {job_id}.")
+
+
+# --- in memory ------------------------------------------------------------------------------
+
+
+class MemoryPrintJobStore:
+    """`PrintJobStore` in a dict: for demos and tests that do not need durability."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: dict[str, PrintJob] = {}  # insertion order is queue order
+
+    def add(self, job: PrintJob) -> PrintJob:
+        with self._lock:
+            self._jobs[job.id] = job
+        return job
+
+    def get(self, job_id: str) -> PrintJob | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def due(self, printer_id: str, limit: int) -> list[PrintJob]:
+        with self._lock:
+            jobs = [
+                j for j in self._jobs.values()
+                if j.printer_id == printer_id and j.status is JobStatus.QUEUED
+            ]
+        return jobs[:limit]
+
+    def count_queued(self, printer_id: str) -> int:
+        return len(self.due(printer_id, 1_000_000))
+
+    def _update(self, job_id: str, fn: Callable[[PrintJob], PrintJob]) -> PrintJob:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise _missing(job_id)
+            self._jobs[job_id] = fn(job)
+            return self._jobs[job_id]
+
+    def mark_printed(self, job_id: str, at: datetime) -> PrintJob:
+        def done(j: PrintJob) -> PrintJob:
+            return replace(j, status=JobStatus.DONE, attempts=j.attempts + 1,
+                           printed_count=j.printed_count + 1, last_printed_at=at,
+                           updated_at=at, last_error="")
+
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise _missing(job_id)
+            self._jobs[job_id] = done(job)
+            if job.original_job_id and job.original_job_id in self._jobs:
+                orig = self._jobs[job.original_job_id]
+                self._jobs[orig.id] = replace(orig, printed_count=orig.printed_count + 1,
+                                              updated_at=at)
+            return self._jobs[job_id]
+
+    def record_failure(self, job_id: str, error: str, at: datetime, *, final: bool) -> PrintJob:
+        return self._update(job_id, lambda j: replace(
+            j, attempts=j.attempts + 1, last_error=error[:500], updated_at=at,
+            status=JobStatus.FAILED if final else j.status))
+
+    def add_reprint(
+        self, job_id: str, at: datetime, operator: str, printer_id: str | None = None
+    ) -> PrintJob:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise _missing(job_id)
+            root = self._jobs.get(job.original_job_id or "", job)
+            count = sum(1 for j in self._jobs.values() if j.original_job_id == root.id)
+            reprint = _reprint_of(root, count + 1, at, operator, printer_id)
+            self._jobs[reprint.id] = reprint
+            return reprint
+
+    def requeue(self, job_id: str, at: datetime) -> PrintJob:
+        return self._update(job_id, lambda j: replace(j, status=JobStatus.QUEUED, updated_at=at))
+
+    def cancel(self, job_id: str, at: datetime) -> PrintJob:
+        return self._update(
+            job_id, lambda j: replace(j, status=JobStatus.CANCELLED, updated_at=at)
+            if j.status is JobStatus.QUEUED else j)
+
+    def list_jobs(
+        self, *, sale_ref: str | None = None, status: JobStatus | None = None, limit: int = 100
+    ) -> list[PrintJob]:
+        with self._lock:
+            jobs = list(self._jobs.values())
+        jobs = [
+            j for j in jobs
+            if (sale_ref is None or j.sale_ref == sale_ref)
+            and (status is None or j.status is status)
+        ]
+        return list(reversed(jobs))[:limit]
+
+
+# --- SQLCipher ------------------------------------------------------------------------------
+
+
+class StoreLike(Protocol):
+    """The part of `offline_store.Store` used here: run a function on the DB owner thread
+    inside a transaction (commit on success, rollback on an exception)."""
+
+    def call(self, fn: Callable[[Any], T], timeout: float = ...) -> T: ...
+
+
+def _ts(at: datetime) -> str:
+    # Fixed width, UTC, so text order is time order.
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_ts(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+_COLUMNS = (
+    "id, created_at, updated_at, printer_id, kind, sale_ref, payload, status, attempts, "
+    "last_error, printed_count, last_printed_at, original_job_id, reprint_no"
+)
+
+
+def _row_to_job(row: Any) -> PrintJob:
+    created = _parse_ts(row[1])
+    updated = _parse_ts(row[2])
+    assert created is not None and updated is not None  # NOT NULL columns
+    return PrintJob(
+        id=row[0], created_at=created, updated_at=updated, printer_id=row[3], kind=row[4],
+        sale_ref=row[5], payload=row[6], status=JobStatus(row[7]), attempts=row[8],
+        last_error=row[9], printed_count=row[10], last_printed_at=_parse_ts(row[11]),
+        original_job_id=row[12], reprint_no=row[13],
+    )
+
+
+def _insert(conn: Any, job: PrintJob) -> None:
+    conn.execute(
+        f"INSERT INTO print_jobs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
+        (
+            job.id, _ts(job.created_at), _ts(job.updated_at), job.printer_id, job.kind,
+            job.sale_ref, job.payload, job.status.value, job.attempts, job.last_error,
+            job.printed_count,
+            None if job.last_printed_at is None else _ts(job.last_printed_at),
+            job.original_job_id, job.reprint_no,
+        ),
+    )
+
+
+def _select_one(conn: Any, job_id: str) -> PrintJob | None:
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM print_jobs WHERE id = ?", (job_id,)  # noqa: S608
+    ).fetchone()
+    return None if row is None else _row_to_job(row)
+
+
+def _require(conn: Any, job_id: str) -> PrintJob:
+    job = _select_one(conn, job_id)
+    if job is None:
+        raise _missing(job_id)
+    return job
+
+
+class SqlPrintJobStore:
+    """`PrintJobStore` on the encrypted offline store (one transaction per call, run on the
+    store's DB owner thread through `store.call`)."""
+
+    def __init__(self, store: StoreLike, *, timeout_s: float = 30.0) -> None:
+        self._store = store
+        self._timeout = timeout_s
+
+    def _call(self, fn: Callable[[Any], T]) -> T:
+        return self._store.call(fn, timeout=self._timeout)
+
+    def add(self, job: PrintJob) -> PrintJob:
+        def run(conn: Any) -> PrintJob:
+            _insert(conn, job)
+            return job
+
+        return self._call(run)
+
+    def get(self, job_id: str) -> PrintJob | None:
+        return self._call(lambda conn: _select_one(conn, job_id))
+
+    def due(self, printer_id: str, limit: int) -> list[PrintJob]:
+        def run(conn: Any) -> list[PrintJob]:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM print_jobs WHERE printer_id = ? AND status = 'queued' "  # noqa: S608
+                "ORDER BY created_at, rowid LIMIT ?",
+                (printer_id, limit),
+            ).fetchall()
+            return [_row_to_job(r) for r in rows]
+
+        return self._call(run)
+
+    def count_queued(self, printer_id: str) -> int:
+        def run(conn: Any) -> int:
+            row = conn.execute(
+                "SELECT count(*) FROM print_jobs WHERE printer_id = ? AND status = 'queued'",
+                (printer_id,),
+            ).fetchone()
+            return int(row[0])
+
+        return self._call(run)
+
+    def mark_printed(self, job_id: str, at: datetime) -> PrintJob:
+        def run(conn: Any) -> PrintJob:
+            job = _require(conn, job_id)
+            conn.execute(
+                "UPDATE print_jobs SET status = 'done', attempts = attempts + 1, "
+                "printed_count = printed_count + 1, last_printed_at = ?, updated_at = ?, "
+                "last_error = '' WHERE id = ?",
+                (_ts(at), _ts(at), job_id),
+            )
+            if job.original_job_id:
+                conn.execute(
+                    "UPDATE print_jobs SET printed_count = printed_count + 1, updated_at = ? "
+                    "WHERE id = ?",
+                    (_ts(at), job.original_job_id),
+                )
+            return _require(conn, job_id)
+
+        return self._call(run)
+
+    def record_failure(self, job_id: str, error: str, at: datetime, *, final: bool) -> PrintJob:
+        def run(conn: Any) -> PrintJob:
+            _require(conn, job_id)
+            conn.execute(
+                "UPDATE print_jobs SET attempts = attempts + 1, last_error = ?, updated_at = ?, "
+                "status = CASE WHEN ? THEN 'failed' ELSE status END WHERE id = ?",
+                (error[:500], _ts(at), 1 if final else 0, job_id),
+            )
+            return _require(conn, job_id)
+
+        return self._call(run)
+
+    def add_reprint(
+        self, job_id: str, at: datetime, operator: str, printer_id: str | None = None
+    ) -> PrintJob:
+        def run(conn: Any) -> PrintJob:
+            job = _require(conn, job_id)
+            root = _require(conn, job.original_job_id) if job.original_job_id else job
+            row = conn.execute(
+                "SELECT count(*) FROM print_jobs WHERE original_job_id = ?", (root.id,)
+            ).fetchone()
+            reprint = _reprint_of(root, int(row[0]) + 1, at, operator, printer_id)
+            _insert(conn, reprint)
+            return reprint
+
+        return self._call(run)
+
+    def requeue(self, job_id: str, at: datetime) -> PrintJob:
+        def run(conn: Any) -> PrintJob:
+            _require(conn, job_id)
+            conn.execute(
+                "UPDATE print_jobs SET status = 'queued', updated_at = ? WHERE id = ?",
+                (_ts(at), job_id),
+            )
+            return _require(conn, job_id)
+
+        return self._call(run)
+
+    def cancel(self, job_id: str, at: datetime) -> PrintJob:
+        def run(conn: Any) -> PrintJob:
+            _require(conn, job_id)
+            conn.execute(
+                "UPDATE print_jobs SET status = 'cancelled', updated_at = ? "
+                "WHERE id = ? AND status = 'queued'",
+                (_ts(at), job_id),
+            )
+            return _require(conn, job_id)
+
+        return self._call(run)
+
+    def list_jobs(
+        self, *, sale_ref: str | None = None, status: JobStatus | None = None, limit: int = 100
+    ) -> list[PrintJob]:
+        def run(conn: Any) -> list[PrintJob]:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM print_jobs "  # noqa: S608
+                "WHERE (? IS NULL OR sale_ref = ?) AND (? IS NULL OR status = ?) "
+                "ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                (sale_ref, sale_ref, None if status is None else status.value,
+                 None if status is None else status.value, limit),
+            ).fetchall()
+            return [_row_to_job(r) for r in rows]
+
+        return self._call(run)

@@ -1,0 +1,388 @@
+"""The receipt model: typed, immutable data for every slip VendPoint prints.
+
+The client core maps its own sale records to these dataclasses; nothing here knows the server's
+JSON. Money is `Money` (a `Decimal` with a currency, never a float); energy is an integer count
+of 0.1 kWh (`units_tenths`). Every variant is a frozen dataclass; `Receipt` is their union and
+`printers.serialize` turns any of them into JSON for the print queue and back.
+
+Variants:
+- `TokenReceipt`    the sale receipt and tax invoice, with one or more tokens in entry order;
+- `PendingSlip`     an offline sale: clearly NOT A TOKEN, with the reference and how the token
+                    will reach the customer;
+- `Reprint`         any other variant printed again, marked REPRINT with a print counter;
+- `ReversalSlip`    a supervisor-approved reversal;
+- `EngineeringSlip` an engineering (management) token such as clear tamper or key change;
+- `ShiftReport`     X (running totals) and Z (end of day, numbered) reports;
+- `ShiftCloseSlip`  the cash count at the end of a shift (over/short).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from app.errors import InvalidInput
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_TOKEN = re.compile(r"^\d{20}$")
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money in one currency; `amount` is a Decimal (a float is refused)."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            # A float would already have lost cents; an int is accepted as whole units.
+            if isinstance(self.amount, int) and not isinstance(self.amount, bool):
+                object.__setattr__(self, "amount", Decimal(self.amount))
+            else:
+                raise InvalidInput(
+                    f"Money amount must be a Decimal, not {type(self.amount).__name__}."
+                )
+        if not self.amount.is_finite():
+            raise InvalidInput("Money amount must be a finite number.")
+        if not _CURRENCY.match(self.currency):
+            raise InvalidInput(f"Currency must be a 3-letter ISO code, not {self.currency!r}.")
+
+    @classmethod
+    def of(cls, amount: str, currency: str) -> Money:
+        """Build from a decimal string such as "150.00"."""
+        return cls(Decimal(amount), currency)
+
+    def format(self) -> str:
+        """'ZAR 1,234.50' — two decimals, thousands grouped, sign before the currency."""
+        quantized = self.amount.quantize(Decimal("0.01"))
+        sign = "-" if quantized < 0 else ""
+        return f"{sign}{self.currency} {abs(quantized):,.2f}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def format_units(units_tenths: int, unit: str = "kWh") -> str:
+    """Energy held as an integer count of 0.1 units, shown as '123.4 kWh'."""
+    sign = "-" if units_tenths < 0 else ""
+    whole, tenth = divmod(abs(units_tenths), 10)
+    return f"{sign}{whole:,}.{tenth} {unit}"
+
+
+class TokenKind(StrEnum):
+    """What a token is for; decides its entry order and the label printed beside it."""
+
+    KEY_CHANGE_1 = "key_change_1"
+    KEY_CHANGE_2 = "key_change_2"
+    CREDIT = "credit"
+    FREE_BASIC = "free_basic"
+    CLEAR_TAMPER = "clear_tamper"
+    CLEAR_CREDIT = "clear_credit"
+    SET_POWER_LIMIT = "set_power_limit"
+    SET_PHASE_UNBALANCE = "set_phase_unbalance"
+    TEST = "test"
+
+    @property
+    def default_label(self) -> str:
+        return _TOKEN_LABELS[self]
+
+    @property
+    def is_key_change(self) -> bool:
+        return self in (TokenKind.KEY_CHANGE_1, TokenKind.KEY_CHANGE_2)
+
+
+_TOKEN_LABELS: dict[TokenKind, str] = {
+    TokenKind.KEY_CHANGE_1: "Key change 1 of 2",
+    TokenKind.KEY_CHANGE_2: "Key change 2 of 2",
+    TokenKind.CREDIT: "Electricity credit",
+    TokenKind.FREE_BASIC: "Free basic electricity",
+    TokenKind.CLEAR_TAMPER: "Clear tamper",
+    TokenKind.CLEAR_CREDIT: "Clear credit",
+    TokenKind.SET_POWER_LIMIT: "Set maximum power limit",
+    TokenKind.SET_PHASE_UNBALANCE: "Set phase unbalance limit",
+    TokenKind.TEST: "Test / display",
+}
+
+
+@dataclass(frozen=True)
+class TokenLine:
+    """One 20-digit STS token with what it is; `units_tenths` for credit and FBE tokens."""
+
+    kind: TokenKind
+    digits: str
+    label: str = ""
+    units_tenths: int | None = None
+
+    def __post_init__(self) -> None:
+        compact = self.digits.replace(" ", "").replace("-", "")
+        if not _TOKEN.match(compact):
+            # Never echo the digits: a token is cash.
+            raise InvalidInput("A token must be exactly 20 digits.")
+        object.__setattr__(self, "digits", compact)
+        if not self.label:
+            object.__setattr__(self, "label", self.kind.default_label)
+
+    def grouped(self) -> str:
+        """'1234 5678 9012 3456 7890'."""
+        return " ".join(self.digits[i : i + 4] for i in range(0, 20, 4))
+
+    def masked(self) -> str:
+        """'1234 **** **** **** 7890' — what a log or a preview may show."""
+        return mask_token(self.digits)
+
+
+def mask_token(digits: str) -> str:
+    """'1234 **** **** **** 7890' — what a log or a preview may show of a token."""
+    compact = digits.replace(" ", "")
+    return f"{compact[:4]} **** **** **** {compact[-4:]}"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A named organisation or person with an address (utility, vendor, customer)."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    tax_id: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class PointOfSale:
+    """Who issued the slip: vendor, terminal and the signed-in operator."""
+
+    vendor: Party
+    vendor_id: str
+    terminal_id: str
+    operator: str
+
+
+@dataclass(frozen=True)
+class MeterInfo:
+    """The meter and its key data as the receipt shows them."""
+
+    number: str
+    tariff_name: str = ""
+    tariff_index: str = ""
+    sgc: str = ""
+    krn: str = ""
+    tariff_version: str = ""
+    account: str = ""
+
+
+@dataclass(frozen=True)
+class BreakdownLine:
+    """One line of "where the money went": an energy block, a fixed charge, debt, VAT, FBE."""
+
+    label: str
+    amount: Money
+    units_tenths: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SaleReceiptData:
+    """Everything the token receipt (tax invoice) of one completed sale prints."""
+
+    utility: Party
+    pos: PointOfSale
+    receipt_no: str
+    issued_at: datetime
+    customer: Party
+    meter: MeterInfo
+    amount_tendered: Money
+    tokens: tuple[TokenLine, ...]
+    units_tenths: int
+    breakdown: tuple[BreakdownLine, ...]
+    vat: Money
+    reference: str
+    instructions: str = (
+        "Enter the tokens into your meter in the order printed, then press Enter (#)."
+    )
+    unit: str = "kWh"
+    vat_rate: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.tokens:
+            raise InvalidInput("A token receipt needs at least one token.")
+        if self.issued_at.tzinfo is None:
+            raise InvalidInput("Receipt times must be timezone-aware.")
+
+    def ordered_tokens(self) -> tuple[TokenLine, ...]:
+        """Tokens in entry order: key-change 1 then 2 first, the rest as the server sent them."""
+        first = [t for t in self.tokens if t.kind is TokenKind.KEY_CHANGE_1]
+        second = [t for t in self.tokens if t.kind is TokenKind.KEY_CHANGE_2]
+        rest = [t for t in self.tokens if not t.kind.is_key_change]
+        return (*first, *second, *rest)
+
+
+@dataclass(frozen=True)
+class TokenReceipt:
+    """The sale receipt with its tokens; also the tax invoice."""
+
+    sale: SaleReceiptData
+    kind: str = field(default="token", init=False)
+
+
+@dataclass(frozen=True)
+class PendingSlip:
+    """An offline sale accepted into the outbox: NOT A TOKEN, with how the token will arrive."""
+
+    utility: Party
+    pos: PointOfSale
+    reference: str
+    issued_at: datetime
+    customer: Party
+    meter: MeterInfo
+    amount: Money
+    delivery: str = (
+        "Your token will be printed here when the system is back online, and sent by SMS."
+    )
+    valid_until: datetime | None = None
+    kind: str = field(default="pending", init=False)
+
+
+@dataclass(frozen=True)
+class ReversalSlip:
+    """A reversal approved by a supervisor; names the original receipt and the tokens voided."""
+
+    utility: Party
+    pos: PointOfSale
+    reversal_no: str
+    original_receipt_no: str
+    issued_at: datetime
+    customer: Party
+    meter: MeterInfo
+    amount: Money
+    tokens: tuple[TokenLine, ...]
+    reason: str
+    supervisor: str
+    kind: str = field(default="reversal", init=False)
+
+
+@dataclass(frozen=True)
+class EngineeringSlip:
+    """An engineering (management) token: clear tamper, power limit, key change, test."""
+
+    utility: Party
+    pos: PointOfSale
+    receipt_no: str
+    issued_at: datetime
+    meter: MeterInfo
+    tokens: tuple[TokenLine, ...]
+    supervisor: str
+    reason: str = ""
+    customer: Party | None = None
+    instructions: str = "Enter the tokens into the meter in the order printed."
+    kind: str = field(default="engineering", init=False)
+
+
+@dataclass(frozen=True)
+class TotalLine:
+    """One labelled total of a report: a count, an amount and/or units."""
+
+    label: str
+    count: int | None = None
+    amount: Money | None = None
+    units_tenths: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A titled group of totals (by operator, by tender, by tariff...)."""
+
+    title: str
+    lines: tuple[TotalLine, ...]
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    """X report (`z_number` None: running totals) or Z report (numbered, closes the day)."""
+
+    pos: PointOfSale
+    generated_at: datetime
+    period_start: datetime
+    period_end: datetime
+    sections: tuple[ReportSection, ...]
+    z_number: int | None = None
+    utility: Party | None = None
+    kind: str = field(default="report", init=False)
+
+    @property
+    def title(self) -> str:
+        return "X REPORT" if self.z_number is None else f"Z REPORT No. {self.z_number}"
+
+
+@dataclass(frozen=True)
+class ShiftCloseSlip:
+    """The closing count of a shift; records over/short, never forces the expected amount."""
+
+    pos: PointOfSale
+    shift_id: str
+    opened_at: datetime
+    closed_at: datetime
+    opening_float: Money
+    cash_sales: Money
+    cash_drops: Money
+    expected: Money
+    counted: Money
+    sales_count: int
+    reversals_count: int = 0
+    reprints_count: int = 0
+    supervisor: str = ""
+    kind: str = field(default="shift_close", init=False)
+
+    @property
+    def over_short(self) -> Money:
+        return Money(self.counted.amount - self.expected.amount, self.counted.currency)
+
+
+@dataclass(frozen=True)
+class Reprint:
+    """Any slip printed again: marked REPRINT with its counter (1 = first reprint)."""
+
+    original: Original
+    reprint_no: int
+    reprinted_at: datetime
+    operator: str = ""
+    kind: str = field(default="reprint", init=False)
+
+    def __post_init__(self) -> None:
+        if self.reprint_no < 1:
+            raise InvalidInput("A reprint counter starts at 1.")
+
+
+Original = (
+    TokenReceipt
+    | PendingSlip
+    | ReversalSlip
+    | EngineeringSlip
+    | ShiftReport
+    | ShiftCloseSlip
+)
+"""Everything that can be reprinted (a reprint of a reprint is a reprint of the original)."""
+
+Receipt = Original | Reprint
+"""Any printable slip."""
+
+
+def sale_reference(receipt: Receipt) -> str:
+    """The sale (or report) reference a print job is filed under."""
+    if isinstance(receipt, Reprint):
+        return sale_reference(receipt.original)
+    if isinstance(receipt, TokenReceipt):
+        return receipt.sale.reference
+    if isinstance(receipt, PendingSlip):
+        return receipt.reference
+    if isinstance(receipt, ReversalSlip):
+        return receipt.reversal_no
+    if isinstance(receipt, EngineeringSlip):
+        return receipt.receipt_no
+    if isinstance(receipt, ShiftReport):
+        return f"Z{receipt.z_number}" if receipt.z_number is not None else "X"
+    return receipt.shift_id
+

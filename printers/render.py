@@ -1,0 +1,123 @@
+"""Renderers: a receipt as ESC/POS bytes (for the printer) or as plain text (for previews,
+golden tests and logs, with tokens masked).
+
+`render_escpos` builds the whole job with python-escpos's `Dummy` printer: initialise (ESC @)
+first, then every line, then feed and cut, so the caller sends it in ONE write. Text goes
+through python-escpos's magic encoding, which picks a code page the printer profile has for
+accented and non-Latin characters (and prints "?" for what no code page holds).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from escpos.printer import Dummy
+from PIL import Image
+
+from printers import model
+from printers.layout import Align, Barcode, Block, Feed, Line, Logo, QrCode, Rule, layout
+from printers.profile import PrinterProfile
+from printers.text import width
+
+_QR_SIZE_BY_COLUMNS = ((48, 6), (42, 5), (0, 4))
+
+
+def render_text(
+    receipt: model.Receipt, profile: PrinterProfile | int, *, mask_tokens: bool = False
+) -> str:
+    """The receipt as fixed-width text, one printed line per text line.
+
+    Double-size lines are shown at normal size (they are centred within the paper width);
+    QR codes, barcodes and the logo appear as bracketed captions without any token.
+    """
+    if isinstance(profile, int):
+        profile = PrinterProfile(columns=profile)
+    cols = profile.columns
+    out: list[str] = []
+    for block in layout(receipt, profile, mask_tokens=mask_tokens):
+        if isinstance(block, Line):
+            out.append(_align(block.text, block.align, cols))
+        elif isinstance(block, Rule):
+            out.append(block.char * cols)
+        elif isinstance(block, Feed):
+            out.extend([""] * block.lines)
+        elif isinstance(block, QrCode):
+            out.append(_align(block.caption, Align.CENTER, cols))
+        elif isinstance(block, Barcode):
+            out.append(_align(f"[BARCODE: {block.data}]", Align.CENTER, cols))
+        else:
+            out.append(_align("[LOGO]", Align.CENTER, cols))
+    return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def _align(text: str, align: Align, cols: int) -> str:
+    free = max(cols - width(text), 0)
+    if align is Align.CENTER:
+        return " " * (free // 2) + text
+    if align is Align.RIGHT:
+        return " " * free + text
+    return text
+
+
+def render_escpos(receipt: model.Receipt, profile: PrinterProfile) -> bytes:
+    """The complete print job for `receipt`: ESC @, the receipt, feed and cut."""
+    printer = Dummy(profile=profile.escpos_profile)
+    printer.hw("INIT")
+    for block in layout(receipt, profile):
+        _emit(printer, block, profile)
+    printer.set(align="left", bold=False, normal_textsize=True, invert=False)
+    if profile.cut:
+        printer.ln(profile.feed_lines_before_cut)
+        printer.cut()
+    else:
+        printer.ln(profile.feed_lines_before_cut + 3)
+    return bytes(printer.output)
+
+
+def _emit(printer: Dummy, block: Block, profile: PrinterProfile) -> None:
+    if isinstance(block, Line):
+        printer.set(
+            align=block.align.value,
+            bold=block.bold,
+            invert=block.invert,
+            normal_textsize=not block.double,
+            double_width=block.double,
+            double_height=block.double,
+        )
+        printer.text(block.text + "\n")
+    elif isinstance(block, Rule):
+        printer.set(align="left", bold=False, normal_textsize=True, invert=False)
+        printer.text(block.char * profile.columns + "\n")
+    elif isinstance(block, Feed):
+        printer.ln(block.lines)
+    elif isinstance(block, QrCode):
+        size = next(s for cols, s in _QR_SIZE_BY_COLUMNS if profile.columns >= cols)
+        printer.set(align="center", normal_textsize=True)
+        printer.ln()
+        printer.qr(block.data, size=size, native=profile.native_qr)
+        printer.ln()
+        printer.set(align="left")
+    elif isinstance(block, Barcode):
+        printer.set(align="center", normal_textsize=True)
+        with contextlib.redirect_stdout(io.StringIO()):  # it announces its renderer on stdout
+            printer.barcode("{B" + block.data, "CODE128", height=60, width=2, pos="BELOW",
+                            function_type="B", align_ct=False)
+        printer.set(align="left")
+    else:
+        _logo(printer, block, profile)
+
+
+def _logo(printer: Dummy, block: Logo, profile: PrinterProfile) -> None:
+    # 12 dots per Font A column: never wider than the paper, and centred by ESC a.
+    max_dots = profile.columns * 12
+    with Image.open(block.path) as source:
+        image = source.convert("RGB")
+    if image.width > max_dots:
+        image = image.resize((max_dots, max(1, image.height * max_dots // image.width)))
+    printer.set(align="center")
+    # python-escpos prints a notice to stdout when the profile has no media width; keep stdout
+    # clean (the app may speak a protocol on it).
+    with contextlib.redirect_stdout(io.StringIO()):
+        printer.image(image)
+    printer.set(align="left")

@@ -1,0 +1,85 @@
+"""The receipt model: money, tokens, entry order, JSON round trip of every variant."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from app.errors import InvalidInput
+from printers import samples
+from printers.model import Money, TokenKind, TokenLine, format_units, mask_token
+from printers.serialize import from_json, to_json
+
+
+def test_money_refuses_float_and_formats_exactly() -> None:
+    with pytest.raises(InvalidInput, match="Decimal"):
+        Money(0.1, "ZAR")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="Currency"):
+        Money(Decimal("1"), "rand")
+    assert Money.of("1234.5", "ZAR").format() == "ZAR 1,234.50"
+    assert Money.of("-250", "ZAR").format() == "-ZAR 250.00"
+    assert Money(Decimal("0.10") + Decimal("0.20"), "ZAR").format() == "ZAR 0.30"
+
+
+def test_units_are_tenths_of_kwh() -> None:
+    assert format_units(1462) == "146.2 kWh"
+    assert format_units(5) == "0.5 kWh"
+    assert format_units(123456) == "12,345.6 kWh"
+
+
+def test_token_must_be_20_digits_and_error_does_not_echo_it() -> None:
+    with pytest.raises(InvalidInput) as info:
+        TokenLine(TokenKind.CREDIT, "1234567890123456789")
+    assert "123456789" not in str(info.value)
+    token = TokenLine(TokenKind.CREDIT, "1234-5678-9012-3456-7890")
+    assert token.digits == "12345678901234567890"
+    assert token.grouped() == "1234 5678 9012 3456 7890"
+    assert token.label == "Electricity credit"
+    assert mask_token(token.digits) == "1234 **** **** **** 7890"
+
+
+def test_key_change_tokens_come_first_in_entry_order() -> None:
+    sale = samples.sale()
+    shuffled = replace(sale, tokens=(samples.CREDIT, samples.KEY_CHANGE_2, samples.FREE_BASIC,
+                                     samples.KEY_CHANGE_1))
+    kinds = [t.kind for t in shuffled.ordered_tokens()]
+    assert kinds == [TokenKind.KEY_CHANGE_1, TokenKind.KEY_CHANGE_2, TokenKind.CREDIT,
+                     TokenKind.FREE_BASIC]
+
+
+def test_sale_needs_a_token_and_an_aware_time() -> None:
+    with pytest.raises(InvalidInput):
+        replace(samples.sale(), tokens=())
+    with pytest.raises(InvalidInput):
+        replace(samples.sale(), issued_at=samples.AT.replace(tzinfo=None))
+
+
+@pytest.mark.parametrize("name", sorted(samples.all_variants()))
+def test_every_variant_round_trips_through_json(name: str) -> None:
+    receipt = samples.all_variants()[name]
+    text = to_json(receipt)
+    assert from_json(text) == receipt
+    assert not _floats(json.loads(text))  # amounts are decimal strings, never floats
+
+
+def _floats(value: object) -> list[float]:
+    if isinstance(value, float):
+        return [value]
+    if isinstance(value, dict):
+        return [f for v in value.values() for f in _floats(v)]
+    if isinstance(value, list):
+        return [f for v in value for f in _floats(v)]
+    return []
+
+
+def test_unknown_kind_or_field_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="Unknown receipt kind"):
+        from_json('{"kind": "coupon"}')
+    text = to_json(samples.pending_slip()).replace('"kind":"pending"', '"kind":"pending","x":1')
+    with pytest.raises(InvalidInput, match="Unknown fields"):
+        from_json(text)
+    with pytest.raises(InvalidInput, match="not JSON"):
+        from_json("{")
