@@ -94,7 +94,7 @@ def _lp(text: str) -> bytes:
 
 
 def dkga04_message(pan: str, key: MeterKeyData) -> bytes:
-    """The DKGA04 HMAC input M for a meter PAN and key data (exposed for tests)."""
+    """The DKGA04 HMAC input M for an 18-digit meter PAN and key data (exposed for tests)."""
     bits = key_length_bytes(key.ea) * 8
     return (
         b"\x04"
@@ -112,6 +112,15 @@ def dkga04_message(pan: str, key: MeterKeyData) -> bytes:
     )
 
 
+def _dkga04_message_fast(pan: str, key: MeterKeyData) -> bytes:
+    """Same bytes as :func:`dkga04_message` for validated fields (fixed lengths), faster."""
+    tail = b"\x00\x00\x00\x80" if key.ea == EA.MISTY1 else b"\x00\x00\x00\x40"
+    return (
+        f"\x04\x0204\x02{key.base_date % 100:02d}\x02{int(key.ea):02d}\x02{key.ti:02d}"
+        f"\x00\x04\x06{key.sgc}\x01{key.kt:X}\x01{key.krn:X}\x12{pan}"
+    ).encode("latin-1") + tail
+
+
 def _dkga02(vk: bytes, pan: str, key: MeterKeyData) -> bytes:
     if len(vk) != 8:
         raise KeyDataError("DKGA02 needs a 64-bit (8-byte, 16 hex digit) vending key.")
@@ -125,7 +134,7 @@ def _dkga02(vk: bytes, pan: str, key: MeterKeyData) -> bytes:
 def _dkga04(vk: bytes, pan: str, key: MeterKeyData) -> bytes:
     if len(vk) != 20:
         raise KeyDataError("DKGA04 needs a 160-bit (20-byte, 40 hex digit) vending key.")
-    digest = hmac.digest(vk, dkga04_message(pan, key), hashlib.sha256)
+    digest = hmac.digest(vk, _dkga04_message_fast(pan, key), hashlib.sha256)
     return digest[: key_length_bytes(key.ea)]
 
 

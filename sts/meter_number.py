@@ -13,22 +13,18 @@ from sts.errors import MeterNumberError
 
 IIN_11 = "600727"
 IIN_13 = "0000"
+# digit d → the digit sum of 2d (0→0, 5→1, 9→9)
+_LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")
 
 
 def luhn_check_digit(digits: str) -> int:
     """Return the Luhn check digit to append to ``digits`` (a string of decimal digits)."""
     if not digits or not digits.isascii() or not digits.isdigit():
         raise MeterNumberError("Luhn check digit needs a non-empty string of digits.")
-    total = 0
     # Double every second digit counting from the right-most digit (it will sit left of the
-    # check digit once appended).
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    # check digit once appended); doubling is done by a character translation table.
+    rev = digits[::-1]
+    total = sum(map(int, rev[0::2].translate(_LUHN_DOUBLE))) + sum(map(int, rev[1::2]))
     return (10 - total % 10) % 10
 
 

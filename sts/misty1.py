@@ -11,7 +11,8 @@ tests check both agree on every input.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import struct
+from operator import itemgetter
 
 # RFC 2994 section 2.4 (S7TABLE, S9TABLE).
 S7: tuple[int, ...] = (
@@ -110,88 +111,105 @@ def expand_key(key: bytes) -> tuple[int, ...]:
     """RFC 2994 key schedule: 16 key bytes → EK[0..31] (EK[16..31] are the KI halves)."""
     if len(key) != 16:
         raise ValueError("MISTY1 needs a 128-bit (16-byte) key.")
-    ek = [0] * 32
-    for i in range(8):
-        ek[i] = (key[2 * i] << 8) | key[2 * i + 1]
-    for i in range(8):
-        ek[i + 8] = fi(ek[i], ek[(i + 1) % 8])
-        ek[i + 16] = ek[i + 8] & 0x1FF
-        ek[i + 24] = ek[i + 8] >> 9
-    return tuple(ek)
+    k = struct.unpack(">8H", key)
+    a, b = _FI_A, _FI_B
+    kp = tuple(b[a[k[i]] ^ k[(i + 1) % 8]] for i in range(8))
+    return k + kp + tuple(v & 0x1FF for v in kp) + tuple(v >> 9 for v in kp)
 
 
-def _round_keys(ek: Sequence[int]) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
-    """Precompute FO key tuples (KO1..KO4, KI1..KI3) per round and FL key pairs per index."""
-    fo = tuple(
-        (
-            ek[k], ek[(k + 5) % 8 + 8], ek[(k + 2) % 8], ek[(k + 1) % 8 + 8],
-            ek[(k + 7) % 8], ek[(k + 3) % 8 + 8], ek[(k + 4) % 8],
-        )
-        for k in range(8)
+# Index of each EK word used by FO round k (KO1, KI1, KO2, KI2, KO3, KI3, KO4), RFC 2994 2.3,
+# and by FL index k (even: KL1 = EK[k/2], KL2 = EK[(k/2+6)%8+8]; odd: KL1 = EK[((k-1)/2+2)%8+8],
+# KL2 = EK[((k-1)/2+4)%8]). Resolved with one itemgetter call per key.
+_FO_INDEX = [
+    i
+    for k in range(8)
+    for i in (k, (k + 5) % 8 + 8, (k + 2) % 8, (k + 1) % 8 + 8, (k + 7) % 8, (k + 3) % 8 + 8,
+              (k + 4) % 8)
+]
+_FL_INDEX = [
+    i
+    for k in range(10)
+    for i in (
+        (k // 2, (k // 2 + 6) % 8 + 8) if k % 2 == 0
+        else (((k - 1) // 2 + 2) % 8 + 8, ((k - 1) // 2 + 4) % 8)
     )
-    fl: list[tuple[int, int]] = []
-    for k in range(10):
-        if k % 2 == 0:
-            fl.append((ek[k // 2], ek[(k // 2 + 6) % 8 + 8]))
-        else:
-            fl.append((ek[((k - 1) // 2 + 2) % 8 + 8], ek[((k - 1) // 2 + 4) % 8]))
-    flat_fo: tuple[int, ...] = tuple(v for keys in fo for v in keys)
-    return flat_fo, tuple(fl)
+]
+_ROUND_KEYS = itemgetter(*(_FO_INDEX + _FL_INDEX))
 
 
 class Misty1:
-    """A MISTY1 cipher bound to one 128-bit key; encrypts/decrypts 64-bit integers or bytes."""
+    """A MISTY1 cipher bound to one 128-bit key; encrypts/decrypts 64-bit integers or bytes.
 
-    __slots__ = ("_fl", "_fo")
+    The round functions are written out inline (no per-FO/FL calls) because key derivation
+    makes a new cipher for almost every token and Python call overhead dominates.
+    """
+
+    __slots__ = ("_k",)
 
     def __init__(self, key: bytes) -> None:
-        self._fo, self._fl = _round_keys(expand_key(key))
-
-    def _fo_fn(self, x: int, k: int) -> int:
-        a, b = _FI_A, _FI_B
-        o = self._fo
-        base = 7 * k
-        t0 = x >> 16
-        t1 = x & 0xFFFF
-        t0 = b[a[t0 ^ o[base]] ^ o[base + 1]] ^ t1
-        t1 = b[a[t1 ^ o[base + 2]] ^ o[base + 3]] ^ t0
-        t0 = b[a[t0 ^ o[base + 4]] ^ o[base + 5]] ^ t1
-        t1 ^= o[base + 6]
-        return (t1 << 16) | t0
-
-    def _fl_fn(self, x: int, k: int) -> int:
-        ka, kb = self._fl[k]
-        d0 = x >> 16
-        d1 = x & 0xFFFF
-        d1 ^= d0 & ka
-        d0 ^= d1 | kb
-        return (d0 << 16) | d1
-
-    def _flinv_fn(self, x: int, k: int) -> int:
-        ka, kb = self._fl[k]
-        d0 = x >> 16
-        d1 = x & 0xFFFF
-        d0 ^= d1 | kb
-        d1 ^= d0 & ka
-        return (d0 << 16) | d1
+        # 56 FO key words (7 per round) followed by 20 FL key words (2 per FL index).
+        self._k: tuple[int, ...] = _ROUND_KEYS(expand_key(key))
 
     def encrypt_int(self, block: int) -> int:
         """Encrypt one 64-bit block given as an integer (big-endian byte order)."""
-        fo, fl = self._fo_fn, self._fl_fn
+        a, b, k = _FI_A, _FI_B, self._k
         d0 = block >> 32
         d1 = block & 0xFFFFFFFF
         for r in (0, 2, 4, 6):
-            d0 = fl(d0, r)
-            d1 = fl(d1, r + 1)
-            d1 ^= fo(d0, r)
-            d0 ^= fo(d1, r + 1)
-        d0 = fl(d0, 8)
-        d1 = fl(d1, 9)
+            # FL(D0, r), FL(D1, r+1)
+            f = 56 + 2 * r
+            h, lo = d0 >> 16, d0 & 0xFFFF
+            lo ^= h & k[f]
+            h ^= lo | k[f + 1]
+            d0 = (h << 16) | lo
+            h, lo = d1 >> 16, d1 & 0xFFFF
+            lo ^= h & k[f + 2]
+            h ^= lo | k[f + 3]
+            d1 = (h << 16) | lo
+            # D1 ^= FO(D0, r)
+            o = 7 * r
+            t0, t1 = d0 >> 16, d0 & 0xFFFF
+            t0 = b[a[t0 ^ k[o]] ^ k[o + 1]] ^ t1
+            t1 = b[a[t1 ^ k[o + 2]] ^ k[o + 3]] ^ t0
+            t0 = b[a[t0 ^ k[o + 4]] ^ k[o + 5]] ^ t1
+            d1 ^= ((t1 ^ k[o + 6]) << 16) | t0
+            # D0 ^= FO(D1, r+1)
+            o += 7
+            t0, t1 = d1 >> 16, d1 & 0xFFFF
+            t0 = b[a[t0 ^ k[o]] ^ k[o + 1]] ^ t1
+            t1 = b[a[t1 ^ k[o + 2]] ^ k[o + 3]] ^ t0
+            t0 = b[a[t0 ^ k[o + 4]] ^ k[o + 5]] ^ t1
+            d0 ^= ((t1 ^ k[o + 6]) << 16) | t0
+        h, lo = d0 >> 16, d0 & 0xFFFF
+        lo ^= h & k[72]
+        h ^= lo | k[73]
+        d0 = (h << 16) | lo
+        h, lo = d1 >> 16, d1 & 0xFFFF
+        lo ^= h & k[74]
+        h ^= lo | k[75]
+        d1 = (h << 16) | lo
         return (d1 << 32) | d0
 
+    def _fo(self, x: int, r: int) -> int:
+        a, b, k = _FI_A, _FI_B, self._k
+        o = 7 * r
+        t0, t1 = x >> 16, x & 0xFFFF
+        t0 = b[a[t0 ^ k[o]] ^ k[o + 1]] ^ t1
+        t1 = b[a[t1 ^ k[o + 2]] ^ k[o + 3]] ^ t0
+        t0 = b[a[t0 ^ k[o + 4]] ^ k[o + 5]] ^ t1
+        return ((t1 ^ k[o + 6]) << 16) | t0
+
+    def _flinv(self, x: int, idx: int) -> int:
+        k = self._k
+        f = 56 + 2 * idx
+        h, lo = x >> 16, x & 0xFFFF
+        h ^= lo | k[f + 1]
+        lo ^= h & k[f]
+        return (h << 16) | lo
+
     def decrypt_int(self, block: int) -> int:
-        """Decrypt one 64-bit block given as an integer."""
-        fo, fli = self._fo_fn, self._flinv_fn
+        """Decrypt one 64-bit block given as an integer (RFC 2994 decryption order)."""
+        fo, fli = self._fo, self._flinv
         d1 = block >> 32
         d0 = block & 0xFFFFFFFF
         d0 = fli(d0, 8)

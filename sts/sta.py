@@ -158,39 +158,53 @@ def _key_int(dk: bytes) -> int:
     return int.from_bytes(dk, "big")
 
 
-def _round_selectors(dk: bytes) -> list[tuple[int, ...]]:
-    """For each of the 16 rounds, the 8 S-box pair selectors (one per byte position)."""
-    rk = _rotr64(~_key_int(dk) & MASK64, 12)
-    rounds: list[tuple[int, ...]] = []
-    for _ in range(16):
-        rounds.append(
-            tuple(((rk >> (8 * j + 3)) & 1) | ((rk >> (8 * j + 6)) & 2) for j in range(8))
-        )
-        rk = _rotl64(rk, 1)
-    return rounds
+_SEL_LO = 0x0101010101010101  # bit 3 of each byte, shifted down to bit 0
+_SEL_HI = 0x0202020202020202  # bit 7 of each byte, shifted down to bit 1
+
+
+def _initial_round_key(dk: bytes) -> int:
+    return _rotr64(~_key_int(dk) & MASK64, 12)
+
+
+def _selector_word(rk: int) -> int:
+    """Byte j of the result holds the S-box choice for byte j of the block (2 bits).
+
+    Bit 0 is round-key bit 8j+3 (low nibble uses S2 when set), bit 1 is bit 8j+7 (high nibble).
+    """
+    return ((rk >> 3) & _SEL_LO) | ((rk >> 6) & _SEL_HI)
 
 
 class Sta:
-    """An EA07 cipher bound to one 64-bit decoder key and one set of tables."""
+    """An EA07 cipher bound to one 64-bit decoder key and one set of tables.
 
-    __slots__ = ("_rounds", "_selectors", "_tables")
+    Construction is cheap (one 64-bit word) because a fresh key is derived for almost every
+    token; the per-round S-box choices are computed on the fly from the rotating round key.
+    """
+
+    __slots__ = ("_rk0", "_tables")
 
     def __init__(self, dk: bytes, tables: StaTables) -> None:
-        enc = tables._enc_tables
         self._tables = tables
-        self._selectors = _round_selectors(dk)
-        # Resolve every round's 8 lookup tables once so a round is 8 indexings.
-        self._rounds = [tuple(enc[j][sel[j]] for j in range(8)) for sel in self._selectors]
+        self._rk0 = _initial_round_key(dk)
 
     def encrypt_int(self, block: int) -> int:
         """Encrypt one 64-bit block given as an integer."""
+        e0, e1, e2, e3, e4, e5, e6, e7 = self._tables._enc_tables
+        rk = self._rk0
         x = block
-        for t0, t1, t2, t3, t4, t5, t6, t7 in self._rounds:
+        for _ in range(16):
+            s = ((rk >> 3) & _SEL_LO) | ((rk >> 6) & _SEL_HI)
             x = (
-                t0[x & 0xFF] | t1[(x >> 8) & 0xFF] | t2[(x >> 16) & 0xFF]
-                | t3[(x >> 24) & 0xFF] | t4[(x >> 32) & 0xFF] | t5[(x >> 40) & 0xFF]
-                | t6[(x >> 48) & 0xFF] | t7[x >> 56]
+                e0[s & 3][x & 0xFF]
+                | e1[(s >> 8) & 3][(x >> 8) & 0xFF]
+                | e2[(s >> 16) & 3][(x >> 16) & 0xFF]
+                | e3[(s >> 24) & 3][(x >> 24) & 0xFF]
+                | e4[(s >> 32) & 3][(x >> 32) & 0xFF]
+                | e5[(s >> 40) & 3][(x >> 40) & 0xFF]
+                | e6[(s >> 48) & 3][(x >> 48) & 0xFF]
+                | e7[s >> 56][x >> 56]
             )
+            rk = ((rk << 1) | (rk >> 63)) & MASK64
         return x
 
     def decrypt_int(self, block: int) -> int:
@@ -199,13 +213,14 @@ class Sta:
         inv_p = tables._inv_perm_tables
         inv_s = tables._inv_sub_tables
         x = block
-        for sels in reversed(self._selectors):
+        for r in range(15, -1, -1):
+            s = _selector_word(_rotl64(self._rk0, r) if r else self._rk0)
             y = 0
             for j in range(8):
                 y |= inv_p[j][(x >> (8 * j)) & 0xFF]
             x = 0
             for j in range(8):
-                x |= inv_s[sels[j]][(y >> (8 * j)) & 0xFF] << (8 * j)
+                x |= inv_s[(s >> (8 * j)) & 3][(y >> (8 * j)) & 0xFF] << (8 * j)
         return x
 
     def encrypt(self, block: bytes) -> bytes:
