@@ -166,9 +166,11 @@ class LoginController(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._view.pin.clear()
+        self._view.set_busy(False)
+        self._view.pin.setFocus()
         show_error(exc, self._view)
 
     def _done(self) -> None:
+        # After success the sale screen has the focus; do not pull it back here.
         self._busy = False
         self._view.set_busy(False)
-        self._view.pin.setFocus()

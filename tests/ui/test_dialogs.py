@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+
+from app.errors import UserCancelled
+from tests.ui.fakes import CASHIER, GOOD, FakeSales
+from ui.dialogs import ReprintDialog, SalesListDialog, SearchDialog, SupervisorDialog
+from ui.ops import running_ops
+from ui.ports import Approval, SaleRecord, SaleState, SearchHit
+
+
+def _record(ref: str, state: SaleState = SaleState.TOKENED, amount: str = "100.00",
+            reversed_: bool = False) -> SaleRecord:
+    return SaleRecord(ref, GOOD, "Lindiwe Mokoena", Decimal(amount), "ZAR",
+                      datetime(2026, 11, 25, 8, 0, tzinfo=UTC), state, "Thandi Nkosi", "55.6",
+                      reversed=reversed_)
+
+
+def test_search_by_name_and_choose_with_keyboard(qtbot, shown_errors) -> None:
+    dialog = SearchDialog(FakeSales())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.query.setFocus()
+    qtbot.keyClicks(dialog.query, "lindi")
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.results.rowCount() == 1, timeout=5000)
+    assert dialog.results.item(0, 0).text() == GOOD
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
+    assert dialog.chosen is not None and dialog.chosen.meter_number == GOOD
+
+
+def test_search_needs_two_characters_and_shows_examples(qtbot, shown_errors) -> None:
+    examples = [SearchHit("01234567897", "Demo Person", "A1", "1 Demo Road", blocked=True)]
+    dialog = SearchDialog(FakeSales(), examples=examples)
+    qtbot.addWidget(dialog)
+    assert dialog.results.item(0, 1).text() == "Demo Person (BLOCKED)"
+    dialog.query.setText("x")
+    dialog.search()
+    assert shown_errors.shown[0][1] == "Type at least 2 characters to search."
+
+
+def test_sales_list_totals_exclude_reversed(qtbot) -> None:
+    dialog = SalesListDialog("Today", lambda: [
+        _record("VP1"), _record("VP2", amount="50.00", reversed_=True),
+        _record("P-0001", SaleState.PENDING, "20.00")])
+    qtbot.addWidget(dialog)
+    dialog.load()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=5000)
+    assert dialog.total.text() == "2 sales, total ZAR 120.00"
+    assert dialog.table.item(2, 2).text() == "PENDING (no token yet)"
+    assert dialog.table.item(1, 2).text() == "reversed"
+
+
+def test_reprint_asks_supervisor_beyond_policy(qtbot, shown_errors) -> None:
+    sales = FakeSales(reprint_needs_supervisor=True)
+    sales.records = [_record("VP00000001")]
+    asked: list[str] = []
+
+    def ask(action: str, parent: object) -> Approval:
+        asked.append(action)
+        return Approval("sipho", "4321")
+
+    dialog = ReprintDialog(sales, CASHIER, ask)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.query.setText(GOOD)
+    dialog.search()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: bool(sales.reprints), timeout=5000)
+    assert asked == ["reprint beyond the reprint policy"]
+    assert sales.reprints == [("VP00000001", Approval("sipho", "4321"))]
+    qtbot.waitUntil(lambda: "sent to the printer" in dialog.message.text(), timeout=5000)
+    assert shown_errors.shown == []
+
+
+def test_reprint_cancelled_supervisor_prints_nothing(qtbot, shown_errors) -> None:
+    sales = FakeSales(reprint_needs_supervisor=True)
+    dialog = ReprintDialog(sales, CASHIER, lambda action, parent: (_ for _ in ()).throw(
+        UserCancelled()))
+    qtbot.addWidget(dialog)
+    dialog.show_records([_record("VP00000001")])
+    dialog.reprint()
+    qtbot.waitUntil(lambda: dialog.message.text() == "Reprint cancelled.", timeout=5000)
+    assert sales.reprints == [] and shown_errors.shown == []
+
+
+def test_reversal_needs_supervisor_and_refuses_pending(qtbot, shown_errors) -> None:
+    sales = FakeSales()
+    dialog = ReprintDialog(sales, CASHIER, lambda action, parent: Approval("sipho", "4321"))
+    qtbot.addWidget(dialog)
+    dialog.show_records([_record("P-0001", SaleState.PENDING)])
+    dialog.reverse()
+    assert "pending sale cannot be reversed" in shown_errors.shown[0][1]
+    dialog.show_records([_record("VP00000001")])
+    dialog.reverse()
+    qtbot.waitUntil(lambda: "reversed (RV00000001)" in dialog.message.text(), timeout=5000)
+    assert sales.reversals == [("VP00000001", Approval("sipho", "4321"))]
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=5000)
+
+
+def test_supervisor_dialog_requires_both_fields(qtbot, shown_errors) -> None:
+    dialog = SupervisorDialog("reverse receipt VP1")
+    qtbot.addWidget(dialog)
+    dialog._ok()
+    assert shown_errors.shown[0][1] == "Type the supervisor's username and PIN."
+    dialog.username.setText("Sipho")
+    dialog.pin.setText("4321")
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        dialog._ok()
+    assert dialog.approval() == Approval("sipho", "4321")
+    assert "4321" not in repr(dialog.approval())

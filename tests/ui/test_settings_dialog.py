@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from app.settings import Settings
+from tests.ui.fakes import FakePrinter, FakeTerminal
+from ui.settings_dialog import SettingsDialog
+
+
+def _dialog(qtbot, tmp_path, terminal=None, printer=None, saved=None):
+    dialog = SettingsDialog(Settings(), save_to=tmp_path / "settings.toml",
+                            terminal=terminal, printer=printer,
+                            on_saved=(saved.append if saved is not None else None))
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_save_writes_validated_settings(qtbot, tmp_path, shown_errors) -> None:
+    saved: list[Settings] = []
+    dialog = _dialog(qtbot, tmp_path, saved=saved)
+    dialog.server_url.setText("https://vend.example.org")
+    dialog.connection.setCurrentText("network")
+    dialog.address.setText("127.0.0.1:9100")
+    dialog.columns.setCurrentIndex(dialog.columns.findData(32))
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(saved), timeout=5000)
+    loaded = Settings.load(tmp_path / "settings.toml")
+    assert loaded["server.url"] == "https://vend.example.org"
+    assert loaded["printer.connection"] == "network"
+    assert loaded["printer.columns"] == 32
+    assert shown_errors.shown == []
+
+
+def test_bad_url_is_refused_with_plain_message(qtbot, tmp_path, shown_errors) -> None:
+    dialog = _dialog(qtbot, tmp_path)
+    dialog.server_url.setText("vend.example.org")
+    dialog.save()
+    assert "must start with http:// or https://" in shown_errors.shown[0][1]
+    assert not (tmp_path / "settings.toml").exists()
+
+
+def test_activation_success_and_failure(qtbot, tmp_path, shown_errors) -> None:
+    terminal = FakeTerminal()
+    dialog = _dialog(qtbot, tmp_path, terminal=terminal)
+    qtbot.waitUntil(lambda: "NOT activated" in dialog.terminal_state.text(), timeout=5000)
+    dialog.server_url.setText("http://127.0.0.1:1")
+    dialog.code.setText("WRONG")
+    dialog.activate()
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
+    assert "activation code is not valid" in shown_errors.shown[0][1]
+    dialog.code.setText("DEMO-ACT-2026")
+    dialog.activate()
+    qtbot.waitUntil(lambda: "T0001" in dialog.terminal_state.text(), timeout=5000)
+    assert dialog.code.text() == ""
+    assert terminal.calls[-1] == ("http://127.0.0.1:1", "DEMO-ACT-2026", "Counter 1")
+
+
+def test_test_print_uses_edited_printer_settings(qtbot, tmp_path) -> None:
+    printer = FakePrinter()
+    dialog = _dialog(qtbot, tmp_path, printer=printer)
+    dialog.connection.setCurrentText("network")
+    dialog.address.setText("127.0.0.1:9100")
+    dialog.test_print()
+    qtbot.waitUntil(lambda: bool(printer.tests), timeout=5000)
+    assert printer.tests[0]["printer.address"] == "127.0.0.1:9100"
+    qtbot.waitUntil(lambda: "sent" in dialog.message.text(), timeout=5000)

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.events import EventBus
+from app.settings import Settings
+from tests.ui.fakes import CASHIER, GOOD, FakeAuth, FakeSales, FakeStatus
+from ui.dialogs import ReprintDialog, SalesListDialog, SearchDialog
+from ui.main_window import MainWindow
+from ui.ports import Services
+from ui.qt_bridge import QtEventBridge
+from ui.sale_controller import Step
+from ui.shell import Shell
+
+
+@pytest.fixture
+def shell(qtbot):
+    window = MainWindow(demo=True, server_url="http://127.0.0.1:1")
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    bus = EventBus()
+    bridge = QtEventBridge(bus)
+    sales = FakeSales()
+    services = Services(auth=FakeAuth(), sales=sales, status=FakeStatus(),
+                        suggested_operator="thandi")
+    shell = Shell(window, services, settings=Settings(), bridge=bridge, idle_ms=0,
+                  status_interval_ms=60_000)
+    shell.start()
+    yield shell, window, bus, sales
+    shell.stop()
+    bridge.close()
+
+
+def _login(qtbot, shell) -> None:
+    shell.login_view.pin.setText("1234")
+    with qtbot.waitSignal(shell.operator_changed, timeout=5000):
+        qtbot.keyClick(shell.login_view.pin, Qt.Key.Key_Return)
+
+
+def test_login_then_sale_screen_with_operator_visible(qtbot, shell) -> None:
+    shell_, window, _bus, _sales = shell
+    assert window.current_screen() is shell_.login_view
+    _login(qtbot, shell_)
+    assert window.current_screen() is shell_.sale_view
+    assert "Thandi Nkosi" in window.status_view.operator.text()
+    assert "Thandi Nkosi" in shell_.sale_view.operator.text()
+    assert shell_.sale_view.meter.hasFocus()
+
+
+def test_lock_keeps_sale_and_unlock_returns_to_it(qtbot, shell) -> None:
+    shell_, window, _bus, _sales = shell
+    _login(qtbot, shell_)
+    shell_.sale_view.meter.setText(GOOD)
+    shell_.sale.meter_entered()
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.CONFIRMED, timeout=5000)
+    qtbot.keyClick(shell_.sale_view.meter, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen() is shell_.login_view
+    assert shell_.login_view.title.text() == "Till locked"
+    assert window.status_view.operator.text() == "Not signed in"
+    _login(qtbot, shell_)
+    assert shell_.sale.step is Step.CONFIRMED
+    assert shell_.sale_view.customer.name.text() == "Lindiwe Mokoena"
+
+
+def test_idle_lock_fires(qtbot, shell) -> None:
+    shell_, window, _bus, _sales = shell
+    _login(qtbot, shell_)
+    shell_.idle.set_timeout(30)
+    with qtbot.waitSignal(shell_.operator_changed, timeout=5000) as blocker:
+        pass
+    assert blocker.args == [None]
+    assert window.current_screen() is shell_.login_view
+
+
+def test_pending_token_arrival_notifies(qtbot, shell) -> None:
+    shell_, window, bus, _sales = shell
+    bus.publish("ui.pending_tokened", reference="VP-ABC", receipt_no="VP00000009",
+                meter_number=GOOD, customer_name="Lindiwe Mokoena", print_state="queued")
+    qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
+    text = window.notifications.text.text()
+    assert "VP-ABC" in text and "VP00000009" in text and "printing" in text
+
+
+def test_function_keys_open_dialogs(qtbot, shell) -> None:
+    shell_, _window, _bus, _sales = shell
+    _login(qtbot, shell_)
+    for key, kind in ((Qt.Key.Key_F8, ReprintDialog), (Qt.Key.Key_F9, SalesListDialog),
+                      (Qt.Key.Key_F10, SalesListDialog), (Qt.Key.Key_F3, SearchDialog)):
+        qtbot.keyClick(shell_.sale_view.meter, key)
+        assert isinstance(shell_.dialog, kind)
+        shell_.dialog.reject()
+        assert shell_.dialog is None
+
+
+def test_search_result_is_looked_up(qtbot, shell) -> None:
+    shell_, _window, _bus, _sales = shell
+    _login(qtbot, shell_)
+    shell_.sale_view.meter.setText("lindi")
+    qtbot.keyClick(shell_.sale_view.meter, Qt.Key.Key_F3)
+    dialog = shell_.dialog
+    assert isinstance(dialog, SearchDialog)
+    qtbot.waitUntil(lambda: dialog.results.rowCount() == 1, timeout=5000)
+    qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.CONFIRMED, timeout=5000)
+    assert shell_.sale_view.meter.text() == GOOD
+
+
+def test_other_operator_gets_fresh_screen(qtbot, shell) -> None:
+    shell_, _window, _bus, _sales = shell
+    _login(qtbot, shell_)
+    shell_.sale_view.meter.setText(GOOD)
+    shell_.sale.meter_entered()
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.CONFIRMED, timeout=5000)
+    shell_.lock()
+    shell_.login_view.username.setText("sipho")
+    shell_.login_view.pin.setText("4321")
+    with qtbot.waitSignal(shell_.operator_changed, timeout=5000):
+        shell_.login.submit()
+    assert shell_.sale.step is Step.IDLE
+    assert shell_.operator is not None and shell_.operator.id == "sipho"
+    assert CASHIER.id != shell_.operator.id

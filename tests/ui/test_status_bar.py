@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from PySide6.QtWidgets import QStatusBar
+
+from tests.ui.fakes import CASHIER, FakeStatus
+from ui.ports import Status
+from ui.status_bar import StatusBarController, StatusBarView
+
+
+_BARS: list[QStatusBar] = []
+
+
+def _view(qtbot) -> StatusBarView:
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    _BARS.append(bar)  # keep the parent alive for the test
+    return StatusBarView(bar)
+
+
+def test_offline_with_reason_pending_and_clock_warning(qtbot) -> None:
+    view = _view(qtbot)
+    view.show_status(Status(
+        online=False, offline_reason="connection refused", pending_count=2,
+        pending_value=Decimal("150.00"), last_sync=datetime(2026, 11, 25, 3, 0, tzinfo=UTC),
+        printer="paper out", printer_ok=False, vendor_credit=Decimal("4850.00"),
+        tariff_version="RES-IBT v2", clock_skew_seconds=-600))
+    assert view.connection.text() == "● OFFLINE: connection refused"
+    assert view.connection.property("state") == "bad"
+    assert view.pending.text() == "Pending: 2 (ZAR 150.00)"
+    assert view.pending.property("state") == "warn"
+    assert view.printer.text() == "Printer: paper out"
+    assert view.printer.property("state") == "bad"
+    assert view.credit.text() == "Credit: ZAR 4,850.00"
+    assert view.tariff.text() == "Tariff: RES-IBT v2"
+    assert "10 min behind" in view.clock.text()
+    assert not view.clock.isHidden()
+
+
+def test_online_and_small_skew_hidden(qtbot) -> None:
+    view = _view(qtbot)
+    view.show_status(Status(online=True, clock_skew_seconds=30))
+    assert view.connection.text() == "● Online"
+    assert view.pending.text() == "Pending: 0"
+    assert view.sync.text() == "Last sync: never"
+    assert view.clock.isHidden()
+    view.show_operator(CASHIER)
+    assert view.operator.text() == "Operator: Thandi Nkosi (cashier)"
+    view.show_operator(None)
+    assert view.operator.text() == "Not signed in"
+
+
+def test_controller_refreshes_in_background(qtbot) -> None:
+    view = _view(qtbot)
+    port = FakeStatus(Status(online=False, offline_reason="timeout"))
+    controller = StatusBarController(view, port, interval_ms=60_000)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.last is not None, timeout=5000)
+    assert "timeout" in view.connection.text()
+    port.current = Status(online=True)
+    controller.refresh()
+    qtbot.waitUntil(lambda: view.connection.text() == "● Online", timeout=5000)
+    controller.stop()
+
+
+def test_controller_failure_is_quiet(qtbot, shown_errors) -> None:
+    view = _view(qtbot)
+
+    class Broken:
+        def status(self) -> Status:
+            raise OSError("disk gone")
+
+    controller = StatusBarController(view, Broken(), interval_ms=60_000)
+    controller.refresh()
+    qtbot.waitUntil(lambda: "unknown" in view.connection.text(), timeout=5000)
+    assert shown_errors.shown == []
