@@ -1,0 +1,161 @@
+"""Command line of the reference vending server (see docs/api.md §8).
+
+    python -m vendserver serve [--host 127.0.0.1] [--port 8080] [--db PATH] [--demo]
+    python -m vendserver demo-info [--db PATH]
+    python -m vendserver publish-tariff FILE --db PATH
+    python -m vendserver audit --db PATH
+    python -m vendserver vendor-topup --db PATH --vendor V001 --amount 1000.00
+    python -m vendserver meter-enter --db PATH METER TOKEN
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from vendserver.db import Store
+from vendserver.errors import ApiError
+from vendserver.service import SmtpConfig, VendingService
+
+
+def _service(db: str, smtp: SmtpConfig | None = None) -> VendingService:
+    return VendingService(Store(Path(db)), smtp=smtp)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from vendserver.api import create_app
+    from vendserver.demo import seed
+    from vendserver.testing import free_socket
+
+    if args.db is None:
+        if not args.demo:
+            print("serve needs --db PATH (or --demo for a throwaway database)", file=sys.stderr)
+            return 2
+        args.db = str(Path(tempfile.mkdtemp(prefix="vendserver-demo-")) / "vendserver.db")
+    smtp = None
+    if args.smtp:
+        host, _, port = args.smtp.rpartition(":")
+        smtp = SmtpConfig(host or "127.0.0.1", int(port), args.smtp_from)
+    service = _service(args.db, smtp)
+    if args.demo and seed(service):
+        logging.getLogger("vendserver").info("demo data created in %s", args.db)
+    sock = free_socket(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    shutdown = threading.Event()
+
+    def announce() -> None:
+        print(f"VENDSERVER LISTENING http://{host}:{port}", flush=True)
+
+    app = create_app(service, heartbeat=args.heartbeat, shutdown=shutdown, on_ready=announce)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="on",
+                                           timeout_graceful_shutdown=3))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        shutdown.set()
+        service.store.close()
+    return 0
+
+
+def cmd_demo_info(args: argparse.Namespace) -> int:
+    from vendserver.demo import demo_info, dumps
+
+    service = _service(args.db) if args.db else None
+    print(dumps(demo_info(service)))
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    try:
+        doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"cannot read tariff file: {exc}", file=sys.stderr)
+        return 2
+    try:
+        signed = _service(args.db).publish_tariff(doc)
+    except (KeyError, ValueError, TypeError, ApiError) as exc:
+        print(f"tariff refused: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(signed, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    findings = _service(args.db).audit()
+    if not findings:
+        print("audit: OK (every virtual-meter credit is backed by a recorded sale)")
+        return 0
+    for f in findings:
+        print(f"UNBACKED CREDIT meter {f['meter_number']} +{f['credit_added']} at {f['at']} "
+              f"(source {f['source']}, token ...{f['token_tail']})")
+    print(f"audit: {len(findings)} unbacked credit increase(s): possible illegal vending")
+    return 1
+
+
+def cmd_topup(args: argparse.Namespace) -> int:
+    from vendserver.money import fmt_cents, parse_amount
+
+    try:
+        credit = _service(args.db).top_up(args.vendor, parse_amount(args.amount))
+    except (KeyError, ApiError) as exc:
+        print(f"top-up refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"vendor {args.vendor} credit now {fmt_cents(credit)}")
+    return 0
+
+
+def cmd_meter_enter(args: argparse.Namespace) -> int:
+    result = _service(args.db).enter_token(args.meter, args.token, source="keypad")
+    print(json.dumps(result))
+    return 0 if result["accepted"] else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(prog="python -m vendserver",
+                                     description="VendPoint reference vending server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="run the HTTP server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--db")
+    p.add_argument("--demo", action="store_true", help="seed the demo data if empty")
+    p.add_argument("--heartbeat", type=float, default=15.0, help="SSE heartbeat seconds")
+    p.add_argument("--smtp", help="HOST:PORT of an SMTP relay for e-mail notifications")
+    p.add_argument("--smtp-from", default="tokens@vendpoint.invalid")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("demo-info", help="print the demo data as JSON")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_demo_info)
+    p = sub.add_parser("publish-tariff", help="sign and publish a tariff version")
+    p.add_argument("file")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=cmd_publish)
+    p = sub.add_parser("audit", help="flag virtual-meter credit no sale backs")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=cmd_audit)
+    p = sub.add_parser("vendor-topup", help="add to a vendor's credit float")
+    p.add_argument("--db", required=True)
+    p.add_argument("--vendor", required=True)
+    p.add_argument("--amount", required=True)
+    p.set_defaults(func=cmd_topup)
+    p = sub.add_parser("meter-enter", help="type a token into a virtual smart meter")
+    p.add_argument("--db", required=True)
+    p.add_argument("meter")
+    p.add_argument("token")
+    p.set_defaults(func=cmd_meter_enter)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

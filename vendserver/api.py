@@ -1,0 +1,492 @@
+"""The HTTP face of the vending server: FastAPI routes, request models and error mapping.
+
+Routes are thin: they validate the request shape (pydantic, strict, unknown fields refused),
+authenticate the terminal and call `VendingService`. Every failure, including FastAPI's own
+validation errors, unknown routes and bugs, leaves as the contract's JSON error body — never an
+HTML page or a stack trace. A small ASGI middleware enforces the request size limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from vendserver import API_VERSION
+from vendserver.db import Row
+from vendserver.errors import ApiError
+from vendserver.service import VendingService, iso
+
+log = logging.getLogger("vendserver.api")
+
+BODY_LIMIT = 64 * 1024
+BATCH_LIMIT = 1024 * 1024
+EVENT_POLL_SECONDS = 0.5
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+# ---------------------------------------------------------------- request models -----------
+
+class Strict(BaseModel):
+    """Base of request bodies: exact JSON types, unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class MoneyIn(Strict):
+    """`{"amount": "150.00", "currency": "ZAR"}`."""
+
+    amount: str = Field(max_length=16)
+    currency: str = Field(max_length=3)
+
+
+class ActivateIn(Strict):
+    """POST /v1/terminals/activate."""
+
+    activation_code: str = Field(min_length=1, max_length=64)
+    terminal_name: str = Field(min_length=1, max_length=64)
+
+
+class LoginIn(Strict):
+    """POST /v1/operators/login."""
+
+    operator_id: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9._-]+$")
+    pin: str = Field(pattern=r"^[0-9]{4,12}$")
+
+
+class QuoteIn(Strict):
+    """POST /v1/quotes."""
+
+    meter_number: str = Field(max_length=32)
+    amount: MoneyIn
+
+
+class SaleIn(Strict):
+    """POST /v1/sales (and each batch item's request)."""
+
+    meter_number: str = Field(max_length=32)
+    amount: MoneyIn
+    offline_created_at: str | None = Field(default=None, max_length=40)
+    client_reference: str | None = Field(default=None, max_length=64)
+    notify: list[Literal["sms", "email"]] = Field(default_factory=list, max_length=2)
+
+
+class BatchItemIn(Strict):
+    """One offline sale in a batch."""
+
+    idempotency_key: str = Field(max_length=200)
+    operator_id: str = Field(min_length=1, max_length=32)
+    request: SaleIn
+
+
+class BatchIn(Strict):
+    """POST /v1/sales/batch."""
+
+    items: list[BatchItemIn] = Field(min_length=1, max_length=200)
+
+
+class SupervisorIn(Strict):
+    """A supervisor's approval: who, and their PIN."""
+
+    operator_id: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9._-]+$")
+    pin: str = Field(pattern=r"^[0-9]{4,12}$")
+
+
+class ReversalIn(Strict):
+    """POST /v1/sales/{receipt_no}/reversal."""
+
+    reason: str = Field(min_length=1, max_length=200)
+    supervisor: SupervisorIn
+
+
+class EngineeringIn(Strict):
+    """POST /v1/engineering-tokens."""
+
+    meter_number: str = Field(max_length=32)
+    type: Literal["clear_tamper", "clear_credit", "set_power_limit", "set_phase_unbalance",
+                  "key_change", "test"]
+    value: int | None = Field(default=None, ge=0, le=(1 << 36) - 1)
+    register_: Literal["electricity", "water", "all"] | None = Field(default=None,
+                                                                      alias="register")
+    new_ti: int | None = Field(default=None, ge=0, le=99)
+    supervisor: SupervisorIn
+
+
+class ZTotalsIn(Strict):
+    """A terminal's Z totals."""
+
+    sales_count: int = Field(ge=0, le=10**9)
+    sales_amount: MoneyIn
+    reversals_count: int = Field(ge=0, le=10**9)
+    reversals_amount: MoneyIn
+    units: str = Field(pattern=r"^[0-9]{1,12}(\.[0-9])?$")
+    vat: MoneyIn
+    offline_pending_count: int = Field(ge=0, le=10**9)
+
+
+class ZReportIn(Strict):
+    """POST /v1/shifts/{shift_id}/z-report."""
+
+    z_number: int = Field(ge=1, le=10**9)
+    opened_at: str = Field(max_length=40)
+    closed_at: str = Field(max_length=40)
+    totals: ZTotalsIn
+
+
+def body_dict(model: BaseModel) -> dict[str, Any]:
+    """The request body as sent (defaults not added), for fingerprints and the service."""
+    return model.model_dump(mode="json", exclude_unset=True, by_alias=True)
+
+
+# ---------------------------------------------------------------- middleware ----------------
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413 before any route sees them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = BATCH_LIMIT if scope.get("path") == "/v1/sales/batch" else BODY_LIMIT
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > limit:
+                    await _too_large(send, limit)
+                    return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        first: Message | None = None
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                first = message
+                break
+            body = message.get("body", b"")
+            size += len(body)
+            if size > limit:
+                await _too_large(send, limit)
+                return
+            chunks.append(body)
+            more = bool(message.get("more_body", False))
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                if first is not None:
+                    return first
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = ApiError("REQUEST_TOO_LARGE", "The request body is too large.",
+                    {"limit_bytes": limit}).body()
+    raw = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(raw)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": raw})
+
+
+# ---------------------------------------------------------------- dependencies -------------
+
+_bearer = HTTPBearer(auto_error=False, description="The terminal credential")
+
+
+def current_terminal(
+    request: Request,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Row:
+    """The authenticated terminal (401/403 otherwise)."""
+    service: VendingService = request.app.state.service
+    return service.authenticate(creds.credentials if creds else None)
+
+
+Terminal = Annotated[Row, Depends(current_terminal)]
+OperatorId = Annotated[str | None, Header(alias="X-Operator-Id", max_length=64)]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+# ---------------------------------------------------------------- app ----------------------
+
+def _error(exc: ApiError) -> JSONResponse:
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+
+def _validation(exc: RequestValidationError) -> ApiError:
+    errors = list(exc.errors())
+    for e in errors:
+        loc = tuple(e.get("loc", ()))
+        if e.get("type") == "json_invalid" or (
+            loc == ("body",) and e.get("type") in ("model_attributes_type", "dict_type",
+                                                   "missing")
+        ):
+            return ApiError("MALFORMED_JSON", "The request body must be a JSON object.")
+    problems = []
+    for e in errors[:20]:
+        parts = [str(x) for x in e.get("loc", ())]
+        if parts and parts[0] in ("body", "query", "path", "header"):
+            parts = parts[1:]
+        problems.append({"field": ".".join(parts), "problem": str(e.get("msg", "invalid"))})
+    first = problems[0]["field"] if problems else "request"
+    return ApiError("VALIDATION_ERROR", f"The request is not valid (see {first}).",
+                    {"errors": problems})
+
+
+def _json_text(text: str, replayed: bool) -> Response:
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return Response(content=text.encode("utf-8"), media_type="application/json",
+                    headers=headers)
+
+
+def create_app(service: VendingService, *, heartbeat: float = 15.0,
+               shutdown: threading.Event | None = None,
+               on_ready: Callable[[], None] | None = None) -> FastAPI:
+    """The ASGI application over `service`.
+
+    `shutdown` ends open event streams (set it before stopping the server so it stops
+    promptly); `on_ready` is called once the service's workers run.
+    """
+    stop = shutdown or threading.Event()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        service.start()
+        if on_ready is not None:
+            on_ready()
+        try:
+            yield
+        finally:
+            stop.set()
+            await anyio.to_thread.run_sync(service.stop)
+
+    app = FastAPI(title="VendPoint vending API", version=API_VERSION, lifespan=lifespan,
+                  description="Reference central vending server; contract in docs/api.md.")
+    app.state.service = service
+    app.state.shutdown = stop
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(_validation(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return _error(ApiError("NOT_FOUND", "There is no such endpoint."))
+        if exc.status_code == 405:
+            return _error(ApiError("METHOD_NOT_ALLOWED", "This endpoint does not take that "
+                                   "method."))
+        if exc.status_code < 500:
+            return _error(ApiError("VALIDATION_ERROR", "The request is not valid.",
+                                   {"errors": []}))
+        return _error(ApiError("INTERNAL_ERROR", "The server failed; nothing was changed."))
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def db_busy(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+        log.warning("database error: %s", exc)
+        return _error(ApiError("SERVICE_UNAVAILABLE", "The server is busy; try again shortly."))
+
+    @app.exception_handler(Exception)
+    async def bug(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", exc_info=exc)
+        return _error(ApiError("INTERNAL_ERROR", "The server failed; nothing was changed."))
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        """Liveness; no credential needed."""
+        return {"status": "ok", "time": iso(datetime.now(UTC)), "api_version": API_VERSION}
+
+    @app.post("/v1/terminals/activate", tags=["terminal"])
+    def activate(body: ActivateIn, request: Request) -> dict[str, Any]:
+        """One-time activation code -> terminal credential."""
+        client = request.client.host if request.client else "unknown"
+        return service.activate(body.activation_code, body.terminal_name, client)
+
+    @app.get("/v1/terminal", tags=["terminal"])
+    def terminal_info(t: Terminal) -> dict[str, Any]:
+        """Server time, vendor credit, offline policy."""
+        return service.terminal_info(t)
+
+    @app.get("/v1/operators", tags=["operators"])
+    def operators(t: Terminal) -> dict[str, Any]:
+        """Operators allowed on this terminal, with scrypt PIN hashes for offline login."""
+        return service.operators(t)
+
+    @app.post("/v1/operators/login", tags=["operators"])
+    def login(body: LoginIn, t: Terminal) -> dict[str, Any]:
+        """Online PIN check with the attempt limit."""
+        return service.login(t, body.operator_id, body.pin)
+
+    @app.get("/v1/meters/{meter_number}", tags=["meters"])
+    def meter(meter_number: str, t: Terminal) -> dict[str, Any]:
+        """Confirm the customer before taking money."""
+        return service.meter_info(meter_number)
+
+    @app.get("/v1/meters", tags=["meters"])
+    def search(t: Terminal, q: Annotated[str, Query(min_length=2, max_length=64)],
+               limit: Annotated[int, Query(ge=1, le=50)] = 20) -> dict[str, Any]:
+        """Search by name, account, address or meter-number prefix."""
+        return service.search(q, limit)
+
+    @app.post("/v1/quotes", tags=["sales"])
+    def quote(body: QuoteIn, t: Terminal) -> dict[str, Any]:
+        """Trial vend: units and breakdown for an amount."""
+        return service.quote(body_dict(body))
+
+    @app.post("/v1/sales", tags=["sales"])
+    def sale(body: SaleIn, t: Terminal, operator: OperatorId = None,
+             key: IdemKey = None) -> Response:
+        """Sell; idempotent on the Idempotency-Key header."""
+        text, replayed = service.sale(t, operator, key, body_dict(body))
+        return _json_text(text, replayed)
+
+    @app.post("/v1/sales/batch", tags=["sales"])
+    def batch(body: BatchIn, t: Terminal) -> dict[str, Any]:
+        """Upload offline sales in order; per-item results."""
+        items = [{"idempotency_key": i.idempotency_key, "operator_id": i.operator_id,
+                  "request": body_dict(i.request)} for i in body.items]
+        return service.batch(t, items)
+
+    @app.get("/v1/sales/{idempotency_key}", tags=["sales"])
+    def sale_by_key(idempotency_key: str, t: Terminal) -> Response:
+        """The original response of a completed sale (404 = never processed)."""
+        return _json_text(service.sale_by_key(t, idempotency_key), False)
+
+    @app.get("/v1/sales", tags=["sales"])
+    def sales(t: Terminal, meter: Annotated[str, Query(max_length=32)],
+              limit: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
+        """Recent sales of a meter, for reprints."""
+        return service.sales_for_meter(t, meter, limit)
+
+    @app.post("/v1/sales/{receipt_no}/reversal", tags=["sales"])
+    def reversal(receipt_no: str, body: ReversalIn, t: Terminal,
+                 operator: OperatorId = None) -> dict[str, Any]:
+        """Reverse a sale within policy, with a supervisor's PIN."""
+        return service.reverse(t, operator, receipt_no[:32], body_dict(body))
+
+    @app.post("/v1/engineering-tokens", tags=["engineering"])
+    def engineering(body: EngineeringIn, t: Terminal, operator: OperatorId = None,
+                    key: IdemKey = None) -> Response:
+        """Clear tamper, clear credit, power limits, key change, test tokens."""
+        text, replayed = service.engineering(t, operator, key, body_dict(body))
+        return _json_text(text, replayed)
+
+    @app.get("/v1/tariffs", tags=["tariffs"])
+    def tariffs(t: Terminal) -> dict[str, Any]:
+        """Tariffs and their versions."""
+        return service.tariffs()
+
+    @app.get("/v1/tariffs/{tariff_id}/versions/{version}", tags=["tariffs"])
+    def tariff_version(tariff_id: str, version: int, t: Terminal) -> dict[str, Any]:
+        """A signed tariff version."""
+        return service.tariff_version(tariff_id, version)
+
+    @app.post("/v1/shifts/{shift_id}/z-report", tags=["shifts"])
+    def z_report(shift_id: str, body: ZReportIn, t: Terminal,
+                 operator: OperatorId = None) -> dict[str, Any]:
+        """Reconcile a terminal's Z totals with the server's."""
+        return service.z_report(t, operator, shift_id, body_dict(body))
+
+    @app.get("/v1/events/poll", tags=["events"])
+    def poll(t: Terminal, after: Annotated[int, Query(ge=0)] = 0,
+             limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
+        """Polling fallback for the event stream."""
+        rows = service.events_after(t, after, limit)
+        return {"events": [{"id": r["id"], "event": r["type"], "data": json.loads(r["data"])}
+                           for r in rows],
+                "last_id": rows[-1]["id"] if rows else after}
+
+    @app.get("/v1/events", tags=["events"], response_class=StreamingResponse)
+    def events(t: Terminal,
+               last_event_id: Annotated[str | None, Header(alias="Last-Event-ID",
+                                                           max_length=20)] = None,
+               last_event_id_q: Annotated[str | None, Query(alias="last_event_id",
+                                                           max_length=20)] = None,
+               ) -> StreamingResponse:
+        """Server-Sent Events: tariff.published, sale.delivered, terminal.policy, vendor.credit."""
+        raw = last_event_id if last_event_id is not None else last_event_id_q
+        if raw is None or raw == "":
+            after = service.store.max_event_id()
+        elif raw.isascii() and raw.isdigit():
+            after = int(raw)
+        else:
+            raise ApiError("VALIDATION_ERROR", "Last-Event-ID must be an event id.",
+                           {"errors": [{"field": "Last-Event-ID", "problem": "not a number"}]})
+        return StreamingResponse(
+            _event_stream(service, t, after, heartbeat, stop),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    app.add_middleware(BodyLimit)
+    return app
+
+
+async def _event_stream(service: VendingService, terminal: Row, after: int, heartbeat: float,
+                        stop: threading.Event) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    wake = asyncio.Event()
+
+    def listener() -> None:
+        loop.call_soon_threadsafe(wake.set)
+
+    service.add_listener(listener)
+    try:
+        yield "retry: 3000\n\n"
+        next_beat = loop.time() + heartbeat
+        while not stop.is_set():
+            wake.clear()
+            rows = await anyio.to_thread.run_sync(service.events_after, terminal, after, 100)
+            for r in rows:
+                yield f"id: {r['id']}\nevent: {r['type']}\ndata: {r['data']}\n\n"
+                after = int(r["id"])
+            if len(rows) == 100:
+                continue
+            now = loop.time()
+            if now >= next_beat:
+                yield f": heartbeat {iso(datetime.now(UTC))}\n\n"
+                next_beat = now + heartbeat
+            # Wake on a commit in this process, or poll for other processes' events (CLI).
+            timeout = max(min(next_beat - now, EVENT_POLL_SECONDS), 0.01)
+            try:
+                await asyncio.wait_for(wake.wait(), timeout)
+            except TimeoutError:
+                pass
+    finally:
+        service.remove_listener(listener)
