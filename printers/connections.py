@@ -21,6 +21,7 @@ import logging
 import shutil
 import socket
 import subprocess
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -94,7 +95,7 @@ class NetworkConfig:
     host: str
     port: int = 9100
     timeout_s: float = 5.0
-    status_timeout_s: float = 1.5
+    status_timeout_s: float = 1.0
     query_status: bool = True
 
 
@@ -214,8 +215,14 @@ class NetworkConnection:
     """Raw TCP. Each job and each status query opens a short-lived connection, because most
     network printers serve one client at a time and a held socket blocks other terminals."""
 
+    #: After this many status queries without a reply, stop asking for SILENT_BACKOFF_S.
+    SILENT_AFTER = 3
+    SILENT_BACKOFF_S = 300.0
+
     def __init__(self, config: NetworkConfig) -> None:
         self.config = config
+        self._silent_streak = 0
+        self._skip_until = 0.0
 
     @property
     def description(self) -> str:
@@ -232,6 +239,8 @@ class NetworkConnection:
     def status(self) -> PrinterStatus:
         if not self.config.query_status:
             return PrinterStatus(PrinterState.UNKNOWN, "status queries disabled")
+        if time.monotonic() < self._skip_until:
+            return PrinterStatus(PrinterState.UNKNOWN, "printer does not answer status queries")
         try:
             sock = self._connect()
         except PrintError as exc:
@@ -239,6 +248,14 @@ class NetworkConnection:
         with sock:
             try:
                 printer = parse_status_byte(self._ask(sock, DLE_EOT_PRINTER))
+                if printer is None:
+                    # A printer that ignores DLE EOT 1 ignores the rest too: one timeout, not
+                    # three, before the job is sent anyway.
+                    self._silent_streak += 1
+                    if self._silent_streak >= self.SILENT_AFTER:
+                        self._skip_until = time.monotonic() + self.SILENT_BACKOFF_S
+                    return PrinterStatus(PrinterState.UNKNOWN, "no status reply")
+                self._silent_streak = 0
                 paper = parse_status_byte(self._ask(sock, DLE_EOT_PAPER))
                 if paper is None:
                     paper = gs_r_as_dle_eot(self._ask(sock, GS_R_PAPER))
@@ -340,20 +357,25 @@ class EscposDeviceConnection:
     def _open(self) -> Any:
         if self._device is not None:
             return self._device
+        from escpos.printer import Serial, Usb
+
+        cls: Any = Usb if isinstance(self.config, UsbConfig) else Serial
+        # Check first: python-escpos's device objects raise from __del__ without their library.
+        if not cls.is_usable():
+            raise ConfigError(
+                f"{self.description} needs an optional library that is not installed.",
+                hint="Install pyusb (USB) or pyserial (serial), or use a device file.",
+            )
         try:
             if isinstance(self.config, UsbConfig):
-                from escpos.printer import Usb
-
                 kwargs: dict[str, Any] = {"timeout": self.config.timeout_ms}
                 if self.config.in_ep is not None:
                     kwargs["in_ep"] = self.config.in_ep
                 if self.config.out_ep is not None:
                     kwargs["out_ep"] = self.config.out_ep
-                device = Usb(self.config.vendor_id, self.config.product_id, **kwargs)
+                device = cls(self.config.vendor_id, self.config.product_id, **kwargs)
             else:
-                from escpos.printer import Serial
-
-                device = Serial(
+                device = cls(
                     devfile=self.config.device,
                     baudrate=self.config.baudrate,
                     bytesize=self.config.bytesize,
@@ -362,14 +384,7 @@ class EscposDeviceConnection:
                     timeout=self.config.timeout_s,
                     dsrdtr=self.config.dsrdtr,
                 )
-            if not device.is_usable():
-                raise ConfigError(
-                    f"{self.description} needs an optional library that is not installed.",
-                    hint="Install pyusb (USB) or pyserial (serial), or use a device file.",
-                )
             device.open(raise_not_found=True)
-        except ConfigError:
-            raise
         except Exception as exc:  # python-escpos raises several unrelated types here
             raise PrintError(f"Cannot open the printer at {self.description}.") from exc
         self._device = device

@@ -246,7 +246,7 @@ class StoreLike(Protocol):
     """The part of `offline_store.Store` used here: run a function on the DB owner thread
     inside a transaction (commit on success, rollback on an exception)."""
 
-    def call(self, fn: Callable[[Any], T], timeout: float = ...) -> T: ...
+    def call(self, fn: Callable[[Any], T], *, timeout: float | None = ...) -> T: ...
 
 
 def _ts(at: datetime) -> str:

@@ -88,6 +88,7 @@ class PrintQueue:
         self._thread: threading.Thread | None = None
         self._failures = 0
         self._status = PrinterStatus(PrinterState.UNKNOWN, "not checked yet")
+        self._status_published = False
 
     # --- API for the app ------------------------------------------------------------------
 
@@ -214,8 +215,9 @@ class PrintQueue:
         )
 
     def _set_status(self, status: PrinterStatus) -> None:
-        changed = status.state is not self._status.state
+        changed = status.state is not self._status.state or not self._status_published
         self._status = status
+        self._status_published = True
         if changed:
             log.info("printer %s is %s (%s)", self.printer_id, status.state, status.detail)
             self.bus.publish(

@@ -23,7 +23,10 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 from typing import Literal
+
+from app.events import Event, EventBus
 
 Mode = Literal["ok", "paper_low", "paper_out", "offline", "silent"]
 
@@ -118,6 +121,13 @@ class FakeTcpPrinter:
                 raise TimeoutError(f"expected {count} print jobs, got {len(self._jobs)}")
             return list(self._jobs)
 
+    def wait_for_status_queries(self, count: int, timeout: float = 10.0) -> int:
+        """Block until at least `count` status queries were answered (or ignored, if silent)."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._status_queries >= count, timeout=timeout):
+                raise TimeoutError(f"expected {count} status queries, got {self._status_queries}")
+            return self._status_queries
+
     # --- server -----------------------------------------------------------------------------
 
     def _accept_loop(self, listener: socket.socket) -> None:
@@ -169,6 +179,7 @@ class FakeTcpPrinter:
                         buffer = buffer[len(query):]
                         with self._cond:
                             self._status_queries += 1
+                            self._cond.notify_all()
                         reply = self._reply(query)
                         if reply is not None:
                             client.sendall(reply)
@@ -186,3 +197,36 @@ class FakeTcpPrinter:
                     self._cond.notify_all()
             with contextlib.suppress(OSError):
                 client.close()
+
+
+class EventRecorder:
+    """Records bus events (those starting with `prefix`) and lets a test wait for one."""
+
+    def __init__(self, bus: EventBus, prefix: str = "") -> None:
+        self.events: list[Event] = []
+        self._cond = threading.Condition()
+        self.unsubscribe = bus.subscribe(prefix, self._on)
+
+    def _on(self, event: Event) -> None:
+        with self._cond:
+            self.events.append(event)
+            self._cond.notify_all()
+
+    def named(self, name: str) -> list[Event]:
+        """The recorded events called `name`, oldest first."""
+        with self._cond:
+            return [e for e in self.events if e.name == name]
+
+    def wait_for(self, pred: Callable[[Event], bool], timeout: float = 10.0) -> Event:
+        """The first recorded event matching `pred`, waiting up to `timeout` seconds for it."""
+        with self._cond:
+            found: list[Event] = []
+
+            def check() -> bool:
+                found[:] = [e for e in self.events if pred(e)]
+                return bool(found)
+
+            if not self._cond.wait_for(check, timeout=timeout):
+                names = [(e.name, e.data.get("state")) for e in self.events]
+                raise TimeoutError(f"no matching event; got {names}")
+            return found[0]
