@@ -38,5 +38,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	@set -e; for f in bench/*.py; do echo "== $$f"; QT_QPA_PLATFORM=offscreen $(PY) $$f; done
 
+# One-folder desktop build: dist/VendPoint/VendPoint (VendPoint.exe on Windows).
+build: $(STAMP)
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build pyinstaller.spec
+	dist/VendPoint/VendPoint --self-test
+
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

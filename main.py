@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")
     parser.add_argument("--help-settings", action="store_true",
                         help="list every setting with its type, default and description")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that the store, receipts, STS engine and Qt work, then exit")
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     return parser
 
@@ -46,12 +48,45 @@ def load_settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _check_qt() -> str:
+    """Start Qt on the offscreen platform and build the main window."""
+    import os
+
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["VendPoint-selftest"])
+    window = MainWindow(demo=False, server_url="")
+    image = window.grab()
+    platform = QApplication.platformName() if isinstance(app, QApplication) else "?"
+    window.close()
+    if image.isNull():
+        raise AssertionError("the main window could not be drawn")
+    return f"platform {platform}, main window drawn {image.width()}x{image.height()}"
+
+
+def self_test() -> int:
+    """Run every self-test check; one line each; exit code 0 only if all pass."""
+    from app.selftest import CORE_CHECKS, run_checks
+
+    results = run_checks([*CORE_CHECKS, ("Qt", _check_qt)])
+    for result in results:
+        print(result.line(), flush=True)
+    ok = all(r.ok for r in results)
+    print(f"self-test {'passed' if ok else 'FAILED'}: {sum(r.ok for r in results)}/{len(results)}")
+    return 0 if ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the application; returns the process exit code."""
     args = build_parser().parse_args(argv)
     if args.help_settings:
         print(describe_settings())
         return 0
+    if args.self_test:
+        return self_test()
     try:
         settings = load_settings(args)
     except ConfigError as exc:
