@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -110,7 +111,7 @@ def test_sta_table_file_validation(tmp_path) -> None:
     with pytest.raises(StaTableError, match="s1"):
         StaTables.from_json_file(bad)
     dup = tmp_path / "dup.json"
-    dup.write_text('{"s1": %s, "s2": %s, "p": %s}' % ([0] * 16, list(range(16)), list(range(64))))
+    dup.write_text(json.dumps({"s1": [0] * 16, "s2": list(range(16)), "p": list(range(64))}))
     with pytest.raises(StaTableError, match="permutation"):
         StaTables.from_json_file(dup)
     notjson = tmp_path / "x.json"

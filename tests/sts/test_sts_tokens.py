@@ -75,7 +75,7 @@ def test_amount_encoding_boundaries(amount: str, field: int, back: str) -> None:
 
 @pytest.mark.parametrize("amount", ["1820162.5", "1820162.41", "99999999"])
 def test_amount_over_maximum_is_refused(amount: str) -> None:
-    with pytest.raises(AmountRangeError, match="1820162.4"):
+    with pytest.raises(AmountRangeError, match=r"1820162\.4"):
         encode_amount(amount_to_tenths(Decimal(amount)))
 
 
@@ -154,7 +154,11 @@ def test_sta_token_vector(sample_tables: StaTables) -> None:
 
 @pytest.mark.parametrize(
     ("subclass", "minute", "expected"),
-    [(0, 0, "59386323472137426967"), (1, 5, "47186281207955155808"), (2, 10, "52059556253782091701")],
+    [
+        (0, 0, "59386323472137426967"),
+        (1, 5, "47186281207955155808"),
+        (2, 10, "52059556253782091701"),
+    ],
 )
 def test_misty1_conformance_vectors(subclass: int, minute: int, expected: str) -> None:
     issued = datetime(2004, 3, 1, 13, minute, tzinfo=UTC)
@@ -171,9 +175,11 @@ def test_class1_vectors() -> None:
     assert test_token(0, (1 << 36) - 1, "00") == "56493153725450313471"
     assert test_token(1, (1 << 28) - 1, "0000") == "02305843005052951967"
     d = decode_token(EA.MISTY1, None, "56493153725450313471")
-    assert (d.token_class, d.subclass, d.value, d.mfr_code, d.crc_ok) == (1, 0, 2**36 - 1, "00", True)
+    assert (d.token_class, d.subclass, d.value, d.mfr_code) == (1, 0, 2**36 - 1, "00")
+    assert d.crc_ok
     d = decode_token(EA.MISTY1, None, "02305843005052951967")
-    assert (d.token_class, d.subclass, d.value, d.mfr_code, d.crc_ok) == (1, 1, 2**28 - 1, "0000", True)
+    assert (d.token_class, d.subclass, d.value, d.mfr_code) == (1, 1, 2**28 - 1, "0000")
+    assert d.crc_ok
 
 
 # Published STS 531-1-0-04 compliance vectors (CTSA, DKGA04 + EA11), RND 5, base 1993 unless
@@ -186,7 +192,9 @@ CTSA_CREDIT = [
 
 
 @pytest.mark.parametrize(("pan", "krn", "base", "issued", "expected"), CTSA_CREDIT)
-def test_ctsa_credit_vectors(pan: str, krn: int, base: int, issued: datetime, expected: str) -> None:
+def test_ctsa_credit_vectors(
+    pan: str, krn: int, base: int, issued: datetime, expected: str
+) -> None:
     dk = dk04(pan=pan, krn=krn, bd=base)
     token = credit_token(EA.MISTY1, dk, 0, Decimal("0.1"), issued, rnd=5, base_date=base)
     assert token == expected
@@ -223,7 +231,9 @@ CTSA_MANAGEMENT = [
 
 
 @pytest.mark.parametrize(("subclass", "value", "issued", "expected"), CTSA_MANAGEMENT)
-def test_ctsa_management_vectors(subclass: int, value: int, issued: datetime, expected: str) -> None:
+def test_ctsa_management_vectors(
+    subclass: int, value: int, issued: datetime, expected: str
+) -> None:
     dk = dk04()
     assert management_token(EA.MISTY1, dk, subclass, value, issued, rnd=5) == expected
     d = decode_token(EA.MISTY1, dk, expected)
@@ -449,8 +459,9 @@ def test_bad_token_arguments() -> None:
 
 def test_random_rnd_is_a_nibble() -> None:
     dk = dk04()
+    issued = datetime(2004, 1, 1)
     seen = {
-        decode_token(EA.MISTY1, dk, credit_token(EA.MISTY1, dk, 0, Decimal(1), datetime(2004, 1, 1))).rnd
+        decode_token(EA.MISTY1, dk, credit_token(EA.MISTY1, dk, 0, Decimal(1), issued)).rnd
         for _ in range(200)
     }
     assert seen <= set(range(16)) and len(seen) > 8
