@@ -313,11 +313,7 @@ class SaleService:
             sale = self.client.sell(key, row.operator_id, row.request)
         except ApiRejected as exc:
             self.connectivity.set(True)
-            code, message = exc.code, exc.message
-            self.store.call(lambda c: repo.set_state(
-                c, key, "rejected", reason_code=code, reason=message, keep_in_outbox=False))
-            self.bus.publish("sale.rejected", idempotency_key=key, code=code)
-            self._publish_outbox()
+            self._reject(key, exc)
             raise
         except TerminalNotAuthorised:
             self.store.call(lambda c: repo.set_state(
@@ -345,6 +341,13 @@ class SaleService:
         self.record_tokened(key, sale)
         return SaleOutcome("tokened", key, sale=sale)
 
+    def _reject(self, key: str, exc: ApiRejected) -> None:
+        code, message = exc.code, exc.message
+        self.store.call(lambda c: repo.set_state(
+            c, key, "rejected", reason_code=code, reason=message, keep_in_outbox=False))
+        self.bus.publish("sale.rejected", idempotency_key=key, code=code)
+        self._publish_outbox()
+
     def _resolve_now(self, row: repo.SaleRow) -> SaleOutcome | None:
         """Ask the server about the SAME key once; tokened outcome if it was processed."""
         try:
@@ -356,6 +359,9 @@ class SaleService:
             # Never processed: send again with the SAME key, once.
             try:
                 sale = self.client.sell(row.idem_key, row.operator_id, row.request)
+            except ApiRejected as exc:
+                self._reject(row.idem_key, exc)
+                raise
             except (TransientError, UserFacingError, ApiBug):
                 return None
         self.record_tokened(row.idem_key, sale, after_lost_answer=True)

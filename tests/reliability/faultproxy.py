@@ -60,6 +60,11 @@ class FaultProxy:
             sock, self._listener = self._listener, None
             conns, self._conns = self._conns, []
         if sock is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone would not.
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             sock.close()
         for c in conns:
             _hard_close(c)
