@@ -16,6 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# Run as a script, this file's folder is sys.path[0]; it holds modules named like the stdlib
+# (printers/queue.py), so take it off the path before emupos imports anything.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
 
 def render(data: bytes, width_dots: int) -> tuple[bytes, str]:
     """(PNG, text dump) of the first receipt the bytes print."""
