@@ -156,7 +156,7 @@ def test_lost_answer_while_server_goes_down_resolves_later(env: Env, core: Core)
         outcome_key.append(key)
         return original_get(key, request)  # type: ignore[arg-type]
 
-    core.client.get_sale = get_then_down  # type: ignore[method-assign]
+    core.client.get_sale = get_then_down  # type: ignore[method-assign,assignment]
     outcome = core.service.sell(meter, Money(8000, ZAR), "thandi")
     core.client.get_sale = original_get  # type: ignore[method-assign]
     assert outcome.state == "pending"  # committed on the server, answer lost, now offline
@@ -219,7 +219,7 @@ def test_not_offline_eligible_and_answer_lost_is_not_completed_then_resolved(
         env.proxy.down()
         return original_get(key, request)  # type: ignore[arg-type]
 
-    core.client.get_sale = get_then_down  # type: ignore[method-assign]
+    core.client.get_sale = get_then_down  # type: ignore[method-assign,assignment]
     with pytest.raises(SaleNotCompleted) as info:
         core.service.sell(meter, Money(20000, ZAR), "thandi")
     core.client.get_sale = original_get  # type: ignore[method-assign]
