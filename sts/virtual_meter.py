@@ -14,11 +14,15 @@ tokens the way a real meter does (IEC 62055-41 token acceptance rules, simplifie
   128-bit keys) take effect. If the rollover bit is set, the meter moves to the next base date
   and clears its TID memory.
 * Every accept or reject comes with a reason sentence.
+
+Not simulated: migrating a meter from a 64-bit key (STA/DEA) to a 128-bit MISTY1 key; a meter
+expects 4 key change sections exactly when its current key is 128 bits.
 """
 
 from __future__ import annotations
 
 import bisect
+import threading
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -78,6 +82,8 @@ class VirtualMeter:
         self.water_factor: int | None = None
         self.tamper = False
         self._pending: list[DecodedToken] = []
+        # The reference server may enter tokens from several request threads at once.
+        self._lock = threading.RLock()
 
     # -- state ---------------------------------------------------------------------------
 
@@ -93,15 +99,20 @@ class VirtualMeter:
 
     def consume(self, units: Decimal, subclass: int = CreditSubclass.ELECTRICITY) -> Decimal:
         """Use up to ``units`` of credit (simulation); returns what was actually used."""
-        have = self.balances.get(subclass, Decimal("0"))
-        used = min(have, units)
-        self.balances[subclass] = have - used
-        return used
+        with self._lock:
+            have = self.balances.get(subclass, Decimal("0"))
+            used = min(have, units)
+            self.balances[subclass] = have - used
+            return used
 
     # -- token entry -----------------------------------------------------------------------
 
     def enter(self, token: str) -> MeterResponse:
         """Enter one token as a customer would type it; never raises for bad tokens."""
+        with self._lock:
+            return self._enter(token)
+
+    def _enter(self, token: str) -> MeterResponse:
         try:
             decoded = decode_token(
                 self.key.ea, self.dk, token,

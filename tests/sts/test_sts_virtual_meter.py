@@ -173,3 +173,27 @@ def test_interrupted_128_bit_key_change_must_restart() -> None:
 def test_constructor_validates_memory_size() -> None:
     with pytest.raises(ValueError, match="at least one"):
         _misty_meter(tid_memory=0)
+
+
+def test_consume_and_concurrent_entry_keep_balance_exact() -> None:
+    import threading
+
+    meter, dk = _misty_meter(tid_memory=200)
+    tokens = [_credit(dk, m, "1.5") for m in range(100)]
+    results: list[bool] = []
+    lock = threading.Lock()
+
+    def worker(chunk: list[str]) -> None:
+        for t in chunk:
+            ok = meter.enter(t).accepted
+            with lock:
+                results.append(ok)
+
+    threads = [threading.Thread(target=worker, args=(tokens[i::4] + tokens[:5],)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=30)
+    assert results.count(True) == 100  # the 20 repeats were refused as used
+    assert meter.balance == Decimal("150.0")
+    assert meter.consume(Decimal("200")) == Decimal("150.0") and meter.balance == 0
