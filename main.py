@@ -101,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{APP_NAME}: the Qt user interface cannot start: {exc}", file=sys.stderr)
         return 1
     try:
-        return run_app(settings, data_dir=data_dir, demo=args.demo, quit_after_ms=args.quit_after)
+        return run_app(settings, data_dir=data_dir, demo=args.demo, quit_after_ms=args.quit_after,
+                       settings_path=args.config or default_config_path())
     except UserFacingError as exc:
         print(f"{APP_NAME}: {exc}", file=sys.stderr)
         return 1

@@ -1,22 +1,32 @@
-"""Builds the Qt application: style, crash hooks, event bridge, demo server, main window."""
+"""Builds the Qt application: style, crash hooks, event bridge, the core, the main window.
+
+The window comes up at once with a "Starting…" screen; the core (store, server contact, demo
+server in demo mode) is built by `ui.bootstrap` through `Op`, so the GUI thread never waits.
+When the till is not set up yet, the startup screen says so and offers Settings (F11).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, qInstallMessageHandler
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.demo_server import DemoServer, server_available
 from app.events import EventBus
 from app.settings import Settings
 from app.version import APP_NAME, VERSION
+from ui.bootstrap import ActivationPort, Core, bootstrap
 from ui.crash import CrashHandler
 from ui.errors import show_error
 from ui.main_window import MainWindow
+from ui.ops import Op, thread_pool
 from ui.qt_bridge import QtEventBridge
 from ui.qt_messages import qt_message_handler
+from ui.settings_dialog import SettingsDialog
+from ui.shell import Shell
 
 log = logging.getLogger("vendpoint.ui")
 
@@ -36,8 +46,111 @@ def create_qapplication() -> QApplication:
     return app
 
 
+class StartupScreen(QWidget):
+    """'Starting…', or why the till cannot start yet with Retry and Settings buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.message = QLabel(self.tr("Starting VendPoint…"))
+        self.message.setObjectName("screenTitle")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.message)
+        self.retry = QPushButton(self.tr("Try again (F5)"))
+        self.settings = QPushButton(self.tr("Settings (F11)"))
+        for button in (self.retry, self.settings):
+            button.hide()
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.retry_key = QShortcut(QKeySequence("F5"), self, self.retry.click)
+        self.settings_key = QShortcut(QKeySequence("F11"), self, self.settings.click)
+
+    def show_problem(self, text: str) -> None:
+        self.message.setText(text)
+        self.retry.show()
+        self.settings.show()
+        self.retry.setFocus()
+
+    def show_starting(self) -> None:
+        self.message.setText(self.tr("Starting VendPoint…"))
+        self.retry.hide()
+        self.settings.hide()
+
+
+class AppController(QObject):
+    """Starts the core in the background, then hands the window to the `Shell`."""
+
+    def __init__(self, window: MainWindow, bridge: QtEventBridge, bus: EventBus,
+                 settings: Settings, *, data_dir: Path, demo: bool,
+                 settings_path: Path | None,
+                 builder: Callable[[], Core] | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.bridge = bridge
+        self.bus = bus
+        self.settings = settings
+        self.data_dir = data_dir
+        self.demo = demo
+        self.settings_path = settings_path
+        self.core: Core | None = None
+        self.shell: Shell | None = None
+        self._builder = builder
+        self.startup = StartupScreen()
+        self.startup.retry.clicked.connect(self.start)
+        self.startup.settings.clicked.connect(self.open_settings)
+
+    def _build(self) -> Core:
+        if self._builder is not None:
+            return self._builder()
+        return bootstrap(self.settings, data_dir=self.data_dir, demo=self.demo, bus=self.bus)
+
+    def start(self) -> None:
+        """Show 'Starting…' and build the core off the GUI thread."""
+        self.startup.show_starting()
+        self.window.set_screen(self.startup)
+        Op(self.window, self._build).success(self._started).failure(self._failed).run()
+
+    def _started(self, core: Core) -> None:
+        self.core = core
+        self.window.set_server_url(core.server_url)
+        self.shell = Shell(self.window, core.services, settings=self.settings,
+                           settings_path=self.settings_path, bridge=self.bridge)
+        self.shell.start()
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(exc, self.window)
+        text = str(exc) if hasattr(exc, "hint") else self.tr("VendPoint could not start.")
+        self.startup.show_problem(text)
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, save_to=self.settings_path,
+                                terminal=None if self.demo else ActivationPort(),
+                                printer=None, on_saved=self._saved, parent=self.window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _saved(self, settings: Settings) -> None:
+        self.settings = settings
+        self.window.set_server_url(settings["server.url"])
+
+    def stop(self) -> None:
+        """Stop the shell and the core (the store is closed last)."""
+        # A start still running would leave a core (and a demo server) behind: let it finish
+        # and deliver its result first.
+        thread_pool().waitForDone(60_000)
+        QCoreApplication.processEvents()
+        if self.shell is not None:
+            self.shell.stop()
+        if self.core is not None:
+            self.core.close()
+            self.core = None
+
+
 def run_app(
-    settings: Settings, *, data_dir: Path, demo: bool, quit_after_ms: int | None = None
+    settings: Settings, *, data_dir: Path, demo: bool, quit_after_ms: int | None = None,
+    settings_path: Path | None = None,
 ) -> int:
     """Start the GUI and block until it quits; returns the exit code."""
     qInstallMessageHandler(qt_message_handler)
@@ -46,22 +159,17 @@ def run_app(
     crash.install()
     bus = EventBus()
     bridge = QtEventBridge(bus)
-    server: DemoServer | None = None
-    url = settings["server.url"]
-    if demo and server_available():
-        try:
-            server = DemoServer.start(data_dir / "server" / "vendserver.db")
-            url = server.url
-        except Exception as exc:
-            show_error(exc)
-    window = MainWindow(demo=demo, server_url=url)
+    window = MainWindow(demo=demo, server_url=settings["server.url"])
+    controller = AppController(window, bridge, bus, settings, data_dir=data_dir, demo=demo,
+                               settings_path=settings_path)
+    window.resize(1024, 768)
     window.show()
+    controller.start()
     if quit_after_ms is not None:
         QTimer.singleShot(quit_after_ms, app.quit)
     try:
         return app.exec()
     finally:
+        controller.stop()
         bridge.close()
         crash.uninstall()
-        if server is not None:
-            server.stop()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton
 
-from app.errors import InvalidInput
+from app.errors import InvalidInput, TransientError
 from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number
 from ui.errors import show_error
@@ -93,6 +93,9 @@ class SaleController(QObject):
         self._step = Step.IDLE
         self._customer: Customer | None = None
         self._quote: Quote | None = None
+        #: the amount and currency the customer agreed to: from the quote, or (offline, when
+        #: no quote is possible) the amount they were told will be sold pending
+        self._agreed: tuple[Decimal, str] | None = None
         self._result: SaleResult | None = None
         self._currency = "ZAR"
         self._generation = 0  # bumps when the cashier moves on; stale answers are dropped
@@ -195,6 +198,7 @@ class SaleController(QObject):
         self._generation += 1
         self._customer = None
         self._quote = None
+        self._agreed = None
         self._result = None
         v = self._view
         for field in (v.meter, v.amount, v.tendered):
@@ -228,6 +232,7 @@ class SaleController(QObject):
         self._generation += 1
         self._customer = None
         self._quote = None
+        self._agreed = None
         self._view.customer.clear(self._examples)
         self._view.quote.clear()
         self._view.amount.clear()
@@ -304,6 +309,7 @@ class SaleController(QObject):
             # The amount changed: the old quote no longer describes this sale.
             self._generation += 1
             self._quote = None
+            self._agreed = None
             self._view.quote.clear()
             self._view.tendered.clear()
             self._view.change.setText("")
@@ -349,6 +355,7 @@ class SaleController(QObject):
         if generation != self._generation:
             return
         self._quote = quote
+        self._agreed = (quote.amount, quote.currency)
         self._view.quote.show_quote(quote)
         self._set_step(Step.QUOTED)
         self._update_change()
@@ -357,6 +364,20 @@ class SaleController(QObject):
     def _quote_failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
+        if isinstance(exc, TransientError) and self._customer is not None:
+            # No server, so no quote: the sale can still be taken as pending (the core applies
+            # the offline policy). Say plainly what the customer will get.
+            try:
+                amount = parse_amount(self._view.amount.text(), "amount")
+            except InvalidInput:
+                amount = None
+            if amount is not None:
+                self._agreed = (amount, self._customer.currency)
+                self._view.quote.show_offline(amount, self._customer.currency, str(exc))
+                self._set_step(Step.QUOTED)
+                self._update_change()
+                self._view.tendered.setFocus()
+                return
         self._view.quote.clear()
         self._set_step(Step.CONFIRMED)
         show_error(exc, self._view)
@@ -367,9 +388,10 @@ class SaleController(QObject):
         return parse_amount(text, "cash tendered") if text else None
 
     def _update_change(self, _text: str = "") -> None:
-        if self._quote is None:
+        if self._agreed is None:
             self._view.change.setText("")
             return
+        agreed, currency = self._agreed
         try:
             tendered = self._tendered()
         except InvalidInput:
@@ -377,17 +399,17 @@ class SaleController(QObject):
             return
         if tendered is None:
             self._view.change.setText(self.tr("Change: -"))
-        elif tendered < self._quote.amount:
+        elif tendered < agreed:
             self._view.change.setText(self.tr("Short by {money}").format(
-                money=format_money(self._quote.amount - tendered, self._quote.currency)))
+                money=format_money(agreed - tendered, currency)))
         else:
             self._view.change.setText(self.tr("Change: {money}").format(
-                money=format_money(tendered - self._quote.amount, self._quote.currency)))
+                money=format_money(tendered - agreed, currency)))
 
     # -- sell ------------------------------------------------------------------------------
     def sell(self) -> None:
         """Enter / F12 on a quote: sell exactly what was quoted."""
-        if self._step is not Step.QUOTED or self._quote is None or self._customer is None:
+        if self._step is not Step.QUOTED or self._agreed is None or self._customer is None:
             return
         if self._operator is None:
             show_error(InvalidInput("Sign in before selling."), self._view)
@@ -398,17 +420,18 @@ class SaleController(QObject):
         except InvalidInput as exc:
             show_error(exc, self._view)
             return
-        if amount != self._quote.amount:
+        agreed, currency = self._agreed
+        if amount != agreed:
             self.request_quote()
             return
         if tendered is not None and tendered < amount:
             show_error(InvalidInput(
-                f"The cash tendered is {format_money(amount - tendered, self._quote.currency)} "
+                f"The cash tendered is {format_money(amount - tendered, currency)} "
                 "short of the amount.", hint="Take the full amount or lower it."), self._view)
             self._view.tendered.setFocus()
             return
         meter, operator = self._customer.meter_number, self._operator
-        log.info("selling %s on meter %s", format_money(amount, self._quote.currency), meter)
+        log.info("selling %s on meter %s", format_money(amount, currency), meter)
         self._set_step(Step.SELLING)
         self._view.tokens.headline.setText(self.tr("Selling…"))
         Op(self._view, lambda: self._sales.sell(meter, amount, operator)).success(
@@ -430,9 +453,14 @@ class SaleController(QObject):
         show_error(exc, self._view)
         self._view.tendered.setFocus()
 
-    def print_update(self, reference: str, state: PrintState, detail: str = "") -> None:
+    def print_update(self, job_id: str, state: PrintState, detail: str = "",
+                     reference: str = "") -> None:
         """The print queue reported on a slip; shown if it belongs to the sale on screen."""
-        if self._result is not None and self._result.reference == reference:
+        result = self._result
+        if result is None:
+            return
+        if (job_id and job_id == result.print_job) or (reference and
+                                                        reference == result.reference):
             self._view.tokens.set_print_state(state, detail)
 
     # -- back -----------------------------------------------------------------------------
@@ -441,6 +469,7 @@ class SaleController(QObject):
         if self._step in (Step.QUOTED, Step.QUOTING):
             self._generation += 1
             self._quote = None
+            self._agreed = None
             self._view.quote.clear()
             self._view.tendered.clear()
             self._view.change.setText("")

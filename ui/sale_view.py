@@ -140,6 +140,7 @@ class QuotePanel(QFrame):
 
     def clear(self, text: str = "") -> None:
         """Empty the breakdown, with an optional explanation."""
+        set_state(self.headline, "")
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -147,6 +148,19 @@ class QuotePanel(QFrame):
                 widget.deleteLater()
         self.headline.setText(text or self.tr("Type the amount and press Enter for a quote."))
         self.footer.setText("")
+
+    def show_offline(self, amount: Decimal, currency: str, reason: str) -> None:
+        """No quote possible (server unreachable): say what selling now will mean."""
+        self.clear()
+        set_state(self.headline, "pending")
+        self.headline.setText(
+            self.tr("OFFLINE: no quote for {amount}.").format(
+                amount=format_money(amount, currency)))
+        self.footer.setText(
+            self.tr("{reason}\nSelling now keeps the sale PENDING: the customer gets a pending "
+                    "slip, NOT a token. The server prices it and the token prints here when "
+                    "the connection is back. Press Enter to sell pending, Esc to stop.").format(
+                reason=reason))
 
     def show_quote(self, quote: Quote) -> None:
         """Show the units and the full breakdown that explains them."""

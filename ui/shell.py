@@ -6,7 +6,7 @@ reaches for globals.
 
 UI-level core events it listens for (the service adapter publishes them on the bus):
 - `ui.pending_tokened` {reference, receipt_no, meter_number, customer_name, print_state}
-- `ui.print` {reference, state, detail}
+- `ui.print` {job_id, reference, state, detail}
 - `ui.status` {} and any other event: refresh the status bar.
 """
 
@@ -209,8 +209,9 @@ class Shell(QObject):
                 state = PrintState(str(data.get("state")))
             except ValueError:
                 state = PrintState.FAILED
-            self.sale.print_update(str(data.get("reference", "")), state,
-                                   str(data.get("detail", "")))
+            self.sale.print_update(str(data.get("job_id", "")), state,
+                                   str(data.get("detail", "")),
+                                   reference=str(data.get("reference", "")))
         self.status.refresh()
 
     def _pending_tokened(self, data: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Small in-memory fakes of the UI ports, for view and controller tests (the e2e uses real parts)."""
+"""In-memory fakes of the UI ports for view and controller tests (the e2e uses real parts)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,12 @@ from ui.ops import running_ops
 from ui.ports import Approval, SaleRecord, SaleState, SearchHit
 
 
+def _text(table, row: int, col: int) -> str:
+    item = table.item(row, col)
+    assert item is not None
+    return str(item.text())
+
+
 def _record(ref: str, state: SaleState = SaleState.TOKENED, amount: str = "100.00",
             reversed_: bool = False) -> SaleRecord:
     return SaleRecord(ref, GOOD, "Lindiwe Mokoena", Decimal(amount), "ZAR",
@@ -27,7 +33,7 @@ def test_search_by_name_and_choose_with_keyboard(qtbot, shown_errors) -> None:
     qtbot.keyClicks(dialog.query, "lindi")
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.results.rowCount() == 1, timeout=5000)
-    assert dialog.results.item(0, 0).text() == GOOD
+    assert _text(dialog.results, 0, 0) == GOOD
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
     assert dialog.chosen is not None and dialog.chosen.meter_number == GOOD
@@ -37,7 +43,7 @@ def test_search_needs_two_characters_and_shows_examples(qtbot, shown_errors) -> 
     examples = [SearchHit("01234567897", "Demo Person", "A1", "1 Demo Road", blocked=True)]
     dialog = SearchDialog(FakeSales(), examples=examples)
     qtbot.addWidget(dialog)
-    assert dialog.results.item(0, 1).text() == "Demo Person (BLOCKED)"
+    assert _text(dialog.results, 0, 1) == "Demo Person (BLOCKED)"
     dialog.query.setText("x")
     dialog.search()
     assert shown_errors.shown[0][1] == "Type at least 2 characters to search."
@@ -51,8 +57,8 @@ def test_sales_list_totals_exclude_reversed(qtbot) -> None:
     dialog.load()
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=5000)
     assert dialog.total.text() == "2 sales, total ZAR 120.00"
-    assert dialog.table.item(2, 2).text() == "PENDING (no token yet)"
-    assert dialog.table.item(1, 2).text() == "reversed"
+    assert _text(dialog.table, 2, 2) == "PENDING (no token yet)"
+    assert _text(dialog.table, 1, 2) == "reversed"
 
 
 def test_reprint_asks_supervisor_beyond_policy(qtbot, shown_errors) -> None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
+from app.errors import TransientError
 from tests.ui.fakes import BLOCKED, CASHIER, GOOD, KEYCHANGE, UNKNOWN, FakeSales
 from ui.ops import running_ops
 from ui.ports import PrintState, SaleState
@@ -25,6 +26,10 @@ def sale(qtbot):
     controller.load()
     qtbot.waitUntil(lambda: len(view.quick_buttons) == 3, timeout=5000)
     return view, controller, sales
+
+
+def _step(controller: SaleController) -> Step:
+    return controller.step  # a call, so mypy does not narrow across key presses
 
 
 def _type(qtbot, widget, text: str) -> None:
@@ -58,7 +63,7 @@ def test_keyboard_sale_meter_enter_amount_enter_confirm(qtbot, sale, shown_error
     result = blocker.args[0]
     assert result.state is SaleState.TOKENED
     assert sales.sold == [(GOOD, Decimal("100.00"), "thandi")]
-    assert controller.step is Step.DONE
+    assert _step(controller) is Step.DONE
     assert [lbl.text() for lbl in view.tokens.token_labels] == ["1234 5678 9012 3456 7890"]
     assert "VP00000001" in view.tokens.headline.text()
     assert view.next_button.hasFocus()
@@ -85,7 +90,7 @@ def test_sale_in_flight_blocks_second_sell_and_next_customer(qtbot, sale) -> Non
     assert busy.args == [True]
     controller.sell()
     controller.new_customer()
-    assert controller.step is Step.SELLING
+    assert _step(controller) is Step.SELLING
     assert not view.sell_button.isEnabled()
     with qtbot.waitSignal(controller.sold, timeout=5000):
         sales.gate.set()
@@ -116,7 +121,7 @@ def test_check_digit_message_at_once_and_on_enter(qtbot, sale, shown_errors) -> 
     assert not view.meter_message.isHidden()
     qtbot.keyClick(view.meter, Qt.Key.Key_Return)
     assert shown_errors.shown and "check digit" in shown_errors.shown[0][1]
-    assert controller.step is Step.IDLE
+    assert _step(controller) is Step.IDLE
     assert sales.sold == []
 
 
@@ -135,7 +140,7 @@ def test_blocked_meter_shown_but_no_money_taken(qtbot, sale) -> None:
     assert not view.amount.isEnabled()
     controller.request_quote()
     controller.sell()
-    assert controller.step is Step.CONFIRMED and sales.sold == []
+    assert _step(controller) is Step.CONFIRMED and sales.sold == []
 
 
 def test_unknown_meter_error_shown_and_back_to_meter(qtbot, sale, shown_errors) -> None:
@@ -143,7 +148,7 @@ def test_unknown_meter_error_shown_and_back_to_meter(qtbot, sale, shown_errors) 
     _type(qtbot, view.meter, UNKNOWN)
     qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
     assert "No meter" in shown_errors.shown[0][1]
-    assert controller.step is Step.IDLE
+    assert _step(controller) is Step.IDLE
     assert view.meter.hasFocus()
 
 
@@ -152,7 +157,7 @@ def test_changing_amount_drops_quote_and_requires_new_one(qtbot, sale) -> None:
     _to_quote(qtbot, view, controller)
     view.amount.setFocus()
     qtbot.keyClicks(view.amount, "0")  # 1000 now, not what was quoted
-    assert controller.step is Step.CONFIRMED
+    assert _step(controller) is Step.CONFIRMED
     controller.sell()
     assert sales.sold == []
     qtbot.keyClick(view.amount, Qt.Key.Key_Return)
@@ -187,7 +192,7 @@ def test_quote_refusal_shown(qtbot, sale, shown_errors) -> None:
     _type(qtbot, view.amount, "2")
     qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
     assert "at least ZAR 5.00" in shown_errors.shown[0][1]
-    assert controller.step is Step.CONFIRMED
+    assert _step(controller) is Step.CONFIRMED
 
 
 def test_offline_sale_shows_pending_state(qtbot, sale) -> None:
@@ -209,9 +214,9 @@ def test_print_update_for_sale_on_screen(qtbot, sale) -> None:
     with qtbot.waitSignal(controller.sold, timeout=5000):
         controller.sell()
     assert "Printing" in view.tokens.print_state.text()
-    controller.print_update("other", PrintState.FAILED)
+    controller.print_update("other-job", PrintState.FAILED, reference="other")
     assert "Printing" in view.tokens.print_state.text()
-    controller.print_update("VP00000001", PrintState.FAILED, "paper out")
+    controller.print_update("", PrintState.FAILED, "paper out", reference="VP00000001")
     assert "paper out" in view.tokens.print_state.text()
     assert "F8" in view.tokens.print_state.text()
 
@@ -220,12 +225,12 @@ def test_escape_steps_back_and_f2_clears(qtbot, sale) -> None:
     view, controller, _sales = sale
     _to_quote(qtbot, view, controller)
     qtbot.keyClick(view.tendered, Qt.Key.Key_Escape)
-    assert controller.step is Step.CONFIRMED and view.amount.hasFocus()
+    assert _step(controller) is Step.CONFIRMED and view.amount.hasFocus()
     qtbot.keyClick(view.amount, Qt.Key.Key_Escape)
-    assert controller.step is Step.IDLE and view.meter.hasFocus()
+    assert _step(controller) is Step.IDLE and view.meter.hasFocus()
     _to_quote(qtbot, view, controller)
     qtbot.keyClick(view.tendered, Qt.Key.Key_F2)
-    assert controller.step is Step.IDLE
+    assert _step(controller) is Step.IDLE
     assert view.meter.text() == "" and view.amount.text() == ""
 
 
@@ -235,7 +240,7 @@ def test_stale_lookup_answer_is_dropped(qtbot, sale) -> None:
     controller.meter_entered()
     controller.new_customer()  # the cashier moved on before the answer came
     qtbot.waitUntil(lambda: running_ops() == 0, timeout=5000)
-    assert controller.step is Step.IDLE
+    assert _step(controller) is Step.IDLE
     assert view.customer.name.text() == "No customer yet"
 
 
@@ -261,3 +266,23 @@ def test_parse_amount(text: str, problem: str | None) -> None:
         return
     with pytest.raises(Exception, match=problem):
         parse_amount(text, "amount")
+
+
+def test_offline_without_quote_sells_pending_after_plain_notice(qtbot, sale) -> None:
+    view, controller, sales = sale
+
+    def unreachable(meter_number: str, amount: Decimal):
+        raise TransientError("The server could not be reached.")
+
+    sales.quote = unreachable
+    sales.offline = True
+    _type(qtbot, view.meter, GOOD)
+    qtbot.waitUntil(lambda: _step(controller) is Step.CONFIRMED, timeout=5000)
+    _type(qtbot, view.amount, "50")
+    qtbot.waitUntil(lambda: _step(controller) is Step.QUOTED, timeout=5000)
+    assert "OFFLINE: no quote for ZAR 50.00" in view.quote.headline.text()
+    assert "NOT a token" in view.quote.footer.text()
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+    assert sales.sold == [(GOOD, Decimal("50.00"), "thandi")]
+    assert "NO TOKEN YET" in view.tokens.headline.text()

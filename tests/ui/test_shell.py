@@ -75,7 +75,7 @@ def test_idle_lock_fires(qtbot, shell) -> None:
 
 
 def test_pending_token_arrival_notifies(qtbot, shell) -> None:
-    shell_, window, bus, _sales = shell
+    _shell, window, bus, _sales = shell
     bus.publish("ui.pending_tokened", reference="VP-ABC", receipt_no="VP00000009",
                 meter_number=GOOD, customer_name="Lindiwe Mokoena", print_state="queued")
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)

@@ -9,7 +9,6 @@ from tests.ui.fakes import CASHIER, FakeStatus
 from ui.ports import Status
 from ui.status_bar import StatusBarController, StatusBarView
 
-
 _BARS: list[QStatusBar] = []
 
 

@@ -1,0 +1,637 @@
+"""Adapts the real client core to the UI ports (`ui.ports`), and maps sales to receipts.
+
+Qt-free: every method may block (network, SQLCipher store, printer queue) and is called by the
+controllers through `ui.ops.Op` only. The core publishes its own events (`sale.tokened`,
+`print.job_done`, `connectivity.changed`, `outbox.changed`, `sync.progress` ...); this adapter
+turns the ones the screens care about into two UI events on the same bus:
+
+- `ui.pending_tokened` when a sale that was pending (or whose answer was lost) gets its token
+  later through the sync engine; its token receipt is queued for printing exactly once;
+- `ui.print` when a slip printed or failed.
+
+Gaps in the core that this adapter works around are marked `CORE GAP` (see docs/ui.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote as urlquote
+
+from app.api import models as api
+from app.api.client import VendingClient
+from app.api.errors import ServerUnavailable, TlsProblem
+from app.errors import BusinessRuleError, InvalidInput, PermissionDenied
+from app.events import Event, EventBus
+from app.sales import repository as repo
+from app.sales.service import PendingSlip, SaleService, reference_for
+from app.settings import Settings
+from printers import model as pm
+from printers.connections import (
+    ConnectionConfig,
+    FileConfig,
+    NetworkConfig,
+    PrinterState,
+    open_connection,
+)
+from printers.profile import PrinterProfile
+from printers.queue import PrintQueue
+from printers.render import render_escpos
+from ui.ports import (
+    Approval,
+    Customer,
+    Operator,
+    PrintState,
+    Quote,
+    QuoteLine,
+    Role,
+    SaleRecord,
+    SaleResult,
+    SaleState,
+    SearchHit,
+    Status,
+    Token,
+)
+
+log = logging.getLogger("vendpoint.ui.core")
+
+#: reprints of one receipt a cashier may do alone; more need a supervisor
+REPRINT_POLICY_COUNT = 2
+#: how often the status bar may ask the server for credit and time
+TERMINAL_REFRESH_SECONDS = 60.0
+#: failed PIN attempts before an operator is locked on this terminal
+MAX_PIN_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+def to_decimal(money: api.Money) -> Decimal:
+    """Integer cents to a Decimal amount (exact)."""
+    return Decimal(money.minor).scaleb(-2)
+
+
+def to_api_money(amount: Decimal, currency: str) -> api.Money:
+    """A Decimal with at most 2 decimals to the client's integer-cents Money."""
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise InvalidInput("An amount can have at most two decimals (cents).")
+    return api.Money(int(cents), currency)
+
+
+def _pm_money(money: api.Money) -> pm.Money:
+    return pm.Money(to_decimal(money), money.currency)
+
+
+def _tenths(units: str | None) -> int | None:
+    return None if units is None else int(Decimal(units) * 10)
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# -- mapping core answers to view data -----------------------------------------------------
+def customer_from(meter: api.MeterInfo, *, from_cache: bool = False) -> Customer:
+    """The customer panel's data; BLOCKED_METER is shown by `blocked`, not as a warning."""
+    utility = meter.raw.get("utility") or {}
+    warnings = [msg for code, msg in meter.warnings if code != "BLOCKED_METER" and msg]
+    if from_cache:
+        warnings.insert(0, "Offline: customer details from this terminal's cache.")
+    return Customer(
+        meter_number=meter.meter_number, name=meter.customer_name,
+        address=meter.customer_address, account=meter.account,
+        utility=str(utility.get("name", "")), tariff=meter.tariff_name, unit=meter.unit,
+        days_since_last_purchase=meter.days_since_last_purchase, blocked=meter.blocked,
+        blocked_reason=meter.blocked_reason or "", arrears=to_decimal(meter.arrears),
+        currency=meter.arrears.currency, key_change_due=meter.key_change_due,
+        warnings=tuple(warnings),
+    )
+
+
+def quote_from(quote: api.Quote) -> Quote:
+    """The quote panel's data: every breakdown line, the VAT and the tokens to come."""
+    raw_lines = quote.raw.get("lines", [])
+    lines = tuple(
+        QuoteLine(kind=line.kind, description=line.description, amount=to_decimal(line.amount),
+                  units=line.units,
+                  rate=(raw_lines[i].get("rate") if i < len(raw_lines) else None))
+        for i, line in enumerate(quote.lines)
+    )
+    vat_raw = (quote.raw.get("vat") or {}).get("amount") or {}
+    vat = Decimal(str(vat_raw.get("amount", "0.00")))
+    tariff = quote.raw.get("tariff") or {}
+    return Quote(
+        meter_number=quote.meter_number, amount=to_decimal(quote.amount_tendered),
+        currency=quote.amount_tendered.currency, units=quote.units, unit=quote.unit,
+        tariff=f"{tariff.get('name', quote.tariff_id)} (version {quote.tariff_version})",
+        lines=lines, vat=vat,
+        tokens_preview=tuple(str(p.get("description", ""))
+                             for p in quote.raw.get("tokens_preview") or []),
+        key_change=quote.raw.get("key_change") is not None,
+    )
+
+
+def tokens_from(sale: api.Sale) -> tuple[Token, ...]:
+    """The sale's tokens in entry order, for the screen."""
+    return tuple(Token(t.seq, t.kind, t.description, t.digits, t.units) for t in sale.tokens)
+
+
+_KIND = {"credit": pm.TokenKind.CREDIT, "fbe": pm.TokenKind.FREE_BASIC,
+         "clear_tamper": pm.TokenKind.CLEAR_TAMPER, "clear_credit": pm.TokenKind.CLEAR_CREDIT,
+         "set_power_limit": pm.TokenKind.SET_POWER_LIMIT,
+         "set_phase_unbalance": pm.TokenKind.SET_PHASE_UNBALANCE, "test": pm.TokenKind.TEST}
+
+
+def receipt_from(sale: api.Sale) -> pm.TokenReceipt:
+    """The token receipt (tax invoice) of a completed sale, from the server's answer."""
+    raw = sale.raw
+    utility, vendor, customer = raw["utility"], raw["vendor"], raw["customer"]
+    meter, tariff = raw["meter"], raw["tariff"]
+    seen_key_change = 0
+    token_lines = []
+    for t in sale.tokens:
+        if t.kind == "key_change":
+            seen_key_change += 1
+            kind = pm.TokenKind.KEY_CHANGE_1 if seen_key_change == 1 else pm.TokenKind.KEY_CHANGE_2
+        else:
+            kind = _KIND.get(t.kind, pm.TokenKind.TEST)
+        token_lines.append(pm.TokenLine(kind, t.digits, t.description or "",
+                                        _tenths(t.units)))
+    breakdown = tuple(
+        pm.BreakdownLine(line.description or line.kind, _pm_money(line.amount),
+                         _tenths(line.units))
+        for line in sale.lines if line.kind != "vat"
+    )
+    vat = raw.get("vat") or {}
+    vat_money = vat.get("amount") or {"amount": "0.00", "currency": sale.amount_tendered.currency}
+    return pm.TokenReceipt(pm.SaleReceiptData(
+        utility=pm.Party(str(utility.get("name", "")), (str(utility.get("address", "")),),
+                         tax_id=str(utility.get("vat_number", ""))),
+        pos=pm.PointOfSale(pm.Party(str(vendor.get("name", ""))), str(vendor.get("id", "")),
+                           str(raw.get("terminal_id", "")),
+                           str((raw.get("operator") or {}).get("name", ""))),
+        receipt_no=sale.receipt_no, issued_at=_when(sale.sold_at),
+        customer=pm.Party(str(customer.get("name", "")), (str(customer.get("address", "")),)),
+        meter=pm.MeterInfo(sale.meter_number, str(tariff.get("name", "")),
+                           str(meter.get("ti", "")), str(meter.get("sgc", "")),
+                           str(meter.get("krn", "")), str(tariff.get("version", "")),
+                           str(customer.get("account", ""))),
+        amount_tendered=_pm_money(sale.amount_tendered), tokens=tuple(token_lines),
+        units_tenths=_tenths(sale.units) or 0, breakdown=breakdown,
+        vat=pm.Money(Decimal(str(vat_money["amount"])), str(vat_money["currency"])),
+        reference=str(raw.get("client_reference") or sale.receipt_no),
+        unit=sale.unit, vat_rate=str(vat.get("rate", "")),
+    ))
+
+
+def _customer_name(sale: api.Sale) -> str:
+    return str((sale.raw.get("customer") or {}).get("name", ""))
+
+
+# -- operators (CORE GAP: app/operators.py had not landed) ----------------------------------
+@dataclass
+class _Lockout:
+    failures: int = 0
+    until: float = 0.0
+
+
+class CachedOperators:
+    """PIN check against the server's salted scrypt hashes, so login also works offline.
+
+    The hashes are fetched when the server is reachable and kept for this run; wrong PINs are
+    counted per operator and lock them for 15 minutes after 5 failures.
+    """
+
+    def __init__(self, client: VendingClient, clock: Callable[[], float] = time.monotonic):
+        self._client = client
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._records: dict[str, api.OperatorRecord] = {}
+        self._lockouts: dict[str, _Lockout] = {}
+
+    def refresh(self) -> bool:
+        """Fetch the operator list; False if the server could not be reached."""
+        try:
+            records = self._client.operators()
+        except (ServerUnavailable, TlsProblem):
+            return False
+        with self._lock:
+            self._records = {r.operator_id: r for r in records}
+        return True
+
+    def operators(self) -> Sequence[Operator]:
+        if not self._records:
+            self.refresh()
+        with self._lock:
+            return [Operator(r.operator_id, r.name, Role(r.role))
+                    for r in self._records.values() if r.active]
+
+    def login(self, operator_id: str, pin: str) -> Operator:
+        if not self._records:
+            self.refresh()
+        with self._lock:
+            record = self._records.get(operator_id)
+            lock = self._lockouts.setdefault(operator_id, _Lockout())
+            now = self._clock()
+            if lock.until > now:
+                minutes = max(1, round((lock.until - now) / 60))
+                raise BusinessRuleError(
+                    f"{operator_id} is locked after {MAX_PIN_FAILURES} wrong PINs.",
+                    code="OPERATOR_LOCKED",
+                    hint=f"Try again in {minutes} minutes or ask a supervisor.",
+                    title="Operator locked")
+        ok = record is not None and record.active and _pin_matches(record, pin)
+        with self._lock:
+            if not ok:
+                lock.failures += 1
+                left = MAX_PIN_FAILURES - lock.failures
+                if left <= 0:
+                    lock.failures = 0
+                    lock.until = self._clock() + LOCKOUT.total_seconds()
+                    raise BusinessRuleError(
+                        f"{operator_id} is now locked after {MAX_PIN_FAILURES} wrong PINs.",
+                        code="OPERATOR_LOCKED", hint="Try again in 15 minutes.",
+                        title="Operator locked")
+                raise PermissionDenied(
+                    "Wrong username or PIN.",
+                    hint=f"{left} attempts left before this operator is locked.")
+            lock.failures = 0
+        assert record is not None
+        return Operator(record.operator_id, record.name, Role(record.role))
+
+    def check_supervisor(self, approval: Approval) -> Operator:
+        person = self.login(approval.operator_id, approval.pin)
+        if not person.can_approve:
+            raise PermissionDenied(f"{person.name} is not a supervisor.",
+                                   hint="Ask a supervisor to type their username and PIN.")
+        return person
+
+
+def _pin_matches(record: api.OperatorRecord, pin: str) -> bool:
+    kdf = record.pin_kdf
+    try:
+        derived = hashlib.scrypt(pin.encode("utf-8"), salt=bytes.fromhex(kdf["salt"]),
+                                 n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"]),
+                                 dklen=int(kdf["dklen"]), maxmem=128 * 1024 * 1024)
+    except ValueError:
+        return False
+    return hmac.compare_digest(derived.hex(), record.pin_hash)
+
+
+# -- printing --------------------------------------------------------------------------------
+def printer_config(settings: Settings) -> ConnectionConfig | None:
+    """The connection the settings describe, or None when no printer is set up."""
+    kind, address = settings["printer.connection"], settings["printer.address"].strip()
+    if kind == "none":
+        return None
+    if kind == "network":
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise InvalidInput("The printer address must be host:port, e.g. 192.168.1.50:9100.")
+        return NetworkConfig(host, int(port))
+    if kind == "file":
+        if not address:
+            raise InvalidInput("Type the file or device the printer is on, e.g. /dev/usb/lp0.")
+        return FileConfig(address)
+    raise InvalidInput(f"Printers on '{kind}' are not supported by this build yet.",
+                       hint="Use a network printer or a device file.")
+
+
+_PRINTER_WORDS = {
+    PrinterState.ONLINE: "ready", PrinterState.PAPER_LOW: "paper low",
+    PrinterState.PAPER_OUT: "PAPER OUT", PrinterState.OFFLINE: "offline",
+    PrinterState.UNKNOWN: "unknown",
+}
+
+
+class CoreAdapter:
+    """SalePort, StatusPort, AuthPort, PrinterPort and TerminalPort over the real core."""
+
+    def __init__(
+        self,
+        *,
+        service: SaleService,
+        bus: EventBus,
+        terminal: api.TerminalInfo,
+        auth: CachedOperators,
+        printer: PrintQueue | None,
+        quick_amounts: Sequence[Decimal],
+        operator_names: Callable[[str], str] | None = None,
+    ) -> None:
+        self.service = service
+        self.client = service.client
+        self.store = service.store
+        self.bus = bus
+        self.auth = auth
+        self.printer = printer
+        self._terminal = terminal
+        self._terminal_at = time.monotonic()
+        self._skew: int | None = None
+        self._quick = list(quick_amounts)
+        self._lock = threading.Lock()
+        self._quotes: dict[tuple[str, int], api.Quote] = {}
+        self._inline = threading.local()
+        self._credit: api.Money | None = terminal.vendor_credit
+        self._tariff = ""
+        self._last_sync: datetime | None = None
+        self._subscriptions = [
+            bus.subscribe("sale.tokened", self._on_tokened),
+            bus.subscribe("sync.progress", self._on_sync),
+            bus.subscribe("print.job_done", self._on_print),
+            bus.subscribe("print.job_failed", self._on_print),
+            bus.subscribe("printer.status", self._on_printer),
+        ]
+        self._note_skew(terminal.server_time)
+
+    def close(self) -> None:
+        for unsubscribe in self._subscriptions:
+            unsubscribe()
+
+    # -- AuthPort ---------------------------------------------------------------------------
+    def operators(self) -> Sequence[Operator]:
+        return self.auth.operators()
+
+    def login(self, operator_id: str, pin: str) -> Operator:
+        return self.auth.login(operator_id, pin)
+
+    def check_supervisor(self, approval: Approval) -> Operator:
+        return self.auth.check_supervisor(approval)
+
+    # -- SalePort ---------------------------------------------------------------------------
+    def currency(self) -> str:
+        return self._terminal.currency
+
+    def quick_amounts(self) -> Sequence[Decimal]:
+        return list(self._quick)
+
+    def lookup(self, meter_number: str) -> Customer:
+        confirmation = self.service.confirm_customer(meter_number)
+        return customer_from(confirmation.meter, from_cache=confirmation.from_cache)
+
+    def search(self, text: str) -> Sequence[SearchHit]:
+        # CORE GAP: VendingClient has no meter search; call the documented endpoint directly.
+        path = f"/v1/meters?q={urlquote(text)}&limit=20"
+        data = self.client._parsed(lambda d: d, "GET", path)
+        return [SearchHit(str(r["meter_number"]), str(r.get("customer_name", "")),
+                          str(r.get("account", "")), str(r.get("address", "")),
+                          bool(r.get("blocked", False)))
+                for r in (data.get("results") or [])]
+
+    def quote(self, meter_number: str, amount: Decimal) -> Quote:
+        money = to_api_money(amount, self.currency())
+        result = self.service.quote(meter_number, money)
+        with self._lock:
+            self._quotes[(result.meter_number, money.minor)] = result
+            self._tariff = f"{result.tariff_id} v{result.tariff_version}"
+        return quote_from(result)
+
+    def sell(self, meter_number: str, amount: Decimal, operator: Operator) -> SaleResult:
+        money = to_api_money(amount, self.currency())
+        with self._lock:
+            quote = self._quotes.pop((meter_number, money.minor), None)
+        self._inline.selling = True  # the sale.tokened of this call is printed here, not late
+        try:
+            outcome = self.service.sell(meter_number, money, operator.id, quote=quote)
+        finally:
+            self._inline.selling = False
+        if outcome.state == "tokened" and outcome.sale is not None:
+            sale = outcome.sale
+            with self._lock:
+                self._credit = sale.vendor_credit
+            job_id, state = self._print(receipt_from(sale))
+            return SaleResult(
+                SaleState.TOKENED, sale.receipt_no, sale.meter_number, _customer_name(sale),
+                to_decimal(sale.amount_tendered), sale.amount_tendered.currency,
+                tokens=tokens_from(sale), units=sale.units, unit=sale.unit,
+                print_state=state, vendor_credit=to_decimal(sale.vendor_credit),
+                print_job=job_id)
+        slip = outcome.slip
+        assert slip is not None
+        job_id, state = self._print(self._pending_slip(slip, operator))
+        reason = self.service.connectivity.reason or "The server could not be reached."
+        details = " ".join(part for part in (reason, slip.warning, slip.delivery) if part)
+        return SaleResult(
+            SaleState.PENDING, slip.reference, slip.meter_number, slip.customer_name,
+            to_decimal(slip.amount), slip.amount.currency, print_state=state,
+            pending_reason=details, print_job=job_id)
+
+    def _pending_slip(self, slip: PendingSlip, operator: Operator) -> pm.PendingSlip:
+        raw = self._terminal.raw
+        utility, vendor = raw.get("utility") or {}, raw.get("vendor") or {}
+        return pm.PendingSlip(
+            utility=pm.Party(str(utility.get("name", "")), (str(utility.get("address", "")),),
+                             tax_id=str(utility.get("vat_number", ""))),
+            pos=pm.PointOfSale(pm.Party(str(vendor.get("name", ""))), str(vendor.get("id", "")),
+                               self._terminal.terminal_id, operator.name),
+            reference=slip.reference, issued_at=_when(slip.created_at),
+            customer=pm.Party(slip.customer_name, (slip.customer_address,)),
+            meter=pm.MeterInfo(slip.meter_number), amount=_pm_money(slip.amount),
+            delivery=slip.delivery)
+
+    def _print(self, receipt: pm.Receipt) -> tuple[str, PrintState]:
+        if self.printer is None:
+            return "", PrintState.NO_PRINTER
+        job = self.printer.enqueue(receipt)
+        return job.id, PrintState.QUEUED
+
+    # -- lists --------------------------------------------------------------------------------
+    _COLS = ("s.idem_key, s.created_at, s.state, s.meter_number, s.amount_minor, s.currency, "
+             "s.operator_id, s.customer, s.receipt_no, s.response, s.request")
+
+    def _records(self, where: str, args: tuple[Any, ...], limit: int = 200) -> list[SaleRecord]:
+        # CORE GAP: the sale repository has no listing queries; read its table directly.
+        sql = (f"SELECT {self._COLS} FROM sales s WHERE {where} "  # noqa: S608 (constants)
+               "ORDER BY s.created_at DESC LIMIT ?")
+        rows = self.store.call(lambda c: c.execute(sql, (*args, limit)).fetchall())
+        out = []
+        for key, created, state, meter, minor, currency, operator, customer, receipt, \
+                response, _request in rows:
+            units = ""
+            if response:
+                units = str(json.loads(response).get("units", ""))
+            out.append(SaleRecord(
+                reference=receipt or reference_for(key), meter_number=meter,
+                customer_name=str(json.loads(customer or "{}").get("name", "")),
+                amount=Decimal(int(minor)).scaleb(-2), currency=currency,
+                created_at=_when(created),
+                state=SaleState.TOKENED if state == "tokened" else SaleState.PENDING,
+                operator=operator, units=units))
+        return out
+
+    def pending(self) -> Sequence[SaleRecord]:
+        return self._records("s.state IN ('sending', 'pending', 'unresolved', "
+                             "'needs_attention')", ())
+
+    def today(self) -> Sequence[SaleRecord]:
+        start = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        since = start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return self._records("s.created_at >= ? AND s.state NOT IN ('void', 'rejected')",
+                             (since,))
+
+    def find(self, text: str) -> Sequence[SaleRecord]:
+        text = text.strip().upper()
+        records = self._records(
+            "s.meter_number = ? OR s.receipt_no = ? OR "
+            "json_extract(s.request, '$.client_reference') = ?", (text, text, text), limit=50)
+        if self.printer is not None:
+            counted = []
+            for rec in records:
+                jobs = self.printer.store.list_jobs(sale_ref=self._sale_ref(rec.reference))
+                reprints = sum(1 for j in jobs if j.reprint_no > 0)
+                counted.append(SaleRecord(**{**rec.__dict__, "reprints": reprints}))
+            records = counted
+        return records
+
+    def _sale_ref(self, reference: str) -> str:
+        """Print jobs are filed under the client reference (VP-...), also for token receipts."""
+        key = self._key_for(reference)
+        return reference_for(key) if key else reference
+
+    def _key_for(self, reference: str) -> str | None:
+        row = self.store.call(lambda c: c.execute(
+            "SELECT idem_key FROM sales WHERE receipt_no = ? OR "
+            "json_extract(request, '$.client_reference') = ?", (reference, reference)
+        ).fetchone())
+        return None if row is None else str(row[0])
+
+    # -- reprint / reversal -------------------------------------------------------------------
+    def reprint(self, reference: str, operator: Operator, approval: Approval | None) -> None:
+        if self.printer is None:
+            raise BusinessRuleError("No printer is set up.", hint="Set one up in Settings (F11).")
+        jobs = self.printer.store.list_jobs(sale_ref=self._sale_ref(reference))
+        originals = [j for j in jobs if j.reprint_no == 0 and j.kind == "token"] or \
+                    [j for j in jobs if j.reprint_no == 0]
+        reprints = sum(1 for j in jobs if j.reprint_no > 0)
+        if reprints >= REPRINT_POLICY_COUNT and not operator.can_approve:
+            if approval is None:
+                raise BusinessRuleError(
+                    f"Receipt {reference} was reprinted {reprints} times already.",
+                    code="SUPERVISOR_REQUIRED",
+                    hint="A supervisor must approve another reprint.")
+            self.auth.check_supervisor(approval)
+        if originals:
+            self.printer.reprint(originals[0].id, operator.name)
+            return
+        key = self._key_for(reference)
+        response = None if key is None else \
+            self.store.call(lambda c: c.execute(
+                "SELECT response FROM sales WHERE idem_key = ?", (key,)).fetchone())
+        if not response or not response[0]:
+            raise BusinessRuleError(f"There is no token receipt for {reference} yet.",
+                                    hint="A pending sale prints when its token arrives.")
+        sale = api.parse_sale(json.loads(response[0]))
+        self.printer.enqueue(pm.Reprint(receipt_from(sale), 1, datetime.now(UTC),
+                                        operator.name))
+
+    def request_reversal(self, reference: str, reason: str, operator: Operator,
+                         approval: Approval) -> str:
+        supervisor = self.auth.check_supervisor(approval)
+        # CORE GAP: VendingClient has no reversal call; use the documented endpoint directly.
+        body = {"reason": reason[:200],
+                "supervisor": {"operator_id": supervisor.id, "pin": approval.pin}}
+        data = self.client._parsed(lambda d: d, "POST",
+                                   f"/v1/sales/{urlquote(reference, safe='')}/reversal",
+                                   body=body, operator=operator.id)
+        return str(data.get("reversal_no", ""))
+
+    # -- StatusPort ---------------------------------------------------------------------------
+    def status(self) -> Status:
+        if time.monotonic() - self._terminal_at > TERMINAL_REFRESH_SECONDS:
+            self._refresh_terminal()
+        stats = self.store.call(repo.outbox_stats)
+        printer_word, printer_ok = "not set up", True
+        if self.printer is not None:
+            state = self.printer.status.state
+            printer_word = _PRINTER_WORDS.get(state, str(state))
+            printer_ok = state.can_print
+        with self._lock:
+            credit, tariff, skew, last_sync = self._credit, self._tariff, self._skew, \
+                self._last_sync
+        connectivity = self.service.connectivity
+        value = stats.value
+        return Status(
+            online=connectivity.online, offline_reason=connectivity.reason,
+            pending_count=stats.count,
+            pending_value=Decimal("0.00") if value is None else to_decimal(value),
+            currency=self._terminal.currency, last_sync=last_sync, printer=printer_word,
+            printer_ok=printer_ok, vendor_credit=None if credit is None else to_decimal(credit),
+            tariff_version=tariff, clock_skew_seconds=skew,
+        )
+
+    def _refresh_terminal(self) -> None:
+        self._terminal_at = time.monotonic()
+        try:
+            info = self.client.terminal()
+        except (ServerUnavailable, TlsProblem) as exc:
+            self.service.connectivity.set(False, str(exc))
+            return
+        self.service.connectivity.set(True)
+        with self._lock:
+            self._terminal = info
+            self._credit = info.vendor_credit
+        self._note_skew(info.server_time)
+
+    def _note_skew(self, server_time: str) -> None:
+        if not server_time:
+            return
+        skew = int((datetime.now(UTC) - _when(server_time)).total_seconds())
+        with self._lock:
+            self._skew = skew
+
+    # -- PrinterPort --------------------------------------------------------------------------
+    def test_print(self, settings: Settings) -> None:
+        config = printer_config(settings)
+        if config is None:
+            raise InvalidInput("Choose how the printer is connected first.")
+        connection = open_connection(config)
+        profile = PrinterProfile(columns=int(settings["printer.columns"]))
+        slip = pm.Reprint(pm.PendingSlip(
+            utility=pm.Party("VendPoint test print"),
+            pos=pm.PointOfSale(pm.Party("Printer test"), "", self._terminal.terminal_id, ""),
+            reference="TEST", issued_at=datetime.now(UTC), customer=pm.Party("Test"),
+            meter=pm.MeterInfo("00000000000"), amount=pm.Money(Decimal("0.00"),
+                                                               self._terminal.currency),
+            delivery="If you can read this, the printer works."), 1, datetime.now(UTC))
+        connection.send(render_escpos(slip, profile))
+
+    # -- core events (any thread) ----------------------------------------------------------
+    def _on_tokened(self, event: Event) -> None:
+        if getattr(self._inline, "selling", False):
+            return  # printed by sell() itself
+        key = str(event.data.get("idempotency_key", ""))
+        response = self.store.call(lambda c: c.execute(
+            "SELECT response, customer FROM sales WHERE idem_key = ?", (key,)).fetchone())
+        if response is None or not response[0]:
+            return
+        sale = api.parse_sale(json.loads(response[0]))
+        with self._lock:
+            self._credit = sale.vendor_credit
+        job_id, state = self._print(receipt_from(sale))
+        log.info("late token for %s arrived (receipt %s)", reference_for(key), sale.receipt_no)
+        self.bus.publish("ui.pending_tokened", reference=reference_for(key),
+                         receipt_no=sale.receipt_no, meter_number=sale.meter_number,
+                         customer_name=_customer_name(sale), print_state=state.value,
+                         job_id=job_id)
+
+    def _on_sync(self, event: Event) -> None:
+        if not event.data.get("unreachable"):
+            with self._lock:
+                self._last_sync = datetime.now(UTC)
+
+    def _on_print(self, event: Event) -> None:
+        done = event.name == "print.job_done"
+        self.bus.publish("ui.print", job_id=str(event.data.get("job_id", "")),
+                         reference=str(event.data.get("sale_ref", "")),
+                         state=(PrintState.PRINTED if done else PrintState.FAILED).value,
+                         detail="" if done else str(event.data.get("error", "")))
+
+    def _on_printer(self, event: Event) -> None:
+        self.bus.publish("ui.status")
