@@ -51,3 +51,9 @@ def test_window_starts_and_quits_and_logs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     log_text = (tmp_path / "logs" / "vendpoint.log").read_text()
     assert "VendPoint" in log_text and "starting" in log_text
+
+
+def test_self_test_from_source() -> None:
+    result = run("--self-test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "self-test passed: 4/4"
