@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from printers import emulator, samples
+from printers.model import Receipt
 from printers.profile import PrinterProfile
 from printers.render import render_escpos
 
@@ -23,7 +24,7 @@ def main() -> int:
     """Write the PNGs and say where they are."""
     python = emulator.ensure_emupos()
     OUT.mkdir(parents=True, exist_ok=True)
-    jobs = [
+    jobs: list[tuple[str, Receipt, PrinterProfile, int]] = [
         ("token-80mm-key-change.png", samples.token_receipt(key_change=True),
          PrinterProfile(columns=48, qr_code=True, barcode=True), 576),
         ("pending-58mm.png", samples.pending_slip(), PrinterProfile(columns=32), 384),

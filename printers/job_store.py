@@ -170,6 +170,7 @@ class MemoryPrintJobStore:
                 j for j in self._jobs.values()
                 if j.printer_id == printer_id and j.status is JobStatus.QUEUED
             ]
+        jobs.sort(key=lambda j: j.created_at)  # stable: insertion order breaks ties, as rowid
         return jobs[:limit]
 
     def count_queued(self, printer_id: str) -> int:
@@ -236,7 +237,9 @@ class MemoryPrintJobStore:
             if (sale_ref is None or j.sale_ref == sale_ref)
             and (status is None or j.status is status)
         ]
-        return list(reversed(jobs))[:limit]
+        jobs.reverse()
+        jobs.sort(key=lambda j: j.created_at, reverse=True)  # newest first, later insert first
+        return jobs[:limit]
 
 
 # --- SQLCipher ------------------------------------------------------------------------------
