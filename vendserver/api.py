@@ -159,8 +159,12 @@ def body_dict(model: BaseModel) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- middleware ----------------
 
-class BodyLimit:
-    """Refuse request bodies over the limit with 413 before any route sees them."""
+class Guard:
+    """Refuse bodies over the size limit with 413, and turn any bug into a JSON 500.
+
+    Catching here (inside Starlette's ServerErrorMiddleware) means a bug answers with the
+    contract's body and the connection stays usable; the traceback goes to the server log only.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -206,7 +210,30 @@ class BodyLimit:
                 return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
             return await receive()
 
-        await self.app(scope, replay, send)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, replay, tracking_send)
+        except Exception:
+            log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            body = ApiError("INTERNAL_ERROR", "The server failed; nothing was changed.").body()
+            await _send_json(send, 500, body)
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    raw = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(raw)).encode())]})
+    await send({"type": "http.response.body", "body": raw})
 
 
 async def _too_large(send: Send, limit: int) -> None:
@@ -321,11 +348,6 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
     async def db_busy(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
         log.warning("database error: %s", exc)
         return _error(ApiError("SERVICE_UNAVAILABLE", "The server is busy; try again shortly."))
-
-    @app.exception_handler(Exception)
-    async def bug(_: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled error", exc_info=exc)
-        return _error(ApiError("INTERNAL_ERROR", "The server failed; nothing was changed."))
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, Any]:
@@ -454,7 +476,7 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    app.add_middleware(BodyLimit)
+    app.add_middleware(Guard)
     return app
 
 

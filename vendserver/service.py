@@ -299,10 +299,17 @@ class VendingService:
                                "Too many wrong activation codes; wait before trying again.",
                                {"retry_after_seconds": wait}, headers={"Retry-After": str(wait)})
             row = self.store.activation_code(code)
-            if row is None or row["uses"] >= row["max_uses"]:
+            valid = row is not None and row["uses"] < row["max_uses"]
+            if not valid:
                 self.store.add_attempt("activation", client, iso(now))
-                raise ApiError("ACTIVATION_CODE_INVALID",
-                               "That activation code is not valid (unknown or already used).")
+        if not valid or row is None:
+            raise ApiError("ACTIVATION_CODE_INVALID",
+                           "That activation code is not valid (unknown or already used).")
+        with self.store.transaction():
+            row = self.store.activation_code(code)  # again: a parallel activation may have won
+            if row is None or row["uses"] >= row["max_uses"]:
+                raise ApiError("ACTIVATION_CODE_INVALID", "That activation code is not valid "
+                               "(unknown or already used).")
             terminal_id = f"T{self.store.next_counter('terminal'):04d}"
             credential = "vpt_" + secrets.token_urlsafe(32)
             digest = hashlib.sha256(credential.encode()).hexdigest()
