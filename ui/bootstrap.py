@@ -133,6 +133,7 @@ def build_core(
     terminal: api.TerminalInfo | None = None,
     demo_meters: tuple[SearchHit, ...] = (),
     suggested_operator: str = "",
+    login_hint: str = "",
     terminal_port: ActivationPort | None = None,
     sync_backoff_cap: float = 60.0,
     sync_idle_interval: float = 30.0,
@@ -169,7 +170,7 @@ def build_core(
                           printer=printer, quick_amounts=quick_amounts(settings))
     services = Services(auth=adapter, sales=adapter, status=adapter, printer=adapter,
                         terminal=terminal_port, demo_meters=demo_meters,
-                        suggested_operator=suggested_operator)
+                        suggested_operator=suggested_operator, login_hint=login_hint)
     sync.start()
     if printer is not None:
         printer.start()
@@ -217,15 +218,30 @@ def demo_info(db_path: Path) -> dict[str, Any]:
     return data
 
 
+#: one demo meter of each of these kinds is offered as an example, in this order
+DEMO_EXAMPLE_TAGS = ("normal", "arrears", "blocked", "key_change", "tid_rollover", "fbe",
+                     "two_way")
+
+
 def demo_examples(info: dict[str, Any]) -> tuple[SearchHit, ...]:
     """Demo meters offered as examples on the sale screen (one of each interesting kind)."""
-    hits = []
-    for meter in info.get("meters", [])[:8]:
-        note = str(meter.get("note") or ", ".join(meter.get("tags", [])))
+    hits: list[SearchHit] = []
+    for tag in DEMO_EXAMPLE_TAGS:
+        meter = next((m for m in info.get("meters", []) if tag in m.get("tags", [])
+                      and m["meter_number"] not in {h.meter_number for h in hits}), None)
+        if meter is None:
+            continue
         hits.append(SearchHit(str(meter["meter_number"]), str(meter.get("customer_name", "")),
-                              str(meter.get("account", "")), note,
+                              str(meter.get("account", "")), tag.replace("_", " "),
                               bool(meter.get("blocked", False))))
     return tuple(hits)
+
+
+def demo_login_hint(info: dict[str, Any]) -> str:
+    """'Demo: cashier thandi (PIN 1234) · supervisor sipho (PIN 4321)' (public demo data)."""
+    parts = [f"{op['role']} {op['id']} (PIN {op['pin']})"
+             for op in info.get("operators", []) if op.get("role") in ("cashier", "supervisor")]
+    return "Demo: " + " · ".join(parts) if parts else ""
 
 
 def bootstrap(settings: Settings, *, data_dir: Path, demo: bool, bus: EventBus,
@@ -270,7 +286,8 @@ def _bootstrap_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Cor
         return build_core(bus=bus, server_url=server.url, credential=lambda: credential,
                           store=store, settings=settings, data_dir=data_dir,
                           terminal=activation.terminal, demo_meters=demo_examples(info),
-                          suggested_operator=cashier, server=server)
+                          suggested_operator=cashier, login_hint=demo_login_hint(info),
+                          server=server)
     except BaseException:
         if store is not None:
             store.close()

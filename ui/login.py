@@ -116,7 +116,8 @@ class LoginController(QObject):
 
     logged_in = Signal(object)
 
-    def __init__(self, view: LoginView, auth: AuthPort, *, suggested: str = "") -> None:
+    def __init__(self, view: LoginView, auth: AuthPort, *, suggested: str = "",
+                 hint: str = "") -> None:
         super().__init__(view)
         self._view = view
         self._auth = auth
@@ -124,7 +125,8 @@ class LoginController(QObject):
         view.submitted.connect(self.submit)
         if suggested:
             view.username.setText(suggested)
-            view.hint.setText(self.tr("Suggested demo cashier: {user}").format(user=suggested))
+        view.hint.setText(hint)
+        view.hint.setVisible(bool(hint))
 
     def start(self, locked: Operator | None = None) -> None:
         """Load the operator list in the background and put the focus in place."""

@@ -306,3 +306,4 @@ class Services:
     terminal: TerminalPort | None = None
     demo_meters: tuple[SearchHit, ...] = ()
     suggested_operator: str = ""
+    login_hint: str = ""  # demo mode: the demo operators and PINs (public demo data)

@@ -72,7 +72,8 @@ class Shell(QObject):
 
         self.login_view = LoginView()
         self.login = LoginController(self.login_view, services.auth,
-                                     suggested=services.suggested_operator)
+                                     suggested=services.suggested_operator,
+                                     hint=services.login_hint)
         self.login.logged_in.connect(self._logged_in)
 
         self.sale_view = SaleView()

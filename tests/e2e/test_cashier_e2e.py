@@ -9,40 +9,21 @@ and the cashier screens driven by key presses only.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from app.api import models as api
-from app.events import EventBus
-from app.settings import Settings
-from offline_store.store import open_store
-from printers.testing import FakeTcpPrinter
-from tests.reliability.faultproxy import FaultProxy
-from ui.bootstrap import Core, build_core
-from ui.main_window import MainWindow
+from tests.e2e.harness import Till, open_till
 from ui.ports import SaleResult, SaleState
-from ui.qt_bridge import QtEventBridge
 from ui.sale_controller import Step
 from ui.shell import Shell
-from vendserver.testing import RunningServer, running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.qt_log_ignore(r"^This plugin does not support")]
-
-
-def _port(url: str) -> int:
-    port = urlsplit(url).port
-    assert port is not None
-    return port
 
 
 def _printed(token_digits: str, data: bytes) -> bool:
@@ -53,60 +34,12 @@ def _printed(token_digits: str, data: bytes) -> bool:
                              and " ".join(groups[3:]).encode() in data)
 
 
-@dataclass
-class Till:
-    shell: Shell
-    window: MainWindow
-    core: Core
-    printer: FakeTcpPrinter
-    proxy: FaultProxy
-    credential: str
-    stop_server: Callable[[], None]
-
-
 @pytest.fixture
-def till(qtbot, tmp_path: Path) -> Iterator[tuple[Till, ExitStack, RunningServer]]:
-    stack = ExitStack()
-    (tmp_path / "server").mkdir()
-    server_ctx = running_server(tmp_path / "server", demo=True)
-    srv = server_ctx.__enter__()
-    proxy = FaultProxy(_port(srv.base_url))
-    printer = stack.enter_context(FakeTcpPrinter())
-    activation = srv.activate("E2E counter")
-    settings = Settings({"printer.connection": "network",
-                         "printer.address": f"127.0.0.1:{printer.port}",
-                         "server.connect_timeout": 2, "server.read_timeout": 10})
-    store = open_store(tmp_path / "store.db", os.urandom(32), create=True)
-    bus = EventBus()
-    bridge = QtEventBridge(bus)
-    core = build_core(bus=bus, server_url=proxy.url, credential=lambda: activation["credential"],
-                      store=store, settings=settings, data_dir=tmp_path,
-                      terminal=api.parse_terminal(activation), sync_backoff_cap=0.3,
-                      sync_idle_interval=0.5)
-    window = MainWindow(demo=False, server_url=proxy.url)
-    qtbot.addWidget(window)
-    window.resize(1024, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    shell = Shell(window, core.services, settings=settings, bridge=bridge, idle_ms=0,
-                  status_interval_ms=300)
-    shell.start()
-    running = [server_ctx]
-
-    def stop_server() -> None:
-        running.pop().__exit__(None, None, None)
-
-    try:
-        yield (Till(shell, window, core, printer, proxy, activation["credential"], stop_server),
-               stack, srv)
-    finally:
-        shell.stop()
-        core.close()
-        bridge.close()
-        proxy.close()
-        if running:
-            stop_server()
-        stack.close()
+def till(qtbot, tmp_path: Path) -> Iterator[Till]:
+    with open_till(tmp_path) as opened:
+        qtbot.addWidget(opened.window)
+        qtbot.waitExposed(opened.window)
+        yield opened
 
 
 def _keys(qtbot, widget: QWidget, text: str) -> None:
@@ -132,8 +65,8 @@ def _sell_by_keyboard(qtbot, shell: Shell, meter: str, amount: str) -> SaleResul
 
 
 def test_sale_offline_pending_and_late_token_printed_once(qtbot, till, shown_errors) -> None:
-    t, _stack, srv = till
-    shell, window = t.shell, t.window
+    t = till
+    shell, window, srv = t.shell, t.window, t.server
     meter = srv.meter("normal")["meter_number"]
 
     # -- sign in with the keyboard ----------------------------------------------------------
@@ -172,10 +105,7 @@ def test_sale_offline_pending_and_late_token_printed_once(qtbot, till, shown_err
                     timeout=20000)
 
     # -- 3. the server is back: the token arrives, is announced and printed exactly once ------
-    with running_server(srv.db_path.parent, demo=True) as again:
-        t.proxy.upstream_port = _port(again.base_url)
-        t.proxy.up()
-        t.core.sync.wake()
+    with t.restart_server() as again:
         qtbot.waitUntil(lambda: second.reference in window.notifications.text.text(),
                         timeout=30000)
         jobs = t.printer.wait_for_jobs(3, timeout=20)
