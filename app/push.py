@@ -1,0 +1,548 @@
+"""The push listener: the server's Server-Sent Events stream on its own thread (no Qt).
+
+`PushListener` reads `GET /v1/events` with requests (streamed, chunked; the read timeout is well
+above the server's heartbeat interval, so a silent connection is noticed), and
+
+* resumes from the last event id it handled (kept in the encrypted store, so a restart of the
+  client or the server misses nothing);
+* reconnects with capped exponential backoff and jitter; falls back to polling
+  `GET /v1/events/poll` when the stream is blocked (a proxy that buffers it, or answers that are
+  not an event stream) and tries the stream again later;
+* after every (re)connect asks the `TariffService` to reconcile with the server's tariff list,
+  so an event missed for any reason does no harm;
+* hands `tariff.published` to a worker thread (fetch, verify, apply) and publishes the other
+  events on the `EventBus`: `terminal.policy`, `vendor.credit`, `sale.delivered`, plus its own
+  `push.connected` / `push.disconnected`;
+* stops within a second: a blocked socket read never returns on its own, so `stop()` shuts the
+  socket down from the stopping thread (every socket the listener opens is tracked from the
+  moment it connects, also while it waits for response headers).
+
+See docs/tariffs.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import random
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from app.errors import ConfigError
+from app.events import EventBus
+from app.tariffs import TariffService, TariffSourceError
+from offline_store import Connection, Store
+from offline_store.journal import utc_now
+
+log = logging.getLogger("vendpoint.push")
+
+__all__ = ["Backoff", "PushConfig", "PushListener", "SseEvent", "SseParser"]
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_EOL = re.compile(rb"\r\n|\r|\n")
+_MAX_LINE = 1 << 20  # a line longer than 1 MiB is not a real event: reconnect
+#: Event types passed through to the bus as they are (after a shape check).
+_PASS_THROUGH = ("terminal.policy", "vendor.credit", "sale.delivered")
+
+
+# -- SSE parsing ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SseEvent:
+    """One dispatched Server-Sent Event."""
+
+    event: str
+    data: str
+    id: str | None
+
+
+class SseProtocolError(Exception):
+    """The stream broke the event-stream format (e.g. an endless line)."""
+
+
+class SseParser:
+    """Incremental `text/event-stream` parser (WHATWG rules: CR, LF or CRLF line ends)."""
+
+    def __init__(self) -> None:
+        self._buf = b""
+        self._data: list[str] = []
+        self._event = ""
+        self._id: str | None = None
+        self._first = True
+        #: The last `retry:` value the server sent, in milliseconds.
+        self.retry_ms: int | None = None
+        #: Bytes seen so far (heartbeats count: they prove the stream is not buffered).
+        self.bytes_seen = 0
+
+    def feed(self, chunk: bytes) -> list[SseEvent]:
+        """Add bytes; return the events completed by them."""
+        self.bytes_seen += len(chunk)
+        self._buf += chunk
+        if self._first and len(self._buf) >= 3:
+            if self._buf.startswith(b"\xef\xbb\xbf"):
+                self._buf = self._buf[3:]
+            self._first = False
+        out: list[SseEvent] = []
+        while True:
+            m = _EOL.search(self._buf)
+            if m is None:
+                if len(self._buf) > _MAX_LINE:
+                    raise SseProtocolError("event-stream line too long")
+                break
+            if m.group() == b"\r" and m.end() == len(self._buf):
+                break  # maybe the first half of CRLF: wait for the next chunk
+            line = self._buf[: m.start()].decode("utf-8", errors="replace")
+            self._buf = self._buf[m.end():]
+            event = self._line(line)
+            if event is not None:
+                out.append(event)
+        return out
+
+    def _line(self, line: str) -> SseEvent | None:
+        if line == "":
+            if not self._data:
+                self._event = ""
+                return None
+            event = SseEvent(self._event or "message", "\n".join(self._data), self._id)
+            self._data, self._event = [], ""
+            return event
+        if line.startswith(":"):
+            return None  # comment (heartbeat)
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id" and "\x00" not in value:
+            self._id = value
+        elif name == "retry" and value.isascii() and value.isdigit():
+            self.retry_ms = int(value)
+        return None
+
+
+# -- reconnect policy -----------------------------------------------------------------------------
+@dataclass
+class Backoff:
+    """Capped exponential backoff with jitter: attempt n waits in [d/2, d], d = min(cap, base·2ⁿ).
+
+    Half the delay is fixed so a crowd of terminals never retries at once but none spins.
+    """
+
+    base: float = 1.0
+    cap: float = 30.0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before attempt number `attempt` (0 = first retry)."""
+        d = min(self.cap, self.base * float(2 ** min(attempt, 30)))
+        return d / 2 + self.rng.uniform(0, d / 2)
+
+
+@dataclass(frozen=True)
+class PushConfig:
+    """Where the stream is and how patient to be.
+
+    `read_timeout` must exceed the server's heartbeat interval (15 s by default) by a margin;
+    a connection silent for longer is treated as dead (or as a buffering proxy).
+    """
+
+    base_url: str
+    credential: Callable[[], str] = field(repr=False)
+    verify: bool | str = True
+    pin_sha256: str | None = None
+    connect_timeout: float = 3.05
+    read_timeout: float = 45.0
+    backoff: Backoff = field(default_factory=Backoff)
+    blocked_before_fallback: int = 2
+    poll_interval: float = 5.0
+    stream_retry_after: float = 60.0
+    poll_limit: int = 500
+
+
+# -- sockets we can shut down from another thread -------------------------------------------------
+class _StoppableAdapter(HTTPAdapter):
+    """An HTTP adapter that reports every socket it connects, so `stop()` can shut it down."""
+
+    def __init__(self, on_socket: Callable[[socket.socket], None],
+                 pin_sha256: str | None = None) -> None:
+        self._on_socket = on_socket
+        self._pin = pin_sha256.replace(":", "").lower() if pin_sha256 else None
+        super().__init__(max_retries=0, pool_connections=1, pool_maxsize=2)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        if self._pin:
+            kwargs["assert_fingerprint"] = self._pin
+        super().init_poolmanager(*args, **kwargs)
+        report = self._on_socket
+
+        class Conn(HTTPConnection):
+            def connect(self) -> None:
+                super().connect()
+                if self.sock is not None:
+                    report(self.sock)
+
+        class TlsConn(HTTPSConnection):
+            def connect(self) -> None:
+                super().connect()
+                if self.sock is not None:
+                    report(self.sock)
+
+        class Pool(HTTPConnectionPool):
+            ConnectionCls = Conn
+
+        class TlsPool(HTTPSConnectionPool):
+            ConnectionCls = TlsConn
+
+        self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TlsPool}
+
+
+class _StreamBlocked(Exception):
+    """The connection worked but no event stream came through (proxy buffering, wrong type)."""
+
+
+class _Unauthorised(Exception):
+    """The server refused the terminal credential."""
+
+
+# -- the listener ---------------------------------------------------------------------------------
+class PushListener:
+    """Keeps the event stream open on a thread; see the module docstring."""
+
+    def __init__(self, config: PushConfig, bus: EventBus, tariffs: TariffService | None,
+                 store: Store | None = None, *,
+                 session_factory: Callable[[], requests.Session] = requests.Session) -> None:
+        parts = urlsplit(config.base_url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ConfigError(f"The server address {config.base_url!r} is not an http(s) URL.")
+        if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+            raise ConfigError("The server address must use https (plain http is only allowed "
+                              "on this computer).")
+        if config.read_timeout <= 0 or config.connect_timeout <= 0:
+            raise ConfigError("Push timeouts must be positive.")
+        self.config = config
+        self.bus = bus
+        self.tariffs = tariffs
+        self.store = store
+        self._base = config.base_url.rstrip("/")
+        self._session_factory = session_factory
+        self._stop = threading.Event()
+        self._sockets: set[socket.socket] = set()
+        self._sock_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._work: queue.Queue[tuple[str, Any] | None] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._last_id = 0
+        self._persisted_id = 0
+        self.mode = "stopped"
+        #: True while events flow (stream open, or polling answering).
+        self.connected = False
+        self.reconnects = 0
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    @property
+    def last_event_id(self) -> int:
+        """The id of the last event handled (resumption point)."""
+        return self._last_id
+
+    def start(self) -> None:
+        """Start the listener and its tariff worker (idempotent)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._last_id = self._persisted_id = self._load_last_id()
+        self._worker = threading.Thread(target=self._work_loop, name="push-tariff-worker",
+                                        daemon=True)
+        self._worker.start()
+        self._thread = threading.Thread(target=self._run, name="push-listener", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 1.0) -> bool:
+        """Stop both threads; returns True if they ended within `timeout` seconds.
+
+        The open socket is shut down from here, because a blocked read does not return on its
+        own. A thread still inside a TCP connect ends when the connect timeout passes; it is a
+        daemon and publishes nothing after `stop`.
+        """
+        deadline = time.monotonic() + timeout
+        self._stop.set()
+        self._shutdown_sockets()
+        self._work.put(None)
+        ended = True
+        for thread in (self._thread, self._worker):
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+                ended = ended and not thread.is_alive()
+        self._thread = self._worker = None
+        self._persist_last_id(wait=False)
+        self.mode = "stopped"
+        return ended
+
+    def _track(self, sock: socket.socket) -> None:
+        with self._sock_lock:
+            self._sockets.add(sock)
+        if self._stop.is_set():
+            self._shutdown_sockets()
+
+    def _shutdown_sockets(self) -> None:
+        with self._sock_lock:
+            socks, self._sockets = list(self._sockets), set()
+        for sock in socks:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+    def _new_session(self) -> requests.Session:
+        session = self._session_factory()
+        adapter = _StoppableAdapter(self._track, self.config.pin_sha256)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
+
+    # -- main loop -------------------------------------------------------------------------------
+    def _run(self) -> None:
+        session = self._new_session()
+        backoff = self.config.backoff
+        failures = 0
+        blocked = 0
+        poll_until = 0.0
+        try:
+            while not self._stop.is_set():
+                if time.monotonic() < poll_until:
+                    if self._poll_once(session):
+                        failures = 0
+                        self._stop.wait(self.config.poll_interval)
+                    else:
+                        failures += 1
+                        self._stop.wait(backoff.delay(failures - 1))
+                    continue
+                if self.mode == "polling":
+                    self._set_disconnected("trying the event stream again")
+                reason, got_bytes = self._stream_once(session)
+                if self._stop.is_set():
+                    break
+                self._set_disconnected(reason)
+                if reason == "blocked":
+                    blocked += 1
+                    failures += 1
+                elif got_bytes:
+                    blocked = failures = 0  # the stream worked for a while: start afresh
+                else:
+                    failures += 1
+                if blocked >= self.config.blocked_before_fallback:
+                    blocked = 0
+                    poll_until = time.monotonic() + self.config.stream_retry_after
+                    log.warning("event stream blocked; polling every %.0f s",
+                                self.config.poll_interval)
+                    continue
+                wait = backoff.delay(max(failures - 1, 0))
+                if reason == "unauthorised":
+                    wait = backoff.cap
+                self._stop.wait(wait)
+        except Exception:
+            log.exception("push listener failed")
+        finally:
+            self.connected = False
+            session.close()
+
+    def _headers(self, accept: str) -> dict[str, str]:
+        headers = {"Accept": accept, "Authorization": f"Bearer {self.config.credential()}",
+                   "Cache-Control": "no-cache"}
+        if self._last_id:
+            headers["Last-Event-ID"] = str(self._last_id)
+        return headers
+
+    def _stream_once(self, session: requests.Session) -> tuple[str, bool]:
+        """One connection; returns (why it ended, whether any byte arrived)."""
+        parser = SseParser()
+        response: requests.Response | None = None
+        try:
+            response = session.get(
+                self._base + "/v1/events", stream=True, allow_redirects=False,
+                headers=self._headers("text/event-stream"),
+                timeout=(self.config.connect_timeout, self.config.read_timeout),
+                verify=self.config.verify if self.config.verify else True)
+            if response.status_code in (401, 403):
+                raise _Unauthorised(str(response.status_code))
+            ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if response.status_code != 200 or ctype != "text/event-stream":
+                raise _StreamBlocked(f"HTTP {response.status_code} {ctype or '-'}")
+            self._on_connected("stream")
+            for chunk in response.iter_content(chunk_size=None):
+                if self._stop.is_set():
+                    return "stopped", True
+                for event in parser.feed(chunk):
+                    self._dispatch(event)
+            return "the server closed the stream", parser.bytes_seen > 0
+        except _Unauthorised:
+            log.warning("event stream: terminal credential refused")
+            return "unauthorised", False
+        except _StreamBlocked as exc:
+            log.warning("event stream not available (%s)", exc)
+            return "blocked", False
+        except (requests.RequestException, SseProtocolError, OSError) as exc:
+            if self._stop.is_set():
+                return "stopped", parser.bytes_seen > 0
+            timed_out = "timed out" in str(exc).lower() or isinstance(exc, requests.Timeout)
+            if timed_out and parser.bytes_seen == 0 and response is not None:
+                # Connected, 200, yet not even the retry line in a heartbeat-and-a-half:
+                # something between us buffers the stream.
+                return "blocked", False
+            log.info("event stream ended: %s", type(exc).__name__)
+            return f"connection lost ({type(exc).__name__})", parser.bytes_seen > 0
+        finally:
+            if response is not None:
+                response.close()
+
+    def _poll_once(self, session: requests.Session) -> bool:
+        """One round of the polling fallback; False if the server did not answer properly."""
+        try:
+            while not self._stop.is_set():
+                r = session.get(
+                    self._base + "/v1/events/poll", allow_redirects=False,
+                    params={"after": self._last_id, "limit": self.config.poll_limit},
+                    headers=self._headers("application/json"),
+                    timeout=(self.config.connect_timeout, self.config.read_timeout),
+                    verify=self.config.verify if self.config.verify else True)
+                body = r.json() if r.status_code == 200 else None
+                events = body.get("events") if isinstance(body, dict) else None
+                if not isinstance(events, list):
+                    log.info("event poll failed: HTTP %s", r.status_code)
+                    return False
+                if self.mode != "polling":
+                    self._on_connected("polling")
+                for item in events:
+                    if not isinstance(item, dict) or not isinstance(item.get("id"), int):
+                        continue
+                    self._dispatch(SseEvent(str(item.get("event", "")),
+                                            json.dumps(item.get("data")), str(item["id"])))
+                if len(events) < self.config.poll_limit:
+                    return True
+            return True
+        except (requests.RequestException, ValueError) as exc:
+            if not self._stop.is_set():
+                log.info("event poll failed: %s", type(exc).__name__)
+            return False
+
+    def _on_connected(self, mode: str) -> None:
+        self.mode = mode
+        self.connected = True
+        self.reconnects += 1
+        log.info("push connected (%s), resuming after event %d", mode, self._last_id)
+        self.bus.publish("push.connected", mode=mode, last_event_id=self._last_id)
+        self._work.put(("reconcile", None))
+
+    def _set_disconnected(self, reason: str) -> None:
+        if self.connected:
+            self.connected = False
+            self.bus.publish("push.disconnected", reason=reason, mode=self.mode)
+        self.mode = "disconnected"
+
+    # -- events ----------------------------------------------------------------------------------
+    def _dispatch(self, event: SseEvent) -> None:
+        if self._stop.is_set():
+            return
+        try:
+            event_id = int(event.id) if event.id is not None else None
+        except ValueError:
+            event_id = None
+        if event_id is not None and event_id <= self._last_id:
+            return  # already handled (a resumed stream or a poll overlapping the stream)
+        try:
+            data = json.loads(event.data)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            log.warning("event %s (%s) has no JSON object; ignored", event.id, event.event)
+        elif event.event == "tariff.published":
+            tariff_id, version = data.get("tariff_id"), data.get("version")
+            if isinstance(tariff_id, str) and isinstance(version, int) and \
+                    not isinstance(version, bool):
+                self._work.put(("announce", (tariff_id, version)))
+            else:
+                log.warning("tariff.published event %s is malformed; ignored", event.id)
+        elif event.event in _PASS_THROUGH:
+            self.bus.publish(event.event, event_id=event_id, **{
+                k: v for k, v in data.items() if isinstance(k, str) and k != "event_id"})
+        else:
+            log.debug("event type %s ignored", event.event)
+        if event_id is not None:
+            self._last_id = event_id
+            self._persist_last_id(wait=False)
+
+    # -- tariff worker ---------------------------------------------------------------------------
+    def _work_loop(self) -> None:
+        retry_reconcile = False
+        while True:
+            try:
+                item = self._work.get(timeout=5.0 if retry_reconcile else None)
+            except queue.Empty:
+                item = ("reconcile", None)
+            if item is None or self._stop.is_set():
+                return
+            if self.tariffs is None:
+                continue
+            kind, arg = item
+            try:
+                if kind == "announce":
+                    self.tariffs.handle_announcement(*arg)
+                else:
+                    self.tariffs.reconcile()
+                retry_reconcile = False
+            except TariffSourceError as exc:
+                # The server is unreachable right now: try the whole list again shortly.
+                log.info("tariff %s deferred: %s", kind, exc)
+                retry_reconcile = True
+            except Exception:
+                log.exception("tariff %s failed", kind)
+
+    # -- resumption point --------------------------------------------------------------------------
+    def _load_last_id(self) -> int:
+        if self.store is None:
+            return self._last_id
+        row = self.store.call(lambda c: c.execute(
+            "SELECT value FROM push_state WHERE name = 'last_event_id'").fetchone())
+        try:
+            return int(row[0]) if row else 0
+        except ValueError:
+            return 0
+
+    def _persist_last_id(self, *, wait: bool) -> None:
+        if self.store is None or self.store.closed:
+            return
+        value = self._last_id
+        if value <= self._persisted_id:
+            return
+        self._persisted_id = value
+
+        def write(conn: Connection) -> None:
+            # Only forward: an out-of-order write must never move the resumption point back.
+            conn.execute(
+                "INSERT INTO push_state (name, value, updated_at) VALUES ('last_event_id', ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at "
+                "WHERE CAST(push_state.value AS INTEGER) < CAST(excluded.value AS INTEGER)",
+                (str(value), utc_now()))
+
+        try:
+            future = self.store.submit(write)
+            if wait:
+                future.result(timeout=10)
+        except Exception:
+            log.warning("could not save the event stream position", exc_info=True)
