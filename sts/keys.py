@@ -50,6 +50,8 @@ def key_length_bytes(ea: EA | int) -> int:
 
 def parse_ea(value: int | str | EA) -> EA:
     """Turn 7/"07"/9/"09"/11/"11" into an :class:`EA`; raises :class:`KeyDataError`."""
+    if type(value) is EA:
+        return value
     try:
         return EA(int(value))
     except (ValueError, TypeError):

@@ -28,9 +28,12 @@ def luhn_check_digit(digits: str) -> int:
     return (10 - total % 10) % 10
 
 
+_SEPARATORS = str.maketrans("", "", " -\t")
+
+
 def _clean(text: str) -> str:
     """Strip spaces and dashes that people type inside meter numbers."""
-    return "".join(ch for ch in text.strip() if ch not in " -\t")
+    return text.strip().translate(_SEPARATORS)
 
 
 @dataclass(frozen=True)

@@ -185,11 +185,16 @@ def tenths_to_decimal(tenths: int) -> Decimal:
 
 # ---------------------------------------------------------------- TIDs ---------------------
 
+_BASE_DATETIMES = {year: datetime(year, 1, 1, tzinfo=UTC) for year in BASE_DATES}
+_MINUTE = timedelta(minutes=1)
+
+
 def base_datetime(base_date: int) -> datetime:
     """The UTC instant a base date year stands for."""
-    if base_date not in BASE_DATES:
-        raise KeyDataError("Base date must be 1993, 2014 or 2035.")
-    return datetime(base_date, 1, 1, tzinfo=UTC)
+    try:
+        return _BASE_DATETIMES[base_date]
+    except (KeyError, TypeError):
+        raise KeyDataError("Base date must be 1993, 2014 or 2035.") from None
 
 
 def last_valid_time(base_date: int) -> datetime:
@@ -209,7 +214,7 @@ def tid_for(issued: datetime, base_date: int = 1993) -> int:
     """Minutes since the base date; raises :class:`TidRangeError` if it does not fit 24 bits."""
     base = base_datetime(base_date)
     at = _as_utc(issued)
-    minutes = (at - base) // timedelta(minutes=1)
+    minutes = (at - base) // _MINUTE
     if minutes < 0:
         raise TidRangeError(
             f"Issue time {at:%Y-%m-%d %H:%M} UTC is before base date {base_date}."
