@@ -9,6 +9,7 @@ application never needs it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -74,16 +75,28 @@ def _has_emupos(python: Path) -> bool:
 def render(data: bytes, width_dots: int, *, png: Path | None = None,
            python: Path | None = None) -> str:
     """Print `data` on the emulated printer; return its text dump (and write the PNG)."""
+    return render_many([(data, width_dots, png)], python=python)[0]
+
+
+def render_many(jobs: list[tuple[bytes, int, Path | None]], *,
+                python: Path | None = None) -> list[str]:
+    """Print several jobs (bytes, width in dots, PNG path or None) in one emulator process;
+    return their text dumps in order."""
     python = python or ensure_emupos(install=False)
     with tempfile.TemporaryDirectory() as tmp:
-        job = Path(tmp) / "job.bin"
-        job.write_bytes(data)
-        args = [str(python), str(_SCRIPT), "--width-dots", str(width_dots), str(job)]
-        if png is not None:
-            args[2:2] = ["--png", str(png)]
-        result = subprocess.run(args, capture_output=True, timeout=120, check=False)
+        manifest = []
+        for n, (data, width_dots, png) in enumerate(jobs):
+            job = Path(tmp) / f"job{n}.bin"
+            job.write_bytes(data)
+            manifest.append({"job": str(job), "width_dots": width_dots,
+                             "png": None if png is None else str(png)})
+        batch = Path(tmp) / "batch.json"
+        batch.write_text(json.dumps(manifest), encoding="utf-8")
+        result = subprocess.run([str(python), str(_SCRIPT), "--batch", str(batch)],
+                                capture_output=True, timeout=300, check=False)
     if result.returncode != 0:
         raise EmuposUnavailable(
             f"emupos failed: {result.stderr.decode('utf-8', 'replace')[-500:]}"
         )
-    return result.stdout.decode("utf-8")
+    texts = json.loads(result.stdout.decode("utf-8"))
+    return [str(t) for t in texts]

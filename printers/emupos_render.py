@@ -12,6 +12,7 @@ Usage: python emupos_render.py --width-dots 576 --png out.png job.bin  (text on 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,10 +55,26 @@ def render(data: bytes, width_dots: int) -> tuple[bytes, str]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("job", type=Path)
+    parser.add_argument("job", type=Path, nargs="?")
     parser.add_argument("--width-dots", type=int, default=576)
     parser.add_argument("--png", type=Path)
+    parser.add_argument(
+        "--batch", type=Path,
+        help="JSON list of {job, width_dots, png?}; prints a JSON list of text dumps",
+    )
     args = parser.parse_args(argv)
+    if args.batch is not None:
+        # One interpreter start for many receipts: emupos takes a second or two to import.
+        texts = []
+        for item in json.loads(args.batch.read_text(encoding="utf-8")):
+            png, text = render(Path(item["job"]).read_bytes(), int(item["width_dots"]))
+            if item.get("png"):
+                Path(item["png"]).write_bytes(png)
+            texts.append(text)
+        sys.stdout.write(json.dumps(texts))
+        return 0
+    if args.job is None:
+        parser.error("a job file or --batch is needed")
     png, text = render(args.job.read_bytes(), args.width_dots)
     if args.png is not None:
         args.png.write_bytes(png)

@@ -380,13 +380,13 @@ def _engineering(b: _Builder, slip: model.EngineeringSlip) -> None:
     b.rule()
     b.customer_lines(slip.customer, slip.meter)
     b.rule()
-    b.tokens(slip.tokens, "kWh")
+    b.tokens(model.entry_order(slip.tokens), "kWh")
     b.rule()
     b.kv("Authorised by", slip.supervisor)
     if slip.reason:
         b.kv("Reason", slip.reason)
     b.instructions(slip.instructions)
-    b.qr_and_barcode(slip.meter.number, slip.tokens)
+    b.qr_and_barcode(slip.meter.number, model.entry_order(slip.tokens))
 
 
 def _report(b: _Builder, report: model.ShiftReport) -> None:

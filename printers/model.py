@@ -135,6 +135,15 @@ class TokenLine:
         return mask_token(self.digits)
 
 
+def entry_order(tokens: tuple[TokenLine, ...]) -> tuple[TokenLine, ...]:
+    """Key-change 1st section, then 2nd section, then the rest in the order received: a meter
+    refuses a credit token made with the new key until both key-change tokens are in."""
+    first = [t for t in tokens if t.kind is TokenKind.KEY_CHANGE_1]
+    second = [t for t in tokens if t.kind is TokenKind.KEY_CHANGE_2]
+    rest = [t for t in tokens if not t.kind.is_key_change]
+    return (*first, *second, *rest)
+
+
 def mask_token(digits: str) -> str:
     """'1234 **** **** **** 7890' — what a log or a preview may show of a token."""
     compact = digits.replace(" ", "")
@@ -213,11 +222,8 @@ class SaleReceiptData:
             raise InvalidInput("Receipt times must be timezone-aware.")
 
     def ordered_tokens(self) -> tuple[TokenLine, ...]:
-        """Tokens in entry order: key-change 1 then 2 first, the rest as the server sent them."""
-        first = [t for t in self.tokens if t.kind is TokenKind.KEY_CHANGE_1]
-        second = [t for t in self.tokens if t.kind is TokenKind.KEY_CHANGE_2]
-        rest = [t for t in self.tokens if not t.kind.is_key_change]
-        return (*first, *second, *rest)
+        """Tokens in entry order (see `entry_order`)."""
+        return entry_order(self.tokens)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from escpos.capabilities import get_profile
+
 from app.errors import ConfigError
 
 
@@ -28,6 +30,13 @@ class PrinterProfile:
     feed_lines_before_cut: int = 3
 
     def __post_init__(self) -> None:
+        try:
+            get_profile(self.escpos_profile)
+        except KeyError:
+            raise ConfigError(
+                f"Unknown python-escpos printer profile {self.escpos_profile!r}.",
+                hint="Use 'default' or a model name such as 'TM-T20II', 'TM-T88V', 'POS-5890'.",
+            ) from None
         if not 24 <= self.columns <= 64:
             raise ConfigError(
                 f"Printer columns must be between 24 and 64, not {self.columns}.",

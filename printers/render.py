@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 
 from escpos.printer import Dummy
 from PIL import Image
@@ -19,6 +20,8 @@ from printers import model
 from printers.layout import Align, Barcode, Block, Feed, Line, Logo, QrCode, Rule, layout
 from printers.profile import PrinterProfile
 from printers.text import width
+
+log = logging.getLogger("vendpoint.printers")
 
 _QR_SIZE_BY_COLUMNS = ((48, 6), (42, 5), (0, 4))
 
@@ -111,8 +114,13 @@ def _emit(printer: Dummy, block: Block, profile: PrinterProfile) -> None:
 def _logo(printer: Dummy, block: Logo, profile: PrinterProfile) -> None:
     # 12 dots per Font A column: never wider than the paper, and centred by ESC a.
     max_dots = profile.columns * 12
-    with Image.open(block.path) as source:
-        image = source.convert("RGB")
+    try:
+        with Image.open(block.path) as source:
+            image = source.convert("RGB")
+    except (OSError, ValueError):
+        # A missing or broken logo must not stop a receipt from printing.
+        log.warning("receipt logo %s cannot be read; printing without it", block.path)
+        return
     if image.width > max_dots:
         image = image.resize((max_dots, max(1, image.height * max_dots // image.width)))
     printer.set(align="center")

@@ -2,35 +2,52 @@
 the meter and the amount come out as text, at every paper width.
 
 emupos needs Python >= 3.13; the test uses (or creates) its venv outside the repository and
-is skipped, with the reason, where that is impossible.
+is skipped, with the reason, where that is impossible. All receipts go through one emulator
+process (it takes a second or two to start).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from printers import emulator, samples
+from printers.model import Party
 from printers.profile import PrinterProfile
 from printers.render import render_escpos
 
+HOSTILE = replace(samples.pending_slip(), customer=Party(name="Eve\x1b@\x1dV\x00 Attacker"))
+
 
 @pytest.fixture(scope="module")
-def emupos_python() -> Iterator[Path]:
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Path]]:
+    """name -> (text dump, PNG path) of every receipt printed on the emulator."""
     try:
-        yield emulator.ensure_emupos()
+        python = emulator.ensure_emupos()
     except emulator.EmuposUnavailable as exc:
         print(f"emupos tests skipped: {exc}")
         pytest.skip(str(exc))
+    out = tmp_path_factory.mktemp("emupos")
+    cases = {
+        **{f"token{c}": (render_escpos(samples.token_receipt(),
+                                       PrinterProfile(columns=c, qr_code=True)), c * 12)
+           for c in (32, 42, 48)},
+        "pending58": (render_escpos(samples.pending_slip(), PrinterProfile(columns=32)), 384),
+        "hostile": (render_escpos(HOSTILE, PrinterProfile(columns=48)), 576),
+    }
+    pngs = {name: out / f"{name}.png" for name in cases}
+    texts = emulator.render_many(
+        [(data, dots, pngs[name]) for name, (data, dots) in cases.items()], python=python
+    )
+    return {name: (text, pngs[name]) for name, text in zip(cases, texts, strict=True)}
 
 
 @pytest.mark.parametrize("columns", [32, 42, 48])
-def test_token_meter_and_amount_print(emupos_python: Path, columns: int, tmp_path: Path) -> None:
-    data = render_escpos(samples.token_receipt(), PrinterProfile(columns=columns, qr_code=True))
-    png = tmp_path / "r.png"
-    text = emulator.render(data, columns * 12, png=png, python=emupos_python)
+def test_token_meter_and_amount_print(printed: dict[str, tuple[str, Path]],
+                                      columns: int) -> None:
+    text, png = printed[f"token{columns}"]
     lines = [line.strip() for line in text.splitlines()]
     flat = " ".join(text.split())
     for token in (samples.KEY_CHANGE_1, samples.KEY_CHANGE_2, samples.CREDIT,
@@ -48,21 +65,14 @@ def test_token_meter_and_amount_print(emupos_python: Path, columns: int, tmp_pat
     assert png.read_bytes().startswith(b"\x89PNG")
 
 
-def test_pending_slip_on_58mm(emupos_python: Path) -> None:
-    data = render_escpos(samples.pending_slip(), PrinterProfile(columns=32))
-    text = emulator.render(data, 384, python=emupos_python)
+def test_pending_slip_on_58mm(printed: dict[str, tuple[str, Path]]) -> None:
+    text, _ = printed["pending58"]
     assert text.count("NOT A TOKEN") == 2
     assert "OFF-T0007-000058" in text and "ZAR 100.00" in text and "01234567897" in text
 
 
-def test_hostile_name_prints_as_text(emupos_python: Path) -> None:
-    from dataclasses import replace
-
-    from printers.model import Party
-
-    slip = replace(samples.pending_slip(), customer=Party(name="Eve\x1b@\x1dV\x00 Attacker"))
-    text = emulator.render(render_escpos(slip, PrinterProfile(columns=48)), 576,
-                         python=emupos_python)
+def test_hostile_name_prints_as_text(printed: dict[str, tuple[str, Path]]) -> None:
+    text, _ = printed["hostile"]
     assert "Eve@V Attacker" in text
     # The receipt is whole: no reset or cut from the name cut it short.
     assert text.count("NOT A TOKEN") == 2

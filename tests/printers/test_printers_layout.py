@@ -9,11 +9,15 @@ and review the diff.
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from app.errors import ConfigError
 from printers import samples
 from printers.layout import Line, layout
 from printers.model import Party, TokenReceipt
@@ -111,3 +115,40 @@ def test_wrap_breaks_long_words_and_counts_wide_characters() -> None:
     assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
     assert wrap("王小明 李", 4) == ["王小", "明", "李"]
     assert wrap("", 10) == [""]
+
+
+@given(st.text(max_size=200), st.integers(min_value=1, max_value=64))
+def test_wrap_never_loses_or_overflows(text: str, columns: int) -> None:
+    cleaned = clean(text)
+    lines = wrap(cleaned, columns)
+    # Lines fit, except a single character wider than the line (a wide glyph at 1 column).
+    assert all(width(line) <= max(columns, 2) for line in lines)
+    assert "".join(lines).replace(" ", "") == cleaned.replace(" ", "")
+
+
+@given(st.text(max_size=200))
+def test_clean_leaves_no_control_characters(text: str) -> None:
+    out = clean(text)
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in out)
+    assert "\x1b" not in out and "\x1d" not in out and "\x10" not in out
+
+
+def test_engineering_key_change_tokens_print_in_entry_order() -> None:
+    slip = replace(samples.engineering(),
+                   tokens=(samples.KEY_CHANGE_2, samples.KEY_CHANGE_1))
+    text = render_text(slip, 48)
+    assert text.index(samples.KEY_CHANGE_1.grouped()) < text.index(
+        samples.KEY_CHANGE_2.grouped())
+
+
+def test_missing_logo_does_not_stop_the_receipt(tmp_path: Path) -> None:
+    from printers.render import render_escpos
+
+    profile = PrinterProfile(columns=32, logo_path=str(tmp_path / "missing.png"))
+    data = render_escpos(samples.pending_slip(), profile)
+    assert b"NOT A TOKEN" in data
+
+
+def test_unknown_escpos_profile_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="printer profile"):
+        PrinterProfile(escpos_profile="TM-NOPE")
