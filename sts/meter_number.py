@@ -82,7 +82,7 @@ def parse_meter_number(text: str) -> MeterNumber:
     expected = luhn_check_digit(digits[:-1])
     if int(digits[-1]) != expected:
         raise MeterNumberError(
-            f"Meter number check digit is wrong: the last digit should be {expected}."
+            f"Meter number check digit should be {expected}, not {digits[-1]}."
         )
     iin = IIN_11 if len(digits) == 11 else IIN_13
     body = iin + digits
@@ -104,7 +104,7 @@ def normalise_pan(text: str) -> str:
         expected = luhn_check_digit(digits[:17])
         if int(digits[17]) != expected:
             raise MeterNumberError(
-                f"Meter PAN check digit is wrong: the last digit should be {expected}."
+                f"Meter PAN check digit should be {expected}, not {digits[17]}."
             )
         return digits
     return parse_meter_number(digits).pan
@@ -121,11 +121,11 @@ def _parse_pan(digits: str) -> MeterNumber:
     expected = luhn_check_digit(digits[:17])
     if int(digits[17]) != expected:
         raise MeterNumberError(
-            f"Meter PAN check digit is wrong: the last digit should be {expected}."
+            f"Meter PAN check digit should be {expected}, not {digits[17]}."
         )
     expected_drn = luhn_check_digit(drn[:-1])
     if int(drn[-1]) != expected_drn:
         raise MeterNumberError(
-            f"Meter number check digit is wrong: the last digit should be {expected_drn}."
+            f"Meter number check digit should be {expected_drn}, not {drn[-1]}."
         )
     return MeterNumber(drn=drn, iin=iin, pan=digits)

@@ -23,7 +23,7 @@ def test_pan_example_from_notes() -> None:
 
 
 def test_popular_example_fails_and_names_the_right_digit() -> None:
-    with pytest.raises(MeterNumberError, match="should be 3"):
+    with pytest.raises(MeterNumberError, match="check digit should be 3"):
         parse_meter_number("12345678901")
     assert luhn_check_digit("1234567890") == 3
 
