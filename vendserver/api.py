@@ -181,7 +181,7 @@ class Guard:
                 except ValueError:
                     declared = 0
                 if declared > limit:
-                    await _too_large(send, limit)
+                    await _too_large(send, receive, limit, declared <= 16 * limit)
                     return
         chunks: list[bytes] = []
         size = 0
@@ -195,7 +195,7 @@ class Guard:
             body = message.get("body", b"")
             size += len(body)
             if size > limit:
-                await _too_large(send, limit)
+                await _too_large(send, receive, limit, more)
                 return
             chunks.append(body)
             more = bool(message.get("more_body", False))
@@ -236,15 +236,20 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": raw})
 
 
-async def _too_large(send: Send, limit: int) -> None:
+async def _too_large(send: Send, receive: Receive, limit: int, drain: bool) -> None:
+    # Reading the rest of a moderately large body first lets the client see the 413 instead
+    # of a connection reset while it is still sending; a huge one is cut off.
+    received = 0
+    while drain and received <= 16 * limit:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        received += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
     body = ApiError("REQUEST_TOO_LARGE", "The request body is too large.",
                     {"limit_bytes": limit}).body()
-    raw = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(raw)).encode()),
-                            (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": raw})
+    await _send_json(send, 413, body)
 
 
 # ---------------------------------------------------------------- dependencies -------------
