@@ -48,6 +48,8 @@ class StepReport:
     deferred: list[str] = field(default_factory=list)
     unreachable: bool = False
     remaining: int = 0
+    #: Another process holds the sync lock; this pass did nothing.
+    locked_out: bool = False
 
 
 def _iso(dt: datetime) -> str:
@@ -138,7 +140,9 @@ class SyncEngine:
                 self._failures += 1
                 self._wait(self.next_delay())
                 continue
-            if report.unreachable:
+            if report.locked_out:
+                self._wait(min(self.idle_interval, 5.0))
+            elif report.unreachable:
                 self._wait(self.next_delay())
             elif report.remaining and not report.deferred:
                 continue
@@ -165,6 +169,9 @@ class SyncEngine:
     def step(self) -> StepReport:
         """One ordered pass over the outbox; safe to call directly (tests, tools)."""
         report = StepReport()
+        if not self.lock.acquire():
+            report.locked_out = True
+            return report
         now = self._clock()
         items = self.store.call(lambda c: repo.outbox_items(c))
         batch: list[repo.OutboxItem] = []

@@ -1,0 +1,85 @@
+"""Kill-loop worker: sells and syncs forever until SIGKILLed by tests/reliability/test_kill_loop.
+
+Runs as a "zygote": it imports everything once, then for each `FORK <seed> <fifo>` line on
+stdin forks a real child process that opens the store and sells/syncs in a loop, writing
+`READY` and then `ACK <key> <state>` (a sale the cashier was told about: tokened or pending)
+to the FIFO. The zygote prints `PID <pid>`, reaps the child after the test SIGKILLs it, and
+prints `EXIT <pid> <signal>`. Forking keeps each life cheap, so hundreds of kills stay fast.
+
+    python -m tests.reliability.kill_worker DB KEYHEX BASE_URL CREDENTIAL METER...
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sys
+from pathlib import Path
+
+import requests
+
+from app.api import Money, Timeouts, VendingClient
+from app.errors import BusinessRuleError, TransientError, UserFacingError
+from app.events import EventBus
+from app.sales import Connectivity, SaleService
+from app.sync import SyncEngine
+from offline_store import open_store
+
+
+def life(db: str, key_hex: str, base_url: str, credential: str, seed: int,
+         meters: list[str], out: int) -> None:
+    """One worker life: never returns (killed by the test)."""
+    rng = random.Random(seed)
+    stream = os.fdopen(out, "w", buffering=1)
+    store = open_store(Path(db), bytes.fromhex(key_hex), create=True)
+    client = VendingClient(requests.Session(), base_url, lambda: credential,
+                           timeouts=Timeouts(2.0, 5.0))
+    bus = EventBus()
+    connectivity = Connectivity(bus)
+    service = SaleService(store, client, bus, connectivity)
+    sync = SyncEngine(service, lock_path=Path(db).with_suffix(".sync.lock"), resolve_grace=1.0,
+                      batch_size=rng.choice([1, 3, 10]))
+    stream.write("READY\n")
+    while True:
+        roll = rng.random()
+        if roll < 0.25:
+            sync.step()
+            continue
+        # Sometimes believe we are offline, so the sale goes straight to "token pending".
+        connectivity.set(roll > 0.55)
+        amount = Money(rng.randint(100, 200) * 100, "ZAR")
+        try:
+            outcome = service.sell(rng.choice(meters), amount, "thandi")
+        except (BusinessRuleError, TransientError, UserFacingError):
+            continue
+        stream.write(f"ACK {outcome.idempotency_key} {outcome.state}\n")
+
+
+def main(argv: list[str]) -> int:
+    db, key_hex, base_url, credential, *meters = argv
+    for line in sys.stdin:
+        command, seed, fifo = line.split()
+        if command != "FORK":
+            break
+        pid = os.fork()
+        if pid == 0:  # the child: one life
+            try:
+                fd = os.open(fifo, os.O_WRONLY)
+                life(db, key_hex, base_url, credential, int(seed), meters, fd)
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                os._exit(3)
+        print(f"PID {pid}", flush=True)
+        _, status = os.waitpid(pid, 0)
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+        print(f"EXIT {pid} {sig}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    sys.exit(main(sys.argv[1:]))
