@@ -281,6 +281,20 @@ class NetworkConnection:
                 sock.shutdown(socket.SHUT_WR)
             except OSError as exc:
                 raise PrintError(f"Sending to {self.description} failed: {exc}.") from exc
+            _drain(sock)
+
+
+def _drain(sock: socket.socket, limit_s: float = 0.5) -> None:
+    """Read whatever the printer sent back (until it closes, or briefly): closing a socket
+    with unread data sends a reset, and a reset can make a printer drop the end of a job."""
+    deadline = time.monotonic() + limit_s
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            if not sock.recv(4096):
+                return
+    except OSError:
+        return
 
 
 # --- device file, CUPS, python-escpos devices, Windows ----------------------------------

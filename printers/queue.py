@@ -98,7 +98,11 @@ class PrintQueue:
         return self._status
 
     def enqueue(self, receipt: model.Receipt) -> PrintJob:
-        """Store a job for `receipt` and wake the worker. Never talks to the printer."""
+        """Store a job for `receipt` and wake the worker. Never talks to the printer.
+
+        One store transaction: call it from core code (the sale operation's worker), not on
+        the GUI thread.
+        """
         job = self.store.add(new_job(receipt, self.printer_id, self.clock()))
         self.bus.publish("print.job_queued", job_id=job.id, printer_id=self.printer_id,
                          kind=job.kind, sale_ref=job.sale_ref)
@@ -118,9 +122,11 @@ class PrintQueue:
         self._poke()
 
     def start(self) -> None:
-        """Start the worker thread (once)."""
-        if self._thread is not None:
+        """Start the worker thread (again after `stop`; no-op while it runs)."""
+        if self._thread is not None and self._thread.is_alive():
             return
+        with self._cond:
+            self._stopping = False
         self._thread = threading.Thread(
             target=self._run, name=f"print-worker:{self.printer_id}", daemon=True
         )

@@ -202,3 +202,14 @@ def test_stop_returns_promptly_when_idle(queue: PrintQueue, recorder: EventRecor
     queue.start()
     recorder.wait_for(lambda e: e.name == "printer.status")  # the worker has run a pass
     assert queue.stop(timeout=5)
+
+
+def test_restart_after_stop(
+    queue: PrintQueue, fake_printer: FakeTcpPrinter, recorder: EventRecorder
+) -> None:
+    queue.start()
+    assert queue.stop(timeout=10)
+    queue.start()
+    job = queue.enqueue(samples.shift_close())
+    recorder.wait_for(_done(job.id))
+    assert len(fake_printer.wait_for_jobs(1)) == 1

@@ -1,0 +1,82 @@
+"""Build a connection config from the app's two printer settings.
+
+`printer.connection` (none, network, usb, serial, file, cups, windows) and `printer.address`
+(its meaning depends on the connection) become one of the typed configs of
+`printers.connections`. A bad address is a `ConfigError` that names the setting and shows
+the expected form.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.errors import ConfigError
+from printers.connections import (
+    ConnectionConfig,
+    CupsConfig,
+    FileConfig,
+    NetworkConfig,
+    SerialConfig,
+    UsbConfig,
+    Win32Config,
+)
+
+FORMS = {
+    "network": "host or host:port, e.g. 192.168.1.50:9100 or [fe80::1]:9100",
+    "usb": "vendor:product in hex, e.g. 04b8:0202",
+    "serial": "device or device@baud, e.g. /dev/ttyUSB0@19200 or COM3",
+    "file": "a device or file path, e.g. /dev/usb/lp0",
+    "cups": "a CUPS queue name, e.g. receipts",
+    "windows": "a Windows printer name, e.g. EPSON TM-T20III Receipt",
+}
+
+_HOST_PORT = re.compile(
+    r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^:\s\[\]]+))(?::(?P<port>\d+))?$"
+)
+_USB = re.compile(r"^(?:0x)?(?P<vid>[0-9A-Fa-f]{1,4}):(?:0x)?(?P<pid>[0-9A-Fa-f]{1,4})$")
+_SERIAL = re.compile(r"^(?P<dev>[^@\s]+)(?:@(?P<baud>\d+))?$")
+
+
+def config_from_settings(connection: str, address: str) -> ConnectionConfig | None:
+    """The config for the settings, or None when no printer is configured."""
+    connection = connection.strip().lower()
+    address = address.strip()
+    if connection in ("", "none"):
+        return None
+    if connection not in FORMS:
+        raise ConfigError(
+            f"printer.connection: unknown value {connection!r}.",
+            hint="Use one of: none, " + ", ".join(FORMS) + ".",
+        )
+    if not address:
+        raise _bad(connection, address, "it is empty")
+    if connection == "network":
+        m = _HOST_PORT.match(address)
+        if m is None:
+            raise _bad(connection, address, "it is not host:port")
+        port = int(m["port"] or 9100)
+        if not 1 <= port <= 65535:
+            raise _bad(connection, address, "the port must be 1-65535")
+        return NetworkConfig(m["v6"] or m["host"], port)
+    if connection == "usb":
+        m = _USB.match(address)
+        if m is None:
+            raise _bad(connection, address, "it is not vendor:product in hex")
+        return UsbConfig(int(m["vid"], 16), int(m["pid"], 16))
+    if connection == "serial":
+        m = _SERIAL.match(address)
+        if m is None:
+            raise _bad(connection, address, "it is not device or device@baud")
+        return SerialConfig(m["dev"], int(m["baud"] or 9600))
+    if connection == "file":
+        return FileConfig(address)
+    if connection == "cups":
+        return CupsConfig(address)
+    return Win32Config(address)
+
+
+def _bad(connection: str, address: str, why: str) -> ConfigError:
+    return ConfigError(
+        f"printer.address {address!r} does not work for a {connection} printer: {why}.",
+        hint=f"Expected {FORMS[connection]}.",
+    )
