@@ -333,7 +333,7 @@ class CoreAdapter:
         self.auth = auth
         self.printer = printer
         self._terminal = terminal
-        self._terminal_at = time.monotonic()
+        self._terminal_at = 0.0  # the first status() fetches credit and server time
         self._skew: int | None = None
         self._quick = list(quick_amounts)
         self._lock = threading.Lock()

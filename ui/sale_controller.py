@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from decimal import Decimal
 from enum import Enum, auto
 
@@ -206,7 +207,7 @@ class SaleController(QObject):
         v.change.setText("")
         v.set_meter_message("")
         v.customer.clear(self._examples)
-        v.quote.clear()
+        v.quote.clear(self.tr("The quote and its breakdown appear here."))
         self._set_step(Step.IDLE)
         v.meter.setFocus()
 
@@ -462,6 +463,17 @@ class SaleController(QObject):
         if (job_id and job_id == result.print_job) or (reference and
                                                         reference == result.reference):
             self._view.tokens.set_print_state(state, detail)
+
+    def pending_resolved(self, reference: str, receipt_no: str, job_id: str = "") -> None:
+        """A pending sale got its token; if it is the one on screen, show that and follow
+        the token receipt's print job from now on."""
+        result = self._result
+        if result is not None and result.state is SaleState.PENDING \
+                and result.reference == reference:
+            self._result = replace(result, print_job=job_id)
+            self._view.tokens.show_token_arrived(reference, receipt_no)
+            self._view.tokens.set_print_state(PrintState.QUEUED if job_id
+                                              else PrintState.NO_PRINTER)
 
     # -- back -----------------------------------------------------------------------------
     def back(self) -> None:

@@ -266,6 +266,15 @@ class TokenPanel(QFrame):
         layout.addLayout(text, 1)
         return row
 
+    def show_token_arrived(self, reference: str, receipt_no: str) -> None:
+        """The pending sale on screen got its token later: say so, it is printing."""
+        self._clear_rows()
+        set_state(self.headline, "ok")
+        self.headline.setText(
+            self.tr("TOKEN ARRIVED for pending sale {ref}: receipt {receipt} is printing. "
+                    "Give the printed token receipt to the customer; press F8 to "
+                    "reprint it.").format(ref=reference, receipt=receipt_no))
+
     def set_print_state(self, state: PrintState, detail: str = "") -> None:
         """Show where the slip is: queued, printed, failed (with what to do), no printer."""
         texts = {
@@ -340,7 +349,7 @@ class SaleView(QWidget):
         tendered_label.setObjectName("fieldLabel")
         self.tendered = QLineEdit()
         self.tendered.setObjectName("tenderedField")
-        self.tendered.setPlaceholderText(self.tr("cash given (optional)"))
+        self.tendered.setPlaceholderText(self.tr("optional"))
         self.tendered.setMaxLength(10)
         tendered_label.setBuddy(self.tendered)
         self.change = _label(name="changeLabel")

@@ -227,3 +227,5 @@ class Shell(QObject):
             else self.tr("could not print: press F8 to reprint"),
         )
         self.window.notifications.notify(message)
+        self.sale.pending_resolved(str(data.get("reference", "")),
+                                   str(data.get("receipt_no", "")), str(data.get("job_id", "")))

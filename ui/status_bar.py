@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QStatusBar, QWidget
 
 from ui.ops import Op
 from ui.ports import Operator, Status, StatusPort, format_money
@@ -24,27 +24,35 @@ CLOCK_SKEW_WARN_SECONDS = 120
 
 
 class StatusBarView(QWidget):
-    """The labels, one per fact, added to the window's QStatusBar."""
+    """The labels, one per fact, in two rows across the window's QStatusBar (at 1024 px one
+    row cannot hold them all with an offline reason)."""
 
     def __init__(self, bar: QStatusBar) -> None:
         super().__init__(bar)
-        self.connection = self._add(bar, "connection")
-        self.pending = self._add(bar, "pending")
-        self.sync = self._add(bar, "sync")
-        self.printer = self._add(bar, "printer")
-        self.credit = self._add(bar, "credit")
-        self.tariff = self._add(bar, "tariff")
-        self.clock = self._add(bar, "clock")
-        self.operator = self._add(bar, "operator")
+        self.setObjectName("statusView")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(4, 0, 4, 0)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(0)
+        self.connection = self._add(grid, "connection", 0, 0, 2)
+        self.pending = self._add(grid, "pending", 0, 2)
+        self.printer = self._add(grid, "printer", 0, 3)
+        self.sync = self._add(grid, "sync", 1, 0)
+        self.credit = self._add(grid, "credit", 1, 1)
+        self.tariff = self._add(grid, "tariff", 1, 2)
+        self.operator = self._add(grid, "operator", 1, 3)
+        self.clock = self._add(grid, "clock", 0, 4, 1)
+        grid.setColumnStretch(4, 1)
+        bar.addWidget(self, 1)
         self.clock.hide()
         self.operator.setText(self.tr("Not signed in"))
         self.connection.setText(self.tr("Connecting…"))
 
     @staticmethod
-    def _add(bar: QStatusBar, name: str) -> QLabel:
+    def _add(grid: QGridLayout, name: str, row: int, col: int, span: int = 1) -> QLabel:
         label = QLabel()
         label.setObjectName(f"status_{name}")
-        bar.addPermanentWidget(label)
+        grid.addWidget(label, row, col, 1, span)
         return label
 
     def show_status(self, status: Status, now: datetime | None = None) -> None:

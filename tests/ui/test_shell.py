@@ -121,3 +121,28 @@ def test_other_operator_gets_fresh_screen(qtbot, shell) -> None:
     assert shell_.sale.step is Step.IDLE
     assert shell_.operator is not None and shell_.operator.id == "sipho"
     assert CASHIER.id != shell_.operator.id
+
+
+def test_pending_sale_on_screen_shows_token_arrived(qtbot, shell) -> None:
+    shell_, _window, bus, sales = shell
+    _login(qtbot, shell_)
+    sales.offline = True
+    view = shell_.sale_view
+    view.meter.setText(GOOD)
+    shell_.sale.meter_entered()
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.CONFIRMED, timeout=5000)
+    view.amount.setText("100")
+    shell_.sale.request_quote()
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
+    with qtbot.waitSignal(shell_.sale.sold, timeout=5000):
+        shell_.sale.sell()
+    assert "NO TOKEN YET" in view.tokens.headline.text()
+    bus.publish("ui.pending_tokened", reference="P-0001", receipt_no="VP00000007",
+                meter_number=GOOD, customer_name="Lindiwe Mokoena", print_state="queued",
+                job_id="job-7")
+    qtbot.waitUntil(lambda: "TOKEN ARRIVED" in view.tokens.headline.text(), timeout=5000)
+    assert "Printing" in view.tokens.print_state.text()
+    bus.publish("ui.print", job_id="job-7", reference="VP-X", state="printed", detail="")
+    qtbot.waitUntil(lambda: view.tokens.print_state.text() == "Slip printed.", timeout=5000)
+    assert "VP00000007" in view.tokens.headline.text()
+    assert "NO TOKEN YET" not in view.tokens.headline.text()
