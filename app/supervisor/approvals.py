@@ -1,0 +1,211 @@
+"""Supervisor approval: a supervisor's PIN lets a cashier do one action; every approval journaled.
+
+`ApprovalService.authorise(actor, permission, approval, subject=...)` is what every supervisor
+service calls first. It passes when the actor holds the permission; otherwise it needs an
+`Approval` (supervisor id + PIN) whose PIN checks out and whose role may approve. Granted and
+refused approvals both go to the audit journal: who approved, what, when, and for whom. The PIN
+itself is never journaled, logged or put in a message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from app.errors import BusinessRuleError, PermissionDenied
+from app.supervisor.permissions import (
+    APPROVABLE,
+    Actor,
+    Permission,
+    Role,
+    allowed,
+    describe,
+)
+from offline_store import Connection, Store
+from offline_store.journal import append
+
+MAX_PIN_FAILURES = 5
+LOCK_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A supervisor's id and PIN for one approved action (the PIN is never shown)."""
+
+    operator_id: str
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Authorisation:
+    """Who did an action and, if it was approved, by whom."""
+
+    actor: Actor
+    permission: Permission
+    approved_by: Actor | None
+
+    @property
+    def supervisor(self) -> Actor:
+        """The person answerable for the action: the approver, else the actor."""
+        return self.approved_by or self.actor
+
+
+class PinVerifier(Protocol):
+    """Checks an operator's PIN; returns who it is or raises PermissionDenied."""
+
+    def verify(self, operator_id: str, pin: str) -> Actor: ...
+
+
+class CallableVerifier:
+    """Adapts a function (e.g. the UI's `AuthPort.check_supervisor`) to `PinVerifier`."""
+
+    def __init__(self, fn: Callable[[str, str], Actor]) -> None:
+        self._fn = fn
+
+    def verify(self, operator_id: str, pin: str) -> Actor:
+        return self._fn(operator_id, pin)
+
+
+@dataclass(frozen=True)
+class OperatorCredential:
+    """What the terminal knows to check a PIN offline (from `GET /v1/operators`)."""
+
+    operator_id: str
+    name: str
+    role: str
+    active: bool
+    pin_kdf: dict[str, Any]
+    pin_hash: str = field(repr=False)
+
+
+def pin_matches(credential: OperatorCredential, pin: str) -> bool:
+    """scrypt(pin) == hash, in constant time (the server's documented KDF)."""
+    kdf = credential.pin_kdf
+    try:
+        derived = hashlib.scrypt(
+            pin.encode("utf-8"), salt=bytes.fromhex(str(kdf["salt"])), n=int(kdf["n"]),
+            r=int(kdf["r"]), p=int(kdf["p"]), dklen=int(kdf["dklen"]),
+            maxmem=256 * 1024 * 1024)
+    except (KeyError, ValueError, TypeError):
+        return False
+    return hmac.compare_digest(derived.hex(), credential.pin_hash)
+
+
+class ScryptVerifier:
+    """Offline PIN check against the operators' scrypt hashes, with a persisted lockout.
+
+    Failures are counted per operator in `operator_lockout` (store), so restarting the app
+    does not reset them; 5 consecutive failures lock the operator for 15 minutes.
+    """
+
+    def __init__(
+        self, store: Store, credentials: Callable[[], Iterable[OperatorCredential]],
+        *, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._store = store
+        self._credentials = credentials
+        self._clock = clock
+
+    def verify(self, operator_id: str, pin: str) -> Actor:
+        now = self._clock()
+        locked_until = self._store.call(lambda c: _locked_until(c, operator_id))
+        if locked_until is not None and locked_until > now:
+            raise BusinessRuleError(
+                f"Operator {operator_id} is locked after {MAX_PIN_FAILURES} wrong PINs.",
+                code="OPERATOR_LOCKED", hint=f"Try again after {locked_until:%H:%M} UTC.")
+        record = next((c for c in self._credentials() if c.operator_id == operator_id), None)
+        if record is None or not record.active or not pin_matches(record, pin):
+            left = self._store.call(lambda c: _note_failure(c, operator_id, now))
+            raise PermissionDenied(
+                "That operator and PIN do not match.",
+                hint=f"{left} attempts left before this operator is locked." if left else
+                f"Operator {operator_id} is now locked for {LOCK_MINUTES} minutes.")
+        self._store.call(lambda c: c.execute(
+            "DELETE FROM operator_lockout WHERE operator_id = ?", (operator_id,)))
+        return Actor.of(record.operator_id, record.name, record.role)
+
+
+def _locked_until(conn: Connection, operator_id: str) -> datetime | None:
+    row = conn.execute("SELECT locked_until FROM operator_lockout WHERE operator_id = ?",
+                       (operator_id,)).fetchone()
+    if row is None or not row[0]:
+        return None
+    return datetime.fromisoformat(str(row[0]).replace("Z", "+00:00"))
+
+
+def _note_failure(conn: Connection, operator_id: str, now: datetime) -> int:
+    row = conn.execute("SELECT failures FROM operator_lockout WHERE operator_id = ?",
+                       (operator_id,)).fetchone()
+    failures = (0 if row is None else int(row[0])) + 1
+    locked = None
+    if failures >= MAX_PIN_FAILURES:
+        locked = (now + timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    conn.execute(
+        "INSERT INTO operator_lockout (operator_id, failures, locked_until, last_failure) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT(operator_id) DO UPDATE SET failures = excluded.failures,"
+        " locked_until = excluded.locked_until, last_failure = excluded.last_failure",
+        (operator_id, 0 if locked else failures, locked, stamp))
+    append(conn, "operator.pin_failed", {"operator_id": operator_id, "locked": bool(locked)},
+           ref=operator_id)
+    return max(0, MAX_PIN_FAILURES - failures)
+
+
+class ApprovalService:
+    """Checks permissions and supervisor approvals, and journals every approval decision."""
+
+    def __init__(self, store: Store, verifier: PinVerifier) -> None:
+        self.store = store
+        self.verifier = verifier
+
+    def authorise(
+        self, actor: Actor, permission: Permission, approval: Approval | None = None, *,
+        subject: str = "", details: dict[str, Any] | None = None,
+    ) -> Authorisation:
+        """Allow `actor` to do `permission` on `subject`, or raise PermissionDenied.
+
+        A supervisor/admin acting alone is allowed (and the action itself is journaled by the
+        caller). A cashier needs `approval` from someone else whose role allows the action.
+        """
+        if allowed(actor.role, permission) and approval is None:
+            return Authorisation(actor, permission, None)
+        if permission not in APPROVABLE and not allowed(actor.role, permission):
+            raise PermissionDenied(
+                f"{actor.name or actor.id} ({actor.role.value}) may not {describe(permission)}.")
+        if approval is None:
+            raise PermissionDenied(
+                f"A supervisor must approve: {describe(permission)}.",
+                hint="Ask a supervisor to enter their PIN.")
+        try:
+            approver = self.verifier.verify(approval.operator_id, approval.pin)
+        except PermissionDenied:
+            self._journal(actor, permission, subject, approval.operator_id, False, "wrong PIN",
+                          details)
+            raise
+        if approver.role not in (Role.SUPERVISOR, Role.ADMIN) or not allowed(
+                approver.role, permission):
+            self._journal(actor, permission, subject, approver.id, False,
+                          "approver is not a supervisor", details)
+            raise PermissionDenied(
+                f"{approver.name or approver.id} is not a supervisor and cannot approve this.")
+        self._journal(actor, permission, subject, approver.id, True, "", details)
+        return Authorisation(actor, permission, approver)
+
+    def _journal(
+        self, actor: Actor, permission: Permission, subject: str, approver_id: str,
+        granted: bool, problem: str, details: dict[str, Any] | None,
+    ) -> None:
+        body: dict[str, Any] = {
+            "action": permission.value, "subject": subject, "approved_by": approver_id,
+            "for_operator": actor.id, "granted": granted,
+        }
+        if problem:
+            body["problem"] = problem
+        if details:
+            body["details"] = details
+        kind = "supervisor.approval" if granted else "supervisor.approval_refused"
+        self.store.call(lambda c: append(c, kind, body, ref=subject))

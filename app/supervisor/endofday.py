@@ -1,0 +1,210 @@
+"""End of day: X report any time, Z report to close the day, reprints, server reconciliation.
+
+Issuing a Z needs the CLOSE_DAY permission (a supervisor, or a cashier with a supervisor's
+PIN) and happens in one store transaction: figures, number, immutable body, journal entry. The
+Z totals are then uploaded (`POST /v1/shifts/{id}/z-report`) and the server's differences are
+kept with the Z and shown; an upload that fails can be repeated (same body, same answer).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.errors import InvalidInput
+from app.supervisor import reports
+from app.supervisor.approvals import Approval, ApprovalService
+from app.supervisor.context import ReceiptSink, TerminalContext
+from app.supervisor.permissions import Actor, Permission, require
+from app.supervisor.reports import IssuedZ, Report, format_minor, format_tenths
+from app.supervisor.server import SupervisorApi
+from offline_store import Store
+from offline_store.journal import append, utc_now
+from printers import model as pm
+
+
+def _pm_money(minor: int, currency: str) -> pm.Money:
+    return pm.Money(reports.minor_to_decimal(minor), currency or "ZAR")
+
+
+def to_shift_report(report: Report, terminal: TerminalContext,
+                    actor: Actor | None) -> pm.ShiftReport:
+    """The report as the printers' `ShiftReport` (X or Z) for the thermal printer."""
+    cur = report.currency or terminal.currency
+    sections = tuple(
+        pm.ReportSection(section.title, tuple(
+            pm.TotalLine(line.label, line.count,
+                         None if line.amount_minor is None else _pm_money(line.amount_minor, cur),
+                         line.units_tenths)
+            for line in section.lines))
+        for section in report.sections())
+    return pm.ShiftReport(
+        pos=terminal.pos(actor), generated_at=_dt(report.generated_at),
+        period_start=_dt(report.period_start), period_end=_dt(report.period_end),
+        sections=sections, z_number=report.z_number if report.kind == "Z" else None,
+        utility=terminal.utility())
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def z_upload_body(report: Report) -> dict[str, Any]:
+    """The z-report request body (docs/api.md): totals as the server compares them."""
+    cur = report.currency or "ZAR"
+    units = sum(report.units_by_unit.values())
+    return {
+        "z_number": report.z_number,
+        "opened_at": report.period_start[:19] + "Z",
+        "closed_at": report.period_end[:19] + "Z",
+        "totals": {
+            "sales_count": report.sales.count,
+            "sales_amount": {"amount": format_minor(report.sales.amount_minor).replace(",", ""),
+                             "currency": cur},
+            "reversals_count": report.reversals.count,
+            "reversals_amount": {
+                "amount": format_minor(report.reversals.amount_minor).replace(",", ""),
+                "currency": cur},
+            "units": format_tenths(units).replace(",", ""),
+            "vat": {"amount": format_minor(report.sales.vat_minor).replace(",", ""),
+                    "currency": cur},
+            "offline_pending_count": report.pending_offline_count,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The server's comparison of a Z: matched, or the differences (terminal − server)."""
+
+    z_number: int
+    matched: bool
+    differences: dict[str, Any]
+    server: dict[str, Any]
+    terminal: dict[str, Any]
+
+    def lines(self) -> list[str]:
+        """Human lines for the differences ('sales_amount: -10.00')."""
+        out = []
+        for name, value in self.differences.items():
+            shown = value.get("amount") if isinstance(value, dict) else value
+            if str(shown).strip("-0.") != "":
+                out.append(f"{name.replace('_', ' ')}: {shown}")
+        return out
+
+
+class DayService:
+    """X/Z reports, their printing and upload."""
+
+    def __init__(self, store: Store, approvals: ApprovalService, terminal: TerminalContext, *,
+                 api: SupervisorApi | None = None, printer: ReceiptSink | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.store = store
+        self.approvals = approvals
+        self.terminal = terminal
+        self.api = api
+        self.printer = printer
+        self._clock = clock
+
+    def x_report(self, actor: Actor, *, print_it: bool = False) -> Report:
+        """Running totals since the last Z (nothing is closed)."""
+        require(actor, Permission.X_REPORT)
+        report = self.store.call(lambda c: reports.running_report(
+            c, currency=self.terminal.currency, now=self._clock()))
+        self.store.call(lambda c: append(c, "report.x", {
+            "operator_id": actor.id, "printed": print_it,
+            "sales_count": report.sales.count}, ref="X"))
+        if print_it and self.printer is not None:
+            self.printer.enqueue(to_shift_report(report, self.terminal, actor))
+        return report
+
+    def issue_z(self, actor: Actor, approval: Approval | None = None, *,
+                print_it: bool = True) -> IssuedZ:
+        """Close the day: the next Z number, stored immutably and journaled."""
+        auth = self.approvals.authorise(actor, Permission.CLOSE_DAY, approval, subject="Z")
+        issued = self.store.call(lambda c: reports.issue_z(
+            c, issued_by=actor.id, approved_by=auth.supervisor.id,
+            currency=self.terminal.currency, now=self._clock()))
+        if print_it and self.printer is not None:
+            self.printer.enqueue(to_shift_report(issued.report, self.terminal, actor))
+            self.store.call(lambda c: c.execute(
+                "UPDATE z_reports SET print_count = print_count + 1 WHERE z_number = ?",
+                (issued.report.z_number,)))
+        return issued
+
+    def get_z(self, z_number: int) -> IssuedZ:
+        """A stored Z (hash-checked)."""
+        found = self.store.call(lambda c: reports.load_z(c, z_number))
+        if found is None:
+            raise InvalidInput(f"There is no Z report No. {z_number}.")
+        return found
+
+    def list_z(self) -> list[tuple[int, str, str]]:
+        """(number, issued_at, upload_state), newest first."""
+        return self.store.call(reports.list_z)
+
+    def reprint_z(self, actor: Actor, z_number: int) -> pm.Reprint:
+        """Print a stored Z again, marked REPRINT with its counter."""
+        require(actor, Permission.X_REPORT)
+        issued = self.get_z(z_number)
+
+        def bump(conn: Any) -> int:
+            conn.execute("UPDATE z_reports SET print_count = print_count + 1 "
+                         "WHERE z_number = ?", (z_number,))
+            count = int(conn.execute("SELECT print_count FROM z_reports WHERE z_number = ?",
+                                     (z_number,)).fetchone()[0])
+            append(conn, "report.z_reprinted", {"operator_id": actor.id, "print_count": count},
+                   ref=f"Z{z_number}")
+            return count
+
+        count = self.store.call(bump)
+        reprint = pm.Reprint(to_shift_report(issued.report, self.terminal, actor),
+                             max(1, count - 1), self._clock(), actor.name)
+        if self.printer is not None:
+            self.printer.enqueue(reprint)
+        return reprint
+
+    def upload_z(self, actor: Actor, z_number: int) -> Reconciliation:
+        """Send the Z totals to the server; store and return its differences."""
+        if self.api is None:
+            raise InvalidInput("This terminal has no server connection configured.")
+        issued = self.get_z(z_number)
+        body = z_upload_body(issued.report)
+        shift_id = f"{self.terminal.terminal_id or 'T'}-Z{z_number:06d}"
+        try:
+            answer = self.api.upload_z_report(shift_id, actor.id, body)
+        except Exception as exc:
+            error = type(exc).__name__
+            self.store.call(lambda c: c.execute(
+                "UPDATE z_reports SET upload_state = 'failed' WHERE z_number = ? "
+                "AND upload_state IN ('pending', 'failed')", (z_number,)))
+            self.store.call(lambda c: append(c, "report.z_upload_failed",
+                                             {"error": error}, ref=f"Z{z_number}"))
+            raise
+        matched = bool(answer.get("matched"))
+        state = "matched" if matched else "differences"
+
+        def save(conn: Any) -> None:
+            conn.execute("UPDATE z_reports SET upload_state = ?, uploaded_at = ?, "
+                         "upload_response = ? WHERE z_number = ?",
+                         (state, utc_now(), json.dumps(answer), z_number))
+            append(conn, "report.z_uploaded", {"matched": matched,
+                                               "differences": answer.get("differences", {})},
+                   ref=f"Z{z_number}")
+
+        self.store.call(save)
+        return Reconciliation(z_number, matched, dict(answer.get("differences") or {}),
+                              dict(answer.get("server") or {}),
+                              dict(answer.get("terminal") or {}))
+
+    def reconciliation(self, z_number: int) -> Reconciliation | None:
+        """The stored server comparison of a Z, if it was uploaded."""
+        issued = self.get_z(z_number)
+        a = issued.upload_response
+        if a is None:
+            return None
+        return Reconciliation(z_number, bool(a.get("matched")), dict(a.get("differences") or {}),
+                              dict(a.get("server") or {}), dict(a.get("terminal") or {}))

@@ -1,0 +1,112 @@
+"""Roles and permissions, enforced in the supervisor services (not only hidden in the UI).
+
+Every service method that changes money, tokens or the day's books takes the acting operator
+(`Actor`) and calls `require`. A cashier who lacks a permission may still do the action when a
+supervisor approves it with their PIN (see `approvals.ApprovalService`), and the approval is
+journaled; `authorise` combines both checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    """Operator roles as the server sends them (`GET /v1/operators`)."""
+
+    CASHIER = "cashier"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    """Things an operator may be allowed to do."""
+
+    SELL = "sell"
+    OPEN_SHIFT = "open_shift"
+    CASH_DROP = "cash_drop"
+    CLOSE_SHIFT = "close_shift"
+    X_REPORT = "x_report"
+    REPRINT = "reprint"
+    REPRINT_BEYOND_POLICY = "reprint_beyond_policy"
+    REVERSAL = "reversal"
+    ENGINEERING_TOKEN = "engineering_token"  # noqa: S105 - a permission name
+    CLOSE_DAY = "close_day"  # issue the Z report
+    VIEW_REPORTS = "view_reports"
+    EXPORT_REPORTS = "export_reports"
+    RESOLVE_ATTENTION = "resolve_attention"
+    VIEW_JOURNAL = "view_journal"
+    APPROVE = "approve"  # approve another operator's action with one's PIN
+
+
+_CASHIER = frozenset({
+    Permission.SELL, Permission.OPEN_SHIFT, Permission.CASH_DROP, Permission.CLOSE_SHIFT,
+    Permission.X_REPORT, Permission.REPRINT,
+})
+_SUPERVISOR = _CASHIER | {
+    Permission.REPRINT_BEYOND_POLICY, Permission.REVERSAL, Permission.ENGINEERING_TOKEN,
+    Permission.CLOSE_DAY, Permission.VIEW_REPORTS, Permission.EXPORT_REPORTS,
+    Permission.RESOLVE_ATTENTION, Permission.VIEW_JOURNAL, Permission.APPROVE,
+}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CASHIER: _CASHIER,
+    Role.SUPERVISOR: frozenset(_SUPERVISOR),
+    Role.ADMIN: frozenset(Permission),
+}
+
+#: What a cashier can get done with a supervisor's PIN (everything else is refused outright).
+APPROVABLE = frozenset({
+    Permission.REPRINT_BEYOND_POLICY, Permission.REVERSAL, Permission.ENGINEERING_TOKEN,
+    Permission.CLOSE_DAY, Permission.RESOLVE_ATTENTION,
+})
+
+_DESCRIPTIONS: dict[Permission, str] = {
+    Permission.REVERSAL: "reverse a sale",
+    Permission.ENGINEERING_TOKEN: "issue an engineering token",
+    Permission.CLOSE_DAY: "close the day (Z report)",
+    Permission.REPRINT_BEYOND_POLICY: "reprint beyond the reprint policy",
+    Permission.RESOLVE_ATTENTION: "resolve a sale that needs attention",
+    Permission.VIEW_JOURNAL: "view the audit journal",
+    Permission.VIEW_REPORTS: "view sales reports",
+    Permission.EXPORT_REPORTS: "export sales reports",
+}
+
+
+def describe(permission: Permission) -> str:
+    """A few words for messages: 'reverse a sale'."""
+    return _DESCRIPTIONS.get(permission, permission.value.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in operator on whose behalf a service call runs."""
+
+    id: str
+    name: str
+    role: Role
+
+    @classmethod
+    def of(cls, operator_id: str, name: str, role: str) -> Actor:
+        """Build from plain strings; an unknown role is refused (never guessed upward)."""
+        try:
+            parsed = Role(role)
+        except ValueError:
+            raise PermissionDenied(f"Operator {operator_id} has an unknown role.") from None
+        return cls(operator_id, name, parsed)
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    """True when `role` holds `permission` on its own."""
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Raise PermissionDenied unless `actor` holds `permission` on its own."""
+    if not allowed(actor.role, permission):
+        raise PermissionDenied(
+            f"{actor.name or actor.id} ({actor.role.value}) may not {describe(permission)}.",
+            hint="Ask a supervisor." if permission in APPROVABLE else "",
+        )

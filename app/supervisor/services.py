@@ -1,0 +1,70 @@
+"""`SupervisorServices`: every supervisor service wired from the core's parts, in one object.
+
+The UI builds it once (see `ui/supervisor/install.py`) and hands it to the supervisor screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.supervisor.approvals import ApprovalService, PinVerifier
+from app.supervisor.attention import AttentionService
+from app.supervisor.context import ReceiptSink, TerminalContext
+from app.supervisor.endofday import DayService
+from app.supervisor.engineering import EngineeringService
+from app.supervisor.reversals import ReversalService
+from app.supervisor.server import SupervisorApi
+from app.supervisor.shifts import ShiftService
+from offline_store import Store
+
+
+@dataclass
+class SupervisorServices:
+    """The supervisor features' services, sharing one approval service."""
+
+    store: Store
+    terminal: TerminalContext
+    approvals: ApprovalService
+    shifts: ShiftService
+    day: DayService
+    reversals: ReversalService
+    engineering: EngineeringService
+    attention: AttentionService
+
+    @classmethod
+    def build(cls, store: Store, verifier: PinVerifier, terminal: TerminalContext, *,
+              api: SupervisorApi | None = None, printer: ReceiptSink | None = None,
+              wake_sync: Callable[[], None] | None = None) -> SupervisorServices:
+        """Wire everything; `api` None means no server features (tests, offline tools)."""
+        approvals = ApprovalService(store, verifier)
+        server = api if api is not None else _NoServer()
+        return cls(
+            store, terminal, approvals,
+            ShiftService(store, terminal, printer=printer),
+            DayService(store, approvals, terminal, api=api, printer=printer),
+            ReversalService(store, server, approvals, terminal, printer=printer),
+            EngineeringService(store, server, approvals, terminal, printer=printer),
+            AttentionService(store, approvals, wake_sync=wake_sync),
+        )
+
+
+class _NoServer:
+    """Refuses server calls with a clear message when no server is configured."""
+
+    def _refuse(self) -> dict[str, object]:
+        from app.errors import InvalidInput
+
+        raise InvalidInput("This terminal has no server connection configured.")
+
+    def reverse(self, receipt_no: str, operator_id: str, reason: str, supervisor_id: str,
+                pin: str) -> dict[str, object]:
+        return self._refuse()
+
+    def engineering_token(self, operator_id: str, body: dict[str, object],
+                          key: str) -> dict[str, object]:
+        return self._refuse()
+
+    def upload_z_report(self, shift_id: str, operator_id: str,
+                        body: dict[str, object]) -> dict[str, object]:
+        return self._refuse()
