@@ -79,18 +79,22 @@ class Env:
         core = build_core(self.db, self.key, self.proxy.url, self.credential, **kw)
         return core
 
-    def server_sales(self) -> dict[str, str]:
+    def server_sales(self, terminal_id: str | None = None) -> dict[str, str]:
         """idempotency key -> receipt number of every sale on the server (its database)."""
-        return server_sales(self.server.db_path)
+        return server_sales(self.server.db_path, terminal_id)
 
 
-def server_sales(db_path: Path) -> dict[str, str]:
+def server_sales(db_path: Path, terminal_id: str | None = None) -> dict[str, str]:
     """idempotency key -> receipt number of every sale in a server database."""
     import sqlite3
 
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
     try:
-        rows = con.execute("SELECT idem_key, receipt_no FROM sales").fetchall()
+        if terminal_id is None:
+            rows = con.execute("SELECT idem_key, receipt_no FROM sales").fetchall()
+        else:
+            rows = con.execute("SELECT idem_key, receipt_no FROM sales WHERE terminal_id = ?",
+                               (terminal_id,)).fetchall()
     finally:
         con.close()
     keys = [r[0] for r in rows]
