@@ -174,10 +174,10 @@ class PrintQueue:
         if not jobs:
             if self.watch_when_idle:
                 # Keep the status bar honest while nothing prints (paper ran out, unplugged).
-                self._set_status(self.connection.status())
+                self._observe(self.connection.status())
             return self.idle_poll_s
         status = self.connection.status()
-        self._set_status(status)
+        self._observe(status)
         if not status.state.can_print:
             return self._hold()
         for job in jobs:
@@ -200,6 +200,9 @@ class PrintQueue:
                 self._job_failed(failed, str(exc), will_retry=True)
                 self._set_status(PrinterStatus(PrinterState.OFFLINE, str(exc)))
                 return self._hold()
+            if self._status.state is PrinterState.OFFLINE:
+                # Delivered: reachable again, though paper is still not known.
+                self._set_status(PrinterStatus(PrinterState.UNKNOWN, "job delivered"))
             done = self.store.mark_printed(job.id, self.clock())
             self.bus.publish(
                 "print.job_done", job_id=done.id, printer_id=self.printer_id, kind=done.kind,
@@ -219,6 +222,13 @@ class PrintQueue:
             "print.job_failed", job_id=job.id, printer_id=self.printer_id, kind=job.kind,
             sale_ref=job.sale_ref, attempts=job.attempts, error=error, will_retry=will_retry,
         )
+
+    def _observe(self, status: PrinterStatus) -> None:
+        """Take a status reading, except that "unknown" (a printer that cannot report) does
+        not overwrite "offline" learnt from a failed send: only a delivered job clears it."""
+        if status.state is PrinterState.UNKNOWN and self._status.state is PrinterState.OFFLINE:
+            return
+        self._set_status(status)
 
     def _set_status(self, status: PrinterStatus) -> None:
         changed = status.state is not self._status.state or not self._status_published

@@ -97,10 +97,14 @@ def test_failed_send_is_recorded_and_retried(
         assert failed.data["will_retry"] is True and failed.data["job_id"] == job.id
         assert "Cannot reach the printer" in failed.data["error"]
         recorder.wait_for(lambda e: e.name == "printer.status" and e.data["state"] == "offline")
+        recorder.wait_for(  # still down at the next try: no flapping back to "unknown"
+            lambda e: e.name == "print.job_failed" and e.data["attempts"] == 2)
         fake_printer.start()
         recorder.wait_for(_done(job.id))
     finally:
         assert queue.stop(timeout=10)
+    states = [e.data["state"] for e in recorder.named("printer.status")]
+    assert states == ["unknown", "offline", "unknown"]  # never "online": it cannot say so
     stored = queue.store.get(job.id)
     assert stored is not None and stored.attempts >= 2 and stored.printed_count == 1
     assert stored.last_error == ""
