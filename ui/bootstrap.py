@@ -37,10 +37,15 @@ from app.keystore import (
     load_store_key,
     sidecar_path,
 )
+from app.operators import OperatorDirectory
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
 from app.sales.service import SaleService
 from app.settings import Settings
+from app.supervisor.approvals import ApprovalService
+from app.supervisor.context import TerminalContext
+from app.supervisor.reversals import ReversalService
+from app.supervisor.server import ClientSupervisorApi
 from app.sync.engine import SyncEngine
 from offline_store import Store
 from offline_store.store import open_store
@@ -48,7 +53,7 @@ from printers.connections import open_connection
 from printers.job_store import SqlPrintJobStore
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
-from ui.core_adapter import CachedOperators, CoreAdapter, printer_config
+from ui.core_adapter import CoreAdapter, DirectoryAuth, printer_config
 from ui.ports import SearchHit, Services
 
 log = logging.getLogger("vendpoint.ui.bootstrap")
@@ -164,10 +169,15 @@ def build_core(
         printer = PrintQueue(SqlPrintJobStore(store), "main", open_connection(config),
                              PrinterProfile(columns=int(settings["printer.columns"])), bus,
                              idle_poll_s=10.0)
-    auth = CachedOperators(client)
+    auth = DirectoryAuth(OperatorDirectory(store, client))
     auth.refresh()
+    approvals = ApprovalService(store, auth.verifier())
+    reversals = ReversalService(store, ClientSupervisorApi(client), approvals,
+                                TerminalContext.from_terminal_raw(terminal.raw),
+                                printer=printer)
     adapter = CoreAdapter(service=service, bus=bus, terminal=terminal, auth=auth,
-                          printer=printer, quick_amounts=quick_amounts(settings))
+                          approvals=approvals, reversals=reversals, printer=printer,
+                          quick_amounts=quick_amounts(settings))
     services = Services(auth=adapter, sales=adapter, status=adapter, printer=adapter,
                         terminal=terminal_port, demo_meters=demo_meters,
                         suggested_operator=suggested_operator, login_hint=login_hint)

@@ -14,35 +14,31 @@ Gaps in the core that this adapter works around are marked `CORE GAP` (see docs/
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote as urlquote
 
 from app.api import models as api
-from app.api.client import VendingClient
 from app.api.errors import ServerUnavailable, TlsProblem
 from app.errors import BusinessRuleError, InvalidInput, PermissionDenied
 from app.events import Event, EventBus
+from app.operators import OperatorDirectory
 from app.sales import repository as repo
 from app.sales.service import PendingSlip, SaleService, reference_for
 from app.settings import Settings
+from app.supervisor.approvals import Approval as CoreApproval
+from app.supervisor.approvals import ApprovalService, CallableVerifier
+from app.supervisor.permissions import Actor, Permission
+from app.supervisor.reversals import ReversalService
 from printers import model as pm
-from printers.connections import (
-    ConnectionConfig,
-    FileConfig,
-    NetworkConfig,
-    PrinterState,
-    open_connection,
-)
+from printers.config import config_from_settings
+from printers.connections import ConnectionConfig, PrinterState, open_connection
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
 from printers.render import render_escpos
@@ -68,9 +64,6 @@ log = logging.getLogger("vendpoint.ui.core")
 REPRINT_POLICY_COUNT = 2
 #: how often the status bar may ask the server for credit and time
 TERMINAL_REFRESH_SECONDS = 60.0
-#: failed PIN attempts before an operator is locked on this terminal
-MAX_PIN_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 
 
 def to_decimal(money: api.Money) -> Decimal:
@@ -196,76 +189,38 @@ def _customer_name(sale: api.Sale) -> str:
     return str((sale.raw.get("customer") or {}).get("name", ""))
 
 
-# -- operators (CORE GAP: app/operators.py had not landed) ----------------------------------
-@dataclass
-class _Lockout:
-    failures: int = 0
-    until: float = 0.0
+# -- operators --------------------------------------------------------------------------
+class DirectoryAuth:
+    """AuthPort over the core's `OperatorDirectory`: PINs checked against cached scrypt hashes
+    (so sign-in also works offline) with the lockout persisted in the store."""
 
-
-class CachedOperators:
-    """PIN check against the server's salted scrypt hashes, so login also works offline.
-
-    The hashes are fetched when the server is reachable and kept for this run; wrong PINs are
-    counted per operator and lock them for 15 minutes after 5 failures.
-    """
-
-    def __init__(self, client: VendingClient, clock: Callable[[], float] = time.monotonic):
-        self._client = client
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._records: dict[str, api.OperatorRecord] = {}
-        self._lockouts: dict[str, _Lockout] = {}
+    def __init__(self, directory: OperatorDirectory) -> None:
+        self.directory = directory
+        self.store = directory.store
 
     def refresh(self) -> bool:
-        """Fetch the operator list; False if the server could not be reached."""
+        """Fetch the operator list from the server; False if it could not be reached."""
         try:
-            records = self._client.operators()
+            self.directory.refresh()
         except (ServerUnavailable, TlsProblem):
             return False
-        with self._lock:
-            self._records = {r.operator_id: r for r in records}
         return True
 
+    def _cached(self) -> list[Operator]:
+        # CORE GAP: OperatorDirectory has no listing; read its cache table.
+        rows = self.store.call(lambda c: c.execute(
+            "SELECT operator_id, name, role FROM operators WHERE active = 1 "
+            "ORDER BY name").fetchall())
+        return [Operator(str(r[0]), str(r[1]), Role(str(r[2]))) for r in rows]
+
     def operators(self) -> Sequence[Operator]:
-        if not self._records:
-            self.refresh()
-        with self._lock:
-            return [Operator(r.operator_id, r.name, Role(r.role))
-                    for r in self._records.values() if r.active]
+        return self._cached() or (self._cached() if self.refresh() else [])
 
     def login(self, operator_id: str, pin: str) -> Operator:
-        if not self._records:
-            self.refresh()
-        with self._lock:
-            record = self._records.get(operator_id)
-            lock = self._lockouts.setdefault(operator_id, _Lockout())
-            now = self._clock()
-            if lock.until > now:
-                minutes = max(1, round((lock.until - now) / 60))
-                raise BusinessRuleError(
-                    f"{operator_id} is locked after {MAX_PIN_FAILURES} wrong PINs.",
-                    code="OPERATOR_LOCKED",
-                    hint=f"Try again in {minutes} minutes or ask a supervisor.",
-                    title="Operator locked")
-        ok = record is not None and record.active and _pin_matches(record, pin)
-        with self._lock:
-            if not ok:
-                lock.failures += 1
-                left = MAX_PIN_FAILURES - lock.failures
-                if left <= 0:
-                    lock.failures = 0
-                    lock.until = self._clock() + LOCKOUT.total_seconds()
-                    raise BusinessRuleError(
-                        f"{operator_id} is now locked after {MAX_PIN_FAILURES} wrong PINs.",
-                        code="OPERATOR_LOCKED", hint="Try again in 15 minutes.",
-                        title="Operator locked")
-                raise PermissionDenied(
-                    "Wrong username or PIN.",
-                    hint=f"{left} attempts left before this operator is locked.")
-            lock.failures = 0
-        assert record is not None
-        return Operator(record.operator_id, record.name, Role(record.role))
+        if not self._cached():
+            self.refresh()  # first start: nothing cached yet
+        signed = self.directory.sign_in(operator_id, pin)
+        return Operator(signed.operator_id, signed.name, Role(signed.role))
 
     def check_supervisor(self, approval: Approval) -> Operator:
         person = self.login(approval.operator_id, approval.pin)
@@ -274,35 +229,21 @@ class CachedOperators:
                                    hint="Ask a supervisor to type their username and PIN.")
         return person
 
+    def actor(self, operator: Operator) -> Actor:
+        """The core's `Actor` for a signed-in operator."""
+        return Actor.of(operator.id, operator.name, operator.role.value)
 
-def _pin_matches(record: api.OperatorRecord, pin: str) -> bool:
-    kdf = record.pin_kdf
-    try:
-        derived = hashlib.scrypt(pin.encode("utf-8"), salt=bytes.fromhex(kdf["salt"]),
-                                 n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"]),
-                                 dklen=int(kdf["dklen"]), maxmem=128 * 1024 * 1024)
-    except ValueError:
-        return False
-    return hmac.compare_digest(derived.hex(), record.pin_hash)
+    def verifier(self) -> CallableVerifier:
+        """The supervisor services' PIN check, through the same directory and lockout."""
+        def verify(operator_id: str, pin: str) -> Actor:
+            return self.actor(self.login(operator_id, pin))
+        return CallableVerifier(verify)
 
 
 # -- printing --------------------------------------------------------------------------------
 def printer_config(settings: Settings) -> ConnectionConfig | None:
     """The connection the settings describe, or None when no printer is set up."""
-    kind, address = settings["printer.connection"], settings["printer.address"].strip()
-    if kind == "none":
-        return None
-    if kind == "network":
-        host, _, port = address.rpartition(":")
-        if not host or not port.isdigit():
-            raise InvalidInput("The printer address must be host:port, e.g. 192.168.1.50:9100.")
-        return NetworkConfig(host, int(port))
-    if kind == "file":
-        if not address:
-            raise InvalidInput("Type the file or device the printer is on, e.g. /dev/usb/lp0.")
-        return FileConfig(address)
-    raise InvalidInput(f"Printers on '{kind}' are not supported by this build yet.",
-                       hint="Use a network printer or a device file.")
+    return config_from_settings(settings["printer.connection"], settings["printer.address"])
 
 
 _PRINTER_WORDS = {
@@ -321,16 +262,19 @@ class CoreAdapter:
         service: SaleService,
         bus: EventBus,
         terminal: api.TerminalInfo,
-        auth: CachedOperators,
+        auth: DirectoryAuth,
+        approvals: ApprovalService,
+        reversals: ReversalService,
         printer: PrintQueue | None,
         quick_amounts: Sequence[Decimal],
-        operator_names: Callable[[str], str] | None = None,
     ) -> None:
         self.service = service
         self.client = service.client
         self.store = service.store
         self.bus = bus
         self.auth = auth
+        self.approvals = approvals
+        self.reversals = reversals
         self.printer = printer
         self._terminal = terminal
         self._terminal_at = 0.0  # the first status() fetches credit and server time
@@ -510,13 +454,17 @@ class CoreAdapter:
         originals = [j for j in jobs if j.reprint_no == 0 and j.kind == "token"] or \
                     [j for j in jobs if j.reprint_no == 0]
         reprints = sum(1 for j in jobs if j.reprint_no > 0)
-        if reprints >= REPRINT_POLICY_COUNT and not operator.can_approve:
-            if approval is None:
+        if reprints >= REPRINT_POLICY_COUNT:
+            actor = self.auth.actor(operator)
+            if approval is None and not operator.can_approve:
                 raise BusinessRuleError(
                     f"Receipt {reference} was reprinted {reprints} times already.",
                     code="SUPERVISOR_REQUIRED",
                     hint="A supervisor must approve another reprint.")
-            self.auth.check_supervisor(approval)
+            self.approvals.authorise(
+                actor, Permission.REPRINT_BEYOND_POLICY,
+                None if approval is None else CoreApproval(approval.operator_id, approval.pin),
+                subject=reference, details={"reprints": reprints})
         if originals:
             self.printer.reprint(originals[0].id, operator.name)
             return
@@ -533,14 +481,9 @@ class CoreAdapter:
 
     def request_reversal(self, reference: str, reason: str, operator: Operator,
                          approval: Approval) -> str:
-        supervisor = self.auth.check_supervisor(approval)
-        # CORE GAP: VendingClient has no reversal call; use the documented endpoint directly.
-        body = {"reason": reason[:200],
-                "supervisor": {"operator_id": supervisor.id, "pin": approval.pin}}
-        data = self.client._parsed(lambda d: d, "POST",
-                                   f"/v1/sales/{urlquote(reference, safe='')}/reversal",
-                                   body=body, operator=operator.id)
-        return str(data.get("reversal_no", ""))
+        result = self.reversals.reverse(self.auth.actor(operator), reference, reason,
+                                        CoreApproval(approval.operator_id, approval.pin))
+        return result.reversal_no
 
     # -- StatusPort ---------------------------------------------------------------------------
     def status(self) -> Status:

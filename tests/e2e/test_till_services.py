@@ -1,0 +1,95 @@
+"""The cashier dialogs and the UI's core adapter against the real server, store and printer:
+sign-in and lockout, sales lists, reprint (supervisor beyond policy) and reversal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.errors import PermissionDenied
+from tests.e2e.harness import Till, open_till
+from ui.core_adapter import REPRINT_POLICY_COUNT, CoreAdapter
+from ui.dialogs import ReprintDialog, SalesListDialog
+from ui.ports import Approval, Operator, SaleState
+
+pytestmark = [pytest.mark.e2e, pytest.mark.qt_log_ignore(r"^This plugin does not support")]
+
+
+@pytest.fixture
+def till(qtbot, tmp_path: Path) -> Iterator[Till]:
+    with open_till(tmp_path) as opened:
+        qtbot.addWidget(opened.window)
+        yield opened
+
+
+def _adapter(till: Till) -> CoreAdapter:
+    return till.core.adapter
+
+
+def test_sign_in_offline_cache_and_lockout(till: Till) -> None:
+    adapter = _adapter(till)
+    names = {op.id for op in adapter.operators()}
+    assert {"thandi", "sipho"} <= names
+    thandi = adapter.login("thandi", "1234")
+    assert thandi == Operator("thandi", "Thandi Nkosi", thandi.role)
+    with pytest.raises(PermissionDenied, match="not a supervisor"):
+        adapter.check_supervisor(Approval("thandi", "1234"))
+    till.proxy.down()  # cached hashes still sign in
+    assert adapter.check_supervisor(Approval("sipho", "4321")).id == "sipho"
+    messages = []
+    for _ in range(5):
+        with pytest.raises(PermissionDenied) as caught:
+            adapter.login("thandi", "0000")
+        messages.append(str(caught.value))
+    assert "locked" in messages[-1]
+    with pytest.raises(PermissionDenied, match="locked"):
+        adapter.login("thandi", "1234")  # even the right PIN, until the lock ends
+
+
+def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_errors) -> None:
+    adapter = _adapter(till)
+    cashier = adapter.login("thandi", "1234")
+    meter = till.server.meter("normal")["meter_number"]
+    sale = adapter.sell(meter, Decimal("100.00"), cashier)
+    assert sale.state is SaleState.TOKENED
+    till.printer.wait_for_jobs(1, timeout=20)
+
+    today = SalesListDialog("Today", adapter.today)
+    qtbot.addWidget(today)
+    today.load()
+    qtbot.waitUntil(lambda: len(today.records) == 1, timeout=10000)
+    assert today.records[0].reference == sale.reference
+    assert today.total.text() == "1 sales, total ZAR 100.00"
+    assert [r.reference for r in adapter.find(sale.reference)] == [sale.reference]
+
+    asked: list[str] = []
+
+    def ask(action: str, parent: object) -> Approval:
+        asked.append(action)
+        return Approval("sipho", "4321")
+
+    dialog = ReprintDialog(adapter, cashier, ask)
+    qtbot.addWidget(dialog)
+    dialog.query.setText(meter)
+    dialog.search()
+    qtbot.waitUntil(lambda: len(dialog.records) == 1, timeout=10000)
+    for n in range(REPRINT_POLICY_COUNT + 1):
+        dialog.reprint()
+        qtbot.waitUntil(lambda: "sent to the printer" in dialog.message.text(), timeout=10000)
+        dialog.message.setText("")
+        till.printer.wait_for_jobs(2 + n, timeout=20)
+    assert asked == ["reprint beyond the reprint policy"]  # only the third reprint
+    jobs = till.printer.wait_for_jobs(1 + REPRINT_POLICY_COUNT + 1, timeout=20)
+    assert all(b"REPRINT" in job for job in jobs[1:])
+    assert b"REPRINT" not in jobs[0]
+
+    dialog.reverse()
+    qtbot.waitUntil(lambda: "reversed (" in dialog.message.text(), timeout=20000)
+    listed = httpx.get(f"{till.server.base_url}/v1/sales", params={"meter": meter},
+                       headers=till.server.headers(till.credential), timeout=10).json()
+    assert listed["sales"][0]["reversed"] is True
+    assert [e for e in shown_errors.shown if e[2]] == []
