@@ -52,6 +52,8 @@ class FakeTcpPrinter:
         self._threads: list[threading.Thread] = []
         self._clients: set[socket.socket] = set()
         self._running = False
+        #: False: ignore DLE EOT 4 like printers that only answer GS r 1 about paper.
+        self.answers_dle_eot_paper = True
 
     # --- control --------------------------------------------------------------------------
 
@@ -154,6 +156,8 @@ class FakeTcpPrinter:
         if query == b"\x10\x04\x02":
             return bytes([0x16 if mode == "offline" else 0x32 if mode == "paper_out" else 0x12])
         if query == b"\x10\x04\x04":
+            if not self.answers_dle_eot_paper:
+                return None
             paper = {"paper_low": _PAPER_LOW, "paper_out": _PAPER_OUT}.get(mode, _PAPER_OK)
             return bytes([paper])
         paper = {"paper_low": _GS_R_LOW, "paper_out": _GS_R_OUT}.get(mode, _GS_R_OK)
@@ -230,3 +234,41 @@ class EventRecorder:
                 names = [(e.name, e.data.get("state")) for e in self.events]
                 raise TimeoutError(f"no matching event; got {names}")
             return found[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a fake printer by hand (demo, manual UI testing); saves each job as a .bin file."""
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description="A fake ESC/POS network printer on loopback.")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--mode", default="ok",
+                        choices=["ok", "paper_low", "paper_out", "offline", "silent"])
+    parser.add_argument("--out", type=Path, default=Path("printed-jobs"))
+    args = parser.parse_args(argv)
+    printer = FakeTcpPrinter(mode=args.mode)
+    printer.port = args.port
+    printer.start()
+    args.out.mkdir(parents=True, exist_ok=True)
+    print(f"fake printer on 127.0.0.1:{printer.port} ({args.mode}); jobs go to {args.out}",
+          flush=True)
+    saved = 0
+    try:
+        while True:
+            try:
+                jobs = printer.wait_for_jobs(saved + 1, timeout=1.0)
+            except TimeoutError:
+                continue
+            for job in jobs[saved:]:
+                saved += 1
+                (args.out / f"job-{saved:04d}.bin").write_bytes(job)
+                print(f"job {saved}: {len(job)} bytes", flush=True)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        printer.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

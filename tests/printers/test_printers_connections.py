@@ -141,3 +141,15 @@ def test_a_silent_printer_is_asked_once_per_check_then_left_alone(
     status = conn.status()  # now it is not asked at all for a while
     assert status.state is PrinterState.UNKNOWN and "does not answer" in status.detail
     assert fake_printer.status_queries == 3
+
+
+@pytest.mark.parametrize(("mode", "state"), [("paper_out", PrinterState.PAPER_OUT),
+                                             ("paper_low", PrinterState.PAPER_LOW),
+                                             ("ok", PrinterState.ONLINE)])
+def test_paper_status_falls_back_to_gs_r_1(
+    fake_printer: FakeTcpPrinter, mode: Mode, state: PrinterState
+) -> None:
+    fake_printer.mode = mode
+    fake_printer.answers_dle_eot_paper = False
+    assert open_connection(_config(fake_printer)).status().state is state
+    assert fake_printer.wait_for_status_queries(3) == 3  # DLE EOT 1, DLE EOT 4, GS r 1
