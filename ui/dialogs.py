@@ -91,7 +91,7 @@ class SearchDialog(QDialog):
         """Run the search in the background (2 characters at least)."""
         text = self.query.text().strip()
         if len(text) < 2:
-            show_error(InvalidInput("Type at least 2 characters to search."), self)
+            show_error(InvalidInput(self.tr("Type at least 2 characters to search.")), self)
             return
         self.message.setText(self.tr("Searching…"))
         Op(self, lambda: list(self._sales.search(text))).success(self._found).run()
@@ -152,7 +152,7 @@ class SupervisorDialog(QDialog):
 
     def _ok(self) -> None:
         if not self.username.text().strip() or not self.pin.text():
-            show_error(InvalidInput("Type the supervisor's username and PIN."), self)
+            show_error(InvalidInput(self.tr("Type the supervisor's username and PIN.")), self)
             return
         self.accept()
 
@@ -270,7 +270,7 @@ class ReprintDialog(QDialog):
         """Look the sales up in the background."""
         text = "".join(self.query.text().split())
         if not text:
-            show_error(InvalidInput("Type a meter number or a receipt number."), self)
+            show_error(InvalidInput(self.tr("Type a meter number or a receipt number.")), self)
             return
         self.message.setText(self.tr("Searching…"))
         Op(self, lambda: list(self._sales.find(text))).success(self.show_records).run()
@@ -301,7 +301,7 @@ class ReprintDialog(QDialog):
         """Reprint the selected sale; beyond policy, ask a supervisor and try again."""
         record = self.selected()
         if record is None:
-            show_error(InvalidInput("Search for the sale first, then choose it."), self)
+            show_error(InvalidInput(self.tr("Search for the sale first, then choose it.")), self)
             return
         ref = record.reference
         self.message.setText(self.tr("Reprinting {ref}…").format(ref=ref))
@@ -328,11 +328,11 @@ class ReprintDialog(QDialog):
         """Ask the server to reverse the selected sale, with a supervisor's approval."""
         record = self.selected()
         if record is None:
-            show_error(InvalidInput("Search for the sale first, then choose it."), self)
+            show_error(InvalidInput(self.tr("Search for the sale first, then choose it.")), self)
             return
         if record.state is SaleState.PENDING:
             show_error(BusinessRuleError(
-                "A pending sale cannot be reversed until its token has arrived.",
+                self.tr("A pending sale cannot be reversed until its token has arrived."),
                 code="REVERSAL_NOT_ALLOWED"), self)
             return
         try:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 from enum import Enum, auto
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton
 
@@ -54,20 +54,30 @@ class Step(Enum):
     DONE = auto()  # tokens (or pending notice) on screen
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SaleController", text)
+
+
 def parse_amount(text: str, field: str) -> Decimal:
-    """A positive amount with at most 2 decimals ("1,000" and "55.50" are fine)."""
+    """A positive amount with at most 2 decimals ("1,000" and "55.50" are fine).
+
+    `field` names it in messages: "amount" or "cash tendered".
+    """
+    name = _tr(field)
     cleaned = text.strip().replace(",", "").replace(" ", "")
     if not cleaned:
-        raise InvalidInput(f"Type the {field} in rand, for example 100 or 55.50.")
+        raise InvalidInput(_tr("Type the {field}, for example 100 or 55.50.").format(field=name))
     if cleaned.startswith("-"):
-        raise InvalidInput(f"The {field} must be more than zero.")
+        raise InvalidInput(_tr("The {field} must be more than zero.").format(field=name))
     if not _AMOUNT.match(cleaned):
         if _AMOUNT_ANY_DECIMALS.match(cleaned):
-            raise InvalidInput(f"The {field} can have at most two decimals (cents).")
-        raise InvalidInput(f"The {field} must be a number, for example 100 or 55.50.")
+            raise InvalidInput(
+                _tr("The {field} can have at most two decimals (cents).").format(field=name))
+        raise InvalidInput(
+            _tr("The {field} must be a number, for example 100 or 55.50.").format(field=name))
     value = Decimal(cleaned)
     if value <= 0:
-        raise InvalidInput(f"The {field} must be more than zero.")
+        raise InvalidInput(_tr("The {field} must be more than zero.").format(field=name))
     return value.quantize(Decimal("0.01"))
 
 
@@ -257,8 +267,8 @@ class SaleController(QObject):
             meter = parse_meter_number(text)
         except MeterNumberError as exc:
             self._view.set_meter_message(str(exc))
-            show_error(InvalidInput(str(exc), hint="Check the number on the meter or card."),
-                       self._view)
+            show_error(InvalidInput(str(exc), hint=self.tr(
+                "Check the number on the meter or card.")), self._view)
             self._view.meter.selectAll()
             self._view.meter.setFocus()
             return
@@ -413,7 +423,7 @@ class SaleController(QObject):
         if self._step is not Step.QUOTED or self._agreed is None or self._customer is None:
             return
         if self._operator is None:
-            show_error(InvalidInput("Sign in before selling."), self._view)
+            show_error(InvalidInput(self.tr("Sign in before selling.")), self._view)
             return
         try:
             tendered = self._tendered()
@@ -427,8 +437,9 @@ class SaleController(QObject):
             return
         if tendered is not None and tendered < amount:
             show_error(InvalidInput(
-                f"The cash tendered is {format_money(amount - tendered, currency)} "
-                "short of the amount.", hint="Take the full amount or lower it."), self._view)
+                self.tr("The cash tendered is {money} short of the amount.").format(
+                    money=format_money(amount - tendered, currency)),
+                hint=self.tr("Take the full amount or lower it.")), self._view)
             self._view.tendered.setFocus()
             return
         meter, operator = self._customer.meter_number, self._operator

@@ -162,10 +162,10 @@ class SettingsDialog(QDialog):
         url = self.server_url.text().strip()
         name = self.terminal_name.text().strip() or "Counter 1"
         if not code:
-            show_error(InvalidInput("Type the activation code from the utility."), self)
+            show_error(InvalidInput(self.tr("Type the activation code from the utility.")), self)
             return
         if not url.startswith(("http://", "https://")):
-            show_error(InvalidInput("Type the server URL first (it starts with https://)."),
+            show_error(InvalidInput(self.tr("Type the server URL first (it starts with https://).")),
                        self)
             return
         self.message.setText(self.tr("Activating…"))

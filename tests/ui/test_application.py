@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.events import EventBus
+from app.settings import Settings
+from tests.ui.fakes import FakeAuth, FakeSales, FakeStatus
+from ui.application import AppController
+from ui.bootstrap import NotSetUp, quick_amounts
+from ui.main_window import MainWindow
+from ui.ports import Services
+from ui.qt_bridge import QtEventBridge
+
+
+@dataclass
+class FakeCore:
+    services: Services
+    server_url: str = "http://127.0.0.1:9"
+    closed: list[bool] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.closed.append(True)
+
+
+def test_start_failure_explains_then_retry_starts(qtbot, shown_errors, tmp_path: Path) -> None:
+    window = MainWindow(demo=False, server_url="")
+    qtbot.addWidget(window)
+    bus = EventBus()
+    bridge = QtEventBridge(bus)
+    attempts: list[int] = []
+    core = FakeCore(Services(auth=FakeAuth(), sales=FakeSales(), status=FakeStatus()))
+
+    def builder():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise NotSetUp("This till does not know its server yet.",
+                           hint="Press F11 (Settings), type the server URL.")
+        return core
+
+    controller = AppController(window, bridge, bus, Settings(), data_dir=tmp_path, demo=False,
+                               settings_path=tmp_path / "settings.toml", builder=builder)
+    controller.start()
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
+    assert shown_errors.shown[0][0] == "Till not set up"
+    assert "does not know its server" in controller.startup.message.text()
+    assert not controller.startup.retry.isHidden()
+    controller.startup.retry.click()
+    qtbot.waitUntil(lambda: controller.shell is not None, timeout=5000)
+    shell = controller.shell
+    assert shell is not None
+    assert window.current_screen() is shell.login_view
+    controller.stop()
+    assert core.closed == [True]
+    bridge.close()
+
+
+def test_quick_amounts_skip_bad_entries() -> None:
+    settings = Settings({"ui.quick_amounts": "20, 50,abc,-5, 100"})
+    assert [str(a) for a in quick_amounts(settings)] == ["20", "50", "100"]
