@@ -131,6 +131,11 @@ class PrintJobStore(Protocol):
         """Jobs, newest first, optionally for one sale or in one status."""
         ...
 
+    def purge(self, before: datetime) -> int:
+        """Delete finished jobs (done, failed, cancelled) created before `before`, except an
+        original whose reprints are kept; queued jobs are never deleted. Returns the count."""
+        ...
+
 
 def _reprint_of(original: PrintJob, reprint_no: int, at: datetime, operator: str,
                 printer_id: str | None) -> PrintJob:
@@ -240,6 +245,21 @@ class MemoryPrintJobStore:
         jobs.reverse()
         jobs.sort(key=lambda j: j.created_at, reverse=True)  # newest first, later insert first
         return jobs[:limit]
+
+    def purge(self, before: datetime) -> int:
+        with self._lock:
+            old = {
+                j.id for j in self._jobs.values()
+                if j.status is not JobStatus.QUEUED and j.created_at < before
+            }
+            kept_children = {
+                j.original_job_id for j in self._jobs.values()
+                if j.id not in old and j.original_job_id
+            }
+            doomed = old - kept_children
+            for job_id in doomed:
+                del self._jobs[job_id]
+            return len(doomed)
 
 
 # --- SQLCipher ------------------------------------------------------------------------------
@@ -431,5 +451,18 @@ class SqlPrintJobStore:
                  None if status is None else status.value, limit),
             ).fetchall()
             return [_row_to_job(r) for r in rows]
+
+        return self._call(run)
+
+    def purge(self, before: datetime) -> int:
+        def run(conn: Any) -> int:
+            cursor = conn.execute(
+                "DELETE FROM print_jobs WHERE status != 'queued' AND created_at < :before "
+                "AND NOT EXISTS (SELECT 1 FROM print_jobs AS r "
+                "WHERE r.original_job_id = print_jobs.id "
+                "AND (r.status = 'queued' OR r.created_at >= :before))",
+                {"before": _ts(before)},
+            )
+            return int(cursor.rowcount)
 
         return self._call(run)

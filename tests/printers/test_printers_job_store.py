@@ -86,3 +86,19 @@ def test_final_failure_cancel_and_requeue(jobs: PrintJobStore) -> None:
 def test_profile_columns_are_checked() -> None:
     with pytest.raises(ConfigError, match="between 24 and 64"):
         PrinterProfile(columns=80)
+
+
+def test_purge_keeps_queued_jobs_and_originals_of_kept_reprints(jobs: PrintJobStore) -> None:
+    old_done = jobs.add(new_job(samples.token_receipt(), "front", T0))
+    jobs.mark_printed(old_done.id, T0)
+    old_queued = jobs.add(new_job(samples.pending_slip(), "front", T0))
+    parent = jobs.add(new_job(samples.reversal(), "front", T0))
+    jobs.mark_printed(parent.id, T0)
+    recent_reprint = jobs.add_reprint(parent.id, T0 + timedelta(days=40), "Thandi")
+    old_parent = jobs.add(new_job(samples.engineering(), "front", T0))
+    old_reprint = jobs.add_reprint(old_parent.id, T0 + timedelta(days=1), "Thandi")
+    jobs.mark_printed(old_parent.id, T0)
+    jobs.mark_printed(old_reprint.id, T0 + timedelta(days=1))
+    assert jobs.purge(T0 + timedelta(days=30)) == 3  # old_done, old_parent, old_reprint
+    remaining = {j.id for j in jobs.list_jobs(limit=100)}
+    assert remaining == {old_queued.id, parent.id, recent_reprint.id}
