@@ -286,3 +286,23 @@ def test_offline_without_quote_sells_pending_after_plain_notice(qtbot, sale) -> 
         qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
     assert sales.sold == [(GOOD, Decimal("50.00"), "thandi")]
     assert "NO TOKEN YET" in view.tokens.headline.text()
+
+
+def test_alt_number_is_a_quick_amount_key(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    _type(qtbot, view.meter, GOOD)
+    qtbot.waitUntil(lambda: _step(controller) is Step.CONFIRMED, timeout=5000)
+    qtbot.keyClick(view.amount, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: _step(controller) is Step.QUOTED, timeout=5000)
+    assert view.amount.text() == "100"
+
+
+def test_tab_order_follows_the_sale(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    _to_quote(qtbot, view, controller)
+    view.meter.setFocus()
+    order = []
+    for _ in range(3):
+        qtbot.keyClick(view.focusWidget(), Qt.Key.Key_Tab)
+        order.append(view.focusWidget())
+    assert order == [view.amount, view.tendered, view.sell_button]
