@@ -327,6 +327,7 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
     app = FastAPI(title="VendPoint vending API", version=API_VERSION, lifespan=lifespan,
                   description="Reference central vending server; contract in docs/api.md.")
     app.state.service = service
+    app.router.redirect_slashes = False  # a redirect is not a contract answer: 404 instead
     app.state.shutdown = stop
 
     @app.exception_handler(ApiError)

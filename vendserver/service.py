@@ -145,7 +145,7 @@ class VendingService:
         self._listeners_lock = threading.Lock()
         self._vms: dict[str, tuple[VirtualMeter, int]] = {}
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
-        self._mail: queue.Queue[int | None] = queue.Queue()
+        self._mail: queue.Queue[int | threading.Event | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self.bootstrap()
 
@@ -182,10 +182,11 @@ class VendingService:
         self._threads.clear()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Wait until queued deliveries are done (for tests and the CLI)."""
-        done = threading.Event()
-        self._jobs.put(_Job("", [], None, done))
-        return done.wait(timeout)
+        """Wait until queued deliveries and e-mails are done (for tests and the CLI)."""
+        delivered, mailed = threading.Event(), threading.Event()
+        self._jobs.put(_Job("", [], None, delivered))
+        self._mail.put(mailed)
+        return delivered.wait(timeout) and mailed.wait(timeout)
 
     # -- event notification to SSE streams ------------------------------------------------
     def add_listener(self, fn: Callable[[], None]) -> None:
@@ -1199,6 +1200,9 @@ class VendingService:
             item = self._mail.get()
             if item is None:
                 return
+            if isinstance(item, threading.Event):
+                item.set()
+                continue
             if self.smtp is None:
                 continue
             rows = [r for r in self.store.outbox("queued") if int(r["id"]) == item]

@@ -23,7 +23,7 @@ import uvicorn
 from vendserver.api import create_app
 from vendserver.db import Store
 from vendserver.demo import demo_info, seed
-from vendserver.service import VendingService
+from vendserver.service import SmtpConfig, VendingService
 
 
 @dataclass
@@ -75,11 +75,12 @@ def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 @contextmanager
 def running_server(tmp_path: Path, *, demo: bool = True, heartbeat: float = 15.0,
                    clock: Callable[[], datetime] | None = None,
+                   smtp: SmtpConfig | None = None,
                    start_timeout: float = 30.0) -> Iterator[RunningServer]:
     """Start the server on a free loopback port; stop it when the block ends."""
     db_path = Path(tmp_path) / "vendserver.db"
     store = Store(db_path)
-    service = VendingService(store, clock=clock)
+    service = VendingService(store, clock=clock, smtp=smtp)
     if demo:
         seed(service)
     ready = threading.Event()

@@ -10,6 +10,7 @@ import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -29,7 +30,9 @@ def money(amount: str) -> dict[str, str]:
 def meter_key(srv: RunningServer, drn: str) -> tuple[MeterKey, bytes, bytes]:
     """The meter's stored key data and the supply group's vending keys (server side)."""
     row = srv.service.store.meter(drn)
+    assert row is not None
     sg = srv.service.store.supply_group(row["sgc"])
+    assert sg is not None
     return MeterKey.from_row(row), bytes(sg["vk160"]), bytes(sg["vk64"])
 
 
@@ -37,6 +40,7 @@ def virtual_meter(srv: RunningServer, drn: str) -> VirtualMeter:
     """A fresh virtual meter holding the meter's CURRENT key (as installed in the field)."""
     key, vk160, vk64 = meter_key(srv, drn)
     row = srv.service.store.meter(drn)
+    assert row is not None
     return engine.new_virtual_meter(drn, row["service"], key, vk160, vk64)
 
 
@@ -250,7 +254,7 @@ def test_water_meter_with_free_basic_water(srv, api):
     assert [(t["kind"], t["units"]) for t in s["tokens"]] == [("credit", "6.3"), ("fbe", "6.0")]
     for t in s["tokens"]:
         r = vm.enter(t["token"])
-        assert r.accepted and r.decoded.subclass == 1  # water
+        assert r.accepted and r.decoded is not None and r.decoded.subclass == 1  # water
     assert vm.balance == Decimal("12.3")
     assert api.ok_sale(drn, "50.00")["tokens"][-1]["kind"] == "credit"  # FBE once a month
 
@@ -500,9 +504,10 @@ def test_engineering_tokens_decode_as_asked(srv, api):
     key, vk160, vk64 = meter_key(srv, drn)
     dk = engine.decoder_key(drn, key, vk160, vk64)
     vm = virtual_meter(srv, drn)
-    cases = [("clear_tamper", {}, 5, 0), ("set_power_limit", {"value": 4000}, 0, 4000),
-             ("set_phase_unbalance", {"value": 1500}, 6, 1500),
-             ("clear_credit", {"register": "all"}, 1, 0xFFFF), ("clear_credit", {}, 1, 0)]
+    cases: list[tuple[str, dict[str, Any], int, int]] = [
+        ("clear_tamper", {}, 5, 0), ("set_power_limit", {"value": 4000}, 0, 4000),
+        ("set_phase_unbalance", {"value": 1500}, 6, 1500),
+        ("clear_credit", {"register": "all"}, 1, 0xFFFF), ("clear_credit", {}, 1, 0)]
     for type_, extra, subclass, value in cases:
         r = eng(api, drn, type_, **extra)
         assert r.status_code == 200, r.text
@@ -600,7 +605,8 @@ def test_z_report_reconciles_with_server_totals(srv, api):
     api.http.post(f"/v1/sales/{s['receipt_no']}/reversal",
                   json={"reason": "x", "supervisor": sup()})
     closed = datetime.now(UTC) + timedelta(minutes=1)
-    body = {"z_number": 1, "opened_at": opened.isoformat(), "closed_at": closed.isoformat(),
+    body: dict[str, Any] = {
+            "z_number": 1, "opened_at": opened.isoformat(), "closed_at": closed.isoformat(),
             "totals": {"sales_count": 2, "sales_amount": money("310.00"),
                        "reversals_count": 1, "reversals_amount": money("100.00"),
                        "units": "112.0", "vat": money("39.13"),
