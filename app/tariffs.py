@@ -688,12 +688,12 @@ class TariffService:
         highest = int(row[0]) if row else 0
         same = conn.execute("SELECT payload_sha256 FROM tariff_accepted WHERE tariff_id = ? "
                             "AND version = ?", (doc.tariff_id, doc.version)).fetchone()
-        if same is not None:
-            if same[0] == doc.payload_sha256:
-                raise refuse(Refusal.REPLAY, "this version was already accepted")
-            raise refuse(Refusal.CONFLICT)
-        if doc.version <= highest:
+        if same is not None and same[0] == doc.payload_sha256:
+            raise refuse(Refusal.REPLAY, "this version was already accepted")
+        if doc.version < highest:
             raise refuse(Refusal.ROLLBACK, f"highest accepted is version {highest}")
+        if same is not None or doc.version == highest:
+            raise refuse(Refusal.CONFLICT)
         now = self._clock()
         if doc.expired(now):
             raise refuse(Refusal.EXPIRED, f"expired at {iso(doc.expires_at)}")

@@ -1,0 +1,315 @@
+"""Push listener: SSE parsing, backoff, prompt stop on a silent server, polling fallback, and the
+real reference server (publish → applied, pass-through events, resume after a client restart)."""
+
+from __future__ import annotations
+
+import json
+import queue
+import random
+import secrets
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import requests
+
+from app.errors import ConfigError
+from app.events import Event, EventBus
+from app.push import Backoff, PushConfig, PushListener, SseParser
+from app.tariffs import HttpTariffSource, TariffService
+from offline_store import Store, open_store
+from vendserver.testing import running_server
+
+WAIT = 20.0  # generous: these are waits for something to happen, never speed limits
+
+
+# -- helpers ------------------------------------------------------------------------------------
+class Events:
+    """Collects bus events; `wait_for` blocks on a condition, never on time."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self.items: list[Event] = []
+        self._cond = threading.Condition()
+        bus.subscribe("", self._add)
+
+    def _add(self, event: Event) -> None:
+        with self._cond:
+            self.items.append(event)
+            self._cond.notify_all()
+
+    def wait_for(self, pred: Callable[[list[Event]], bool], timeout: float = WAIT) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: pred(self.items), timeout)
+
+    def named(self, name: str) -> list[Event]:
+        with self._cond:
+            return [e for e in self.items if e.name == name]
+
+
+class RawServer:
+    """A loopback TCP server; each connection is handed to `handler(conn)` on a thread."""
+
+    def __init__(self, handler: Callable[[socket.socket], None]) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.handler = handler
+        self.conns: list[socket.socket] = []
+        self.accepted = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            self.accepted.set()
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        try:
+            self.handler(conn)
+        except OSError:
+            pass  # the client or the test closed the connection
+
+    def close(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        except OSError:
+            pass
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+        self._thread.join(5)
+
+
+def read_request(conn: socket.socket) -> str:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode("latin-1")
+
+
+def config(url: str, **kw: Any) -> PushConfig:
+    kw.setdefault("read_timeout", 30.0)
+    kw.setdefault("backoff", Backoff(0.05, 0.2, random.Random(1)))
+    return PushConfig(url, lambda: "vpt_test", **kw)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "client.db", secrets.token_bytes(32), create=True)
+    yield s
+    s.close()
+
+
+# -- parsing and backoff ------------------------------------------------------------------------
+def test_sse_parser_handles_split_lines_crlf_comments_and_multiline_data():
+    p = SseParser()
+    stream = (b"\xef\xbb\xbfretry: 3000\r\n\r\n: heartbeat 2026-11-25T03:00:00Z\n\n"
+              b"id: 7\r\nevent: tariff.published\r\ndata: {\"a\":\r\ndata:  1}\r\n\r\n"
+              b"id: 8\revent: vendor.credit\rdata: {}\r\r"
+              b"data: no-event-type\n\n")
+    events = []
+    for i in range(len(stream)):  # one byte at a time: every split point
+        events += p.feed(stream[i:i + 1])
+    assert [(e.event, e.data, e.id) for e in events] == [
+        ("tariff.published", '{"a":\n 1}', "7"),
+        ("vendor.credit", "{}", "8"),
+        ("message", "no-event-type", "8"),
+    ]
+    assert p.retry_ms == 3000
+
+
+def test_backoff_grows_is_capped_and_jittered():
+    b = Backoff(base=1.0, cap=8.0, rng=random.Random(42))
+    for attempt, top in [(0, 1.0), (1, 2.0), (2, 4.0), (3, 8.0), (10, 8.0), (100, 8.0)]:
+        delays = {b.delay(attempt) for _ in range(50)}
+        assert all(top / 2 <= d <= top for d in delays)
+        assert len(delays) > 1  # jitter
+
+
+def test_plain_http_to_another_host_is_refused():
+    with pytest.raises(ConfigError):
+        PushListener(PushConfig("http://example.org", lambda: "x"), EventBus(), None)
+
+
+# -- stopping ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("headers_sent", [False, True])
+def test_stop_returns_promptly_while_the_server_is_silent(headers_sent):
+    def silent(conn: socket.socket) -> None:
+        read_request(conn)
+        if headers_sent:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                         b"Transfer-Encoding: chunked\r\n\r\n")
+            event = b"retry: 3000\n\nid: 1\nevent: vendor.credit\ndata: {}\n\n"
+            conn.sendall(b"%x\r\n%s\r\n" % (len(event), event))
+        threading.Event().wait(120)  # say nothing more
+
+    server = RawServer(silent)
+    bus = EventBus()
+    events = Events(bus)
+    listener = PushListener(config(server.url, read_timeout=600.0), bus, None)
+    try:
+        listener.start()
+        assert server.accepted.wait(WAIT)
+        if headers_sent:
+            # The event was handled, so the listener is back in a blocking read.
+            assert events.wait_for(lambda ev: any(e.name == "vendor.credit" for e in ev))
+        # stop() shuts the blocked socket down itself; a generous bound, asserted to have joined.
+        assert listener.stop(timeout=10.0) is True
+        assert listener._thread is None
+    finally:
+        server.close()
+
+
+# -- polling fallback ----------------------------------------------------------------------------
+def test_blocked_stream_falls_back_to_polling_and_publishes_events(store):
+    polls: queue.Queue[str] = queue.Queue()
+    events_json = json.dumps({"events": [
+        {"id": 5, "event": "vendor.credit",
+         "data": {"vendor_id": "V001", "vendor_credit": {"amount": "10.00", "currency": "ZAR"},
+                  "reason": "top_up"}},
+        {"id": 6, "event": "terminal.policy",
+         "data": {"terminal_id": "T1", "offline_policy": {"max_count": 5}}}], "last_id": 6})
+
+    def proxy(conn: socket.socket) -> None:
+        request = read_request(conn)
+        path = request.split(" ")[1]
+        if path.startswith("/v1/events/poll"):
+            polls.put(path)
+            body = events_json.encode() if "after=0" in path else b'{"events":[],"last_id":6}'
+            ctype = b"application/json"
+        else:  # a proxy that will not stream: an HTML page instead of the event stream
+            body, ctype = b"<html>blocked</html>", b"text/html"
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: " + ctype + b"\r\nContent-Length: "
+                     + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        conn.close()
+
+    server = RawServer(proxy)
+    bus = EventBus()
+    events = Events(bus)
+    listener = PushListener(config(server.url, poll_interval=0.05, blocked_before_fallback=2),
+                            bus, None, store)
+    try:
+        listener.start()
+        assert events.wait_for(lambda ev: any(e.name == "terminal.policy" for e in ev))
+        connected = events.named("push.connected")
+        assert connected and connected[0].data["mode"] == "polling"
+        credit = events.named("vendor.credit")[0].data
+        assert credit["vendor_credit"] == {"amount": "10.00", "currency": "ZAR"}
+        assert credit["event_id"] == 5
+        assert polls.get(timeout=WAIT).startswith("/v1/events/poll?after=0")
+        assert "after=6" in polls.get(timeout=WAIT)  # later polls resume after the last id
+    finally:
+        assert listener.stop(timeout=10.0)
+        server.close()
+    assert listener.last_event_id == 6
+    assert store.call(lambda c: c.execute(
+        "SELECT value FROM push_state WHERE name='last_event_id'").fetchone())[0] == "6"
+
+
+# -- with the real reference server --------------------------------------------------------------
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Any]:
+    (tmp_path / "srv").mkdir()
+    with running_server(tmp_path / "srv", demo=True, heartbeat=0.5) as srv:
+        yield srv
+
+
+def client_for(srv: Any, store: Store, term: dict[str, Any],
+               **kw: Any) -> tuple[PushListener, TariffService, Events]:
+    bus = EventBus()
+    events = Events(bus)
+    cred = term["credential"]
+    tariffs = TariffService(store, HttpTariffSource(requests.Session(), srv.base_url,
+                                                    lambda: cred), bus)
+    tariffs.provision_keys(term["tariff_signing_keys"])
+    cfg = PushConfig(srv.base_url, lambda: cred, read_timeout=5.0,
+                     backoff=Backoff(0.05, 0.5), **kw)
+    return PushListener(cfg, bus, tariffs, store), tariffs, events
+
+
+def republish(srv: Any, tariff_id: str = "RES-IBT", **changes: Any) -> int:
+    doc = dict(srv.service.tariff_version(tariff_id, 1)["document"])
+    doc.pop("effective_from", None)
+    doc.pop("expires_at", None)
+    doc.update(changes)
+    return int(srv.service.publish_tariff(doc)["version"])
+
+
+def applied(events: Events, tariff_id: str, version: int) -> Callable[[list[Event]], bool]:
+    return lambda ev: any(e.name == "tariff.applied" and e.data["tariff_id"] == tariff_id
+                          and e.data["version"] == version for e in ev)
+
+
+def test_publish_is_applied_and_other_events_pass_through(server, store):
+    term = server.activate("Counter 1")
+    listener, tariffs, events = client_for(server, store, term)
+    listener.start()
+    try:
+        # The first connect reconciles: every demo tariff's current version arrives.
+        assert events.wait_for(applied(events, "RES-IBT", 1))
+        v = republish(server, name="Residential IBT")
+        assert events.wait_for(applied(events, "RES-IBT", v))
+        assert tariffs.in_force("RES-IBT").name == "Residential IBT"  # type: ignore[union-attr]
+
+        server.service.top_up("V001", 12345)
+        server.service.set_policy(term["terminal_id"], {"max_count": 7})
+        meter = server.meter("two_way")
+        r = httpx.post(f"{server.base_url}/v1/sales", timeout=30, json={
+            "meter_number": meter["meter_number"],
+            "amount": {"amount": "50.00", "currency": "ZAR"}},
+            headers=server.headers(term["credential"], "thandi", str(uuid.uuid4())))
+        assert r.status_code == 200, r.text
+        assert events.wait_for(lambda ev: {"vendor.credit", "terminal.policy",
+                                           "sale.delivered"} <= {e.name for e in ev})
+    finally:
+        assert listener.stop(timeout=10.0)
+    delivered = events.named("sale.delivered")[0].data
+    assert delivered["receipt_no"] == r.json()["receipt_no"] and delivered["accepted"] is True
+    assert delivered["balance"]
+    assert events.named("terminal.policy")[0].data["offline_policy"]["max_count"] == 7
+    assert any(e.data["reason"] == "top_up" for e in events.named("vendor.credit"))
+    assert events.named("push.connected")[0].data["mode"] == "stream"
+
+
+def test_a_client_restart_resumes_from_the_stored_event_id(server, store):
+    term = server.activate("Counter 2")
+    listener, _, events = client_for(server, store, term)
+    listener.start()
+    assert events.wait_for(applied(events, "RES-IBT", 1))
+    server.service.top_up("V001", 100)
+    assert events.wait_for(lambda ev: any(e.name == "vendor.credit" for e in ev))
+    assert listener.stop(timeout=10.0)
+    seen = listener.last_event_id
+    assert seen > 0
+
+    # While the client is down: a top-up and a new tariff version.
+    server.service.top_up("V001", 200)
+    v = republish(server)
+
+    listener2, tariffs2, events2 = client_for(server, store, term)
+    assert tariffs2.highest("RES-IBT") == 1
+    listener2.start()
+    try:
+        assert events2.wait_for(applied(events2, "RES-IBT", v))
+        assert events2.wait_for(lambda ev: any(
+            e.name == "vendor.credit" and e.data["event_id"] > seen for e in ev))
+    finally:
+        assert listener2.stop(timeout=10.0)
+    assert listener2.last_event_id > seen
+    # Nothing handled twice: every event id published after the restart is new.
+    assert all(e.data["event_id"] > seen for e in events2.named("vendor.credit"))
