@@ -261,7 +261,8 @@ def test_attack_is_refused_logged_and_refused_again_after_restart(
         assert rec.events[-1].data["reason"] == code
         assert any(code in r.getMessage() for r in caplog.records)
         assert service.highest("RES-IBT") == 2
-        assert service.in_force("RES-IBT", NOW).payload_sha256 == \
+        in_force = service.in_force("RES-IBT", NOW)
+        assert in_force is not None and in_force.payload_sha256 == \
             verify_envelope(envelope(make_doc(2), utility_key),
                             {"tsk-1": base64.b64decode(public_b64(utility_key))}).payload_sha256
     finally:
@@ -450,7 +451,7 @@ def test_reconcile_over_http_fetches_missing_versions_in_order(store, utility_ke
 def test_attack_served_over_http_is_refused(kind, store, utility_key, loopback):
     url, served = loopback
     source = HttpTariffSource(requests.Session(), url, lambda: "vpt_test")
-    service, rec = make_service(store, utility_key, source=source)
+    service, _ = make_service(store, utility_key, source=source)
     served.versions[("RES-IBT", 1)] = envelope(make_doc(1), utility_key)
     served.versions[("RES-IBT", 2)] = envelope(make_doc(2), utility_key)
     assert service.handle_announcement("RES-IBT", 2).status == "applied"
