@@ -44,8 +44,29 @@ class JournalFilter:
 
 
 def verify(store: Store) -> ChainReport:
-    """Recompute the whole hash chain (on the store's thread)."""
-    return store.call(verify_chain, timeout=None)
+    """Recompute the whole hash chain, then check the Z reports' anchors into it.
+
+    The chain alone cannot tell that its newest entries were cut off; each Z report stores
+    the journal head (seq, hash) at the time it was issued, so a journal that no longer holds
+    that entry, or holds another one there, is reported too.
+    """
+    return store.call(verify_with_anchors, timeout=None)
+
+
+def verify_with_anchors(conn: Connection) -> ChainReport:
+    """`verify_chain` plus the Z-report anchors (see `verify`)."""
+    report = verify_chain(conn)
+    if not report.ok:
+        return report
+    for z_number, seq, digest in conn.execute(
+            "SELECT z_number, journal_seq, journal_hash FROM z_reports WHERE journal_seq > 0 "
+            "ORDER BY z_number"):
+        row = conn.execute("SELECT hash FROM journal WHERE seq = ?", (seq,)).fetchone()
+        if row is None or row[0] != digest:
+            return ChainReport(False, report.entries, int(seq),
+                               f"entry {seq} recorded by Z report {z_number} is missing or "
+                               "different (journal truncated or rewritten)")
+    return report
 
 
 def entries(conn: Connection, f: JournalFilter) -> list[JournalEntry]:

@@ -323,11 +323,14 @@ def issue_z(conn: Connection, *, issued_by: str, approved_by: str, currency: str
     assert report.z_number is not None
     body = canonical_json(report.to_json())
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    head = conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
     conn.execute(
         "INSERT INTO z_reports (z_number, issued_at, period_start, period_end, issued_by, "
-        "approved_by, body, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "approved_by, body, body_sha256, journal_seq, journal_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (report.z_number, report.generated_at, report.period_start, report.period_end,
-         issued_by, approved_by, body, digest))
+         issued_by, approved_by, body, digest, 0 if head is None else int(head[0]),
+         "" if head is None else str(head[1])))
     append(conn, "report.z_issued", {
         "z_number": report.z_number, "body_sha256": digest, "issued_by": issued_by,
         "approved_by": approved_by, "sales_count": report.sales.count,

@@ -60,6 +60,9 @@ CREATE TABLE z_reports (
     approved_by      TEXT    NOT NULL,
     body             TEXT    NOT NULL,
     body_sha256      TEXT    NOT NULL,
+    -- the journal's head when the Z was issued: anchors the chain against truncation
+    journal_seq      INTEGER NOT NULL DEFAULT 0,
+    journal_hash     TEXT    NOT NULL DEFAULT '',
     print_count      INTEGER NOT NULL DEFAULT 0,
     upload_state     TEXT    NOT NULL DEFAULT 'pending'
                      CHECK (upload_state IN ('pending', 'matched', 'differences', 'failed')),
@@ -67,8 +70,8 @@ CREATE TABLE z_reports (
     upload_response  TEXT
 );
 CREATE TRIGGER z_reports_immutable BEFORE UPDATE OF
-    z_number, issued_at, period_start, period_end, issued_by, approved_by, body, body_sha256
-    ON z_reports
+    z_number, issued_at, period_start, period_end, issued_by, approved_by, body, body_sha256,
+    journal_seq, journal_hash ON z_reports
 BEGIN
     SELECT RAISE(ABORT, 'an issued Z report cannot be changed');
 END;
