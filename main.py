@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="list every setting with its type, default and description")
     parser.add_argument("--self-test", action="store_true",
                         help="check that the store, receipts, STS engine and Qt work, then exit")
+    parser.add_argument("--verify-journal", nargs="?", const="", metavar="STORE",
+                        help="check the audit journal's hash chain (of STORE, default: this "
+                        "install's store) and report the first broken entry, then exit")
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     return parser
 
@@ -87,6 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.self_test:
         return self_test()
+    if args.verify_journal is not None:
+        from app.supervisor.audit import verify_journal_cli
+
+        journal_dir = args.data_dir or (ROOT / "demo-data" if args.demo else default_data_dir())
+        store = Path(args.verify_journal) if args.verify_journal else None
+        return verify_journal_cli(store, data_dir=journal_dir, demo=args.demo)
     try:
         settings = load_settings(args)
     except ConfigError as exc:
