@@ -6,6 +6,7 @@
     python -m vendserver audit --db PATH
     python -m vendserver vendor-topup --db PATH --vendor V001 --amount 1000.00
     python -m vendserver meter-enter --db PATH METER TOKEN
+    python -m vendserver set-policy --db PATH --terminal T0001 '{"max_count": 10}'
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from vendserver.db import Store
 from vendserver.errors import ApiError
-from vendserver.service import SmtpConfig, VendingService
+from vendserver.service import DEFAULT_POLICY, SmtpConfig, VendingService
 
 
 def _service(db: str, smtp: SmtpConfig | None = None) -> VendingService:
@@ -117,6 +118,22 @@ def cmd_meter_enter(args: argparse.Namespace) -> int:
     return 0 if result["accepted"] else 1
 
 
+def cmd_set_policy(args: argparse.Namespace) -> int:
+    try:
+        changes = json.loads(args.changes)
+        if not isinstance(changes, dict):
+            raise ValueError("not a JSON object")
+        unknown = set(changes) - set(DEFAULT_POLICY)
+        if unknown:
+            raise ValueError(f"unknown policy fields: {', '.join(sorted(unknown))}")
+        _service(args.db).set_policy(args.terminal, changes)
+    except (ValueError, KeyError) as exc:
+        print(f"policy refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"terminal {args.terminal} policy updated")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m vendserver",
@@ -151,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("meter")
     p.add_argument("token")
     p.set_defaults(func=cmd_meter_enter)
+    p = sub.add_parser("set-policy", help="change a terminal's offline policy (JSON fields)")
+    p.add_argument("--db", required=True)
+    p.add_argument("--terminal", required=True)
+    p.add_argument("changes", help='e.g. \'{"max_count": 10, "refuse_after_hours": 48}\'')
+    p.set_defaults(func=cmd_set_policy)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

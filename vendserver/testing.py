@@ -80,6 +80,7 @@ def running_server(tmp_path: Path, *, demo: bool = True, heartbeat: float = 15.0
                    smtp: SmtpConfig | None = None,
                    start_timeout: float = 30.0) -> Iterator[RunningServer]:
     """Start the server on a free loopback port; stop it when the block ends."""
+    Path(tmp_path).mkdir(parents=True, exist_ok=True)
     db_path = Path(tmp_path) / "vendserver.db"
     store = Store(db_path)
     service = VendingService(store, clock=clock, smtp=smtp)
