@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from app.api.errors import MalformedResponse
@@ -97,9 +98,8 @@ def insert_sale(
         "state": state, "meter_number": meter_number, "amount": amount.amount_str(),
         "currency": amount.currency, "operator_id": operator_id, "offline": offline,
     }, ref=key)
-    row = get_sale(conn, key)
-    assert row is not None
-    return row
+    return SaleRow(key, state, offline, meter_number, amount, operator_id, dict(customer),
+                   dict(request), now, None, None, None)
 
 
 def get_sale(conn: Connection, key: str) -> SaleRow | None:
@@ -182,18 +182,16 @@ def outbox_items(conn: Connection, *, limit: int = 1000) -> list[OutboxItem]:
 
 
 def outbox_stats(conn: Connection) -> OutboxStats:
-    """Counts and values of everything still waiting for the server."""
-    count, total, currency = conn.execute(
-        "SELECT count(*), COALESCE(sum(s.amount_minor), 0), max(s.currency) "
+    """Counts and values of everything still waiting for the server (one pass)."""
+    row = conn.execute(
+        "SELECT count(*), COALESCE(sum(s.amount_minor), 0), max(s.currency), "
+        "COALESCE(sum(s.state = 'pending'), 0), "
+        "COALESCE(sum(CASE WHEN s.state = 'pending' THEN s.amount_minor END), 0), "
+        "min(CASE WHEN s.state = 'pending' THEN s.created_at END), "
+        "COALESCE(sum(s.state = 'needs_attention'), 0) "
         "FROM outbox o JOIN sales s ON s.idem_key = o.idem_key"
     ).fetchone()
-    p_count, p_total, oldest = conn.execute(
-        "SELECT count(*), COALESCE(sum(s.amount_minor), 0), min(s.created_at) "
-        "FROM outbox o JOIN sales s ON s.idem_key = o.idem_key WHERE s.state = 'pending'"
-    ).fetchone()
-    attention = conn.execute(
-        "SELECT count(*) FROM sales WHERE state = 'needs_attention'"
-    ).fetchone()[0]
+    count, total, currency, p_count, p_total, oldest, attention = row
     return OutboxStats(
         int(count), Money(int(total), currency) if currency else None, int(p_count),
         int(p_total), int(attention), oldest,
@@ -230,7 +228,13 @@ def cached_meter(conn: Connection, meter_number: str) -> tuple[MeterInfo, str] |
     ).fetchone()
     if row is None:
         return None
-    return parse_meter(json.loads(row[0])), str(row[1])
+    return _meter_from_text(str(row[0])), str(row[1])
+
+
+@lru_cache(maxsize=256)
+def _meter_from_text(text: str) -> MeterInfo:
+    # Parsed once per distinct cached body: offline sales check it on every commit.
+    return parse_meter(json.loads(text))
 
 
 def put_setting(conn: Connection, key: str, value: Any) -> None:
@@ -255,8 +259,13 @@ def save_policy(conn: Connection, policy: OfflinePolicy) -> None:
 
 def load_policy(conn: Connection) -> OfflinePolicy | None:
     """The cached offline policy, or None if the server never sent one."""
-    raw = get_setting(conn, "offline_policy")
-    return None if raw is None else parse_offline_policy(raw)
+    row = conn.execute("SELECT value FROM settings WHERE key = 'offline_policy'").fetchone()
+    return None if row is None else _policy_from_text(str(row[0]))
+
+
+@lru_cache(maxsize=16)
+def _policy_from_text(text: str) -> OfflinePolicy:
+    return parse_offline_policy(json.loads(text))
 
 
 def sale_tokens(conn: Connection, key: str) -> list[tuple[int, str, str, str]]:

@@ -247,28 +247,36 @@ class SaleService:
         created = utc_now()
         offline_request = {**request, "offline_created_at": created[:19] + "Z"}
 
-        def write(conn: Connection) -> tuple[OfflineDecision, MeterInfo | None]:
-            decision, meter = self._check_policy(conn, meter_number, amount)
+        def write(conn: Connection) -> tuple[OfflineDecision, MeterInfo | None,
+                                             repo.OutboxStats]:
+            decision, meter, stats = self._check_policy(conn, meter_number, amount)
             self._insert(conn, key, "pending", True, meter_number, amount, operator_id,
                          offline_request, quote, shift_id, maybe_sent=False, created_at=created)
-            return decision, meter
+            # The outbox after this sale, without a second round trip to the store.
+            value = stats.value + amount if stats.value is not None else amount
+            after = repo.OutboxStats(stats.count + 1, value, stats.pending_count + 1,
+                                     stats.pending_value_minor + amount.minor,
+                                     stats.needs_attention,
+                                     stats.oldest_pending_at or created)
+            return decision, meter, after
 
-        decision, meter = self.store.call(write)
+        decision, meter, after = self.store.call(write)
         if self._after_write is not None:
             self._after_write(key)
         slip = self._slip(key, created, amount, meter_number, meter, operator_id, notify,
                           decision.warning)
-        self._announce_pending(slip)
+        self._announce_pending(slip, after)
         return SaleOutcome("pending", key, slip=slip)
 
     def _check_policy(
         self, conn: Connection, meter_number: str, amount: Money
-    ) -> tuple[OfflineDecision, MeterInfo | None]:
+    ) -> tuple[OfflineDecision, MeterInfo | None, repo.OutboxStats]:
         cached = repo.cached_meter(conn, meter_number)
         meter = None if cached is None else cached[0]
-        decision = check_offline_sale(repo.load_policy(conn), meter, amount,
-                                      repo.outbox_stats(conn), self._clock())
-        return decision, meter
+        stats = repo.outbox_stats(conn)
+        decision = check_offline_sale(repo.load_policy(conn), meter, amount, stats,
+                                      self._clock())
+        return decision, meter, stats
 
     def _slip(
         self, key: str, created: str, amount: Money, meter_number: str, meter: MeterInfo | None,
@@ -282,15 +290,17 @@ class SaleService:
             operator_id=operator_id, delivery=delivery_text(meter, notify), warning=warning,
         )
 
-    def _announce_pending(self, slip: PendingSlip) -> None:
+    def _announce_pending(self, slip: PendingSlip, stats: repo.OutboxStats | None = None
+                          ) -> None:
         self.bus.publish("sale.pending", idempotency_key=slip.idempotency_key,
                          reference=slip.reference, amount=slip.amount.amount_str(),
                          currency=slip.amount.currency, meter_number=slip.meter_number)
-        self._publish_outbox()
+        self._publish_outbox(stats)
         self._wake_sync()
 
-    def _publish_outbox(self) -> None:
-        stats = self.store.call(repo.outbox_stats)
+    def _publish_outbox(self, stats: repo.OutboxStats | None = None) -> None:
+        if stats is None:
+            stats = self.store.call(repo.outbox_stats)
         self.bus.publish("outbox.changed", count=stats.count,
                          value=stats.value.amount_str() if stats.value else "0.00",
                          currency=stats.value.currency if stats.value else "",
@@ -381,7 +391,7 @@ class SaleService:
         def decide(conn: Connection) -> tuple[str, OfflineDecision | OfflineRefused,
                                               MeterInfo | None]:
             try:
-                decision, meter = self._check_policy(conn, row.meter_number, row.amount)
+                decision, meter, _ = self._check_policy(conn, row.meter_number, row.amount)
             except OfflineRefused as refused:
                 if sent:
                     repo.set_state(conn, key, "unresolved", reason_code=refused.code,

@@ -20,11 +20,11 @@ CREATE TABLE sales (
     reason_code   TEXT,
     reason        TEXT
 );
-CREATE INDEX sales_state ON sales(state);
 CREATE INDEX sales_meter ON sales(meter_number);
 
 CREATE TABLE outbox (
-    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    -- Drain order. Not AUTOINCREMENT: max(seq)+1 keeps the order and saves a page per commit.
+    seq              INTEGER PRIMARY KEY,
     idem_key         TEXT    NOT NULL UNIQUE REFERENCES sales(idem_key),
     queued_at        TEXT    NOT NULL,
     attempts         INTEGER NOT NULL DEFAULT 0,
