@@ -642,3 +642,45 @@ def test_transport_errors_use_the_contract_body(srv, api):
     big = {"meter_number": "1" * 11, "amount": money("1.00"), "pad": "x" * 70000}
     err = assert_error(api.http.post("/v1/quotes", json=big), "REQUEST_TOO_LARGE")
     assert err["details"]["limit_bytes"] == 65536
+
+
+def test_chunked_oversized_body_is_refused(api):
+    def chunks():
+        for _ in range(20):
+            yield b"x" * 8192
+
+    r = api.http.post("/v1/quotes", content=chunks(), headers={"Content-Type": "application/json"})
+    assert_error(r, "REQUEST_TOO_LARGE")
+
+
+def test_free_basic_electricity_once_a_month_and_meter_accepts_both(srv, api):
+    drn = next(m["meter_number"] for m in srv.demo["meters"]
+               if m["tags"] == ["fbe"] and m["service"] == "electricity")
+    info = api.http.get(f"/v1/meters/{drn}").json()
+    assert info["fbe_due"] is True and info["fbe_units"] == "50.0"
+    vm = virtual_meter(srv, drn)
+    s = api.ok_sale(drn, "100.00")
+    assert [(t["kind"], t["units"]) for t in s["tokens"]] == [("credit", "27.5"), ("fbe", "50.0")]
+    assert [ln["kind"] for ln in s["lines"]] == ["energy", "fixed_charge", "fbe", "vat"]
+    for t in s["tokens"]:  # same sale, different TIDs: the meter takes both
+        assert vm.enter(t["token"]).accepted
+    assert vm.balance == Decimal("77.5")
+    assert api.http.get(f"/v1/meters/{drn}").json()["fbe_due"] is False
+    assert [t["kind"] for t in api.ok_sale(drn, "100.00")["tokens"]] == ["credit"]
+
+
+def test_fixed_charge_again_in_a_new_month(srv, api):
+    drn = srv.meter("normal")["meter_number"]
+    local_now = datetime.now(UTC) + timedelta(hours=2)
+    month_start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_month = month_start - timedelta(hours=2) - timedelta(hours=3)  # UTC, previous month
+    if datetime.now(UTC) - last_month > timedelta(days=29):
+        import pytest
+
+        pytest.skip("previous month is beyond the 30-day offline window today")
+    old = api.ok_sale(drn, "200.00", offline_created_at=last_month.isoformat())
+    assert "fixed_charge" in [ln["kind"] for ln in old["lines"]] and old["units"] == "72.0"
+    new = api.ok_sale(drn, "200.00")
+    assert "fixed_charge" in [ln["kind"] for ln in new["lines"]] and new["units"] == "72.0"
+    second = api.ok_sale(drn, "200.00")
+    assert "fixed_charge" not in [ln["kind"] for ln in second["lines"]]

@@ -135,3 +135,21 @@ def test_audit_flags_credit_no_sale_backs(tmp_path):
         assert flagged.returncode == 1
         assert f"UNBACKED CREDIT meter {drn} +500.0" in flagged.stdout
         assert rogue not in flagged.stdout  # tokens are cash: never printed in full
+
+
+def test_set_policy_reaches_the_terminal(tmp_path):
+    with running_server(tmp_path) as srv:
+        act = srv.activate()
+        out = run("set-policy", "--db", str(srv.db_path), "--terminal", act["terminal_id"],
+                  '{"max_count": 7, "refuse_after_hours": 48}')
+        assert out.returncode == 0, out.stderr
+        headers = srv.headers(act["credential"])
+        policy = httpx.get(f"{srv.base_url}/v1/terminal", headers=headers).json()[
+            "offline_policy"]
+        assert (policy["max_count"], policy["refuse_after_hours"]) == (7, 48)
+        events = httpx.get(f"{srv.base_url}/v1/events/poll", headers=headers).json()["events"]
+        assert events[-1]["event"] == "terminal.policy"
+        assert events[-1]["data"]["offline_policy"]["max_count"] == 7
+        bad = run("set-policy", "--db", str(srv.db_path), "--terminal", act["terminal_id"],
+                  '{"max_kount": 7}')
+        assert bad.returncode == 1 and "max_kount" in bad.stderr
