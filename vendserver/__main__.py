@@ -7,6 +7,7 @@
     python -m vendserver vendor-topup --db PATH --vendor V001 --amount 1000.00
     python -m vendserver meter-enter --db PATH METER TOKEN
     python -m vendserver set-policy --db PATH --terminal T0001 '{"max_count": 10}'
+    python -m vendserver rotate-signing-key --db PATH
 """
 
 from __future__ import annotations
@@ -118,6 +119,11 @@ def cmd_meter_enter(args: argparse.Namespace) -> int:
     return 0 if result["accepted"] else 1
 
 
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    print(f"tariffs are now signed with {_service(args.db).rotate_signing_key()}")
+    return 0
+
+
 def cmd_set_policy(args: argparse.Namespace) -> int:
     try:
         changes = json.loads(args.changes)
@@ -173,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--terminal", required=True)
     p.add_argument("changes", help='e.g. \'{"max_count": 10, "refuse_after_hours": 48}\'')
     p.set_defaults(func=cmd_set_policy)
+    p = sub.add_parser("rotate-signing-key", help="sign new tariff versions with a new key")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=cmd_rotate_key)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -157,6 +157,17 @@ class VendingService:
                 private, public = new_keypair()
                 self.store.add_signing_key("tsk-1", private, public, iso(self.clock()))
 
+    def rotate_signing_key(self) -> str:
+        """Make a new tariff-signing key the one used from now on; returns its key id.
+
+        Old public keys stay published so versions signed with them still verify.
+        """
+        with self.store.transaction():
+            key_id = f"tsk-{len(self.store.signing_keys()) + 1}"
+            private, public = new_keypair()
+            self.store.add_signing_key(key_id, private, public, iso(self.clock()))
+        return key_id
+
     def start(self) -> None:
         """Start the delivery and mail workers; re-queue deliveries a restart interrupted."""
         for name, target in (("vendserver-delivery", self._delivery_loop),

@@ -153,3 +153,26 @@ def test_set_policy_reaches_the_terminal(tmp_path):
         bad = run("set-policy", "--db", str(srv.db_path), "--terminal", act["terminal_id"],
                   '{"max_kount": 7}')
         assert bad.returncode == 1 and "max_kount" in bad.stderr
+
+
+def test_rotated_signing_key_signs_new_versions_and_old_ones_still_verify(tmp_path):
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from vendserver.demo import TARIFFS
+
+    with running_server(tmp_path) as srv:
+        out = run("rotate-signing-key", "--db", str(srv.db_path))
+        assert out.returncode == 0 and "tsk-2" in out.stdout
+        srv.service.publish_tariff(dict(TARIFFS[0]))
+        act = srv.activate()
+        keys = {k["key_id"]: k["public_key"] for k in act["tariff_signing_keys"]}
+        assert set(keys) == {"tsk-1", "tsk-2"}
+        headers = srv.headers(act["credential"])
+        for version, key_id in ((1, "tsk-1"), (2, "tsk-2")):
+            doc = httpx.get(f"{srv.base_url}/v1/tariffs/RES-IBT/versions/{version}",
+                            headers=headers).json()
+            assert doc["key_id"] == doc["document"]["key_id"] == key_id
+            public = Ed25519PublicKey.from_public_bytes(base64.b64decode(keys[key_id]))
+            public.verify(base64.b64decode(doc["signature"]), base64.b64decode(doc["payload"]))
