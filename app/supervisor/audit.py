@@ -135,8 +135,9 @@ def _load_key(path: Path, demo: bool) -> bytes:
 
 
 def verify_journal_cli(store_path: Path | None, *, data_dir: Path, demo: bool,
-                       out: TextIO = sys.stdout) -> int:
+                       out: TextIO | None = None) -> int:
     """`--verify-journal`: print the verdict; 0 intact, 1 broken, 2 cannot open."""
+    out = out if out is not None else sys.stdout
     path = store_path or _default_store(data_dir, demo)
     if not path.exists():
         print(f"verify-journal: no store at {path}", file=out)

@@ -10,7 +10,7 @@ written, so a Z report reads one index range, and issuing it updates nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from offline_store import Connection
 
@@ -36,6 +36,18 @@ def iso_seconds(moment: datetime | None = None) -> str:
     """UTC time as 'YYYY-MM-DDTHH:MM:SSZ' (the ledger's fixed-width format)."""
     moment = moment or datetime.now(UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_seconds_ceil(moment: datetime | None = None) -> str:
+    """Like `iso_seconds` but rounded UP to the next whole second.
+
+    A period end is exclusive (`[start, end)` on the server too), and sale times have whole
+    seconds: rounding up keeps a sale made earlier in the same second inside the period.
+    """
+    moment = (moment or datetime.now(UTC)).astimezone(UTC)
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return iso_seconds(moment)
 
 
 def open_z_number(conn: Connection) -> int:

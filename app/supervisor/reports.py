@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from app.supervisor.ledger import Dim, iso_seconds, open_z_number
+from app.supervisor.ledger import Dim, iso_seconds, iso_seconds_ceil, open_z_number
 from offline_store import Connection
 from offline_store.journal import append, canonical_json
 
@@ -295,7 +295,7 @@ def running_report(conn: Connection, *, currency: str = "", now: datetime | None
                    kind: str = "X") -> Report:
     """The X report: everything since the last Z (nothing is closed or stored)."""
     number = open_z_number(conn)
-    report = Report(kind, iso_seconds(now), _period_start(conn, number), iso_seconds(now),
+    report = Report(kind, iso_seconds(now), _period_start(conn, number), iso_seconds_ceil(now),
                     currency, z_number=number if kind == "Z" else None)
     grouped = aggregate_z(conn, number)
     _roll_up(report, grouped, _dims(conn, (g for g, _ in grouped)))
