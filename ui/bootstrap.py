@@ -16,7 +16,7 @@ import logging
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from app.keystore import (
     sidecar_path,
 )
 from app.operators import OperatorDirectory
+from app.push import PushConfig, PushListener
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
 from app.sales.service import SaleService
@@ -47,9 +48,10 @@ from app.supervisor.context import TerminalContext
 from app.supervisor.reversals import ReversalService
 from app.supervisor.server import ClientSupervisorApi
 from app.sync.engine import SyncEngine
+from app.tariffs import HttpTariffSource, TariffService
 from offline_store import Store
 from offline_store.store import open_store
-from printers.connections import open_connection
+from printers.connections import FileConfig, open_connection
 from printers.job_store import SqlPrintJobStore
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
@@ -93,11 +95,16 @@ class Core:
     printer: PrintQueue | None
     server: DemoServer | None = None
     server_url: str = ""
-    _closers: list[Callable[[], None]] = field(default_factory=list)
+    push: PushListener | None = None
+    tariffs: TariffService | None = None
 
     def close(self) -> None:
-        """Stop sync and printing, close the store, stop the demo server."""
+        """Stop push, sync and printing, close the store, stop the demo server."""
         self.adapter.close()
+        if self.push is not None:
+            self.push.stop()
+        if self.tariffs is not None:
+            self.tariffs.stop()
         self.sync.stop()
         if self.printer is not None:
             self.printer.stop()
@@ -143,6 +150,7 @@ def build_core(
     sync_backoff_cap: float = 60.0,
     sync_idle_interval: float = 30.0,
     server: DemoServer | None = None,
+    push_on: bool = True,
 ) -> Core:
     """Wire the core on an open store; `terminal` comes from activation, the server or cache."""
     client = VendingClient(
@@ -165,6 +173,11 @@ def build_core(
     holder["sync"] = sync
     printer: PrintQueue | None = None
     config = printer_config(settings)
+    if config is None and server is not None:
+        # Demo without a printer set up: "print" into a file in the demo folder, so the
+        # receipts can be looked at and the print states are real.
+        config = FileConfig(str(data_dir / "demo-printer.escpos"))
+        log.info("demo receipts go to %s", config.path)
     if config is not None:
         printer = PrintQueue(SqlPrintJobStore(store), "main", open_connection(config),
                              PrinterProfile(columns=int(settings["printer.columns"])), bus,
@@ -178,13 +191,37 @@ def build_core(
     adapter = CoreAdapter(service=service, bus=bus, terminal=terminal, auth=auth,
                           approvals=approvals, reversals=reversals, printer=printer,
                           quick_amounts=quick_amounts(settings))
+    tariffs, push = _start_push(bus, store, server_url, credential, terminal, settings, push_on)
+    adapter.tariffs = tariffs
     services = Services(auth=adapter, sales=adapter, status=adapter, printer=adapter,
                         terminal=terminal_port, demo_meters=demo_meters,
                         suggested_operator=suggested_operator, login_hint=login_hint)
     sync.start()
     if printer is not None:
         printer.start()
-    return Core(services, adapter, store, sync, printer, server, server_url)
+    return Core(services, adapter, store, sync, printer, server, server_url, push, tariffs)
+
+
+def _start_push(bus: EventBus, store: Store, url: str, credential: Callable[[], str],
+                terminal: api.TerminalInfo, settings: Settings,
+                enabled: bool) -> tuple[TariffService | None, PushListener | None]:
+    """Signed tariffs and the server's event stream (tariff news, vendor credit)."""
+    if not enabled:
+        return None, None
+    timeouts = (float(settings["server.connect_timeout"]), float(settings["server.read_timeout"]))
+    tariffs = TariffService(store, HttpTariffSource(requests.Session(), url, credential,
+                                                    timeouts=timeouts), bus)
+    try:
+        tariffs.provision_keys(terminal.raw.get("tariff_signing_keys") or [])
+    except UserFacingError as exc:
+        # Sales still work (the server prices them); the tariff banner will not.
+        log.error("tariff signing keys refused: %s", exc)
+    tariffs.start()
+    push = PushListener(PushConfig(url, credential,
+                                   pin_sha256=settings["server.cert_sha256"] or None,
+                                   connect_timeout=timeouts[0]), bus, tariffs, store)
+    push.start()
+    return tariffs, push
 
 
 def _remember_terminal(conn: Any, terminal: api.TerminalInfo) -> None:

@@ -7,7 +7,9 @@ turns the ones the screens care about into two UI events on the same bus:
 
 - `ui.pending_tokened` when a sale that was pending (or whose answer was lost) gets its token
   later through the sync engine; its token receipt is queued for printing exactly once;
-- `ui.print` when a slip printed or failed.
+- `ui.print` when a slip printed or failed;
+- `ui.tariff` when a signed tariff version was accepted or came into force (text for a notice);
+- `ui.status` when something the status bar shows changed (vendor credit, printer).
 
 Gaps in the core that this adapter works around are marked `CORE GAP` (see docs/ui.md).
 """
@@ -36,6 +38,7 @@ from app.supervisor.approvals import Approval as CoreApproval
 from app.supervisor.approvals import ApprovalService, CallableVerifier
 from app.supervisor.permissions import Actor, Permission
 from app.supervisor.reversals import ReversalService
+from app.tariffs import TariffService
 from printers import model as pm
 from printers.config import config_from_settings
 from printers.connections import ConnectionConfig, PrinterState, open_connection
@@ -286,8 +289,13 @@ class CoreAdapter:
         self._credit: api.Money | None = terminal.vendor_credit
         self._tariff = ""
         self._last_sync: datetime | None = None
+        #: the signed tariff service, when the push stream is wired (for the status bar)
+        self.tariffs: TariffService | None = None
         self._subscriptions = [
             bus.subscribe("sale.tokened", self._on_tokened),
+            bus.subscribe("vendor.credit", self._on_credit),
+            bus.subscribe("tariff.applied", self._on_tariff),
+            bus.subscribe("tariff.in_force", self._on_tariff),
             bus.subscribe("sync.progress", self._on_sync),
             bus.subscribe("print.job_done", self._on_print),
             bus.subscribe("print.job_failed", self._on_print),
@@ -498,6 +506,9 @@ class CoreAdapter:
         with self._lock:
             credit, tariff, skew, last_sync = self._credit, self._tariff, self._skew, \
                 self._last_sync
+        if not tariff and self.tariffs is not None:
+            in_force = [(tid, self.tariffs.in_force(tid)) for tid in self.tariffs.tariff_ids()]
+            tariff = ", ".join(f"{tid} v{doc.version}" for tid, doc in in_force if doc)
         connectivity = self.service.connectivity
         value = stats.value
         return Status(
@@ -563,6 +574,30 @@ class CoreAdapter:
                          receipt_no=sale.receipt_no, meter_number=sale.meter_number,
                          customer_name=_customer_name(sale), print_state=state.value,
                          job_id=job_id)
+
+    def _on_credit(self, event: Event) -> None:
+        credit = event.data.get("vendor_credit") or {}
+        try:
+            money = api.money(credit, "vendor_credit")
+        except api.Invalid:
+            log.warning("vendor.credit event without a valid amount")
+            return
+        with self._lock:
+            self._credit = money
+        self.bus.publish("ui.status")
+
+    def _on_tariff(self, event: Event) -> None:
+        data = event.data
+        if event.name == "tariff.applied" and not data.get("in_force"):
+            text = (f"New tariff {data.get('tariff_name') or data.get('tariff_id')} version "
+                    f"{data.get('version')} will apply from {data.get('effective_from')}.")
+        else:
+            text = (f"Tariff {data.get('tariff_name') or data.get('tariff_id')} version "
+                    f"{data.get('version')} is now in force: quote again before selling.")
+            with self._lock:
+                self._tariff = f"{data.get('tariff_id')} v{data.get('version')}"
+        self.bus.publish("ui.tariff", text=text, in_force=event.name == "tariff.in_force"
+                         or bool(data.get("in_force")))
 
     def _on_sync(self, event: Event) -> None:
         if not event.data.get("unreachable"):

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.errors import UserCancelled
@@ -124,7 +124,25 @@ class Op(Generic[T]):
         finally:
             with _RUNNING_LOCK:
                 _RUNNING.discard(self)
+            if self._relay is not None:
+                # We are inside the relay's own signal emission: destroying it here would tear
+                # its connections down mid-call (PySide then fails with an exception in the
+                # event loop). Keep it until control is back in the event loop.
+                _retire(self._relay)
             self._relay = None
+
+
+_RETIRED: list[_Relay] = []
+
+
+def _retire(relay: _Relay) -> None:
+    _RETIRED.append(relay)
+    if len(_RETIRED) == 1:
+        QTimer.singleShot(0, _drain_retired)
+
+
+def _drain_retired() -> None:
+    _RETIRED.clear()
 
 
 def running_ops() -> int:

@@ -475,6 +475,12 @@ class SaleController(QObject):
                                                         reference == result.reference):
             self._view.tokens.set_print_state(state, detail)
 
+    def tariff_changed(self) -> None:
+        """A new tariff version is in force: a quote on screen is stale, so quote again."""
+        if self._step is Step.QUOTED and self._quote is not None:
+            log.info("tariff changed under a quote: quoting again")
+            self.request_quote()
+
     def pending_resolved(self, reference: str, receipt_no: str, job_id: str = "") -> None:
         """A pending sale got its token; if it is the one on screen, show that and follow
         the token receipt's print job from now on."""

@@ -7,6 +7,7 @@ reaches for globals.
 UI-level core events it listens for (the service adapter publishes them on the bus):
 - `ui.pending_tokened` {reference, receipt_no, meter_number, customer_name, print_state}
 - `ui.print` {job_id, reference, state, detail}
+- `ui.tariff` {text, in_force}: a notice; a quote on screen must be made again
 - `ui.status` {} and any other event: refresh the status bar.
 """
 
@@ -205,6 +206,10 @@ class Shell(QObject):
     def _core_event(self, name: str, data: dict[str, Any]) -> None:
         if name == "ui.pending_tokened":
             self._pending_tokened(data)
+        elif name == "ui.tariff":
+            self.window.notifications.notify(str(data.get("text", "")))
+            if data.get("in_force"):
+                self.sale.tariff_changed()
         elif name == "ui.print":
             try:
                 state = PrintState(str(data.get("state")))
