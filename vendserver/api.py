@@ -29,6 +29,26 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vendserver import API_VERSION
 from vendserver.db import Row
 from vendserver.errors import ApiError
+from vendserver.schemas import (
+    ActivationOut,
+    BatchOut,
+    EngineeringOut,
+    ErrorOut,
+    HealthOut,
+    LoginOut,
+    MeterOut,
+    OperatorsOut,
+    PollOut,
+    QuoteOut,
+    ReversalOut,
+    SaleOut,
+    SalesOut,
+    SearchOut,
+    SignedTariffOut,
+    TariffsOut,
+    TerminalOut,
+    ZReportOut,
+)
 from vendserver.service import VendingService, iso
 
 log = logging.getLogger("vendserver.api")
@@ -273,6 +293,17 @@ IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 # ---------------------------------------------------------------- app ----------------------
 
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorOut, "description": "Refused: the contract's error body"},
+    "5XX": {"model": ErrorOut, "description": "Server failure: the contract's error body"},
+}
+
+
+def _doc(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of a route's answers (200 shape plus the error body)."""
+    return {200: {"model": model}, **_ERRORS}
+
+
 def _error(exc: ApiError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
@@ -355,103 +386,121 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
         log.warning("database error: %s", exc)
         return _error(ApiError("SERVICE_UNAVAILABLE", "The server is busy; try again shortly."))
 
-    @app.get("/health", tags=["meta"])
+    @app.get("/health", tags=["meta"], response_model=None,
+              responses=_doc(HealthOut))
     def health() -> dict[str, Any]:
         """Liveness; no credential needed."""
         return {"status": "ok", "time": iso(datetime.now(UTC)), "api_version": API_VERSION}
 
-    @app.post("/v1/terminals/activate", tags=["terminal"])
+    @app.post("/v1/terminals/activate", tags=["terminal"], response_model=None,
+              responses=_doc(ActivationOut))
     def activate(body: ActivateIn, request: Request) -> dict[str, Any]:
         """One-time activation code -> terminal credential."""
         client = request.client.host if request.client else "unknown"
         return service.activate(body.activation_code, body.terminal_name, client)
 
-    @app.get("/v1/terminal", tags=["terminal"])
+    @app.get("/v1/terminal", tags=["terminal"], response_model=None,
+              responses=_doc(TerminalOut))
     def terminal_info(t: Terminal) -> dict[str, Any]:
         """Server time, vendor credit, offline policy."""
         return service.terminal_info(t)
 
-    @app.get("/v1/operators", tags=["operators"])
+    @app.get("/v1/operators", tags=["operators"], response_model=None,
+              responses=_doc(OperatorsOut))
     def operators(t: Terminal) -> dict[str, Any]:
         """Operators allowed on this terminal, with scrypt PIN hashes for offline login."""
         return service.operators(t)
 
-    @app.post("/v1/operators/login", tags=["operators"])
+    @app.post("/v1/operators/login", tags=["operators"], response_model=None,
+              responses=_doc(LoginOut))
     def login(body: LoginIn, t: Terminal) -> dict[str, Any]:
         """Online PIN check with the attempt limit."""
         return service.login(t, body.operator_id, body.pin)
 
-    @app.get("/v1/meters/{meter_number}", tags=["meters"])
+    @app.get("/v1/meters/{meter_number}", tags=["meters"], response_model=None,
+              responses=_doc(MeterOut))
     def meter(meter_number: str, t: Terminal) -> dict[str, Any]:
         """Confirm the customer before taking money."""
         return service.meter_info(meter_number)
 
-    @app.get("/v1/meters", tags=["meters"])
+    @app.get("/v1/meters", tags=["meters"], response_model=None,
+              responses=_doc(SearchOut))
     def search(t: Terminal, q: Annotated[str, Query(min_length=2, max_length=64)],
                limit: Annotated[int, Query(ge=1, le=50)] = 20) -> dict[str, Any]:
         """Search by name, account, address or meter-number prefix."""
         return service.search(q, limit)
 
-    @app.post("/v1/quotes", tags=["sales"])
+    @app.post("/v1/quotes", tags=["sales"], response_model=None,
+              responses=_doc(QuoteOut))
     def quote(body: QuoteIn, t: Terminal) -> dict[str, Any]:
         """Trial vend: units and breakdown for an amount."""
         return service.quote(body_dict(body))
 
-    @app.post("/v1/sales", tags=["sales"])
+    @app.post("/v1/sales", tags=["sales"], response_model=None,
+              responses=_doc(SaleOut))
     def sale(body: SaleIn, t: Terminal, operator: OperatorId = None,
              key: IdemKey = None) -> Response:
         """Sell; idempotent on the Idempotency-Key header."""
         text, replayed = service.sale(t, operator, key, body_dict(body))
         return _json_text(text, replayed)
 
-    @app.post("/v1/sales/batch", tags=["sales"])
+    @app.post("/v1/sales/batch", tags=["sales"], response_model=None,
+              responses=_doc(BatchOut))
     def batch(body: BatchIn, t: Terminal) -> dict[str, Any]:
         """Upload offline sales in order; per-item results."""
         items = [{"idempotency_key": i.idempotency_key, "operator_id": i.operator_id,
                   "request": body_dict(i.request)} for i in body.items]
         return service.batch(t, items)
 
-    @app.get("/v1/sales/{idempotency_key}", tags=["sales"])
+    @app.get("/v1/sales/{idempotency_key}", tags=["sales"], response_model=None,
+              responses=_doc(SaleOut))
     def sale_by_key(idempotency_key: str, t: Terminal) -> Response:
         """The original response of a completed sale (404 = never processed)."""
         return _json_text(service.sale_by_key(t, idempotency_key), False)
 
-    @app.get("/v1/sales", tags=["sales"])
+    @app.get("/v1/sales", tags=["sales"], response_model=None,
+              responses=_doc(SalesOut))
     def sales(t: Terminal, meter: Annotated[str, Query(max_length=32)],
               limit: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
         """Recent sales of a meter, for reprints."""
         return service.sales_for_meter(t, meter, limit)
 
-    @app.post("/v1/sales/{receipt_no}/reversal", tags=["sales"])
+    @app.post("/v1/sales/{receipt_no}/reversal", tags=["sales"], response_model=None,
+              responses=_doc(ReversalOut))
     def reversal(receipt_no: str, body: ReversalIn, t: Terminal,
                  operator: OperatorId = None) -> dict[str, Any]:
         """Reverse a sale within policy, with a supervisor's PIN."""
         return service.reverse(t, operator, receipt_no[:32], body_dict(body))
 
-    @app.post("/v1/engineering-tokens", tags=["engineering"])
+    @app.post("/v1/engineering-tokens", tags=["engineering"], response_model=None,
+              responses=_doc(EngineeringOut))
     def engineering(body: EngineeringIn, t: Terminal, operator: OperatorId = None,
                     key: IdemKey = None) -> Response:
         """Clear tamper, clear credit, power limits, key change, test tokens."""
         text, replayed = service.engineering(t, operator, key, body_dict(body))
         return _json_text(text, replayed)
 
-    @app.get("/v1/tariffs", tags=["tariffs"])
+    @app.get("/v1/tariffs", tags=["tariffs"], response_model=None,
+              responses=_doc(TariffsOut))
     def tariffs(t: Terminal) -> dict[str, Any]:
         """Tariffs and their versions."""
         return service.tariffs()
 
-    @app.get("/v1/tariffs/{tariff_id}/versions/{version}", tags=["tariffs"])
+    @app.get("/v1/tariffs/{tariff_id}/versions/{version}", tags=["tariffs"], response_model=None,
+              responses=_doc(SignedTariffOut))
     def tariff_version(tariff_id: str, version: int, t: Terminal) -> dict[str, Any]:
         """A signed tariff version."""
         return service.tariff_version(tariff_id, version)
 
-    @app.post("/v1/shifts/{shift_id}/z-report", tags=["shifts"])
+    @app.post("/v1/shifts/{shift_id}/z-report", tags=["shifts"], response_model=None,
+              responses=_doc(ZReportOut))
     def z_report(shift_id: str, body: ZReportIn, t: Terminal,
                  operator: OperatorId = None) -> dict[str, Any]:
         """Reconcile a terminal's Z totals with the server's."""
         return service.z_report(t, operator, shift_id, body_dict(body))
 
-    @app.get("/v1/events/poll", tags=["events"])
+    @app.get("/v1/events/poll", tags=["events"], response_model=None,
+              responses=_doc(PollOut))
     def poll(t: Terminal, after: Annotated[int, Query(ge=0)] = 0,
              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
         """Polling fallback for the event stream."""
@@ -460,7 +509,9 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
                            for r in rows],
                 "last_id": rows[-1]["id"] if rows else after}
 
-    @app.get("/v1/events", tags=["events"], response_class=StreamingResponse)
+    @app.get("/v1/events", tags=["events"], response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "Server-Sent Events"}, **_ERRORS})
     def events(t: Terminal,
                last_event_id: Annotated[str | None, Header(alias="Last-Event-ID",
                                                            max_length=20)] = None,
