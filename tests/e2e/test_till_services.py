@@ -15,6 +15,7 @@ from tests.e2e.harness import Till, open_till
 from ui.core_adapter import REPRINT_POLICY_COUNT, CoreAdapter
 from ui.dialogs import ReprintDialog, SalesListDialog
 from ui.ports import Approval, Operator, SaleState
+from ui.sale_controller import Step
 
 pytestmark = [pytest.mark.e2e, pytest.mark.qt_log_ignore(r"^This plugin does not support")]
 
@@ -93,3 +94,33 @@ def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_error
                        headers=till.server.headers(till.credential), timeout=10).json()
     assert listed["sales"][0]["reversed"] is True
     assert [e for e in shown_errors.shown if e[2]] == []
+
+
+def test_new_tariff_and_top_up_reach_the_screen(qtbot, till: Till) -> None:
+    shell, window, srv = till.shell, till.window, till.server
+    cashier = till.core.adapter.login("thandi", "1234")
+    shell.login.logged_in.emit(cashier)
+    meter = srv.meter("normal")["meter_number"]
+    shell.sale.use_meter(meter)
+    qtbot.waitUntil(lambda: shell.sale.step is Step.CONFIRMED, timeout=20000)
+    shell.sale_view.amount.setText("100")
+    shell.sale.request_quote()
+    qtbot.waitUntil(lambda: shell.sale.step is Step.QUOTED, timeout=20000)
+    assert "(version 1)" in shell.sale_view.quote.footer.text()
+    qtbot.waitUntil(lambda: till.core.push is not None and till.core.push.connected,
+                    timeout=20000)
+
+    doc = dict(srv.service.tariff_version("RES-IBT", 1)["document"])
+    for name in ("effective_from", "expires_at"):
+        doc.pop(name, None)
+    srv.service.publish_tariff(doc)  # version 2, in force now
+    qtbot.waitUntil(lambda: "version 2" in window.notifications.text.text(), timeout=30000)
+    # The quote on screen was priced on version 1: it is made again on version 2.
+    qtbot.waitUntil(lambda: "(version 2)" in shell.sale_view.quote.footer.text(),
+                    timeout=20000)
+    qtbot.waitUntil(lambda: "RES-IBT v2" in window.status_view.tariff.text(), timeout=20000)
+
+    srv.service.top_up(srv.demo["vendor"]["id"], 123_45)
+    expected = Decimal(srv.demo["vendor"]["credit"]["amount"]) + Decimal("123.45")
+    qtbot.waitUntil(lambda: f"{expected:,.2f}" in window.status_view.credit.text(),
+                    timeout=20000)

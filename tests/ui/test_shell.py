@@ -146,3 +146,29 @@ def test_pending_sale_on_screen_shows_token_arrived(qtbot, shell) -> None:
     qtbot.waitUntil(lambda: view.tokens.print_state.text() == "Slip printed.", timeout=5000)
     assert "VP00000007" in view.tokens.headline.text()
     assert "NO TOKEN YET" not in view.tokens.headline.text()
+
+
+def test_tariff_in_force_notifies_and_quotes_again(qtbot, shell) -> None:
+    shell_, window, bus, sales = shell
+    _login(qtbot, shell_)
+    quotes: list[str] = []
+    real_quote = sales.quote
+
+    def counting(meter_number, amount):
+        quotes.append(meter_number)
+        return real_quote(meter_number, amount)
+
+    sales.quote = counting
+    shell_.sale.use_meter(GOOD)
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.CONFIRMED, timeout=5000)
+    shell_.sale_view.amount.setText("100")
+    shell_.sale.request_quote()
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
+    bus.publish("ui.tariff", text="Tariff X version 2 is now in force: quote again.",
+                in_force=True)
+    qtbot.waitUntil(lambda: len(quotes) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
+    assert "version 2" in window.notifications.text.text()
+    bus.publish("ui.tariff", text="New tariff X version 3 will apply later.", in_force=False)
+    qtbot.waitUntil(lambda: "version 3" in window.notifications.text.text(), timeout=5000)
+    assert len(quotes) == 2  # not in force yet: the quote stands
