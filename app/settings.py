@@ -99,6 +99,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("printer.columns", int, 48,
             "Characters per line: 32 for 58 mm paper, 42 or 48 for 80 mm.",
             choices=(32, 42, 48)),
+    Setting("printer.profile", str, "default",
+            "python-escpos capabilities profile of the printer (code pages, cutter), "
+            "e.g. TM-T20II; 'default' suits most ESC/POS printers."),
     Setting("log.json", bool, False, "Write the log file as JSON lines."),
     Setting("log.level", str, "INFO", "Least important log level written.",
             choices=("DEBUG", "INFO", "WARNING", "ERROR")),

@@ -53,9 +53,8 @@ from offline_store import Store
 from offline_store.store import open_store
 from printers.connections import FileConfig, open_connection
 from printers.job_store import SqlPrintJobStore
-from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
-from ui.core_adapter import CoreAdapter, DirectoryAuth, printer_config
+from ui.core_adapter import CoreAdapter, DirectoryAuth, printer_config, printer_profile
 from ui.ports import SearchHit, Services
 
 log = logging.getLogger("vendpoint.ui.bootstrap")
@@ -180,7 +179,7 @@ def build_core(
         log.info("demo receipts go to %s", config.path)
     if config is not None:
         printer = PrintQueue(SqlPrintJobStore(store), "main", open_connection(config),
-                             PrinterProfile(columns=int(settings["printer.columns"])), bus,
+                             printer_profile(settings), bus,
                              idle_poll_s=10.0)
     auth = DirectoryAuth(OperatorDirectory(store, client))
     auth.refresh()

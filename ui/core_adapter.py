@@ -249,6 +249,12 @@ def printer_config(settings: Settings) -> ConnectionConfig | None:
     return config_from_settings(settings["printer.connection"], settings["printer.address"])
 
 
+def printer_profile(settings: Settings) -> PrinterProfile:
+    """Paper width and capabilities profile from the settings (a bad profile is a ConfigError)."""
+    return PrinterProfile(columns=int(settings["printer.columns"]),
+                          escpos_profile=str(settings["printer.profile"]) or "default")
+
+
 _PRINTER_WORDS = {
     PrinterState.ONLINE: "ready", PrinterState.PAPER_LOW: "paper low",
     PrinterState.PAPER_OUT: "PAPER OUT", PrinterState.OFFLINE: "offline",
@@ -546,7 +552,7 @@ class CoreAdapter:
         if config is None:
             raise InvalidInput("Choose how the printer is connected first.")
         connection = open_connection(config)
-        profile = PrinterProfile(columns=int(settings["printer.columns"]))
+        profile = printer_profile(settings)
         slip = pm.Reprint(pm.PendingSlip(
             utility=pm.Party("VendPoint test print"),
             pos=pm.PointOfSale(pm.Party("Printer test"), "", self._terminal.terminal_id, ""),

@@ -83,10 +83,13 @@ class SettingsDialog(QDialog):
         for columns in _CHOICES["printer.columns"]:
             self.columns.addItem(self.tr("{n} characters").format(n=columns), columns)
         self.columns.setCurrentIndex(self.columns.findData(settings["printer.columns"]))
+        self.profile = QLineEdit(settings["printer.profile"])
+        self.profile.setPlaceholderText(self.tr("default, or e.g. TM-T20II"))
         self.test_button = QPushButton(self.tr("Test print"))
         pform.addRow(self.tr("Connection"), self.connection)
         pform.addRow(self.tr("Address"), self.address)
         pform.addRow(self.tr("Paper width"), self.columns)
+        pform.addRow(self.tr("Printer profile"), self.profile)
         pform.addRow("", self.test_button)
         layout.addWidget(printer_box)
 
@@ -131,6 +134,7 @@ class SettingsDialog(QDialog):
         new.set("printer.connection", self.connection.currentText())
         new.set("printer.address", self.address.text().strip())
         new.set("printer.columns", int(self.columns.currentData()))
+        new.set("printer.profile", self.profile.text().strip() or "default")
         new.set("ui.language", str(self.language.currentData()))
         return new
 

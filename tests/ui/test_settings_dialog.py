@@ -20,12 +20,14 @@ def test_save_writes_validated_settings(qtbot, tmp_path, shown_errors) -> None:
     dialog.connection.setCurrentText("network")
     dialog.address.setText("127.0.0.1:9100")
     dialog.columns.setCurrentIndex(dialog.columns.findData(32))
+    dialog.profile.setText("TM-T20II")
     dialog.save()
     qtbot.waitUntil(lambda: bool(saved), timeout=5000)
     loaded = Settings.load(tmp_path / "settings.toml")
     assert loaded["server.url"] == "https://vend.example.org"
     assert loaded["printer.connection"] == "network"
     assert loaded["printer.columns"] == 32
+    assert loaded["printer.profile"] == "TM-T20II"
     assert shown_errors.shown == []
 
 
