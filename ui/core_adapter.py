@@ -21,6 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -402,7 +403,8 @@ class CoreAdapter:
 
     # -- lists --------------------------------------------------------------------------------
     _COLS = ("s.idem_key, s.created_at, s.state, s.meter_number, s.amount_minor, s.currency, "
-             "s.operator_id, s.customer, s.receipt_no, s.response, s.request")
+             "s.operator_id, s.customer, s.receipt_no, s.response, "
+             "EXISTS (SELECT 1 FROM reversals r WHERE r.receipt_no = s.receipt_no)")
 
     def _records(self, where: str, args: tuple[Any, ...], limit: int = 200) -> list[SaleRecord]:
         # CORE GAP: the sale repository has no listing queries; read its table directly.
@@ -411,7 +413,7 @@ class CoreAdapter:
         rows = self.store.call(lambda c: c.execute(sql, (*args, limit)).fetchall())
         out = []
         for key, created, state, meter, minor, currency, operator, customer, receipt, \
-                response, _request in rows:
+                response, reversed_ in rows:
             units = ""
             if response:
                 units = str(json.loads(response).get("units", ""))
@@ -421,7 +423,7 @@ class CoreAdapter:
                 amount=Decimal(int(minor)).scaleb(-2), currency=currency,
                 created_at=_when(created),
                 state=SaleState.TOKENED if state == "tokened" else SaleState.PENDING,
-                operator=operator, units=units))
+                operator=operator, units=units, reversed=bool(reversed_)))
         return out
 
     def pending(self) -> Sequence[SaleRecord]:
@@ -444,7 +446,7 @@ class CoreAdapter:
             for rec in records:
                 jobs = self.printer.store.list_jobs(sale_ref=self._sale_ref(rec.reference))
                 reprints = sum(1 for j in jobs if j.reprint_no > 0)
-                counted.append(SaleRecord(**{**rec.__dict__, "reprints": reprints}))
+                counted.append(replace(rec, reprints=reprints))
             records = counted
         return records
 

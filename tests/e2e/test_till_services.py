@@ -93,6 +93,7 @@ def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_error
     listed = httpx.get(f"{till.server.base_url}/v1/sales", params={"meter": meter},
                        headers=till.server.headers(till.credential), timeout=10).json()
     assert listed["sales"][0]["reversed"] is True
+    assert [r.reversed for r in adapter.today()] == [True]  # and the till knows it
     assert [e for e in shown_errors.shown if e[2]] == []
 
 
