@@ -1,0 +1,366 @@
+"""Benchmark: publish-to-applied latency of a pushed tariff, with 1, 100 and 1,000 other
+listeners connected to the same server.
+
+The reference server runs in this process (uvicorn thread, as `vendserver.testing` starts it);
+the measured client is the real path: `PushListener` (requests, SSE) → worker →
+`TariffService` (HTTP fetch of the signed version, Ed25519 check, SQLCipher commit) →
+`tariff.applied` on the bus. Latency = from just before `publish_tariff` (sign + commit on the
+server) to that event. The other listeners are light SSE readers on raw sockets driven by one
+`selectors` loop in a child process; they also report when the LAST of them received each
+event (fan-out completion, same monotonic clock). Every figure is printed with its ratio to a
+bare loopback HTTP round trip (`GET /health` on the same server, keep-alive) measured in the
+same run. Target: p99 under 250 ms with 1,000 listeners.
+
+Run: ``.venv/bin/python bench/tariff_push.py [--listeners 1,100,1000] [--publications 40]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import secrets
+import selectors
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a plain script from any directory
+
+import requests  # noqa: E402
+
+from app.events import Event, EventBus  # noqa: E402
+from app.push import Backoff, PushConfig, PushListener  # noqa: E402
+from app.tariffs import HttpTariffSource, TariffService  # noqa: E402
+from offline_store import open_store  # noqa: E402
+from vendserver.testing import running_server  # noqa: E402
+
+_ID_RE = re.compile(rb"\nid: (\d+)\n")
+
+
+def raise_fd_limit() -> None:
+    """1,000 listeners need ~2,100 descriptors on each side."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < min(hard, 8192):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
+
+
+# -- the light listeners (child process) --------------------------------------------------------
+def listeners_child(port: int, credential: str, count: int) -> int:
+    """Open `count` SSE streams; print READY, then serve until stdin closes; print receipts."""
+    raise_fd_limit()
+    sel = selectors.DefaultSelector()
+    request = (f"GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+               f"Authorization: Bearer {credential}\r\nAccept: text/event-stream\r\n\r\n"
+               ).encode()
+    buffers: dict[int, bytes] = {}
+    ok: set[int] = set()
+    receipts: dict[int, list[float]] = {}
+    socks: list[socket.socket] = []
+    for start in range(0, count, 50):  # in batches: the server's accept backlog is 128
+        batch = []
+        for _ in range(min(50, count - start)):
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(request)
+            s.setblocking(False)
+            sel.register(s, selectors.EVENT_READ)
+            buffers[s.fileno()] = b""
+            batch.append(s)
+        socks += batch
+        deadline = time.monotonic() + 60
+        while sum(1 for s in batch if s.fileno() in ok) < len(batch):
+            if time.monotonic() > deadline:
+                print(f"FAILED {len(ok)} of {count} streams open", flush=True)
+                return 1
+            _pump(sel, buffers, ok, receipts, 0.5)
+    print(f"READY {len(ok)}", flush=True)
+    stop = threading.Event()
+    def wait_stdin() -> None:
+        sys.stdin.read()
+        stop.set()
+
+    threading.Thread(target=wait_stdin, daemon=True).start()
+    while not stop.is_set():
+        _pump(sel, buffers, ok, receipts, 0.2)
+    # For each event id: how many listeners got it, and when the last one did.
+    out = {str(k): [len(v), max(v)] for k, v in receipts.items()}
+    print("RECEIPTS " + json.dumps(out), flush=True)
+    for s in socks:
+        s.close()
+    return 0
+
+
+def _pump(sel: selectors.BaseSelector, buffers: dict[int, bytes], ok: set[int],
+          receipts: dict[int, list[float]], timeout: float) -> None:
+    for key, _ in sel.select(timeout):
+        sock: socket.socket = key.fileobj  # type: ignore[assignment]
+        try:
+            data = sock.recv(65536)
+        except BlockingIOError:
+            continue
+        now = time.monotonic()
+        fd = sock.fileno()
+        if not data:
+            sel.unregister(sock)
+            continue
+        buf = buffers[fd] + data
+        if fd not in ok and b"\r\n\r\n" in buf:
+            if buf.startswith(b"HTTP/1.1 200"):
+                ok.add(fd)
+        for m in _ID_RE.finditer(buf):
+            receipts.setdefault(int(m.group(1)), []).append(now)
+        buffers[fd] = buf[-64:]  # keep a tail so an id split across reads is found
+
+
+# -- prototype of the server change (see docs/tariffs.md) ---------------------------------------
+def install_event_hub() -> None:
+    """Replace the server's per-connection event polling by ONE event-log reader per process.
+
+    Today every open stream re-queries the event log on every commit notification and every
+    0.5 s (`vendserver/api.py` `_event_stream`), each query through anyio's 40-thread pool and
+    the store's single lock: with 1,000 streams a publication costs 1,000 queries, queued.
+    With the hub, a stream queries the log once (catch-up from Last-Event-ID at connect), then
+    only receives rows the hub read once and filtered in memory; heartbeats need no database.
+    """
+    import asyncio
+
+    import anyio
+
+    import vendserver.api as api
+
+    class Hub:
+        def __init__(self, service: Any, loop: asyncio.AbstractEventLoop) -> None:
+            self.service = service
+            self.subs: set[tuple[str, str, asyncio.Queue[dict[str, Any]]]] = set()
+            self.last = service.store.max_event_id()
+            self.wake = asyncio.Event()
+            service.add_listener(lambda: loop.call_soon_threadsafe(self.wake.set))
+            self.task = loop.create_task(self.run())
+
+        def read(self) -> list[dict[str, Any]]:
+            rows: list[dict[str, Any]] = self.service.store._all(
+                "SELECT id, type, data, vendor_id, terminal_id FROM events WHERE id>? "
+                "ORDER BY id LIMIT 500", (self.last,))
+            return rows
+
+        async def run(self) -> None:
+            while True:
+                self.wake.clear()
+                rows = await anyio.to_thread.run_sync(self.read)
+                for r in rows:
+                    self.last = int(r["id"])
+                    for terminal_id, vendor_id, q in list(self.subs):
+                        if r["vendor_id"] in (None, vendor_id) and \
+                                r["terminal_id"] in (None, terminal_id):
+                            q.put_nowait(r)
+                if len(rows) == 500:
+                    continue
+                try:  # a commit in this process wakes us; the CLI's commits are polled
+                    await asyncio.wait_for(self.wake.wait(), api.EVENT_POLL_SECONDS)
+                except TimeoutError:
+                    pass
+
+    hubs: dict[int, Hub] = {}
+
+    async def hub_stream(service: Any, terminal: dict[str, Any], after: int, heartbeat: float,
+                         stop: threading.Event) -> Any:
+        loop = asyncio.get_running_loop()
+        hub = hubs.get(id(service))
+        if hub is None:
+            hub = hubs[id(service)] = Hub(service, loop)
+        q: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        sub = (terminal["id"], terminal["vendor_id"], q)
+        hub.subs.add(sub)  # before the catch-up query, so nothing falls in between
+        try:
+            yield "retry: 3000\n\n"
+            while True:
+                rows = await anyio.to_thread.run_sync(service.events_after, terminal, after, 100)
+                for r in rows:
+                    yield f"id: {r['id']}\nevent: {r['type']}\ndata: {r['data']}\n\n"
+                    after = int(r["id"])
+                if len(rows) < 100:
+                    break
+            next_beat = loop.time() + heartbeat
+            while not stop.is_set():
+                try:  # asyncio.timeout: no extra task per wait (wait_for makes one)
+                    async with asyncio.timeout(min(max(next_beat - loop.time(), 0.01), 1.0)):
+                        r = await q.get()
+                except TimeoutError:
+                    if loop.time() >= next_beat:
+                        yield ": heartbeat\n\n"
+                        next_beat = loop.time() + heartbeat
+                    continue
+                if int(r["id"]) > after:
+                    yield f"id: {r['id']}\nevent: {r['type']}\ndata: {r['data']}\n\n"
+                    after = int(r["id"])
+        finally:
+            hub.subs.discard(sub)
+
+    api._event_stream = hub_stream
+
+
+# -- the measurement ----------------------------------------------------------------------------
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def health_rtt(base_url: str, n: int = 200) -> float:
+    """Median seconds of a keep-alive GET /health on loopback."""
+    s = requests.Session()
+    for _ in range(20):
+        s.get(base_url + "/health", timeout=10)
+    samples = []
+    for _ in range(n):
+        t = time.perf_counter()
+        s.get(base_url + "/health", timeout=10).raise_for_status()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def run(listeners: list[int], publications: int, gap: float) -> int:
+    raise_fd_limit()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-tariff-push-"))
+    results: list[tuple[int, float, float, float, float, float, str]] = []
+    with running_server(tmp, demo=True, heartbeat=15.0) as srv:
+        port = int(srv.base_url.rsplit(":", 1)[1])
+        term = srv.activate("Bench counter")
+        cred = term["credential"]
+        store = open_store(tmp / "client.db", secrets.token_bytes(32), create=True)
+        bus = EventBus()
+        tariffs = TariffService(store, HttpTariffSource(requests.Session(), srv.base_url,
+                                                        lambda: cred), bus)
+        tariffs.provision_keys(term["tariff_signing_keys"])
+        applied: dict[int, float] = {}
+        cond = threading.Condition()
+
+        def on_applied(event: Event) -> None:
+            if event.data["tariff_id"] == "RES-IBT":
+                with cond:
+                    applied[event.data["version"]] = time.monotonic()
+                    cond.notify_all()
+
+        bus.subscribe("tariff.applied", on_applied)
+        # When the client's stream delivered the announcement (before fetch/verify/commit).
+        announced: dict[int, float] = {}
+        original = tariffs.handle_announcement
+
+        def timed_announcement(tariff_id: str, version: int) -> Any:
+            announced.setdefault(version, time.monotonic())
+            return original(tariff_id, version)
+
+        tariffs.handle_announcement = timed_announcement  # type: ignore[method-assign]
+        client = PushListener(PushConfig(srv.base_url, lambda: cred, backoff=Backoff(0.2, 2.0)),
+                              bus, tariffs, store)
+        client.start()
+        with cond:
+            cond.wait_for(lambda: 1 in applied, 30)
+        base = dict(srv.service.tariff_version("RES-IBT", 1)["document"])
+        base.pop("effective_from")
+        base.pop("expires_at")
+        rtt_before = health_rtt(srv.base_url)
+        print(f"baseline: loopback HTTP round trip (GET /health) p50 {rtt_before * 1e3:.2f} ms")
+        for n in listeners:
+            child = subprocess.Popen(
+                [sys.executable, __file__, "--child", str(port), str(n)], cwd=ROOT,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                env={**os.environ, "BENCH_CRED": cred})
+            assert child.stdout is not None and child.stdin is not None
+            t0 = time.monotonic()
+            line = child.stdout.readline().strip()
+            if not line.startswith("READY"):
+                print(f"{n:5d} listeners: could not connect them ({line})")
+                child.kill()
+                child.wait()
+                continue
+            connect_s = time.monotonic() - t0
+            # CPU this process (the server, mostly) burns while nothing is published.
+            ru0, w0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+            time.sleep(3.0)
+            ru1, w1 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+            idle_cpu = ((ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)) / (w1 - w0)
+            rtt_loaded = health_rtt(srv.base_url, 50)
+            lat: list[float] = []
+            recv: list[float] = []
+            published: dict[int, float] = {}
+            missed = 0
+            for i in range(publications):
+                doc = json.loads(json.dumps(base))
+                doc["blocks"][0]["rate"] = f"1.{i % 10000:04d}"
+                t = time.monotonic()
+                signed = srv.service.publish_tariff(doc)
+                version = int(signed["version"])
+                with cond:
+                    got = cond.wait_for(lambda: version in applied, 30)  # noqa: B023
+                if not got:
+                    missed += 1
+                    continue
+                lat.append(applied[version] - t)
+                recv.append(announced.get(version, applied[version]) - t)
+                event_id = srv.service.store.max_event_id()
+                published[event_id] = t
+                time.sleep(gap)  # let the fan-out settle: measure latency, not a queue
+            child.stdin.close()
+            tail = child.stdout.read()
+            child.wait(60)
+            fanout: list[float] = []
+            for text in tail.splitlines():
+                if text.startswith("RECEIPTS "):
+                    for key, (count, last) in json.loads(text[9:]).items():
+                        if int(key) in published and count >= n:
+                            fanout.append(last - published[int(key)])
+            p50, p99 = pct(lat, 50) * 1e3, pct(lat, 99) * 1e3
+            r50, r99 = pct(recv, 50) * 1e3, pct(recv, 99) * 1e3
+            fan99 = pct(fanout, 99) * 1e3 if fanout else float("nan")
+            results.append((n, p50, p99, fan99, rtt_loaded * 1e3, connect_s,
+                            f"{missed} missed" if missed else ""))
+            print(f"{n:5d} other listeners (connected in {connect_s:.1f} s): "
+                  f"publish→applied p50 {p50:.1f} ms ({p50 / (rtt_before * 1e3):.0f}× RTT), "
+                  f"p99 {p99:.1f} ms ({p99 / (rtt_before * 1e3):.0f}× RTT) "
+                  f"[event received p50 {r50:.1f} / p99 {r99:.1f} ms]; "
+                  f"all {n} listeners had it p99 {fan99:.1f} ms "
+                  f"({len(fanout)}/{len(published)} events complete); "
+                  f"/health under load p50 {rtt_loaded * 1e3:.2f} ms; "
+                  f"server process idle CPU {idle_cpu * 100:.0f}% of a core"
+                  f"{'; ' + results[-1][6] if missed else ''}", flush=True)
+        client.stop()
+        store.close()
+    target = [r for r in results if r[0] == 1000]
+    if target:
+        verdict = "MET" if target[0][2] < 250 else "NOT MET"
+        print(f"target p99 < 250 ms with 1,000 listeners: {verdict} ({target[0][2]:.1f} ms)")
+    return 0
+
+
+def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        return listeners_child(int(sys.argv[2]), os.environ["BENCH_CRED"], int(sys.argv[3]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--listeners", default="1,100,1000")
+    parser.add_argument("--publications", type=int, default=40)
+    parser.add_argument("--gap", type=float, default=0.5,
+                        help="seconds between publications (a tariff is not a firehose)")
+    parser.add_argument("--hub", action="store_true",
+                        help="also run with the proposed server change (one event-log reader)")
+    args = parser.parse_args()
+    if args.hub:
+        install_event_hub()
+        print("server: PROTOTYPE event hub (proposed change), not the reference server as is")
+    else:
+        print("server: the reference server as is")
+    return run([int(x) for x in args.listeners.split(",")], args.publications, args.gap)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
