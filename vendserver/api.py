@@ -288,7 +288,7 @@ def current_terminal(
 
 Terminal = Annotated[Row, Depends(current_terminal)]
 OperatorId = Annotated[str | None, Header(alias="X-Operator-Id", max_length=64)]
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 # ---------------------------------------------------------------- app ----------------------

@@ -101,7 +101,9 @@ METERS: list[_M] = [
      "tags": ["two_way", "notify"],
      "note": "Two-way smart meter: the server enters the token and reports the balance."},
     {"name": "Mandla Zulu", "address": "2 Baobab Crescent, Rivermead", "two_way": True,
-     "tags": ["two_way"], "note": "Second two-way smart meter."},
+     "base_date": 1993, "tags": ["two_way", "key_change", "tid_rollover"],
+     "note": "Two-way smart meter still on base date 1993: the server enters the key change "
+             "tokens and the credit itself."},
     {"name": "Grace Mahlangu", "address": "19 River View, Rivermead", "tariff": "WAT-DOM",
      "service": "water", "fbe": True, "tags": ["water", "fbe"],
      "note": "Water meter (kL); 6 kL free basic water once a month."},

@@ -301,8 +301,9 @@ def test_headers_required_on_sales(srv, api):
     drn = srv.meter("normal")["meter_number"]
     body = {"meter_number": drn, "amount": money("50.00")}
     assert_error(api.http.post("/v1/sales", json=body), "IDEMPOTENCY_KEY_REQUIRED")
-    assert_error(api.http.post("/v1/sales", json=body, headers={"Idempotency-Key": "short"}),
-                 "IDEMPOTENCY_KEY_INVALID")
+    for bad in ("short", "x" * 129, "has space here"):
+        assert_error(api.http.post("/v1/sales", json=body, headers={"Idempotency-Key": bad}),
+                     "IDEMPOTENCY_KEY_INVALID")
     no_op = httpx.post(f"{srv.base_url}/v1/sales", json=body,
                        headers={**srv.headers(api.credential), "Idempotency-Key": "k" * 20})
     assert_error(no_op, "OPERATOR_REQUIRED")

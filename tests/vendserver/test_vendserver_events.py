@@ -133,3 +133,19 @@ def test_tariff_published_by_the_cli_reaches_a_running_server(srv, api, tmp_path
                                  "effective_from": "2026-01-01T00:00:00Z"}
     finally:
         stream.close()
+
+
+def test_smart_meter_takes_key_change_and_credit_from_the_server(srv, api):
+    mandla = next(m for m in srv.demo["meters"] if m["customer_name"] == "Mandla Zulu")
+    assert mandla["two_way"] and mandla["base_date"] == 1993
+    stream = open_stream(srv, api)
+    try:
+        sale = api.ok_sale(mandla["meter_number"], "100.00")
+        assert [t["kind"] for t in sale["tokens"]] == ["key_change"] * 4 + ["credit"]
+        event = stream.next_event()
+        while event["event"] != "sale.delivered":
+            event = stream.next_event()
+        assert event["data"]["accepted"] is True
+        assert event["data"]["balance"] == sale["units"]
+    finally:
+        stream.close()
