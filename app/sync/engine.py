@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -72,7 +73,8 @@ class SyncEngine:
         backoff_base: float = 1.0,
         backoff_cap: float = 60.0,
         idle_interval: float = 30.0,
-        resolve_grace: float = 30.0,
+        resolve_grace: float = 60.0,
+        policy_interval: float = 600.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
     ) -> None:
@@ -87,6 +89,8 @@ class SyncEngine:
         self.backoff_cap = backoff_cap
         self.idle_interval = idle_interval
         self.resolve_grace = timedelta(seconds=resolve_grace)
+        self.policy_interval = policy_interval
+        self._last_refresh: float | None = None
         self._clock = clock
         self._rng = rng or random.Random()
         self._failures = 0
@@ -134,6 +138,7 @@ class SyncEngine:
                 self._wait(min(self.idle_interval, 5.0))
                 continue
             try:
+                self._maybe_refresh()
                 report = self.step()
             except Exception:
                 log.exception("sync pass failed")
@@ -150,6 +155,15 @@ class SyncEngine:
                 self._wait(self.idle_interval if not report.deferred else
                            max(self.backoff_base, 0.05))
 
+    def _maybe_refresh(self) -> None:
+        """Fetch the offline policy now and then; while offline it also probes the server, so
+        the status flips back to online even when nothing waits in the outbox."""
+        now = time.monotonic()
+        due = self._last_refresh is None or now - self._last_refresh >= self.policy_interval
+        if due or not self.connectivity.online:
+            if self.refresh_terminal():
+                self._last_refresh = now
+
     def _wait(self, seconds: float) -> None:
         self._wake.wait(seconds)
         self._wake.clear()
@@ -161,6 +175,9 @@ class SyncEngine:
             info = self.client.terminal()
         except _UNREACHABLE as exc:
             self.connectivity.set(False, str(exc))
+            return False
+        except (MalformedResponse, ApiBug, ApiRejected):
+            log.warning("terminal info could not be used; keeping the cached policy")
             return False
         self.store.call(lambda c: repo.save_policy(c, info.offline_policy))
         self.connectivity.set(True)

@@ -117,7 +117,7 @@ def test_background_worker_drains_and_publishes(env: Env, core: Core) -> None:
     assert core.sync.stop(10)
 
 
-def env_meter(env: Env, core: Core, meter: str):  # type: ignore[no-untyped-def]
+def env_meter(env: Env, core: Core, meter: str):
     """Fetch a meter straight from the server (bypassing the proxy) to seed the cache."""
     import requests
 
@@ -176,3 +176,17 @@ def test_only_one_process_drains(env: Env, core: Core) -> None:
         holder.stdin.close()
         holder.wait(10)
     assert core.sync.step().tokened == keys  # the other process is gone: we drain now
+
+
+def test_worker_probes_and_reports_back_online_with_an_empty_outbox(env: Env, core: Core) -> None:
+    env.cut(core)
+    core.connectivity.set(False, "test")
+    back = threading.Event()
+    core.bus.subscribe("connectivity.changed",
+                       lambda e: back.set() if e.data["online"] else None)
+    core.sync.start()
+    env.proxy.up()
+    core.sync.wake()
+    assert back.wait(20)
+    assert core.connectivity.online
+    assert core.sync.stop(10)
