@@ -530,6 +530,11 @@ class Store:
             "source, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (drn, token, int(accepted), reason, credit_added, balance, source, at))
 
+    def vm_accepted_count(self, drn: str) -> int:
+        row = self._one("SELECT COUNT(*) AS n FROM vm_entries WHERE meter_drn=? AND accepted=1",
+                        (drn,))
+        return int(row["n"]) if row else 0
+
     def vm_entries(self, drn: str | None = None) -> list[Row]:
         if drn is None:
             return self._all("SELECT * FROM vm_entries ORDER BY id")

@@ -141,6 +141,7 @@ class VendingService:
         self.smtp = smtp
         self.clock = clock or (lambda: datetime.now(UTC))
         self._terms: dict[tuple[str, int], TariffTerms] = {}
+        self._utility_row: Row | None = None
         self._listeners: set[Callable[[], None]] = set()
         self._listeners_lock = threading.Lock()
         self._vms: dict[str, tuple[VirtualMeter, int]] = {}
@@ -230,10 +231,12 @@ class VendingService:
         return self.clock().astimezone(UTC).replace(microsecond=0)
 
     def _utility(self) -> Row:
-        row = self.store.utility()
-        if row is None:
+        # Read once: the utility's name, currency and offset do not change while serving.
+        if self._utility_row is None:
+            self._utility_row = self.store.utility()
+        if self._utility_row is None:
             raise ApiError("SERVICE_UNAVAILABLE", "The server has no utility configured yet.")
-        return row
+        return self._utility_row
 
     def _currency(self) -> str:
         return str(self._utility()["currency"])
@@ -908,7 +911,7 @@ class VendingService:
                     raise ApiError("DUPLICATE_REQUEST_MISMATCH", "This Idempotency-Key was "
                                    "already used for a different request.")
                 return str(row["response"]), True
-        meter = self._meter(body["meter_number"])
+        self._meter(body["meter_number"])  # refuse a bad meter before the slow PIN check
         sup = self._supervisor(terminal, body["supervisor"])
         type_ = body["type"]
         now = self.now()
@@ -1124,10 +1127,13 @@ class VendingService:
 
     # -- virtual smart meters --------------------------------------------------------------------
     def _vm(self, drn: str) -> VirtualMeter:
-        entries = [e for e in self.store.vm_entries(drn) if e["accepted"]]
+        # The count tells whether another process (the meter-enter CLI) entered tokens since
+        # this meter was cached; only then is the history read and replayed.
+        accepted = self.store.vm_accepted_count(drn)
         cached = self._vms.get(drn)
-        if cached is not None and cached[1] == len(entries):
+        if cached is not None and cached[1] == accepted:
             return cached[0]
+        entries = [e for e in self.store.vm_entries(drn) if e["accepted"]]
         meter = self.store.meter(drn)
         assert meter is not None
         vk160, vk64 = self._vks(meter)
