@@ -261,7 +261,6 @@ class PushListener:
         if self._thread is not None:
             return
         self._stop.clear()
-        self._last_id = self._persisted_id = self._load_last_id()
         self._worker = threading.Thread(target=self._work_loop, name="push-tariff-worker",
                                         daemon=True)
         self._worker.start()
@@ -317,6 +316,12 @@ class PushListener:
 
     # -- main loop -------------------------------------------------------------------------------
     def _run(self) -> None:
+        # Read the resumption point here, not in start(): start() may run on the GUI thread,
+        # which must never wait for the disk.
+        try:
+            self._last_id = self._persisted_id = max(self._load_last_id(), self._last_id)
+        except Exception:
+            log.exception("could not read the event stream position; resuming from memory")
         session = self._new_session()
         backoff = self.config.backoff
         failures = 0

@@ -60,6 +60,7 @@ __all__ = [
     "TariffSource",
     "TariffSourceError",
     "TrustedKey",
+    "endorsement_payload",
     "parse_document",
     "price_difference",
     "verify_envelope",
@@ -312,6 +313,13 @@ class TrustedKey:
         return cls(key_id, raw)
 
 
+def endorsement_payload(key_id: str, public_key_b64: str) -> bytes:
+    """The bytes an already trusted key signs to endorse a new tariff-signing key."""
+    return json.dumps({"alg": "Ed25519", "key_id": key_id, "public_key": public_key_b64,
+                       "purpose": "tariff-signing-key"}, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
 def _b64(value: Any) -> bytes | None:
     if not isinstance(value, str) or not value:
         return None
@@ -405,6 +413,10 @@ class TariffSource(Protocol):
         """The signed envelope, as parsed JSON (verification is the caller's job)."""
         ...
 
+    def signing_keys(self) -> list[dict[str, Any]]:
+        """`tariff_signing_keys` of GET /v1/terminal (for key rotation)."""
+        ...
+
 
 class HttpTariffSource:
     """`TariffSource` over HTTP(S) with the terminal credential; every call has timeouts.
@@ -452,6 +464,14 @@ class HttpTariffSource:
             raise TariffSourceError("The tariff list is not in the expected form.")
         return [i for i in items if isinstance(i, dict)]
 
+    def signing_keys(self) -> list[dict[str, Any]]:
+        """`tariff_signing_keys` of GET /v1/terminal."""
+        data = self._get("/v1/terminal")
+        items = data.get("tariff_signing_keys") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise TariffSourceError("The terminal information has no tariff signing keys.")
+        return [i for i in items if isinstance(i, dict)]
+
     def fetch_version(self, tariff_id: str, version: int) -> Any:
         """GET /v1/tariffs/{id}/versions/{n}."""
         if not _ID_RE.match(tariff_id) or version < 1:
@@ -492,11 +512,16 @@ class TariffService:
     """
 
     def __init__(self, store: Store, source: TariffSource | None, bus: EventBus, *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 key_updates: str = "endorsed") -> None:
+        if key_updates not in ("off", "endorsed", "server"):
+            raise ValueError("key_updates must be 'off', 'endorsed' or 'server'")
         self.store = store
         self.source = source
         self.bus = bus
         self._clock = clock
+        #: How a key id first seen on a document may become trusted (see `refresh_keys`).
+        self.key_updates = key_updates
         self._lock = threading.RLock()  # serialises fetch → verify → commit
         self._index: dict[str, list[TariffDocument]] = {}
         self._keys: dict[str, bytes] = {}
@@ -541,6 +566,48 @@ class TariffService:
         if added:
             log.info("trusted %d new tariff signing key(s) from %s", added, source)
         return added
+
+    def refresh_keys(self) -> int:
+        """Learn rotated keys from GET /v1/terminal; returns how many became trusted.
+
+        `key_updates` decides: "off" (only activation provisions keys), "endorsed" (a new key
+        is trusted only with an `endorsement` — an Ed25519 signature over
+        `endorsement_payload(key_id, public_key)` by a key already trusted, named in
+        `endorsed_by`), or "server" (trust what the authenticated server lists: rotation works
+        with today's server, but a compromised server could then add its own key).
+        Re-binding a known key id to other bytes is always refused.
+        """
+        if self.key_updates == "off" or self.source is None:
+            return 0
+        offered = self.source.signing_keys()
+        with self._lock:
+            trusted = dict(self._keys)
+            known = set(self._all_keys)
+        accepted: list[dict[str, Any]] = []
+        for item in offered:
+            key_id = item.get("key_id")
+            if not isinstance(key_id, str) or key_id in known:
+                continue
+            if self.key_updates == "endorsed":
+                by, sig = item.get("endorsed_by"), _b64(item.get("endorsement"))
+                public = item.get("public_key")
+                ok = False
+                if isinstance(by, str) and by in trusted and sig is not None and \
+                        isinstance(public, str):
+                    try:
+                        Ed25519PublicKey.from_public_bytes(trusted[by]).verify(
+                            sig, endorsement_payload(key_id, public))
+                        ok = True
+                    except (InvalidSignature, ValueError):
+                        ok = False
+                if not ok:
+                    log.warning("tariff signing key %s offered without a valid endorsement; "
+                                "not trusted", key_id if _ID_RE.match(key_id) else "?")
+                    continue
+            accepted.append(item)
+        if not accepted:
+            return 0
+        return self.provision_keys(accepted, "terminal:" + self.key_updates)
 
     def retire_key(self, key_id: str) -> None:
         """Stop accepting new documents signed by `key_id` (stored ones stay readable)."""
@@ -626,6 +693,12 @@ class TariffService:
             except TariffNotFound:
                 log.warning("announced tariff %s v%d is not on the server", tariff_id, version)
                 return Outcome("missing", tariff_id, version)
+            key_id = envelope.get("key_id") if isinstance(envelope, dict) else None
+            if isinstance(key_id, str) and key_id not in self._all_keys:
+                try:
+                    self.refresh_keys()
+                except TariffSourceError:
+                    log.info("could not ask the server for rotated keys")
             return self.accept(envelope, expected=(tariff_id, version))
 
     def reconcile(self) -> list[Outcome]:

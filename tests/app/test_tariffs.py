@@ -26,6 +26,7 @@ from app.tariffs import (
     TariffRefused,
     TariffService,
     TariffSourceError,
+    endorsement_payload,
     price_difference,
     verify_envelope,
 )
@@ -385,6 +386,7 @@ class _Served:
         self.versions: dict[tuple[str, int], dict[str, Any]] = {}
         self.requests: list[str] = []
         self.status = 200
+        self.keys: list[dict[str, Any]] = []
 
 
 @pytest.fixture
@@ -402,6 +404,8 @@ def loopback() -> Iterator[tuple[str, _Served]]:
             status = served.status
             if self.path == "/v1/tariffs":
                 body = {"tariffs": served.listing}
+            elif self.path == "/v1/terminal":
+                body = {"tariff_signing_keys": served.keys}
             else:
                 parts = self.path.split("/")
                 found = served.versions.get((parts[3], int(parts[5])))
@@ -472,3 +476,54 @@ def test_http_source_errors_are_transient(store, utility_key, loopback):
                             timeouts=(1.0, 1.0))
     with pytest.raises(TariffSourceError):
         dead.fetch_version("RES-IBT", 1)
+
+
+def _key_entry(key_id: str, key: Ed25519PrivateKey,
+               endorser: tuple[str, Ed25519PrivateKey] | None = None) -> dict[str, Any]:
+    entry = {"key_id": key_id, "alg": "Ed25519", "public_key": public_b64(key)}
+    if endorser is not None:
+        sig = endorser[1].sign(endorsement_payload(key_id, entry["public_key"]))
+        entry |= {"endorsed_by": endorser[0], "endorsement": base64.b64encode(sig).decode()}
+    return entry
+
+
+@pytest.mark.parametrize("mode, endorsed_by, applied", [
+    ("endorsed", "tsk-1", True),     # endorsed by the trusted key: rotation works
+    ("endorsed", None, False),       # not endorsed: refused, key not trusted
+    ("endorsed", "forger", False),   # "endorsed" by a key nobody trusts
+    ("server", None, True),          # trust the authenticated server's list
+    ("off", "tsk-1", False),         # only activation provisions keys
+])
+def test_rotated_key_is_learned_only_as_configured(mode, endorsed_by, applied, store,
+                                                   utility_key, loopback):
+    url, served = loopback
+    source = HttpTariffSource(requests.Session(), url, lambda: "vpt_test")
+    bus = EventBus()
+    service = TariffService(store, source, bus, clock=Clock(NOW), key_updates=mode)
+    service.provision_keys([_key_entry("tsk-1", utility_key)])
+    new_key = Ed25519PrivateKey.generate()
+    endorser = {"tsk-1": ("tsk-1", utility_key),
+                "forger": ("forger", Ed25519PrivateKey.generate())}.get(endorsed_by or "")
+    served.keys = [_key_entry("tsk-1", utility_key), _key_entry("tsk-2", new_key, endorser)]
+    served.versions[("RES-IBT", 1)] = envelope(make_doc(1, key_id="tsk-2"), new_key)
+    outcome = service.handle_announcement("RES-IBT", 1)
+    if applied:
+        assert outcome.status == "applied"
+        assert service.trusted_key_ids() == ["tsk-1", "tsk-2"]
+        assert "tariff.key_added" in journal_kinds(store)
+    else:
+        assert (outcome.status, outcome.reason) == ("refused", Refusal.UNKNOWN_KEY)
+        assert service.trusted_key_ids() == ["tsk-1"]
+    assert ("/v1/terminal" in served.requests) == (mode != "off")
+
+
+def test_endorsement_cannot_rebind_a_key_id(store, utility_key, loopback):
+    url, served = loopback
+    source = HttpTariffSource(requests.Session(), url, lambda: "vpt_test")
+    service = TariffService(store, source, EventBus(), clock=Clock(NOW), key_updates="server")
+    service.provision_keys([_key_entry("tsk-1", utility_key)])
+    evil = Ed25519PrivateKey.generate()
+    served.keys = [_key_entry("tsk-1", evil)]  # same id, other bytes
+    assert service.refresh_keys() == 0
+    served.versions[("RES-IBT", 1)] = envelope(make_doc(1), evil)
+    assert service.handle_announcement("RES-IBT", 1).reason == Refusal.BAD_SIGNATURE
