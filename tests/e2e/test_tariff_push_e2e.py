@@ -207,3 +207,30 @@ def test_burst_of_100_publications_last_wins_and_versions_never_go_down(tmp_path
     final = tariffs.in_force("RES-IBT")
     assert final is not None and final.version == last and str(final.blocks[0].rate) == "1.0099"
     assert events.named("tariff.rejected") == []
+
+
+def test_signing_key_rotation_on_the_real_server(tmp_path, store):
+    (tmp_path / "srv").mkdir()
+    with running_server(tmp_path / "srv", demo=True, heartbeat=0.5) as srv:
+        term = srv.activate("Counter rotation")
+        listener, tariffs, events = make_client(srv.base_url, term, store)
+        listener.start()
+        try:
+            assert events.wait_for(applied("RES-IBT", 1))
+            assert srv.service.rotate_signing_key() == "tsk-2"
+            doc = dict(srv.service.tariff_version("RES-IBT", 1)["document"])
+            for k in ("effective_from", "expires_at"):
+                doc.pop(k)
+            v = int(srv.service.publish_tariff(doc)["version"])
+            # Default trust: today's server lists tsk-2 without an endorsement → refused.
+            assert events.wait_for(lambda ev: any(
+                e.name == "tariff.rejected" and e.data["version"] == v for e in ev))
+            assert events.named("tariff.rejected")[-1].data["reason"] == "UNKNOWN_KEY"
+            assert tariffs.trusted_key_ids() == ["tsk-1"]
+            # A terminal configured to trust the authenticated server's key list follows it.
+            tariffs.key_updates = "server"
+            outcomes = tariffs.reconcile()
+            assert [(o.status, o.version) for o in outcomes] == [("applied", v)]
+            assert tariffs.trusted_key_ids() == ["tsk-1", "tsk-2"]
+        finally:
+            assert listener.stop(timeout=10.0)
