@@ -22,7 +22,8 @@ from pathlib import Path
 
 from vendserver.db import Store
 from vendserver.errors import ApiError
-from vendserver.service import DEFAULT_POLICY, SmtpConfig, VendingService
+from vendserver.mailer import SmtpConfig
+from vendserver.service import DEFAULT_POLICY, VendingService
 
 
 def _service(db: str, smtp: SmtpConfig | None = None) -> VendingService:

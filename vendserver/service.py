@@ -13,30 +13,27 @@ import hashlib
 import hmac
 import json
 import logging
-import queue
 import re
 import secrets
-import smtplib
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from fractions import Fraction
 from typing import Any
 
 from sts.errors import StsError
 from sts.meter_number import luhn_check_digit
 from sts.tokens import ManagementSubclass, format_token
-from sts.virtual_meter import VirtualMeter
 from vendserver import engine
 from vendserver.db import Row, Store
 from vendserver.engine import MeterKey, TokenMinter
 from vendserver.errors import ApiError
+from vendserver.mailer import Mailer, SmtpConfig
 from vendserver.money import fmt_cents, fmt_percent, fmt_units, money, parse_money
 from vendserver.pricing import AmountTooLow, MeterState, Priced, TariffTerms, price
 from vendserver.signing import b64, canonical_json, new_keypair, sign
+from vendserver.smartmeters import DeliveryJob, SmartMeters
 
 log = logging.getLogger("vendserver.service")
 
@@ -113,25 +110,6 @@ def mask_email(email: str) -> str:
     return (user[:1] + "***@" + domain) if domain else "***"
 
 
-@dataclass(frozen=True)
-class SmtpConfig:
-    """Where to send e-mail notifications (none = record them only)."""
-
-    host: str
-    port: int
-    sender: str
-
-
-@dataclass
-class _Job:
-    """Tokens to enter into a virtual meter; a job with `done` only marks a point in the queue."""
-
-    drn: str
-    tokens: list[str]
-    receipt_no: str | None
-    done: threading.Event | None = None
-
-
 class VendingService:
     """Every operation of the vending API, over one `Store`."""
 
@@ -144,10 +122,9 @@ class VendingService:
         self._utility_row: Row | None = None
         self._listeners: set[Callable[[], None]] = set()
         self._listeners_lock = threading.Lock()
-        self._vms: dict[str, tuple[VirtualMeter, int]] = {}
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
-        self._mail: queue.Queue[int | threading.Event | None] = queue.Queue()
-        self._threads: list[threading.Thread] = []
+        self.meters = SmartMeters(store, vending_keys=self._vks, now=lambda: iso(self.now()),
+                                  event=self._event, notify=self._notify)
+        self.mailer = Mailer(store, smtp, lambda: iso(self.now()))
         self.bootstrap()
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -170,35 +147,27 @@ class VendingService:
         return key_id
 
     def start(self) -> None:
-        """Start the delivery and mail workers; re-queue deliveries a restart interrupted."""
-        for name, target in (("vendserver-delivery", self._delivery_loop),
-                             ("vendserver-mail", self._mail_loop)):
-            t = threading.Thread(target=target, name=name, daemon=True)
-            t.start()
-            self._threads.append(t)
-        for row in self.store.undelivered_two_way():
-            sale = self.store.sale(row["receipt_no"])
-            assert sale is not None
-            tokens = [t["token"] for t in self.store.sale_tokens(sale["receipt_no"])]
-            self._jobs.put(_Job(sale["meter_drn"], tokens, sale["receipt_no"]))
-        if self.smtp:
-            for item in self.store.outbox("queued"):
-                self._mail.put(int(item["id"]))
+        """Start the delivery and mail workers."""
+        self.meters.start()
+        self.mailer.start()
 
     def stop(self) -> None:
         """Stop the workers (after the jobs already queued)."""
-        self._jobs.put(None)
-        self._mail.put(None)
-        for t in self._threads:
-            t.join(timeout=10)
-        self._threads.clear()
+        self.meters.stop()
+        self.mailer.stop()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until queued deliveries and e-mails are done (for tests and the CLI)."""
-        delivered, mailed = threading.Event(), threading.Event()
-        self._jobs.put(_Job("", [], None, delivered))
-        self._mail.put(mailed)
+        delivered, mailed = self.meters.mark(), self.mailer.mark()
         return delivered.wait(timeout) and mailed.wait(timeout)
+
+    def enter_token(self, drn: str, token: str, source: str = "keypad") -> dict[str, Any]:
+        """Type a token into a two-way meter's virtual meter and record it."""
+        return self.meters.enter_token(drn, token, source)
+
+    def audit(self) -> list[dict[str, Any]]:
+        """Virtual-meter credit increases that no recorded sale backs (illegal vending)."""
+        return self.meters.audit()
 
     # -- event notification to SSE streams ------------------------------------------------
     def add_listener(self, fn: Callable[[], None]) -> None:
@@ -672,13 +641,13 @@ class VendingService:
             text, job, mail = self._new_sale(terminal, operator_id, key, fp, body)
         self._notify()
         if job:
-            self._jobs.put(job)
+            self.meters.put(job)
         for item in mail:
-            self._mail.put(item)
+            self.mailer.put(item)
         return text, False
 
     def _new_sale(self, terminal: Row, operator_id: str | None, key: str, fp: str,
-                  body: dict[str, Any]) -> tuple[str, _Job | None, list[int]]:
+                  body: dict[str, Any]) -> tuple[str, DeliveryJob | None, list[int]]:
         op = self._operator(terminal, operator_id)
         meter = self._meter(body["meter_number"])
         now = self.now()
@@ -780,7 +749,7 @@ class VendingService:
                     vendor_id=vendor["id"])
         job = None
         if meter["two_way"]:
-            job = _Job(meter["drn"], [t["token"] for t in tokens], receipt_no)
+            job = DeliveryJob(meter["drn"], [t["token"] for t in tokens], receipt_no)
         return text, job, mail
 
     def _notifications(self, meter: Row, receipt_no: str, tokens: list[dict[str, Any]],
@@ -939,9 +908,9 @@ class VendingService:
                 "operator_id": op["id"], "supervisor_id": sup["id"], "response": text,
                 "created_at": iso(now)})
             if meter["two_way"] and type_ != "test":
-                job = _Job(meter["drn"], [t["token"] for t in tokens], None)
+                job = DeliveryJob(meter["drn"], [t["token"] for t in tokens], None)
         if job:
-            self._jobs.put(job)
+            self.meters.put(job)
         return text, False
 
     def _engineering_tokens(self, meter: Row, type_: str, body: dict[str, Any],
@@ -1124,117 +1093,3 @@ class VendingService:
             }
             self.store.insert_zreport(terminal["id"], shift_id, fp, json.dumps(response))
         return response
-
-    # -- virtual smart meters --------------------------------------------------------------------
-    def _vm(self, drn: str) -> VirtualMeter:
-        # The count tells whether another process (the meter-enter CLI) entered tokens since
-        # this meter was cached; only then is the history read and replayed.
-        accepted = self.store.vm_accepted_count(drn)
-        cached = self._vms.get(drn)
-        if cached is not None and cached[1] == accepted:
-            return cached[0]
-        entries = [e for e in self.store.vm_entries(drn) if e["accepted"]]
-        meter = self.store.meter(drn)
-        assert meter is not None
-        vk160, vk64 = self._vks(meter)
-        initial = MeterKey.from_row(json.loads(meter["initial_key"]))
-        vm = engine.new_virtual_meter(drn, meter["service"], initial, vk160, vk64)
-        for e in entries:  # replay what the meter accepted before (restart, other process)
-            vm.enter(e["token"])
-        self._vms[drn] = (vm, len(entries))
-        return vm
-
-    def enter_token(self, drn: str, token: str, source: str = "keypad") -> dict[str, Any]:
-        """Type a token into a virtual meter (as a customer would) and record it."""
-        with self.store.transaction():
-            vm = self._vm(drn)
-            before = vm.balance
-            response = vm.enter(token)
-            added = int((vm.balance - before) * 10) if response.accepted else 0
-            self.store.add_vm_entry(drn, token, response.accepted, response.reason,
-                                    max(added, 0), int(vm.balance * 10), source,
-                                    iso(self.now()))
-            cached = self._vms[drn]
-            self._vms[drn] = (cached[0], cached[1] + int(response.accepted))
-        return {"accepted": response.accepted, "reason": response.reason,
-                "balance": fmt_units(int(vm.balance * 10))}
-
-    def _delivery_loop(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            if job.done is not None:
-                job.done.set()
-                continue
-            try:
-                self._deliver(job)
-            except Exception:  # keep delivering the others; the sale is safe in the DB
-                log.exception("delivery to meter %s failed", job.drn)
-
-    def _deliver(self, job: _Job) -> None:
-        with self.store.transaction():
-            sale = self.store.sale(job.receipt_no) if job.receipt_no else None
-            if sale is not None and (sale["reversed_at"] or sale["delivered_at"]):
-                return
-            accepted = True
-            last: dict[str, Any] = {}
-            for token in job.tokens:
-                last = self.enter_token(job.drn, token, source="delivery")
-                accepted = accepted and bool(last["accepted"])
-            if sale is None:
-                return
-            balance = int(self._vm(job.drn).balance * 10)
-            now = iso(self.now())
-            self.store.mark_delivered(sale["receipt_no"], now, balance)
-            response = json.loads(sale["response"])
-            self._event("sale.delivered", {
-                "receipt_no": sale["receipt_no"], "idempotency_key": sale["idem_key"],
-                "terminal_id": sale["terminal_id"], "meter_number": job.drn,
-                "accepted": accepted, "balance": fmt_units(balance),
-                "unit": response["unit"], "delivered_at": now,
-            }, vendor_id=sale["vendor_id"])
-        self._notify()
-
-    def audit(self) -> list[dict[str, Any]]:
-        """Virtual-meter credit increases that no recorded (non-reversed) sale backs."""
-        findings = []
-        for e in self.store.vm_entries():
-            if not e["credit_added"]:
-                continue
-            backing = [b for b in self.store.token_backing(e["meter_drn"], e["token"])
-                       if b["kind"] in ("credit", "fbe") and b["reversed_at"] is None]
-            if not backing:
-                findings.append({"meter_number": e["meter_drn"], "at": e["at"],
-                                 "credit_added": fmt_units(int(e["credit_added"])),
-                                 "source": e["source"],
-                                 "token_tail": e["token"][-4:]})
-        return findings
-
-    # -- mail ----------------------------------------------------------------------------------
-    def _mail_loop(self) -> None:
-        while True:
-            item = self._mail.get()
-            if item is None:
-                return
-            if isinstance(item, threading.Event):
-                item.set()
-                continue
-            if self.smtp is None:
-                continue
-            rows = [r for r in self.store.outbox("queued") if int(r["id"]) == item]
-            if not rows:
-                continue
-            row = rows[0]
-            msg = EmailMessage()
-            msg["From"] = self.smtp.sender
-            msg["To"] = row["recipient"]
-            msg["Subject"] = f"Your prepaid tokens, receipt {row['receipt_no']}"
-            msg.set_content(row["body"])
-            try:
-                with smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=10) as client:
-                    client.send_message(msg)
-                self.store.mark_outbox(item, "sent", iso(self.now()), None)
-            except (OSError, smtplib.SMTPException) as exc:
-                log.warning("e-mail for receipt %s failed: %s", row["receipt_no"], exc)
-                self.store.mark_outbox(item, "failed", None, type(exc).__name__)

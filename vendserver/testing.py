@@ -23,7 +23,8 @@ import uvicorn
 from vendserver.api import create_app
 from vendserver.db import Store
 from vendserver.demo import demo_info, seed
-from vendserver.service import SmtpConfig, VendingService
+from vendserver.mailer import SmtpConfig
+from vendserver.service import VendingService
 
 
 @dataclass

@@ -9,7 +9,7 @@ from email import message_from_bytes
 
 import httpx
 
-from vendserver.service import SmtpConfig
+from vendserver.mailer import SmtpConfig
 from vendserver.testing import running_server
 
 
