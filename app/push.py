@@ -290,6 +290,9 @@ class PushListener:
 
     def _track(self, sock: socket.socket) -> None:
         with self._sock_lock:
+            # Forget sockets already closed by finished requests (a long-lived listener
+            # reconnects many times).
+            self._sockets = {s for s in self._sockets if s.fileno() != -1}
             self._sockets.add(sock)
         if self._stop.is_set():
             self._shutdown_sockets()
@@ -329,42 +332,47 @@ class PushListener:
         poll_until = 0.0
         try:
             while not self._stop.is_set():
-                if time.monotonic() < poll_until:
-                    if self._poll_once(session):
-                        failures = 0
-                        self._stop.wait(self.config.poll_interval)
-                    else:
-                        failures += 1
-                        self._stop.wait(backoff.delay(failures - 1))
-                    continue
-                if self.mode == "polling":
-                    self._set_disconnected("trying the event stream again")
-                reason, got_bytes = self._stream_once(session)
-                if self._stop.is_set():
-                    break
-                self._set_disconnected(reason)
-                if reason == "blocked":
-                    blocked += 1
+                try:
+                    failures, blocked, poll_until = self._round(session, failures, blocked,
+                                                                poll_until)
+                except Exception:
+                    # A bug must not end the listener for good: log it and retry later.
+                    log.exception("push listener round failed")
                     failures += 1
-                elif got_bytes:
-                    blocked = failures = 0  # the stream worked for a while: start afresh
-                else:
-                    failures += 1
-                if blocked >= self.config.blocked_before_fallback:
-                    blocked = 0
-                    poll_until = time.monotonic() + self.config.stream_retry_after
-                    log.warning("event stream blocked; polling every %.0f s",
-                                self.config.poll_interval)
-                    continue
-                wait = backoff.delay(max(failures - 1, 0))
-                if reason == "unauthorised":
-                    wait = backoff.cap
-                self._stop.wait(wait)
-        except Exception:
-            log.exception("push listener failed")
+                    self._stop.wait(backoff.delay(failures - 1))
         finally:
             self.connected = False
             session.close()
+
+    def _round(self, session: requests.Session, failures: int, blocked: int,
+               poll_until: float) -> tuple[int, int, float]:
+        """One stream connection or one poll, then the wait before the next; new counters."""
+        backoff = self.config.backoff
+        if time.monotonic() < poll_until:
+            if self._poll_once(session):
+                self._stop.wait(self.config.poll_interval)
+                return 0, blocked, poll_until
+            self._stop.wait(backoff.delay(failures))
+            return failures + 1, blocked, poll_until
+        if self.mode == "polling":
+            self._set_disconnected("trying the event stream again")
+        reason, got_bytes = self._stream_once(session)
+        if self._stop.is_set():
+            return failures, blocked, poll_until
+        self._set_disconnected(reason)
+        if reason == "blocked":
+            blocked += 1
+            failures += 1
+        elif got_bytes:
+            blocked = failures = 0  # the stream worked for a while: start afresh
+        else:
+            failures += 1
+        if blocked >= self.config.blocked_before_fallback:
+            log.warning("event stream blocked; polling every %.0f s", self.config.poll_interval)
+            return failures, 0, time.monotonic() + self.config.stream_retry_after
+        wait = backoff.cap if reason == "unauthorised" else backoff.delay(max(failures - 1, 0))
+        self._stop.wait(wait)
+        return failures, blocked, poll_until
 
     def _headers(self, accept: str) -> dict[str, str]:
         headers = {"Accept": accept, "Authorization": f"Bearer {self.config.credential()}",

@@ -4,6 +4,7 @@ real reference server (publish → applied, pass-through events, resume after a 
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import random
 import secrets
@@ -313,3 +314,54 @@ def test_a_client_restart_resumes_from_the_stored_event_id(server, store):
     assert listener2.last_event_id > seen
     # Nothing handled twice: every event id published after the restart is new.
     assert all(e.data["event_id"] > seen for e in events2.named("vendor.credit"))
+
+
+def test_a_failing_round_does_not_end_the_listener(server, store):
+    term = server.activate("Counter 3")
+    calls = {"n": 0}
+
+    def credential() -> str:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("keyring hiccup")  # a bug or an environment error
+        return str(term["credential"])
+
+    bus = EventBus()
+    events = Events(bus)
+    listener = PushListener(PushConfig(server.base_url, credential, read_timeout=5.0,
+                                       backoff=Backoff(0.05, 0.2)), bus, None, store)
+    listener.start()
+    try:
+        assert events.wait_for(lambda ev: any(e.name == "push.connected" for e in ev))
+    finally:
+        assert listener.stop(timeout=10.0)
+    assert calls["n"] >= 2
+
+
+def test_a_refused_credential_never_connects_and_stop_ends_the_wait(server, store):
+    bus = EventBus()
+    events = Events(bus)
+    tried = threading.Event()
+
+    def credential() -> str:
+        tried.set()
+        return "vpt_" + "x" * 43
+
+    listener = PushListener(PushConfig(server.base_url, credential, read_timeout=5.0,
+                                       backoff=Backoff(0.05, 600.0)), bus, None, store)
+    refused = threading.Event()
+
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "credential refused" in record.getMessage():
+                refused.set()
+
+    handler = Watch()
+    logging.getLogger("vendpoint.push").addHandler(handler)
+    try:
+        listener.start()
+        assert tried.wait(WAIT) and refused.wait(WAIT)
+        assert listener.stop(timeout=10.0)  # it was waiting the 600 s cap: stop ends it
+    finally:
+        logging.getLogger("vendpoint.push").removeHandler(handler)
+    assert events.named("push.connected") == []
