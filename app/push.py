@@ -491,8 +491,10 @@ class PushListener:
             else:
                 log.warning("tariff.published event %s is malformed; ignored", event.id)
         elif event.event in _PASS_THROUGH:
-            self.bus.publish(event.event, event_id=event_id, **{
-                k: v for k, v in data.items() if isinstance(k, str) and k != "event_id"})
+            # `name` is the bus's own parameter: a field of that name travels as `name_`.
+            payload = {("name_" if k == "name" else k): v for k, v in data.items()
+                       if isinstance(k, str) and k != "event_id"}
+            self.bus.publish(event.event, event_id=event_id, **payload)
         else:
             log.debug("event type %s ignored", event.event)
         if event_id is not None:

@@ -21,7 +21,7 @@ import requests
 
 from app.errors import ConfigError
 from app.events import Event, EventBus
-from app.push import Backoff, PushConfig, PushListener, SseParser
+from app.push import Backoff, PushConfig, PushListener, SseEvent, SseParser
 from app.tariffs import HttpTariffSource, TariffService
 from offline_store import Store, open_store
 from vendserver.testing import running_server
@@ -365,3 +365,22 @@ def test_a_refused_credential_never_connects_and_stop_ends_the_wait(server, stor
     finally:
         logging.getLogger("vendpoint.push").removeHandler(handler)
     assert events.named("push.connected") == []
+
+
+def test_dispatch_is_robust_to_odd_events_and_drops_duplicates():
+    bus = EventBus()
+    events = Events(bus)
+    listener = PushListener(config("http://127.0.0.1:9"), bus, None)
+    listener._dispatch(SseEvent("vendor.credit", '{"vendor_id": "V1", "name": "x"}', "3"))
+    listener._dispatch(SseEvent("vendor.credit", '{"vendor_id": "V1"}', "3"))  # duplicate
+    listener._dispatch(SseEvent("sale.delivered", "not json", "4"))
+    listener._dispatch(SseEvent("tariff.published", '{"tariff_id": "RES-IBT", "version": true}',
+                                "5"))
+    listener._dispatch(SseEvent("tariff.published", '{"tariff_id": "RES-IBT", "version": 2}',
+                                "6"))
+    listener._dispatch(SseEvent("something.new", "{}", "7"))
+    assert [(e.name, e.data) for e in events.items] == [
+        ("vendor.credit", {"event_id": 3, "vendor_id": "V1", "name_": "x"})]
+    assert listener.last_event_id == 7  # odd events are skipped, not re-read forever
+    assert listener._work.get_nowait() == ("announce", ("RES-IBT", 2))
+    assert listener._work.empty()
