@@ -13,6 +13,8 @@ def test_new_database_is_migrated_and_reopens(tmp_path):
     path = tmp_path / "v.db"
     store = Store(path)
     assert store.schema_version() == len(MIGRATIONS)
+    sync = store._one("PRAGMA synchronous")
+    assert sync is not None and next(iter(sync.values())) == 2  # FULL: survives power loss
     store.add_vendor("V9", "Vendor", 100)
     store.close()
     again = Store(path)  # a second open runs no migration twice and keeps the data
