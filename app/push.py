@@ -352,6 +352,8 @@ class PushListener:
             if self._poll_once(session):
                 self._stop.wait(self.config.poll_interval)
                 return 0, blocked, poll_until
+            if not self._stop.is_set():
+                self._set_disconnected("the server did not answer the poll")
             self._stop.wait(backoff.delay(failures))
             return failures + 1, blocked, poll_until
         if self.mode == "polling":
@@ -438,7 +440,7 @@ class PushListener:
                 if not isinstance(events, list):
                     log.info("event poll failed: HTTP %s", r.status_code)
                     return False
-                if self.mode != "polling":
+                if self.mode != "polling" or not self.connected:
                     self._on_connected("polling")
                 for item in events:
                     if not isinstance(item, dict) or not isinstance(item.get("id"), int):
