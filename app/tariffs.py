@@ -320,6 +320,21 @@ def endorsement_payload(key_id: str, public_key_b64: str) -> bytes:
                       separators=(",", ":")).encode("utf-8")
 
 
+def _endorsed(item: Mapping[str, Any], key_id: str, trusted: Mapping[str, bytes]) -> bool:
+    """Whether `item` carries a valid endorsement of itself by one of the `trusted` keys."""
+    by, sig, public = item.get("endorsed_by"), _b64(item.get("endorsement")), \
+        item.get("public_key")
+    if not isinstance(by, str) or by not in trusted or sig is None or \
+            not isinstance(public, str):
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(trusted[by]).verify(
+            sig, endorsement_payload(key_id, public))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
 def _b64(value: Any) -> bytes | None:
     if not isinstance(value, str) or not value:
         return None
@@ -583,28 +598,29 @@ class TariffService:
         with self._lock:
             trusted = dict(self._keys)
             known = set(self._all_keys)
-        accepted: list[dict[str, Any]] = []
+        pending: dict[str, tuple[dict[str, Any], TrustedKey]] = {}
         for item in offered:
-            key_id = item.get("key_id")
-            if not isinstance(key_id, str) or key_id in known:
+            try:
+                key = TrustedKey.from_wire(item)
+            except ValueError as exc:
+                log.warning("offered tariff signing key ignored: %s", exc)
                 continue
-            if self.key_updates == "endorsed":
-                by, sig = item.get("endorsed_by"), _b64(item.get("endorsement"))
-                public = item.get("public_key")
-                ok = False
-                if isinstance(by, str) and by in trusted and sig is not None and \
-                        isinstance(public, str):
-                    try:
-                        Ed25519PublicKey.from_public_bytes(trusted[by]).verify(
-                            sig, endorsement_payload(key_id, public))
-                        ok = True
-                    except (InvalidSignature, ValueError):
-                        ok = False
-                if not ok:
-                    log.warning("tariff signing key %s offered without a valid endorsement; "
-                                "not trusted", key_id if _ID_RE.match(key_id) else "?")
+            if key.key_id not in known:
+                pending[key.key_id] = (item, key)
+        accepted: list[dict[str, Any]] = []
+        progress = True
+        while pending and progress:  # a chain tsk-1 → tsk-2 → tsk-3 is followed in any order
+            progress = False
+            for key_id, (item, key) in list(pending.items()):
+                if self.key_updates == "endorsed" and not _endorsed(item, key_id, trusted):
                     continue
-            accepted.append(item)
+                accepted.append(item)
+                trusted[key_id] = key.public_key
+                del pending[key_id]
+                progress = True
+        for key_id in pending:
+            log.warning("tariff signing key %s offered without a valid endorsement; "
+                        "not trusted", key_id)
         if not accepted:
             return 0
         return self.provision_keys(accepted, "terminal:" + self.key_updates)

@@ -527,3 +527,20 @@ def test_endorsement_cannot_rebind_a_key_id(store, utility_key, loopback):
     assert service.refresh_keys() == 0
     served.versions[("RES-IBT", 1)] = envelope(make_doc(1), evil)
     assert service.handle_announcement("RES-IBT", 1).reason == Refusal.BAD_SIGNATURE
+
+
+def test_an_endorsement_chain_is_followed_and_bad_entries_skipped(store, utility_key, loopback):
+    url, served = loopback
+    source = HttpTariffSource(requests.Session(), url, lambda: "vpt_test")
+    service = TariffService(store, source, EventBus(), clock=Clock(NOW))
+    service.provision_keys([_key_entry("tsk-1", utility_key)])
+    k2, k3 = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    served.keys = [
+        {"key_id": "bad", "alg": "Ed25519", "public_key": "not base64!"},
+        _key_entry("tsk-3", k3, ("tsk-2", k2)),  # listed before its endorser
+        _key_entry("tsk-2", k2, ("tsk-1", utility_key)),
+        _key_entry("tsk-1", utility_key),
+    ]
+    served.versions[("RES-IBT", 1)] = envelope(make_doc(1, key_id="tsk-3"), k3)
+    assert service.handle_announcement("RES-IBT", 1).status == "applied"
+    assert service.trusted_key_ids() == ["tsk-1", "tsk-2", "tsk-3"]
