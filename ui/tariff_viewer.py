@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -121,6 +122,12 @@ class TariffViewer(QDialog):
         self.refused.setObjectName("tariffRefused")
         self.refused.setWordWrap(True)
 
+        # Tables hold a handful of rows: cap them so the wrapped texts are never squeezed.
+        self.history.setMaximumHeight(170)
+        self.blocks.setMaximumHeight(150)
+        self.charges.setMaximumHeight(150)
+        for label in (self.heading, self.terms, self.refused):
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         right = QVBoxLayout()
         right.addWidget(self.heading)
         right.addWidget(self._group(self.tr("Version history"), self.history))
@@ -130,6 +137,7 @@ class TariffViewer(QDialog):
         right.addLayout(detail)
         right.addWidget(self.terms)
         right.addWidget(self.refused)
+        right.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.tariff_list, 1)
         body.addLayout(right, 3)
@@ -166,6 +174,12 @@ class TariffViewer(QDialog):
     def _local(self, dt: datetime) -> str:
         return dt.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")
 
+    def _local_text(self, value: str) -> str:
+        try:
+            return self._local(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return value
+
     # -- loading -------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the catalog in the background and render it."""
@@ -197,7 +211,7 @@ class TariffViewer(QDialog):
         self.tariff_list.setCurrentRow(row)
         self._tariff_selected(row)
         if snapshot.rejections:
-            lines = [f"{r['at'][:16].replace('T', ' ')} UTC  {r['tariff_id']} "
+            lines = [f"{self._local_text(str(r['at']))}  {r['tariff_id']} "
                      f"v{r['version']}: {r['reason']}" for r in snapshot.rejections[:5]]
             self.refused.setText(self.tr("Refused updates (the tariff in use was kept):\n")
                                  + "\n".join(lines))
