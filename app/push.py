@@ -169,6 +169,8 @@ class PushConfig:
     poll_interval: float = 5.0
     stream_retry_after: float = 60.0
     poll_limit: int = 500
+    #: After the tariff server failed to answer, reconcile again after this many seconds.
+    tariff_retry_after: float = 5.0
 
 
 # -- sockets we can shut down from another thread -------------------------------------------------
@@ -508,7 +510,8 @@ class PushListener:
         retry_reconcile = False
         while True:
             try:
-                item = self._work.get(timeout=5.0 if retry_reconcile else None)
+                item = self._work.get(
+                    timeout=self.config.tariff_retry_after if retry_reconcile else None)
             except queue.Empty:
                 item = ("reconcile", None)
             if item is None or self._stop.is_set():

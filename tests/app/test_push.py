@@ -22,7 +22,7 @@ import requests
 from app.errors import ConfigError
 from app.events import Event, EventBus
 from app.push import Backoff, PushConfig, PushListener, SseEvent, SseParser
-from app.tariffs import HttpTariffSource, TariffService
+from app.tariffs import HttpTariffSource, TariffService, TariffSourceError
 from offline_store import Store, open_store
 from vendserver.testing import running_server
 
@@ -384,3 +384,48 @@ def test_dispatch_is_robust_to_odd_events_and_drops_duplicates():
     assert listener.last_event_id == 7  # odd events are skipped, not re-read forever
     assert listener._work.get_nowait() == ("announce", ("RES-IBT", 2))
     assert listener._work.empty()
+
+
+class FlakySource:
+    """The real HTTP tariff source, failing its first `failures` calls (server hiccup)."""
+
+    def __init__(self, inner: HttpTariffSource, failures: int) -> None:
+        self.inner = inner
+        self.failures = failures
+
+    def _maybe_fail(self) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise TariffSourceError("simulated outage")
+
+    def list_tariffs(self) -> list[dict[str, Any]]:
+        self._maybe_fail()
+        return self.inner.list_tariffs()
+
+    def fetch_version(self, tariff_id: str, version: int) -> Any:
+        self._maybe_fail()
+        return self.inner.fetch_version(tariff_id, version)
+
+    def signing_keys(self) -> list[dict[str, Any]]:
+        return self.inner.signing_keys()
+
+
+def test_tariff_work_is_retried_when_the_tariff_server_fails(server, store):
+    term = server.activate("Counter 4")
+    cred = term["credential"]
+    bus = EventBus()
+    events = Events(bus)
+    source = FlakySource(HttpTariffSource(requests.Session(), server.base_url, lambda: cred), 2)
+    tariffs = TariffService(store, source, bus)
+    tariffs.provision_keys(term["tariff_signing_keys"])
+    listener = PushListener(PushConfig(server.base_url, lambda: cred, read_timeout=5.0,
+                                       backoff=Backoff(0.05, 0.5), tariff_retry_after=0.1),
+                            bus, tariffs, store)
+    listener.start()
+    try:
+        # The first reconcile fails; the stream stays up; the worker retries by itself.
+        assert events.wait_for(applied(events, "RES-IBT", 1))
+    finally:
+        assert listener.stop(timeout=10.0)
+    assert source.failures == 0
+    assert len(events.named("push.connected")) == 1  # no reconnect was needed
