@@ -442,9 +442,15 @@ class HttpTariffSource:
 
     def __init__(self, session: requests.Session, base_url: str, credential: Callable[[], str],
                  *, timeouts: tuple[float, float] = (3.05, 15.0),
-                 verify: bool | str = True) -> None:
+                 verify: bool | str = True, pin_sha256: str | None = None) -> None:
         self._session = session
         self._base = base_url.rstrip("/")
+        if pin_sha256:
+            # The same certificate pin as the API client (the signature protects the content
+            # anyway; the pin keeps the credential away from anyone else).
+            from app.api.client import PinnedAdapter
+
+            session.mount(self._base + "/", PinnedAdapter(pin_sha256))
         self._credential = credential
         self._timeouts = timeouts
         self._verify: bool | str = verify if verify else True

@@ -544,3 +544,10 @@ def test_an_endorsement_chain_is_followed_and_bad_entries_skipped(store, utility
     served.versions[("RES-IBT", 1)] = envelope(make_doc(1, key_id="tsk-3"), k3)
     assert service.handle_announcement("RES-IBT", 1).status == "applied"
     assert service.trusted_key_ids() == ["tsk-1", "tsk-2", "tsk-3"]
+
+
+def test_http_source_mounts_the_certificate_pin():
+    session = requests.Session()
+    HttpTariffSource(session, "https://vend.example", lambda: "x", pin_sha256="ab" * 32)
+    adapter = session.get_adapter("https://vend.example/v1/tariffs")
+    assert type(adapter).__name__ == "PinnedAdapter"
