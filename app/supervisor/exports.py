@@ -57,10 +57,12 @@ def ledger_csv(rows: Iterable[LedgerRow]) -> str:
     return buffer.getvalue()
 
 
-def report_html(report: Report, *, heading: str = "", images: Sequence[str] = ()) -> str:
+def report_html(report: Report, *, heading: str = "", images: Sequence[str] = (),
+                image_width: int = 0) -> str:
     """A self-contained HTML page of the report (QTextDocument renders it to PDF).
 
-    `images` are resource names (already added to the document) of chart pictures.
+    `images` are resource names (already added to the document) of chart pictures, drawn
+    `image_width` device pixels wide when given.
     """
     e = html.escape
     cur = report.currency
@@ -75,9 +77,11 @@ def report_html(report: Report, *, heading: str = "", images: Sequence[str] = ()
         + f"<br>Generated {e(report.generated_at)}</p>",
     ]
     for name in images:
-        parts.append(f"<p><img src='{e(name)}'></p>")
+        width = f" width='{image_width}'" if image_width else ""
+        parts.append(f"<p><img src='{e(name)}'{width}></p>")
     for section in report.sections():
-        parts.append(f"<h2>{e(section.title)}</h2><table>"
+        parts.append(f"<h2>{e(section.title)}</h2>"
+                     "<table cellpadding='3' cellspacing='0' width='100%'>"
                      "<tr><th align='left'>Item</th><th>Count</th>"
                      f"<th>Amount ({e(cur)})</th><th>Units</th></tr>")
         for line in section.lines:

@@ -1,0 +1,159 @@
+"""Reports screen: filters, charts, PDF/CSV exports opened and checked, printing, Z."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QColor, QImage
+from pytestqt.qtbot import QtBot
+
+from app.supervisor import SupervisorServices
+from tests.app.supervisor.helpers_supervisor import CASHIER, FakeApi, Printed, Seeder
+from ui.supervisor.charts import BAR
+from ui.supervisor.common import ScreenContext
+from ui.supervisor.reports_view import ReportsView
+
+def _near(a: QColor, b: QColor) -> bool:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 40
+
+
+TODAY = datetime.now(UTC).strftime("%Y-%m-%d")
+
+
+def _seed(seed: Seeder) -> None:
+    seed.tokened(amount=10000, units=453, vat=1239, charges=4500, debt=500,
+                 sold_at=f"{TODAY}T06:10:00Z")
+    seed.tokened(amount=20000, units=987, vat=2609, tender="card", sold_at=f"{TODAY}T06:40:00Z")
+    seed.tokened(amount=5000, units=200, vat=652, operator="sipho",
+                 tariff=("BUS-FLAT", "Business, \"flat\""), sold_at=f"{TODAY}T08:05:00Z")
+
+
+@pytest.fixture
+def view(qtbot: QtBot, ctx: ScreenContext, seed: Seeder) -> ReportsView:
+    _seed(seed)
+    v = ReportsView(ctx)
+    qtbot.addWidget(v)
+    v.start.setDate(QDate.fromString(TODAY, "yyyy-MM-dd"))
+    v.end.setDate(QDate.fromString(TODAY, "yyyy-MM-dd"))
+    with qtbot.waitSignal(v.loaded, timeout=10000):
+        v.refresh()
+    return v
+
+
+def test_report_loads_with_charts_and_operator_filter(qtbot: QtBot, view: ReportsView) -> None:
+    assert view.report is not None and view.report.sales.amount_minor == 35000
+    summary = view.tree.topLevelItem(0)
+    assert summary is not None and summary.text(0) == "Summary"
+    sales = summary.child(0)
+    assert (sales.text(0), sales.text(1), sales.text(2)) == ("Sales", "3", "350.00")
+    hours = dict(view.per_hour.bars)
+    assert hours["08"] == 30000 and hours["10"] == 5000  # local time (+02:00)
+    assert dict(view.by_tariff.bars) == {"RES-IBT Residential": 30000,
+                                         'BUS-FLAT Business, "flat"': 5000}
+    assert [view.operator.itemData(i) for i in range(view.operator.count())] == [
+        "", "sipho", "thandi"]
+    view.operator.setCurrentIndex(view.operator.findData("sipho"))
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        view.refresh()
+    assert view.report is not None and view.report.sales.amount_minor == 5000
+    image = view.per_hour.grab().toImage()
+    assert not image.isNull() and image.width() >= 320
+
+
+def test_csv_exports_are_rfc4180(qtbot: QtBot, view: ReportsView, answers: Any,
+                                 tmp_path: Path) -> None:
+    summary, detail = tmp_path / "summary.csv", tmp_path / "detail.csv"
+    answers.paths = [summary, detail]
+    with qtbot.waitSignal(view.done, timeout=10000):
+        view.csv_button.click()
+    with qtbot.waitSignal(view.done, timeout=10000):
+        view.detail_button.click()
+    raw = summary.read_bytes()
+    assert raw.startswith(b"section,label,count,amount,currency,units,unit\r\n")
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF line ends only
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    assert ["Summary", "Sales", "3", "350.00", "ZAR", "", ""] in rows
+    assert ["By tariff", 'BUS-FLAT Business, "flat"', "1", "50.00", "ZAR", "20.0", ""] in rows
+    assert b'"BUS-FLAT Business, ""flat"""' in raw  # quoted, quotes doubled
+    drows = list(csv.DictReader(io.StringIO(detail.read_text("utf-8"), newline="")))
+    assert [r["amount"] for r in drows] == ["100.00", "200.00", "50.00"]
+    assert drows[0]["vat"] == "12.39" and drows[0]["charges"] == "45.00"
+    assert drows[1]["tender"] == "card" and drows[2]["operator"] == "sipho"
+
+
+def test_pdf_export_opened_and_checked(qtbot: QtBot, view: ReportsView, answers: Any,
+                                       tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    answers.paths = [pdf]
+    with qtbot.waitSignal(view.done, timeout=10000):
+        view.pdf_button.click()
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+    assert b"/Type /Page" in data or b"/Type/Page" in data
+    assert b"/Subtype /Image" in data or b"/Subtype/Image" in data  # the charts
+    if shutil.which("pdftotext"):
+        text = unicodedata.normalize("NFKC", subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+            check=True, timeout=60).stdout)  # NFKC: "ﬀ" ligatures back to "ff"
+        assert "SALES REPORT" in text and "350.00" in text and "By tariff" in text
+        assert "RES-IBT Residential" in text and "300.00" in text
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf),
+                        str(tmp_path / "page")], check=True, timeout=60)
+        pages = list(tmp_path.glob("page*.png"))
+        assert len(pages) == 1
+        image = QImage(str(pages[0]))
+        # the charts' bars are on the page: sample a grid for the bar colour
+        blue = sum(1 for x in range(0, image.width(), 3) for y in range(0, image.height() // 2, 3)
+                   if _near(image.pixelColor(x, y), BAR))
+        assert blue > 50
+
+
+def test_print_x_and_close_day_with_approval(qtbot: QtBot, view: ReportsView,
+                                             answers: Any, printed: Printed, api: FakeApi,
+                                             services: SupervisorServices) -> None:
+    with qtbot.waitSignal(view.done, timeout=10000):
+        view.print_button.click()
+    assert printed.items[-1].kind == "report" and printed.items[-1].z_number is None
+    with qtbot.waitSignal(view.done, timeout=10000) as blocker:
+        view.x_button.click()
+    assert "3 sales" in blocker.args[0]
+    answers.actor = CASHIER  # a cashier closes the day: the supervisor approves
+    said: list[str] = []
+    view.done.connect(said.append)
+    with qtbot.waitSignal(view.z_listed, timeout=10000):  # emitted after `done`
+        view.z_button.click()
+    assert answers.asked == ["close the day (Z report)"]
+    assert "Z report No. 1 issued" in said[0] and "match" in said[0]
+    assert printed.items[-1].z_number == 1 and api.calls[-1][0] == "z"
+    assert view.z_list.count() == 1
+    view.z_list.setCurrentRow(0)
+    with qtbot.waitSignal(view.done, timeout=10000) as blocker:
+        view.z_reprint.click()
+    assert "reprint 1" in blocker.args[0] and printed.items[-1].kind == "reprint"
+    assert services.day.get_z(1).approved_by == "sipho"
+
+
+def test_cashier_cannot_view_reports(qtbot: QtBot, ctx: ScreenContext, answers: Any) -> None:
+    from ui.errors import set_presenter
+
+    shown: list[str] = []
+    previous = set_presenter(lambda title, text, bug, parent: shown.append(text))
+    try:
+        answers.actor = CASHIER
+        v = ReportsView(ctx)
+        qtbot.addWidget(v)
+        v.refresh()
+        qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    finally:
+        set_presenter(previous)
+    assert "may not view sales reports" in shown[0] and v.report is None

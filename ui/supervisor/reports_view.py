@@ -1,0 +1,343 @@
+"""Reports screen: date range and operator filters, charts, X/Z, exports and printing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.supervisor import reports as rp
+from app.supervisor.endofday import Reconciliation, to_shift_report
+from app.supervisor.exports import ledger_csv, report_csv
+from app.supervisor.ledger import iso_seconds
+from app.supervisor.permissions import Permission, require
+from app.supervisor.reports import Report, format_minor, format_tenths
+from ui.ops import Op
+from ui.supervisor.charts import BarChart, chart_image
+from ui.supervisor.common import ScreenContext, guarded
+from ui.supervisor.pdf import write_report_pdf
+
+
+class ReportsView(QWidget):
+    """Filters on top, the figures and two charts below, actions at the bottom."""
+
+    #: emitted after a report was loaded (the Report)
+    loaded = Signal(object)
+    #: emitted after an export/print/Z action finished (a short text of what happened)
+    done = Signal(str)
+    #: emitted after the list of Z reports was (re)loaded
+    z_listed = Signal()
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.report: Report | None = None
+        self.hourly: list[tuple[int, int, int]] = []
+        offset = ctx.services.terminal.utc_offset
+        self._tz = timezone(offset)
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        today = QDate.currentDate()
+        self.start = QDateEdit(today)
+        self.end = QDateEdit(today)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.operator = QComboBox()
+        self.operator.addItem(self.tr("All operators"), "")
+        self.refresh_button = QPushButton(self.tr("Show"))
+        self.refresh_button.clicked.connect(self.refresh)
+        for w in (QLabel(self.tr("From")), self.start, QLabel(self.tr("to")), self.end,
+                  QLabel(self.tr("Operator")), self.operator, self.refresh_button):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+        split = QSplitter()
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("Item"), self.tr("Count"), self.tr("Amount"),
+                                   self.tr("Units")])
+        split.addWidget(self.tree)
+        charts = QWidget()
+        charts_layout = QVBoxLayout(charts)
+        cur = ctx.services.terminal.currency
+        self.per_hour = BarChart(self.tr("Sales per hour ({cur})").format(cur=cur),
+                                 lambda v: format_minor(v))
+        self.by_tariff = BarChart(self.tr("Sales by tariff ({cur})").format(cur=cur),
+                                  lambda v: format_minor(v))
+        charts_layout.addWidget(self.per_hour)
+        charts_layout.addWidget(self.by_tariff)
+        split.addWidget(charts)
+        layout.addWidget(split, 1)
+        actions = QHBoxLayout()
+        self.pdf_button = QPushButton(self.tr("Export PDF"))
+        self.csv_button = QPushButton(self.tr("Export CSV"))
+        self.detail_button = QPushButton(self.tr("Export detail CSV"))
+        self.print_button = QPushButton(self.tr("Print"))
+        self.x_button = QPushButton(self.tr("Print X report"))
+        self.z_button = QPushButton(self.tr("Close day (Z report)"))
+        for b in (self.pdf_button, self.csv_button, self.detail_button, self.print_button,
+                  self.x_button, self.z_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.pdf_button.clicked.connect(guarded(self, self.export_pdf))
+        self.csv_button.clicked.connect(guarded(self, lambda: self.export_csv(detail=False)))
+        self.detail_button.clicked.connect(guarded(self, lambda: self.export_csv(detail=True)))
+        self.print_button.clicked.connect(guarded(self, self.print_report))
+        self.x_button.clicked.connect(guarded(self, self.print_x))
+        self.z_button.clicked.connect(guarded(self, self.close_day))
+        z_row = QHBoxLayout()
+        self.z_list = QListWidget()
+        self.z_list.setMaximumHeight(90)
+        z_buttons = QVBoxLayout()
+        self.z_reprint = QPushButton(self.tr("Reprint Z"))
+        self.z_upload = QPushButton(self.tr("Upload / reconcile Z"))
+        self.z_reprint.clicked.connect(guarded(self, self.reprint_z))
+        self.z_upload.clicked.connect(guarded(self, self.upload_z))
+        z_buttons.addWidget(self.z_reprint)
+        z_buttons.addWidget(self.z_upload)
+        z_row.addWidget(self.z_list, 1)
+        z_row.addLayout(z_buttons)
+        layout.addLayout(z_row)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+    # -- loading --------------------------------------------------------------------------
+    def _range(self) -> tuple[str, str]:
+        """Local-day range from the date pickers, as UTC ISO bounds [start, end)."""
+        a, b = self.start.date(), self.end.date()
+        start = date(a.year(), a.month(), a.day())
+        end = date(b.year(), b.month(), b.day())
+        if end < start:
+            start, end = end, start
+        lo = datetime.combine(start, time(), self._tz).astimezone(UTC)
+        hi = datetime.combine(end + timedelta(days=1), time(), self._tz).astimezone(UTC)
+        return iso_seconds(lo), iso_seconds(hi)
+
+    def refresh(self) -> None:
+        """Load the report, the hourly figures, the operator list and the Z list."""
+        start, end = self._range()
+        operator = str(self.operator.currentData() or "")
+        store = self.ctx.services.store
+        currency = self.ctx.services.terminal.currency
+        offset = self.ctx.services.terminal.utc_offset
+
+        def load() -> tuple[Report, list[tuple[int, int, int]], list[str],
+                            list[tuple[int, str, str]]]:
+            require(self.ctx.actor(), Permission.VIEW_REPORTS)
+            report = store.call(lambda c: rp.range_report(c, start, end, operator=operator,
+                                                          currency=currency))
+            hourly = store.call(lambda c: rp.sales_per_hour(c, start, end, operator=operator,
+                                                            utc_offset=offset))
+            return report, hourly, store.call(rp.operators_seen), store.call(rp.list_z)
+
+        self.refresh_button.setEnabled(False)
+        Op(self, load).success(self._show).finally_(
+            lambda: self.refresh_button.setEnabled(True)).run()
+
+    def _show(self, result: tuple[Report, list[tuple[int, int, int]], list[str],
+                                  list[tuple[int, str, str]]]) -> None:
+        report, hourly, operators, zs = result
+        self.report, self.hourly = report, hourly
+        chosen = str(self.operator.currentData() or "")
+        self.operator.blockSignals(True)
+        self.operator.clear()
+        self.operator.addItem(self.tr("All operators"), "")
+        for op in operators:
+            self.operator.addItem(op, op)
+        self.operator.setCurrentIndex(max(0, self.operator.findData(chosen)))
+        self.operator.blockSignals(False)
+        self.tree.clear()
+        for section in report.sections():
+            parent = QTreeWidgetItem([section.title])
+            for line in section.lines:
+                parent.addChild(QTreeWidgetItem([
+                    line.label, "" if line.count is None else str(line.count),
+                    "" if line.amount_minor is None else format_minor(line.amount_minor),
+                    "" if not line.units_tenths else format_tenths(line.units_tenths,
+                                                                   line.unit)]))
+            self.tree.addTopLevelItem(parent)
+            parent.setExpanded(True)
+        self.tree.resizeColumnToContents(0)
+        self.per_hour.set_data(self._hour_bars())
+        self.by_tariff.set_data(self._tariff_bars())
+        self._fill_z_list(zs)
+        self.loaded.emit(report)
+
+    def refresh_z_list(self) -> None:
+        """Reload only the list of Z reports (after issuing or uploading one)."""
+        Op(self, lambda: self.ctx.services.day.list_z()).success(self._fill_z_list).run()
+
+    def _fill_z_list(self, zs: list[tuple[int, str, str]]) -> None:
+        self.z_list.clear()
+        for number, issued_at, state in zs:
+            self.z_list.addItem(f"Z {number}  {issued_at}  {state}")
+        self.z_listed.emit()
+
+    def _hour_bars(self) -> list[tuple[str, int]]:
+        return [(f"{h:02d}", amount) for h, _, amount in self.hourly]
+
+    def _tariff_bars(self) -> list[tuple[str, int]]:
+        if self.report is None:
+            return []
+        return [(label, t.amount_minor) for label, t in sorted(self.report.by_tariff.items())]
+
+    # -- actions --------------------------------------------------------------------------
+    def _need_report(self) -> Report | None:
+        if self.report is None:
+            self.message.setText(self.tr("Show a report first."))
+        return self.report
+
+    def export_pdf(self) -> None:
+        """Ask where, then write the PDF (with both charts)."""
+        report = self._need_report()
+        if report is None:
+            return
+        require(self.ctx.actor(), Permission.EXPORT_REPORTS)
+        path = self.ctx.ask_path(self, self.tr("Export PDF"), "report.pdf", "PDF (*.pdf)")
+        if path is None:
+            return
+        charts = [("chart-hours.png", chart_image(self.per_hour.title, self._hour_bars(),
+                                                   self.per_hour.fmt)),
+                  ("chart-tariffs.png", chart_image(self.by_tariff.title, self._tariff_bars(),
+                                                     self.by_tariff.fmt))]
+        write_report_pdf(path, report, charts=charts)
+        self._journal_export("pdf", path)
+        self._done(self.tr("PDF saved: {path}").format(path=path))
+
+    def export_csv(self, *, detail: bool) -> None:
+        """Ask where, then write the summary (or every transaction) as CSV."""
+        report = self._need_report()
+        if report is None:
+            return
+        require(self.ctx.actor(), Permission.EXPORT_REPORTS)
+        name = "report-detail.csv" if detail else "report.csv"
+        path = self.ctx.ask_path(self, self.tr("Export CSV"), name, "CSV (*.csv)")
+        if path is None:
+            return
+        store = self.ctx.services.store
+        start, end, op = report.period_start, report.period_end, report.operator_filter
+
+        def write() -> Path:
+            text = store.call(lambda c: ledger_csv(rp.ledger_rows(c, start, end, operator=op))) \
+                if detail else report_csv(report)
+            path.write_text(text, encoding="utf-8", newline="")
+            self._journal_export("csv-detail" if detail else "csv", path)
+            return path
+
+        Op(self, write).success(
+            lambda p: self._done(self.tr("CSV saved: {path}").format(path=p))).run()
+
+    def _journal_export(self, what: str, path: Path) -> None:
+        from offline_store.journal import append
+
+        actor = self.ctx.actor()
+        report = self.report
+        assert report is not None
+        self.ctx.services.store.call(lambda c: append(c, "report.exported", {
+            "format": what, "file": path.name, "operator_id": actor.id,
+            "period_start": report.period_start, "period_end": report.period_end,
+            "operator_filter": report.operator_filter}))
+
+    def print_report(self) -> None:
+        """Print the report on screen on the thermal printer."""
+        report = self._need_report()
+        if report is None:
+            return
+        actor = self.ctx.actor()
+        printer = self.ctx.services.day.printer
+        if printer is None:
+            self._done(self.tr("No printer is set up."))
+            return
+        printer.enqueue(to_shift_report(report, self.ctx.services.terminal, actor))
+        self._done(self.tr("Sent to the printer."))
+
+    def print_x(self) -> None:
+        """Print the X report (running totals since the last Z)."""
+        actor = self.ctx.actor()
+        Op(self, lambda: self.ctx.services.day.x_report(actor, print_it=True)).success(
+            lambda r: self._done(self.tr("X report printed: {n} sales, {amount}.").format(
+                n=r.sales.count, amount=format_minor(r.sales.amount_minor, r.currency)))).run()
+
+    def close_day(self) -> None:
+        """Issue the Z report (a supervisor approves when a cashier asks)."""
+        actor = self.ctx.actor()
+        approval = None
+        if actor.role.value not in ("supervisor", "admin"):
+            approval = self.ctx.ask(self.tr("close the day (Z report)"), self)
+        day = self.ctx.services.day
+
+        def issue() -> tuple[int, Reconciliation | None, str]:
+            issued = day.issue_z(actor, approval)
+            number = issued.report.z_number or 0
+            try:
+                return number, day.upload_z(actor, number), ""
+            except Exception as exc:  # the Z stands; the upload can be repeated
+                return number, None, str(exc)
+
+        Op(self, issue).success(self._z_issued).run()
+
+    def _z_issued(self, result: tuple[int, Reconciliation | None, str]) -> None:
+        number, rec, problem = result
+        text = self.tr("Z report No. {n} issued and printed.").format(n=number)
+        text += " " + self._reconciliation_text(rec, problem)
+        self.refresh_z_list()
+        self._done(text)
+
+    def _reconciliation_text(self, rec: Reconciliation | None, problem: str) -> str:
+        if rec is None:
+            return self.tr("Not reconciled with the server yet ({problem}); "
+                           "use Upload later.").format(problem=problem)
+        if rec.matched:
+            return self.tr("The server's totals match.")
+        return self.tr("Differences with the server (terminal − server): {d}").format(
+            d="; ".join(rec.lines()))
+
+    def _selected_z(self) -> int | None:
+        item = self.z_list.currentItem()
+        if item is None:
+            self.message.setText(self.tr("Choose a Z report in the list."))
+            return None
+        return int(item.text().split()[1])
+
+    def reprint_z(self) -> None:
+        """Print the chosen Z again (marked REPRINT)."""
+        number = self._selected_z()
+        if number is None:
+            return
+        actor = self.ctx.actor()
+        Op(self, lambda: self.ctx.services.day.reprint_z(actor, number)).success(
+            lambda r: self._done(self.tr("Z report No. {n} reprinted (reprint {k}).").format(
+                n=number, k=r.reprint_no))).run()
+
+    def upload_z(self) -> None:
+        """Send the chosen Z to the server and show the differences."""
+        number = self._selected_z()
+        if number is None:
+            return
+        actor = self.ctx.actor()
+        Op(self, lambda: self.ctx.services.day.upload_z(actor, number)).success(
+            lambda rec: self._uploaded(number, rec)).run()
+
+    def _uploaded(self, number: int, rec: Reconciliation) -> None:
+        self.refresh_z_list()
+        self._done(self.tr("Z {n}: ").format(n=number) + self._reconciliation_text(rec, ""))
+
+    def _done(self, text: str) -> None:
+        self.message.setText(text)
+        self.done.emit(text)
