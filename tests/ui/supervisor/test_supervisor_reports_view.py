@@ -22,6 +22,7 @@ from ui.supervisor.charts import BAR
 from ui.supervisor.common import ScreenContext
 from ui.supervisor.reports_view import ReportsView
 
+
 def _near(a: QColor, b: QColor) -> bool:
     return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 40
 
@@ -54,6 +55,7 @@ def test_report_loads_with_charts_and_operator_filter(qtbot: QtBot, view: Report
     summary = view.tree.topLevelItem(0)
     assert summary is not None and summary.text(0) == "Summary"
     sales = summary.child(0)
+    assert sales is not None
     assert (sales.text(0), sales.text(1), sales.text(2)) == ("Sales", "3", "350.00")
     hours = dict(view.per_hour.bars)
     assert hours["08"] == 30000 and hours["10"] == 5000  # local time (+02:00)

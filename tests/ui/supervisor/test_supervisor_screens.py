@@ -1,0 +1,175 @@
+"""Shift, engineering, needs-attention and journal screens; the console and its menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMainWindow
+from pytestqt.qtbot import QtBot
+
+from app.supervisor import SupervisorServices
+from offline_store import Store
+from tests.app.supervisor.helpers_supervisor import CASHIER, FakeApi, Printed, Seeder
+from ui.supervisor.approval_dialog import ApprovalDialog
+from ui.supervisor.attention_view import AttentionView
+from ui.supervisor.common import ScreenContext
+from ui.supervisor.engineering_view import EngineeringView
+from ui.supervisor.install import actor_from_ui_operator, install_supervisor
+from ui.supervisor.journal_view import JournalView
+from ui.supervisor.shift_view import ShiftView
+
+
+def test_shift_open_drop_close_over_short(qtbot: QtBot, ctx: ScreenContext, seed: Seeder,
+                                          printed: Printed) -> None:
+    view = ShiftView(ctx)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.changed, timeout=10000):
+        view.load()
+    assert not view.close_button.isEnabled() and "No shift" in view.state.text()
+    view.float_edit.setText("500")
+    with qtbot.waitSignal(view.changed, timeout=10000) as opened:
+        view.open_button.click()
+    shift = opened.args[0]
+    assert shift is not None and view.close_button.isEnabled()
+    seed.tokened(amount=12000, units=500, operator="sipho", shift_id=shift.shift_id)
+    view.drop_edit.setText("100.00")
+    with qtbot.waitSignal(view.changed, timeout=10000):
+        view.drop_button.click()
+    assert "should hold ZAR 520.00" in view.expected.text()
+    # counting sheet: 2 x R200 + 1 x R100 + 3 x R5 = 515.00 -> short 5.00
+    view.counts[20000].setValue(2)
+    view.counts[10000].setValue(1)
+    view.counts[500].setValue(3)
+    assert view.counted_edit.text() == "515.00"
+    with qtbot.waitSignal(view.closed, timeout=10000) as closed:
+        view.close_button.click()
+    assert closed.args[0].over_short.minor == -500
+    assert "short ZAR 5.00" in view.result.text() and "ZAR 515.00" in view.result.text()
+    assert printed.items[-1].kind == "shift_close"
+
+
+def test_shift_bad_float_is_explained(qtbot: QtBot, ctx: ScreenContext,
+                                      shown_errors: list[str]) -> None:
+    view = ShiftView(ctx)
+    qtbot.addWidget(view)
+    view.float_edit.setText("5x0")
+    view.open_button.click()
+    assert shown_errors and "not an amount" in shown_errors[0]
+
+
+def test_engineering_screen_issues_with_pin(qtbot: QtBot, ctx: ScreenContext, answers: Any,
+                                            api: FakeApi, printed: Printed,
+                                            shown_errors: list[str]) -> None:
+    view = EngineeringView(ctx)
+    qtbot.addWidget(view)
+    view.meter.setText("14339800361")  # wrong check digit: refused before the PIN is asked
+    view.issue_button.click()
+    assert "check digit" in shown_errors[-1] and answers.asked == []
+    view.meter.setText("14339800360")
+    view.type.setCurrentIndex(view.type.findData("set_power_limit"))
+    assert view.value.isEnabled() and not view.new_ti.isEnabled()
+    view.value.setValue(2500)
+    with qtbot.waitSignal(view.issued, timeout=10000):
+        view.issue_button.click()
+    assert answers.asked == ["set maximum power limit"]
+    assert api.calls[-1] == ("engineering", {"meter_number": "14339800360",
+                                             "type": "set_power_limit", "value": 2500,
+                                             "register": None, "new_ti": None})
+    assert "1111 2222 3333 4444 5555" in view.tokens.text()
+    assert printed.items[-1].kind == "engineering" and view.history.count() == 1
+    answers.approval = None  # the supervisor cancels: nothing is sent, nothing shown
+    calls = len(api.calls)
+    view.issue_button.click()
+    assert len(api.calls) == calls and len(shown_errors) == 1
+
+
+def test_attention_screen_actions(qtbot: QtBot, ctx: ScreenContext, seed: Seeder,
+                                  answers: Any, store: Store) -> None:
+    a = seed.insert(amount=700, offline=True, state="pending")
+    seed.set_state(a, "rejected", "BLOCKED_METER", "Meter blocked")
+    b = seed.insert(amount=900, offline=True, state="pending")
+    seed.set_state(b, "rejected", "UNKNOWN_METER", "No such meter")
+    notes = ["paid back at counter"]
+    view = AttentionView(ctx, note=lambda parent, prompt: notes.pop(0) if notes else None)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        view.load()
+    assert view.table.rowCount() == 2
+    assert view.table.item(0, 5).text() == "BLOCKED_METER: Meter blocked"  # type: ignore[union-attr]
+    view.table.selectRow(0)
+    answers.actor = CASHIER  # needs the supervisor's PIN
+    with qtbot.waitSignal(view.loaded, timeout=10000) as done:
+        view.refund_button.click()
+    assert answers.asked and [i.idem_key for i in done.args[0]] == [b]
+    view.table.selectRow(0)
+    view.close_button.click()  # the note dialog is cancelled: nothing happens
+    assert view.table.rowCount() == 1
+    refunds = store.call(lambda c: c.execute(
+        "SELECT operator_id, note, amount_minor FROM attention_actions").fetchall())
+    assert [tuple(r) for r in refunds] == [("thandi", "paid back at counter", 700)]
+
+
+def test_journal_viewer_filters_and_verify(qtbot: QtBot, ctx: ScreenContext, seed: Seeder,
+                                           answers: Any, shown_errors: list[str]) -> None:
+    seed.tokened(amount=1000, units=40)
+    seed.tokened(amount=2000, units=80)
+    view = JournalView(ctx)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        view.search_button.click()
+    assert view.table.rowCount() == 4
+    view.kind.setCurrentText("sale.tokened")
+    with qtbot.waitSignal(view.loaded, timeout=10000) as loaded:
+        view.search_button.click()
+    assert [e.kind for e in loaded.args[0]] == ["sale.tokened", "sale.tokened"]
+    with qtbot.waitSignal(view.verified, timeout=10000) as verified:
+        view.verify_button.click()
+    assert verified.args[0].ok and "hash chain intact" in view.status.text()
+    answers.actor = CASHIER
+    view.search_button.click()
+    assert "may not view the audit journal" in shown_errors[-1]
+
+
+def test_approval_dialog_checks_input(qtbot: QtBot) -> None:
+    dialog = ApprovalDialog("reverse a sale", None, supervisors=["sipho"])
+    qtbot.addWidget(dialog)
+    assert dialog.pin.echoMode() == dialog.pin.EchoMode.Password
+    ok = dialog.findChild(QDialogButtonBox).button(  # type: ignore[union-attr]
+        QDialogButtonBox.StandardButton.Ok)
+    dialog.pin.setText("12")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert "4 to 12 digits" in dialog.problem.text() and dialog.result() == 0
+    dialog.pin.setText("4321")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    approval = dialog.approval()
+    assert approval.operator_id == "sipho" and approval.pin == "4321"
+    assert "4321" not in repr(approval)
+
+
+def test_install_menu_opens_console_tabs(qtbot: QtBot, services: SupervisorServices,
+                                         answers: Any, seed: Seeder) -> None:
+    seed.tokened(amount=1000, units=40)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    menu = install_supervisor(window, services, lambda: answers.actor, ask=answers.ask)
+    assert [a.text() for a in menu.menu.actions()] == [
+        "&Shift (open, drop, close)", "&Reports, X and Z", "&Engineering tokens",
+        "&Needs attention", "&Journal"]
+    console = menu.open("journal")
+    qtbot.addWidget(console)
+    qtbot.waitUntil(lambda: console.journal.table.rowCount() == 2, timeout=10000)
+    with qtbot.waitSignal(console.reports.loaded, timeout=10000):
+        menu.actions["reports"].trigger()
+    assert console.tabs.currentIndex() == 1
+    console.close()
+
+
+def test_actor_from_ui_operator() -> None:
+    from ui.ports import Operator, Role
+
+    actor = actor_from_ui_operator(Operator("sipho", "Sipho", Role.SUPERVISOR))
+    assert actor is not None and actor.role.value == "supervisor"
+    assert actor_from_ui_operator(None) is None
+

@@ -1,0 +1,120 @@
+"""Adds the supervisor screens to the application: a "Supervisor" menu and a console window.
+
+    from ui.supervisor.install import install_supervisor
+    menu = install_supervisor(main_window, supervisor_services, lambda: shell_actor())
+
+Each menu entry opens the supervisor console on its tab. `actor` returns the signed-in
+operator as an `app.supervisor.Actor` (or None when locked); `actor_from_ui_operator` converts
+the shell's `ui.ports.Operator`. Cashiers see the menu too: what they may not do is refused by
+the services (or approved by a supervisor's PIN), not merely hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+
+from app.supervisor.permissions import Actor
+from app.supervisor.services import SupervisorServices
+from ui.supervisor.approval_dialog import AskApproval, ask_approval
+from ui.supervisor.attention_view import AttentionView
+from ui.supervisor.common import ScreenContext
+from ui.supervisor.engineering_view import EngineeringView
+from ui.supervisor.journal_view import JournalView
+from ui.supervisor.reports_view import ReportsView
+from ui.supervisor.shift_view import ShiftView
+
+TABS = ("shift", "reports", "engineering", "attention", "journal")
+
+
+def actor_from_ui_operator(operator: object | None) -> Actor | None:
+    """The shell's `ui.ports.Operator` (id, name, role) as an `Actor`."""
+    if operator is None:
+        return None
+    role = getattr(operator, "role", "cashier")
+    return Actor.of(str(getattr(operator, "id", "")), str(getattr(operator, "name", "")),
+                    str(getattr(role, "value", role)))
+
+
+class SupervisorConsole(QDialog):
+    """One window with a tab per supervisor screen."""
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Supervisor"))
+        self.resize(1100, 720)
+        self.ctx = ctx
+        self.tabs = QTabWidget()
+        self.shift = ShiftView(ctx)
+        self.reports = ReportsView(ctx)
+        self.engineering = EngineeringView(ctx)
+        self.attention = AttentionView(ctx)
+        self.journal = JournalView(ctx)
+        for widget, title in ((self.shift, self.tr("Shift")),
+                              (self.reports, self.tr("Reports")),
+                              (self.engineering, self.tr("Engineering tokens")),
+                              (self.attention, self.tr("Needs attention")),
+                              (self.journal, self.tr("Journal"))):
+            self.tabs.addTab(widget, title)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._load_current)
+
+    def show_tab(self, name: str) -> None:
+        """Bring tab `name` (one of TABS) forward and load it."""
+        index = TABS.index(name)
+        if self.tabs.currentIndex() == index:
+            self._load_current(index)
+        self.tabs.setCurrentIndex(index)
+
+    def _load_current(self, index: int) -> None:
+        from ui.supervisor.common import guarded
+
+        loaders: list[Callable[[], None]] = [self.shift.load, self.reports.refresh,
+                                             self.engineering.load, self.attention.load,
+                                             self.journal.load]
+        guarded(self, loaders[index])()
+
+
+class SupervisorMenu:
+    """The installed menu and the (lazily created) console."""
+
+    def __init__(self, window: QMainWindow, ctx: ScreenContext) -> None:
+        self.window = window
+        self.ctx = ctx
+        self.console: SupervisorConsole | None = None
+        self.menu = QMenu(window.tr("&Supervisor"), window)
+        self.actions: dict[str, QAction] = {}
+        for name, title, key in (("shift", "&Shift (open, drop, close)", "Ctrl+Shift+S"),
+                                 ("reports", "&Reports, X and Z", "Ctrl+Shift+R"),
+                                 ("engineering", "&Engineering tokens", "Ctrl+Shift+E"),
+                                 ("attention", "&Needs attention", "Ctrl+Shift+A"),
+                                 ("journal", "&Journal", "Ctrl+Shift+J")):
+            action = QAction(window.tr(title), window)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _c=False, n=name: self.open(n))
+            self.menu.addAction(action)
+            self.actions[name] = action
+        window.menuBar().addMenu(self.menu)
+
+    def open(self, tab: str) -> SupervisorConsole:
+        """Show the console on `tab`."""
+        if self.console is None:
+            self.console = SupervisorConsole(self.ctx, self.window)
+        self.console.show_tab(tab)
+        self.console.show()
+        self.console.raise_()
+        return self.console
+
+
+def install_supervisor(window: QMainWindow, services: SupervisorServices,
+                       actor: Callable[[], Actor | None], *,
+                       ask: AskApproval = ask_approval) -> SupervisorMenu:
+    """Add the Supervisor menu to `window`; returns it (keep a reference)."""
+    return SupervisorMenu(window, ScreenContext(services, actor, ask))
+
+
+__all__ = ["TABS", "SupervisorConsole", "SupervisorMenu", "actor_from_ui_operator",
+           "install_supervisor"]

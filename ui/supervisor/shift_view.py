@@ -1,0 +1,191 @@
+"""Shift screen: open with a counted float, cash drops, close with a count (sheet optional).
+
+The close shows expected vs counted and the over/short; the counted amount is whatever was
+typed — it is never replaced by the expected amount.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.supervisor.reports import format_minor
+from app.supervisor.shifts import (
+    ZAR_DENOMINATIONS,
+    CashSummary,
+    Shift,
+    ShiftClose,
+    parse_money,
+)
+from ui.ops import Op
+from ui.supervisor.common import ScreenContext, guarded
+
+
+class ShiftView(QWidget):
+    """The signed-in operator's shift."""
+
+    #: emitted after any change or load (the open Shift or None)
+    changed = Signal(object)
+    #: emitted after a close (the ShiftClose)
+    closed = Signal(object)
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.shift: Shift | None = None
+        self.currency = ctx.services.terminal.currency
+        layout = QVBoxLayout(self)
+        self.state = QLabel()
+        layout.addWidget(self.state)
+        open_box = QGroupBox(self.tr("Open a shift"))
+        open_form = QFormLayout(open_box)
+        self.float_edit = QLineEdit()
+        self.float_edit.setPlaceholderText("500.00")
+        self.open_button = QPushButton(self.tr("Open shift"))
+        open_form.addRow(self.tr("Counted float"), self.float_edit)
+        open_form.addRow(self.open_button)
+        layout.addWidget(open_box)
+        drop_box = QGroupBox(self.tr("Cash drop"))
+        drop_row = QHBoxLayout(drop_box)
+        self.drop_edit = QLineEdit()
+        self.drop_note = QLineEdit()
+        self.drop_note.setPlaceholderText(self.tr("note (bag number)"))
+        self.drop_button = QPushButton(self.tr("Record drop"))
+        for w in (self.drop_edit, self.drop_note, self.drop_button):
+            drop_row.addWidget(w)
+        layout.addWidget(drop_box)
+        close_box = QGroupBox(self.tr("Close the shift"))
+        close_layout = QVBoxLayout(close_box)
+        self.sheet = QTableWidget(len(ZAR_DENOMINATIONS), 2)
+        self.sheet.setHorizontalHeaderLabels([self.tr("Note / coin"), self.tr("How many")])
+        self.counts: dict[int, QSpinBox] = {}
+        for row, value in enumerate(ZAR_DENOMINATIONS):
+            self.sheet.setCellWidget(row, 0, QLabel(format_minor(value)))
+            spin = QSpinBox()
+            spin.setRange(0, 100000)
+            spin.valueChanged.connect(self._sheet_changed)
+            self.sheet.setCellWidget(row, 1, spin)
+            self.counts[value] = spin
+        close_layout.addWidget(self.sheet)
+        counted_row = QHBoxLayout()
+        self.counted_edit = QLineEdit()
+        self.counted_edit.setPlaceholderText(self.tr("counted total"))
+        self.close_button = QPushButton(self.tr("Close shift"))
+        counted_row.addWidget(QLabel(self.tr("Counted cash")))
+        counted_row.addWidget(self.counted_edit)
+        counted_row.addWidget(self.close_button)
+        close_layout.addLayout(counted_row)
+        self.expected = QLabel()
+        close_layout.addWidget(self.expected)
+        layout.addWidget(close_box)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+        self.open_button.clicked.connect(guarded(self, self.open_shift))
+        self.drop_button.clicked.connect(guarded(self, self.cash_drop))
+        self.close_button.clicked.connect(guarded(self, self.close_shift))
+
+    def load(self) -> None:
+        """Show the operator's open shift and its expected cash."""
+        actor = self.ctx.actor()
+        shifts = self.ctx.services.shifts
+
+        def read() -> tuple[Shift | None, CashSummary | None]:
+            shift = shifts.current(actor.id)
+            return shift, None if shift is None else shifts.summary(shift.shift_id)
+
+        Op(self, read).success(self._show).run()
+
+    def _show(self, result: tuple[Shift | None, CashSummary | None]) -> None:
+        self.shift, summary = result
+        open_ = self.shift is not None
+        self.open_button.setEnabled(not open_)
+        self.drop_button.setEnabled(open_)
+        self.close_button.setEnabled(open_)
+        if self.shift is None or summary is None:
+            self.state.setText(self.tr("No shift is open."))
+            self.expected.setText("")
+        else:
+            self.state.setText(self.tr("Shift {id} open since {at}, float {float}.").format(
+                id=self.shift.shift_id, at=self.shift.opened_at[:16].replace("T", " "),
+                float=format_minor(self.shift.opening_float.minor, self.currency)))
+            self.expected.setText(self.tr(
+                "Cash sales {sales} ({n}), refunds {refunds}, drops {drops}: "
+                "the drawer should hold {expected}.").format(
+                sales=format_minor(summary.cash_sales.minor), n=summary.sales_count,
+                refunds=format_minor(summary.refunds.minor),
+                drops=format_minor(summary.drops.minor),
+                expected=format_minor(summary.expected.minor, self.currency)))
+        self.changed.emit(self.shift)
+
+    def _sheet_changed(self) -> None:
+        total = sum(value * spin.value() for value, spin in self.counts.items())
+        self.counted_edit.setText(format_minor(total).replace(",", "") if total else "")
+
+    def open_shift(self) -> None:
+        """Open with the typed float."""
+        actor = self.ctx.actor()
+        amount = parse_money(self.float_edit.text() or "0", self.currency)
+        shifts = self.ctx.services.shifts
+        Op(self, lambda: shifts.open_shift(actor, amount)).success(lambda _s: self.load()).run()
+
+    def cash_drop(self) -> None:
+        """Record a drop from the open shift."""
+        if self.shift is None:
+            return
+        actor = self.ctx.actor()
+        amount = parse_money(self.drop_edit.text(), self.currency)
+        note, shift_id = self.drop_note.text(), self.shift.shift_id
+        shifts = self.ctx.services.shifts
+
+        def drop() -> None:
+            shifts.cash_drop(actor, shift_id, amount, note)
+
+        def after(_: object) -> None:
+            self.drop_edit.clear()
+            self.drop_note.clear()
+            self.load()
+
+        Op(self, drop).success(after).run()
+
+    def close_shift(self) -> None:
+        """Close with the counted cash (and the sheet, when filled in)."""
+        if self.shift is None:
+            return
+        actor = self.ctx.actor()
+        sheet = {v: s.value() for v, s in self.counts.items() if s.value()}
+        counted = parse_money(self.counted_edit.text(), self.currency) \
+            if self.counted_edit.text().strip() else None
+        shift_id = self.shift.shift_id
+        shifts = self.ctx.services.shifts
+        Op(self, lambda: shifts.close_shift(actor, shift_id, counted=counted,
+                                            denominations=sheet or None)).success(
+            self._closed).run()
+
+    def _closed(self, result: ShiftClose) -> None:
+        diff = result.over_short.minor
+        word = self.tr("over") if diff > 0 else self.tr("short") if diff < 0 else \
+            self.tr("exact")
+        self.result.setText(self.tr(
+            "Shift closed. Expected {expected}, counted {counted}: {word} {diff}. "
+            "The shift report was sent to the printer.").format(
+            expected=format_minor(result.summary.expected.minor, self.currency),
+            counted=format_minor(result.counted.minor, self.currency), word=word,
+            diff=format_minor(abs(diff), self.currency)))
+        for spin in self.counts.values():
+            spin.setValue(0)
+        self.counted_edit.clear()
+        self.closed.emit(result)
+        self.load()
