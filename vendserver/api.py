@@ -49,7 +49,7 @@ from vendserver.schemas import (
     TerminalOut,
     ZReportOut,
 )
-from vendserver.service import VendingService, iso
+from vendserver.service import SQL_INT_MAX, VendingService, iso
 
 log = logging.getLogger("vendserver.api")
 
@@ -501,7 +501,7 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
 
     @app.get("/v1/events/poll", tags=["events"], response_model=None,
               responses=_doc(PollOut))
-    def poll(t: Terminal, after: Annotated[int, Query(ge=0)] = 0,
+    def poll(t: Terminal, after: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
         """Polling fallback for the event stream."""
         rows = service.events_after(t, after, limit)
@@ -522,7 +522,7 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
         raw = last_event_id if last_event_id is not None else last_event_id_q
         if raw is None or raw == "":
             after = service.store.max_event_id()
-        elif raw.isascii() and raw.isdigit():
+        elif raw.isascii() and raw.isdigit() and int(raw) <= SQL_INT_MAX:
             after = int(raw)
         else:
             raise ApiError("VALIDATION_ERROR", "Last-Event-ID must be an event id.",

@@ -63,6 +63,13 @@ DEFAULT_POLICY: dict[str, Any] = {
 }
 
 
+# The range of times a request may carry (far wider than any real sale or shift).
+TIME_MIN = datetime(1900, 1, 1, tzinfo=UTC)
+TIME_MAX = datetime(9000, 1, 1, tzinfo=UTC)
+# SQLite integers are signed 64-bit: larger ids and versions cannot exist.
+SQL_INT_MAX = 2**63 - 1
+
+
 def iso(dt: datetime) -> str:
     """A UTC time in the contract's form."""
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -77,7 +84,16 @@ def parse_time(text: object, field: str) -> datetime:
         except ValueError:
             dt = None
         if dt is not None and dt.tzinfo is not None:
-            return dt.astimezone(UTC)
+            # Year 1 with a positive offset (or 9999 with a negative one) has no UTC value,
+            # and times near those edges overflow in utility-local arithmetic: a client
+            # error, not a 500 a terminal would retry for ever.
+            try:
+                utc = dt.astimezone(UTC)
+            except OverflowError:
+                utc = None
+            if utc is not None and TIME_MIN <= utc <= TIME_MAX:
+                return utc
+            problem = "outside the supported years 1900 to 9000"
     raise ApiError("VALIDATION_ERROR", f"{field} must be an ISO-8601 time with an offset.",
                    {"errors": [{"field": field, "problem": problem}]})
 
@@ -989,7 +1005,8 @@ class VendingService:
 
     def tariff_version(self, tariff_id: str, version: int) -> dict[str, Any]:
         """GET /v1/tariffs/{id}/versions/{n}."""
-        row = self.store.tariff_version(tariff_id, version)
+        row = (self.store.tariff_version(tariff_id, version)
+               if 0 <= version <= SQL_INT_MAX else None)
         if row is None:
             raise ApiError("TARIFF_NOT_FOUND", "No such tariff version.",
                            {"tariff_id": tariff_id[:64], "version": version})
