@@ -194,7 +194,8 @@ def build_core(
     adapter.tariffs = tariffs
     services = Services(auth=adapter, sales=adapter, status=adapter, printer=adapter,
                         terminal=terminal_port, demo_meters=demo_meters,
-                        suggested_operator=suggested_operator, login_hint=login_hint)
+                        suggested_operator=suggested_operator, login_hint=login_hint,
+                        tariffs=tariffs)
     sync.start()
     if printer is not None:
         printer.start()

@@ -8,7 +8,6 @@ turns the ones the screens care about into two UI events on the same bus:
 - `ui.pending_tokened` when a sale that was pending (or whose answer was lost) gets its token
   later through the sync engine; its token receipt is queued for printing exactly once;
 - `ui.print` when a slip printed or failed;
-- `ui.tariff` when a signed tariff version was accepted or came into force (text for a notice);
 - `ui.status` when something the status bar shows changed (vendor credit, printer).
 
 Gaps in the core that this adapter works around are marked `CORE GAP` (see docs/ui.md).
@@ -294,15 +293,14 @@ class CoreAdapter:
         self._quotes: dict[tuple[str, int], api.Quote] = {}
         self._inline = threading.local()
         self._credit: api.Money | None = terminal.vendor_credit
-        self._tariff = ""
+        self._tariff = ""  # of the last quote, until the tariff service knows better
+        self._tariff_id = ""
         self._last_sync: datetime | None = None
         #: the signed tariff service, when the push stream is wired (for the status bar)
         self.tariffs: TariffService | None = None
         self._subscriptions = [
             bus.subscribe("sale.tokened", self._on_tokened),
             bus.subscribe("vendor.credit", self._on_credit),
-            bus.subscribe("tariff.applied", self._on_tariff),
-            bus.subscribe("tariff.in_force", self._on_tariff),
             bus.subscribe("sync.progress", self._on_sync),
             bus.subscribe("print.job_done", self._on_print),
             bus.subscribe("print.job_failed", self._on_print),
@@ -349,6 +347,7 @@ class CoreAdapter:
         result = self.service.quote(meter_number, money)
         with self._lock:
             self._quotes[(result.meter_number, money.minor)] = result
+            self._tariff_id = result.tariff_id
             self._tariff = f"{result.tariff_id} v{result.tariff_version}"
         return quote_from(result)
 
@@ -514,9 +513,7 @@ class CoreAdapter:
         with self._lock:
             credit, tariff, skew, last_sync = self._credit, self._tariff, self._skew, \
                 self._last_sync
-        if not tariff and self.tariffs is not None:
-            in_force = [(tid, self.tariffs.in_force(tid)) for tid in self.tariffs.tariff_ids()]
-            tariff = ", ".join(f"{tid} v{doc.version}" for tid, doc in in_force if doc)
+        tariff = self._tariff_label(tariff)
         connectivity = self.service.connectivity
         value = stats.value
         return Status(
@@ -527,6 +524,18 @@ class CoreAdapter:
             printer_ok=printer_ok, vendor_credit=None if credit is None else to_decimal(credit),
             tariff_version=tariff, clock_skew_seconds=skew,
         )
+
+    def _tariff_label(self, quoted: str) -> str:
+        """The version in force of the tariff last quoted (or of every tariff before that)."""
+        if self.tariffs is None:
+            return quoted
+        ids = [self._tariff_id] if self._tariff_id else self.tariffs.tariff_ids()
+        labels = []
+        for tariff_id in ids:
+            doc = self.tariffs.in_force(tariff_id)
+            if doc is not None:
+                labels.append(f"{tariff_id} v{doc.version}")
+        return ", ".join(labels) or quoted
 
     def _refresh_terminal(self) -> None:
         self._terminal_at = time.monotonic()
@@ -593,19 +602,6 @@ class CoreAdapter:
         with self._lock:
             self._credit = money
         self.bus.publish("ui.status")
-
-    def _on_tariff(self, event: Event) -> None:
-        data = event.data
-        if event.name == "tariff.applied" and not data.get("in_force"):
-            text = (f"New tariff {data.get('tariff_name') or data.get('tariff_id')} version "
-                    f"{data.get('version')} will apply from {data.get('effective_from')}.")
-        else:
-            text = (f"Tariff {data.get('tariff_name') or data.get('tariff_id')} version "
-                    f"{data.get('version')} is now in force: quote again before selling.")
-            with self._lock:
-                self._tariff = f"{data.get('tariff_id')} v{data.get('version')}"
-        self.bus.publish("ui.tariff", text=text, in_force=event.name == "tariff.in_force"
-                         or bool(data.get("in_force")))
 
     def _on_sync(self, event: Event) -> None:
         if not event.data.get("unreachable"):

@@ -94,6 +94,10 @@ class MainWindow(QMainWindow):
         self.server_label.setVisible(not server_url)
         self.setStatusBar(status)
 
+    def add_banner(self, banner: QWidget) -> None:
+        """Put a message banner (e.g. tariff news) under the notifications, above the screen."""
+        self._layout.insertWidget(self._layout.indexOf(self.notifications) + 1, banner)
+
     def set_server_url(self, url: str) -> None:
         """The server the till talks to (only shown while it is not set up)."""
         self.server_label.setText(self.tr("Server: {url}").format(url=url or self.tr("not set up")))

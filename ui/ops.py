@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QWidget
+from shiboken6 import Shiboken
 
 from app.errors import UserCancelled
 
@@ -96,7 +97,16 @@ class Op(Generic[T]):
             _RUNNING.add(self)
         thread_pool().start(_Runnable(self._fn, relay))
 
+    def _parent_gone(self) -> bool:
+        # A dialog closed (and deleted) while its op ran: its callbacks would touch dead
+        # widgets, so they are skipped; the result was only for that dialog.
+        return self._parent is not None and not Shiboken.isValid(self._parent)
+
     def _on_done(self, result: Any) -> None:
+        if self._parent_gone():
+            log.debug("op finished after its parent was deleted; result dropped")
+            self._finish(run_finally=False)
+            return
         try:
             if self._success is not None:
                 self._success(result)
@@ -104,6 +114,10 @@ class Op(Generic[T]):
             self._finish()
 
     def _on_failed(self, exc: BaseException) -> None:
+        if self._parent_gone():
+            log.info("op failed after its parent was deleted: %s", type(exc).__name__)
+            self._finish(run_finally=False)
+            return
         try:
             if isinstance(exc, UserCancelled):
                 return
@@ -117,9 +131,9 @@ class Op(Generic[T]):
         finally:
             self._finish()
 
-    def _finish(self) -> None:
+    def _finish(self, *, run_finally: bool = True) -> None:
         try:
-            if self._finally is not None:
+            if run_finally and self._finally is not None:
                 self._finally()
         finally:
             with _RUNNING_LOCK:

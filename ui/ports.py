@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from ui.tariff_viewer import TariffCatalog
 
 
 def format_money(amount: Decimal, currency: str) -> str:
@@ -307,3 +310,4 @@ class Services:
     demo_meters: tuple[SearchHit, ...] = ()
     suggested_operator: str = ""
     login_hint: str = ""  # demo mode: the demo operators and PINs (public demo data)
+    tariffs: TariffCatalog | None = None  # accepted signed tariffs, for the tariff viewer

@@ -136,6 +136,7 @@ class SaleController(QObject):
             ("F9", lambda: self.action_requested.emit("pending")),
             ("F10", lambda: self.action_requested.emit("today")),
             ("F11", lambda: self.action_requested.emit("settings")),
+            ("F6", lambda: self.action_requested.emit("tariffs")),
             ("Ctrl+L", lambda: self.action_requested.emit("lock")),
         ]
         self.shortcuts: dict[str, QShortcut] = {}

@@ -376,8 +376,8 @@ class SaleView(QWidget):
         root.addLayout(body, 1)
 
         self.hint = _label(
-            self.tr("F2 New customer · F3 Search · F5 Quote · Enter/F12 Sell · F8 Reprint · "
-                    "F9 Pending · F10 Today's sales · F11 Settings · Esc Back · Ctrl+L Lock"),
+            self.tr("F2 New customer · F3 Search · F5 Quote · Enter/F12 Sell · F6 Tariffs · "
+                    "F8 Reprint · F9 Pending · F10 Today · F11 Settings · Esc Back · Ctrl+L Lock"),
             "hintLine", wrap=True,
         )
         root.addWidget(self.hint)

@@ -7,7 +7,8 @@ reaches for globals.
 UI-level core events it listens for (the service adapter publishes them on the bus):
 - `ui.pending_tokened` {reference, receipt_no, meter_number, customer_name, print_state}
 - `ui.print` {job_id, reference, state, detail}
-- `ui.tariff` {text, in_force}: a notice; a quote on screen must be made again
+- `tariff.*` (signed tariffs): the tariff banner; a version coming into force makes the
+  quote on screen be made again; `sale.delivered`: the banner (smart meter read-back)
 - `ui.status` {} and any other event: refresh the status bar.
 """
 
@@ -38,6 +39,8 @@ from ui.sale_controller import SaleController
 from ui.sale_view import SaleView
 from ui.settings_dialog import SettingsDialog
 from ui.status_bar import StatusBarController
+from ui.tariff_banner import TariffBanner
+from ui.tariff_viewer import TariffViewer
 
 log = logging.getLogger("vendpoint.ui.shell")
 
@@ -90,6 +93,10 @@ class Shell(QObject):
         self.idle.idle.connect(self.lock)
         self.sale.busy_changed.connect(self.idle.hold)
 
+        self._bridge = bridge
+        self.tariff_banner = TariffBanner(window)
+        self.tariff_banner.view_requested.connect(self.open_tariffs)
+        window.add_banner(self.tariff_banner)
         if bridge is not None:
             bridge.on("", self._core_event)
 
@@ -136,6 +143,9 @@ class Shell(QObject):
         """F8 reprint, F9 pending, F10 today, F11 settings, Ctrl+L lock."""
         if name == "lock":
             self.lock()
+            return
+        if name == "tariffs":
+            self.open_tariffs()
             return
         if self.operator is None:
             return
@@ -206,10 +216,10 @@ class Shell(QObject):
     def _core_event(self, name: str, data: dict[str, Any]) -> None:
         if name == "ui.pending_tokened":
             self._pending_tokened(data)
-        elif name == "ui.tariff":
-            self.window.notifications.notify(str(data.get("text", "")))
-            if data.get("in_force"):
-                self.sale.tariff_changed()
+        elif name.startswith("tariff."):
+            self._tariff_event(name, data)
+        elif name == "sale.delivered":
+            self.tariff_banner.on_core_event(name, data)
         elif name == "ui.print":
             try:
                 state = PrintState(str(data.get("state")))
@@ -219,6 +229,21 @@ class Shell(QObject):
                                    str(data.get("detail", "")),
                                    reference=str(data.get("reference", "")))
         self.status.refresh()
+
+    def _tariff_event(self, name: str, data: dict[str, Any]) -> None:
+        first = name == "tariff.applied" and not data.get("previous_version")
+        if not first:
+            # The first version a till learns of (its first start) is no news to anyone.
+            self.tariff_banner.on_core_event(name, data)
+        if name == "tariff.in_force" or (name == "tariff.applied" and data.get("in_force")
+                                         and not first):
+            self.sale.tariff_changed()  # a quote on screen was priced on the old version
+
+    def open_tariffs(self) -> None:
+        """F6 / the banner's button: the accepted tariffs, versions, blocks and refusals."""
+        if self.services.tariffs is None:
+            return
+        self._open(TariffViewer(self.services.tariffs, self.window, bridge=self._bridge))
 
     def _pending_tokened(self, data: dict[str, Any]) -> None:
         printed = data.get("print_state") in (PrintState.PRINTED, PrintState.QUEUED)

@@ -115,11 +115,16 @@ def test_new_tariff_and_top_up_reach_the_screen(qtbot, till: Till) -> None:
     for name in ("effective_from", "expires_at"):
         doc.pop(name, None)
     srv.service.publish_tariff(doc)  # version 2, in force now
-    qtbot.waitUntil(lambda: "version 2" in window.notifications.text.text(), timeout=30000)
+    banner = shell.tariff_banner
+    qtbot.waitUntil(lambda: "version 2" in banner.message.text(), timeout=30000)
+    assert banner.isVisible()
     # The quote on screen was priced on version 1: it is made again on version 2.
     qtbot.waitUntil(lambda: "(version 2)" in shell.sale_view.quote.footer.text(),
                     timeout=20000)
     qtbot.waitUntil(lambda: "RES-IBT v2" in window.status_view.tariff.text(), timeout=20000)
+    shell.action("tariffs")  # F6: the viewer over the accepted signed versions
+    assert shell.dialog is not None and shell.dialog.objectName() == "tariffViewer"
+    shell.dialog.reject()
 
     srv.service.top_up(srv.demo["vendor"]["id"], 123_45)
     expected = Decimal(srv.demo["vendor"]["credit"]["amount"]) + Decimal("123.45")

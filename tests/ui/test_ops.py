@@ -4,7 +4,8 @@ import threading
 
 import pytest
 from PySide6.QtCore import QThread
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
+from shiboken6 import Shiboken
 
 from app.errors import InvalidInput, UserCancelled
 from ui.ops import Op, running_ops
@@ -82,3 +83,22 @@ def test_many_ops_all_complete(qtbot, count: int) -> None:
         Op(None, doubler(i)).success(results.append).run()
     qtbot.waitUntil(lambda: len(results) == count, timeout=10000)
     assert sorted(results) == [i * 2 for i in range(count)]
+
+
+def test_callbacks_skipped_when_parent_was_deleted(qtbot, shown_errors) -> None:
+    gate = threading.Event()
+    label = QLabel("waiting")
+    called: list[str] = []
+
+    def work() -> str:
+        assert gate.wait(5)
+        return "done"
+
+    Op(label, work).success(lambda text: called.append(text)).finally_(
+        lambda: called.append("finally")).run()
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not Shiboken.isValid(label), timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=5000)
+    assert called == []
+    assert shown_errors.shown == []

@@ -164,11 +164,17 @@ def test_tariff_in_force_notifies_and_quotes_again(qtbot, shell) -> None:
     shell_.sale_view.amount.setText("100")
     shell_.sale.request_quote()
     qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
-    bus.publish("ui.tariff", text="Tariff X version 2 is now in force: quote again.",
-                in_force=True)
+    banner = shell_.tariff_banner
+    # A till's first start learns version 1 of every tariff: no banner, no new quote.
+    bus.publish("tariff.applied", tariff_id="RES-IBT", tariff_name="Residential", version=1,
+                previous_version=None, effective_from="2026-01-01T00:00:00Z", in_force=True)
+    bus.publish("tariff.in_force", tariff_id="RES-IBT", tariff_name="Residential", version=2,
+                effective_from="2026-11-25T00:00:00Z")
     qtbot.waitUntil(lambda: len(quotes) == 2, timeout=5000)
     qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
-    assert "version 2" in window.notifications.text.text()
-    bus.publish("ui.tariff", text="New tariff X version 3 will apply later.", in_force=False)
-    qtbot.waitUntil(lambda: "version 3" in window.notifications.text.text(), timeout=5000)
+    assert banner.message.text() == "Residential version 2 is now in force"
+    bus.publish("tariff.applied", tariff_id="RES-IBT", tariff_name="Residential", version=3,
+                previous_version=2, effective_from="2030-01-01T00:00:00Z", in_force=False)
+    qtbot.waitUntil(lambda: "version 3" in banner.message.text(), timeout=5000)
     assert len(quotes) == 2  # not in force yet: the quote stands
+    assert not window.notifications.isVisible()
