@@ -108,6 +108,7 @@ def main(out: Path) -> int:
         with till.restart_server():
             wait_until(lambda: till.window.notifications.isVisible())
             wait_until(lambda: till.window.status_view.pending.text() == "Pending: 0")
+            wait_until(lambda: "printed" in shell.sale_view.tokens.print_state.text())
             grab(till, out, "07-pending-token-arrived")
     return 0
 
