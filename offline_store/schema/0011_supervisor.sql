@@ -149,8 +149,12 @@ CREATE INDEX attention_actions_key ON attention_actions (idem_key);
 -- A sale becoming tokened lands in the report ledger in the same transaction, whoever wrote
 -- it (sale service or sync engine). Server amounts have exactly 2 decimals and units exactly
 -- 1 decimal (API contract), so dropping the point gives minor units / tenths exactly.
+-- The trigger never makes the sale's own write fail: it only runs on a valid JSON answer
+-- (always the case: the core stores the parsed, validated answer) and every value has a
+-- fallback.
 CREATE TRIGGER report_sale_tokened AFTER UPDATE OF state ON sales
 WHEN NEW.state = 'tokened' AND OLD.state <> 'tokened' AND NEW.response IS NOT NULL
+     AND json_valid(NEW.response)
 BEGIN
     INSERT OR IGNORE INTO report_dims
         (kind, operator_id, tender, tariff, tariff_name, utility, detail, unit, currency)
@@ -180,19 +184,21 @@ BEGIN
                                     NEW.currency)),
         COALESCE(NEW.receipt_no, NEW.idem_key),
         NEW.shift_id,
-        CAST(replace(json_extract(NEW.response, '$.amount_tendered.amount'), '.', '')
-             AS INTEGER),
+        COALESCE(CAST(replace(json_extract(NEW.response, '$.amount_tendered.amount'), '.', '')
+                      AS INTEGER), NEW.amount_minor),
         COALESCE(CAST(replace(json_extract(NEW.response, '$.units'), '.', '') AS INTEGER), 0),
         COALESCE(CAST(replace(json_extract(NEW.response, '$.vat.amount.amount'), '.', '')
                       AS INTEGER), 0),
         (SELECT COALESCE(sum(
-                    CAST(replace(json_extract(value, '$.amount.amount'), '.', '') AS INTEGER)
+                    COALESCE(CAST(replace(json_extract(value, '$.amount.amount'), '.', '')
+                                  AS INTEGER), 0)
                     + COALESCE(CAST(replace(json_extract(value, '$.vat.amount'), '.', '')
                                     AS INTEGER), 0)), 0)
            FROM json_each(NEW.response, '$.lines')
           WHERE json_extract(value, '$.kind') = 'fixed_charge'),
-        (SELECT COALESCE(sum(
-                    CAST(replace(json_extract(value, '$.amount.amount'), '.', '') AS INTEGER)), 0)
+        (SELECT COALESCE(sum(COALESCE(
+                    CAST(replace(json_extract(value, '$.amount.amount'), '.', '') AS INTEGER),
+                    0)), 0)
            FROM json_each(NEW.response, '$.lines')
           WHERE json_extract(value, '$.kind') = 'debt_recovery'),
         COALESCE(json_array_length(NEW.response, '$.tokens'), 0),
@@ -205,13 +211,13 @@ CREATE TRIGGER report_reprint AFTER INSERT ON print_jobs
 WHEN NEW.kind = 'reprint' OR NEW.reprint_no > 0
 BEGIN
     INSERT OR IGNORE INTO report_dims (kind, operator_id, detail)
-    VALUES ('reprint', COALESCE(json_extract(NEW.payload, '$.operator'), ''), '');
+    VALUES ('reprint', COALESCE(CASE WHEN json_valid(NEW.payload) THEN json_extract(NEW.payload, '$.operator') END, ''), '');
     INSERT INTO report_ledger (z_number, at, dim_id, ref)
     VALUES (
         (SELECT COALESCE(max(z_number), 0) + 1 FROM z_reports),
         substr(NEW.created_at, 1, 19) || 'Z',
         (SELECT dim_id FROM report_dims WHERE kind = 'reprint'
-            AND operator_id = COALESCE(json_extract(NEW.payload, '$.operator'), '')
+            AND operator_id = COALESCE(CASE WHEN json_valid(NEW.payload) THEN json_extract(NEW.payload, '$.operator') END, '')
             AND tender = '' AND tariff = '' AND tariff_name = '' AND utility = ''
             AND detail = '' AND unit = '' AND currency = ''),
         NEW.sale_ref
