@@ -303,6 +303,13 @@ class SyncEngine:
         assert error is not None
         if error.retryable or (result.status >= 500 and error.code != "TOKEN_ENGINE_ERROR"):
             self._defer(item, f"{error.code}: {error.message}", report)
+        elif error.code == "INSUFFICIENT_VENDOR_CREDIT":
+            # The customer already holds a pending slip: keep the sale and retry it after the
+            # float is topped up, instead of refusing it; tell the supervisor.
+            self._defer(item, f"{error.code}: {error.message}", report)
+            self.bus.publish("sale.needs_attention", idempotency_key=key, code=error.code,
+                             reason="The vendor float is too low to sync this offline sale; "
+                                    "top it up and it will be sent again.")
         elif error.code == "DUPLICATE_REQUEST_MISMATCH":
             self._resolve(item, report)
             if key not in report.tokened:

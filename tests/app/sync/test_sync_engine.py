@@ -190,3 +190,18 @@ def test_worker_probes_and_reports_back_online_with_an_empty_outbox(env: Env, co
     assert back.wait(20)
     assert core.connectivity.online
     assert core.sync.stop(10)
+
+
+def test_low_vendor_float_keeps_the_offline_sale_and_retries_it(env: Env, core: Core) -> None:
+    keys = _offline_sales(env, core, [10000], _normal(env, 1))
+    credit = env.server.service.top_up("V001", 0)
+    env.server.service.top_up("V001", -credit + 5000)  # R50 left: not enough for R100
+    report = core.sync.step()
+    assert report.deferred == keys and report.rejected == []
+    rows = core.store.call(lambda c: dict(c.execute("SELECT idem_key, state FROM sales")))
+    assert rows[keys[0]] == "pending"
+    codes = [e.data["code"] for e in core.names("sale.needs_attention")]
+    assert codes == ["INSUFFICIENT_VENDOR_CREDIT"]
+    env.server.service.top_up("V001", 100000)
+    core.store.call(lambda c: c.execute("UPDATE outbox SET next_attempt_at = NULL"))
+    assert core.sync.step().tokened == keys
