@@ -13,6 +13,7 @@ from app.supervisor.attention import AttentionService
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.endofday import DayService
 from app.supervisor.engineering import EngineeringService
+from app.supervisor.reprints import ReprintGate
 from app.supervisor.reversals import ReversalService
 from app.supervisor.server import SupervisorApi
 from app.supervisor.shifts import ShiftService
@@ -31,6 +32,7 @@ class SupervisorServices:
     reversals: ReversalService
     engineering: EngineeringService
     attention: AttentionService
+    reprints: ReprintGate
 
     @classmethod
     def build(cls, store: Store, verifier: PinVerifier, terminal: TerminalContext, *,
@@ -46,6 +48,7 @@ class SupervisorServices:
             ReversalService(store, server, approvals, terminal, printer=printer),
             EngineeringService(store, server, approvals, terminal, printer=printer),
             AttentionService(store, approvals, wake_sync=wake_sync),
+            ReprintGate(store, approvals),
         )
 
 

@@ -103,3 +103,21 @@ def test_cash_drop_in_another_cashiers_shift_refused(sv: SupervisorServices) -> 
     with pytest.raises(PermissionDenied):
         sv.shifts.cash_drop(CASHIER2, shift.shift_id, Money(100, "ZAR"))
     sv.shifts.cash_drop(SUPERVISOR, shift.shift_id, Money(100, "ZAR"))
+
+
+def test_reprint_policy(sv: SupervisorServices, store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    gate = sv.reprints
+    assert gate.authorise(CASHIER, "VP1", reprints_so_far=0, issued_at=now).approved_by is None
+    with pytest.raises(PermissionDenied):  # third reprint: beyond the count
+        gate.authorise(CASHIER, "VP1", reprints_so_far=2, issued_at=now)
+    with pytest.raises(PermissionDenied):  # two days old: beyond the age
+        gate.authorise(CASHIER, "VP2", reprints_so_far=0, issued_at=now - timedelta(days=2))
+    auth = gate.authorise(CASHIER, "VP1", reprints_so_far=2, issued_at=now, approval=SUP_OK)
+    assert auth.approved_by is not None and auth.approved_by.id == "sipho"
+    entries = _journal(store, "sale.reprint")
+    assert entries == [
+        {"operator_id": "thandi", "reprint_no": 1, "beyond_policy": False, "approved_by": ""},
+        {"operator_id": "thandi", "reprint_no": 3, "beyond_policy": True, "approved_by": "sipho"}]

@@ -202,3 +202,27 @@ def test_grouped_aggregate_equals_raw_sum(seed: Seeder, store: Store) -> None:
         total.add(t)
     raw = store.call(lambda c: rp.raw_aggregate(c, 1))
     assert tuple(total.to_json().values()) == raw
+
+
+def test_print_queue_reprints_are_counted(store: Store, sv: SupervisorServices) -> None:
+    from datetime import UTC, datetime
+
+    from printers import model as pm
+    from printers.job_store import SqlPrintJobStore, new_job
+
+    jobs = SqlPrintJobStore(store)
+    now = datetime.now(UTC)
+    slip = pm.ShiftCloseSlip(
+        pos=pm.PointOfSale(pm.Party("V"), "V1", "T1", "Thandi"), shift_id="S-1",
+        opened_at=now, closed_at=now, opening_float=pm.Money.of("0", "ZAR"),
+        cash_sales=pm.Money.of("0", "ZAR"), cash_drops=pm.Money.of("0", "ZAR"),
+        expected=pm.Money.of("0", "ZAR"), counted=pm.Money.of("0", "ZAR"), sales_count=0)
+    original = jobs.add(new_job(slip, "p1", now))
+    jobs.add_reprint(original.id, now, "Thandi")
+    jobs.add_reprint(original.id, now, "Sipho")
+    r = sv.day.x_report(SUPERVISOR)
+    assert r.reprints == 2
+    rows = store.call(lambda c: c.execute(
+        "SELECT d.operator_id, l.ref FROM report_ledger l JOIN report_dims d "
+        "ON d.dim_id = l.dim_id WHERE d.kind = 'reprint' ORDER BY l.seq").fetchall())
+    assert [tuple(x) for x in rows] == [("Thandi", "S-1"), ("Sipho", "S-1")]
