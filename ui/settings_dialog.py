@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -100,8 +101,20 @@ class SettingsDialog(QDialog):
             self.language.addItem({"en": "English"}.get(str(code), str(code)), code)
         self.language.setCurrentIndex(self.language.findData(settings["ui.language"]))
         gform.addRow(self.tr("Language"), self.language)
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(0, 240)
+        self.idle_minutes.setValue(int(settings["ui.idle_lock_minutes"]))
+        self.idle_minutes.setSpecialValueText(self.tr("never"))
+        self.idle_minutes.setSuffix(self.tr(" min"))
+        gform.addRow(self.tr("Lock the till after"), self.idle_minutes)
+        self.quick_amounts = QLineEdit(settings["ui.quick_amounts"])
+        gform.addRow(self.tr("Quick amounts"), self.quick_amounts)
         layout.addWidget(general)
 
+        note = QLabel(self.tr("Server and printer changes take effect when VendPoint starts "
+                              "again; the idle lock changes at once."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
@@ -136,6 +149,8 @@ class SettingsDialog(QDialog):
         new.set("printer.columns", int(self.columns.currentData()))
         new.set("printer.profile", self.profile.text().strip() or "default")
         new.set("ui.language", str(self.language.currentData()))
+        new.set("ui.idle_lock_minutes", self.idle_minutes.value())
+        new.set("ui.quick_amounts", self.quick_amounts.text().strip())
         return new
 
     def save(self) -> None:

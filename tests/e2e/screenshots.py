@@ -103,6 +103,7 @@ def main(out: Path) -> int:
         wait_until(lambda: shell.sale.step is Step.DONE)
         wait_until(lambda: "OFFLINE" in till.window.status_view.connection.text()
                    and till.window.status_view.pending.text().startswith("Pending: 1"))
+        wait_until(lambda: "printed" in shell.sale_view.tokens.print_state.text())
         grab(till, out, "06-offline-pending")
 
         with till.restart_server():

@@ -21,6 +21,7 @@ def test_save_writes_validated_settings(qtbot, tmp_path, shown_errors) -> None:
     dialog.address.setText("127.0.0.1:9100")
     dialog.columns.setCurrentIndex(dialog.columns.findData(32))
     dialog.profile.setText("TM-T20II")
+    dialog.idle_minutes.setValue(0)
     dialog.save()
     qtbot.waitUntil(lambda: bool(saved), timeout=5000)
     loaded = Settings.load(tmp_path / "settings.toml")
@@ -28,6 +29,8 @@ def test_save_writes_validated_settings(qtbot, tmp_path, shown_errors) -> None:
     assert loaded["printer.connection"] == "network"
     assert loaded["printer.columns"] == 32
     assert loaded["printer.profile"] == "TM-T20II"
+    assert loaded["ui.idle_lock_minutes"] == 0
+    assert saved[0]["ui.idle_lock_minutes"] == 0
     assert shown_errors.shown == []
 
 

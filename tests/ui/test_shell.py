@@ -178,3 +178,13 @@ def test_tariff_in_force_notifies_and_quotes_again(qtbot, shell) -> None:
     qtbot.waitUntil(lambda: "version 3" in banner.message.text(), timeout=5000)
     assert len(quotes) == 2  # not in force yet: the quote stands
     assert not window.notifications.isVisible()
+
+
+def test_saved_idle_minutes_apply_at_once(qtbot, shell) -> None:
+    shell_, _window, _bus, _sales = shell
+    _login(qtbot, shell_)
+    shell_._settings_saved(Settings({"ui.idle_lock_minutes": 2}))
+    assert shell_.idle._timeout_ms == 120_000
+    assert shell_.idle.is_active()
+    shell_._settings_saved(Settings({"ui.idle_lock_minutes": 0}))
+    assert not shell_.idle.is_active()
