@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from tests.e2e.harness import Till, open_till
+from ui.dialogs import SalesListDialog
 from ui.ports import SaleResult, SaleState
 from ui.sale_controller import Step
 from ui.shell import Shell
@@ -103,6 +104,13 @@ def test_sale_offline_pending_and_late_token_printed_once(qtbot, till, shown_err
     qtbot.waitUntil(lambda: "OFFLINE" in window.status_view.connection.text(), timeout=20000)
     qtbot.waitUntil(lambda: window.status_view.pending.text().startswith("Pending: 1"),
                     timeout=20000)
+    qtbot.keyClick(shell.sale_view.next_button, Qt.Key.Key_F9)  # the pending list
+    pending = shell.dialog
+    assert isinstance(pending, SalesListDialog)
+    qtbot.waitUntil(lambda: len(pending.records) == 1, timeout=20000)
+    assert pending.records[0].reference == second.reference
+    assert pending.records[0].state is SaleState.PENDING
+    pending.reject()
 
     # -- 3. the server is back: the token arrives, is announced and printed exactly once ------
     with t.restart_server() as again:
