@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -166,11 +166,15 @@ class ReportsView(QWidget):
         for section in report.sections():
             parent = QTreeWidgetItem([section.title])
             for line in section.lines:
-                parent.addChild(QTreeWidgetItem([
+                child = QTreeWidgetItem([
                     line.label, "" if line.count is None else str(line.count),
                     "" if line.amount_minor is None else format_minor(line.amount_minor),
                     "" if not line.units_tenths else format_tenths(line.units_tenths,
-                                                                   line.unit)]))
+                                                                   line.unit)])
+                for column in (1, 2, 3):
+                    child.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
+                                           | Qt.AlignmentFlag.AlignVCenter)
+                parent.addChild(child)
             self.tree.addTopLevelItem(parent)
             parent.setExpanded(True)
         self.tree.resizeColumnToContents(0)
