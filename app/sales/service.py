@@ -10,7 +10,6 @@ cashier gets the data for a pending slip. See docs/client-core.md for the state 
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,11 +33,10 @@ from app.sales.connectivity import Connectivity
 from app.sales.policy import OfflineDecision, OfflineRefused, check_offline_sale
 from offline_store import Connection, Store
 from offline_store.journal import utc_now
+from sts.errors import MeterNumberError
+from sts.meter_number import parse_meter_number
 
 log = logging.getLogger("vendpoint.sales")
-
-_METER_RE = re.compile(r"^[0-9]{11}([0-9]{2})?$")
-
 
 class SaleNotCompleted(UserFacingError):
     """The server did not answer and the sale may not be sold offline: it is NOT complete."""
@@ -209,11 +207,13 @@ class SaleService:
     # -- internals -----------------------------------------------------------------------------
     @staticmethod
     def _clean_meter(meter_number: str) -> str:
-        cleaned = re.sub(r"[\s-]", "", meter_number)
-        if not _METER_RE.match(cleaned):
-            raise InvalidInput("A meter number has 11 or 13 digits.",
-                               hint="Check the number on the meter or the customer's card.")
-        return cleaned
+        """The DRN from what was typed or scanned (spaces/dashes, or an 18-digit PAN), with
+        its Luhn check digit verified before anything is written or sent."""
+        try:
+            return parse_meter_number(meter_number).drn
+        except MeterNumberError as exc:
+            raise InvalidInput(str(exc), hint="Check the number on the meter or the "
+                               "customer's card.") from None
 
     def _store_malformed(self, exc: MalformedResponse) -> None:
         self.store.call(lambda c: repo.store_malformed(c, exc))

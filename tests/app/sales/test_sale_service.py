@@ -88,6 +88,8 @@ def test_server_rejection_is_recorded_and_raised(env: Env, core: Core) -> None:
 def test_bad_meter_number_is_refused_before_anything_is_written(core: Core) -> None:
     with pytest.raises(InvalidInput):
         core.service.sell("1234", Money(5000, ZAR), "thandi")
+    with pytest.raises(InvalidInput, match="check digit"):
+        core.service.sell("04200000118", Money(5000, ZAR), "thandi")
     assert core.store.call(lambda c: c.execute("SELECT count(*) FROM sales").fetchone()[0]) == 0
 
 
