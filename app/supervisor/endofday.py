@@ -34,13 +34,17 @@ def to_shift_report(report: Report, terminal: TerminalContext,
                     actor: Actor | None) -> pm.ShiftReport:
     """The report as the printers' `ShiftReport` (X or Z) for the thermal printer."""
     cur = report.currency or terminal.currency
-    sections = tuple(
-        pm.ReportSection(section.title, tuple(
-            pm.TotalLine(line.label, line.count,
-                         None if line.amount_minor is None else _pm_money(line.amount_minor, cur),
-                         line.units_tenths)
-            for line in section.lines))
-        for section in report.sections())
+
+    def total(line: reports.Line) -> pm.TotalLine:
+        amount = None if line.amount_minor is None else _pm_money(line.amount_minor, cur)
+        if line.units_tenths is not None and line.unit not in ("", "kWh"):
+            # The printed report shows units as kWh; other units go into the label.
+            label = f"{line.label} {format_tenths(line.units_tenths, line.unit)}"
+            return pm.TotalLine(label, line.count, amount, None)
+        return pm.TotalLine(line.label, line.count, amount, line.units_tenths)
+
+    sections = tuple(pm.ReportSection(section.title, tuple(total(x) for x in section.lines))
+                     for section in report.sections())
     return pm.ShiftReport(
         pos=terminal.pos(actor), generated_at=_dt(report.generated_at),
         period_start=_dt(report.period_start), period_end=_dt(report.period_end),

@@ -105,6 +105,8 @@ class Report:
     by_tariff: dict[str, Totals] = field(default_factory=dict)
     by_utility: dict[str, Totals] = field(default_factory=dict)
     units_by_unit: dict[str, int] = field(default_factory=dict)
+    #: the unit of each tariff / utility group ("By tariff:RES-IBT Residential" -> "kWh")
+    units_of: dict[str, str] = field(default_factory=dict)
     reversals: Totals = field(default_factory=Totals)
     reprints: int = 0
     engineering: dict[str, int] = field(default_factory=dict)
@@ -167,10 +169,17 @@ class Report:
               for unit, tenths in sorted(self.units_by_unit.items())],
             Line("Sold offline (now synced)", s.offline, None),
         ])]
+        # Units of different kinds (kWh, kL) are never added up: an operator or tender group
+        # shows units only when the report has one kind; a tariff or utility has one service.
+        units = sorted(self.units_by_unit)
+        only = units[0] if len(units) == 1 else ""
         for title, groups in (("By operator", self.by_operator), ("By tender", self.by_tender),
                               ("By tariff", self.by_tariff), ("By utility", self.by_utility)):
+            mixed = title in ("By operator", "By tender") and len(units) > 1
             out.append(Section(title, [
-                Line(label or "(none)", t.count, t.amount_minor, t.units_tenths)
+                Line(label or "(none)", t.count, t.amount_minor,
+                     None if mixed else t.units_tenths,
+                     self.units_of.get(f"{title}:{label}", only))
                 for label, t in sorted(groups.items())]))
         out.append(Section("Exceptions", [
             Line("Reprints", self.reprints, None),
@@ -222,12 +231,15 @@ def _roll_up(report: Report, grouped: list[tuple[int, Totals]], dims: dict[int, 
             continue
         if dim.kind == "sale":
             report.sales.add(totals)
+            tariff = " ".join(p for p in (dim.tariff, dim.tariff_name) if p)
             for groups, label in ((report.by_operator, dim.operator_id),
                                   (report.by_tender, dim.tender),
-                                  (report.by_tariff, " ".join(
-                                      p for p in (dim.tariff, dim.tariff_name) if p)),
+                                  (report.by_tariff, tariff),
                                   (report.by_utility, dim.utility)):
                 groups.setdefault(label, Totals()).add(totals)
+            if dim.unit:
+                report.units_of[f"By tariff:{tariff}"] = dim.unit
+                report.units_of[f"By utility:{dim.utility}"] = dim.unit
             report.units_by_unit[dim.unit or "units"] = \
                 report.units_by_unit.get(dim.unit or "units", 0) + totals.units_tenths
             if dim.currency and not report.currency:

@@ -226,3 +226,19 @@ def test_print_queue_reprints_are_counted(store: Store, sv: SupervisorServices) 
         "SELECT d.operator_id, l.ref FROM report_ledger l JOIN report_dims d "
         "ON d.dim_id = l.dim_id WHERE d.kind = 'reprint' ORDER BY l.seq").fetchall())
     assert [tuple(x) for x in rows] == [("Thandi", "S-1"), ("Sipho", "S-1")]
+
+
+def test_units_of_different_kinds_are_never_added(seed: Seeder, store: Store) -> None:
+    _seed_day(seed)  # kWh and kL sales, one operator selling both
+    r = store.call(lambda c: rp.running_report(c, currency="ZAR"))
+    sections = {s.title: s for s in r.sections()}
+    sipho = next(x for x in sections["By operator"].lines if x.label == "sipho")
+    assert sipho.units_tenths is None  # 20.0 kWh + 1.5 kL is no number
+    water = next(x for x in sections["By utility"].lines if x.label == "Water Board")
+    assert (water.units_tenths, water.unit) == (15, "kL")
+    from app.supervisor.context import TerminalContext
+    from app.supervisor.endofday import to_shift_report
+    from printers.render import render_text
+
+    text = render_text(to_shift_report(r, TerminalContext(), None), 42)
+    assert "Water Board 1.5 kL (1)" in text and "1.5 kWh" not in text

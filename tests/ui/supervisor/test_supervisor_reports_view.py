@@ -84,7 +84,7 @@ def test_csv_exports_are_rfc4180(qtbot: QtBot, view: ReportsView, answers: Any,
     assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF line ends only
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     assert ["Summary", "Sales", "3", "350.00", "ZAR", "", ""] in rows
-    assert ["By tariff", 'BUS-FLAT Business, "flat"', "1", "50.00", "ZAR", "20.0", ""] in rows
+    assert ["By tariff", 'BUS-FLAT Business, "flat"', "1", "50.00", "ZAR", "20.0", "kWh"] in rows
     assert b'"BUS-FLAT Business, ""flat"""' in raw  # quoted, quotes doubled
     drows = list(csv.DictReader(io.StringIO(detail.read_text("utf-8"), newline="")))
     assert [r["amount"] for r in drows] == ["100.00", "200.00", "50.00"]
