@@ -21,7 +21,13 @@ from typing import NoReturn, TypeVar
 
 from sts.ciphers import decrypt_block, encrypt_block
 from sts.errors import StsError
-from sts.keys import EA, MeterKeyData, derive_decoder_key, key_length_bytes
+from sts.keys import (
+    EA,
+    MeterKeyData,
+    check_dkga_pairing,
+    derive_decoder_key,
+    key_length_bytes,
+)
 from sts.meter_number import parse_meter_number
 from sts.sta import StaTables
 from sts.tokens import (
@@ -145,6 +151,7 @@ def _cmd_derive_key(a: argparse.Namespace) -> int:
     if dkga not in (2, 4):
         raise CliError("argument --dkga: must be 02 or 04.")
     ea = _arg("--ea", _ea, a.ea) if a.ea is not None else (EA.MISTY1 if dkga == 4 else EA.DEA)
+    _arg("--ea", lambda _: check_dkga_pairing(dkga, ea), str(int(ea)))
     vk_len = 8 if dkga == 2 else 20
     vk = _arg("--vk", _hex_bytes((vk_len,), f"DKGA{dkga:02d} vending key"), a.vk)
     key = _key_data(a, ea)
@@ -311,7 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--krn", required=True)
     d.add_argument("--ken", default="255")
     d.add_argument("--base-date", default="1993")
-    d.add_argument("--ea", default=None, help="07, 09 or 11 (default 11 for DKGA04)")
+    d.add_argument("--ea", default=None,
+                   help="07, 09 or 11 (default 11 for DKGA04, 09 for DKGA02; DKGA02 never 11)")
 
     e = sub.add_parser("encode", help="encode a token (prints 20 digits)")
     e.add_argument("--ea")

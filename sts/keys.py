@@ -140,13 +140,29 @@ def _dkga04(vk: bytes, pan: str, key: MeterKeyData) -> bytes:
     return digest[: key_length_bytes(key.ea)]
 
 
+def check_dkga_pairing(dkga: int, ea: EA | int) -> None:
+    """Refuse a key generation algorithm that cannot make a key for the meter's algorithm.
+
+    DKGA02 (DES) makes 64-bit keys, so it serves only EA07 (STA) and EA09 (DEA); a MISTY1
+    (EA11) meter has a 128-bit key and needs DKGA04. Raises :class:`KeyDataError`.
+    """
+    if int(dkga) not in (2, 4):
+        raise KeyDataError("Decoder key generation algorithm must be 02 or 04.")
+    if int(dkga) == 2 and int(ea) == EA.MISTY1:
+        raise KeyDataError(
+            "DKGA02 makes 64-bit keys for EA07 (STA) or EA09 (DEA) only; an EA11 (MISTY1) "
+            "meter needs DKGA04."
+        )
+
+
 def derive_decoder_key(dkga: int, vk: bytes, pan: str, key: MeterKeyData) -> bytes:
     """Derive a meter's decoder key from the vending key.
 
     ``pan`` is the 18-digit meter PAN (any IIN, Luhn-checked); an 11- or 13-digit DRN is also
-    accepted and turned into its PAN. DKGA02 always gives 8 bytes; DKGA04 gives 16 bytes for
-    MISTY1 and 8 otherwise.
+    accepted and turned into its PAN. DKGA02 gives 8 bytes and is refused for MISTY1 (EA11)
+    key data; DKGA04 gives 16 bytes for MISTY1 and 8 otherwise.
     """
+    check_dkga_pairing(dkga, key.ea)
     full_pan = normalise_pan(pan)
     if int(dkga) == 2:
         return _dkga02(bytes(vk), full_pan, key)

@@ -198,6 +198,7 @@ def seed(service: VendingService) -> bool:
                 fold(" ".join((m["name"], m["account"], m["address"]))))
             key = MeterKey(sgc=m["sgc"], ti=1, krn=1, kt=2, ea=m["ea"],
                            base_date=m["base_date"], ken=255, dkga=m["dkga"])
+            key.check()  # e.g. DKGA02 only with EA09/EA07: refuse bad demo data at once
             store.add_meter({
                 "drn": m["meter_number"], "customer_id": customer_id, "tariff_id": m["tariff"],
                 "service": m["service"], "sgc": key.sgc, "krn": key.krn, "ti": key.ti,

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sts.keys import EA, MeterKeyData, derive_decoder_key
+from sts.keys import EA, MeterKeyData, check_dkga_pairing, derive_decoder_key
 from sts.meter_number import parse_meter_number
 from sts.tokens import (
     CreditSubclass,
@@ -53,6 +53,15 @@ class MeterKey:
         """The JSON stored as a meter's initial key."""
         return json.dumps(self.__dict__, sort_keys=True)
 
+    def check(self) -> None:
+        """Refuse key data the engine cannot serve (KeyDataError with the reason).
+
+        DKGA02 makes 64-bit keys: it pairs only with EA07/EA09; an EA11 (MISTY1) meter needs
+        DKGA04. The other fields are checked by the engine's own key data.
+        """
+        check_dkga_pairing(self.dkga, self.ea)
+        self.sts()
+
     def sts(self) -> MeterKeyData:
         """The engine's key data."""
         return MeterKeyData(sgc=self.sgc, ti=self.ti, krn=self.krn, kt=self.kt,
@@ -88,7 +97,11 @@ def pending_key_change(key: MeterKey, pending_ti: int | None) -> tuple[str, Mete
 
 
 def decoder_key(drn: str, key: MeterKey, vk160: bytes, vk64: bytes) -> bytes:
-    """The meter's DK from the supply group's vending key (DKGA02 uses the 64-bit VK)."""
+    """The meter's DK from the supply group's vending key (DKGA02 uses the 64-bit VK).
+
+    Raises KeyDataError for an impossible pairing (DKGA02 with an EA11 meter).
+    """
+    key.check()
     vk = vk64 if key.dkga == 2 else vk160
     return derive_decoder_key(key.dkga, vk, parse_meter_number(drn).pan, key.sts())
 

@@ -69,7 +69,8 @@ def test_dkga04_key_length_follows_ea() -> None:
     ],
 )
 def test_bad_vending_key_or_algorithm(dkga: int, vk: bytes, match: str) -> None:
-    key = MeterKeyData(sgc="123457", ti=1, krn=1)
+    # EA09: a pairing every DKGA serves, so the vending key itself is what is refused.
+    key = MeterKeyData(sgc="123457", ti=1, krn=1, ea=EA.DEA)
     with pytest.raises(KeyDataError, match=match):
         derive_decoder_key(dkga, vk, PAN, key)
 
