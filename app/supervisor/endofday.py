@@ -89,15 +89,31 @@ class Reconciliation:
     differences: dict[str, Any]
     server: dict[str, Any]
     terminal: dict[str, Any]
+    late_offline_count: int = 0
+    late_offline_minor: int = 0
 
     def lines(self) -> list[str]:
-        """Human lines for the differences ('sales_amount: -10.00')."""
+        """Human lines for the differences ('sales_amount: -10.00'), with the likely cause."""
         out = []
         for name, value in self.differences.items():
             shown = value.get("amount") if isinstance(value, dict) else value
             if str(shown).strip("-0.") != "":
                 out.append(f"{name.replace('_', ' ')}: {shown}")
+        if out and self.late_offline_count:
+            out.append(
+                f"{self.late_offline_count} offline sale(s) of an earlier day "
+                f"({format_minor(self.late_offline_minor)}) were synced in this period: the "
+                "server counts them on the day they were taken")
         return out
+
+
+def late_offline(conn: Any, z_number: int, period_start: str) -> tuple[int, int]:
+    """Offline sales in Z `z_number` that were taken before its period (synced late)."""
+    row = conn.execute(
+        "SELECT count(*), COALESCE(sum(l.amount_minor), 0) FROM report_ledger l "
+        "JOIN report_dims d ON d.dim_id = l.dim_id WHERE l.z_number = ? AND d.kind = 'sale' "
+        "AND l.offline = 1 AND l.at < ?", (z_number, period_start)).fetchone()
+    return int(row[0]), int(row[1])
 
 
 class DayService:
@@ -200,9 +216,10 @@ class DayService:
                    ref=f"Z{z_number}")
 
         self.store.call(save)
+        late = self.store.call(lambda c: late_offline(c, z_number, issued.report.period_start))
         return Reconciliation(z_number, matched, dict(answer.get("differences") or {}),
                               dict(answer.get("server") or {}),
-                              dict(answer.get("terminal") or {}))
+                              dict(answer.get("terminal") or {}), *late)
 
     def reconciliation(self, z_number: int) -> Reconciliation | None:
         """The stored server comparison of a Z, if it was uploaded."""
@@ -210,5 +227,6 @@ class DayService:
         a = issued.upload_response
         if a is None:
             return None
+        late = self.store.call(lambda c: late_offline(c, z_number, issued.report.period_start))
         return Reconciliation(z_number, bool(a.get("matched")), dict(a.get("differences") or {}),
-                              dict(a.get("server") or {}), dict(a.get("terminal") or {}))
+                              dict(a.get("server") or {}), dict(a.get("terminal") or {}), *late)

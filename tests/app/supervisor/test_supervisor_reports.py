@@ -242,3 +242,27 @@ def test_units_of_different_kinds_are_never_added(seed: Seeder, store: Store) ->
 
     text = render_text(to_shift_report(r, TerminalContext(), None), 42)
     assert "Water Board 1.5 kL (1)" in text and "1.5 kWh" not in text
+
+
+def test_offline_sale_synced_after_its_day_is_explained(
+        sv: SupervisorServices, seed: Seeder, store: Store, api: FakeApi) -> None:
+    from app.api.models import parse_sale
+    from app.sales import repository as repo
+    from tests.app.supervisor.helpers_supervisor import sale_body
+
+    key = seed.insert(amount=3000, offline=True, state="pending")
+    z1 = sv.day.issue_z(SUPERVISOR)
+    assert (z1.report.pending_offline_count, z1.report.pending_offline_minor) == (1, 3000)
+    taken = "2026-01-01T10:00:00Z"  # before Z 2's period: the server puts it on that day
+    sale = parse_sale(sale_body(key, "VP00000077", amount=3000, units=120, vat=391, charges=0,
+                                debt=0, operator="thandi", tariff=RES, sold_at=taken,
+                                offline=True))
+    assert store.call(lambda c: repo.mark_tokened(c, key, sale))
+    z2 = sv.day.issue_z(SUPERVISOR)
+    assert z2.report.sales.count == 1 and z2.report.sales.offline == 1
+    api.z_answer = {"z_number": 2, "matched": False, "server": {}, "terminal": {},
+                    "differences": {"sales_count": 1,
+                                    "sales_amount": {"amount": "30.00", "currency": "ZAR"}}}
+    rec = sv.day.upload_z(SUPERVISOR, 2)
+    assert (rec.late_offline_count, rec.late_offline_minor) == (1, 3000)
+    assert rec.lines()[-1].startswith("1 offline sale(s) of an earlier day (30.00)")
