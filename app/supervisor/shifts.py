@@ -299,6 +299,40 @@ class ShiftService:
             sales_count=s.sales_count, reversals_count=s.reversals_count,
             reprints_count=s.reprints_count)
 
+    def reprint_close(self, actor: Actor, shift_id: str) -> pm.Reprint:
+        """The stored shift report printed again, marked REPRINT; journaled."""
+        require(actor, Permission.X_REPORT)
+
+        def read(conn: Connection) -> tuple[Shift, dict[str, Any], int]:
+            shift = get_shift(conn, shift_id)
+            row = conn.execute("SELECT body FROM shift_closes WHERE shift_id = ?",
+                               (shift_id,)).fetchone()
+            if shift is None or row is None:
+                raise InvalidInput(f"Shift {shift_id} has not been closed.")
+            append(conn, "shift.report_reprinted", {"operator_id": actor.id}, ref=shift_id)
+            count = int(conn.execute(
+                "SELECT count(*) FROM journal WHERE kind = 'shift.report_reprinted' "
+                "AND ref = ?", (shift_id,)).fetchone()[0])
+            return shift, json.loads(row[0]), count
+
+        shift, body, count = self.store.call(read)
+        cur = str(body["currency"])
+
+        def money(text: str) -> pm.Money:
+            return pm.Money(Decimal(text), cur)
+
+        slip = pm.ShiftCloseSlip(
+            pos=self.terminal.pos(actor), shift_id=shift_id, opened_at=_dt(shift.opened_at),
+            closed_at=_dt(shift.closed_at or shift.opened_at),
+            opening_float=money(body["opening_float"]), cash_sales=money(body["cash_sales"]),
+            cash_drops=money(str(Decimal(body["drops"]) + Decimal(body["refunds"]))),
+            expected=money(body["expected"]), counted=money(body["counted"]),
+            sales_count=int(body["sales_count"]))
+        reprint = pm.Reprint(slip, count, self._clock(), actor.name)
+        if self.printer is not None:
+            self.printer.enqueue(reprint)
+        return reprint
+
     def _own_open_shift(self, conn: Connection, actor: Actor, shift_id: str) -> Shift:
         shift = get_shift(conn, shift_id)
         if shift is None:

@@ -92,6 +92,11 @@ class ShiftView(QWidget):
         self.result = QLabel()
         self.result.setWordWrap(True)
         layout.addWidget(self.result)
+        self.reprint_button = QPushButton(self.tr("Reprint the last shift report"))
+        self.reprint_button.setEnabled(False)
+        self.reprint_button.clicked.connect(guarded(self, self.reprint_last))
+        layout.addWidget(self.reprint_button)
+        self.last_closed: str | None = None
         layout.addStretch(1)
         self.open_button.clicked.connect(guarded(self, self.open_shift))
         self.drop_button.clicked.connect(guarded(self, self.cash_drop))
@@ -174,6 +179,17 @@ class ShiftView(QWidget):
                                             denominations=sheet or None)).success(
             self._closed).run()
 
+    def reprint_last(self) -> None:
+        """Print the last closed shift's report again (marked REPRINT)."""
+        if self.last_closed is None:
+            return
+        actor = self.ctx.actor()
+        shift_id = self.last_closed
+        shifts = self.ctx.services.shifts
+        Op(self, lambda: shifts.reprint_close(actor, shift_id)).success(
+            lambda r: self.result.setText(self.tr("Shift report reprinted (reprint {n}).")
+                                          .format(n=r.reprint_no))).run()
+
     def _closed(self, result: ShiftClose) -> None:
         diff = result.over_short.minor
         word = self.tr("over") if diff > 0 else self.tr("short") if diff < 0 else \
@@ -187,5 +203,7 @@ class ShiftView(QWidget):
         for spin in self.counts.values():
             spin.setValue(0)
         self.counted_edit.clear()
+        self.last_closed = result.summary.shift.shift_id
+        self.reprint_button.setEnabled(True)
         self.closed.emit(result)
         self.load()

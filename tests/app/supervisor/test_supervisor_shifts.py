@@ -92,3 +92,16 @@ def test_bad_input_is_specific(sv: SupervisorServices) -> None:
         sv.shifts.close_shift(SUPERVISOR, shift.shift_id)
     with pytest.raises(InvalidInput):
         sv.shifts.cash_drop(SUPERVISOR, shift.shift_id, Money(0, ZAR))
+
+
+def test_shift_report_reprint(sv: SupervisorServices, seed: Seeder, printed: Printed) -> None:
+    shift = sv.shifts.open_shift(CASHIER, Money(10000, ZAR))
+    seed.tokened(amount=5000, units=200, shift_id=shift.shift_id)
+    sv.shifts.close_shift(CASHIER, shift.shift_id, counted=Money(14000, ZAR))
+    first = sv.shifts.reprint_close(CASHIER, shift.shift_id)
+    second = sv.shifts.reprint_close(CASHIER, shift.shift_id)
+    assert (first.reprint_no, second.reprint_no) == (1, 2)
+    text = render_text(second, 42)
+    assert "REPRINT" in text and "150.00" in text and "140.00" in text
+    with pytest.raises(InvalidInput):
+        sv.shifts.reprint_close(CASHIER, "S-nope")

@@ -47,6 +47,9 @@ def test_shift_open_drop_close_over_short(qtbot: QtBot, ctx: ScreenContext, seed
     assert closed.args[0].over_short.minor == -500
     assert "short ZAR 5.00" in view.result.text() and "ZAR 515.00" in view.result.text()
     assert printed.items[-1].kind == "shift_close"
+    view.reprint_button.click()
+    qtbot.waitUntil(lambda: "reprint 1" in view.result.text(), timeout=10000)
+    assert printed.items[-1].kind == "reprint"
 
 
 def test_shift_bad_float_is_explained(qtbot: QtBot, ctx: ScreenContext,
