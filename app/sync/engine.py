@@ -209,8 +209,9 @@ class SyncEngine:
                     continue
                 if not self._resolve(item, report):
                     break  # unreachable
-                if sale.state == "pending" and sale.idem_key not in report.tokened \
-                        and sale.idem_key not in report.attention:
+                settled = (report.tokened, report.attention, report.voided)
+                if (sale.state == "pending" or sale.offline) and \
+                        not any(sale.idem_key in done for done in settled):
                     batch.append(item)
             elif sale.state == "pending":
                 batch.append(item)
@@ -250,6 +251,11 @@ class SyncEngine:
         self.connectivity.set(True)
         if found is not None:
             self._tokened(key, found, report, late=sale.state != "pending")
+        elif sale.state in ("sending", "unresolved") and sale.offline:
+            # Never processed, but the customer holds a pending slip (a supervisor retried it):
+            # send it, with the same key.
+            self.store.call(lambda c: repo.set_state(
+                c, key, "pending", reason_code="NOT_PROCESSED", keep_in_outbox=True))
         elif sale.state in ("sending", "unresolved"):
             # Never processed and never promised to the customer: it will not be sent.
             self.store.call(lambda c: repo.set_state(

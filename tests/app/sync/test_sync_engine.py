@@ -205,3 +205,23 @@ def test_low_vendor_float_keeps_the_offline_sale_and_retries_it(env: Env, core: 
     env.server.service.top_up("V001", 100000)
     core.store.call(lambda c: c.execute("UPDATE outbox SET next_attempt_at = NULL"))
     assert core.sync.step().tokened == keys
+
+
+def test_retried_offline_sale_is_sent_and_retried_online_sale_is_voided(
+    env: Env, core: Core
+) -> None:
+    """A supervisor's retry puts an item back as `unresolved`: the key is looked up first; a
+    never-processed offline sale (the customer holds a slip) is then sent, an online one is not."""
+    (offline_key,) = _offline_sales(env, core, [10000], _normal(env, 2))
+    meter = _normal(env, 3)
+    online_key = "never-processed-online-1"
+    core.store.call(lambda c: repo.insert_sale(
+        c, key=online_key, state="unresolved", offline=False, meter_number=meter,
+        amount=Money(10000, ZAR), operator_id="thandi", customer={},
+        request={"meter_number": meter, "amount": {"amount": "100.00", "currency": "ZAR"}},
+        quote=None, maybe_sent=True, created_at="2026-01-01T00:00:00.000000Z"))
+    core.store.call(lambda c: repo.set_state(c, offline_key, "unresolved", keep_in_outbox=True))
+    report = core.sync.step()
+    assert report.tokened == [offline_key]
+    assert report.voided == [online_key]
+    assert set(env.server_sales()) == {offline_key}
