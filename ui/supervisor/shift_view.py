@@ -1,7 +1,8 @@
 """Shift screen: open with a counted float, cash drops, close with a count (sheet optional).
 
 The close shows expected vs counted and the over/short; the counted amount is whatever was
-typed — it is never replaced by the expected amount.
+typed — it is never replaced by the expected amount. Cashiers count blind: the expected amount
+is shown to them only after the close (supervisors see it while the shift is open).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.supervisor.permissions import Permission, allowed
 from app.supervisor.reports import format_minor
 from app.supervisor.shifts import (
     ZAR_DENOMINATIONS,
@@ -59,6 +61,7 @@ class ShiftView(QWidget):
         drop_box = QGroupBox(self.tr("Cash drop"))
         drop_row = QHBoxLayout(drop_box)
         self.drop_edit = QLineEdit()
+        self.drop_edit.setPlaceholderText(self.tr("amount"))
         self.drop_note = QLineEdit()
         self.drop_note.setPlaceholderText(self.tr("note (bag number)"))
         self.drop_button = QPushButton(self.tr("Record drop"))
@@ -126,6 +129,13 @@ class ShiftView(QWidget):
             self.state.setText(self.tr("Shift {id} open since {at}, float {float}.").format(
                 id=self.shift.shift_id, at=self.shift.opened_at[:16].replace("T", " "),
                 float=format_minor(self.shift.opening_float.minor, self.currency)))
+            who = self.ctx.current_actor()
+            if who is None or not allowed(who.role, Permission.APPROVE):
+                # Blind count: a cashier counts before seeing what the drawer should hold.
+                self.expected.setText(self.tr(
+                    "Count the drawer; the expected amount is shown when the shift is closed."))
+                self.changed.emit(self.shift)
+                return
             self.expected.setText(self.tr(
                 "Cash sales {sales} ({n}), refunds {refunds}, drops {drops}: "
                 "the drawer should hold {expected}.").format(

@@ -46,6 +46,7 @@ def test_shift_open_drop_close_over_short(qtbot: QtBot, ctx: ScreenContext, seed
         view.close_button.click()
     assert closed.args[0].over_short.minor == -500
     assert "short ZAR 5.00" in view.result.text() and "ZAR 515.00" in view.result.text()
+    assert "Expected ZAR 520.00" in view.result.text()
     assert printed.items[-1].kind == "shift_close"
     view.reprint_button.click()
     qtbot.waitUntil(lambda: "reprint 1" in view.result.text(), timeout=10000)
@@ -176,3 +177,18 @@ def test_actor_from_ui_operator() -> None:
     assert actor is not None and actor.role.value == "supervisor"
     assert actor_from_ui_operator(None) is None
 
+
+
+def test_cashier_counts_blind(qtbot: QtBot, ctx: ScreenContext, answers: Any) -> None:
+    answers.actor = CASHIER
+    view = ShiftView(ctx)
+    qtbot.addWidget(view)
+    view.float_edit.setText("100")
+    with qtbot.waitSignal(view.changed, timeout=10000):
+        view.open_button.click()
+    assert "shown when the shift is closed" in view.expected.text()
+    assert "100.00" not in view.expected.text()
+    view.counted_edit.setText("90")
+    with qtbot.waitSignal(view.closed, timeout=10000):
+        view.close_button.click()
+    assert "Expected ZAR 100.00, counted ZAR 90.00: short ZAR 10.00" in view.result.text()
