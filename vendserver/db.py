@@ -422,7 +422,8 @@ class Store:
     def month_stats(self, drn: str, month: str) -> Row:
         row = self._one(
             "SELECT COUNT(*) AS n, COALESCE(SUM(units), 0) AS units, "
-            "COALESCE(SUM(CASE WHEN fbe_units > 0 THEN 1 ELSE 0 END), 0) AS fbe "
+            "COALESCE(SUM(CASE WHEN fbe_units > 0 THEN 1 ELSE 0 END), 0) AS fbe, "
+            "COALESCE(SUM(CASE WHEN fixed_cents > 0 THEN 1 ELSE 0 END), 0) AS fixed "
             "FROM sales WHERE meter_drn=? AND month=? AND reversed_at IS NULL", (drn, month))
         assert row is not None
         return row

@@ -119,7 +119,7 @@ class MeterState:
     """What the server knows about a meter's month that changes the price."""
 
     month_to_date: int  # tenths bought this month (FBE excluded)
-    first_of_month: bool  # no non-reversed sale this month yet
+    first_of_month: bool  # no non-reversed sale this month has paid the fixed charges yet
     arrears: int  # cents owed
     fbe_due: bool  # registered for FBE and none issued this month
 

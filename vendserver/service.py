@@ -466,7 +466,9 @@ class VendingService:
         stats = self.store.month_stats(meter["drn"], self.local_month(at))
         return MeterState(
             month_to_date=int(stats["units"]),
-            first_of_month=int(stats["n"]) == 0,
+            # Due until a non-reversed sale of the month has paid them: reversing the sale
+            # that paid them makes them due again even if later sales exist.
+            first_of_month=int(stats["fixed"]) == 0,
             arrears=int(meter["arrears_cents"]),
             fbe_due=bool(meter["fbe_eligible"]) and terms.fbe_units > 0 and stats["fbe"] == 0,
         )
