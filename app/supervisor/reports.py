@@ -114,6 +114,7 @@ class Report:
     pending_offline_count: int = 0
     pending_offline_minor: int = 0
     attention_count: int = 0
+    open_shifts: int = 0
 
     @property
     def net_minor(self) -> int:
@@ -188,6 +189,7 @@ class Report:
             Line("Offline sales pending sync", self.pending_offline_count,
                  self.pending_offline_minor),
             Line("Sales needing attention", self.attention_count, None),
+            Line("Shifts still open", self.open_shifts, None),
         ]))
         return out
 
@@ -312,6 +314,8 @@ def running_report(conn: Connection, *, currency: str = "", now: datetime | None
     grouped = aggregate_z(conn, number)
     _roll_up(report, grouped, _dims(conn, (g for g, _ in grouped)))
     _exceptions(conn, report)
+    report.open_shifts = int(conn.execute(
+        "SELECT count(*) FROM shifts WHERE state = 'open'").fetchone()[0])
     return report
 
 

@@ -266,3 +266,50 @@ def test_offline_sale_synced_after_its_day_is_explained(
     rec = sv.day.upload_z(SUPERVISOR, 2)
     assert (rec.late_offline_count, rec.late_offline_minor) == (1, 3000)
     assert rec.lines()[-1].startswith("1 offline sale(s) of an earlier day (30.00)")
+
+
+def test_z_numbers_stay_sequential_across_two_stores_on_one_file(
+        store: Store, store_key: bytes, seed: Seeder) -> None:
+    """Two windows (two connections) closing the day at once: distinct, gapless numbers."""
+    import threading
+
+    from offline_store import open_store
+
+    other = open_store(store.path, store_key)
+    try:
+        seed.tokened(amount=1000, units=40)
+        start = threading.Barrier(2)
+        numbers: list[int] = []
+        errors: list[BaseException] = []
+
+        def close_day(s: Store) -> None:
+            try:
+                start.wait(timeout=10)
+                for _ in range(5):
+                    numbers.append(s.call(lambda c: rp.issue_z(
+                        c, issued_by="a", approved_by="b")).report.z_number or 0)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=close_day, args=(s,)) for s in (store, other)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert errors == [] and sorted(numbers) == list(range(1, 11))
+        # the one sale is in exactly one Z
+        counts = [store.call(lambda c, n=n: rp.load_z(c, n)).report.sales.count  # type: ignore[union-attr, misc]
+                  for n in range(1, 11)]
+        assert sum(counts) == 1
+    finally:
+        other.close()
+
+
+def test_open_shifts_are_shown_not_forced(sv: SupervisorServices) -> None:
+    from app.api.models import Money
+
+    sv.shifts.open_shift(CASHIER, Money(0, "ZAR"))
+    issued = sv.day.issue_z(SUPERVISOR)
+    assert issued.report.open_shifts == 1
+    exceptions = issued.report.sections()[-1]
+    assert ("Shifts still open", 1) in [(x.label, x.count) for x in exceptions.lines]
