@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="check the audit journal's hash chain (of STORE, default: this "
                         "install's store) and report the first broken entry, then exit")
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
+    # For start-up tests: quit as soon as the login screen is up (or start-up failed).
+    parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -111,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return run_app(settings, data_dir=data_dir, demo=args.demo, quit_after_ms=args.quit_after,
-                       settings_path=args.config or default_config_path())
+                       settings_path=args.config or default_config_path(),
+                       quit_when_ready=args.quit_when_ready)
     except UserFacingError as exc:
         print(f"{APP_NAME}: {exc}", file=sys.stderr)
         return 1

@@ -11,7 +11,14 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -82,6 +89,9 @@ class StartupScreen(QWidget):
 class AppController(QObject):
     """Starts the core in the background, then hands the window to the `Shell`."""
 
+    #: start-up finished: True with the login screen up, False when it failed
+    ready = Signal(bool)
+
     def __init__(self, window: MainWindow, bridge: QtEventBridge, bus: EventBus,
                  settings: Settings, *, data_dir: Path, demo: bool,
                  settings_path: Path | None,
@@ -118,11 +128,16 @@ class AppController(QObject):
         self.shell = Shell(self.window, core.services, settings=self.settings,
                            settings_path=self.settings_path, bridge=self.bridge)
         self.shell.start()
+        log.info("ready: login screen up (suggested operator: %s)",
+                 core.services.suggested_operator or "none")
+        self.ready.emit(True)
 
     def _failed(self, exc: BaseException) -> None:
-        show_error(exc, self.window)
+        log.warning("start-up failed: %s", type(exc).__name__)
         text = str(exc) if hasattr(exc, "hint") else self.tr("VendPoint could not start.")
         self.startup.show_problem(text)
+        self.ready.emit(False)
+        show_error(exc, self.window)
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, save_to=self.settings_path,
@@ -150,7 +165,7 @@ class AppController(QObject):
 
 def run_app(
     settings: Settings, *, data_dir: Path, demo: bool, quit_after_ms: int | None = None,
-    settings_path: Path | None = None,
+    settings_path: Path | None = None, quit_when_ready: bool = False,
 ) -> int:
     """Start the GUI and block until it quits; returns the exit code."""
     qInstallMessageHandler(qt_message_handler)
@@ -162,6 +177,10 @@ def run_app(
     window = MainWindow(demo=demo, server_url=settings["server.url"])
     controller = AppController(window, bridge, bus, settings, data_dir=data_dir, demo=demo,
                                settings_path=settings_path)
+    if quit_when_ready:
+        # Queued: after a failed start the error dialog's own loop is running by then, and
+        # quitting from inside it ends that loop too.
+        controller.ready.connect(app.quit, Qt.ConnectionType.QueuedConnection)
     window.resize(1024, 768)
     window.show()
     controller.start()
