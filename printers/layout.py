@@ -236,6 +236,12 @@ class _Builder:
             self.title(f"ENTER THESE {count} TOKENS IN THIS ORDER")
         else:
             self.title("YOUR TOKEN")
+        credit = (model.TokenKind.CREDIT, model.TokenKind.FREE_BASIC)
+        if (not void and any(t.kind.is_key_change for t in tokens)
+                and any(t.kind in credit for t in tokens)):
+            # Customers who type only the credit token get it rejected: say why, in words.
+            self.text("Enter the key change tokens first: the meter refuses the credit token "
+                      "until they are in.", align=Align.CENTER)
         for n, token in enumerate(tokens, start=1):
             label = f"{n}. {token.label}" if count > 1 else token.label
             if token.units_tenths is not None:
