@@ -2,7 +2,9 @@
 
 CSV: comma-separated, fields quoted when they hold a comma, quote, CR or LF (quotes doubled),
 CRLF line ends, a header row first. Money is a plain decimal string (no thousands separator)
-so spreadsheets read it as a number; the currency has its own column.
+so spreadsheets read it as a number; the currency has its own column. Text cells that a
+spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading apostrophe;
+names come from the server and must not become formulas on a supervisor's computer.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ LEDGER_HEADER = ("time_utc", "kind", "reference", "operator", "tender", "tariff"
                  "debt_recovered", "tokens", "offline")
 
 
+def _text(value: str) -> str:
+    """A text cell that a spreadsheet will not evaluate."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _plain_money(minor: int | None) -> str:
     return "" if minor is None else format_minor(minor).replace(",", "")
 
@@ -35,7 +42,7 @@ def report_csv(report: Report) -> str:
     writer.writerow(SUMMARY_HEADER)
     for section in report.sections():
         for line in section.lines:
-            writer.writerow((section.title, line.label,
+            writer.writerow((_text(section.title), _text(line.label),
                              "" if line.count is None else str(line.count),
                              _plain_money(line.amount_minor),
                              report.currency if line.amount_minor is not None else "",
@@ -49,8 +56,9 @@ def ledger_csv(rows: Iterable[LedgerRow]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(LEDGER_HEADER)
     for r in rows:
-        writer.writerow((r.at, r.kind, r.ref, r.operator_id, r.tender, r.tariff, r.utility,
-                         r.detail, _plain_money(r.amount_minor), r.currency,
+        writer.writerow((r.at, r.kind, _text(r.ref), _text(r.operator_id), _text(r.tender),
+                         _text(r.tariff), _text(r.utility), _text(r.detail),
+                         _plain_money(r.amount_minor), r.currency,
                          _plain_units(r.units_tenths), r.unit, _plain_money(r.vat_minor),
                          _plain_money(r.charges_minor), _plain_money(r.debt_minor),
                          str(r.tokens), "yes" if r.offline else "no"))
