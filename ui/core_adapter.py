@@ -8,6 +8,8 @@ turns the ones the screens care about into two UI events on the same bus:
 - `ui.pending_tokened` when a sale that was pending (or whose answer was lost) gets its token
   later through the sync engine; its token receipt is queued for printing exactly once;
 - `ui.print` when a slip printed or failed;
+- `ui.attention` when a sale needs a person (an offline sale the server refused: refund; a
+  sale that went through after the cashier was told it did not: hand over the token);
 - `ui.status` when something the status bar shows changed (vendor credit, printer).
 
 Gaps in the core that this adapter works around are marked `CORE GAP` (see docs/ui.md).
@@ -36,6 +38,7 @@ from app.sales.service import PendingSlip, SaleService, reference_for
 from app.settings import Settings
 from app.supervisor.approvals import Approval as CoreApproval
 from app.supervisor.approvals import ApprovalService, CallableVerifier
+from app.supervisor.context import token_lines
 from app.supervisor.permissions import Actor, Permission
 from app.supervisor.reversals import ReversalService
 from app.tariffs import TariffService
@@ -140,27 +143,11 @@ def tokens_from(sale: api.Sale) -> tuple[Token, ...]:
     return tuple(Token(t.seq, t.kind, t.description, t.digits, t.units) for t in sale.tokens)
 
 
-_KIND = {"credit": pm.TokenKind.CREDIT, "fbe": pm.TokenKind.FREE_BASIC,
-         "clear_tamper": pm.TokenKind.CLEAR_TAMPER, "clear_credit": pm.TokenKind.CLEAR_CREDIT,
-         "set_power_limit": pm.TokenKind.SET_POWER_LIMIT,
-         "set_phase_unbalance": pm.TokenKind.SET_PHASE_UNBALANCE, "test": pm.TokenKind.TEST}
-
-
 def receipt_from(sale: api.Sale) -> pm.TokenReceipt:
     """The token receipt (tax invoice) of a completed sale, from the server's answer."""
     raw = sale.raw
     utility, vendor, customer = raw["utility"], raw["vendor"], raw["customer"]
     meter, tariff = raw["meter"], raw["tariff"]
-    seen_key_change = 0
-    token_lines = []
-    for t in sale.tokens:
-        if t.kind == "key_change":
-            seen_key_change += 1
-            kind = pm.TokenKind.KEY_CHANGE_1 if seen_key_change == 1 else pm.TokenKind.KEY_CHANGE_2
-        else:
-            kind = _KIND.get(t.kind, pm.TokenKind.TEST)
-        token_lines.append(pm.TokenLine(kind, t.digits, t.description or "",
-                                        _tenths(t.units)))
     breakdown = tuple(
         pm.BreakdownLine(line.description or line.kind, _pm_money(line.amount),
                          _tenths(line.units))
@@ -180,7 +167,8 @@ def receipt_from(sale: api.Sale) -> pm.TokenReceipt:
                            str(meter.get("ti", "")), str(meter.get("sgc", "")),
                            str(meter.get("krn", "")), str(tariff.get("version", "")),
                            str(customer.get("account", ""))),
-        amount_tendered=_pm_money(sale.amount_tendered), tokens=tuple(token_lines),
+        amount_tendered=_pm_money(sale.amount_tendered),
+        tokens=token_lines(list(raw.get("tokens") or [])),
         units_tenths=_tenths(sale.units) or 0, breakdown=breakdown,
         vat=pm.Money(Decimal(str(vat_money["amount"])), str(vat_money["currency"])),
         reference=str(raw.get("client_reference") or sale.receipt_no),
@@ -301,6 +289,7 @@ class CoreAdapter:
         self._subscriptions = [
             bus.subscribe("sale.tokened", self._on_tokened),
             bus.subscribe("vendor.credit", self._on_credit),
+            bus.subscribe("sale.needs_attention", self._on_attention),
             bus.subscribe("sync.progress", self._on_sync),
             bus.subscribe("print.job_done", self._on_print),
             bus.subscribe("print.job_failed", self._on_print),
@@ -591,6 +580,16 @@ class CoreAdapter:
                          receipt_no=sale.receipt_no, meter_number=sale.meter_number,
                          customer_name=_customer_name(sale), print_state=state.value,
                          job_id=job_id)
+
+    def _on_attention(self, event: Event) -> None:
+        key = str(event.data.get("idempotency_key", ""))
+        row = self.store.call(lambda c: c.execute(
+            "SELECT meter_number, receipt_no FROM sales WHERE idem_key = ?", (key,)).fetchone())
+        self.bus.publish("ui.attention", reference=reference_for(key) if key else "",
+                         meter_number="" if row is None else str(row[0]),
+                         receipt_no="" if row is None or row[1] is None else str(row[1]),
+                         code=str(event.data.get("code", "")),
+                         reason=str(event.data.get("reason", "")))
 
     def _on_credit(self, event: Event) -> None:
         credit = event.data.get("vendor_credit") or {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -253,10 +253,7 @@ class TokenPanel(QFrame):
         layout.addWidget(number)
         text = QVBoxLayout()
         text.setSpacing(0)
-        description = token.description
-        if token.units:
-            description = f"{description}"
-        text.addWidget(_label(description, "tokenDescription", wrap=True))
+        text.addWidget(_label(token.description, "tokenDescription", wrap=True))
         digits = QLabel(token.grouped)
         digits.setObjectName("tokenDigits")
         # Selectable so a cashier can copy it into an SMS; never logged.
@@ -294,9 +291,6 @@ class TokenPanel(QFrame):
 
 class SaleView(QWidget):
     """The whole sale screen; `SaleController` drives it."""
-
-    #: key pressed that the controller handles (F2, F3, F5, F8, F9, F10, F12, Esc)
-    key_pressed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -7,6 +7,7 @@ reaches for globals.
 UI-level core events it listens for (the service adapter publishes them on the bus):
 - `ui.pending_tokened` {reference, receipt_no, meter_number, customer_name, print_state}
 - `ui.print` {job_id, reference, state, detail}
+- `ui.attention` {reference, meter_number, code, reason}: a notice that stays until dismissed
 - `tariff.*` (signed tariffs): the tariff banner; a version coming into force makes the
   quote on screen be made again; `sale.delivered`: the banner (smart meter read-back)
 - `ui.status` {} and any other event: refresh the status bar.
@@ -216,6 +217,8 @@ class Shell(QObject):
     def _core_event(self, name: str, data: dict[str, Any]) -> None:
         if name == "ui.pending_tokened":
             self._pending_tokened(data)
+        elif name == "ui.attention":
+            self._attention(data)
         elif name.startswith("tariff."):
             self._tariff_event(name, data)
         elif name == "sale.delivered":
@@ -229,6 +232,14 @@ class Shell(QObject):
                                    str(data.get("detail", "")),
                                    reference=str(data.get("reference", "")))
         self.status.refresh()
+
+    def _attention(self, data: dict[str, Any]) -> None:
+        reason = str(data.get("reason") or self.tr("it needs a supervisor's decision"))
+        self.window.notifications.notify(
+            self.tr("ATTENTION: sale {ref} (meter {meter}): {reason} Tell a supervisor.").format(
+                ref=data.get("reference", "?"), meter=data.get("meter_number", "?"),
+                reason=reason.rstrip(".") + "."),
+            timeout_ms=0)
 
     def _tariff_event(self, name: str, data: dict[str, Any]) -> None:
         first = name == "tariff.applied" and not data.get("previous_version")

@@ -130,3 +130,22 @@ def test_new_tariff_and_top_up_reach_the_screen(qtbot, till: Till) -> None:
     expected = Decimal(srv.demo["vendor"]["credit"]["amount"]) + Decimal("123.45")
     qtbot.waitUntil(lambda: f"{expected:,.2f}" in window.status_view.credit.text(),
                     timeout=20000)
+
+
+def test_offline_sale_refused_later_asks_for_attention(qtbot, till: Till) -> None:
+    """A pending sale the server refuses on sync (the meter was blocked meanwhile): the
+    cashier is told to involve a supervisor (the customer paid and holds a pending slip)."""
+    adapter = _adapter(till)
+    cashier = adapter.login("thandi", "1234")
+    meter = till.server.meter("normal")["meter_number"]
+    adapter.lookup(meter)  # cached for the offline sale
+    till.proxy.down()
+    pending = adapter.sell(meter, Decimal("40.00"), cashier)
+    assert pending.state is SaleState.PENDING
+    # The utility blocks the meter meanwhile (the server's own back-office call).
+    till.server.service.store.set_meter_blocked(meter, True, "tamper reported")
+    till.proxy.up()
+    till.core.sync.wake()
+    notices = till.window.notifications
+    qtbot.waitUntil(lambda: "ATTENTION" in notices.text.text(), timeout=30000)
+    assert pending.reference in notices.text.text()

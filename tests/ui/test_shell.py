@@ -188,3 +188,16 @@ def test_saved_idle_minutes_apply_at_once(qtbot, shell) -> None:
     assert shell_.idle.is_active()
     shell_._settings_saved(Settings({"ui.idle_lock_minutes": 0}))
     assert not shell_.idle.is_active()
+
+
+def test_attention_notice_stays_until_dismissed(qtbot, shell) -> None:
+    _shell, window, bus, _sales = shell
+    bus.publish("ui.attention", reference="VP-ABC", meter_number=GOOD, code="BLOCKED_METER",
+                reason="The server refused this offline sale: the meter is blocked.")
+    qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
+    text = window.notifications.text.text()
+    assert "ATTENTION" in text and "VP-ABC" in text and "meter is blocked" in text
+    assert "supervisor" in text
+    assert not window.notifications._timer.isActive()  # no time-out: it must be seen
+    window.notifications.dismiss.click()
+    assert not window.notifications.isVisible()
