@@ -41,6 +41,8 @@ class ReportsView(QWidget):
     done = Signal(str)
     #: emitted after the list of Z reports was (re)loaded
     z_listed = Signal()
+    #: emitted when loading the report failed (the message shown)
+    failed = Signal(str)
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,8 +149,14 @@ class ReportsView(QWidget):
             return report, hourly, store.call(rp.operators_seen), store.call(rp.list_z)
 
         self.refresh_button.setEnabled(False)
-        Op(self, load).success(self._show).finally_(
+        Op(self, load).success(self._show).failure(self._load_failed).finally_(
             lambda: self.refresh_button.setEnabled(True)).run()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        from ui.errors import show_error
+
+        show_error(exc, self)
+        self.failed.emit(str(exc))
 
     def _show(self, result: tuple[Report, list[tuple[int, int, int]], list[str],
                                   list[tuple[int, str, str]]]) -> None:

@@ -7,6 +7,8 @@ is shown to them only after the close (supervisors see it while the shift is ope
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -41,6 +43,8 @@ class ShiftView(QWidget):
     changed = Signal(object)
     #: emitted after a close (the ShiftClose)
     closed = Signal(object)
+    #: emitted after a shift report was reprinted (the printers' Reprint)
+    reprinted = Signal(object)
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,9 +200,12 @@ class ShiftView(QWidget):
         actor = self.ctx.actor()
         shift_id = self.last_closed
         shifts = self.ctx.services.shifts
-        Op(self, lambda: shifts.reprint_close(actor, shift_id)).success(
-            lambda r: self.result.setText(self.tr("Shift report reprinted (reprint {n}).")
-                                          .format(n=r.reprint_no))).run()
+        def done(reprint: Any) -> None:
+            self.result.setText(self.tr("Shift report reprinted (reprint {n}).")
+                                .format(n=reprint.reprint_no))
+            self.reprinted.emit(reprint)
+
+        Op(self, lambda: shifts.reprint_close(actor, shift_id)).success(done).run()
 
     def _closed(self, result: ShiftClose) -> None:
         diff = result.over_short.minor

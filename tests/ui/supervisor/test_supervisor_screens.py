@@ -48,9 +48,9 @@ def test_shift_open_drop_close_over_short(qtbot: QtBot, ctx: ScreenContext, seed
     assert "short ZAR 5.00" in view.result.text() and "ZAR 515.00" in view.result.text()
     assert "Expected ZAR 520.00" in view.result.text()
     assert printed.items[-1].kind == "shift_close"
-    view.reprint_button.click()
-    qtbot.waitUntil(lambda: "reprint 1" in view.result.text(), timeout=10000)
-    assert printed.items[-1].kind == "reprint"
+    with qtbot.waitSignal(view.reprinted, timeout=10000):
+        view.reprint_button.click()
+    assert "reprint 1" in view.result.text() and printed.items[-1].kind == "reprint"
 
 
 def test_shift_bad_float_is_explained(qtbot: QtBot, ctx: ScreenContext,
@@ -161,9 +161,11 @@ def test_install_menu_opens_console_tabs(qtbot: QtBot, services: SupervisorServi
     assert [a.text() for a in menu.menu.actions()] == [
         "&Shift (open, drop, close)", "&Reports, X and Z", "&Engineering tokens",
         "&Needs attention", "&Journal"]
-    console = menu.open("journal")
+    console = menu.open("shift")
     qtbot.addWidget(console)
-    qtbot.waitUntil(lambda: console.journal.table.rowCount() == 2, timeout=10000)
+    with qtbot.waitSignal(console.journal.loaded, timeout=10000):
+        menu.actions["journal"].trigger()
+    assert console.journal.table.rowCount() == 2 and console.tabs.currentIndex() == 4
     with qtbot.waitSignal(console.reports.loaded, timeout=10000):
         menu.actions["reports"].trigger()
     assert console.tabs.currentIndex() == 1
