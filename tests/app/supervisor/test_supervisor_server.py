@@ -105,3 +105,20 @@ def test_main_verify_journal_on_demo_store(tmp_path: Path, capsys: pytest.Captur
     store.close()
     assert main.main(["--demo", "--data-dir", str(tmp_path), "--verify-journal"]) == 0
     assert "journal OK: 1 entries" in capsys.readouterr().out
+
+
+def test_key_change_tid_rollover_moves_meter_to_2014(live: Live) -> None:
+    meter = next(m for m in live.server.demo["meters"]
+                 if "tid_rollover" in m["tags"] and not m.get("two_way"))
+    assert meter["base_date"] == 1993
+    result = live.sv.engineering.issue(
+        SUPERVISOR, EngineeringRequest(str(meter["meter_number"]), "key_change",
+                                       reason="TID rollover"), Approval("sipho", "4321"))
+    assert result.meter["base_date"] == 2014
+    kinds = [t.kind.value for t in result.tokens]
+    assert kinds[:2] == ["key_change_1", "key_change_2"]
+    slip = live.printed.items[-1]
+    assert slip.kind == "engineering" and slip.meter.krn == str(result.meter["krn"])
+    # the server now knows the new key: no key change is due any more
+    again = live.core.client.meter(str(meter["meter_number"]))
+    assert again.raw["key"]["base_date"] == 2014 and again.raw["key_change_due"] is None
