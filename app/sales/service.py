@@ -222,13 +222,15 @@ class SaleService:
         self, conn: Connection, key: str, state: str, offline: bool, meter_number: str,
         amount: Money, operator_id: str, request: dict[str, Any], quote: dict[str, Any] | None,
         shift_id: str | None, *, maybe_sent: bool, created_at: str | None = None,
+        meter: MeterInfo | None = None,
     ) -> repo.SaleRow:
-        cached = repo.cached_meter(conn, meter_number)
+        if meter is None:
+            cached = repo.cached_meter(conn, meter_number)
+            meter = None if cached is None else cached[0]
         customer: dict[str, Any] = {}
-        if cached is not None:
-            m = cached[0]
-            customer = {"name": m.customer_name, "address": m.customer_address,
-                        "account": m.account}
+        if meter is not None:
+            customer = {"name": meter.customer_name, "address": meter.customer_address,
+                        "account": meter.account}
         row = repo.insert_sale(
             conn, key=key, state=state, offline=offline, meter_number=meter_number,
             amount=amount, operator_id=operator_id, customer=customer, request=request,
@@ -251,7 +253,8 @@ class SaleService:
                                              repo.OutboxStats]:
             decision, meter, stats = self._check_policy(conn, meter_number, amount)
             self._insert(conn, key, "pending", True, meter_number, amount, operator_id,
-                         offline_request, quote, shift_id, maybe_sent=False, created_at=created)
+                         offline_request, quote, shift_id, maybe_sent=False, created_at=created,
+                         meter=meter)
             # The outbox after this sale, without a second round trip to the store.
             value = stats.value + amount if stats.value is not None else amount
             after = repo.OutboxStats(stats.count + 1, value, stats.pending_count + 1,
