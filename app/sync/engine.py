@@ -96,6 +96,7 @@ class SyncEngine:
         self._failures = 0
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._step_lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -184,7 +185,12 @@ class SyncEngine:
         return True
 
     def step(self) -> StepReport:
-        """One ordered pass over the outbox; safe to call directly (tests, tools)."""
+        """One ordered pass over the outbox; safe to call directly (tests, tools, a "sync now"
+        button) even while the worker thread runs: passes never overlap."""
+        with self._step_lock:
+            return self._step()
+
+    def _step(self) -> StepReport:
         report = StepReport()
         if not self.lock.acquire():
             report.locked_out = True
