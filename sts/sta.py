@@ -83,11 +83,19 @@ class StaTables:
             raise StaTableError(
                 f"Cannot read STA table file {str(path)!r}: {exc.strerror or exc}."
             ) from None
+        except UnicodeDecodeError:
+            raise StaTableError(
+                f"STA table file {str(path)!r} is not a UTF-8 JSON text file."
+            ) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise StaTableError(
                 f"STA table file {str(path)!r} is not valid JSON (line {exc.lineno})."
+            ) from None
+        except RecursionError:  # absurdly nested arrays: not a table file either
+            raise StaTableError(
+                f"STA table file {str(path)!r} is not valid JSON (nested too deeply)."
             ) from None
         return cls.from_mapping(data)
 
