@@ -34,6 +34,7 @@ from ui.qt_bridge import QtEventBridge
 from ui.qt_messages import qt_message_handler
 from ui.settings_dialog import SettingsDialog
 from ui.shell import Shell
+from ui.supervisor.install import SupervisorMenu, actor_from_ui_operator, install_supervisor
 
 log = logging.getLogger("vendpoint.ui")
 
@@ -106,6 +107,7 @@ class AppController(QObject):
         self.settings_path = settings_path
         self.core: Core | None = None
         self.shell: Shell | None = None
+        self.supervisor_menu: SupervisorMenu | None = None
         self._builder = builder
         self.startup = StartupScreen()
         self.startup.retry.clicked.connect(self.start)
@@ -128,6 +130,9 @@ class AppController(QObject):
         self.shell = Shell(self.window, core.services, settings=self.settings,
                            settings_path=self.settings_path, bridge=self.bridge)
         self.shell.start()
+        shell = self.shell
+        self.supervisor_menu = install_supervisor(
+            self.window, core.supervisor, lambda: actor_from_ui_operator(shell.operator))
         log.info("ready: login screen up (suggested operator: %s)",
                  core.services.suggested_operator or "none")
         self.ready.emit(True)

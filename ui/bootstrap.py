@@ -43,10 +43,9 @@ from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
 from app.sales.service import SaleService
 from app.settings import Settings
-from app.supervisor.approvals import ApprovalService
 from app.supervisor.context import TerminalContext
-from app.supervisor.reversals import ReversalService
 from app.supervisor.server import ClientSupervisorApi
+from app.supervisor.services import SupervisorServices
 from app.sync.engine import SyncEngine
 from app.tariffs import HttpTariffSource, TariffService
 from offline_store import Store
@@ -96,6 +95,11 @@ class Core:
     server_url: str = ""
     push: PushListener | None = None
     tariffs: TariffService | None = None
+
+    @property
+    def supervisor(self) -> SupervisorServices:
+        """Shifts, X/Z reports, engineering tokens, reversals, attention (supervisor menu)."""
+        return self.adapter.supervisor
 
     def close(self) -> None:
         """Stop push, sync and printing, close the store, stop the demo server."""
@@ -183,12 +187,11 @@ def build_core(
                              idle_poll_s=10.0)
     auth = DirectoryAuth(OperatorDirectory(store, client))
     auth.refresh()
-    approvals = ApprovalService(store, auth.verifier())
-    reversals = ReversalService(store, ClientSupervisorApi(client), approvals,
-                                TerminalContext.from_terminal_raw(terminal.raw),
-                                printer=printer)
+    supervisor = SupervisorServices.build(
+        store, auth.verifier(), TerminalContext.from_terminal_raw(terminal.raw),
+        api=ClientSupervisorApi(client), printer=printer, wake_sync=sync.wake)
     adapter = CoreAdapter(service=service, bus=bus, terminal=terminal, auth=auth,
-                          approvals=approvals, reversals=reversals, printer=printer,
+                          supervisor=supervisor, printer=printer,
                           quick_amounts=quick_amounts(settings))
     tariffs, push = _start_push(bus, store, server_url, credential, terminal, settings, push_on)
     adapter.tariffs = tariffs

@@ -37,10 +37,10 @@ from app.sales import repository as repo
 from app.sales.service import PendingSlip, SaleService, reference_for
 from app.settings import Settings
 from app.supervisor.approvals import Approval as CoreApproval
-from app.supervisor.approvals import ApprovalService, CallableVerifier
+from app.supervisor.approvals import CallableVerifier
 from app.supervisor.context import token_lines
-from app.supervisor.permissions import Actor, Permission
-from app.supervisor.reversals import ReversalService
+from app.supervisor.permissions import Actor
+from app.supervisor.services import SupervisorServices
 from app.tariffs import TariffService
 from printers import model as pm
 from printers.config import config_from_settings
@@ -66,8 +66,6 @@ from ui.ports import (
 
 log = logging.getLogger("vendpoint.ui.core")
 
-#: reprints of one receipt a cashier may do alone; more need a supervisor
-REPRINT_POLICY_COUNT = 2
 #: how often the status bar may ask the server for credit and time
 TERMINAL_REFRESH_SECONDS = 60.0
 
@@ -260,8 +258,7 @@ class CoreAdapter:
         bus: EventBus,
         terminal: api.TerminalInfo,
         auth: DirectoryAuth,
-        approvals: ApprovalService,
-        reversals: ReversalService,
+        supervisor: SupervisorServices,
         printer: PrintQueue | None,
         quick_amounts: Sequence[Decimal],
     ) -> None:
@@ -270,8 +267,9 @@ class CoreAdapter:
         self.store = service.store
         self.bus = bus
         self.auth = auth
-        self.approvals = approvals
-        self.reversals = reversals
+        self.supervisor = supervisor
+        self.reversals = supervisor.reversals
+        self.reprints = supervisor.reprints
         self.printer = printer
         self._terminal = terminal
         self._terminal_at = 0.0  # the first status() fetches credit and server time
@@ -458,17 +456,19 @@ class CoreAdapter:
         originals = [j for j in jobs if j.reprint_no == 0 and j.kind == "token"] or \
                     [j for j in jobs if j.reprint_no == 0]
         reprints = sum(1 for j in jobs if j.reprint_no > 0)
-        if reprints >= REPRINT_POLICY_COUNT:
-            actor = self.auth.actor(operator)
-            if approval is None and not operator.can_approve:
-                raise BusinessRuleError(
-                    f"Receipt {reference} was reprinted {reprints} times already.",
-                    code="SUPERVISOR_REQUIRED",
-                    hint="A supervisor must approve another reprint.")
-            self.approvals.authorise(
-                actor, Permission.REPRINT_BEYOND_POLICY,
-                None if approval is None else CoreApproval(approval.operator_id, approval.pin),
-                subject=reference, details={"reprints": reprints})
+        issued_at = originals[0].created_at if originals else datetime.now(UTC)
+        if (self.reprints.beyond_policy(reprints, issued_at) and approval is None
+                and not operator.can_approve):
+            raise BusinessRuleError(
+                f"Receipt {reference} was reprinted {reprints} times already, or is too old "
+                "for a routine reprint.", code="SUPERVISOR_REQUIRED",
+                hint="A supervisor must approve this reprint.")
+        # Journals the reprint (who, which number, who approved) and checks the approval.
+        self.reprints.authorise(
+            self.auth.actor(operator), reference, reprints_so_far=reprints,
+            issued_at=issued_at,
+            approval=None if approval is None else CoreApproval(approval.operator_id,
+                                                                approval.pin))
         if originals:
             self.printer.reprint(originals[0].id, operator.name)
             return

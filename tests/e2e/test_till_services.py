@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from app.errors import PermissionDenied
+from app.supervisor.reprints import ReprintPolicy
 from tests.e2e.harness import Till, open_till
-from ui.core_adapter import REPRINT_POLICY_COUNT, CoreAdapter
+from ui.core_adapter import CoreAdapter
 from ui.dialogs import ReprintDialog, SalesListDialog
 from ui.ports import Approval, Operator, SaleState
 from ui.sale_controller import Step
@@ -78,13 +79,14 @@ def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_error
     dialog.query.setText(meter)
     dialog.search()
     qtbot.waitUntil(lambda: len(dialog.records) == 1, timeout=10000)
-    for n in range(REPRINT_POLICY_COUNT + 1):
+    free = ReprintPolicy().max_free_reprints
+    for n in range(free + 1):
         dialog.reprint()
         qtbot.waitUntil(lambda: "sent to the printer" in dialog.message.text(), timeout=10000)
         dialog.message.setText("")
         till.printer.wait_for_jobs(2 + n, timeout=20)
     assert asked == ["reprint beyond the reprint policy"]  # only the third reprint
-    jobs = till.printer.wait_for_jobs(1 + REPRINT_POLICY_COUNT + 1, timeout=20)
+    jobs = till.printer.wait_for_jobs(1 + free + 1, timeout=20)
     assert all(b"REPRINT" in job for job in jobs[1:])
     assert b"REPRINT" not in jobs[0]
 

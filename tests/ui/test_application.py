@@ -17,6 +17,7 @@ from ui.qt_bridge import QtEventBridge
 class FakeCore:
     services: Services
     server_url: str = "http://127.0.0.1:9"
+    supervisor: object = None  # the menu builds its console lazily
     closed: list[bool] = field(default_factory=list)
 
     def close(self) -> None:
@@ -50,6 +51,8 @@ def test_start_failure_explains_then_retry_starts(qtbot, shown_errors, tmp_path:
     shell = controller.shell
     assert shell is not None
     assert window.current_screen() is shell.login_view
+    assert controller.supervisor_menu is not None
+    assert "Supervisor" in controller.supervisor_menu.menu.title()
     controller.stop()
     assert core.closed == [True]
     bridge.close()
