@@ -24,6 +24,8 @@ from offline_store.journal import verify_chain
 from tests.reliability.harness import build_core, environment
 
 ROOT = Path(__file__).resolve().parents[2]
+# The worker forks and talks through a FIFO; SIGKILL is POSIX.
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="fork/mkfifo/SIGKILL are POSIX")
 KILLS = int(os.environ.get("VENDPOINT_KILL_LOOP", "200"))
 
 
