@@ -174,15 +174,18 @@ class DayService:
         def bump(conn: Any) -> int:
             conn.execute("UPDATE z_reports SET print_count = print_count + 1 "
                          "WHERE z_number = ?", (z_number,))
-            count = int(conn.execute("SELECT print_count FROM z_reports WHERE z_number = ?",
-                                     (z_number,)).fetchone()[0])
-            append(conn, "report.z_reprinted", {"operator_id": actor.id, "print_count": count},
+            # The reprint counter counts reprints (the journal), whether or not the original
+            # was printed when the Z was issued.
+            number = 1 + int(conn.execute(
+                "SELECT count(*) FROM journal WHERE kind = 'report.z_reprinted' AND ref = ?",
+                (f"Z{z_number}",)).fetchone()[0])
+            append(conn, "report.z_reprinted", {"operator_id": actor.id, "reprint_no": number},
                    ref=f"Z{z_number}")
-            return count
+            return number
 
-        count = self.store.call(bump)
+        number = self.store.call(bump)
         reprint = pm.Reprint(to_shift_report(issued.report, self.terminal, actor),
-                             max(1, count - 1), self._clock(), actor.name)
+                             number, self._clock(), actor.name)
         if self.printer is not None:
             self.printer.enqueue(reprint)
         return reprint

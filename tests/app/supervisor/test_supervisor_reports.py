@@ -313,3 +313,8 @@ def test_open_shifts_are_shown_not_forced(sv: SupervisorServices) -> None:
     assert issued.report.open_shifts == 1
     exceptions = issued.report.sections()[-1]
     assert ("Shifts still open", 1) in [(x.label, x.count) for x in exceptions.lines]
+
+
+def test_z_reprint_counter_when_not_printed_at_issue(sv: SupervisorServices) -> None:
+    sv.day.issue_z(SUPERVISOR, print_it=False)
+    assert [sv.day.reprint_z(SUPERVISOR, 1).reprint_no for _ in range(3)] == [1, 2, 3]
