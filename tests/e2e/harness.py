@@ -22,6 +22,7 @@ from ui.bootstrap import Core, build_core, demo_examples, demo_login_hint
 from ui.main_window import MainWindow
 from ui.qt_bridge import QtEventBridge
 from ui.shell import Shell
+from ui.supervisor.install import actor_from_ui_operator, install_supervisor
 from vendserver.testing import RunningServer, running_server
 
 
@@ -100,6 +101,10 @@ def open_till(tmp_path: Path, *, demo_window: bool = False) -> Iterator[Till]:
     stack.callback(shell.stop)
     stack.callback(window.close)
     shell.start()
+    # As the application does: the supervisor menu on the window (kept alive with the till).
+    menu = install_supervisor(window, core.supervisor,
+                              lambda: actor_from_ui_operator(shell.operator))
+    stack.callback(lambda: menu.menu.deleteLater())
     try:
         yield Till(shell, window, core, printer, proxy, srv, activation["credential"],
                    stop_server)
