@@ -197,9 +197,16 @@ class EngineeringService:
             str(raw["reference"]), str(raw.get("meter_number", "")), str(raw["type"]),
             str(raw["issued_at"]), str((raw.get("supervisor") or {}).get("id", "")),
             token_lines(list(raw["tokens"])), dict(raw.get("meter") or {}), raw)
-        self.store.call(lambda c: append(c, "engineering.reprinted",
-                                         {"operator_id": actor.id}, ref=reference))
-        reprint = pm.Reprint(self.slip(result, actor), 1, self._clock(), actor.name)
+        def count(conn: Connection) -> int:
+            number = 1 + int(conn.execute(
+                "SELECT count(*) FROM journal WHERE kind = 'engineering.reprinted' AND ref = ?",
+                (reference,)).fetchone()[0])
+            append(conn, "engineering.reprinted", {"operator_id": actor.id,
+                                                   "reprint_no": number}, ref=reference)
+            return number
+
+        number = self.store.call(count)
+        reprint = pm.Reprint(self.slip(result, actor), number, self._clock(), actor.name)
         if self.printer is not None:
             self.printer.enqueue(reprint)
         return reprint

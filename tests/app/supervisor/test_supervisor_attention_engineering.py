@@ -92,4 +92,5 @@ def test_engineering_key_change_issued_journaled_printed(
     assert sv.engineering.history()[0][:4] == ("EN00000001", "2026-11-25T09:30:00Z", METER,
                                                "key_change")
     again = sv.engineering.reprint(SUPERVISOR, "EN00000001")
-    assert "REPRINT" in render_text(again, 42)
+    assert "REPRINT" in render_text(again, 42) and again.reprint_no == 1
+    assert sv.engineering.reprint(SUPERVISOR, "EN00000001").reprint_no == 2
