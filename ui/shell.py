@@ -72,7 +72,9 @@ class Shell(QObject):
         self._settings_path = settings_path
         self._ask = ask
         self._on_settings_saved = on_settings_saved
+        #: who is signed in; None while locked (the supervisor menu asks this too)
         self.operator: Operator | None = None
+        self._last_operator: Operator | None = None  # kept over a lock, to resume the sale
         self.dialog: QDialog | None = None
 
         self.login_view = LoginView()
@@ -115,9 +117,10 @@ class Shell(QObject):
 
     # -- sign in / lock -------------------------------------------------------------------
     def _logged_in(self, operator: Operator) -> None:
-        if self.operator is not None and self.operator.id != operator.id:
+        last = self._last_operator
+        if last is not None and last.id != operator.id:
             self.sale.new_customer()  # another person: do not show them the last customer
-        self.operator = operator
+        self.operator = self._last_operator = operator
         self.sale.set_operator(operator)
         self.window.status_view.show_operator(operator)
         self.window.set_screen(self.sale_view)
@@ -136,6 +139,7 @@ class Shell(QObject):
             self.dialog.reject()
         self.window.set_screen(self.login_view)
         self.login.start(locked=self.operator)
+        self.operator = None
         self.window.status_view.show_operator(None)
         self.operator_changed.emit(None)
 

@@ -59,6 +59,9 @@ def test_lock_keeps_sale_and_unlock_returns_to_it(qtbot, shell) -> None:
     assert window.current_screen() is shell_.login_view
     assert shell_.login_view.title.text() == "Till locked"
     assert window.status_view.operator.text() == "Not signed in"
+    assert shell_.operator is None  # nothing may act for the locked operator
+    qtbot.keyClick(shell_.sale_view.meter, Qt.Key.Key_F8)
+    assert shell_.dialog is None
     _login(qtbot, shell_)
     assert shell_.sale.step is Step.CONFIRMED
     assert shell_.sale_view.customer.name.text() == "Lindiwe Mokoena"
