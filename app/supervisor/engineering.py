@@ -21,7 +21,7 @@ from app.errors import InvalidInput
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext, token_lines
 from app.supervisor.ledger import Dim, add_entry
-from app.supervisor.permissions import Actor, Permission
+from app.supervisor.permissions import Actor, Permission, require
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
@@ -187,7 +187,8 @@ class EngineeringService:
                 "FROM engineering_tokens ORDER BY issued_at DESC LIMIT ?", (limit,))])
 
     def reprint(self, actor: Actor, reference: str) -> pm.Reprint:
-        """A REPRINT of a stored engineering slip (journaled and counted)."""
+        """A REPRINT of a stored engineering slip (supervisor only; journaled and counted)."""
+        require(actor, Permission.ENGINEERING_TOKEN)
         row = self.store.call(lambda c: c.execute(
             "SELECT body FROM engineering_tokens WHERE reference = ?", (reference,)).fetchone())
         if row is None:

@@ -94,3 +94,8 @@ def test_engineering_key_change_issued_journaled_printed(
     again = sv.engineering.reprint(SUPERVISOR, "EN00000001")
     assert "REPRINT" in render_text(again, 42) and again.reprint_no == 1
     assert sv.engineering.reprint(SUPERVISOR, "EN00000001").reprint_no == 2
+    from app.errors import PermissionDenied
+    from tests.app.supervisor.helpers_supervisor import CASHIER
+
+    with pytest.raises(PermissionDenied):
+        sv.engineering.reprint(CASHIER, "EN00000001")
