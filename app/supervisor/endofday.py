@@ -192,6 +192,7 @@ class DayService:
 
     def upload_z(self, actor: Actor, z_number: int) -> Reconciliation:
         """Send the Z totals to the server; store and return its differences."""
+        require(actor, Permission.X_REPORT)
         if self.api is None:
             raise InvalidInput("This terminal has no server connection configured.")
         issued = self.get_z(z_number)
