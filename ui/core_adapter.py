@@ -47,7 +47,6 @@ from printers.config import config_from_settings
 from printers.connections import ConnectionConfig, PrinterState, open_connection
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
-from printers.render import render_escpos
 from ui.ports import (
     Approval,
     Customer,
@@ -239,6 +238,16 @@ def printer_profile(settings: Settings) -> PrinterProfile:
     """Paper width and capabilities profile from the settings (a bad profile is a ConfigError)."""
     return PrinterProfile(columns=int(settings["printer.columns"]),
                           escpos_profile=str(settings["printer.profile"]) or "default")
+
+
+def test_page(columns: int, terminal_id: str) -> bytes:
+    """A plain ESC/POS test slip: a ruler of `columns` characters shows whether the paper
+    width setting is right (the last digit must sit at the right edge, not wrap)."""
+    ruler = "".join(str(i % 10) for i in range(1, columns + 1))
+    lines = ["VendPoint test print", f"Terminal {terminal_id}", f"Width: {columns} characters",
+             ruler, "Digits above on one line:", "the width setting is right."]
+    body = "\n".join(line[:columns] for line in lines)
+    return b"\x1b@" + body.encode("ascii", "replace") + b"\n\n\n\n\x1dV\x00"
 
 
 _PRINTER_WORDS = {
@@ -551,16 +560,8 @@ class CoreAdapter:
         config = printer_config(settings)
         if config is None:
             raise InvalidInput("Choose how the printer is connected first.")
-        connection = open_connection(config)
         profile = printer_profile(settings)
-        slip = pm.Reprint(pm.PendingSlip(
-            utility=pm.Party("VendPoint test print"),
-            pos=pm.PointOfSale(pm.Party("Printer test"), "", self._terminal.terminal_id, ""),
-            reference="TEST", issued_at=datetime.now(UTC), customer=pm.Party("Test"),
-            meter=pm.MeterInfo("00000000000"), amount=pm.Money(Decimal("0.00"),
-                                                               self._terminal.currency),
-            delivery="If you can read this, the printer works."), 1, datetime.now(UTC))
-        connection.send(render_escpos(slip, profile))
+        open_connection(config).send(test_page(profile.columns, self._terminal.terminal_id))
 
     # -- core events (any thread) ----------------------------------------------------------
     def _on_tokened(self, event: Event) -> None:

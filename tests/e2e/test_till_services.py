@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from app.errors import PermissionDenied
+from app.settings import Settings
 from app.supervisor.reprints import ReprintPolicy
 from tests.e2e.harness import Till, open_till
 from ui.core_adapter import CoreAdapter
@@ -151,3 +152,16 @@ def test_offline_sale_refused_later_asks_for_attention(qtbot, till: Till) -> Non
     notices = till.window.notifications
     qtbot.waitUntil(lambda: "ATTENTION" in notices.text.text(), timeout=30000)
     assert pending.reference in notices.text.text()
+
+
+def test_test_print_reaches_the_printer(till: Till) -> None:
+    settings = Settings({"printer.connection": "network",
+                         "printer.address": f"127.0.0.1:{till.printer.port}",
+                         "printer.columns": 32})
+    _adapter(till).test_print(settings)
+    job = till.printer.wait_for_jobs(1, timeout=20)[0]
+    assert b"VendPoint test print" in job
+    assert b"12345678901234567890123456789012\n" in job  # the 32-column ruler, whole
+    with pytest.raises(Exception, match=r"printer\.address"):
+        _adapter(till).test_print(Settings({"printer.connection": "network",
+                                            "printer.address": "no port:x"}))

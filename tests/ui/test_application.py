@@ -61,3 +61,26 @@ def test_start_failure_explains_then_retry_starts(qtbot, shown_errors, tmp_path:
 def test_quick_amounts_skip_bad_entries() -> None:
     settings = Settings({"ui.quick_amounts": "20, 50,abc,-5, 100"})
     assert [str(a) for a in quick_amounts(settings)] == ["20", "50", "100"]
+
+
+def test_demo_examples_one_per_kind_and_login_hint() -> None:
+    from ui.bootstrap import demo_examples, demo_login_hint
+
+    info = {
+        "operators": [{"id": "thandi", "role": "cashier", "pin": "1234"},
+                      {"id": "sipho", "role": "supervisor", "pin": "4321"},
+                      {"id": "admin", "role": "admin", "pin": "9999"}],
+        "meters": [
+            {"meter_number": "04200000117", "customer_name": "A", "tags": ["normal"]},
+            {"meter_number": "04200001305", "customer_name": "B", "tags": ["normal"]},
+            {"meter_number": "04200000182", "customer_name": "C", "tags": ["blocked"],
+             "blocked": True},
+            {"meter_number": "04200000398", "customer_name": "D",
+             "tags": ["key_change", "tid_rollover"]},
+        ],
+    }
+    hits = demo_examples(info)
+    assert [(h.meter_number, h.address) for h in hits] == [
+        ("04200000117", "normal"), ("04200000182", "blocked"), ("04200000398", "key change")]
+    assert hits[1].blocked
+    assert demo_login_hint(info) == "Demo: cashier thandi (PIN 1234) · supervisor sipho (PIN 4321)"
