@@ -8,6 +8,7 @@ turns the ones the screens care about into two UI events on the same bus:
 - `ui.pending_tokened` when a sale that was pending (or whose answer was lost) gets its token
   later through the sync engine; its token receipt is queued for printing exactly once;
 - `ui.print` when a slip printed or failed;
+- `ui.not_sold` when a sale that got no answer turned out never to have reached the server;
 - `ui.attention` when a sale needs a person (an offline sale the server refused: refund; a
   sale that went through after the cashier was told it did not: hand over the token);
 - `ui.status` when something the status bar shows changed (vendor credit, printer).
@@ -297,6 +298,7 @@ class CoreAdapter:
             bus.subscribe("sale.tokened", self._on_tokened),
             bus.subscribe("vendor.credit", self._on_credit),
             bus.subscribe("sale.needs_attention", self._on_attention),
+            bus.subscribe("sale.void", self._on_void),
             bus.subscribe("sync.progress", self._on_sync),
             bus.subscribe("print.job_done", self._on_print),
             bus.subscribe("print.job_failed", self._on_print),
@@ -591,6 +593,11 @@ class CoreAdapter:
                          receipt_no="" if row is None or row[1] is None else str(row[1]),
                          code=str(event.data.get("code", "")),
                          reason=str(event.data.get("reason", "")))
+
+    def _on_void(self, event: Event) -> None:
+        key = str(event.data.get("idempotency_key", ""))
+        if key:
+            self.bus.publish("ui.not_sold", reference=reference_for(key))
 
     def _on_credit(self, event: Event) -> None:
         credit = event.data.get("vendor_credit") or {}

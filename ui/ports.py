@@ -154,6 +154,7 @@ class SaleState(StrEnum):
 
     TOKENED = "tokened"  # the server answered; tokens are valid
     PENDING = "pending"  # kept in the outbox; a pending slip was printed; NOT a token
+    UNRESOLVED = "unresolved"  # no answer and not allowed offline: being checked; NOT sold yet
 
 
 class PrintState(StrEnum):

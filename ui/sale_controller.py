@@ -19,6 +19,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton
 
 from app.errors import InvalidInput, TransientError
+from app.sales.service import SaleNotCompleted
 from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number
 from ui.errors import show_error
@@ -461,6 +462,19 @@ class SaleController(QObject):
         self.sold.emit(result)
 
     def _sell_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, SaleNotCompleted) and self._customer is not None:
+            # No answer, and the sale may not go offline: it may yet go through. Selling again
+            # could sell twice, so the screen holds this sale until the server tells.
+            agreed, currency = self._agreed or (Decimal(0), self._customer.currency)
+            self._result = SaleResult(
+                SaleState.UNRESOLVED, exc.reference, self._customer.meter_number,
+                self._customer.name, agreed, currency, print_state=PrintState.NO_PRINTER,
+                pending_reason=str(exc))
+            self._view.tokens.show_result(self._result)
+            self._set_step(Step.DONE)
+            self._view.next_button.setFocus()
+            show_error(exc, self._view)
+            return
         # Refused (blocked, no credit, offline policy...): nothing was sold; back to the quote.
         self._set_step(Step.QUOTED)
         show_error(exc, self._view)
@@ -486,12 +500,19 @@ class SaleController(QObject):
         """A pending sale got its token; if it is the one on screen, show that and follow
         the token receipt's print job from now on."""
         result = self._result
-        if result is not None and result.state is SaleState.PENDING \
+        if result is not None and result.state in (SaleState.PENDING, SaleState.UNRESOLVED) \
                 and result.reference == reference:
             self._result = replace(result, print_job=job_id)
             self._view.tokens.show_token_arrived(reference, receipt_no)
             self._view.tokens.set_print_state(PrintState.QUEUED if job_id
                                               else PrintState.NO_PRINTER)
+
+    def not_sold(self, reference: str) -> None:
+        """An unresolved sale never reached the server; if it is on screen, say so."""
+        result = self._result
+        if result is not None and result.state is SaleState.UNRESOLVED \
+                and result.reference == reference:
+            self._view.tokens.show_not_sold(reference)
 
     # -- back -----------------------------------------------------------------------------
     def back(self) -> None:

@@ -222,6 +222,17 @@ class TokenPanel(QFrame):
     def show_result(self, result: SaleResult) -> None:
         """Show tokens in entry order, or the pending state in a way nobody can miss."""
         self._clear_rows()
+        if result.state is SaleState.UNRESOLVED:
+            set_state(self.headline, "bad")
+            self.headline.setText(
+                self.tr("NOT COMPLETE: the server did not answer for sale {ref}.\n"
+                        "Do not hand over anything and do not sell again: VendPoint is "
+                        "checking with the server and the result will show here.").format(
+                    ref=result.reference))
+            if result.pending_reason:
+                self.rows.addWidget(_label(result.pending_reason, "pendingReason", wrap=True))
+            self.print_state.setText("")
+            return
         if result.state is SaleState.PENDING:
             set_state(self.headline, "pending")
             self.headline.setText(
@@ -262,6 +273,16 @@ class TokenPanel(QFrame):
         text.addWidget(digits)
         layout.addLayout(text, 1)
         return row
+
+    def show_not_sold(self, reference: str) -> None:
+        """The unresolved sale on screen never reached the server: nothing was sold."""
+        self._clear_rows()
+        set_state(self.headline, "warn")
+        self.headline.setText(
+            self.tr("NOT SOLD: the server never received sale {ref}. Nothing was sold; press "
+                    "F2 and sell again if the customer still wants to buy.").format(
+                ref=reference))
+        self.print_state.setText("")
 
     def show_token_arrived(self, reference: str, receipt_no: str) -> None:
         """The pending sale on screen got its token later: say so, it is printing."""

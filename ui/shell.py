@@ -8,6 +8,7 @@ UI-level core events it listens for (the service adapter publishes them on the b
 - `ui.pending_tokened` {reference, receipt_no, meter_number, customer_name, print_state}
 - `ui.print` {job_id, reference, state, detail}
 - `ui.attention` {reference, meter_number, code, reason}: a notice that stays until dismissed
+- `ui.not_sold` {reference}: an unanswered sale never reached the server
 - `tariff.*` (signed tariffs): the tariff banner; a version coming into force makes the
   quote on screen be made again; `sale.delivered`: the banner (smart meter read-back)
 - `ui.status` {} and any other event: refresh the status bar.
@@ -223,6 +224,11 @@ class Shell(QObject):
             self._pending_tokened(data)
         elif name == "ui.attention":
             self._attention(data)
+        elif name == "ui.not_sold":
+            reference = str(data.get("reference", ""))
+            self.window.notifications.notify(self.tr(
+                "Sale {ref} did not go through: nothing was sold.").format(ref=reference))
+            self.sale.not_sold(reference)
         elif name.startswith("tariff."):
             self._tariff_event(name, data)
         elif name == "sale.delivered":

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.errors import TransientError
+from app.sales.service import SaleNotCompleted
 from tests.ui.fakes import BLOCKED, CASHIER, GOOD, KEYCHANGE, UNKNOWN, FakeSales
 from ui.ops import running_ops
 from ui.ports import PrintState, SaleState
@@ -306,3 +307,26 @@ def test_tab_order_follows_the_sale(qtbot, sale) -> None:
         qtbot.keyClick(view.focusWidget(), Qt.Key.Key_Tab)
         order.append(view.focusWidget())
     assert order == [view.amount, view.tendered, view.sell_button]
+
+
+def test_unanswered_sale_is_held_not_sold_again(qtbot, sale, shown_errors) -> None:
+    view, controller, sales = sale
+
+    def silent(meter_number, amount, operator):
+        raise SaleNotCompleted(
+            "The server did not answer and this sale cannot be made offline (arrears). "
+            "The sale is NOT complete: do not hand over a token.", reference="VP-0123456789")
+
+    sales.sell = silent
+    _to_quote(qtbot, view, controller)
+    controller.sell()
+    qtbot.waitUntil(lambda: _step(controller) is Step.DONE, timeout=5000)
+    assert "NOT COMPLETE" in view.tokens.headline.text()
+    assert "do not sell again" in view.tokens.headline.text()
+    assert shown_errors.shown and "NOT complete" in shown_errors.shown[-1][1]
+    for widget in (view.tendered, view.amount):
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+    controller.sell()
+    assert _step(controller) is Step.DONE  # no second sale while the first is unknown
+    controller.not_sold("VP-0123456789")
+    assert "NOT SOLD" in view.tokens.headline.text()

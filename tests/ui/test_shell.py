@@ -204,3 +204,10 @@ def test_attention_notice_stays_until_dismissed(qtbot, shell) -> None:
     assert not window.notifications._timer.isActive()  # no time-out: it must be seen
     window.notifications.dismiss.click()
     assert not window.notifications.isVisible()
+
+
+def test_not_sold_notice(qtbot, shell) -> None:
+    _shell, window, bus, _sales = shell
+    bus.publish("ui.not_sold", reference="VP-0123456789")
+    qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
+    assert "VP-0123456789 did not go through" in window.notifications.text.text()
