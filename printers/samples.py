@@ -81,12 +81,15 @@ def sale(*, key_change: bool = True) -> SaleReceiptData:
         meter=METER,
         amount_tendered=zar("250.00"),
         tokens=tokens,
-        units_tenths=1462 + (500 if key_change else 0),
+        # Units bought (what the server's `units` says); free units are their own line.
+        units_tenths=1462,
         breakdown=(
             BreakdownLine("Block 1", zar("93.45"), units_tenths=500),
             BreakdownLine("Block 2", zar("104.32"), units_tenths=962),
             BreakdownLine("Service charge", zar("10.00"), detail="first purchase of the month"),
             BreakdownLine("Debt recovery", zar("9.62")),
+            *((BreakdownLine("Free basic electricity", zar("0.00"), units_tenths=500),)
+              if key_change else ()),
         ),
         vat=zar("32.61"),
         vat_rate="15%",
