@@ -316,7 +316,9 @@ def _validation(exc: RequestValidationError) -> ApiError:
             loc == ("body",) and e.get("type") in ("model_attributes_type", "dict_type",
                                                    "missing")
         ):
-            return ApiError("MALFORMED_JSON", "The request body must be a JSON object.")
+            # A JSON object sent with another Content-Type is not parsed at all: name both.
+            return ApiError("MALFORMED_JSON", "The request body must be a JSON object sent "
+                            "with Content-Type: application/json.")
     problems = []
     for e in errors[:20]:
         parts = [str(x) for x in e.get("loc", ())]
