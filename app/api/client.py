@@ -32,20 +32,25 @@ from app.api.models import (
     Activation,
     ApiErrorBody,
     BatchResult,
+    EventPage,
     Invalid,
     MeterInfo,
     Money,
     OperatorRecord,
     Quote,
     Sale,
+    TariffSummary,
     TerminalInfo,
+    obj,
     parse_activation,
     parse_batch,
     parse_error,
+    parse_event_page,
     parse_meter,
     parse_operators,
     parse_quote,
     parse_sale,
+    parse_tariffs,
     parse_terminal,
 )
 from app.errors import ConfigError
@@ -56,6 +61,9 @@ P = TypeVar("P")
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+_TARIFF_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+#: The server's limit for `GET /v1/events/poll?limit=` (docs/api.md).
+MAX_POLL_LIMIT = 500
 # Codes that say our own request is wrong: a bug, not something the cashier can fix.
 _BUG_CODES = frozenset({
     "VALIDATION_ERROR", "MALFORMED_JSON", "IDEMPOTENCY_KEY_REQUIRED", "IDEMPOTENCY_KEY_INVALID",
@@ -199,6 +207,42 @@ class VendingClient:
             if result.sale is not None:
                 self._check_sale_matches(result.sale, key, request, "POST", "/v1/sales/batch")
         return results
+
+    def tariffs(self) -> list[TariffSummary]:
+        """`GET /v1/tariffs`: every tariff with its versions and the one in force now."""
+        return self._parsed(parse_tariffs, "GET", "/v1/tariffs")
+
+    def tariff_version(self, tariff_id: str, version: int) -> dict[str, Any]:
+        """`GET /v1/tariffs/{id}/versions/{n}`: the signed envelope, as the server sent it.
+
+        Only the transport is checked here (a JSON object, with the usual error mapping: an
+        unknown version is `ApiRejected` code `TARIFF_NOT_FOUND`). The content is deliberately
+        NOT judged here: `app.tariffs.verify_envelope` is the one place that checks the
+        signature, the envelope against the signed payload and the asked-for version, so that
+        every bad document — a replayed old version, a missing signature — is recorded there as
+        a refused (attacking) document instead of vanishing as an unreadable answer.
+        """
+        if not _TARIFF_ID_RE.match(tariff_id):
+            raise ValueError("tariff id has the wrong format")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise ValueError("tariff version must be a positive integer")
+        path = f"/v1/tariffs/{quote(tariff_id, safe='')}/versions/{version:d}"
+        return self._parsed(lambda d: dict(obj(d, "envelope")), "GET", path)
+
+    def poll_events(self, after_id: int, limit: int = 100) -> EventPage:
+        """`GET /v1/events/poll?after=&limit=`: events after `after_id` (the SSE fallback).
+
+        The answer must list ids above `after_id`, strictly increasing, at most `limit`, with
+        `last_id` the last one returned (or `after_id`), so a caller that resumes from
+        `last_id` can neither skip nor repeat an event.
+        """
+        if isinstance(after_id, bool) or not isinstance(after_id, int) or after_id < 0:
+            raise ValueError("after_id must be a non-negative integer")
+        if isinstance(limit, bool) or not isinstance(limit, int) or \
+                not 1 <= limit <= MAX_POLL_LIMIT:
+            raise ValueError(f"limit must be 1..{MAX_POLL_LIMIT}")
+        path = f"/v1/events/poll?after={after_id:d}&limit={limit:d}"
+        return self._parsed(lambda d: parse_event_page(d, after_id, limit), "GET", path)
 
     # -- plumbing ---------------------------------------------------------------------------
     @staticmethod

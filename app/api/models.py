@@ -482,14 +482,21 @@ class Sale:
     sold_at: str
     offline: bool
     raw: dict[str, Any] = field(repr=False)
+    #: The tariff the server priced the sale on (`tariff.id` / `tariff.version`).
+    tariff_id: str = ""
+    tariff_version: int = 0
 
 
 def parse_sale(value: Any, where: str = "sale") -> Sale:
     """Parse a sale; tokens must be 20 digits, in entry order, lines must add up."""
     data = obj(value, where)
     meter = obj(req(data, "meter", where), f"{where}.meter")
-    for part in ("operator", "vendor", "utility", "customer", "tariff", "vat", "delivery"):
+    for part in ("operator", "vendor", "utility", "customer", "vat", "delivery"):
         obj(req(data, part, where), f"{where}.{part}")
+    tariff = obj(req(data, "tariff", where), f"{where}.tariff")
+    tariff_version = integer(tariff, "version", f"{where}.tariff")
+    if tariff_version < 1:
+        raise Invalid(f"{where}.tariff.version is not a positive integer")
     tendered = money(req(data, "amount_tendered", where), f"{where}.amount_tendered")
     raw_tokens = req(data, "tokens", where)
     if not isinstance(raw_tokens, list) or not raw_tokens:
@@ -536,6 +543,8 @@ def parse_sale(value: Any, where: str = "sale") -> Sale:
         time_str(data, "sold_at", where) or "",
         boolean(data, "offline", where),
         data,
+        string(tariff, "id", f"{where}.tariff"),
+        tariff_version,
     )
 
 
@@ -574,3 +583,94 @@ def parse_batch(value: Any, keys: list[str]) -> list[BatchResult]:
                 raise Invalid(f"{w}.error is missing")
             out.append(BatchResult(key, status, None, parse_error({"error": err_raw})))
     return out
+
+
+# -- tariffs and events --------------------------------------------------------------------------
+_TARIFF_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class TariffSummary:
+    """One entry of `GET /v1/tariffs`: a tariff and the versions the server has of it."""
+
+    tariff_id: str
+    name: str
+    service: str
+    unit: str
+    current_version: int
+    versions: tuple[int, ...]
+    raw: dict[str, Any] = field(repr=False)
+
+
+def parse_tariffs(value: Any) -> list[TariffSummary]:
+    """Parse `GET /v1/tariffs`: ids well-formed and unique, versions positive and increasing,
+    `current_version` one of them (or 0 while no version is in force yet)."""
+    items = req(obj(value, "body"), "tariffs", "body")
+    if not isinstance(items, list):
+        raise Invalid("tariffs is not a list")
+    out: list[TariffSummary] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        where = f"tariffs[{i}]"
+        data = obj(item, where)
+        tariff_id = string(data, "id", where)
+        if not _TARIFF_ID_RE.match(tariff_id) or tariff_id in seen:
+            raise Invalid(f"{where}.id is malformed or repeated")
+        seen.add(tariff_id)
+        versions = req(data, "versions", where)
+        if not isinstance(versions, list) or any(
+                isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in versions):
+            raise Invalid(f"{where}.versions is not a list of positive integers")
+        if versions != sorted(set(versions)):
+            raise Invalid(f"{where}.versions are not strictly increasing")
+        current = integer(data, "current_version", where)
+        if current != 0 and current not in versions:
+            raise Invalid(f"{where}.current_version is not one of its versions")
+        out.append(TariffSummary(
+            tariff_id, string(data, "name", where), string(data, "service", where),
+            string(data, "unit", where), current, tuple(versions), data,
+        ))
+    return out
+
+
+@dataclass(frozen=True)
+class PolledEvent:
+    """One event of `GET /v1/events/poll` (same types and data as the SSE stream)."""
+
+    event_id: int
+    event: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """`GET /v1/events/poll`: events after the asked id, in order, and where to resume."""
+
+    events: tuple[PolledEvent, ...]
+    last_id: int
+
+
+def parse_event_page(value: Any, after: int, limit: int) -> EventPage:
+    """Parse a poll answer: ids above `after`, strictly increasing, at most `limit` of them,
+    and `last_id` = the last id returned (or `after` when there is none)."""
+    data = obj(value, "body")
+    items = req(data, "events", "body")
+    if not isinstance(items, list):
+        raise Invalid("events is not a list")
+    if len(items) > limit:
+        raise Invalid("events has more items than the limit asked for")
+    events: list[PolledEvent] = []
+    previous = after
+    for i, item in enumerate(items):
+        where = f"events[{i}]"
+        d = obj(item, where)
+        event_id = integer(d, "id", where)
+        if event_id <= previous:
+            raise Invalid(f"{where}.id is not above the previous id")
+        previous = event_id
+        events.append(PolledEvent(event_id, string(d, "event", where),
+                                  obj(req(d, "data", where), f"{where}.data")))
+    last_id = integer(data, "last_id", "body")
+    if last_id != previous:
+        raise Invalid("last_id is not the last event id returned")
+    return EventPage(tuple(events), last_id)

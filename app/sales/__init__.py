@@ -5,6 +5,7 @@ from app.sales.policy import OfflineRefused, check_offline_sale, refuse_offline_
 from app.sales.service import (
     CustomerConfirmation,
     PendingSlip,
+    QuoteStale,
     SaleNotCompleted,
     SaleOutcome,
     SaleService,
@@ -15,6 +16,7 @@ __all__ = [
     "CustomerConfirmation",
     "OfflineRefused",
     "PendingSlip",
+    "QuoteStale",
     "SaleNotCompleted",
     "SaleOutcome",
     "SaleService",

@@ -37,6 +37,25 @@ class SaleRow:
     receipt_no: str | None
     reason_code: str | None
     reason: str | None
+    #: The tariff of the sale (migration 0012); None when nothing said which.
+    tariff_id: str | None = None
+    #: The version of the quote shown (offline without a quote: the one in force locally).
+    quoted_tariff_version: int | None = None
+    #: The version the sale was priced on; see `sold_tariff_source`.
+    sold_tariff_version: int | None = None
+    #: "server" (from the server's sale answer) or "local" (in force on this terminal when an
+    #: offline sale was written: provisional until the server's answer replaces it).
+    sold_tariff_source: str | None = None
+
+
+@dataclass(frozen=True)
+class TariffFacts:
+    """What a new sale row records about its tariff (all optional)."""
+
+    tariff_id: str | None = None
+    quoted_version: int | None = None
+    sold_version: int | None = None
+    sold_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +83,8 @@ class OutboxStats:
 
 _SALE_COLS = (
     "idem_key, state, offline, meter_number, amount_minor, currency, operator_id, customer, "
-    "request, created_at, receipt_no, reason_code, reason"
+    "request, created_at, receipt_no, reason_code, reason, tariff_id, quoted_tariff_version, "
+    "sold_tariff_version, sold_tariff_source"
 )
 
 
@@ -72,6 +92,7 @@ def _sale(row: tuple[Any, ...]) -> SaleRow:
     return SaleRow(
         row[0], row[1], bool(row[2]), row[3], Money(int(row[4]), row[5]), row[6],
         json.loads(row[7]), json.loads(row[8]), row[9], row[10], row[11], row[12],
+        row[13], row[14], row[15], row[16],
     )
 
 
@@ -79,27 +100,48 @@ def insert_sale(
     conn: Connection, *, key: str, state: str, offline: bool, meter_number: str, amount: Money,
     operator_id: str, customer: dict[str, Any], request: dict[str, Any],
     quote: dict[str, Any] | None, maybe_sent: bool, created_at: str | None = None,
+    tariff: TariffFacts = TariffFacts(),
 ) -> SaleRow:
     """Write a new sale and its outbox row and journal entry (one transaction, by the caller)."""
     now = created_at or utc_now()
     conn.execute(
         "INSERT INTO sales (idem_key, created_at, updated_at, state, offline, meter_number, "
-        "amount_minor, currency, operator_id, customer, request, quote) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "amount_minor, currency, operator_id, customer, request, quote, tariff_id, "
+        "quoted_tariff_version, sold_tariff_version, sold_tariff_source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (key, now, now, state, int(offline), meter_number, amount.minor, amount.currency,
          operator_id, json.dumps(customer), json.dumps(request),
-         None if quote is None else json.dumps(quote)),
+         None if quote is None else json.dumps(quote), tariff.tariff_id,
+         tariff.quoted_version, tariff.sold_version, tariff.sold_source),
     )
     conn.execute(
         "INSERT INTO outbox (idem_key, queued_at, maybe_sent) VALUES (?, ?, ?)",
         (key, now, int(maybe_sent)),
     )
-    append(conn, "sale.created", {
+    body: dict[str, Any] = {
         "state": state, "meter_number": meter_number, "amount": amount.amount_str(),
         "currency": amount.currency, "operator_id": operator_id, "offline": offline,
-    }, ref=key)
+    }
+    if tariff.tariff_id is not None:
+        body["tariff"] = {"id": tariff.tariff_id, "quoted_version": tariff.quoted_version,
+                          "sold_version": tariff.sold_version, "source": tariff.sold_source}
+    append(conn, "sale.created", body, ref=key)
     return SaleRow(key, state, offline, meter_number, amount, operator_id, dict(customer),
-                   dict(request), now, None, None, None)
+                   dict(request), now, None, None, None, tariff.tariff_id,
+                   tariff.quoted_version, tariff.sold_version, tariff.sold_source)
+
+
+def set_local_tariff(conn: Connection, key: str, tariff_id: str | None,
+                     version: int | None) -> None:
+    """An online attempt became a pending (offline) sale: record the version in force locally
+    as the provisional sold version (and as the quoted one when no quote was shown)."""
+    conn.execute(
+        "UPDATE sales SET tariff_id = COALESCE(tariff_id, ?), "
+        "quoted_tariff_version = COALESCE(quoted_tariff_version, ?), "
+        "sold_tariff_version = ?, sold_tariff_source = CASE WHEN ? IS NULL THEN NULL "
+        "ELSE 'local' END WHERE idem_key = ? AND state <> 'tokened'",
+        (tariff_id, version, version, version, key),
+    )
 
 
 def get_sale(conn: Connection, key: str) -> SaleRow | None:
@@ -133,10 +175,14 @@ def mark_tokened(conn: Connection, key: str, sale: Sale) -> bool:
         raise KeyError("unknown sale")
     if current.state == "tokened":
         return False
+    # The server's version replaces a provisional local one (offline sales are priced by the
+    # server when they sync); the tariff id follows the server's answer too.
     conn.execute(
         "UPDATE sales SET state = 'tokened', updated_at = ?, receipt_no = ?, response = ?, "
-        "reason_code = NULL, reason = NULL WHERE idem_key = ?",
-        (utc_now(), sale.receipt_no, json.dumps(sale.raw), key),
+        "reason_code = NULL, reason = NULL, tariff_id = ?, sold_tariff_version = ?, "
+        "sold_tariff_source = 'server' WHERE idem_key = ?",
+        (utc_now(), sale.receipt_no, json.dumps(sale.raw), sale.tariff_id or None,
+         sale.tariff_version or None, key),
     )
     conn.execute(
         "INSERT INTO receipts (idem_key, receipt_no, issued_at, body) VALUES (?, ?, ?, ?)",
@@ -150,8 +196,15 @@ def mark_tokened(conn: Connection, key: str, sale: Sale) -> bool:
     append(conn, "sale.tokened", {
         "receipt_no": sale.receipt_no, "tokens": len(sale.tokens), "units": sale.units,
         "amount": sale.amount_tendered.amount_str(),
+        "tariff": {"id": sale.tariff_id, "version": sale.tariff_version},
     }, ref=key)
     return True
+
+
+def sale_quote(conn: Connection, key: str) -> dict[str, Any] | None:
+    """The quote JSON a sale was confirmed with, if any."""
+    row = conn.execute("SELECT quote FROM sales WHERE idem_key = ?", (key,)).fetchone()
+    return None if row is None or row[0] is None else dict(json.loads(row[0]))
 
 
 def note_attempt(conn: Connection, keys: list[str]) -> None:

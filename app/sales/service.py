@@ -26,17 +26,46 @@ from app.api.errors import (
     TlsProblem,
 )
 from app.api.models import MeterInfo, Money, Quote, Sale
-from app.errors import InvalidInput, TransientError, UserFacingError
+from app.errors import BusinessRuleError, InvalidInput, TransientError, UserFacingError
 from app.events import EventBus
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
 from app.sales.policy import OfflineDecision, OfflineRefused, check_offline_sale
+from app.tariffs import PriceDifference, TariffService, price_difference
 from offline_store import Connection, Store
-from offline_store.journal import utc_now
+from offline_store.journal import append, utc_now
 from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number
 
 log = logging.getLogger("vendpoint.sales")
+
+
+class QuoteStale(BusinessRuleError):
+    """The tariff changed since the quote the customer was shown: nothing was sold.
+
+    `code` is "TARIFF_CHANGED". `new_quote` is the server's fresh quote (None when it could not
+    be fetched because the server is unreachable) and `summary` the sentence to show, e.g.
+    "The tariff changed from version 6 to 7: ZAR 100.00 now buys 43.5 kWh instead of 48.0
+    kWh." `difference.lines` lists the changed lines (description, old amount, new amount).
+    To go on, the cashier confirms the new price and the UI calls
+    `sell(..., quote=exc.new_quote)`.
+    """
+
+    title = "The price has changed"
+
+    def __init__(
+        self, message: str, *, old_quote: Quote, new_quote: Quote | None,
+        difference: PriceDifference | None, in_force_version: int | None, hint: str = "",
+    ) -> None:
+        super().__init__(message, code="TARIFF_CHANGED", hint=hint)
+        self.old_quote = old_quote
+        self.new_quote = new_quote
+        self.difference = difference
+        self.quoted_version = old_quote.tariff_version
+        self.in_force_version = in_force_version
+        #: One sentence for the confirmation dialog.
+        self.summary = difference.summary() if difference is not None else message
+
 
 class SaleNotCompleted(UserFacingError):
     """The server did not answer and the sale may not be sold offline: it is NOT complete."""
@@ -117,8 +146,12 @@ class SaleService:
         wake_sync: Callable[[], None] | None = None,
         key_factory: Callable[[], str] = lambda: str(uuid.uuid4()),
         after_write: Callable[[str], None] | None = None,
+        tariffs: TariffService | None = None,
     ) -> None:
         self.store = store
+        #: Optional: with it, stale quotes are refused (`QuoteStale`) and offline sales record
+        #: the tariff version in force locally. Without it the service works as before.
+        self.tariffs = tariffs
         self.client = client
         self.bus = bus
         self.connectivity = connectivity
@@ -173,13 +206,17 @@ class SaleService:
     ) -> SaleOutcome:
         """Sell `amount` on `meter_number`; returns tokened or pending, or raises with a reason.
 
-        Raises `ApiRejected` / `OfflineRefused` (refused, nothing sold), `SaleNotCompleted`
-        (server silent and the sale may not go offline: it will be checked with the server),
-        `MalformedResponse` (kept for investigation; the sale needs attention).
+        Raises `ApiRejected` / `OfflineRefused` (refused, nothing sold), `QuoteStale` (the
+        tariff changed since `quote`: nothing written or sold; the new quote is attached),
+        `SaleNotCompleted` (server silent and the sale may not go offline: it will be checked
+        with the server), `MalformedResponse` (kept for investigation; the sale needs
+        attention).
         """
         meter_number = self._clean_meter(meter_number)
         if amount.minor <= 0:
             raise InvalidInput("The amount must be more than zero.")
+        if quote is not None:
+            self._check_quote(meter_number, amount, quote)
         key = self._key_factory()
         reference = reference_for(key)
         request: dict[str, Any] = {
@@ -192,19 +229,72 @@ class SaleService:
             # Known offline: do not make the cashier wait for a timeout if policy allows.
             try:
                 return self._write_offline(key, meter_number, amount, operator_id, request,
-                                           quote_raw, notify, shift_id)
+                                           quote, notify, shift_id)
             except OfflineRefused:
                 pass  # it needs the server anyway: try it, the connection may be back
 
         row = self.store.call(lambda c: self._insert(
             c, key, "sending", False, meter_number, amount, operator_id, request, quote_raw,
-            shift_id, maybe_sent=True))
+            shift_id, maybe_sent=True, quote_obj=quote))
         if self._after_write is not None:
             self._after_write(key)
         self._publish_outbox()
         return self._send(row, notify)
 
     # -- internals -----------------------------------------------------------------------------
+    def _check_quote(self, meter_number: str, amount: Money, quote: Quote) -> None:
+        """Refuse to sell on a quote whose tariff version is no longer in force (QuoteStale).
+
+        Only the tariff service's own view is used (the versions this terminal verified and
+        their effective times). When it says a newer version came into force, the server is
+        asked for a fresh quote; if the server still prices exactly as quoted, the sale goes
+        on (the terminal's clock was ahead), otherwise nothing is written or sent.
+        """
+        if self.tariffs is None:
+            return
+        check = self.tariffs.check_quote(quote.tariff_id, quote.tariff_version, self._clock())
+        if not check.stale:
+            return
+        new_version = check.in_force_version
+        unreachable = QuoteStale(
+            f"The tariff changed from version {quote.tariff_version} to {new_version} since "
+            "this quote, and the new price cannot be fetched while the server is unreachable. "
+            "Nothing was sold.", old_quote=quote, new_quote=None, difference=None,
+            in_force_version=new_version,
+            hint="Tell the customer the units will follow the new tariff and sell again "
+                 "without the old quote, or wait for the connection.")
+        if not self.connectivity.online:
+            raise unreachable  # known offline: do not make the cashier wait for a timeout
+        try:
+            fresh = self.quote(meter_number, amount)
+        except (ServerUnavailable, TlsProblem) as exc:
+            raise unreachable from exc
+        difference = price_difference(quote.raw, fresh.raw)
+        if difference is None:
+            return
+        log.info("quote on tariff %s v%d is stale (v%s in force); sale refused before sending",
+                 quote.tariff_id, quote.tariff_version, new_version)
+        raise QuoteStale(
+            f"{difference.summary()} Nothing was sold.", old_quote=quote, new_quote=fresh,
+            difference=difference, in_force_version=new_version,
+            hint="Show the customer the new price; confirm again to sell on it.")
+
+    def _in_force_versions(self, at: str) -> dict[str, int]:
+        """tariff id → version in force on this terminal at `at` (empty without a service).
+
+        Read BEFORE a store transaction, never inside one: the tariff service holds its lock
+        while it waits for the store, so asking it from the store thread could deadlock.
+        """
+        if self.tariffs is None:
+            return {}
+        when = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        out: dict[str, int] = {}
+        for tariff_id in self.tariffs.tariff_ids():
+            doc = self.tariffs.in_force(tariff_id, when)
+            if doc is not None:
+                out[tariff_id] = doc.version
+        return out
+
     @staticmethod
     def _clean_meter(meter_number: str) -> str:
         """The DRN from what was typed or scanned (spaces/dashes, or an 18-digit PAN), with
@@ -222,7 +312,8 @@ class SaleService:
         self, conn: Connection, key: str, state: str, offline: bool, meter_number: str,
         amount: Money, operator_id: str, request: dict[str, Any], quote: dict[str, Any] | None,
         shift_id: str | None, *, maybe_sent: bool, created_at: str | None = None,
-        meter: MeterInfo | None = None,
+        meter: MeterInfo | None = None, quote_obj: Quote | None = None,
+        local_versions: dict[str, int] | None = None,
     ) -> repo.SaleRow:
         if meter is None:
             cached = repo.cached_meter(conn, meter_number)
@@ -231,10 +322,20 @@ class SaleService:
         if meter is not None:
             customer = {"name": meter.customer_name, "address": meter.customer_address,
                         "account": meter.account}
+        tariff_id = quote_obj.tariff_id if quote_obj is not None else (
+            meter.tariff_id if meter is not None else None)
+        quoted = quote_obj.tariff_version if quote_obj is not None else None
+        tariff = repo.TariffFacts(tariff_id, quoted)
+        if local_versions is not None:
+            # Offline: the server prices the sale when it syncs; until then record the version
+            # in force here (also as the quoted one when no quote was shown), marked "local".
+            local = local_versions.get(tariff_id) if tariff_id is not None else None
+            tariff = repo.TariffFacts(tariff_id, quoted if quoted is not None else local,
+                                      local, None if local is None else "local")
         row = repo.insert_sale(
             conn, key=key, state=state, offline=offline, meter_number=meter_number,
             amount=amount, operator_id=operator_id, customer=customer, request=request,
-            quote=quote, maybe_sent=maybe_sent, created_at=created_at,
+            quote=quote, maybe_sent=maybe_sent, created_at=created_at, tariff=tariff,
         )
         if shift_id is not None:
             conn.execute("UPDATE sales SET shift_id = ? WHERE idem_key = ?", (shift_id, key))
@@ -242,19 +343,22 @@ class SaleService:
 
     def _write_offline(
         self, key: str, meter_number: str, amount: Money, operator_id: str,
-        request: dict[str, Any], quote: dict[str, Any] | None, notify: Sequence[str],
+        request: dict[str, Any], quote: Quote | None, notify: Sequence[str],
         shift_id: str | None,
     ) -> SaleOutcome:
         """Policy check and the pending sale in ONE transaction (no race on the caps)."""
         created = utc_now()
         offline_request = {**request, "offline_created_at": created[:19] + "Z"}
+        local_versions = self._in_force_versions(created)
+        quote_raw = None if quote is None else quote.raw
 
         def write(conn: Connection) -> tuple[OfflineDecision, MeterInfo | None,
                                              repo.OutboxStats]:
             decision, meter, stats = self._check_policy(conn, meter_number, amount)
             self._insert(conn, key, "pending", True, meter_number, amount, operator_id,
-                         offline_request, quote, shift_id, maybe_sent=False, created_at=created,
-                         meter=meter)
+                         offline_request, quote_raw, shift_id, maybe_sent=False,
+                         created_at=created, meter=meter, quote_obj=quote,
+                         local_versions=local_versions)
             # The outbox after this sale, without a second round trip to the store.
             value = stats.value + amount if stats.value is not None else amount
             after = repo.OutboxStats(stats.count + 1, value, stats.pending_count + 1,
@@ -310,13 +414,40 @@ class SaleService:
                          pending=stats.pending_count, needs_attention=stats.needs_attention)
 
     def record_tokened(self, key: str, sale: Sale, *, after_lost_answer: bool = False) -> bool:
-        """Store a server sale for `key` and announce it (also used by the sync engine)."""
-        changed = self.store.call(lambda c: repo.mark_tokened(c, key, sale))
+        """Store a server sale for `key` and announce it (also used by the sync engine).
+
+        When the sale was confirmed on a quote and the server's sale differs from it (another
+        tariff version, other units or lines), `sale.price_differs` is journalled in the same
+        transaction and published, so the difference is audited and can be shown.
+        """
+        def write(conn: Connection) -> tuple[bool, PriceDifference | None]:
+            if not repo.mark_tokened(conn, key, sale):
+                return False, None
+            quoted = repo.sale_quote(conn, key)
+            difference = None if quoted is None else price_difference(quoted, sale.raw)
+            if difference is not None:
+                append(conn, "sale.price_differs", {
+                    "receipt_no": sale.receipt_no, "quoted_version": difference.old_version,
+                    "sold_version": difference.new_version,
+                    "quoted_units": difference.old_units, "sold_units": difference.new_units,
+                }, ref=key)
+            return True, difference
+
+        changed, difference = self.store.call(write)
         if changed:
             self.bus.publish("sale.tokened", idempotency_key=key, receipt_no=sale.receipt_no,
                              meter_number=sale.meter_number,
                              amount=sale.amount_tendered.amount_str(),
-                             tokens=len(sale.tokens), after_lost_answer=after_lost_answer)
+                             tokens=len(sale.tokens), after_lost_answer=after_lost_answer,
+                             tariff_id=sale.tariff_id, tariff_version=sale.tariff_version)
+            if difference is not None:
+                log.warning("sale %s priced differently from its quote (v%s -> v%s)",
+                            sale.receipt_no, difference.old_version, difference.new_version)
+                self.bus.publish("sale.price_differs", idempotency_key=key,
+                                 receipt_no=sale.receipt_no, summary=difference.summary(),
+                                 quoted_version=difference.old_version,
+                                 sold_version=difference.new_version,
+                                 lines=[list(line) for line in difference.lines])
             self._publish_outbox()
         return changed
 
@@ -390,6 +521,7 @@ class SaleService:
         self, row: repo.SaleRow, notify: Sequence[str], *, sent: bool, cause: BaseException
     ) -> SaleOutcome:
         key = row.idem_key
+        local_versions = self._in_force_versions(row.created_at)
 
         def decide(conn: Connection) -> tuple[str, OfflineDecision | OfflineRefused,
                                               MeterInfo | None]:
@@ -404,6 +536,9 @@ class SaleService:
                                reason=refused.message, keep_in_outbox=False)
                 return "void", refused, None
             repo.set_state(conn, key, "pending", offline=True, keep_in_outbox=True)
+            tariff_id = row.tariff_id or (meter.tariff_id if meter is not None else None)
+            repo.set_local_tariff(conn, key, tariff_id,
+                                  None if tariff_id is None else local_versions.get(tariff_id))
             return "pending", decision, meter
 
         state, result, meter = self.store.call(decide)

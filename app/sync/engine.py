@@ -27,8 +27,9 @@ from app.api.errors import (
     TerminalNotAuthorised,
     TlsProblem,
 )
-from app.api.models import BatchResult, Sale
+from app.api.models import BatchResult, Invalid, Sale, parse_offline_policy
 from app.errors import TransientError, UserFacingError
+from app.events import Event
 from app.sales import repository as repo
 from app.sales.service import SaleService
 from app.sync.lock import FileLock
@@ -98,6 +99,9 @@ class SyncEngine:
         self._wake = threading.Event()
         self._step_lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        # Policy changes pushed by the server (`terminal.policy`, published by app.push)
+        # take effect at once, not only at the next 10-minute GET /v1/terminal.
+        self._unsubscribe_policy = self.bus.subscribe("terminal.policy", self._on_policy_event)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -120,6 +124,33 @@ class SyncEngine:
             stopped = True
         self.lock.release()
         return stopped
+
+    def detach(self) -> None:
+        """Stop following pushed policy changes (the store is about to close)."""
+        self._unsubscribe_policy()
+
+    def _on_policy_event(self, event: Event) -> None:
+        """`terminal.policy` from the push stream: cache the new offline policy.
+
+        Runs on the publishing (push listener) thread. A policy that does not follow the
+        contract is not saved (the cached one stays) and is logged.
+        """
+        if event.name != "terminal.policy":
+            return
+        try:
+            policy = parse_offline_policy(event.data.get("offline_policy"))
+        except Invalid as exc:
+            log.warning("pushed offline policy ignored (%s); keeping the cached one", exc)
+            return
+        if self.store.closed:
+            return
+        self.store.call(lambda c: repo.save_policy(c, policy))
+        log.info("offline policy updated by the server (event %s)", event.data.get("event_id"))
+        self.bus.publish("offline_policy.changed", source="push",
+                         event_id=event.data.get("event_id"),
+                         offline_allowed=policy.offline_allowed, max_count=policy.max_count,
+                         max_sale=policy.max_sale.amount_str(),
+                         max_total=policy.max_total.amount_str())
 
     def wake(self) -> None:
         """Drain now (a new pending sale, or the connection came back)."""
