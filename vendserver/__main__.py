@@ -26,8 +26,24 @@ from vendserver.mailer import SmtpConfig
 from vendserver.service import DEFAULT_POLICY, VendingService
 
 
+class CliRefusal(Exception):
+    """Bad input to a command: the message is printed as one line, then exit with `code`."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def _service(db: str, smtp: SmtpConfig | None = None) -> VendingService:
     return VendingService(Store(Path(db)), smtp=smtp)
+
+
+def _existing(db: str) -> VendingService:
+    """The service over an EXISTING database: back-office commands never create one, so a
+    mistyped --db cannot make `audit` report a false "OK" on a new empty database."""
+    if not Path(db).is_file():
+        raise CliRefusal(f"error: no vending database at {db} (check --db).")
+    return _service(db)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -76,13 +92,15 @@ def cmd_demo_info(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    service = _existing(args.db)
     try:
         doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"cannot read tariff file: {exc}", file=sys.stderr)
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        print(f"cannot read tariff file: {reason}", file=sys.stderr)
         return 2
     try:
-        signed = _service(args.db).publish_tariff(doc)
+        signed = service.publish_tariff(doc)
     except (KeyError, ValueError, TypeError, ApiError) as exc:
         print(f"tariff refused: {exc}", file=sys.stderr)
         return 1
@@ -91,7 +109,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    findings = _service(args.db).audit()
+    findings = _existing(args.db).audit()
     if not findings:
         print("audit: OK (every virtual-meter credit is backed by a recorded sale)")
         return 0
@@ -105,9 +123,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_topup(args: argparse.Namespace) -> int:
     from vendserver.money import fmt_cents, parse_amount
 
+    service = _existing(args.db)
     try:
-        credit = _service(args.db).top_up(args.vendor, parse_amount(args.amount))
-    except (KeyError, ApiError) as exc:
+        credit = service.top_up(args.vendor, parse_amount(args.amount))
+    except KeyError:
+        print(f"top-up refused: no vendor {args.vendor}", file=sys.stderr)
+        return 1
+    except ApiError as exc:
         print(f"top-up refused: {exc}", file=sys.stderr)
         return 1
     print(f"vendor {args.vendor} credit now {fmt_cents(credit)}")
@@ -115,13 +137,17 @@ def cmd_topup(args: argparse.Namespace) -> int:
 
 
 def cmd_meter_enter(args: argparse.Namespace) -> int:
-    result = _service(args.db).enter_token(args.meter, args.token, source="keypad")
+    service = _existing(args.db)
+    meter = service.store.meter(args.meter)
+    if meter is None or not meter["two_way"]:
+        raise CliRefusal(f"error: {args.meter} is not a two-way smart meter of this database.")
+    result = service.enter_token(args.meter, args.token, source="keypad")
     print(json.dumps(result))
     return 0 if result["accepted"] else 1
 
 
 def cmd_rotate_key(args: argparse.Namespace) -> int:
-    print(f"tariffs are now signed with {_service(args.db).rotate_signing_key()}")
+    print(f"tariffs are now signed with {_existing(args.db).rotate_signing_key()}")
     return 0
 
 
@@ -133,9 +159,14 @@ def cmd_set_policy(args: argparse.Namespace) -> int:
         unknown = set(changes) - set(DEFAULT_POLICY)
         if unknown:
             raise ValueError(f"unknown policy fields: {', '.join(sorted(unknown))}")
-        _service(args.db).set_policy(args.terminal, changes)
-    except (ValueError, KeyError) as exc:
-        print(f"policy refused: {exc}", file=sys.stderr)
+        service = _existing(args.db)
+        service.set_policy(args.terminal, changes)
+    except KeyError:
+        print(f"policy refused: no terminal {args.terminal}", file=sys.stderr)
+        return 1
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        print(f"policy refused: {reason}", file=sys.stderr)
         return 1
     print(f"terminal {args.terminal} policy updated")
     return 0
@@ -186,7 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except CliRefusal as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
 
 
 if __name__ == "__main__":

@@ -70,6 +70,34 @@ TIME_MAX = datetime(9000, 1, 1, tzinfo=UTC)
 SQL_INT_MAX = 2**63 - 1
 
 
+_POLICY_COUNTS = ("max_sale_cents", "max_total_cents", "max_count", "warn_after_hours",
+                  "refuse_after_hours")
+POLICY_REFUSE_KINDS = frozenset(DEFAULT_POLICY["refuse"])
+
+
+def check_policy(policy: dict[str, Any]) -> None:
+    """Refuse an offline policy a terminal could misread (ValueError with the reason).
+
+    Stored values reach every terminal: a string where a count belongs would break
+    GET /v1/terminal, and "no" for offline_allowed would read as true.
+    """
+    if type(policy.get("offline_allowed")) is not bool:
+        raise ValueError("offline_allowed must be true or false")
+    for name in _POLICY_COUNTS:
+        value = policy.get(name)
+        if type(value) is not int or not 0 <= value <= 10**12:
+            raise ValueError(f"{name} must be a whole number from 0 to 10^12")
+    refuse = policy.get("refuse")
+    if not isinstance(refuse, list) or not all(isinstance(k, str) for k in refuse):
+        raise ValueError("refuse must be a list of kinds")
+    bad = sorted(set(refuse) - POLICY_REFUSE_KINDS)
+    if bad:
+        raise ValueError(f"unknown refuse kinds: {', '.join(bad)} (allowed: "
+                         f"{', '.join(sorted(POLICY_REFUSE_KINDS))})")
+    if policy["warn_after_hours"] > policy["refuse_after_hours"]:
+        raise ValueError("warn_after_hours must not be after refuse_after_hours")
+
+
 def iso(dt: datetime) -> str:
     """A UTC time in the contract's form."""
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -354,6 +382,7 @@ class VendingService:
                 raise KeyError(terminal_id)
             current = json.loads(terminal["policy"]) if terminal["policy"] else {}
             current.update(changes)
+            check_policy({**DEFAULT_POLICY, **current})
             self.store.set_terminal_policy(terminal_id, json.dumps(current))
             terminal = self.store.terminal(terminal_id)
             assert terminal is not None
