@@ -90,7 +90,7 @@ def test_bad_tariff_id_or_version_is_refused_before_sending() -> None:
         for tariff_id, version in (("../v1/sales", 1), ("RES IBT", 1), ("", 1),
                                    ("RES-IBT", 0), ("RES-IBT", True)):
             with pytest.raises(ValueError):
-                client.tariff_version(tariff_id, version)  # type: ignore[arg-type]
+                client.tariff_version(tariff_id, version)
         with pytest.raises(ValueError):
             client.poll_events(-1)
         with pytest.raises(ValueError):
