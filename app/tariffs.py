@@ -436,8 +436,10 @@ class TariffSource(Protocol):
 class HttpTariffSource:
     """`TariffSource` over HTTP(S) with the terminal credential; every call has timeouts.
 
-    Kept here until `app.api.VendingClient` grows `tariffs()` / `tariff_version()` (see
-    docs/tariffs.md); it follows the same rules: TLS verification on, no redirects.
+    `app.api.tariff_source.ClientTariffSource(client)` now does the same through the shared
+    `VendingClient` (its session, timeouts, pin and malformed-answer sink) and is the one to
+    wire; this class stays for callers that have no client. Same rules: TLS verification on,
+    no redirects.
     """
 
     def __init__(self, session: requests.Session, base_url: str, credential: Callable[[], str],
