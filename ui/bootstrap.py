@@ -53,7 +53,13 @@ from offline_store.store import open_store
 from printers.connections import FileConfig, open_connection
 from printers.job_store import SqlPrintJobStore
 from printers.queue import PrintQueue
-from ui.core_adapter import CoreAdapter, DirectoryAuth, printer_config, printer_profile
+from ui.core_adapter import (
+    CoreAdapter,
+    DirectoryAuth,
+    SaleKeys,
+    printer_config,
+    printer_profile,
+)
 from ui.ports import SearchHit, Services
 
 log = logging.getLogger("vendpoint.ui.bootstrap")
@@ -109,6 +115,7 @@ class Core:
         if self.tariffs is not None:
             self.tariffs.stop()
         self.sync.stop()
+        self.sync.detach()  # no pushed policy may reach the store once it is closed
         if self.printer is not None:
             self.printer.stop()
         self.store.close()
@@ -168,8 +175,10 @@ def build_core(
     else:
         store.call(lambda c: _remember_terminal(c, terminal))
     holder: dict[str, SyncEngine] = {}
+    sale_keys = SaleKeys(store)  # records the tender under each new sale's key
     service = SaleService(store, client, bus, connectivity,
-                          wake_sync=lambda: holder["sync"].wake() if "sync" in holder else None)
+                          wake_sync=lambda: holder["sync"].wake() if "sync" in holder else None,
+                          key_factory=sale_keys)
     sync = SyncEngine(service, lock_path=data_dir / "sync.lock",
                       backoff_cap=sync_backoff_cap, idle_interval=sync_idle_interval,
                       backoff_base=min(1.0, sync_backoff_cap))
@@ -192,7 +201,7 @@ def build_core(
         api=ClientSupervisorApi(client), printer=printer, wake_sync=sync.wake)
     adapter = CoreAdapter(service=service, bus=bus, terminal=terminal, auth=auth,
                           supervisor=supervisor, printer=printer,
-                          quick_amounts=quick_amounts(settings))
+                          quick_amounts=quick_amounts(settings), sale_keys=sale_keys)
     tariffs, push = _start_push(bus, store, server_url, credential, terminal, settings, push_on)
     adapter.tariffs = tariffs
     services = Services(auth=adapter, sales=adapter, status=adapter, printer=adapter,
