@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -61,11 +62,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     smtp = None
     if args.smtp:
         host, _, port = args.smtp.rpartition(":")
+        if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            raise CliRefusal("error: argument --smtp: must be HOST:PORT, e.g. localhost:25.")
         smtp = SmtpConfig(host or "127.0.0.1", int(port), args.smtp_from)
-    service = _service(args.db, smtp)
+    try:
+        service = _service(args.db, smtp)
+    except (OSError, sqlite3.Error) as exc:
+        raise CliRefusal(f"error: cannot open the database {args.db}: {exc}") from None
     if args.demo and seed(service):
         logging.getLogger("vendserver").info("demo data created in %s", args.db)
-    sock = free_socket(args.host, args.port)
+    try:
+        sock = free_socket(args.host, args.port)
+    except (OSError, OverflowError) as exc:
+        service.store.close()
+        raise CliRefusal(f"error: cannot listen on {args.host}:{args.port}: {exc}") from None
     host, port = sock.getsockname()[:2]
     shutdown = threading.Event()
 

@@ -104,3 +104,21 @@ def test_good_policy_change_still_works(db: Path) -> None:
     r = run("set-policy", "--db", str(db), "--terminal", "T0001",
             '{"max_count": 10, "offline_allowed": false, "refuse": ["fbe"]}')
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    (["--port", "99999"], "cannot listen"),
+    (["--host", "no.such.host.invalid", "--port", "0"], "cannot listen"),
+    (["--smtp", "localhost:abc"], "--smtp"),
+])
+def test_serve_bad_options_are_one_line_errors(db: Path, extra: list[str], expected: str
+                                               ) -> None:
+    r = run("serve", "--db", str(db), *extra)
+    assert r.returncode == 2, r.stdout
+    assert "Traceback" not in r.stderr and expected in r.stderr
+
+
+def test_serve_with_an_unopenable_database_is_a_one_line_error(tmp_path: Path) -> None:
+    r = run("serve", "--port", "0", "--db", str(tmp_path / "no" / "such" / "dir" / "v.db"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "cannot open" in r.stderr
