@@ -67,7 +67,10 @@ def config_from_settings(connection: str, address: str) -> ConnectionConfig | No
         m = _SERIAL.match(address)
         if m is None:
             raise _bad(connection, address, "it is not device or device@baud")
-        return SerialConfig(m["dev"], int(m["baud"] or 9600))
+        baud = int(m["baud"] or 9600)
+        if not 50 <= baud <= 4_000_000:  # 0 or absurd rates can never talk to a printer
+            raise _bad(connection, address, "the baud rate must be from 50 to 4000000")
+        return SerialConfig(m["dev"], baud)
     if connection == "file":
         return FileConfig(address)
     if connection == "cups":
