@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from printers.config import ConfigError, config_from_settings
+from app.errors import ConfigError
+from printers.config import config_from_settings
 from printers.connections import SerialConfig
 
 
