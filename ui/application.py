@@ -146,7 +146,8 @@ class AppController(QObject):
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, save_to=self.settings_path,
-                                terminal=None if self.demo else ActivationPort(),
+                                terminal=None if self.demo else ActivationPort(
+                                    data_dir=self.data_dir),
                                 printer=None, on_saved=self._saved, parent=self.window)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

@@ -26,6 +26,7 @@ import requests
 from app.api import models as api
 from app.api.client import Timeouts, VendingClient
 from app.api.errors import ServerUnavailable, TlsProblem
+from app.api.tariff_source import ClientTariffSource
 from app.demo_server import DemoServer, server_available
 from app.errors import ConfigError, StorageError, UserFacingError
 from app.events import EventBus
@@ -47,7 +48,7 @@ from app.supervisor.context import TerminalContext
 from app.supervisor.server import ClientSupervisorApi
 from app.supervisor.services import SupervisorServices
 from app.sync.engine import SyncEngine
-from app.tariffs import HttpTariffSource, TariffService
+from app.tariffs import TariffService
 from offline_store import Store
 from offline_store.store import open_store
 from printers.connections import FileConfig, open_connection
@@ -123,11 +124,52 @@ class Core:
             self.server.stop()
 
 
-class ActivationPort:
-    """TerminalPort: sends the activation code, keeps the credential in the OS keyring."""
+#: the tariff-signing keys of the activation answer, kept for the first start of a new store
+ACTIVATION_KEYS_FILE = "activation-keys.json"
 
-    def __init__(self, keyring: KeyringLike | None = None) -> None:
+
+def save_activation_keys(data_dir: Path, activation: api.Activation) -> Path:
+    """Keep the activation answer's `tariff_signing_keys` (public keys) beside the store.
+
+    The store is not open when the till is activated (Settings), so the keys wait in this file
+    until `build_core` provisions them as the root of trust (source "activation"). Written to a
+    temporary file first and renamed, so a half-written file never exists.
+    """
+    path = data_dir / ACTIVATION_KEYS_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    body = {"terminal_id": activation.terminal.terminal_id,
+            "tariff_signing_keys": activation.terminal.raw.get("tariff_signing_keys") or []}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def load_activation_keys(data_dir: Path) -> list[dict[str, Any]] | None:
+    """The keys `save_activation_keys` kept, or None (no file, or not readable: logged)."""
+    path = data_dir / ACTIVATION_KEYS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.error("activation keys file %s unreadable: %s", path, type(exc).__name__)
+        return None
+    keys = data.get("tariff_signing_keys") if isinstance(data, dict) else None
+    if not isinstance(keys, list):
+        log.error("activation keys file %s has no key list", path)
+        return None
+    return [dict(k) for k in keys if isinstance(k, dict)]
+
+
+class ActivationPort:
+    """TerminalPort: sends the activation code, keeps the credential in the OS keyring and the
+    activation's tariff-signing keys in `data_dir` (when given)."""
+
+    def __init__(self, keyring: KeyringLike | None = None, *,
+                 data_dir: Path | None = None) -> None:
         self._provider = KeyringCredentialProvider(keyring)
+        self._data_dir = data_dir
 
     def is_activated(self) -> bool:
         try:
@@ -140,6 +182,8 @@ class ActivationPort:
         client = VendingClient(requests.Session(), server_url, lambda: "")
         activation = client.activate(code, terminal_name)
         self._provider.save(activation.credential)
+        if self._data_dir is not None:
+            save_activation_keys(self._data_dir, activation)
         log.info("terminal activated as %s", activation.terminal.terminal_id)
         return activation.terminal.terminal_id
 
@@ -161,8 +205,16 @@ def build_core(
     sync_idle_interval: float = 30.0,
     server: DemoServer | None = None,
     push_on: bool = True,
+    activation_keys: list[dict[str, Any]] | None = None,
 ) -> Core:
-    """Wire the core on an open store; `terminal` comes from activation, the server or cache."""
+    """Wire the core on an open store.
+
+    `terminal` is the activation answer (demo, tests) or None: then it comes from the server,
+    or offline from the cache. The tariff-signing keys are provisioned from the activation
+    answer only (`terminal` when given, else `activation_keys`); see `_provision_keys`.
+    """
+    if terminal is not None and activation_keys is None:
+        activation_keys = list(terminal.raw.get("tariff_signing_keys") or [])
     client = VendingClient(
         requests.Session(), server_url, credential,
         timeouts=Timeouts(float(settings["server.connect_timeout"]),
@@ -176,9 +228,14 @@ def build_core(
         store.call(lambda c: _remember_terminal(c, terminal))
     holder: dict[str, SyncEngine] = {}
     sale_keys = SaleKeys(store)  # records the tender under each new sale's key
+    # Signed tariffs through the shared client (same session, timeouts, TLS pin and
+    # malformed-answer sink as sales). The sale service checks quotes against it.
+    tariffs = TariffService(store, ClientTariffSource(client), bus) if push_on else None
+    if tariffs is not None:
+        _provision_keys(tariffs, activation_keys, terminal)
     service = SaleService(store, client, bus, connectivity,
                           wake_sync=lambda: holder["sync"].wake() if "sync" in holder else None,
-                          key_factory=sale_keys)
+                          key_factory=sale_keys, tariffs=tariffs)
     sync = SyncEngine(service, lock_path=data_dir / "sync.lock",
                       backoff_cap=sync_backoff_cap, idle_interval=sync_idle_interval,
                       backoff_base=min(1.0, sync_backoff_cap))
@@ -202,7 +259,7 @@ def build_core(
     adapter = CoreAdapter(service=service, bus=bus, terminal=terminal, auth=auth,
                           supervisor=supervisor, printer=printer,
                           quick_amounts=quick_amounts(settings), sale_keys=sale_keys)
-    tariffs, push = _start_push(bus, store, server_url, credential, terminal, settings, push_on)
+    push = _start_push(bus, store, server_url, credential, tariffs, settings)
     adapter.tariffs = tariffs
     services = Services(auth=adapter, sales=adapter, status=adapter, printer=adapter,
                         terminal=terminal_port, demo_meters=demo_meters,
@@ -214,26 +271,44 @@ def build_core(
     return Core(services, adapter, store, sync, printer, server, server_url, push, tariffs)
 
 
-def _start_push(bus: EventBus, store: Store, url: str, credential: Callable[[], str],
-                terminal: api.TerminalInfo, settings: Settings,
-                enabled: bool) -> tuple[TariffService | None, PushListener | None]:
-    """Signed tariffs and the server's event stream (tariff news, vendor credit)."""
-    if not enabled:
-        return None, None
-    timeouts = (float(settings["server.connect_timeout"]), float(settings["server.read_timeout"]))
-    tariffs = TariffService(store, HttpTariffSource(requests.Session(), url, credential,
-                                                    timeouts=timeouts), bus)
+def _provision_keys(tariffs: TariffService, activation_keys: list[dict[str, Any]] | None,
+                    terminal: api.TerminalInfo) -> None:
+    """Trust the tariff-signing keys of the activation, once.
+
+    A store that already trusts keys gets nothing new here: a rotation arrives through
+    `TariffService.refresh_keys()` (automatic when a document names an unknown key id), which
+    follows only keys endorsed by a trusted one. A new store takes the activation answer's keys
+    (source "activation"). Only a till activated before the keys were kept (no activation
+    keys, empty store) falls back to what `GET /v1/terminal` lists now, with a warning.
+    """
+    if tariffs.trusted_key_ids():
+        return
+    keys, source = activation_keys, "activation"
+    if keys is None:
+        log.warning("no activation keys kept for this till: trusting the tariff-signing keys "
+                    "the server lists now (re-activate to root trust in the activation)")
+        keys, source = list(terminal.raw.get("tariff_signing_keys") or []), "terminal:first-start"
     try:
-        tariffs.provision_keys(terminal.raw.get("tariff_signing_keys") or [])
+        tariffs.provision_keys(keys, source)
     except UserFacingError as exc:
         # Sales still work (the server prices them); the tariff banner will not.
         log.error("tariff signing keys refused: %s", exc)
+
+
+def _start_push(bus: EventBus, store: Store, url: str, credential: Callable[[], str],
+                tariffs: TariffService | None, settings: Settings) -> PushListener | None:
+    """The server's event stream (tariff news, vendor credit, policy, smart-meter read-back)."""
+    if tariffs is None:
+        return None
     tariffs.start()
+    # PushConfig keeps its own read timeout (45 s, above the server's 15 s heartbeat): the
+    # server's read timeout (for answers) would make a quiet stream look dead.
     push = PushListener(PushConfig(url, credential,
                                    pin_sha256=settings["server.cert_sha256"] or None,
-                                   connect_timeout=timeouts[0]), bus, tariffs, store)
+                                   connect_timeout=float(settings["server.connect_timeout"])),
+                        bus, tariffs, store)
     push.start()
-    return tariffs, push
+    return push
 
 
 def _remember_terminal(conn: Any, terminal: api.TerminalInfo) -> None:
@@ -312,7 +387,7 @@ def bootstrap(settings: Settings, *, data_dir: Path, demo: bool, bus: EventBus,
     if not url:
         raise NotSetUp("This till does not know its server yet.",
                        hint="Press F11 (Settings), type the server URL and the activation code.")
-    activation = ActivationPort(keyring)
+    activation = ActivationPort(keyring, data_dir=data_dir)
     if not activation.is_activated():
         raise NotSetUp("This till is not activated yet.",
                        hint="Press F11 (Settings) and type the activation code from the utility.")
@@ -320,7 +395,8 @@ def bootstrap(settings: Settings, *, data_dir: Path, demo: bool, bus: EventBus,
     try:
         return build_core(bus=bus, server_url=url,
                           credential=KeyringCredentialProvider(keyring), store=store,
-                          settings=settings, data_dir=data_dir, terminal_port=activation)
+                          settings=settings, data_dir=data_dir, terminal_port=activation,
+                          activation_keys=load_activation_keys(data_dir))
     except BaseException:
         store.close()
         raise

@@ -136,6 +136,7 @@ def quote_from(quote: api.Quote) -> Quote:
         tokens_preview=tuple(str(p.get("description", ""))
                              for p in quote.raw.get("tokens_preview") or []),
         key_change=quote.raw.get("key_change") is not None,
+        tariff_id=quote.tariff_id, tariff_version=quote.tariff_version,
     )
 
 

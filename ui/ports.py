@@ -128,6 +128,9 @@ class Quote:
     vat: Decimal
     tokens_preview: tuple[str, ...] = ()
     key_change: bool = False
+    #: the signed tariff and version the server priced it on (to tell whether it is stale)
+    tariff_id: str = ""
+    tariff_version: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,101 @@
+"""The till's tariff wiring against the real server and a real SQLCipher store: signing keys
+come from the activation answer (kept at activation), a later start does not trust new keys
+the server lists, and the sale service refuses a stale quote (the tariff service is wired)."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from app.api import models as api
+from app.events import EventBus
+from app.keystore import MemoryKeyring
+from app.settings import Settings
+from offline_store.store import open_store
+from ui.bootstrap import ActivationPort, build_core, load_activation_keys
+from vendserver.testing import running_server
+
+pytestmark = [pytest.mark.e2e]
+
+
+def test_activation_keeps_the_signing_keys_beside_the_store(tmp_path: Path) -> None:
+    (tmp_path / "srv").mkdir()
+    with running_server(tmp_path / "srv", demo=True) as srv:
+        port = ActivationPort(MemoryKeyring(), data_dir=tmp_path / "till")
+        assert load_activation_keys(tmp_path / "till") is None
+        port.activate(srv.base_url, str(srv.demo["activation_code"]), "Counter keys")
+        kept = load_activation_keys(tmp_path / "till")
+        assert kept is not None and [k["key_id"] for k in kept] == ["tsk-1"]
+        assert port.is_activated()
+
+
+def _core(tmp_path: Path, url: str, credential: str, key: bytes, **kw: object):  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "store.db", key, create=True)
+    settings = Settings({"server.connect_timeout": 2, "server.read_timeout": 10})
+    return build_core(bus=EventBus(), server_url=url, credential=lambda: credential,
+                      store=store, settings=settings, data_dir=tmp_path,
+                      sync_backoff_cap=0.3, sync_idle_interval=0.5, **kw)  # type: ignore[arg-type]
+
+
+def test_keys_from_activation_only_and_rotation_not_trusted_at_restart(tmp_path: Path) -> None:
+    (tmp_path / "srv").mkdir()
+    key = os.urandom(32)
+    with running_server(tmp_path / "srv", demo=True) as srv:
+        activation = srv.activate("Counter rotation")
+        core = _core(tmp_path, srv.base_url, activation["credential"], key,
+                     terminal=api.parse_terminal(activation))
+        try:
+            assert core.tariffs is not None
+            assert core.tariffs.trusted_key_ids() == ["tsk-1"]
+            source = core.store.call(lambda c: c.execute(
+                "SELECT source FROM tariff_keys WHERE key_id = 'tsk-1'").fetchone())
+            assert source == ("activation",)
+        finally:
+            core.close()
+        # The server now lists a second key (no endorsement). A restart asks GET /v1/terminal
+        # (terminal=None) but must not trust what it lists: only refresh_keys() may, and by
+        # default only endorsed keys.
+        assert srv.service.rotate_signing_key() == "tsk-2"
+        again = _core(tmp_path, srv.base_url, activation["credential"], key, push_on=True)
+        try:
+            assert again.tariffs is not None
+            assert again.tariffs.trusted_key_ids() == ["tsk-1"]
+        finally:
+            again.close()
+
+
+def test_new_store_without_kept_keys_takes_activation_keys_not_the_servers(tmp_path: Path) -> None:
+    """A production start: terminal from GET /v1/terminal, keys from the activation file."""
+    (tmp_path / "srv").mkdir()
+    with running_server(tmp_path / "srv", demo=True) as srv:
+        activation = srv.activate("Counter file")
+        activation_keys = list(activation["tariff_signing_keys"])
+        assert srv.service.rotate_signing_key() == "tsk-2"  # rotated before the first start
+        core = _core(tmp_path, srv.base_url, activation["credential"], os.urandom(32),
+                     activation_keys=activation_keys)
+        try:
+            assert core.tariffs is not None
+            assert core.tariffs.trusted_key_ids() == ["tsk-1"]
+        finally:
+            core.close()
+
+
+def test_sale_service_has_the_tariff_service(tmp_path: Path) -> None:
+    (tmp_path / "srv").mkdir()
+    with running_server(tmp_path / "srv", demo=True) as srv:
+        activation = srv.activate("Counter sale")
+        core = _core(tmp_path, srv.base_url, activation["credential"], os.urandom(32),
+                     terminal=api.parse_terminal(activation))
+        try:
+            assert core.adapter.service.tariffs is core.tariffs
+            assert core.tariffs is not None
+            # The tariff fetches go through the shared client (its pin and timeouts).
+            assert getattr(core.tariffs.source, "client", None) is core.adapter.client
+            assert core.push is not None and core.push.config.read_timeout == 45.0
+            meter = srv.meter("normal")["meter_number"]
+            assert core.adapter.quote(meter, Decimal("100.00")).tariff_version >= 1
+        finally:
+            core.close()
