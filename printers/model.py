@@ -27,7 +27,8 @@ from enum import StrEnum
 from app.errors import InvalidInput
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_TOKEN = re.compile(r"^\d{20}$")
+# ASCII digits only (\d would take any script's digits); used with fullmatch.
+_TOKEN = re.compile(r"[0-9]{20}")
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class TokenLine:
 
     def __post_init__(self) -> None:
         compact = self.digits.replace(" ", "").replace("-", "")
-        if not _TOKEN.match(compact):
+        if not _TOKEN.fullmatch(compact):
             # Never echo the digits: a token is cash.
             raise InvalidInput("A token must be exactly 20 digits.")
         object.__setattr__(self, "digits", compact)
