@@ -12,6 +12,7 @@ from typing import Any
 
 from vendserver.errors import ApiError
 
+# Used with fullmatch: `$` alone would also accept a trailing newline.
 _MONEY_RE = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
 _UNITS_RE = re.compile(r"^[0-9]{1,9}(\.[0-9])?$")
 _RATE_RE = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,4})?$")
@@ -25,7 +26,7 @@ def _scaled(text: str, decimals: int) -> int:
 
 def parse_amount(text: object, field: str = "amount") -> int:
     """Parse a money string (``"150.00"``) into cents, or raise VALIDATION_ERROR."""
-    if not isinstance(text, str) or not _MONEY_RE.match(text):
+    if not isinstance(text, str) or not _MONEY_RE.fullmatch(text):
         raise ApiError(
             "VALIDATION_ERROR",
             "An amount must be a string of digits with at most 2 decimals, like \"150.00\".",
@@ -48,21 +49,21 @@ def parse_money(obj: Any, currency: str, field: str = "amount") -> int:
 
 def parse_units(text: str) -> int:
     """Parse a units string (``"50.0"``) into tenths."""
-    if not _UNITS_RE.match(text):
+    if not _UNITS_RE.fullmatch(text):
         raise ValueError(f"not a units value: {text!r}")
     return _scaled(text, 1)
 
 
 def parse_rate(text: str) -> int:
     """Parse a rate string (``"2.1234"``) into ten-thousandths of the major unit."""
-    if not _RATE_RE.match(text):
+    if not _RATE_RE.fullmatch(text):
         raise ValueError(f"not a rate: {text!r}")
     return _scaled(text, 4)
 
 
 def parse_percent(text: str) -> int:
     """Parse a percentage string (``"15.00"``) into basis points (hundredths of a percent)."""
-    if not _PERCENT_RE.match(text):
+    if not _PERCENT_RE.fullmatch(text):
         raise ValueError(f"not a percentage: {text!r}")
     return _scaled(text, 2)
 

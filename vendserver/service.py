@@ -415,7 +415,8 @@ class VendingService:
         if op is None or (active and not op["active"]):
             raise ApiError("OPERATOR_NOT_ALLOWED",
                            "That operator may not work on this terminal.",
-                           {"operator_id": operator_id if OPERATOR_RE.match(operator_id) else ""})
+                           {"operator_id": operator_id
+                            if OPERATOR_RE.fullmatch(operator_id) else ""})
         return op
 
     def operators(self, terminal: Row) -> dict[str, Any]:
@@ -667,7 +668,7 @@ class VendingService:
                                "A sale needs an Idempotency-Key header (a UUID made before "
                                "sending).")
             return
-        if not IDEM_RE.match(key):
+        if not IDEM_RE.fullmatch(key):
             raise ApiError("IDEMPOTENCY_KEY_INVALID", "The Idempotency-Key must be 8 to 128 "
                            "letters, digits or . _ : -.")
 
@@ -1090,7 +1091,7 @@ class VendingService:
                  body: dict[str, Any]) -> dict[str, Any]:
         """POST /v1/shifts/{shift_id}/z-report."""
         self._operator(terminal, operator_id)
-        if not SHIFT_RE.match(shift_id):
+        if not SHIFT_RE.fullmatch(shift_id):
             raise ApiError("VALIDATION_ERROR", "The shift id is not valid.",
                            {"errors": [{"field": "shift_id", "problem": "bad format"}]})
         fp = fingerprint(body)

@@ -48,3 +48,21 @@ def test_z_report_time_at_the_edge_of_the_calendar_is_a_validation_error(
                        "offline_pending_count": 0}}
     r: httpx.Response = api.http.post("/v1/shifts/qa-1/z-report", json=body)
     assert_error(r, "VALIDATION_ERROR")
+
+
+def test_a_trailing_newline_does_not_pass_the_documented_patterns(api: Api) -> None:
+    """Python's `$` matches before a final newline: "100.00\\n" passed as an amount, and
+    "abcdefgh\\n" as an Idempotency-Key in a path; the contract's patterns allow neither."""
+    meter = api.srv.meter("normal")["meter_number"]
+    err = assert_error(api.sale(meter, "100.00\n"), "VALIDATION_ERROR")
+    assert err["details"]["errors"][0]["field"] == "amount.amount"
+    assert_error(api.quote(meter, "100.00\n"), "VALIDATION_ERROR")
+    assert_error(api.http.get("/v1/sales/abcdefgh%0A"), "IDEMPOTENCY_KEY_INVALID")
+    body = {"z_number": 1, "opened_at": "2026-11-25T00:00:00Z",
+            "closed_at": "2026-11-25T01:00:00Z",
+            "totals": {"sales_count": 0, "sales_amount": {"amount": "0", "currency": "ZAR"},
+                       "reversals_count": 0,
+                       "reversals_amount": {"amount": "0", "currency": "ZAR"},
+                       "units": "0.0", "vat": {"amount": "0", "currency": "ZAR"},
+                       "offline_pending_count": 0}}
+    assert_error(api.http.post("/v1/shifts/s1%0A/z-report", json=body), "VALIDATION_ERROR")
