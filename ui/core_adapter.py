@@ -36,7 +36,7 @@ from app.errors import BusinessRuleError, InvalidInput, PermissionDenied
 from app.events import Event, EventBus
 from app.operators import OperatorDirectory
 from app.sales import repository as repo
-from app.sales.service import PendingSlip, SaleService, reference_for
+from app.sales.service import PendingSlip, QuoteStale, SaleService, reference_for
 from app.settings import Settings
 from app.supervisor.approvals import Approval as CoreApproval
 from app.supervisor.approvals import CallableVerifier
@@ -44,7 +44,7 @@ from app.supervisor.context import token_lines
 from app.supervisor.ledger import record_tender
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
-from app.tariffs import TariffService
+from app.tariffs import TariffService, price_difference
 from offline_store import Store
 from printers import model as pm
 from printers.config import config_from_settings
@@ -55,8 +55,10 @@ from ui.ports import (
     Approval,
     Customer,
     Operator,
+    PriceChanged,
     PrintState,
     Quote,
+    QuoteChange,
     QuoteLine,
     Role,
     SaleRecord,
@@ -386,6 +388,37 @@ class CoreAdapter:
             self._tariff = f"{result.tariff_id} v{result.tariff_version}"
         return quote_from(result)
 
+    def requote_if_stale(self, quote: Quote) -> QuoteChange | None:
+        if self.tariffs is None or not quote.tariff_id:
+            return None
+        if not self.tariffs.check_quote(quote.tariff_id, quote.tariff_version).stale:
+            return None  # e.g. another tariff changed: this quote still stands
+        money = to_api_money(quote.amount, quote.currency)
+        slot = (quote.meter_number, money.minor)
+        with self._lock:
+            old = self._quotes.get(slot)
+        try:
+            fresh = self.service.quote(quote.meter_number, money)
+        except BaseException:
+            with self._lock:  # the old quote must not be sold on (the sale would refuse it)
+                self._quotes.pop(slot, None)
+            raise
+        with self._lock:
+            self._quotes[slot] = fresh
+            self._tariff_id = fresh.tariff_id
+            self._tariff = f"{fresh.tariff_id} v{fresh.tariff_version}"
+        difference = None if old is None else price_difference(old.raw, fresh.raw)
+        if difference is None and old is not None:
+            return None  # the server still prices exactly as quoted
+        log.info("quote on %s v%d superseded: new quote on v%d", quote.tariff_id,
+                 quote.tariff_version, fresh.tariff_version)
+        summary = difference.summary() if difference is not None else (
+            f"The tariff changed from version {quote.tariff_version} to "
+            f"{fresh.tariff_version}: {quote.currency} {quote.amount} now buys {fresh.units} "
+            f"{fresh.unit} instead of {quote.units} {quote.unit}.")
+        return QuoteChange(quote_from(fresh), summary,
+                           difference.lines if difference is not None else ())
+
     def sell(self, meter_number: str, amount: Decimal, operator: Operator) -> SaleResult:
         money = to_api_money(amount, self.currency())
         with self._lock:
@@ -399,6 +432,16 @@ class CoreAdapter:
         try:
             outcome = self.service.sell(meter_number, money, operator.id, quote=quote,
                                         shift_id=None if shift is None else shift.shift_id)
+        except QuoteStale as exc:
+            # Nothing was sold: the customer must see the new price first. The new quote is
+            # kept, so the cashier's confirmation sells exactly on it.
+            change = None
+            if exc.new_quote is not None:
+                with self._lock:
+                    self._quotes[(exc.new_quote.meter_number, money.minor)] = exc.new_quote
+                change = QuoteChange(quote_from(exc.new_quote), exc.summary,
+                                     exc.difference.lines if exc.difference else ())
+            raise PriceChanged(str(exc), change=change, hint=exc.hint) from exc
         finally:
             self._inline.selling = False
             if self.sale_keys is not None:

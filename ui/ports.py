@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from app.errors import BusinessRuleError
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -131,6 +132,33 @@ class Quote:
     #: the signed tariff and version the server priced it on (to tell whether it is stale)
     tariff_id: str = ""
     tariff_version: int = 0
+
+
+@dataclass(frozen=True)
+class QuoteChange:
+    """A new quote that prices differently from the one the customer was shown.
+
+    `summary` is one sentence ("The tariff changed from version 1 to 2: ZAR 100.00 now buys
+    43.5 kWh instead of 48.0 kWh."); `lines` the changed lines (description, old, new amount).
+    """
+
+    quote: Quote
+    summary: str
+    lines: tuple[tuple[str, str, str], ...] = ()
+
+
+class PriceChanged(BusinessRuleError):
+    """The sale was refused because the tariff changed since the quote: nothing was sold.
+
+    `change` carries the new quote to show (None when the server could not be asked: the sale
+    can then only be made without the old quote).
+    """
+
+    title = "The price has changed"
+
+    def __init__(self, message: str, *, change: QuoteChange | None, hint: str = "") -> None:
+        super().__init__(message, code="TARIFF_CHANGED", hint=hint)
+        self.change = change
 
 
 @dataclass(frozen=True)
@@ -252,7 +280,13 @@ class SalePort(Protocol):
     def quote(self, meter_number: str, amount: Decimal) -> Quote: ...
 
     def sell(self, meter_number: str, amount: Decimal, operator: Operator) -> SaleResult:
-        """Sell; returns TOKENED, or PENDING (offline, slip printed); raises on refusal."""
+        """Sell; returns TOKENED, or PENDING (offline, slip printed); raises on refusal
+        (`PriceChanged` when the tariff changed since the quote)."""
+        ...
+
+    def requote_if_stale(self, quote: Quote) -> QuoteChange | None:
+        """A new tariff version came in: if `quote`'s version is no longer in force, quote
+        again and say what changed; None when the quote still stands."""
         ...
 
     def pending(self) -> Sequence[SaleRecord]: ...

@@ -27,8 +27,10 @@ from ui.ops import Op
 from ui.ports import (
     Customer,
     Operator,
+    PriceChanged,
     PrintState,
     Quote,
+    QuoteChange,
     SalePort,
     SaleResult,
     SaleState,
@@ -109,6 +111,9 @@ class SaleController(QObject):
         #: no quote is possible) the amount they were told will be sold pending
         self._agreed: tuple[Decimal, str] | None = None
         self._result: SaleResult | None = None
+        #: the price changed under the quote (new tariff): shown, and the cashier must confirm
+        #: it (one Enter) before the next Enter sells; the change, for the notice
+        self._reconfirm: tuple[str, tuple[tuple[str, str, str], ...]] | None = None
         self._currency = "ZAR"
         self._generation = 0  # bumps when the cashier moves on; stale answers are dropped
         self._wire()
@@ -194,10 +199,15 @@ class SaleController(QObject):
         for button in v.quick_buttons:
             button.setEnabled(editing and can_sell)
         v.quote_button.setEnabled(editing and can_sell)
+        if step not in (Step.QUOTED, Step.SELLING):
+            self._reconfirm = None  # a new quote or customer: nothing left to confirm
         v.sell_button.setEnabled(step is Step.QUOTED)
-        v.sell_button.setText(
-            self.tr("Selling…") if step is Step.SELLING else self.tr("Sell (Enter / F12)")
-        )
+        if step is Step.SELLING:
+            v.sell_button.setText(self.tr("Selling…"))
+        elif self._reconfirm is not None:
+            v.sell_button.setText(self.tr("Confirm new price (Enter)"))
+        else:
+            v.sell_button.setText(self.tr("Sell (Enter / F12)"))
         v.next_button.setEnabled(step is not Step.SELLING)
         v.show_tokens_side(step is Step.DONE)
         if (step is Step.SELLING) != was_selling:
@@ -367,6 +377,7 @@ class SaleController(QObject):
     def _quote_loaded(self, generation: int, quote: Quote) -> None:
         if generation != self._generation:
             return
+        self._reconfirm = None  # the cashier asked for this quote: it is what they show
         self._quote = quote
         self._agreed = (quote.amount, quote.currency)
         self._view.quote.show_quote(quote)
@@ -437,6 +448,14 @@ class SaleController(QObject):
         if amount != agreed:
             self.request_quote()
             return
+        if self._reconfirm is not None:
+            # First Enter after a price change: the cashier confirms the customer accepts the
+            # new price. Only the next Enter sells.
+            (summary, lines), self._reconfirm = self._reconfirm, None
+            log.info("new price confirmed by the cashier")
+            self._view.quote.show_price_change(summary, lines, confirmed=True)
+            self._set_step(Step.QUOTED)
+            return
         if tendered is not None and tendered < amount:
             show_error(InvalidInput(
                 self.tr("The cash tendered is {money} short of the amount.").format(
@@ -475,6 +494,20 @@ class SaleController(QObject):
             self._view.next_button.setFocus()
             show_error(exc, self._view)
             return
+        if isinstance(exc, PriceChanged) and self._customer is not None:
+            # The tariff changed since the quote: nothing was sold. Show the new price; the
+            # cashier confirms it again before selling.
+            if exc.change is not None:
+                self._set_step(Step.QUOTED)
+                self._show_price_change(exc.change)
+                return
+            # No new quote (server unreachable): only a sale without the old quote is possible
+            # (priced by the server later); say so, and still ask for a confirmation.
+            agreed, currency = self._agreed or (Decimal(0), self._customer.currency)
+            self._quote = None
+            self._view.quote.show_offline(agreed, currency, str(exc))
+            self._ask_reconfirm(str(exc), ())
+            return
         # Refused (blocked, no credit, offline policy...): nothing was sold; back to the quote.
         self._set_step(Step.QUOTED)
         show_error(exc, self._view)
@@ -491,10 +524,58 @@ class SaleController(QObject):
             self._view.tokens.set_print_state(state, detail)
 
     def tariff_changed(self) -> None:
-        """A new tariff version is in force: a quote on screen is stale, so quote again."""
-        if self._step is Step.QUOTED and self._quote is not None:
-            log.info("tariff changed under a quote: quoting again")
-            self.request_quote()
+        """A new tariff version is in force: if it is the quote's tariff (the core's
+        `check_quote` says stale), quote again and show what changed; the cashier must then
+        confirm the new price before selling. Another tariff's change leaves the quote alone."""
+        quote = self._quote
+        if self._step is not Step.QUOTED or quote is None:
+            return
+        generation = self._generation
+        Op(self._view, lambda: self._sales.requote_if_stale(quote)).success(
+            lambda change: self._requoted(generation, quote, change)
+        ).failure(lambda exc: self._requote_failed(generation, quote, exc)).run()
+
+    def _requoted(self, generation: int, quote: Quote, change: QuoteChange | None) -> None:
+        if change is None or generation != self._generation or self._quote is not quote \
+                or self._step is not Step.QUOTED:
+            return  # still current, or the cashier moved on (or is selling: the core checks)
+        log.info("tariff changed under the quote: new quote shown, confirmation needed")
+        self._show_price_change(change)
+
+    def _requote_failed(self, generation: int, quote: Quote, exc: BaseException) -> None:
+        if generation != self._generation or self._quote is not quote \
+                or self._step is not Step.QUOTED:
+            return
+        # The quote is stale and no new one could be had: it must not be sold on.
+        self._quote = None
+        self._set_step(Step.CONFIRMED)
+        self._quote_failed(generation, exc)
+        if self._step is Step.QUOTED:  # offline: it can be sold pending, priced later
+            self._ask_reconfirm(self.tr(
+                "A new tariff is in force and the new price cannot be fetched now."), ())
+
+    def _show_price_change(self, change: QuoteChange) -> None:
+        """Replace the quote by the new one, say what changed, and ask for a confirmation."""
+        self._generation += 1  # answers for the old quote no longer apply
+        self._quote = change.quote
+        self._agreed = (change.quote.amount, change.quote.currency)
+        self._view.quote.show_quote(change.quote)
+        self._ask_reconfirm(change.summary, change.lines)
+
+    def _ask_reconfirm(self, summary: str, lines: tuple[tuple[str, str, str], ...]) -> None:
+        self._view.quote.show_price_change(summary, lines)
+        self._reconfirm = (summary, lines)
+        self._set_step(Step.QUOTED)
+        self._update_change()
+        self._view.tendered.setFocus()
+
+    def delivered(self, receipt_no: str, accepted: bool, balance: str, unit: str) -> None:
+        """`sale.delivered`: a two-way meter took (or refused) a sale's token; shown on the
+        sale on screen when it is that sale."""
+        result = self._result
+        if result is not None and result.state is SaleState.TOKENED \
+                and result.reference == receipt_no:
+            self._view.tokens.show_delivered(accepted, balance, unit)
 
     def pending_resolved(self, reference: str, receipt_no: str, job_id: str = "") -> None:
         """A pending sale got its token; if it is the one on screen, show that and follow

@@ -126,6 +126,10 @@ class QuotePanel(QFrame):
         super().__init__(parent)
         self.setObjectName("quotePanel")
         layout = QVBoxLayout(self)
+        #: "PRICE CHANGED ...": the tariff changed under the quote the customer was told
+        self.notice = _label(name="priceChange", wrap=True)
+        self.notice.hide()
+        layout.addWidget(self.notice)
         self.headline = _label(name="quoteHeadline", wrap=True)
         layout.addWidget(self.headline)
         self.grid_host = QWidget()
@@ -148,6 +152,24 @@ class QuotePanel(QFrame):
                 widget.deleteLater()
         self.headline.setText(text or self.tr("Type the amount and press Enter for a quote."))
         self.footer.setText("")
+        self.notice.setText("")
+        self.notice.hide()
+
+    def show_price_change(self, summary: str, lines: Sequence[tuple[str, str, str]],
+                          confirmed: bool = False) -> None:
+        """Above the (new) quote: what changed, and that the cashier must confirm again."""
+        text = [self.tr("PRICE CHANGED: {summary}").format(summary=summary)]
+        text += [self.tr("{line}: {old} → {new}").format(line=d, old=o or "-", new=n or "-")
+                 for d, o, n in lines]
+        if confirmed:
+            text.append(self.tr("New price confirmed: press Enter (F12) to sell."))
+            set_state(self.notice, "ok")
+        else:
+            text.append(self.tr("Tell the customer. Press Enter to confirm the new price, "
+                                "then Enter again to sell; Esc to stop."))
+            set_state(self.notice, "warn")
+        self.notice.setText("\n".join(text))
+        self.notice.show()
 
     def show_offline(self, amount: Decimal, currency: str, reason: str) -> None:
         """No quote possible (server unreachable): say what selling now will mean."""
@@ -206,6 +228,10 @@ class TokenPanel(QFrame):
         layout.addWidget(self.headline)
         self.rows = QVBoxLayout()
         layout.addLayout(self.rows)
+        #: a two-way smart meter's read-back after it took the token (`sale.delivered`)
+        self.delivered = _label(name="deliveredBalance", wrap=True)
+        self.delivered.hide()
+        layout.addWidget(self.delivered)
         self.print_state = _label(name="printState", wrap=True)
         layout.addWidget(self.print_state)
         layout.addStretch(1)
@@ -219,9 +245,25 @@ class TokenPanel(QFrame):
                 widget.deleteLater()
         self.token_labels = []
 
+    def show_delivered(self, accepted: bool, balance: str, unit: str) -> None:
+        """The smart meter of the sale on screen read back after the token was delivered."""
+        if accepted:
+            set_state(self.delivered, "ok")
+            self.delivered.setText(self.tr(
+                "Delivered into the smart meter: it accepted the token. Meter balance now "
+                "{balance} {unit}.").format(balance=balance or "?", unit=unit).strip())
+        else:
+            set_state(self.delivered, "bad")
+            self.delivered.setText(self.tr(
+                "The smart meter did NOT accept the token: the customer must enter it by "
+                "hand."))
+        self.delivered.show()
+
     def show_result(self, result: SaleResult) -> None:
         """Show tokens in entry order, or the pending state in a way nobody can miss."""
         self._clear_rows()
+        self.delivered.setText("")
+        self.delivered.hide()
         if result.state is SaleState.UNRESOLVED:
             set_state(self.headline, "bad")
             self.headline.setText(

@@ -10,7 +10,8 @@ UI-level core events it listens for (the service adapter publishes them on the b
 - `ui.attention` {reference, meter_number, code, reason}: a notice that stays until dismissed
 - `ui.not_sold` {reference}: an unanswered sale never reached the server
 - `tariff.*` (signed tariffs): the tariff banner; a version coming into force makes the
-  quote on screen be made again; `sale.delivered`: the banner (smart meter read-back)
+  sale screen check its quote (re-quoted, shown and confirmed again only when its own tariff
+  changed); `sale.delivered`: the banner and the sale on screen (smart meter read-back)
 - `ui.status` {} and any other event: refresh the status bar.
 """
 
@@ -233,6 +234,8 @@ class Shell(QObject):
             self._tariff_event(name, data)
         elif name == "sale.delivered":
             self.tariff_banner.on_core_event(name, data)
+            self.sale.delivered(str(data.get("receipt_no", "")), bool(data.get("accepted")),
+                                str(data.get("balance") or ""), str(data.get("unit") or ""))
         elif name == "ui.print":
             try:
                 state = PrintState(str(data.get("state")))

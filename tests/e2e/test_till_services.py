@@ -121,9 +121,14 @@ def test_new_tariff_and_top_up_reach_the_screen(qtbot, till: Till) -> None:
     banner = shell.tariff_banner
     qtbot.waitUntil(lambda: "version 2" in banner.message.text(), timeout=30000)
     assert banner.isVisible()
-    # The quote on screen was priced on version 1: it is made again on version 2.
+    # The quote on screen was priced on version 1: it is made again on version 2, the
+    # difference is shown, and the cashier confirms before anything is sold.
     qtbot.waitUntil(lambda: "(version 2)" in shell.sale_view.quote.footer.text(),
                     timeout=20000)
+    notice = shell.sale_view.quote.notice
+    assert notice.isVisible()
+    assert "PRICE CHANGED: The tariff changed from version 1 to 2" in notice.text()
+    assert shell.sale_view.sell_button.text() == "Confirm new price (Enter)"
     qtbot.waitUntil(lambda: "RES-IBT v2" in window.status_view.tariff.text(), timeout=20000)
     shell.action("tariffs")  # F6: the viewer over the accepted signed versions
     assert shell.dialog is not None and shell.dialog.objectName() == "tariffViewer"

@@ -16,6 +16,7 @@ from app.keystore import MemoryKeyring
 from app.settings import Settings
 from offline_store.store import open_store
 from ui.bootstrap import ActivationPort, build_core, load_activation_keys
+from ui.ports import PriceChanged
 from vendserver.testing import running_server
 
 pytestmark = [pytest.mark.e2e]
@@ -97,5 +98,41 @@ def test_sale_service_has_the_tariff_service(tmp_path: Path) -> None:
             assert core.push is not None and core.push.config.read_timeout == 45.0
             meter = srv.meter("normal")["meter_number"]
             assert core.adapter.quote(meter, Decimal("100.00")).tariff_version >= 1
+        finally:
+            core.close()
+
+
+def test_sale_on_a_superseded_quote_is_refused_with_the_new_quote(tmp_path: Path) -> None:
+    (tmp_path / "srv").mkdir()
+    with running_server(tmp_path / "srv", demo=True, heartbeat=0.5) as srv:
+        activation = srv.activate("Counter stale")
+        core = _core(tmp_path, srv.base_url, activation["credential"], os.urandom(32),
+                     terminal=api.parse_terminal(activation))
+        try:
+            adapter, tariffs = core.adapter, core.tariffs
+            assert tariffs is not None
+            cashier = adapter.login("thandi", "1234")
+            meter = srv.meter("normal")["meter_number"]
+            old = adapter.quote(meter, Decimal("100.00"))
+            assert adapter.requote_if_stale(old) is None  # still the version in force
+            doc = dict(srv.service.tariff_version(old.tariff_id, old.tariff_version)["document"])
+            for name in ("effective_from", "expires_at"):
+                doc.pop(name, None)
+            for block in doc.get("blocks") or []:  # a real price change
+                if isinstance(block, dict) and "rate" in block:
+                    block["rate"] = str(Decimal(str(block["rate"])) * 2)
+            srv.service.publish_tariff(doc)
+            tariffs.reconcile()  # as the push listener does on the announcement
+            with pytest.raises(PriceChanged) as refused:
+                adapter.sell(meter, Decimal("100.00"), cashier)
+            change = refused.value.change
+            assert change is not None
+            assert change.quote.tariff_version == old.tariff_version + 1
+            assert "The tariff changed from version" in change.summary
+            assert core.store.call(lambda c: c.execute(
+                "SELECT count(*) FROM sales").fetchone()) == (0,)  # nothing sold
+            # Confirmed: sold exactly on the new quote.
+            sold = adapter.sell(meter, Decimal("100.00"), cashier)
+            assert sold.units == change.quote.units
         finally:
             core.close()

@@ -17,6 +17,7 @@ from ui.ports import (
     Operator,
     PrintState,
     Quote,
+    QuoteChange,
     QuoteLine,
     Role,
     SaleRecord,
@@ -82,6 +83,11 @@ class FakeSales:
     reprints: list[tuple[str, Approval | None]] = field(default_factory=list)
     reversals: list[tuple[str, Approval]] = field(default_factory=list)
     reprint_needs_supervisor: bool = False
+    #: what `requote_if_stale` answers (None: the quote still stands); each call is recorded
+    requote_change: QuoteChange | None = None
+    requote_checks: list[Quote] = field(default_factory=list)
+    #: raised once by the next `sell` (e.g. PriceChanged), nothing sold
+    sell_raises: BaseException | None = None
 
     def lookup(self, meter_number: str) -> Customer:
         base = Customer(meter_number=meter_number, name="Lindiwe Mokoena",
@@ -116,11 +122,18 @@ class FakeSales:
                              "1.8000"),
                    QuoteLine("vat", "VAT 15%", vat)),
             vat=vat, key_change=meter_number == KEYCHANGE,
-            tokens_preview=("Credit 55.6 kWh",))
+            tokens_preview=("Credit 55.6 kWh",), tariff_id="RES-IBT", tariff_version=1)
+
+    def requote_if_stale(self, quote: Quote) -> QuoteChange | None:
+        self.requote_checks.append(quote)
+        return self.requote_change
 
     def sell(self, meter_number: str, amount: Decimal, operator: Operator) -> SaleResult:
         if self.gate is not None:
             assert self.gate.wait(10)
+        if self.sell_raises is not None:
+            exc, self.sell_raises = self.sell_raises, None
+            raise exc
         self.sold.append((meter_number, amount, operator.id))
         n = len(self.sold)
         if self.offline:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from app.errors import TransientError
 from app.sales.service import SaleNotCompleted
 from tests.ui.fakes import BLOCKED, CASHIER, GOOD, KEYCHANGE, UNKNOWN, FakeSales
 from ui.ops import running_ops
-from ui.ports import PrintState, SaleState
+from ui.ports import PriceChanged, PrintState, QuoteChange, SaleState
 from ui.sale_controller import SaleController, Step, parse_amount
 from ui.sale_view import SaleView
 
@@ -330,3 +331,119 @@ def test_unanswered_sale_is_held_not_sold_again(qtbot, sale, shown_errors) -> No
     assert _step(controller) is Step.DONE  # no second sale while the first is unknown
     controller.not_sold("VP-0123456789")
     assert "NOT SOLD" in view.tokens.headline.text()
+
+
+# -- tariff changes under a quote -----------------------------------------------------------
+def _new_price(sales: FakeSales, amount: Decimal = Decimal("100")) -> QuoteChange:
+    old = sales.quote(GOOD, amount)
+    new = replace(old, units="50.0", tariff="Residential inclining block (version 2)",
+                  tariff_version=2)
+    return QuoteChange(new, "The tariff changed from version 1 to 2: ZAR 100.00 now buys "
+                       "50.0 kWh instead of 55.6 kWh.",
+                       (("Block 1 (0.0-50.0 kWh)", "86.96", "86.95"),))
+
+
+def test_tariff_change_that_leaves_the_quote_current_changes_nothing(qtbot, sale) -> None:
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    controller.tariff_changed()  # e.g. the water tariff: the core says this quote stands
+    qtbot.waitUntil(lambda: len(sales.requote_checks) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: not running_ops(), timeout=5000)
+    assert sales.requote_checks[0].tariff_id == "RES-IBT"
+    assert "buys 55.6 kWh" in view.quote.headline.text()
+    assert not view.quote.notice.isVisible()
+    with qtbot.waitSignal(controller.sold, timeout=5000):  # one Enter sells, as before
+        qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+
+
+def test_stale_quote_shows_the_difference_and_needs_a_second_enter(qtbot, sale,
+                                                                   shown_errors) -> None:
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    sales.requote_change = _new_price(sales)
+    controller.tariff_changed()
+    qtbot.waitUntil(lambda: view.quote.notice.isVisible(), timeout=5000)
+    assert "PRICE CHANGED: The tariff changed from version 1 to 2" in view.quote.notice.text()
+    assert "86.96 → 86.95" in view.quote.notice.text()
+    assert "buys 50.0 kWh" in view.quote.headline.text()  # the new quote is on screen
+    assert "(version 2)" in view.quote.footer.text()
+    assert view.sell_button.text() == "Confirm new price (Enter)"
+    qtbot.keyClick(view.tendered, Qt.Key.Key_Return)  # first Enter: confirms only
+    qtbot.waitUntil(lambda: not running_ops(), timeout=5000)
+    assert sales.sold == []
+    assert _step(controller) is Step.QUOTED
+    assert "New price confirmed" in view.quote.notice.text()
+    with qtbot.waitSignal(controller.sold, timeout=5000):  # second Enter sells
+        qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+    assert sales.sold == [(GOOD, Decimal("100.00"), "thandi")]
+    assert shown_errors.shown == []
+
+
+def test_sale_refused_as_price_changed_shows_new_quote_then_confirm_and_sell(
+        qtbot, sale, shown_errors) -> None:
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    change = _new_price(sales)
+    sales.sell_raises = PriceChanged(change.summary + " Nothing was sold.", change=change)
+    qtbot.keyClick(view.tendered, Qt.Key.Key_Return)  # the core refuses: tariff changed
+    qtbot.waitUntil(lambda: view.quote.notice.isVisible(), timeout=5000)
+    assert sales.sold == []
+    assert _step(controller) is Step.QUOTED
+    assert "buys 50.0 kWh" in view.quote.headline.text()
+    assert "version 1 to 2" in view.quote.notice.text()
+    qtbot.keyClick(view.tendered, Qt.Key.Key_Return)  # confirm
+    qtbot.waitUntil(lambda: not running_ops(), timeout=5000)
+    assert sales.sold == []
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+    assert len(sales.sold) == 1
+
+
+def test_price_changed_without_new_quote_offers_pending_after_confirmation(
+        qtbot, sale, shown_errors) -> None:
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    sales.sell_raises = PriceChanged("The tariff changed and the new price cannot be "
+                                     "fetched. Nothing was sold.", change=None)
+    qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.quote.notice.isVisible(), timeout=5000)
+    assert "OFFLINE: no quote" in view.quote.headline.text()
+    assert "new price cannot be fetched" in view.quote.notice.text()  # the core's words
+    assert shown_errors.shown == []  # on the screen, not in a dialog
+    qtbot.keyClick(view.tendered, Qt.Key.Key_Return)  # confirm
+    qtbot.waitUntil(lambda: not running_ops(), timeout=5000)
+    assert sales.sold == []
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+    assert len(sales.sold) == 1
+
+
+def test_changing_the_amount_after_a_price_change_needs_no_confirmation(qtbot, sale) -> None:
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    sales.requote_change = _new_price(sales)
+    controller.tariff_changed()
+    qtbot.waitUntil(lambda: view.quote.notice.isVisible(), timeout=5000)
+    view.amount.setFocus()
+    view.amount.selectAll()
+    _type(qtbot, view.amount, "90")  # a fresh quote the cashier asked for
+    qtbot.waitUntil(lambda: controller.step is Step.QUOTED, timeout=5000)
+    assert not view.quote.notice.isVisible()
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+
+
+def test_smart_meter_balance_shown_on_its_sale(qtbot, sale) -> None:
+    view, controller, _sales = sale
+    _to_quote(qtbot, view, controller)
+    with qtbot.waitSignal(controller.sold, timeout=5000):
+        qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+    controller.delivered("VP99999999", True, "1.0", "kWh")  # another sale: not shown
+    assert not view.tokens.delivered.isVisible()
+    controller.delivered("VP00000001", True, "123.4", "kWh")
+    assert view.tokens.delivered.isVisible()
+    assert "balance now 123.4 kWh" in view.tokens.delivered.text()
+    controller.delivered("VP00000001", False, "", "")
+    assert "did NOT accept" in view.tokens.delivered.text()
+    controller.new_customer()
+    assert not view.tokens.delivered.isVisible() or not view.tokens.isVisible()

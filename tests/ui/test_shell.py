@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -8,7 +11,7 @@ from app.settings import Settings
 from tests.ui.fakes import CASHIER, GOOD, FakeAuth, FakeSales, FakeStatus
 from ui.dialogs import ReprintDialog, SalesListDialog, SearchDialog
 from ui.main_window import MainWindow
-from ui.ports import Services
+from ui.ports import QuoteChange, Services
 from ui.qt_bridge import QtEventBridge
 from ui.sale_controller import Step
 from ui.shell import Shell
@@ -151,36 +154,52 @@ def test_pending_sale_on_screen_shows_token_arrived(qtbot, shell) -> None:
     assert "NO TOKEN YET" not in view.tokens.headline.text()
 
 
-def test_tariff_in_force_notifies_and_quotes_again(qtbot, shell) -> None:
+def test_tariff_in_force_notifies_and_checks_the_quote(qtbot, shell) -> None:
     shell_, window, bus, sales = shell
     _login(qtbot, shell_)
-    quotes: list[str] = []
-    real_quote = sales.quote
-
-    def counting(meter_number, amount):
-        quotes.append(meter_number)
-        return real_quote(meter_number, amount)
-
-    sales.quote = counting
     shell_.sale.use_meter(GOOD)
     qtbot.waitUntil(lambda: shell_.sale.step is Step.CONFIRMED, timeout=5000)
     shell_.sale_view.amount.setText("100")
     shell_.sale.request_quote()
     qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
     banner = shell_.tariff_banner
-    # A till's first start learns version 1 of every tariff: no banner, no new quote.
+    # A till's first start learns version 1 of every tariff: no banner, no check.
     bus.publish("tariff.applied", tariff_id="RES-IBT", tariff_name="Residential", version=1,
                 previous_version=None, effective_from="2026-01-01T00:00:00Z", in_force=True)
+    old = sales.quote(GOOD, Decimal("100"))
+    sales.requote_change = QuoteChange(replace(old, units="50.0", tariff_version=2),
+                                       "The tariff changed from version 1 to 2.")
     bus.publish("tariff.in_force", tariff_id="RES-IBT", tariff_name="Residential", version=2,
                 effective_from="2026-11-25T00:00:00Z")
-    qtbot.waitUntil(lambda: len(quotes) == 2, timeout=5000)
-    qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
+    qtbot.waitUntil(lambda: len(sales.requote_checks) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: shell_.sale_view.quote.notice.isVisible(), timeout=5000)
+    assert "version 1 to 2" in shell_.sale_view.quote.notice.text()
+    assert shell_.sale.step is Step.QUOTED
     assert banner.message.text() == "Residential version 2 is now in force"
     bus.publish("tariff.applied", tariff_id="RES-IBT", tariff_name="Residential", version=3,
                 previous_version=2, effective_from="2030-01-01T00:00:00Z", in_force=False)
     qtbot.waitUntil(lambda: "version 3" in banner.message.text(), timeout=5000)
-    assert len(quotes) == 2  # not in force yet: the quote stands
+    assert len(sales.requote_checks) == 1  # not in force yet: the quote is not even checked
     assert not window.notifications.isVisible()
+
+
+def test_smart_meter_read_back_on_the_sale_on_screen(qtbot, shell) -> None:
+    shell_, _window, bus, _sales = shell
+    _login(qtbot, shell_)
+    shell_.sale.use_meter(GOOD)
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.CONFIRMED, timeout=5000)
+    shell_.sale_view.amount.setText("100")
+    shell_.sale.request_quote()
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
+    with qtbot.waitSignal(shell_.sale.sold, timeout=5000):
+        shell_.sale.sell()
+    bus.publish("sale.delivered", event_id=9, receipt_no="VP00000001", idempotency_key="k",
+                terminal_id="T1", meter_number=GOOD, accepted=True, balance="205.5",
+                unit="kWh", delivered_at="2026-11-25T04:00:00Z")
+    tokens = shell_.sale_view.tokens
+    qtbot.waitUntil(lambda: tokens.delivered.isVisible(), timeout=5000)
+    assert "balance now 205.5 kWh" in tokens.delivered.text()
+    assert "205.5" in shell_.tariff_banner.message.text()
 
 
 def test_saved_idle_minutes_apply_at_once(qtbot, shell) -> None:
