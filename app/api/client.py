@@ -29,31 +29,44 @@ from app.api.errors import (
     TlsProblem,
 )
 from app.api.models import (
+    ENGINEERING_TYPES,
+    REGISTERS,
     Activation,
     ApiErrorBody,
     BatchResult,
+    EngineeringTokens,
     EventPage,
     Invalid,
     MeterInfo,
+    MeterSearchHit,
     Money,
     OperatorRecord,
     Quote,
+    Reversal,
     Sale,
     TariffSummary,
     TerminalInfo,
+    ZReconciliation,
+    ZReportUpload,
     obj,
     parse_activation,
     parse_batch,
+    parse_engineering,
     parse_error,
     parse_event_page,
     parse_meter,
+    parse_meter_search,
     parse_operators,
     parse_quote,
+    parse_reversal,
     parse_sale,
     parse_tariffs,
     parse_terminal,
+    parse_z_reconciliation,
 )
-from app.errors import ConfigError
+from app.errors import ConfigError, InvalidInput
+from sts.errors import MeterNumberError
+from sts.meter_number import parse_meter_number
 
 log = logging.getLogger("vendpoint.api")
 
@@ -64,6 +77,13 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _TARIFF_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 #: The server's limit for `GET /v1/events/poll?limit=` (docs/api.md).
 MAX_POLL_LIMIT = 500
+#: The server's limits for `GET /v1/meters?q=&limit=` (docs/api.md).
+SEARCH_QUERY_LENGTH = (2, 64)
+MAX_SEARCH_LIMIT = 50
+_OPERATOR_RE = re.compile(r"^[a-z0-9._-]{1,32}$")
+_PIN_RE = re.compile(r"^[0-9]{4,12}$")
+_RECEIPT_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_SHIFT_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 # Codes that say our own request is wrong: a bug, not something the cashier can fix.
 _BUG_CODES = frozenset({
     "VALIDATION_ERROR", "MALFORMED_JSON", "IDEMPOTENCY_KEY_REQUIRED", "IDEMPOTENCY_KEY_INVALID",
@@ -244,7 +264,129 @@ class VendingClient:
         path = f"/v1/events/poll?after={after_id:d}&limit={limit:d}"
         return self._parsed(lambda d: parse_event_page(d, after_id, limit), "GET", path)
 
+    def search_meters(self, query: str, limit: int = 20) -> list[MeterSearchHit]:
+        """`GET /v1/meters?q=&limit=`: meters whose customer name, account, address or meter
+        number prefix matches `query` (case- and accent-insensitive on the server).
+
+        `query` is what the cashier typed: it is stripped, and one of fewer than 2 or more
+        than 64 characters is `InvalidInput` (nothing is sent). `limit` outside 1..50 is a
+        `ValueError`. The answer must have at most `limit` results with well-formed, unique
+        meter numbers.
+        """
+        text = query.strip() if isinstance(query, str) else ""
+        low, high = SEARCH_QUERY_LENGTH
+        if not low <= len(text) <= high:
+            raise InvalidInput(f"Type {low} to {high} characters to search for a customer.",
+                               hint="A name, an account, an address or the start of a meter "
+                                    "number.")
+        if isinstance(limit, bool) or not isinstance(limit, int) or \
+                not 1 <= limit <= MAX_SEARCH_LIMIT:
+            raise ValueError(f"limit must be 1..{MAX_SEARCH_LIMIT}")
+        path = f"/v1/meters?q={quote(text, safe='')}&limit={limit:d}"
+        return self._parsed(lambda d: parse_meter_search(d, limit), "GET", path)
+
+    def reverse(self, receipt_no: str, operator_id: str, *, reason: str, supervisor_id: str,
+                supervisor_pin: str) -> Reversal:
+        """`POST /v1/sales/{receipt_no}/reversal` (header `X-Operator-Id`).
+
+        The supervisor's PIN goes in the body (never logged). The server refuses with
+        `ApiRejected` (`RECEIPT_NOT_FOUND`, `REVERSAL_NOT_ALLOWED` with `details.reason`,
+        `PIN_INVALID`, `OPERATOR_LOCKED`, `SUPERVISOR_REQUIRED`, `OPERATOR_NOT_ALLOWED`).
+        Reversing a reversed receipt returns the original reversal. The answer must be for
+        `receipt_no`.
+        """
+        if not isinstance(receipt_no, str) or not _RECEIPT_RE.match(receipt_no):
+            raise ValueError("receipt number has the wrong format")
+        self._check_operator(operator_id)
+        self._check_operator(supervisor_id)
+        self._check_pin(supervisor_pin)
+        if not isinstance(reason, str) or not 1 <= len(reason) <= 200:
+            raise ValueError("reason must be 1..200 characters")
+        path = f"/v1/sales/{quote(receipt_no, safe='')}/reversal"
+        body = {"reason": reason, "supervisor": {"operator_id": supervisor_id,
+                                                 "pin": supervisor_pin}}
+        result = self._parsed(parse_reversal, "POST", path, body=body, operator=operator_id)
+        if result.receipt_no != receipt_no:
+            raise self._malformed("reversal answer is for another receipt", "POST", path, 200,
+                                  "application/json", json.dumps(result.raw).encode())
+        return result
+
+    def engineering_token(
+        self, operator_id: str, *, meter_number: str, type: str, supervisor_id: str,
+        supervisor_pin: str, value: int | None = None, register: str | None = None,
+        new_ti: int | None = None, idempotency_key: str | None = None,
+    ) -> EngineeringTokens:
+        """`POST /v1/engineering-tokens` (header `X-Operator-Id`, optional `Idempotency-Key`).
+
+        Checked before sending (`ValueError`): the meter number (11/13 digits, Luhn), the
+        type, `value` 1..65535 W for `set_power_limit`/`set_phase_unbalance` (required) or
+        control bits ≥ 0 for `test` (optional) and nothing otherwise, `register` only for
+        `clear_credit`, `new_ti` 1..99 only for `key_change`. The answer must be for this
+        meter and type, with tokens checked like a sale's. With a key, a repeated request
+        returns the original tokens (the server keeps it).
+        """
+        self._check_operator(operator_id)
+        self._check_operator(supervisor_id)
+        self._check_pin(supervisor_pin)
+        self._check_meter(meter_number)
+        if type not in ENGINEERING_TYPES:
+            raise ValueError("unknown engineering token type")
+        if idempotency_key is not None:
+            self._check_key(idempotency_key)
+        _check_engineering_options(type, value, register, new_ti)
+        body = {"meter_number": meter_number, "type": type, "value": value,
+                "register": register, "new_ti": new_ti,
+                "supervisor": {"operator_id": supervisor_id, "pin": supervisor_pin}}
+        path = "/v1/engineering-tokens"
+        result = self._parsed(parse_engineering, "POST", path, body=body, operator=operator_id,
+                              key=idempotency_key)
+        if result.meter_number != meter_number or result.type != type:
+            raise self._malformed("engineering answer is for another meter or type", "POST",
+                                  path, 200, "application/json",
+                                  json.dumps(result.raw).encode(), key=idempotency_key)
+        return result
+
+    def z_report(self, shift_id: str, operator_id: str,
+                 upload: ZReportUpload) -> ZReconciliation:
+        """`POST /v1/shifts/{shift_id}/z-report` (header `X-Operator-Id`): the server's totals
+        of the period and the differences (terminal − server).
+
+        The same shift with the same body returns the same answer; another body is
+        `ApiBug` `DUPLICATE_REQUEST_MISMATCH`. The answer must be for this shift and Z number,
+        and `matched` must agree with the differences.
+        """
+        if not isinstance(shift_id, str) or not _SHIFT_RE.match(shift_id):
+            raise ValueError("shift id has the wrong format")
+        self._check_operator(operator_id)
+        path = f"/v1/shifts/{quote(shift_id, safe='')}/z-report"
+        result = self._parsed(parse_z_reconciliation, "POST", path, body=upload.to_json(),
+                              operator=operator_id)
+        if result.shift_id != shift_id or result.z_number != upload.z_number:
+            raise self._malformed("Z answer is for another shift or Z number", "POST", path,
+                                  200, "application/json", json.dumps(result.raw).encode())
+        return result
+
     # -- plumbing ---------------------------------------------------------------------------
+    @staticmethod
+    def _check_operator(operator_id: str) -> None:
+        if not isinstance(operator_id, str) or not _OPERATOR_RE.match(operator_id):
+            raise ValueError("operator id has the wrong format")
+
+    @staticmethod
+    def _check_pin(pin: str) -> None:
+        # The PIN itself never goes into the message.
+        if not isinstance(pin, str) or not _PIN_RE.match(pin):
+            raise ValueError("a PIN must be 4 to 12 digits")
+
+    @staticmethod
+    def _check_meter(meter_number: str) -> None:
+        try:
+            ok = isinstance(meter_number, str) and \
+                parse_meter_number(meter_number).drn == meter_number
+        except MeterNumberError:
+            ok = False
+        if not ok:
+            raise ValueError("meter number must be 11 or 13 digits with a valid check digit")
     @staticmethod
     def _check_key(key: str) -> None:
         if not _KEY_RE.match(key):
@@ -381,6 +523,27 @@ class VendingClient:
         if error.retryable:
             raise ServerUnavailable(error.message, sent=True, status=status)
         raise ApiRejected(error.message, code=error.code, status=status, details=error.details)
+
+
+def _check_engineering_options(type_: str, value: int | None, register: str | None,
+                               new_ti: int | None) -> None:
+    """The per-type rules of docs/api.md for `value`, `register` and `new_ti`."""
+    def is_int(v: object) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    if type_ in ("set_power_limit", "set_phase_unbalance"):
+        if not is_int(value) or not 1 <= value <= 65535:  # type: ignore[operator]
+            raise ValueError("value must be 1..65535 watts for this token type")
+    elif type_ == "test":
+        if value is not None and (not is_int(value) or value < 0):
+            raise ValueError("test control bits must be a non-negative integer")
+    elif value is not None:
+        raise ValueError("this token type takes no value")
+    if register is not None and (type_ != "clear_credit" or register not in REGISTERS):
+        raise ValueError("register is only for clear_credit: electricity, water or all")
+    if new_ti is not None and (type_ != "key_change" or not is_int(new_ti)
+                               or not 1 <= new_ti <= 99):
+        raise ValueError("new_ti is only for key_change, 1..99")
 
 
 def _is_refused(exc: BaseException) -> bool:

@@ -498,32 +498,7 @@ def parse_sale(value: Any, where: str = "sale") -> Sale:
     if tariff_version < 1:
         raise Invalid(f"{where}.tariff.version is not a positive integer")
     tendered = money(req(data, "amount_tendered", where), f"{where}.amount_tendered")
-    raw_tokens = req(data, "tokens", where)
-    if not isinstance(raw_tokens, list) or not raw_tokens:
-        raise Invalid(f"{where}.tokens is not a non-empty list")
-    tokens = []
-    for i, item in enumerate(raw_tokens):
-        w = f"{where}.tokens[{i}]"
-        d = obj(item, w)
-        digits = req(d, "token", w)
-        if not isinstance(digits, str) or not _TOKEN_RE.match(digits):
-            raise Invalid(f"{w}.token is not 20 digits")
-        display = req(d, "display", w)
-        if not isinstance(display, str) or display.replace(" ", "") != digits:
-            raise Invalid(f"{w}.display does not match the token")
-        kind = string(d, "kind", w)
-        if kind not in TOKEN_KINDS:
-            raise Invalid(f"{w}.kind is unknown")
-        units = d.get("units")
-        tokens.append(Token(
-            integer(d, "seq", w), kind, string(d, "description", w, empty=True), digits,
-            None if units is None else units_str(units, f"{w}.units"),
-        ))
-    seqs = [t.seq for t in tokens]
-    if seqs != sorted(seqs) or len(set(seqs)) != len(seqs):
-        raise Invalid(f"{where}.tokens are not in entry order")
-    if len({t.digits for t in tokens}) != len(tokens):
-        raise Invalid(f"{where}.tokens repeat a token")
+    tokens = _token_list(req(data, "tokens", where), f"{where}.tokens")
     notifications = req(data, "notifications", where)
     if not isinstance(notifications, list):
         raise Invalid(f"{where}.notifications is not a list")
@@ -537,7 +512,7 @@ def parse_sale(value: Any, where: str = "sale") -> Sale:
         tendered,
         units_str(req(data, "units", where), f"{where}.units"),
         string(data, "unit", where),
-        tuple(tokens),
+        tokens,
         _lines(data, where, tendered),
         vendor_credit,
         time_str(data, "sold_at", where) or "",
@@ -674,3 +649,283 @@ def parse_event_page(value: Any, after: int, limit: int) -> EventPage:
     if last_id != previous:
         raise Invalid("last_id is not the last event id returned")
     return EventPage(tuple(events), last_id)
+
+
+# -- meter search, reversal, engineering tokens, Z report ------------------------------------------
+_METER_RE = re.compile(r"^(?:[0-9]{11}|[0-9]{13})$")
+
+
+def _token_list(value: Any, where: str) -> tuple[Token, ...]:
+    """Tokens in entry order: 20 digits with a matching display, known kinds, no repeats."""
+    if not isinstance(value, list) or not value:
+        raise Invalid(f"{where} is not a non-empty list")
+    tokens = []
+    for i, item in enumerate(value):
+        w = f"{where}[{i}]"
+        d = obj(item, w)
+        digits = req(d, "token", w)
+        if not isinstance(digits, str) or not _TOKEN_RE.match(digits):
+            raise Invalid(f"{w}.token is not 20 digits")
+        display = req(d, "display", w)
+        if not isinstance(display, str) or display.replace(" ", "") != digits:
+            raise Invalid(f"{w}.display does not match the token")
+        kind = string(d, "kind", w)
+        if kind not in TOKEN_KINDS:
+            raise Invalid(f"{w}.kind is unknown")
+        units = d.get("units")
+        tokens.append(Token(
+            integer(d, "seq", w), kind, string(d, "description", w, empty=True), digits,
+            None if units is None else units_str(units, f"{w}.units"),
+        ))
+    seqs = [t.seq for t in tokens]
+    if seqs != sorted(seqs) or len(set(seqs)) != len(seqs):
+        raise Invalid(f"{where} are not in entry order")
+    if len({t.digits for t in tokens}) != len(tokens):
+        raise Invalid(f"{where} repeat a token")
+    return tuple(tokens)
+
+
+@dataclass(frozen=True)
+class MeterSearchHit:
+    """One result of `GET /v1/meters?q=`: a meter and its customer, for the search list."""
+
+    meter_number: str
+    service: str
+    customer_name: str
+    account: str
+    address: str
+    blocked: bool
+
+
+def parse_meter_search(value: Any, limit: int) -> list[MeterSearchHit]:
+    """Parse a search answer: at most `limit` results, meter numbers 11/13 digits, unique."""
+    items = req(obj(value, "body"), "results", "body")
+    if not isinstance(items, list):
+        raise Invalid("results is not a list")
+    if len(items) > limit:
+        raise Invalid("results has more items than the limit asked for")
+    out: list[MeterSearchHit] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        where = f"results[{i}]"
+        d = obj(item, where)
+        number = string(d, "meter_number", where)
+        if not _METER_RE.match(number) or number in seen:
+            raise Invalid(f"{where}.meter_number is not 11 or 13 digits, or is repeated")
+        seen.add(number)
+        out.append(MeterSearchHit(
+            number, string(d, "service", where), string(d, "customer_name", where, empty=True),
+            string(d, "account", where, empty=True), string(d, "address", where, empty=True),
+            boolean(d, "blocked", where),
+        ))
+    return out
+
+
+def _id_name(value: Any, where: str) -> tuple[str, str]:
+    data = obj(value, where)
+    return string(data, "id", where), string(data, "name", where, empty=True)
+
+
+@dataclass(frozen=True)
+class Reversal:
+    """`POST /v1/sales/{receipt_no}/reversal`: the server's record of a reversed sale.
+
+    A repeated reversal returns the original record, so `reason` and the supervisor may be
+    those of the first request.
+    """
+
+    receipt_no: str
+    reversal_no: str
+    reversed_at: str
+    reason: str
+    supervisor_id: str
+    supervisor_name: str
+    amount_refunded: Money
+    vendor_credit: Money
+    arrears_restored: Money
+    raw: dict[str, Any] = field(repr=False)
+
+
+def parse_reversal(value: Any) -> Reversal:
+    """Parse a reversal answer (money non-negative, one currency)."""
+    where = "reversal"
+    data = obj(value, where)
+    supervisor = _id_name(req(data, "supervisor", where), f"{where}.supervisor")
+    refunded = money(req(data, "amount_refunded", where), f"{where}.amount_refunded")
+    credit = money(req(data, "vendor_credit", where), f"{where}.vendor_credit")
+    restored = money(req(data, "arrears_restored", where), f"{where}.arrears_restored")
+    if len({refunded.currency, credit.currency, restored.currency}) != 1:
+        raise Invalid(f"{where} mixes currencies")
+    return Reversal(
+        string(data, "receipt_no", where), string(data, "reversal_no", where),
+        time_str(data, "reversed_at", where) or "", string(data, "reason", where, empty=True),
+        supervisor[0], supervisor[1], refunded, credit, restored, data,
+    )
+
+
+#: Engineering token types of `POST /v1/engineering-tokens`.
+ENGINEERING_TYPES = frozenset({"clear_tamper", "clear_credit", "set_power_limit",
+                               "set_phase_unbalance", "key_change", "test"})
+#: Registers `clear_credit` may clear.
+REGISTERS = frozenset({"electricity", "water", "all"})
+
+
+@dataclass(frozen=True)
+class EngineeringTokens:
+    """`POST /v1/engineering-tokens`: the issued tokens (cash-like: never log the digits) and
+    the meter's key data after them (`meter`: sgc, krn, ti, ea, base_date, ...)."""
+
+    reference: str
+    meter_number: str
+    type: str
+    issued_at: str
+    supervisor_id: str
+    supervisor_name: str
+    tokens: tuple[Token, ...]
+    meter: dict[str, Any]
+    raw: dict[str, Any] = field(repr=False)
+
+
+def parse_engineering(value: Any) -> EngineeringTokens:
+    """Parse an engineering-token answer; the tokens are checked like a sale's."""
+    where = "engineering"
+    data = obj(value, where)
+    supervisor = _id_name(req(data, "supervisor", where), f"{where}.supervisor")
+    type_ = string(data, "type", where)
+    if type_ not in ENGINEERING_TYPES:
+        raise Invalid(f"{where}.type is unknown")
+    return EngineeringTokens(
+        string(data, "reference", where), string(data, "meter_number", where), type_,
+        time_str(data, "issued_at", where) or "", supervisor[0], supervisor[1],
+        _token_list(req(data, "tokens", where), f"{where}.tokens"),
+        dict(obj(req(data, "meter", where), f"{where}.meter")), data,
+    )
+
+
+@dataclass(frozen=True)
+class ZTotals:
+    """Shift totals as `POST /v1/shifts/{id}/z-report` compares them (units in 0.1 steps).
+
+    In the server's `differences` the money and counts may be negative (terminal − server).
+    """
+
+    sales_count: int
+    sales_amount: Money
+    reversals_count: int
+    reversals_amount: Money
+    units: str
+    vat: Money
+
+    def to_json(self) -> dict[str, Any]:
+        """The request's `totals` shape (without `offline_pending_count`)."""
+        return {"sales_count": self.sales_count, "sales_amount": self.sales_amount.to_json(),
+                "reversals_count": self.reversals_count,
+                "reversals_amount": self.reversals_amount.to_json(), "units": self.units,
+                "vat": self.vat.to_json()}
+
+    @property
+    def is_zero(self) -> bool:
+        """True when every figure is zero (differences of a matched report)."""
+        return (self.sales_count == 0 and self.sales_amount.minor == 0
+                and self.reversals_count == 0 and self.reversals_amount.minor == 0
+                and self.vat.minor == 0 and self.units.lstrip("-") == "0.0")
+
+
+def parse_z_totals(value: Any, where: str, *, signed: bool = False) -> ZTotals:
+    """Parse a totals object; `signed` allows negative figures (the differences)."""
+    data = obj(value, where)
+    counts = integer(data, "sales_count", where), integer(data, "reversals_count", where)
+    if not signed and min(counts) < 0:
+        raise Invalid(f"{where} has a negative count")
+    units = units_str(req(data, "units", where), f"{where}.units")
+    if not signed and units.startswith("-"):
+        raise Invalid(f"{where}.units is negative")
+    return ZTotals(
+        counts[0], money(req(data, "sales_amount", where), f"{where}.sales_amount",
+                         negative=signed),
+        counts[1], money(req(data, "reversals_amount", where), f"{where}.reversals_amount",
+                         negative=signed),
+        units, money(req(data, "vat", where), f"{where}.vat", negative=signed),
+    )
+
+
+@dataclass(frozen=True)
+class ZReportUpload:
+    """The body of `POST /v1/shifts/{shift_id}/z-report`: the terminal's totals of a period."""
+
+    z_number: int
+    opened_at: str
+    closed_at: str
+    totals: ZTotals
+    offline_pending_count: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The request JSON."""
+        totals = self.totals.to_json()
+        totals["offline_pending_count"] = self.offline_pending_count
+        return {"z_number": self.z_number, "opened_at": self.opened_at,
+                "closed_at": self.closed_at, "totals": totals}
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> ZReportUpload:
+        """From the request JSON (e.g. `app.supervisor.endofday.z_upload_body`); ValueError
+        names the first field that is not what docs/api.md asks for."""
+        try:
+            data = obj(body, "z_report")
+            totals_raw = obj(req(data, "totals", "z_report"), "z_report.totals")
+            totals = _request_totals(totals_raw)
+            return cls(integer(data, "z_number", "z_report"),
+                       time_str(data, "opened_at", "z_report") or "",
+                       time_str(data, "closed_at", "z_report") or "", totals,
+                       integer(totals_raw, "offline_pending_count", "z_report.totals"))
+        except Invalid as exc:
+            raise ValueError(str(exc)) from None
+
+
+def _request_totals(data: dict[str, Any]) -> ZTotals:
+    """Request-side totals: money as request strings ("150", "150.5" or "150.50")."""
+    def req_money(name: str) -> Money:
+        m = obj(req(data, name, "z_report.totals"), f"z_report.totals.{name}")
+        try:
+            return Money.parse(m.get("amount"), str(m.get("currency")))  # type: ignore[arg-type]
+        except ValueError:
+            raise Invalid(f"z_report.totals.{name} is not a money amount") from None
+
+    return ZTotals(
+        integer(data, "sales_count", "z_report.totals"), req_money("sales_amount"),
+        integer(data, "reversals_count", "z_report.totals"), req_money("reversals_amount"),
+        units_str(req(data, "units", "z_report.totals"), "z_report.totals.units"),
+        req_money("vat"),
+    )
+
+
+@dataclass(frozen=True)
+class ZReconciliation:
+    """`POST /v1/shifts/{shift_id}/z-report`: the server's totals and the differences."""
+
+    shift_id: str
+    z_number: int
+    received_at: str
+    terminal: dict[str, Any]
+    server: ZTotals
+    differences: ZTotals
+    matched: bool
+    raw: dict[str, Any] = field(repr=False)
+
+
+def parse_z_reconciliation(value: Any) -> ZReconciliation:
+    """Parse a Z answer; `matched` must agree with the differences (all zero)."""
+    where = "z_report"
+    data = obj(value, where)
+    differences = parse_z_totals(req(data, "differences", where), f"{where}.differences",
+                                 signed=True)
+    matched = boolean(data, "matched", where)
+    if matched != differences.is_zero:
+        raise Invalid(f"{where}.matched does not agree with the differences")
+    return ZReconciliation(
+        string(data, "shift_id", where), integer(data, "z_number", where),
+        time_str(data, "received_at", where) or "",
+        dict(obj(req(data, "terminal", where), f"{where}.terminal")),
+        parse_z_totals(req(data, "server", where), f"{where}.server"), differences, matched,
+        data,
+    )
