@@ -114,6 +114,9 @@ class SaleController(QObject):
         #: the price changed under the quote (new tariff): shown, and the cashier must confirm
         #: it (one Enter) before the next Enter sells; the change, for the notice
         self._reconfirm: tuple[str, tuple[tuple[str, str, str], ...]] | None = None
+        #: recent smart-meter read-backs by receipt number: the server may deliver the token
+        #: (and announce it) before the sale's own answer reaches this screen
+        self._deliveries: dict[str, tuple[bool, str, str]] = {}
         self._currency = "ZAR"
         self._generation = 0  # bumps when the cashier moves on; stale answers are dropped
         self._wire()
@@ -205,7 +208,7 @@ class SaleController(QObject):
         if step is Step.SELLING:
             v.sell_button.setText(self.tr("Selling…"))
         elif self._reconfirm is not None:
-            v.sell_button.setText(self.tr("Confirm new price (Enter)"))
+            v.sell_button.setText(self.tr("Confirm (Enter)"))
         else:
             v.sell_button.setText(self.tr("Sell (Enter / F12)"))
         v.next_button.setEnabled(step is not Step.SELLING)
@@ -474,6 +477,8 @@ class SaleController(QObject):
     def _sold(self, result: SaleResult) -> None:
         self._result = result
         self._view.tokens.show_result(result)
+        if result.reference in self._deliveries:
+            self._view.tokens.show_delivered(*self._deliveries[result.reference])
         self._set_step(Step.DONE)
         self._view.next_button.setFocus()
         if result.state is SaleState.PENDING:
@@ -572,6 +577,9 @@ class SaleController(QObject):
     def delivered(self, receipt_no: str, accepted: bool, balance: str, unit: str) -> None:
         """`sale.delivered`: a two-way meter took (or refused) a sale's token; shown on the
         sale on screen when it is that sale."""
+        self._deliveries[receipt_no] = (accepted, balance, unit)
+        while len(self._deliveries) > 20:  # only the last few can still be on their way
+            del self._deliveries[next(iter(self._deliveries))]
         result = self._result
         if result is not None and result.state is SaleState.TOKENED \
                 and result.reference == receipt_no:

@@ -4,7 +4,8 @@
 
 Drives the same till as the end-to-end test (real server, core, store and a loopback printer)
 with key presses, and grabs the window: the login screen, a confirmed customer with a quote,
-the issued tokens, the offline pending state, and the notice when a pending token arrives.
+the issued tokens, a smart meter's read-back, a price change under a quote (new tariff),
+the offline pending state, and the notice when a pending token arrives.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -91,9 +93,28 @@ def main(out: Path) -> int:
         wait_until(lambda: "printed" in shell.sale_view.tokens.print_state.text())
         grab(till, out, "04-tokens")
 
+        two_way = till.server.meter("two_way")["meter_number"]
+        sell_until_quote(till, two_way, "100")
+        QTest.keyClick(shell.sale_view.tendered, Qt.Key.Key_Return)
+        wait_until(lambda: shell.sale.step is Step.DONE)
+        wait_until(lambda: shell.sale_view.tokens.delivered.isVisible(), timeout=60)
+        wait_until(lambda: "printed" in shell.sale_view.tokens.print_state.text())
+        grab(till, out, "09-smart-meter-delivered")
+
         normal = till.server.meter("normal")["meter_number"]
         sell_until_quote(till, normal, "100")
-        QTest.keyClick(shell.sale_view.tendered, Qt.Key.Key_Return)
+        # The utility publishes dearer rates, in force now, while this quote is on screen.
+        doc = dict(till.server.service.tariff_version("RES-IBT", 1)["document"])
+        for name in ("effective_from", "expires_at"):
+            doc.pop(name, None)
+        doc["blocks"] = [dict(b, rate=str((Decimal(b["rate"]) * Decimal("1.1"))
+                                          .quantize(Decimal("0.0001"))))
+                         for b in doc["blocks"]]
+        till.server.service.publish_tariff(doc)
+        wait_until(lambda: shell.sale_view.quote.notice.isVisible())
+        grab(till, out, "08-price-changed")
+        QTest.keyClick(shell.sale_view.tendered, Qt.Key.Key_Return)  # confirm the new price
+        QTest.keyClick(shell.sale_view.tendered, Qt.Key.Key_Return)  # sell
         wait_until(lambda: shell.sale.step is Step.DONE)
         till.proxy.down()
         till.stop_server()

@@ -128,7 +128,7 @@ def test_new_tariff_and_top_up_reach_the_screen(qtbot, till: Till) -> None:
     notice = shell.sale_view.quote.notice
     assert notice.isVisible()
     assert "PRICE CHANGED: The tariff changed from version 1 to 2" in notice.text()
-    assert shell.sale_view.sell_button.text() == "Confirm new price (Enter)"
+    assert shell.sale_view.sell_button.text() == "Confirm (Enter)"
     qtbot.waitUntil(lambda: "RES-IBT v2" in window.status_view.tariff.text(), timeout=20000)
     shell.action("tariffs")  # F6: the viewer over the accepted signed versions
     assert shell.dialog is not None and shell.dialog.objectName() == "tariffViewer"

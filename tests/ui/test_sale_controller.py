@@ -367,7 +367,7 @@ def test_stale_quote_shows_the_difference_and_needs_a_second_enter(qtbot, sale,
     assert "86.96 → 86.95" in view.quote.notice.text()
     assert "buys 50.0 kWh" in view.quote.headline.text()  # the new quote is on screen
     assert "(version 2)" in view.quote.footer.text()
-    assert view.sell_button.text() == "Confirm new price (Enter)"
+    assert view.sell_button.text() == "Confirm (Enter)"
     qtbot.keyClick(view.tendered, Qt.Key.Key_Return)  # first Enter: confirms only
     qtbot.waitUntil(lambda: not running_ops(), timeout=5000)
     assert sales.sold == []
@@ -447,3 +447,17 @@ def test_smart_meter_balance_shown_on_its_sale(qtbot, sale) -> None:
     assert "did NOT accept" in view.tokens.delivered.text()
     controller.new_customer()
     assert not view.tokens.delivered.isVisible() or not view.tokens.isVisible()
+
+
+def test_read_back_that_arrives_before_the_sale_answer_is_shown(qtbot, sale) -> None:
+    """The server delivers into a two-way meter (and announces it) before the sale's own
+    answer reaches the screen."""
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    sales.gate = threading.Event()
+    qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
+    controller.delivered("VP00000001", True, "77.7", "kWh")  # while the sale is in flight
+    sales.gate.set()
+    qtbot.waitUntil(lambda: controller.step is Step.DONE, timeout=5000)
+    assert view.tokens.delivered.isVisible()
+    assert "77.7 kWh" in view.tokens.delivered.text()
