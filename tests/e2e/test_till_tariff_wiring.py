@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from app.events import EventBus
 from app.keystore import MemoryKeyring
 from app.settings import Settings
 from offline_store.store import open_store
-from ui.bootstrap import ActivationPort, build_core, load_activation_keys
+from ui.bootstrap import ActivationPort, Core, build_core, load_activation_keys
 from ui.ports import PriceChanged
 from vendserver.testing import running_server
 
@@ -33,12 +34,12 @@ def test_activation_keeps_the_signing_keys_beside_the_store(tmp_path: Path) -> N
         assert port.is_activated()
 
 
-def _core(tmp_path: Path, url: str, credential: str, key: bytes, **kw: object):  # type: ignore[no-untyped-def]
+def _core(tmp_path: Path, url: str, credential: str, key: bytes, **kw: Any) -> Core:
     store = open_store(tmp_path / "store.db", key, create=True)
     settings = Settings({"server.connect_timeout": 2, "server.read_timeout": 10})
     return build_core(bus=EventBus(), server_url=url, credential=lambda: credential,
                       store=store, settings=settings, data_dir=tmp_path,
-                      sync_backoff_cap=0.3, sync_idle_interval=0.5, **kw)  # type: ignore[arg-type]
+                      sync_backoff_cap=0.3, sync_idle_interval=0.5, **kw)
 
 
 def test_keys_from_activation_only_and_rotation_not_trusted_at_restart(tmp_path: Path) -> None:
