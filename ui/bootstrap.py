@@ -273,18 +273,21 @@ def build_core(
 
 def _provision_keys(tariffs: TariffService, activation_keys: list[dict[str, Any]] | None,
                     terminal: api.TerminalInfo) -> None:
-    """Trust the tariff-signing keys of the activation, once.
+    """Trust the tariff-signing keys of the activation answer: the root of trust.
 
-    A store that already trusts keys gets nothing new here: a rotation arrives through
+    The activation's keys are provisioned at every start (idempotent: known keys are skipped,
+    a key id re-bound to other bytes is refused), so a re-activation's keys count too. Keys
+    the server lists later are NOT taken here: a rotation arrives through
     `TariffService.refresh_keys()` (automatic when a document names an unknown key id), which
-    follows only keys endorsed by a trusted one. A new store takes the activation answer's keys
-    (source "activation"). Only a till activated before the keys were kept (no activation
-    keys, empty store) falls back to what `GET /v1/terminal` lists now, with a warning.
+    by default follows only keys endorsed by a trusted one. Only a till activated before the
+    keys were kept (no activation keys) with an empty store falls back, once, to what
+    `GET /v1/terminal` lists, with a warning.
     """
-    if tariffs.trusted_key_ids():
+    if activation_keys is not None:
+        keys, source = activation_keys, "activation"
+    elif tariffs.trusted_key_ids():
         return
-    keys, source = activation_keys, "activation"
-    if keys is None:
+    else:
         log.warning("no activation keys kept for this till: trusting the tariff-signing keys "
                     "the server lists now (re-activate to root trust in the activation)")
         keys, source = list(terminal.raw.get("tariff_signing_keys") or []), "terminal:first-start"

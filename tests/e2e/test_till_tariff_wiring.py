@@ -137,3 +137,26 @@ def test_sale_on_a_superseded_quote_is_refused_with_the_new_quote(tmp_path: Path
             assert sold.units == change.quote.units
         finally:
             core.close()
+
+
+def test_a_re_activation_s_keys_are_trusted_at_the_next_start(tmp_path: Path) -> None:
+    (tmp_path / "srv").mkdir()
+    key = os.urandom(32)
+    with running_server(tmp_path / "srv", demo=True) as srv:
+        first = srv.activate("Counter first")
+        core = _core(tmp_path, srv.base_url, first["credential"], key,
+                     terminal=api.parse_terminal(first))
+        core.close()
+        assert srv.service.rotate_signing_key() == "tsk-2"
+        again = srv.activate("Counter again")  # the utility re-activates the till
+        assert [k["key_id"] for k in again["tariff_signing_keys"]] == ["tsk-1", "tsk-2"]
+        core = _core(tmp_path, srv.base_url, again["credential"], key,
+                     activation_keys=list(again["tariff_signing_keys"]))
+        try:
+            assert core.tariffs is not None
+            assert core.tariffs.trusted_key_ids() == ["tsk-1", "tsk-2"]
+            sources = core.store.call(lambda c: c.execute(
+                "SELECT source FROM tariff_keys ORDER BY key_id").fetchall())
+            assert sources == [("activation",), ("activation",)]
+        finally:
+            core.close()
