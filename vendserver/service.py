@@ -836,6 +836,8 @@ class VendingService:
         results = []
         for item in items:
             try:
+                if item.get("invalid") is not None:  # failed validation on its own
+                    raise item["invalid"]
                 text, _ = self.sale(terminal, item["operator_id"], item["idempotency_key"],
                                     item["request"])
                 results.append({"idempotency_key": item["idempotency_key"], "status": 200,
