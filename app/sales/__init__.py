@@ -1,6 +1,7 @@
 """The sale service (Qt-free): customer confirmation, quote, sale, offline "token pending"."""
 
 from app.sales.connectivity import Connectivity
+from app.sales.history import SaleHistory, SaleRecord
 from app.sales.policy import OfflineRefused, check_offline_sale, refuse_offline_operation
 from app.sales.service import (
     CustomerConfirmation,
@@ -17,8 +18,10 @@ __all__ = [
     "OfflineRefused",
     "PendingSlip",
     "QuoteStale",
+    "SaleHistory",
     "SaleNotCompleted",
     "SaleOutcome",
+    "SaleRecord",
     "SaleService",
     "check_offline_sale",
     "refuse_offline_operation",
