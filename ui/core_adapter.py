@@ -28,7 +28,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote as urlquote
 
 from app.api import models as api
 from app.api.errors import ServerUnavailable, TlsProblem
@@ -371,13 +370,10 @@ class CoreAdapter:
         return customer_from(confirmation.meter, from_cache=confirmation.from_cache)
 
     def search(self, text: str) -> Sequence[SearchHit]:
-        # CORE GAP: VendingClient has no meter search; call the documented endpoint directly.
-        path = f"/v1/meters?q={urlquote(text)}&limit=20"
-        data = self.client._parsed(lambda d: d, "GET", path)
-        return [SearchHit(str(r["meter_number"]), str(r.get("customer_name", "")),
-                          str(r.get("account", "")), str(r.get("address", "")),
-                          bool(r.get("blocked", False)))
-                for r in (data.get("results") or [])]
+        # The client checks the query (2..64 characters: InvalidInput) and the answer.
+        return [SearchHit(hit.meter_number, hit.customer_name, hit.account, hit.address,
+                          hit.blocked)
+                for hit in self.client.search_meters(text, limit=20)]
 
     def quote(self, meter_number: str, amount: Decimal) -> Quote:
         money = to_api_money(amount, self.currency())

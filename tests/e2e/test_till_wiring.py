@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.api.models import Money
+from app.errors import InvalidInput
 from app.supervisor.permissions import Actor
 from tests.e2e.harness import Till, open_till
 from ui.ports import SaleState
@@ -75,3 +76,12 @@ def test_routine_reprint_is_journaled(till: Till) -> None:
     assert ref == sale.reference
     assert '"operator_id":"thandi"' in body.replace(" ", "")
     assert '"beyond_policy":false' in body.replace(" ", "")
+
+
+def test_search_goes_through_the_client(till: Till) -> None:
+    adapter = till.core.adapter
+    normal = till.server.meter("normal")
+    hits = adapter.search(str(normal["customer_name"]).split()[0])
+    assert normal["meter_number"] in [h.meter_number for h in hits]
+    with pytest.raises(InvalidInput, match="characters"):
+        adapter.search("x")  # checked by the client before anything is sent
