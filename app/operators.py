@@ -53,6 +53,26 @@ class SignedIn:
     role: str
 
 
+@dataclass(frozen=True)
+class CachedOperator:
+    """An operator of the local cache, for the login screen: never the PIN hash.
+
+    `locked_until` is set while the operator is locked out after too many wrong PINs (the
+    screen can say until when instead of letting the cashier type into a refusal).
+    """
+
+    operator_id: str
+    name: str
+    role: str
+    active: bool
+    locked_until: datetime | None = None
+
+    @property
+    def can_approve(self) -> bool:
+        """Supervisors and admins may approve what a cashier may not do alone."""
+        return self.role in ("supervisor", "admin")
+
+
 def _iso(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -99,6 +119,26 @@ class OperatorDirectory:
              for r in records],
         )
         append(conn, "operators.refreshed", {"count": len(records)})
+
+    def list_operators(self, *, include_inactive: bool = False) -> list[CachedOperator]:
+        """The cached operators (active ones unless `include_inactive`), by name.
+
+        Read from this terminal's cache only (works offline; empty before the first
+        `refresh`). The PIN hashes are never read.
+        """
+        now = self._clock()
+        where = "" if include_inactive else "WHERE o.active = 1 "
+        sql = ("SELECT o.operator_id, o.name, o.role, o.active, l.locked_until "  # noqa: S608
+               "FROM operators o LEFT JOIN operator_lockout l "
+               f"ON l.operator_id = o.operator_id {where}"
+               "ORDER BY o.name COLLATE NOCASE, o.operator_id")
+        rows = self.store.call(lambda c: c.execute(sql).fetchall())
+        out = []
+        for operator_id, name, role, active, locked in rows:
+            until = _parse(locked) if locked else None
+            out.append(CachedOperator(str(operator_id), str(name), str(role), bool(active),
+                                      until if until is not None and until > now else None))
+        return out
 
     def sign_in(self, operator_id: str, pin: str) -> SignedIn:
         """Check the PIN against the cache; counts failures and locks out (persisted)."""

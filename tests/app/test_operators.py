@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -56,3 +57,41 @@ def test_offline_sign_in_and_persisted_lockout(tmp_path: Path) -> None:
     assert all(pins["thandi"] not in r[0] for r in rows)
     store.close()
     del key, db
+
+
+def test_login_screen_list_from_the_cache_without_hashes(tmp_path: Path) -> None:
+    now = [datetime(2026, 11, 25, 8, 0, tzinfo=UTC)]
+    with environment(tmp_path) as env:
+        # A former cashier the server still lists (inactive), so terminals drop her.
+        env.server.service.store.add_operator({
+            "id": "zanele", "name": "Zanele Former", "role": "cashier", "vendor_id": "V001",
+            "pin_salt": b"\x00" * 16, "pin_hash": b"\x00" * 32, "kdf_n": 16384, "kdf_r": 8,
+            "kdf_p": 1, "kdf_dklen": 32, "active": 0, "updated_at": "2026-11-25T00:00:00Z"})
+        core = env.core()
+        directory = OperatorDirectory(core.store, core.client, clock=lambda: now[0])
+        assert directory.list_operators() == []  # nothing cached before the first refresh
+        directory.refresh()
+        core.close()
+    store = open_store(env.db, env.key)  # offline: the cache only
+    directory = OperatorDirectory(store, None, clock=lambda: now[0])
+    listed = directory.list_operators()
+    demo = sorted(env.server.demo["operators"], key=lambda o: str(o["name"]).lower())
+    assert [(o.operator_id, o.name, o.role) for o in listed] == \
+        [(o["id"], o["name"], o["role"]) for o in demo]
+    assert all(o.active and o.locked_until is None for o in listed)
+    assert [o.can_approve for o in listed if o.operator_id == "sipho"] == [True]
+    everyone = directory.list_operators(include_inactive=True)
+    assert [o.operator_id for o in everyone if not o.active] == ["zanele"]
+    fields = set(vars(listed[0]))
+    assert fields == {"operator_id", "name", "role", "active", "locked_until"}
+    hashes = store.call(lambda c: [json.loads(r[0])["hash"]
+                                   for r in c.execute("SELECT pin_hash FROM operators")])
+    assert len(hashes) == 3 and not any(h[:16] in repr(everyone) for h in hashes)
+    for _ in range(5):
+        with pytest.raises((WrongPin, OperatorLocked)):
+            directory.sign_in("thandi", "0000")
+    locked = {o.operator_id: o.locked_until for o in directory.list_operators()}
+    assert locked["thandi"] == now[0] + timedelta(minutes=15) and locked["sipho"] is None
+    now[0] += timedelta(minutes=16)  # the lock has run out
+    assert all(o.locked_until is None for o in directory.list_operators())
+    store.close()
