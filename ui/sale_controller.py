@@ -117,6 +117,8 @@ class SaleController(QObject):
         #: recent smart-meter read-backs by receipt number: the server may deliver the token
         #: (and announce it) before the sale's own answer reaches this screen
         self._deliveries: dict[str, tuple[bool, str, str]] = {}
+        #: likewise the server's price differences (`sale.price_differs`), by receipt number
+        self._differences: dict[str, str] = {}
         self._currency = "ZAR"
         self._generation = 0  # bumps when the cashier moves on; stale answers are dropped
         self._wire()
@@ -479,6 +481,8 @@ class SaleController(QObject):
         self._view.tokens.show_result(result)
         if result.reference in self._deliveries:
             self._view.tokens.show_delivered(*self._deliveries[result.reference])
+        if result.reference in self._differences:
+            self._view.tokens.show_price_note(self._differences[result.reference])
         self._set_step(Step.DONE)
         self._view.next_button.setFocus()
         if result.state is SaleState.PENDING:
@@ -573,6 +577,19 @@ class SaleController(QObject):
         self._set_step(Step.QUOTED)
         self._update_change()
         self._view.tendered.setFocus()
+
+    def price_differs(self, receipt_no: str, summary: str) -> bool:
+        """`sale.price_differs`: the server priced a sale differently from its quote. Shown on
+        that sale; True when it is (or may be: a sale in flight) the one on this screen."""
+        self._differences[receipt_no] = summary
+        while len(self._differences) > 20:
+            del self._differences[next(iter(self._differences))]
+        result = self._result
+        if result is not None and result.state is SaleState.TOKENED \
+                and result.reference == receipt_no:
+            self._view.tokens.show_price_note(summary)
+            return True
+        return self._step is Step.SELLING
 
     def delivered(self, receipt_no: str, accepted: bool, balance: str, unit: str) -> None:
         """`sale.delivered`: a two-way meter took (or refused) a sale's token; shown on the

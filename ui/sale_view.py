@@ -232,6 +232,10 @@ class TokenPanel(QFrame):
         self.delivered = _label(name="deliveredBalance", wrap=True)
         self.delivered.hide()
         layout.addWidget(self.delivered)
+        #: the server priced the sale differently from its quote (`sale.price_differs`)
+        self.price_note = _label(name="priceNote", wrap=True)
+        self.price_note.hide()
+        layout.addWidget(self.price_note)
         self.print_state = _label(name="printState", wrap=True)
         layout.addWidget(self.print_state)
         layout.addStretch(1)
@@ -259,11 +263,20 @@ class TokenPanel(QFrame):
                 "hand."))
         self.delivered.show()
 
+    def show_price_note(self, summary: str) -> None:
+        """The server sold on another price than the quote (a tariff changed at that moment)."""
+        set_state(self.price_note, "warn")
+        self.price_note.setText(self.tr(
+            "Sold at a different price than quoted: {summary} The tokens and the receipt show "
+            "what was sold; tell the customer.").format(summary=summary))
+        self.price_note.show()
+
     def show_result(self, result: SaleResult) -> None:
         """Show tokens in entry order, or the pending state in a way nobody can miss."""
         self._clear_rows()
-        self.delivered.setText("")
-        self.delivered.hide()
+        for note in (self.delivered, self.price_note):
+            note.setText("")
+            note.hide()
         if result.state is SaleState.UNRESOLVED:
             set_state(self.headline, "bad")
             self.headline.setText(

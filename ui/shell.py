@@ -11,7 +11,8 @@ UI-level core events it listens for (the service adapter publishes them on the b
 - `ui.not_sold` {reference}: an unanswered sale never reached the server
 - `tariff.*` (signed tariffs): the tariff banner; a version coming into force makes the
   sale screen check its quote (re-quoted, shown and confirmed again only when its own tariff
-  changed); `sale.delivered`: the banner and the sale on screen (smart meter read-back)
+  changed); `sale.delivered`: the banner and the sale on screen (smart meter read-back);
+  `sale.price_differs`: on the sale on screen, else as a notice
 - `ui.status` {} and any other event: refresh the status bar.
 """
 
@@ -232,6 +233,13 @@ class Shell(QObject):
             self.sale.not_sold(reference)
         elif name.startswith("tariff."):
             self._tariff_event(name, data)
+        elif name == "sale.price_differs":
+            receipt, summary = str(data.get("receipt_no", "")), str(data.get("summary", ""))
+            if not self.sale.price_differs(receipt, summary):
+                # A sale no longer on screen (e.g. a pending one synced later).
+                self.window.notifications.notify(self.tr(
+                    "Sale {receipt} was sold at a different price than quoted: {summary}"
+                ).format(receipt=receipt, summary=summary))
         elif name == "sale.delivered":
             self.tariff_banner.on_core_event(name, data)
             self.sale.delivered(str(data.get("receipt_no", "")), bool(data.get("accepted")),

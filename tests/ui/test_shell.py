@@ -230,3 +230,26 @@ def test_not_sold_notice(qtbot, shell) -> None:
     bus.publish("ui.not_sold", reference="VP-0123456789")
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
     assert "VP-0123456789 did not go through" in window.notifications.text.text()
+
+
+def test_price_difference_on_the_sale_on_screen_or_as_a_notice(qtbot, shell) -> None:
+    shell_, window, bus, _sales = shell
+    _login(qtbot, shell_)
+    shell_.sale.use_meter(GOOD)
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.CONFIRMED, timeout=5000)
+    shell_.sale_view.amount.setText("100")
+    shell_.sale.request_quote()
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
+    with qtbot.waitSignal(shell_.sale.sold, timeout=5000):
+        shell_.sale.sell()
+    summary = "The tariff changed from version 1 to 2: ZAR 100.00 now buys 50.0 kWh."
+    bus.publish("sale.price_differs", idempotency_key="k", receipt_no="VP00000001",
+                summary=summary, quoted_version=1, sold_version=2, lines=[])
+    note = shell_.sale_view.tokens.price_note
+    qtbot.waitUntil(lambda: note.isVisible(), timeout=5000)
+    assert summary in note.text()
+    assert not window.notifications.isVisible()
+    bus.publish("sale.price_differs", idempotency_key="k2", receipt_no="VP00000777",
+                summary=summary, quoted_version=1, sold_version=2, lines=[])
+    qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
+    assert "VP00000777" in window.notifications.text.text()
