@@ -24,7 +24,7 @@ from typing import Any
 
 from sts.errors import StsError
 from sts.meter_number import luhn_check_digit
-from sts.tokens import ManagementSubclass, format_token
+from sts.tokens import ManagementSubclass, decode_amount, encode_amount, format_token
 from vendserver import engine
 from vendserver.db import Row, Store
 from vendserver.engine import MeterKey, TokenMinter
@@ -1002,7 +1002,12 @@ class VendingService:
                     raise invalid("value_out_of_range", "The limit must be 1 to 65535 W.")
                 sub = (ManagementSubclass.SET_MAX_POWER if type_ == "set_power_limit"
                        else ManagementSubclass.SET_PHASE_UNBALANCE)
-                desc = f"{'Power limit' if sub == 0 else 'Phase unbalance limit'} {value} W"
+                # Watts use the STS amount format: above 16383 W the value is rounded up to
+                # what the token can carry. Say what the meter will hold, and what was asked.
+                held = decode_amount(encode_amount(int(value)))
+                desc = f"{'Power limit' if sub == 0 else 'Phase unbalance limit'} {held} W"
+                if held != value:
+                    desc += f" (nearest the meter can hold to {value} W)"
             elif type_ == "clear_credit":
                 register = body.get("register") or meter["service"]
                 if register not in ("electricity", "water", "all"):
