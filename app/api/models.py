@@ -8,7 +8,7 @@ lines that do not add up to the amount. The client turns that into `MalformedRes
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -183,7 +183,15 @@ def parse_error(value: Any) -> ApiErrorBody:
 
 @dataclass(frozen=True)
 class OfflinePolicy:
-    """The server's limits on selling while offline."""
+    """The server's limits on selling while offline.
+
+    `sale_minimum` / `sale_maximum` are the terminal's `sale_limits` (every sale, online or
+    offline, must lie between them). They are not part of the API's OfflinePolicy object:
+    `parse_terminal` attaches them from `GET /v1/terminal` (and activation), so the cached
+    policy carries them and an offline sale the server would refuse at sync is refused at the
+    counter. A pushed policy (`terminal.policy`) has none: `repo.save_policy` keeps the cached
+    ones. None means not known yet (a policy cached by an older version).
+    """
 
     offline_allowed: bool
     max_sale: Money
@@ -192,10 +200,12 @@ class OfflinePolicy:
     warn_after_hours: int
     refuse_after_hours: int
     refuse: frozenset[str]
+    sale_minimum: Money | None = None
+    sale_maximum: Money | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """Back to the API's JSON shape (for caching in settings)."""
-        return {
+        """Back to the API's JSON shape (for caching in settings), plus the sale limits."""
+        out: dict[str, Any] = {
             "offline_allowed": self.offline_allowed,
             "max_sale": self.max_sale.to_json(),
             "max_total": self.max_total.to_json(),
@@ -204,6 +214,11 @@ class OfflinePolicy:
             "refuse_after_hours": self.refuse_after_hours,
             "refuse": sorted(self.refuse),
         }
+        if self.sale_minimum is not None:
+            out["sale_minimum"] = self.sale_minimum.to_json()
+        if self.sale_maximum is not None:
+            out["sale_maximum"] = self.sale_maximum.to_json()
+        return out
 
 
 def parse_offline_policy(value: Any, where: str = "offline_policy") -> OfflinePolicy:
@@ -220,6 +235,8 @@ def parse_offline_policy(value: Any, where: str = "offline_policy") -> OfflinePo
         integer(data, "warn_after_hours", where),
         integer(data, "refuse_after_hours", where),
         frozenset(refuse),
+        opt_money(data, "sale_minimum", where),
+        opt_money(data, "sale_maximum", where),
     )
     if policy.max_count < 0 or policy.refuse_after_hours < 0 or policy.warn_after_hours < 0:
         raise Invalid(f"{where} has a negative limit")
@@ -246,13 +263,18 @@ def parse_terminal(value: Any, where: str = "terminal") -> TerminalInfo:
     limits = obj(req(data, "sale_limits", where), f"{where}.sale_limits")
     utility = obj(req(data, "utility", where), f"{where}.utility")
     credit = data.get("vendor_credit")
+    minimum = money(req(limits, "minimum", "sale_limits"), "sale_limits.minimum")
+    maximum = money(req(limits, "maximum", "sale_limits"), "sale_limits.maximum")
+    if minimum.currency != maximum.currency or minimum.minor > maximum.minor:
+        raise Invalid(f"{where}.sale_limits minimum is above the maximum or in another currency")
+    policy = parse_offline_policy(req(data, "offline_policy", where), f"{where}.offline_policy")
     return TerminalInfo(
         string(data, "terminal_id", where),
         time_str(data, "server_time", where) or "",
         None if credit is None else money(credit, f"{where}.vendor_credit"),
-        parse_offline_policy(req(data, "offline_policy", where), f"{where}.offline_policy"),
-        money(req(limits, "minimum", "sale_limits"), "sale_limits.minimum"),
-        money(req(limits, "maximum", "sale_limits"), "sale_limits.maximum"),
+        replace(policy, sale_minimum=minimum, sale_maximum=maximum),
+        minimum,
+        maximum,
         string(utility, "currency", f"{where}.utility"),
         data,
     )

@@ -1,7 +1,9 @@
 """The offline policy: what may be sold as "token pending" while the server is unreachable.
 
 The limits come from the server (`OfflinePolicy`, cached locally): per-sale cap, total value
-cap, count cap, and the age of the oldest pending sale (warn, then refuse). Kinds of sale that
+cap, count cap, and the age of the oldest pending sale (warn, then refuse); and the server's
+sale limits (`sale_limits` minimum/maximum, cached with the policy), which the server would
+otherwise enforce only when the offline sale syncs. Kinds of sale that
 need the server's judgment are refused with a plain reason: blocked meter, arrears, a pending
 key change, free basic electricity due, engineering tokens, reversals, and any meter that is
 not in the local cache (we could not show the customer's name).
@@ -82,6 +84,19 @@ def check_offline_sale(
     if amount.currency != policy.max_sale.currency:
         raise OfflineRefused(f"Offline sales must be in {policy.max_sale.currency}.",
                              code="OFFLINE_CURRENCY")
+    minimum, maximum = policy.sale_minimum, policy.sale_maximum
+    if minimum is not None and minimum.currency == amount.currency and \
+            amount.minor < minimum.minor:
+        # The server refuses it (AMOUNT_OUT_OF_RANGE) when it syncs: refuse it now, while the
+        # customer is still at the counter.
+        raise OfflineRefused(
+            f"The smallest sale the server accepts is {minimum}; {amount} cannot be sold.",
+            code="OFFLINE_MIN_SALE", hint=f"Sell at least {minimum}.")
+    if maximum is not None and maximum.currency == amount.currency and \
+            amount.minor > maximum.minor:
+        raise OfflineRefused(
+            f"The largest sale the server accepts is {maximum}; {amount} cannot be sold.",
+            code="OFFLINE_ABOVE_MAXIMUM", hint=f"Sell at most {maximum}.")
     if amount.minor > policy.max_sale.minor:
         raise OfflineRefused(
             f"Offline sales are limited to {policy.max_sale} each.",

@@ -8,7 +8,7 @@ Token digits go to the `tokens` table (encrypted with the whole file) and never 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -306,7 +306,16 @@ def get_setting(conn: Connection, key: str) -> Any:
 
 
 def save_policy(conn: Connection, policy: OfflinePolicy) -> None:
-    """Cache the server's offline policy."""
+    """Cache the server's offline policy.
+
+    A policy without sale limits (a pushed `terminal.policy`) keeps the limits of the cached
+    one (they come from `GET /v1/terminal`), so the offline minimum is never forgotten.
+    """
+    if policy.sale_minimum is None or policy.sale_maximum is None:
+        cached = load_policy(conn)
+        if cached is not None:
+            policy = replace(policy, sale_minimum=policy.sale_minimum or cached.sale_minimum,
+                             sale_maximum=policy.sale_maximum or cached.sale_maximum)
     put_setting(conn, "offline_policy", policy.to_json())
 
 
