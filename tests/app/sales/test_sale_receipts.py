@@ -1,0 +1,81 @@
+"""The core's sale → printers' receipt mapping, on real sales from the reference server
+(stored in a real SQLCipher store): figures exact, tokens in entry order, key data after a key
+change, the same receipt from the stored answer, and it renders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from app.api import Money
+from app.sales.receipts import sale_receipt_data, stored_sale_receipt, token_receipt
+from printers import model as pm
+from printers.render import render_text
+from tests.reliability.harness import Core, Env, environment
+
+ZAR = "ZAR"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[Env]:
+    with environment(tmp_path) as e:
+        yield e
+
+
+@pytest.fixture
+def core(env: Env) -> Iterator[Core]:
+    c = env.core()
+    yield c
+    c.close()
+
+
+def test_receipt_of_a_real_sale_is_exact_and_stored_the_same(env: Env, core: Core) -> None:
+    meter = str(env.server.meter("normal")["meter_number"])
+    outcome = core.service.sell(meter, Money(15050, ZAR), "thandi")
+    sale = outcome.sale
+    assert sale is not None
+    data = sale_receipt_data(sale)
+    raw = sale.raw
+    assert data.receipt_no == sale.receipt_no and data.reference == raw["client_reference"]
+    assert data.amount_tendered == pm.Money(Decimal("150.50"), ZAR)
+    assert data.units_tenths == int(sale.units.replace(".", "")) > 0
+    assert data.vat == pm.Money(Decimal(raw["vat"]["amount"]["amount"]), ZAR)
+    assert data.vat_rate == raw["vat"]["rate"] == "15.00"
+    total = sum((line.amount.amount for line in data.breakdown), Decimal(0)) + data.vat.amount
+    assert total == data.amount_tendered.amount  # every cent accounted for
+    assert data.issued_at.isoformat().replace("+00:00", "Z") == sale.sold_at
+    assert data.issued_at.tzinfo is not None
+    assert [t.digits for t in data.tokens] == [t.digits for t in sale.tokens]
+    assert data.tokens[0].kind is pm.TokenKind.CREDIT
+    assert data.utility.name == env.activation["utility"]["name"]
+    assert data.utility.tax_id == env.activation["utility"]["vat_number"]
+    assert data.pos.operator == "Thandi Nkosi" and data.pos.terminal_id == raw["terminal_id"]
+    assert data.meter.number == meter and data.meter.tariff_version == str(sale.tariff_version)
+    assert (data.meter.sgc, data.meter.krn) == (str(raw["meter"]["sgc"]),
+                                                str(raw["meter"]["krn"]))
+    assert data.customer.name == raw["customer"]["name"] != ""
+    assert data.unit == "kWh"
+    # The same receipt from the stored answer (reprints, late tokens); none for unknown keys.
+    key = outcome.idempotency_key
+    assert core.store.call(lambda c: stored_sale_receipt(c, key)) == data
+    assert core.store.call(lambda c: stored_sale_receipt(c, "no-such-key")) is None
+    text = render_text(token_receipt(sale), 42)
+    assert sale.receipt_no in text and "150.50" in text
+    assert sale.tokens[0].digits[:4] in text
+
+
+def test_key_change_sale_prints_both_sections_first_and_the_new_key(env: Env,
+                                                                    core: Core) -> None:
+    meter = next(m for m in env.server.demo["meters"]
+                 if "tid_rollover" in m["tags"] and not m.get("two_way"))
+    sale = core.service.sell(str(meter["meter_number"]), Money(10000, ZAR), "thandi").sale
+    assert sale is not None
+    data = sale_receipt_data(sale)
+    kinds = [t.kind for t in data.ordered_tokens()]
+    assert kinds[:2] == [pm.TokenKind.KEY_CHANGE_1, pm.TokenKind.KEY_CHANGE_2]
+    assert kinds[-1] is pm.TokenKind.CREDIT
+    assert [t.digits for t in data.ordered_tokens()] == [t.digits for t in sale.tokens]
+    assert data.meter.krn == str(sale.raw["meter"]["krn"]) != str(meter.get("krn", 1))
