@@ -40,8 +40,9 @@ def test_rejected_offline_sale_is_queued_refunded_and_reported(env: Env, core: C
     meter = str(env.server.meter("normal")["meter_number"])
     core.service.confirm_customer(meter)  # cached for offline
     env.proxy.down()
-    # Below the server's R 5.00 minimum: the offline policy lets it through, the server won't.
-    small = core.service.sell(meter, Money(100, "ZAR"), "thandi", shift_id=shift.shift_id)
+    # Above the sale minimum (the offline policy lets it through) but below this month's fixed
+    # charges, which only the server knows when it prices the sale: the server refuses it.
+    small = core.service.sell(meter, Money(1000, "ZAR"), "thandi", shift_id=shift.shift_id)
     good = core.service.sell(meter, Money(5000, "ZAR"), "thandi", shift_id=shift.shift_id)
     assert small.state == good.state == "pending"
     env.proxy.up()
@@ -52,14 +53,14 @@ def test_rejected_offline_sale_is_queued_refunded_and_reported(env: Env, core: C
     assert [(i.idem_key, i.reason_code) for i in items] == [
         (small.idempotency_key, "AMOUNT_OUT_OF_RANGE")]
     # the cashier's drawer holds both sales' cash until the refund is paid
-    assert sv.shifts.summary(shift.shift_id).cash_sales == Money(5100, "ZAR")
+    assert sv.shifts.summary(shift.shift_id).cash_sales == Money(6000, "ZAR")
     x = sv.day.x_report(SUPERVISOR)
     assert (x.sales.count, x.sales.amount_minor, x.attention_count) == (1, 5000, 1)
     sv.attention.cash_refund(CASHIER, small.idempotency_key, approval=Approval("sipho", "4321"),
                              note="below the minimum; paid back")
     assert sv.attention.items() == []
     x = sv.day.x_report(SUPERVISOR)
-    assert (x.cash_refunds.count, x.cash_refunds.amount_minor, x.attention_count) == (1, 100, 0)
+    assert (x.cash_refunds.count, x.cash_refunds.amount_minor, x.attention_count) == (1, 1000, 0)
     issued = sv.day.issue_z(SUPERVISOR)
     rec = sv.day.upload_z(SUPERVISOR, issued.report.z_number or 0)
     assert rec.matched, rec.differences
