@@ -10,6 +10,7 @@ cashier gets the data for a pending slip. See docs/client-core.md for the state 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,9 @@ from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number
 
 log = logging.getLogger("vendpoint.sales")
+
+#: How a tender (payment method) may be named: "cash", "card", "eft", ...
+_TENDER_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 class QuoteStale(BusinessRuleError):
@@ -203,8 +207,13 @@ class SaleService:
         quote: Quote | None = None,
         notify: Sequence[str] = (),
         shift_id: str | None = None,
+        tender: str | None = None,
     ) -> SaleOutcome:
         """Sell `amount` on `meter_number`; returns tokened or pending, or raises with a reason.
+
+        `tender` (e.g. "cash", "card") is recorded in the sale's own insert transaction, before
+        anything is sent, so the report ledger's by-tender totals have it when the sale turns
+        tokened (None: nothing recorded, the reports count it as cash).
 
         Raises `ApiRejected` / `OfflineRefused` (refused, nothing sold), `QuoteStale` (the
         tariff changed since `quote`: nothing written or sold; the new quote is attached),
@@ -215,6 +224,8 @@ class SaleService:
         meter_number = self._clean_meter(meter_number)
         if amount.minor <= 0:
             raise InvalidInput("The amount must be more than zero.")
+        if tender is not None and not _TENDER_RE.match(tender):
+            raise InvalidInput("The tender must be a short lowercase name such as cash or card.")
         if quote is not None:
             self._check_quote(meter_number, amount, quote)
         key = self._key_factory()
@@ -229,13 +240,13 @@ class SaleService:
             # Known offline: do not make the cashier wait for a timeout if policy allows.
             try:
                 return self._write_offline(key, meter_number, amount, operator_id, request,
-                                           quote, notify, shift_id)
+                                           quote, notify, shift_id, tender)
             except OfflineRefused:
                 pass  # it needs the server anyway: try it, the connection may be back
 
         row = self.store.call(lambda c: self._insert(
             c, key, "sending", False, meter_number, amount, operator_id, request, quote_raw,
-            shift_id, maybe_sent=True, quote_obj=quote))
+            shift_id, maybe_sent=True, quote_obj=quote, tender=tender))
         if self._after_write is not None:
             self._after_write(key)
         self._publish_outbox()
@@ -313,7 +324,7 @@ class SaleService:
         amount: Money, operator_id: str, request: dict[str, Any], quote: dict[str, Any] | None,
         shift_id: str | None, *, maybe_sent: bool, created_at: str | None = None,
         meter: MeterInfo | None = None, quote_obj: Quote | None = None,
-        local_versions: dict[str, int] | None = None,
+        local_versions: dict[str, int] | None = None, tender: str | None = None,
     ) -> repo.SaleRow:
         if meter is None:
             cached = repo.cached_meter(conn, meter_number)
@@ -339,12 +350,17 @@ class SaleService:
         )
         if shift_id is not None:
             conn.execute("UPDATE sales SET shift_id = ? WHERE idem_key = ?", (shift_id, key))
+        if tender is not None:
+            # Imported here: the supervisor package imports this one (no import cycle).
+            from app.supervisor.ledger import record_tender
+
+            record_tender(conn, key, tender)
         return row
 
     def _write_offline(
         self, key: str, meter_number: str, amount: Money, operator_id: str,
         request: dict[str, Any], quote: Quote | None, notify: Sequence[str],
-        shift_id: str | None,
+        shift_id: str | None, tender: str | None = None,
     ) -> SaleOutcome:
         """Policy check and the pending sale in ONE transaction (no race on the caps)."""
         created = utc_now()
@@ -358,7 +374,7 @@ class SaleService:
             self._insert(conn, key, "pending", True, meter_number, amount, operator_id,
                          offline_request, quote_raw, shift_id, maybe_sent=False,
                          created_at=created, meter=meter, quote_obj=quote,
-                         local_versions=local_versions)
+                         local_versions=local_versions, tender=tender)
             # The outbox after this sale, without a second round trip to the store.
             value = stats.value + amount if stats.value is not None else amount
             after = repo.OutboxStats(stats.count + 1, value, stats.pending_count + 1,
