@@ -27,7 +27,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from app.api import models as api
 from app.api.errors import ServerUnavailable, TlsProblem
@@ -35,6 +34,8 @@ from app.errors import BusinessRuleError, InvalidInput, PermissionDenied
 from app.events import Event, EventBus
 from app.operators import OperatorDirectory
 from app.sales import repository as repo
+from app.sales.history import SaleHistory
+from app.sales.history import SaleRecord as StoredSale
 from app.sales.service import PendingSlip, QuoteStale, SaleService, reference_for
 from app.settings import Settings
 from app.supervisor.approvals import Approval as CoreApproval
@@ -179,6 +180,16 @@ def receipt_from(sale: api.Sale) -> pm.TokenReceipt:
     ))
 
 
+def _record_from(stored: StoredSale) -> SaleRecord:
+    """A stored sale as the lists show it."""
+    return SaleRecord(
+        reference=stored.reference, meter_number=stored.meter_number,
+        customer_name=stored.customer_name, amount=to_decimal(stored.amount),
+        currency=stored.amount.currency, created_at=_when(stored.created_at),
+        state=SaleState.TOKENED if stored.state == "tokened" else SaleState.PENDING,
+        operator=stored.operator_id, units=stored.units or "", reversed=stored.reversed)
+
+
 def _customer_name(sale: api.Sale) -> str:
     return str((sale.raw.get("customer") or {}).get("name", ""))
 
@@ -318,6 +329,7 @@ class CoreAdapter:
         self.supervisor = supervisor
         self.reversals = supervisor.reversals
         self.reprints = supervisor.reprints
+        self.history = SaleHistory(self.store)
         self.printer = printer
         self._terminal = terminal
         self._terminal_at = 0.0  # the first status() fetches credit and server time
@@ -482,46 +494,21 @@ class CoreAdapter:
         job = self.printer.enqueue(receipt)
         return job.id, PrintState.QUEUED
 
-    # -- lists --------------------------------------------------------------------------------
-    _COLS = ("s.idem_key, s.created_at, s.state, s.meter_number, s.amount_minor, s.currency, "
-             "s.operator_id, s.customer, s.receipt_no, s.response, "
-             "EXISTS (SELECT 1 FROM reversals r WHERE r.receipt_no = s.receipt_no)")
-
-    def _records(self, where: str, args: tuple[Any, ...], limit: int = 200) -> list[SaleRecord]:
-        # CORE GAP: the sale repository has no listing queries; read its table directly.
-        sql = (f"SELECT {self._COLS} FROM sales s WHERE {where} "  # noqa: S608 (constants)
-               "ORDER BY s.created_at DESC LIMIT ?")
-        rows = self.store.call(lambda c: c.execute(sql, (*args, limit)).fetchall())
-        out = []
-        for key, created, state, meter, minor, currency, operator, customer, receipt, \
-                response, reversed_ in rows:
-            units = ""
-            if response:
-                units = str(json.loads(response).get("units", ""))
-            out.append(SaleRecord(
-                reference=receipt or reference_for(key), meter_number=meter,
-                customer_name=str(json.loads(customer or "{}").get("name", "")),
-                amount=Decimal(int(minor)).scaleb(-2), currency=currency,
-                created_at=_when(created),
-                state=SaleState.TOKENED if state == "tokened" else SaleState.PENDING,
-                operator=operator, units=units, reversed=bool(reversed_)))
-        return out
+    # -- lists (the core's typed listing queries, app.sales.history) --------------------------
+    def _utc_offset(self) -> str:
+        """The utility's local offset ("+02:00"): its business day, not this PC's."""
+        utility = self._terminal.raw.get("utility") or {}
+        return str(utility.get("utc_offset") or "+02:00")
 
     def pending(self) -> Sequence[SaleRecord]:
-        return self._records("s.state IN ('sending', 'pending', 'unresolved', "
-                             "'needs_attention')", ())
+        return [_record_from(r) for r in self.history.open(newest_first=True, limit=200)]
 
     def today(self) -> Sequence[SaleRecord]:
-        start = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-        since = start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-        return self._records("s.created_at >= ? AND s.state NOT IN ('void', 'rejected')",
-                             (since,))
+        return [_record_from(r)
+                for r in self.history.today(datetime.now(UTC), self._utc_offset(), limit=200)]
 
     def find(self, text: str) -> Sequence[SaleRecord]:
-        text = text.strip().upper()
-        records = self._records(
-            "s.meter_number = ? OR s.receipt_no = ? OR "
-            "json_extract(s.request, '$.client_reference') = ?", (text, text, text), limit=50)
+        records = [_record_from(r) for r in self.history.find(text, limit=50)]
         if self.printer is not None:
             counted = []
             for rec in records:

@@ -85,3 +85,22 @@ def test_search_goes_through_the_client(till: Till) -> None:
     assert normal["meter_number"] in [h.meter_number for h in hits]
     with pytest.raises(InvalidInput, match="characters"):
         adapter.search("x")  # checked by the client before anything is sent
+
+
+def test_lists_come_from_the_core_listing_queries(till: Till) -> None:
+    adapter = till.core.adapter
+    cashier = adapter.login("thandi", "1234")
+    meter = till.server.meter("normal")["meter_number"]
+    adapter.lookup(meter)  # cached for the offline sale
+    sold = adapter.sell(meter, Decimal("100.00"), cashier)
+    till.proxy.down()
+    pending = adapter.sell(meter, Decimal("60.00"), cashier)
+    assert pending.state is SaleState.PENDING
+    assert [r.reference for r in adapter.pending()] == [pending.reference]
+    today = adapter.today()
+    assert [r.reference for r in today] == [pending.reference, sold.reference]  # newest first
+    assert [r.state for r in today] == [SaleState.PENDING, SaleState.TOKENED]
+    assert today[1].units and today[1].operator == "thandi"
+    assert [r.reference for r in adapter.find(pending.reference.lower())] == [pending.reference]
+    assert [r.reference for r in adapter.find(sold.reference)] == [sold.reference]
+    assert [r.reference for r in adapter.find(meter)] == [pending.reference, sold.reference]
