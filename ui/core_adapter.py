@@ -36,11 +36,11 @@ from app.operators import OperatorDirectory
 from app.sales import repository as repo
 from app.sales.history import SaleHistory
 from app.sales.history import SaleRecord as StoredSale
+from app.sales.receipts import token_receipt
 from app.sales.service import PendingSlip, QuoteStale, SaleService, reference_for
 from app.settings import Settings
 from app.supervisor.approvals import Approval as CoreApproval
 from app.supervisor.approvals import CallableVerifier
-from app.supervisor.context import token_lines
 from app.supervisor.ledger import record_tender
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
@@ -92,10 +92,6 @@ def _pm_money(money: api.Money) -> pm.Money:
     return pm.Money(to_decimal(money), money.currency)
 
 
-def _tenths(units: str | None) -> int | None:
-    return None if units is None else int(Decimal(units) * 10)
-
-
 def _when(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
@@ -145,39 +141,6 @@ def quote_from(quote: api.Quote) -> Quote:
 def tokens_from(sale: api.Sale) -> tuple[Token, ...]:
     """The sale's tokens in entry order, for the screen."""
     return tuple(Token(t.seq, t.kind, t.description, t.digits, t.units) for t in sale.tokens)
-
-
-def receipt_from(sale: api.Sale) -> pm.TokenReceipt:
-    """The token receipt (tax invoice) of a completed sale, from the server's answer."""
-    raw = sale.raw
-    utility, vendor, customer = raw["utility"], raw["vendor"], raw["customer"]
-    meter, tariff = raw["meter"], raw["tariff"]
-    breakdown = tuple(
-        pm.BreakdownLine(line.description or line.kind, _pm_money(line.amount),
-                         _tenths(line.units))
-        for line in sale.lines if line.kind != "vat"
-    )
-    vat = raw.get("vat") or {}
-    vat_money = vat.get("amount") or {"amount": "0.00", "currency": sale.amount_tendered.currency}
-    return pm.TokenReceipt(pm.SaleReceiptData(
-        utility=pm.Party(str(utility.get("name", "")), (str(utility.get("address", "")),),
-                         tax_id=str(utility.get("vat_number", ""))),
-        pos=pm.PointOfSale(pm.Party(str(vendor.get("name", ""))), str(vendor.get("id", "")),
-                           str(raw.get("terminal_id", "")),
-                           str((raw.get("operator") or {}).get("name", ""))),
-        receipt_no=sale.receipt_no, issued_at=_when(sale.sold_at),
-        customer=pm.Party(str(customer.get("name", "")), (str(customer.get("address", "")),)),
-        meter=pm.MeterInfo(sale.meter_number, str(tariff.get("name", "")),
-                           str(meter.get("ti", "")), str(meter.get("sgc", "")),
-                           str(meter.get("krn", "")), str(tariff.get("version", "")),
-                           str(customer.get("account", ""))),
-        amount_tendered=_pm_money(sale.amount_tendered),
-        tokens=token_lines(list(raw.get("tokens") or [])),
-        units_tenths=_tenths(sale.units) or 0, breakdown=breakdown,
-        vat=pm.Money(Decimal(str(vat_money["amount"])), str(vat_money["currency"])),
-        reference=str(raw.get("client_reference") or sale.receipt_no),
-        unit=sale.unit, vat_rate=str(vat.get("rate", "")),
-    ))
 
 
 def _record_from(stored: StoredSale) -> SaleRecord:
@@ -458,7 +421,7 @@ class CoreAdapter:
             sale = outcome.sale
             with self._lock:
                 self._credit = sale.vendor_credit
-            job_id, state = self._print(receipt_from(sale))
+            job_id, state = self._print(token_receipt(sale))
             return SaleResult(
                 SaleState.TOKENED, sale.receipt_no, sale.meter_number, _customer_name(sale),
                 to_decimal(sale.amount_tendered), sale.amount_tendered.currency,
@@ -562,7 +525,7 @@ class CoreAdapter:
             raise BusinessRuleError(f"There is no token receipt for {reference} yet.",
                                     hint="A pending sale prints when its token arrives.")
         sale = api.parse_sale(json.loads(response[0]))
-        self.printer.enqueue(pm.Reprint(receipt_from(sale), 1, datetime.now(UTC),
+        self.printer.enqueue(pm.Reprint(token_receipt(sale), 1, datetime.now(UTC),
                                         operator.name))
 
     def request_reversal(self, reference: str, reason: str, operator: Operator,
@@ -648,7 +611,7 @@ class CoreAdapter:
         sale = api.parse_sale(json.loads(response[0]))
         with self._lock:
             self._credit = sale.vendor_credit
-        job_id, state = self._print(receipt_from(sale))
+        job_id, state = self._print(token_receipt(sale))
         log.info("late token for %s arrived (receipt %s)", reference_for(key), sale.receipt_no)
         self.bus.publish("ui.pending_tokened", reference=reference_for(key),
                          receipt_no=sale.receipt_no, meter_number=sale.meter_number,
