@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from sts.errors import StsError
+from sts.tokens import decode_amount, encode_amount
 from vendserver.money import (
     ceil_fraction,
     fmt_rate,
@@ -234,6 +236,17 @@ def price(terms: TariffTerms, state: MeterState, amount: int) -> Priced:
         block_units.append((block, units, remaining))
         remaining = Fraction(0)
         break
+    # A token carries 1, 10 or 100 unit steps above 1638.3 units (STS amount format, rounded
+    # up): give the customer exactly what the token will carry, so the receipt, the month's
+    # block position and the meter agree. The extra units are free (money is unchanged).
+    raw_total = sum(u for _, u, _ in block_units)
+    try:
+        carried = decode_amount(encode_amount(raw_total))
+    except StsError:  # beyond one token: the token engine refuses the sale later
+        carried = raw_total
+    if carried != raw_total:
+        last_block, last_units, last_exact = block_units[-1]
+        block_units[-1] = (last_block, last_units + carried - raw_total, last_exact)
     energy_cents = largest_remainder([c for _, _, c in block_units], energy)
 
     fixed_incl: list[int] = []
