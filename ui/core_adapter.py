@@ -164,7 +164,6 @@ class DirectoryAuth:
 
     def __init__(self, directory: OperatorDirectory) -> None:
         self.directory = directory
-        self.store = directory.store
 
     def refresh(self) -> bool:
         """Fetch the operator list from the server; False if it could not be reached."""
@@ -175,11 +174,9 @@ class DirectoryAuth:
         return True
 
     def _cached(self) -> list[Operator]:
-        # CORE GAP: OperatorDirectory has no listing; read its cache table.
-        rows = self.store.call(lambda c: c.execute(
-            "SELECT operator_id, name, role FROM operators WHERE active = 1 "
-            "ORDER BY name").fetchall())
-        return [Operator(str(r[0]), str(r[1]), Role(str(r[2]))) for r in rows]
+        """The active operators of the directory's cache (works offline), by name."""
+        return [Operator(o.operator_id, o.name, Role(o.role))
+                for o in self.directory.list_operators()]
 
     def operators(self) -> Sequence[Operator]:
         return self._cached() or (self._cached() if self.refresh() else [])

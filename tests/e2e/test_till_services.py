@@ -35,8 +35,10 @@ def _adapter(till: Till) -> CoreAdapter:
 
 def test_sign_in_offline_cache_and_lockout(till: Till) -> None:
     adapter = _adapter(till)
-    names = {op.id for op in adapter.operators()}
-    assert {"thandi", "sipho"} <= names
+    listed = list(adapter.operators())  # the directory's cached list, by name
+    assert {"thandi", "sipho"} <= {op.id for op in listed}
+    assert [op.name for op in listed] == sorted((op.name for op in listed), key=str.casefold)
+    assert {op.id: op.can_approve for op in listed}["sipho"] is True
     thandi = adapter.login("thandi", "1234")
     assert thandi == Operator("thandi", "Thandi Nkosi", thandi.role)
     with pytest.raises(PermissionDenied, match="not a supervisor"):
