@@ -57,7 +57,6 @@ from printers.queue import PrintQueue
 from ui.core_adapter import (
     CoreAdapter,
     DirectoryAuth,
-    SaleKeys,
     printer_config,
     printer_profile,
 )
@@ -227,7 +226,6 @@ def build_core(
     else:
         store.call(lambda c: _remember_terminal(c, terminal))
     holder: dict[str, SyncEngine] = {}
-    sale_keys = SaleKeys(store)  # records the tender under each new sale's key
     # Signed tariffs through the shared client (same session, timeouts, TLS pin and
     # malformed-answer sink as sales). The sale service checks quotes against it.
     tariffs = TariffService(store, ClientTariffSource(client), bus) if push_on else None
@@ -235,7 +233,7 @@ def build_core(
         _provision_keys(tariffs, activation_keys, terminal)
     service = SaleService(store, client, bus, connectivity,
                           wake_sync=lambda: holder["sync"].wake() if "sync" in holder else None,
-                          key_factory=sale_keys, tariffs=tariffs)
+                          tariffs=tariffs)
     sync = SyncEngine(service, lock_path=data_dir / "sync.lock",
                       backoff_cap=sync_backoff_cap, idle_interval=sync_idle_interval,
                       backoff_base=min(1.0, sync_backoff_cap))
@@ -258,7 +256,7 @@ def build_core(
         api=ClientSupervisorApi(client), printer=printer, wake_sync=sync.wake)
     adapter = CoreAdapter(service=service, bus=bus, terminal=terminal, auth=auth,
                           supervisor=supervisor, printer=printer,
-                          quick_amounts=quick_amounts(settings), sale_keys=sale_keys)
+                          quick_amounts=quick_amounts(settings))
     push = _start_push(bus, store, server_url, credential, tariffs, settings)
     adapter.tariffs = tariffs
     services = Services(auth=adapter, sales=adapter, status=adapter, printer=adapter,

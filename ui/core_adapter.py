@@ -22,7 +22,6 @@ import json
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -41,11 +40,9 @@ from app.sales.service import PendingSlip, QuoteStale, SaleService, reference_fo
 from app.settings import Settings
 from app.supervisor.approvals import Approval as CoreApproval
 from app.supervisor.approvals import CallableVerifier
-from app.supervisor.ledger import record_tender
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
 from app.tariffs import TariffService, price_difference
-from offline_store import Store
 from printers import model as pm
 from printers.config import config_from_settings
 from printers.connections import ConnectionConfig, PrinterState, open_connection
@@ -205,36 +202,6 @@ class DirectoryAuth:
         return CallableVerifier(verify)
 
 
-# -- tender --------------------------------------------------------------------------------
-class SaleKeys:
-    """The sale service's idempotency-key factory; records how the sale is paid.
-
-    CORE GAP: `SaleService.sell` has no tender parameter, and the report ledger's trigger copies
-    the tender when the sale turns `tokened`, which for an online sale happens inside `sell()`.
-    Recording the tender after `sell()` returns would be too late for the by-tender totals, so
-    the adapter's `sell` names the tender for this thread and this factory writes it
-    (`app.supervisor.ledger.record_tender`, its own store call) under the new key just before
-    the sale service inserts the sale row with that key. A row for a sale that then fails to
-    be written is harmless: the ledger and the shift figures join on the sale.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._local = threading.local()
-
-    def tender(self, tender: str | None) -> None:
-        """The tender of the next key made on this thread (None: none recorded, i.e. cash)."""
-        self._local.tender = tender
-
-    def __call__(self) -> str:
-        key = str(uuid.uuid4())
-        tender: str | None = getattr(self._local, "tender", None)
-        if tender is not None:
-            self._local.tender = None  # one sale per call of `tender`
-            self.store.call(lambda c: record_tender(c, key, tender))
-        return key
-
-
 # -- printing --------------------------------------------------------------------------------
 def printer_config(settings: Settings) -> ConnectionConfig | None:
     """The connection the settings describe, or None when no printer is set up."""
@@ -277,11 +244,8 @@ class CoreAdapter:
         supervisor: SupervisorServices,
         printer: PrintQueue | None,
         quick_amounts: Sequence[Decimal],
-        sale_keys: SaleKeys | None = None,
     ) -> None:
         self.service = service
-        #: the sale service's key factory, when it records the tender (see `SaleKeys`)
-        self.sale_keys = sale_keys
         self.client = service.client
         self.store = service.store
         self.bus = bus
@@ -394,12 +358,14 @@ class CoreAdapter:
         # The operator's open shift gets the sale (exact shift cash); none open: the shift
         # figures count it in the operator's shift window.
         shift = self.supervisor.shifts.current(operator.id)
-        if self.sale_keys is not None:
-            self.sale_keys.tender("cash")  # the till takes cash only, for now
         self._inline.selling = True  # the sale.tokened of this call is printed here, not late
         try:
+            # The tender is recorded in the sale's own insert transaction, so the report
+            # ledger's by-tender totals have it when the sale turns tokened. The till takes
+            # cash only, for now.
             outcome = self.service.sell(meter_number, money, operator.id, quote=quote,
-                                        shift_id=None if shift is None else shift.shift_id)
+                                        shift_id=None if shift is None else shift.shift_id,
+                                        tender="cash")
         except QuoteStale as exc:
             # Nothing was sold: the customer must see the new price first. The new quote is
             # kept, so the cashier's confirmation sells exactly on it.
@@ -412,8 +378,6 @@ class CoreAdapter:
             raise PriceChanged(str(exc), change=change, hint=exc.hint) from exc
         finally:
             self._inline.selling = False
-            if self.sale_keys is not None:
-                self.sale_keys.tender(None)
         if outcome.state == "tokened" and outcome.sale is not None:
             sale = outcome.sale
             with self._lock:

@@ -52,6 +52,21 @@ def test_sale_in_an_open_shift_counts_in_its_cash_with_the_tender(till: Till) ->
     assert ledger_shift == shift.shift_id
 
 
+def test_pending_sale_records_its_cash_tender(till: Till) -> None:
+    """An offline (pending) sale is written with its tender too, in its insert transaction."""
+    adapter = till.core.adapter
+    cashier = adapter.login("thandi", "1234")
+    meter = till.server.meter("normal")["meter_number"]
+    adapter.lookup(meter)  # cached for the offline sale
+    till.proxy.down()
+    pending = adapter.sell(meter, Decimal("40.00"), cashier)
+    assert pending.state is SaleState.PENDING
+    rows = till.core.store.call(lambda c: c.execute(
+        "SELECT s.state, t.tender FROM sales s "
+        "LEFT JOIN sale_tenders t ON t.idem_key = s.idem_key").fetchall())
+    assert rows == [("pending", "cash")]
+
+
 def test_sale_without_an_open_shift_has_no_shift(till: Till) -> None:
     adapter = till.core.adapter
     cashier = adapter.login("thandi", "1234")
