@@ -444,15 +444,13 @@ class CoreAdapter:
 
     def _sale_ref(self, reference: str) -> str:
         """Print jobs are filed under the client reference (VP-...), also for token receipts."""
-        key = self._key_for(reference)
-        return reference_for(key) if key else reference
+        stored = self.history.by_reference(reference)
+        return reference if stored is None else stored.client_reference
 
     def _key_for(self, reference: str) -> str | None:
-        row = self.store.call(lambda c: c.execute(
-            "SELECT idem_key FROM sales WHERE receipt_no = ? OR "
-            "json_extract(request, '$.client_reference') = ?", (reference, reference)
-        ).fetchone())
-        return None if row is None else str(row[0])
+        """The idempotency key of the sale with this receipt number or slip reference."""
+        stored = self.history.by_reference(reference)
+        return None if stored is None else stored.idem_key
 
     # -- reprint / reversal -------------------------------------------------------------------
     def reprint(self, reference: str, operator: Operator, approval: Approval | None) -> None:
