@@ -35,7 +35,7 @@ from app.operators import OperatorDirectory
 from app.sales import repository as repo
 from app.sales.history import SaleHistory
 from app.sales.history import SaleRecord as StoredSale
-from app.sales.receipts import token_receipt
+from app.sales.receipts import stored_sale_receipt, token_receipt
 from app.sales.service import PendingSlip, QuoteStale, SaleService, reference_for
 from app.settings import Settings
 from app.supervisor.approvals import Approval as CoreApproval
@@ -477,14 +477,12 @@ class CoreAdapter:
             self.printer.reprint(originals[0].id, operator.name)
             return
         key = self._key_for(reference)
-        response = None if key is None else \
-            self.store.call(lambda c: c.execute(
-                "SELECT response FROM sales WHERE idem_key = ?", (key,)).fetchone())
-        if not response or not response[0]:
+        data = None if key is None else \
+            self.store.call(lambda c: stored_sale_receipt(c, key))
+        if data is None:
             raise BusinessRuleError(f"There is no token receipt for {reference} yet.",
                                     hint="A pending sale prints when its token arrives.")
-        sale = api.parse_sale(json.loads(response[0]))
-        self.printer.enqueue(pm.Reprint(token_receipt(sale), 1, datetime.now(UTC),
+        self.printer.enqueue(pm.Reprint(pm.TokenReceipt(data), 1, datetime.now(UTC),
                                         operator.name))
 
     def request_reversal(self, reference: str, reason: str, operator: Operator,
