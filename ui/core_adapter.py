@@ -18,7 +18,6 @@ Gaps in the core that this adapter works around are marked `CORE GAP` (see docs/
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -35,7 +34,7 @@ from app.operators import OperatorDirectory
 from app.sales import repository as repo
 from app.sales.history import SaleHistory
 from app.sales.history import SaleRecord as StoredSale
-from app.sales.receipts import stored_sale_receipt, token_receipt
+from app.sales.receipts import stored_sale, stored_sale_receipt, token_receipt
 from app.sales.service import PendingSlip, QuoteStale, SaleService, reference_for
 from app.settings import Settings
 from app.supervisor.approvals import Approval as CoreApproval
@@ -561,11 +560,9 @@ class CoreAdapter:
         if getattr(self._inline, "selling", False):
             return  # printed by sell() itself
         key = str(event.data.get("idempotency_key", ""))
-        response = self.store.call(lambda c: c.execute(
-            "SELECT response, customer FROM sales WHERE idem_key = ?", (key,)).fetchone())
-        if response is None or not response[0]:
+        sale = self.store.call(lambda c: stored_sale(c, key))
+        if sale is None:
             return
-        sale = api.parse_sale(json.loads(response[0]))
         with self._lock:
             self._credit = sale.vendor_credit
         job_id, state = self._print(token_receipt(sale))
