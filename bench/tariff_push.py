@@ -66,7 +66,7 @@ def listeners_child(port: int, credential: str, count: int) -> int:
     ok: set[int] = set()
     receipts: dict[int, list[float]] = {}
     socks: list[socket.socket] = []
-    for start in range(0, count, 50):  # in batches: the server's accept backlog is 128
+    for start in range(0, count, 50):  # in batches, as in earlier runs
         batch = []
         for _ in range(min(50, count - start)):
             s = socket.create_connection(("127.0.0.1", port))
@@ -122,92 +122,6 @@ def _pump(sel: selectors.BaseSelector, buffers: dict[int, bytes], ok: set[int],
 
 
 # -- prototype of the server change (see docs/tariffs.md) ---------------------------------------
-def install_event_hub() -> None:
-    """Replace the server's per-connection event polling by ONE event-log reader per process.
-
-    Today every open stream re-queries the event log on every commit notification and every
-    0.5 s (`vendserver/api.py` `_event_stream`), each query through anyio's 40-thread pool and
-    the store's single lock: with 1,000 streams a publication costs 1,000 queries, queued.
-    With the hub, a stream queries the log once (catch-up from Last-Event-ID at connect), then
-    only receives rows the hub read once and filtered in memory; heartbeats need no database.
-    """
-    import asyncio
-
-    import anyio
-
-    import vendserver.api as api
-
-    class Hub:
-        def __init__(self, service: Any, loop: asyncio.AbstractEventLoop) -> None:
-            self.service = service
-            self.subs: set[tuple[str, str, asyncio.Queue[dict[str, Any]]]] = set()
-            self.last = service.store.max_event_id()
-            self.wake = asyncio.Event()
-            service.add_listener(lambda: loop.call_soon_threadsafe(self.wake.set))
-            self.task = loop.create_task(self.run())
-
-        def read(self) -> list[dict[str, Any]]:
-            rows: list[dict[str, Any]] = self.service.store._all(
-                "SELECT id, type, data, vendor_id, terminal_id FROM events WHERE id>? "
-                "ORDER BY id LIMIT 500", (self.last,))
-            return rows
-
-        async def run(self) -> None:
-            while True:
-                self.wake.clear()
-                rows = await anyio.to_thread.run_sync(self.read)
-                for r in rows:
-                    self.last = int(r["id"])
-                    for terminal_id, vendor_id, q in list(self.subs):
-                        if r["vendor_id"] in (None, vendor_id) and \
-                                r["terminal_id"] in (None, terminal_id):
-                            q.put_nowait(r)
-                if len(rows) == 500:
-                    continue
-                try:  # a commit in this process wakes us; the CLI's commits are polled
-                    await asyncio.wait_for(self.wake.wait(), api.EVENT_POLL_SECONDS)
-                except TimeoutError:
-                    pass
-
-    hubs: dict[int, Hub] = {}
-
-    async def hub_stream(service: Any, terminal: dict[str, Any], after: int, heartbeat: float,
-                         stop: threading.Event) -> Any:
-        loop = asyncio.get_running_loop()
-        hub = hubs.get(id(service))
-        if hub is None:
-            hub = hubs[id(service)] = Hub(service, loop)
-        q: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        sub = (terminal["id"], terminal["vendor_id"], q)
-        hub.subs.add(sub)  # before the catch-up query, so nothing falls in between
-        try:
-            yield "retry: 3000\n\n"
-            while True:
-                rows = await anyio.to_thread.run_sync(service.events_after, terminal, after, 100)
-                for r in rows:
-                    yield f"id: {r['id']}\nevent: {r['type']}\ndata: {r['data']}\n\n"
-                    after = int(r["id"])
-                if len(rows) < 100:
-                    break
-            next_beat = loop.time() + heartbeat
-            while not stop.is_set():
-                try:  # asyncio.timeout: no extra task per wait (wait_for makes one)
-                    async with asyncio.timeout(min(max(next_beat - loop.time(), 0.01), 1.0)):
-                        r = await q.get()
-                except TimeoutError:
-                    if loop.time() >= next_beat:
-                        yield ": heartbeat\n\n"
-                        next_beat = loop.time() + heartbeat
-                    continue
-                if int(r["id"]) > after:
-                    yield f"id: {r['id']}\nevent: {r['type']}\ndata: {r['data']}\n\n"
-                    after = int(r["id"])
-        finally:
-            hub.subs.discard(sub)
-
-    api._event_stream = hub_stream
-
-
 # -- the measurement ----------------------------------------------------------------------------
 def pct(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank) of `values`."""
@@ -351,14 +265,8 @@ def main() -> int:
     parser.add_argument("--publications", type=int, default=40)
     parser.add_argument("--gap", type=float, default=0.5,
                         help="seconds between publications (a tariff is not a firehose)")
-    parser.add_argument("--hub", action="store_true",
-                        help="also run with the proposed server change (one event-log reader)")
     args = parser.parse_args()
-    if args.hub:
-        install_event_hub()
-        print("server: PROTOTYPE event hub (proposed change), not the reference server as is")
-    else:
-        print("server: the reference server as is")
+    print("server: the reference server (one event-log reader per process, vendserver/eventhub.py)")
     return run([int(x) for x in args.listeners.split(",")], args.publications, args.gap)
 
 

@@ -8,7 +8,6 @@ HTML page or a stack trace. A small ASGI middleware enforces the request size li
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sqlite3
@@ -29,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vendserver import API_VERSION
 from vendserver.db import Row
 from vendserver.errors import ApiError
+from vendserver.eventhub import EventHub
 from vendserver.schemas import (
     ActivationOut,
     BatchOut,
@@ -352,16 +352,20 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
     promptly); `on_ready` is called once the service's workers run.
     """
     stop = shutdown or threading.Event()
+    # One event-log reader for all open streams (see vendserver/eventhub.py).
+    hub = EventHub(service, stop, poll_seconds=EVENT_POLL_SECONDS)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         service.start()
+        await hub.start()
         if on_ready is not None:
             on_ready()
         try:
             yield
         finally:
             stop.set()
+            await hub.stop()
             await anyio.to_thread.run_sync(service.stop)
 
     app = FastAPI(title="VendPoint vending API", version=API_VERSION, lifespan=lifespan,
@@ -369,6 +373,7 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
     app.state.service = service
     app.router.redirect_slashes = False  # a redirect is not a contract answer: 404 instead
     app.state.shutdown = stop
+    app.state.event_hub = hub
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -545,44 +550,10 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
             raise ApiError("VALIDATION_ERROR", "Last-Event-ID must be an event id.",
                            {"errors": [{"field": "Last-Event-ID", "problem": "not a number"}]})
         return StreamingResponse(
-            _event_stream(service, t, after, heartbeat, stop),
+            hub.stream(t, after, heartbeat),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
     app.add_middleware(Guard)
     return app
-
-
-async def _event_stream(service: VendingService, terminal: Row, after: int, heartbeat: float,
-                        stop: threading.Event) -> AsyncIterator[str]:
-    loop = asyncio.get_running_loop()
-    wake = asyncio.Event()
-
-    def listener() -> None:
-        loop.call_soon_threadsafe(wake.set)
-
-    service.add_listener(listener)
-    try:
-        yield "retry: 3000\n\n"
-        next_beat = loop.time() + heartbeat
-        while not stop.is_set():
-            wake.clear()
-            rows = await anyio.to_thread.run_sync(service.events_after, terminal, after, 100)
-            for r in rows:
-                yield f"id: {r['id']}\nevent: {r['type']}\ndata: {r['data']}\n\n"
-                after = int(r["id"])
-            if len(rows) == 100:
-                continue
-            now = loop.time()
-            if now >= next_beat:
-                yield f": heartbeat {iso(datetime.now(UTC))}\n\n"
-                next_beat = now + heartbeat
-            # Wake on a commit in this process, or poll for other processes' events (CLI).
-            timeout = max(min(next_beat - now, EVENT_POLL_SECONDS), 0.01)
-            try:
-                await asyncio.wait_for(wake.wait(), timeout)
-            except TimeoutError:
-                pass
-    finally:
-        service.remove_listener(listener)

@@ -493,6 +493,12 @@ class Store:
             "AND (terminal_id IS NULL OR terminal_id=?) ORDER BY id LIMIT ?",
             (after, vendor_id, terminal_id, limit))
 
+    def events_since(self, after: int, limit: int) -> list[Row]:
+        """Every terminal's events after `after`, with the visibility columns (the event hub)."""
+        return self._all(
+            "SELECT id, type, data, vendor_id, terminal_id FROM events WHERE id>? "
+            "ORDER BY id LIMIT ?", (after, limit))
+
     def max_event_id(self) -> int:
         row = self._one("SELECT COALESCE(MAX(id), 0) AS id FROM events")
         return int(row["id"]) if row else 0

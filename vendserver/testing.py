@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from vendserver.api import create_app
 from vendserver.db import Store
@@ -35,6 +36,7 @@ class RunningServer:
     demo: dict[str, Any]
     db_path: Path
     service: VendingService
+    app: FastAPI | None = None  # the ASGI app (tests look at `app.state.event_hub`)
 
     def activate(self, name: str = "Test terminal") -> dict[str, Any]:
         """Activate a new terminal with the demo code; the activation response."""
@@ -64,6 +66,9 @@ class RunningServer:
         raise KeyError(tag)
 
 
+LISTEN_BACKLOG = 2048
+
+
 def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     """A listening TCP socket (port 0 = a free one)."""
     # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto
@@ -71,7 +76,9 @@ def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    sock.listen(128)
+    # 2,048 like uvicorn's own default (which does not apply to a socket passed in): 1,000
+    # terminals reconnecting at once after a restart must not wait for SYN retransmits.
+    sock.listen(LISTEN_BACKLOG)
     return sock
 
 
@@ -101,7 +108,8 @@ def running_server(tmp_path: Path, *, demo: bool = True, heartbeat: float = 15.0
     try:
         if not ready.wait(start_timeout):
             raise RuntimeError("vendserver did not start")
-        yield RunningServer(f"http://127.0.0.1:{port}", demo_info(service), db_path, service)
+        yield RunningServer(f"http://127.0.0.1:{port}", demo_info(service), db_path, service,
+                            app)
     finally:
         shutdown.set()
         server.should_exit = True
