@@ -217,11 +217,14 @@ class Guard:
                 break
             body = message.get("body", b"")
             size += len(body)
+            more = bool(message.get("more_body", False))
             if size > limit:
+                # Drain only if THIS message said more follows: when the chunk that crosses the
+                # limit is the last one (chunks coalesced under load), another receive() would
+                # wait for a disconnect that never comes while the client waits for the answer.
                 await _too_large(send, receive, limit, more)
                 return
             chunks.append(body)
-            more = bool(message.get("more_body", False))
         replayed = False
 
         async def replay() -> Message:

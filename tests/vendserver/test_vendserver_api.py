@@ -685,3 +685,42 @@ def test_fixed_charge_again_in_a_new_month(srv, api):
     assert "fixed_charge" in [ln["kind"] for ln in new["lines"]] and new["units"] == "72.0"
     second = api.ok_sale(drn, "200.00")
     assert "fixed_charge" not in [ln["kind"] for ln in second["lines"]]
+
+
+def test_oversized_body_whose_last_chunk_crosses_the_limit_is_answered_at_once():
+    """The race behind the intermittent chunked test: under load the server receives the body
+    in fewer, bigger chunks, and the one crossing the limit may be the last. The guard must
+    answer 413 then, not wait for more body (which, after the last chunk, only a disconnect
+    would end)."""
+    import asyncio
+
+    from vendserver.api import BODY_LIMIT, Guard
+
+    sent: list[dict] = []
+    delivered = False
+
+    async def app(scope, receive, send):  # pragma: no cover - must not be reached
+        raise AssertionError("an oversized body reached the app")
+
+    async def scenario() -> None:
+        nonlocal delivered
+        never = asyncio.Event()
+
+        async def receive():
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": b"x" * (BODY_LIMIT + 1),
+                        "more_body": False}
+            await never.wait()  # what uvicorn does after the body: wait for a disconnect
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        async with asyncio.timeout(10):
+            await Guard(app)({"type": "http", "path": "/v1/quotes", "headers": []}, receive, send)
+
+    asyncio.run(scenario())
+    assert sent[0]["status"] == 413
+    assert json.loads(sent[1]["body"])["error"]["code"] == "REQUEST_TOO_LARGE"
