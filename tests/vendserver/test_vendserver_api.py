@@ -696,7 +696,7 @@ def test_oversized_body_whose_last_chunk_crosses_the_limit_is_answered_at_once()
 
     from vendserver.api import BODY_LIMIT, Guard
 
-    sent: list[dict] = []
+    sent: list[dict[str, Any]] = []
     delivered = False
 
     async def app(scope, receive, send):  # pragma: no cover - must not be reached

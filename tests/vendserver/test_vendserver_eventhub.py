@@ -110,13 +110,13 @@ def test_a_stream_whose_queue_overflowed_rereads_the_log(srv, api, monkeypatch):
             async with asyncio.timeout(30):
                 while not any(s.lagged for s in hub._subs):
                     await asyncio.sleep(0.01)
-            got = []
+            got: list[str] = []
             async with asyncio.timeout(30):
                 while len(got) < 5:
                     frame = await anext(frames)
                     if frame.startswith("id: "):
                         got.append(frame)
-            await frames.aclose()
+            await frames.aclose()  # type: ignore[attr-defined]
             return got
         finally:
             stop.set()
