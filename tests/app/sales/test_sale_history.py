@@ -4,9 +4,7 @@ and the query plans (indexes, no full scans)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -14,23 +12,9 @@ from app.api import ApiRejected, Money
 from app.sales import history
 from app.sales.history import FAILED_STATES, SOLD_STATES, SaleHistory
 from offline_store import Connection
-from tests.reliability.harness import Core, Env, environment
+from tests.reliability.harness import Core, Env
 
 ZAR = "ZAR"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
-
-
-@pytest.fixture
-def core(env: Env) -> Iterator[Core]:
-    c = env.core()
-    assert c.sync.refresh_terminal()  # offline policy cached
-    yield c
-    c.close()
 
 
 def _meter(env: Env, tag: str) -> str:

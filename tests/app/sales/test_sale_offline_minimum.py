@@ -3,9 +3,7 @@ with the minimum named, instead of accepted as "token pending" and rejected at s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -13,23 +11,9 @@ from app.api import Money
 from app.api.models import OfflinePolicy, parse_offline_policy
 from app.sales import OfflineRefused, check_offline_sale
 from app.sales import repository as repo
-from tests.reliability.harness import Core, Env, environment
+from tests.reliability.harness import Core, Env
 
 ZAR = "ZAR"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
-
-
-@pytest.fixture
-def core(env: Env) -> Iterator[Core]:
-    c = env.core()
-    assert c.sync.refresh_terminal()  # offline policy (with the sale limits) cached
-    yield c
-    c.close()
 
 
 def test_offline_sale_below_the_servers_minimum_is_refused_at_the_counter(

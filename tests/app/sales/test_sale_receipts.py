@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -14,15 +13,9 @@ from app.api import Money
 from app.sales.receipts import sale_receipt_data, stored_sale_receipt, token_receipt
 from printers import model as pm
 from printers.render import render_text
-from tests.reliability.harness import Core, Env, environment
+from tests.reliability.harness import Core, Env
 
 ZAR = "ZAR"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
 
 
 @pytest.fixture

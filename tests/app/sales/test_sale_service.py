@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from app.api import ApiRejected, Money
 from app.errors import InvalidInput
 from app.sales import OfflineRefused, SaleNotCompleted
 from app.sales import repository as repo
-from tests.reliability.harness import Core, Env, environment
+from tests.reliability.harness import Core, Env
 
 ZAR = "ZAR"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
-
-
-@pytest.fixture
-def core(env: Env) -> Iterator[Core]:
-    c = env.core()
-    assert c.sync.refresh_terminal()  # offline policy cached
-    yield c
-    c.close()
 
 
 def _meter(env: Env, tag: str) -> str:

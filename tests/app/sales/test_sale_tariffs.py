@@ -4,8 +4,6 @@ differently from its quote is audited. Real server on loopback, real SQLCipher f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,23 +14,9 @@ from app.errors import BusinessRuleError
 from app.sales import QuoteStale
 from app.sales import repository as repo
 from app.tariffs import TariffService
-from tests.reliability.harness import Core, Env, environment
+from tests.reliability.harness import Core, Env
 
 ZAR = "ZAR"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
-
-
-@pytest.fixture
-def core(env: Env) -> Iterator[Core]:
-    c = env.core()
-    assert c.sync.refresh_terminal()
-    yield c
-    c.close()
 
 
 def _tariffs(env: Env, core: Core) -> TariffService:

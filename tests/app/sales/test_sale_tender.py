@@ -3,30 +3,13 @@ ledger's by-tender totals have it when the sale turns tokened (online, and offli
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from app.api import Money
 from app.errors import InvalidInput
-from tests.reliability.harness import Core, Env, environment
+from tests.reliability.harness import Core, Env
 
 ZAR = "ZAR"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
-
-
-@pytest.fixture
-def core(env: Env) -> Iterator[Core]:
-    c = env.core()
-    assert c.sync.refresh_terminal()
-    yield c
-    c.close()
 
 
 def _ledger_tender(core: Core, receipt_no: str) -> str:
