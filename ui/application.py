@@ -28,6 +28,7 @@ from app.version import APP_NAME, VERSION
 from ui.bootstrap import ActivationPort, Core, bootstrap
 from ui.crash import CrashHandler
 from ui.errors import show_error
+from ui.keymap import Action, Where, sequence
 from ui.main_window import MainWindow
 from ui.ops import Op, thread_pool
 from ui.qt_bridge import QtEventBridge
@@ -72,8 +73,11 @@ class StartupScreen(QWidget):
             button.hide()
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
-        self.retry_key = QShortcut(QKeySequence("F5"), self, self.retry.click)
-        self.settings_key = QShortcut(QKeySequence("F11"), self, self.settings.click)
+        self.retry_key = QShortcut(QKeySequence(sequence(Action.RETRY, Where.START)), self,
+                                   self.retry.click)
+        self.settings_key = QShortcut(
+            QKeySequence(sequence(Action.SETTINGS, Where.SALE_OR_START)), self,
+            self.settings.click)
 
     def show_problem(self, text: str) -> None:
         self.message.setText(text)

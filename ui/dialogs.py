@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import BusinessRuleError, InvalidInput, UserCancelled
 from ui.errors import show_error
+from ui.keymap import Action, Where, sequence
 from ui.ops import Op
 from ui.ports import Approval, Operator, SalePort, SaleRecord, SaleState, SearchHit, format_money
 
@@ -259,8 +260,9 @@ class ReprintDialog(QDialog):
         self.query.returnPressed.connect(self.search)
         self.reprint_button.clicked.connect(self.reprint)
         self.reverse_button.clicked.connect(self.reverse)
-        QShortcut(QKeySequence("F8"), self, self.reprint)
-        QShortcut(QKeySequence("F7"), self, self.reverse)
+        QShortcut(QKeySequence(sequence(Action.REPRINT, Where.SALE_OR_REPRINT)), self,
+                  self.reprint)
+        QShortcut(QKeySequence(sequence(Action.REVERSAL, Where.REPRINT)), self, self.reverse)
         QShortcut(QKeySequence("Down"), self.query, self.table.setFocus,
                   Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence("Return"), self.table, self.reprint,

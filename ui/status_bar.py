@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QStatusBar, QWidget
 
 from ui.ops import Op
 from ui.ports import Operator, Status, StatusPort, format_money
-from ui.sale_view import set_state
+from ui.widgets import set_state
 
 log = logging.getLogger("vendpoint.ui.status")
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ui.qt_bridge import QtEventBridge
-from ui.sale_view import set_state
+from ui.widgets import set_state
 
 #: The utility's fixed offset (SAST, docs/api.md §1) unless the caller passes another.
 UTILITY_OFFSET = timedelta(hours=2)

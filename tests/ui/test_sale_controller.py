@@ -388,7 +388,7 @@ def test_sale_refused_as_price_changed_shows_new_quote_then_confirm_and_sell(
     qtbot.keyClick(view.tendered, Qt.Key.Key_Return)  # the core refuses: tariff changed
     qtbot.waitUntil(lambda: view.quote.notice.isVisible(), timeout=5000)
     assert sales.sold == []
-    assert _step(controller) is Step.QUOTED
+    assert _step(controller) is Step.PRICE_CHANGED  # on the new quote, to be confirmed
     assert "buys 50.0 kWh" in view.quote.headline.text()
     assert "version 1 to 2" in view.quote.notice.text()
     qtbot.keyClick(view.tendered, Qt.Key.Key_Return)  # confirm

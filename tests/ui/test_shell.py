@@ -174,7 +174,7 @@ def test_tariff_in_force_notifies_and_checks_the_quote(qtbot, shell) -> None:
     qtbot.waitUntil(lambda: len(sales.requote_checks) == 1, timeout=5000)
     qtbot.waitUntil(lambda: shell_.sale_view.quote.notice.isVisible(), timeout=5000)
     assert "version 1 to 2" in shell_.sale_view.quote.notice.text()
-    assert shell_.sale.step is Step.QUOTED
+    assert shell_.sale.step is Step.PRICE_CHANGED  # new quote shown, to be confirmed
     assert banner.message.text() == "Residential version 2 is now in force"
     bus.publish("tariff.applied", tariff_id="RES-IBT", tariff_name="Residential", version=3,
                 previous_version=2, effective_from="2030-01-01T00:00:00Z", in_force=False)

@@ -1,0 +1,316 @@
+"""The sale flow without Qt: keys and answers in, actions out."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from app.errors import BusinessRuleError, TransientError
+from app.sales.service import SaleNotCompleted
+from tests.ui.fakes import BLOCKED, CASHIER, GOOD, FakeSales
+from ui import sale_actions as f
+from ui.keymap import Action
+from ui.ports import PriceChanged, PrintState, QuoteChange, SaleState
+from ui.sale_actions import Field
+from ui.sale_flow import SaleFlow, Step
+
+
+def _one(acts: list[f.Act], kind: type) -> f.Act:
+    found = [a for a in acts if isinstance(a, kind)]
+    assert len(found) == 1, acts
+    return found[0]
+
+
+def _step(flow: SaleFlow) -> Step:
+    return flow.step  # a call, so mypy does not narrow across events
+
+
+class Till:
+    """Runs the flow's core calls on a FakeSales at once (what the Qt controller does in Op)."""
+
+    def __init__(self) -> None:
+        self.sales = FakeSales()
+        self.flow = SaleFlow()
+        self.flow.operator = CASHIER
+        self.shown: list[f.Act] = []
+
+    def run(self, acts: list[f.Act]) -> list[f.Act]:
+        self.shown += acts
+        out = list(acts)
+        for act in acts:
+            match act:
+                case f.Lookup(generation, meter):
+                    out += self.answer(lambda: self.sales.lookup(meter),
+                                       lambda c: self.flow.customer_loaded(generation, c),
+                                       lambda e: self.flow.lookup_failed(generation, e))
+                case f.FetchQuote(generation, meter, amount):
+                    out += self.answer(lambda: self.sales.quote(meter, amount),
+                                       lambda q: self.flow.quote_loaded(generation, q),
+                                       lambda e: self.flow.quote_failed(generation, e))
+                case f.Sell(meter, amount, operator):
+                    out += self.answer(lambda: self.sales.sell(meter, amount, operator),
+                                       self.flow.sold, self.flow.sell_failed)
+        return out
+
+    def answer(self, call, ok, failed) -> list[f.Act]:
+        try:
+            value = call()
+        except Exception as exc:  # handed to the flow, as Op does
+            return self.run(failed(exc))
+        return self.run(ok(value))
+
+    def type_meter(self, text: str) -> list[f.Act]:
+        self.flow.meter_edited(text)
+        return self.run(self.flow.key(Action.METER_ENTER))
+
+    def type_amount(self, text: str) -> list[f.Act]:
+        self.flow.amount_edited(text)
+        return self.run(self.flow.key(Action.AMOUNT_ENTER))
+
+
+@pytest.fixture
+def till() -> Till:
+    return Till()
+
+
+def test_the_flow_and_key_map_load_without_qt() -> None:
+    code = ("import sys, ui.sale_flow, ui.keymap; "
+            "sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_keyboard_sale_meter_enter_amount_enter_enter(till: Till) -> None:
+    acts = till.type_meter(GOOD)
+    assert _one(acts, f.Lookup) == f.Lookup(till.flow.generation, GOOD)
+    assert _step(till.flow) is Step.CONFIRMED
+    assert f.Focus(Field.AMOUNT) in acts
+    acts = till.type_amount("100")
+    fetch = _one(acts, f.FetchQuote)
+    assert isinstance(fetch, f.FetchQuote) and fetch.amount == Decimal("100.00")
+    assert _step(till.flow) is Step.QUOTED and f.Focus(Field.TENDERED) in acts
+    assert till.flow.controls().sell and not till.flow.controls().tokens_side
+    assert till.flow.tendered_edited("150") == [f.ChangeText("Change: ZAR 50.00")]
+    acts = till.run(till.flow.key(Action.AMOUNT_ENTER))  # Enter on the quoted amount sells
+    assert _one(acts, f.Sell) == f.Sell(GOOD, Decimal("100.00"), CASHIER)
+    result = _one(acts, f.Sold)
+    assert isinstance(result, f.Sold) and result.result.state is SaleState.TOKENED
+    assert _step(till.flow) is Step.DONE and till.flow.controls().tokens_side
+    assert f.Focus(Field.NEXT) in acts
+    for action in (Action.SELL, Action.AMOUNT_ENTER, Action.METER_ENTER):
+        assert till.run(till.flow.key(action)) == []
+    assert len(till.sales.sold) == 1
+
+
+def test_nothing_starts_while_selling(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.flow.amount_edited("100")
+    till.run(till.flow.key(Action.QUOTE))
+    acts = till.flow.key(Action.SELL)  # not answered yet: the sale is in flight
+    assert isinstance(_one(acts, f.Sell), f.Sell) and till.flow.busy
+    controls = till.flow.controls()
+    assert controls.sell_label == "Selling…" and not controls.sell
+    assert not controls.next_customer and controls.meter_read_only
+    for action in (Action.SELL, Action.NEXT_CUSTOMER, Action.SEARCH, Action.BACK):
+        assert till.flow.key(action) == []
+    assert till.flow.use_meter(GOOD) == []
+    assert _step(till.flow) is Step.SELLING
+
+
+def test_escape_steps_back_then_next_customer(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    acts = till.flow.key(Action.BACK)
+    assert _step(till.flow) is Step.CONFIRMED and till.flow.quote is None
+    assert f.Focus(Field.AMOUNT, select_all=True) in acts
+    acts = till.flow.key(Action.BACK)
+    assert _step(till.flow) is Step.IDLE and till.flow.customer is None
+    assert f.ShowCustomer(None) in acts
+    till.flow.meter_edited("123")
+    assert till.flow.key(Action.BACK) == [f.SetText(Field.METER, ""), f.MeterMessage("")]
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    till.run(till.flow.key(Action.SELL))
+    acts = till.flow.key(Action.BACK)  # after a sale: the next customer
+    assert _step(till.flow) is Step.IDLE and till.flow.result is None
+    assert f.Focus(Field.METER) in acts
+
+
+def test_bad_check_digit_is_said_at_once_and_on_enter(till: Till) -> None:
+    wrong = GOOD[:-1] + str((int(GOOD[-1]) + 1) % 10)
+    assert till.flow.meter_edited(wrong[:5]) == [f.MeterMessage("")]
+    message = _one(till.flow.meter_edited(wrong), f.MeterMessage)
+    assert isinstance(message, f.MeterMessage) and "check digit" in message.text
+    acts = till.flow.key(Action.METER_ENTER)
+    error = _one(acts, f.ShowError)
+    assert isinstance(error, f.ShowError) and "check digit" in str(error.error)
+    assert not any(isinstance(a, f.Lookup) for a in acts)
+
+
+def test_blocked_meter_takes_no_amount(till: Till) -> None:
+    till.type_meter(BLOCKED)
+    assert _step(till.flow) is Step.CONFIRMED
+    assert not till.flow.controls().amount_enabled
+    assert till.type_amount("100") == []
+    assert till.flow.key(Action.SELL) == []
+
+
+def test_answers_for_an_earlier_meter_are_dropped(till: Till) -> None:
+    lookup = _one(till.flow.meter_edited(GOOD) + till.flow.key(Action.METER_ENTER), f.Lookup)
+    till.flow.key(Action.NEXT_CUSTOMER)
+    assert isinstance(lookup, f.Lookup)
+    customer = till.sales.lookup(GOOD)
+    assert till.flow.customer_loaded(lookup.generation, customer) == []
+    assert _step(till.flow) is Step.IDLE and till.flow.customer is None
+
+
+def test_changing_the_amount_drops_the_quote(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    acts = till.flow.amount_edited("1000")
+    assert f.ShowQuote(None) in acts and _step(till.flow) is Step.CONFIRMED
+    assert till.flow.key(Action.SELL) == []
+
+
+def test_short_tender_refused(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    assert till.flow.tendered_edited("80") == [f.ChangeText("Short by ZAR 20.00")]
+    acts = till.flow.key(Action.SELL)
+    error = _one(acts, f.ShowError)
+    assert isinstance(error, f.ShowError) and "short" in str(error.error)
+    assert till.sales.sold == []
+
+
+def test_offline_no_quote_sells_pending(till: Till) -> None:
+    def unreachable(meter_number: str, amount: Decimal):
+        raise TransientError("The server could not be reached.")
+
+    till.sales.quote = unreachable  # type: ignore[method-assign]
+    till.sales.offline = True
+    till.type_meter(GOOD)
+    acts = till.type_amount("50")
+    offline = _one(acts, f.ShowOffline)
+    assert offline == f.ShowOffline(Decimal("50.00"), "ZAR", "The server could not be reached.")
+    assert _step(till.flow) is Step.QUOTED
+    acts = till.run(till.flow.key(Action.SELL))
+    sold = _one(acts, f.Sold)
+    assert isinstance(sold, f.Sold) and sold.result.state is SaleState.PENDING
+
+
+def test_quote_refusal_goes_back_to_the_amount(till: Till) -> None:
+    till.type_meter(GOOD)
+    acts = till.type_amount("2")
+    error = _one(acts, f.ShowError)
+    assert isinstance(error, f.ShowError) and isinstance(error.error, BusinessRuleError)
+    assert _step(till.flow) is Step.CONFIRMED and f.Focus(Field.AMOUNT) in acts
+
+
+def test_unanswered_sale_is_held_then_not_sold(till: Till) -> None:
+    def silent(meter_number, amount, operator):
+        raise SaleNotCompleted("No answer. The sale is NOT complete.", reference="VP-1")
+
+    till.sales.sell = silent  # type: ignore[method-assign]
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    acts = till.run(till.flow.key(Action.SELL))
+    shown = _one(acts, f.ShowResult)
+    assert isinstance(shown, f.ShowResult) and shown.result.state is SaleState.UNRESOLVED
+    assert _step(till.flow) is Step.DONE
+    assert till.flow.key(Action.SELL) == []
+    assert till.flow.not_sold("VP-2") == []
+    assert till.flow.not_sold("VP-1") == [f.ShowNotSold("VP-1")]
+    acts = till.flow.pending_resolved("VP-1", "R-9", "job-1")
+    assert f.ShowTokenArrived("VP-1", "R-9") in acts
+    assert till.flow.result is not None and till.flow.result.print_job == "job-1"
+
+
+def _change(till: Till) -> QuoteChange:
+    from dataclasses import replace
+    old = till.sales.quote(GOOD, Decimal("100.00"))
+    return QuoteChange(replace(old, units="50.0", tariff_version=2), "Tariff v1 to v2.",
+                       (("Block 1", "86.96", "86.95"),))
+
+
+def test_price_change_under_the_quote_needs_a_confirming_enter(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    check = _one(till.flow.tariff_changed(), f.CheckQuote)
+    assert isinstance(check, f.CheckQuote)
+    assert till.flow.requoted(check.generation, check.quote, None) == []  # still stands
+    assert _step(till.flow) is Step.QUOTED
+    change = _change(till)
+    acts = till.flow.requoted(check.generation, check.quote, change)
+    assert f.ShowPriceChange("Tariff v1 to v2.", change.lines) in acts
+    assert _step(till.flow) is Step.PRICE_CHANGED
+    assert till.flow.controls().sell_label == "Confirm (Enter)"
+    acts = till.run(till.flow.key(Action.SELL))  # first Enter only confirms
+    assert acts == [f.ShowPriceChange("Tariff v1 to v2.", change.lines, confirmed=True)]
+    assert _step(till.flow) is Step.QUOTED and till.sales.sold == []
+    acts = till.run(till.flow.key(Action.SELL))
+    assert isinstance(_one(acts, f.Sold), f.Sold)
+
+
+def test_sale_refused_on_a_new_price_shows_it_for_confirmation(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    change = _change(till)
+    till.sales.sell_raises = PriceChanged("The price changed.", change=change)
+    acts = till.run(till.flow.key(Action.SELL))
+    assert f.ShowQuote(change.quote) in acts and _step(till.flow) is Step.PRICE_CHANGED
+    till.sales.sell_raises = PriceChanged("No new price.", change=None)
+    till.run(till.flow.key(Action.SELL))  # confirm
+    acts = till.run(till.flow.key(Action.SELL))
+    assert isinstance(_one(acts, f.ShowOffline), f.ShowOffline)  # offered pending, confirm
+    assert _step(till.flow) is Step.PRICE_CHANGED and till.sales.sold == []
+
+
+def test_stale_quote_without_a_new_price_is_not_sold_on(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    check = _one(till.flow.tariff_changed(), f.CheckQuote)
+    assert isinstance(check, f.CheckQuote)
+    acts = till.flow.requote_failed(check.generation, check.quote,
+                                    TransientError("Server gone."))
+    assert till.flow.quote is None
+    assert isinstance(_one(acts, f.ShowOffline), f.ShowOffline)
+    assert _step(till.flow) is Step.PRICE_CHANGED
+
+
+def test_read_back_and_price_note_before_the_sale_answer(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    sell = till.flow.key(Action.SELL)
+    assert isinstance(_one(sell, f.Sell), f.Sell)
+    assert till.flow.delivered("VP00000001", True, "7.7", "kWh") == []
+    assert till.flow.price_differs("VP00000001", "Sold on v2.") == (True, [])
+    result = till.sales.sell(GOOD, Decimal("100.00"), CASHIER)
+    acts = till.flow.sold(result)
+    assert f.ShowDelivered(True, "7.7", "kWh") in acts
+    assert f.ShowPriceNote("Sold on v2.") in acts
+    assert till.flow.price_differs("VP99", "other") == (False, [])
+    assert till.flow.print_update("", PrintState.FAILED, "paper out", "VP00000001") == [
+        f.ShowPrintState(PrintState.FAILED, "paper out")]
+    assert till.flow.print_update("other", PrintState.FAILED) == []
+
+
+def test_search_hands_over_a_name_not_a_number(till: Till) -> None:
+    till.flow.meter_edited("lindi")
+    assert till.flow.key(Action.SEARCH) == [f.Search("lindi")]
+    till.flow.meter_edited("0123")
+    assert till.flow.key(Action.SEARCH) == [f.Search("")]
+
+
+def test_shell_keys_are_not_the_flows(till: Till) -> None:
+    for action in (Action.REPRINT, Action.PENDING, Action.TODAY, Action.LOCK):
+        assert till.flow.key(action) == []
+
+
+def test_sign_in_needed_before_selling(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    till.flow.operator = None
+    error = _one(till.flow.key(Action.SELL), f.ShowError)
+    assert isinstance(error, f.ShowError) and "Sign in" in str(error.error)

@@ -1,0 +1,254 @@
+"""What the sale flow (`ui.sale_flow`) tells the screen to do, as plain data (Qt-free).
+
+`Lookup`, `FetchQuote`, `CheckQuote` and `Sell` are core calls the Qt controller runs in `Op`
+and answers back into the flow with the generation they were started in; the others say what
+to show, where the focus goes and which signal to emit. `controls_for` derives what is enabled
+from the step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum, StrEnum, auto
+
+from ui.ports import Customer, Operator, PrintState, Quote, SaleResult
+
+
+class Step(Enum):
+    """Where the current customer's sale stands."""
+
+    IDLE = auto()  # entering the meter number
+    LOOKING_UP = auto()  # confirming the customer with the core
+    CONFIRMED = auto()  # customer on screen, amount to type
+    QUOTING = auto()
+    QUOTED = auto()  # breakdown (or the offline notice) on screen, ready to sell
+    PRICE_CHANGED = auto()  # a new price is on screen: the cashier must confirm it first
+    SELLING = auto()
+    DONE = auto()  # the outcome on screen: tokens, pending, not complete
+
+
+class Field(StrEnum):
+    """The screen's input fields and the button focus may go to."""
+
+    METER = "meter"
+    AMOUNT = "amount"
+    TENDERED = "tendered"
+    NEXT = "next"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Start confirming the customer of `meter` (core call)."""
+
+    generation: int
+    meter: str
+
+
+@dataclass(frozen=True)
+class FetchQuote:
+    """Start a quote for `amount` on `meter` (core call)."""
+
+    generation: int
+    meter: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class CheckQuote:
+    """A tariff came into force: ask the core whether `quote` still stands (core call)."""
+
+    generation: int
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class Sell:
+    """Sell `amount` on `meter` for `operator` (core call)."""
+
+    meter: str
+    amount: Decimal
+    operator: Operator
+
+
+@dataclass(frozen=True)
+class Sold:
+    """A sale ended (tokened, pending): the shell refreshes the status bar."""
+
+    result: SaleResult
+
+
+@dataclass(frozen=True)
+class Search:
+    """F3: the shell opens the search dialog with this text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ShowError:
+    """A plain error dialog (`ui.errors.show_error`)."""
+
+    error: BaseException
+
+
+@dataclass(frozen=True)
+class Focus:
+    """Move the focus (and maybe select the field's text)."""
+
+    field: Field
+    select_all: bool = False
+
+
+@dataclass(frozen=True)
+class SetText:
+    """Put `text` in a field (empty clears it)."""
+
+    field: Field
+    text: str
+
+
+@dataclass(frozen=True)
+class MeterMessage:
+    """The line under the meter field (empty hides it)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ChangeText:
+    """The change / short-by label next to the tendered field."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ShowCustomer:
+    """The customer panel: `customer`, or the empty panel (with demo meters) when None;
+    `looking_up` names a meter being looked up."""
+
+    customer: Customer | None
+    looking_up: str = ""
+
+
+@dataclass(frozen=True)
+class ShowQuote:
+    """The quote panel: `quote`; or, when None, empty with `text`."""
+
+    quote: Quote | None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ShowOffline:
+    """No quote possible: what selling now means (a pending slip, NOT a token)."""
+
+    amount: Decimal
+    currency: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ShowPriceChange:
+    """Above the quote: what changed, and whether the cashier has confirmed it."""
+
+    summary: str
+    lines: tuple[tuple[str, str, str], ...]
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class ShowSelling:
+    """The token side says a sale is in flight."""
+
+
+@dataclass(frozen=True)
+class ShowResult:
+    """The token side: tokens, pending notice, or NOT COMPLETE."""
+
+    result: SaleResult
+
+
+@dataclass(frozen=True)
+class ShowDelivered:
+    """A two-way meter's read-back under the sale's tokens."""
+
+    accepted: bool
+    balance: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class ShowPriceNote:
+    """The server sold the sale on screen on another price than quoted."""
+
+    summary: str
+
+
+@dataclass(frozen=True)
+class ShowTokenArrived:
+    """The pending / unanswered sale on screen got its token."""
+
+    reference: str
+    receipt_no: str
+
+
+@dataclass(frozen=True)
+class ShowNotSold:
+    """The unanswered sale on screen never reached the server."""
+
+    reference: str
+
+
+@dataclass(frozen=True)
+class ShowPrintState:
+    """Where the sale on screen's document is on its way to the printer."""
+
+    state: PrintState
+    detail: str = ""
+
+
+Act = (Lookup | FetchQuote | CheckQuote | Sell | Sold | Search | ShowError | Focus | SetText
+       | MeterMessage | ChangeText | ShowCustomer | ShowQuote | ShowOffline | ShowPriceChange
+       | ShowSelling | ShowResult | ShowDelivered | ShowPriceNote | ShowTokenArrived
+       | ShowNotSold | ShowPrintState)
+
+
+@dataclass(frozen=True)
+class Controls:
+    """What the screen enables in the current step (derived, never stored)."""
+
+    meter_read_only: bool
+    amount_enabled: bool
+    amount_read_only: bool
+    tendered_enabled: bool
+    tendered_read_only: bool
+    quick_amounts: bool
+    quote: bool
+    sell: bool
+    sell_label: str
+    next_customer: bool
+    tokens_side: bool
+
+
+def controls_for(step: Step, can_sell: bool, tr: Callable[[str], str]) -> Controls:
+    """What the screen enables in `step` (`can_sell`: a customer that is not blocked)."""
+    has_customer = step not in (Step.IDLE, Step.LOOKING_UP)
+    editing = step in (Step.CONFIRMED, Step.QUOTING, Step.QUOTED, Step.PRICE_CHANGED)
+    quoted = step in (Step.QUOTED, Step.PRICE_CHANGED)
+    if step is Step.SELLING:
+        label = tr("Selling…")
+    elif step is Step.PRICE_CHANGED:
+        label = tr("Confirm (Enter)")
+    else:
+        label = tr("Sell (Enter / F12)")
+    return Controls(
+        meter_read_only=step in (Step.SELLING, Step.DONE),
+        amount_enabled=has_customer and can_sell and step is not Step.DONE,
+        amount_read_only=not editing,
+        tendered_enabled=quoted or step in (Step.SELLING, Step.DONE),
+        tendered_read_only=not quoted,
+        quick_amounts=editing and can_sell, quote=editing and can_sell, sell=quoted,
+        sell_label=label, next_customer=step is not Step.SELLING,
+        tokens_side=step is Step.DONE)

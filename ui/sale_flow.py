@@ -1,0 +1,426 @@
+"""The sale flow as a Qt-free state machine: meter → customer → amount → quote → sell → done.
+
+Events come in as method calls (a key, an edited field, an answer from the core); each returns
+the actions the screen must take, as plain data: what to show, where the focus goes, and which
+core call to start (`Lookup`, `FetchQuote`, `CheckQuote`, `Sell`). The Qt controller
+(`ui.sale_controller`) runs those calls in `Op` and feeds the answers back with the generation
+they were started in, so answers for a meter or amount the cashier has since changed are
+dropped. A quote must match the meter and amount being sold: the customer agreed to what was
+on screen. While a sale is in flight nothing starts a second one.
+
+No PySide6 here: the whole flow, keyboard paths included, is tested without a display.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+
+from app.errors import InvalidInput, TransientError
+from app.sales.service import SaleNotCompleted
+from sts.errors import MeterNumberError
+from sts.meter_number import parse_meter_number
+from ui.keymap import Action
+from ui.ports import (
+    Customer,
+    Operator,
+    PriceChanged,
+    PrintState,
+    Quote,
+    QuoteChange,
+    SaleResult,
+    SaleState,
+    format_money,
+)
+from ui.sale_actions import (
+    Act,
+    ChangeText,
+    CheckQuote,
+    Controls,
+    FetchQuote,
+    Field,
+    Focus,
+    Lookup,
+    MeterMessage,
+    Search,
+    Sell,
+    SetText,
+    ShowCustomer,
+    ShowError,
+    ShowOffline,
+    ShowPriceChange,
+    ShowQuote,
+    ShowResult,
+    ShowSelling,
+    Sold,
+    Step,
+    controls_for,
+)
+from ui.sale_input import Translate, meter_problem, parse_amount, same
+from ui.sale_news import SaleNews
+
+__all__ = ["SaleFlow", "Step", "meter_problem", "parse_amount"]
+
+log = logging.getLogger("vendpoint.ui.sale")
+
+
+class SaleFlow(SaleNews):
+    """One customer's sale at a time: events in, actions out (see the module docstring)."""
+
+    def __init__(self, *, currency: str = "ZAR", tr: Translate = same) -> None:
+        super().__init__()
+        self._tr = tr
+        self.currency = currency
+        self.operator: Operator | None = None
+        self.step = Step.IDLE
+        self.customer: Customer | None = None
+        self.quote: Quote | None = None
+        #: the amount the customer agreed to: from the quote, or (offline, when no quote is
+        #: possible) the amount they were told will be sold pending
+        self.agreed: tuple[Decimal, str] | None = None
+        self.result: SaleResult | None = None
+        #: the price change awaiting the cashier's confirmation (PRICE_CHANGED)
+        self._reconfirm: tuple[str, tuple[tuple[str, str, str], ...]] | None = None
+        #: the fields' text as the cashier typed it
+        self.meter_text = ""
+        self.amount_text = ""
+        self.tendered_text = ""
+        self.generation = 0  # bumps when the cashier moves on; older answers are dropped
+
+    # -- derived ----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """A sale is in flight (the idle lock waits, nothing else may start)."""
+        return self.step is Step.SELLING
+
+    def controls(self) -> Controls:
+        """What is enabled in the current step."""
+        return controls_for(self.step, self.customer is not None and self.customer.can_sell,
+                            self._tr)
+
+    # -- keys -------------------------------------------------------------------------------
+    def key(self, action: Action) -> list[Act]:
+        """A key of the sale screen (`ui.keymap`); keys for the shell are not handled here."""
+        handlers: dict[Action, Callable[[], list[Act]]] = {
+            Action.METER_ENTER: self.meter_entered, Action.AMOUNT_ENTER: self.amount_entered,
+            Action.SELL: self.sell, Action.NEXT_CUSTOMER: self.new_customer,
+            Action.SEARCH: self.search, Action.QUOTE: self.request_quote, Action.BACK: self.back,
+        }
+        handler = handlers.get(action)
+        return [] if handler is None else handler()
+
+    # -- meter ------------------------------------------------------------------------------
+    def new_customer(self) -> list[Act]:
+        """F2: clear everything for the next customer (not while a sale is in flight)."""
+        if self.step is Step.SELLING:
+            return []
+        self.generation += 1
+        self.customer = self.quote = self.agreed = self.result = None
+        self._reconfirm = None
+        self.meter_text = self.amount_text = self.tendered_text = ""
+        self.step = Step.IDLE
+        return [SetText(Field.METER, ""), SetText(Field.AMOUNT, ""),
+                SetText(Field.TENDERED, ""), ChangeText(""), MeterMessage(""),
+                ShowCustomer(None),
+                ShowQuote(None, self._tr("The quote and its breakdown appear here.")),
+                Focus(Field.METER)]
+
+    def meter_edited(self, text: str) -> list[Act]:
+        """The cashier typed in the meter field: check at once, as soon as the number is
+        complete, so a mistyped digit shows before Enter; another number drops the customer."""
+        self.meter_text = text
+        acts: list[Act] = []
+        if self.step not in (Step.IDLE, Step.LOOKING_UP, Step.SELLING, Step.DONE):
+            acts += self._drop_customer()
+        return [*acts, MeterMessage(meter_problem(text, complete_only=True))]
+
+    def _drop_customer(self) -> list[Act]:
+        self.generation += 1
+        self.customer = self.quote = self.agreed = None
+        self._reconfirm = None
+        self.amount_text = self.tendered_text = ""
+        self.step = Step.IDLE
+        return [ShowCustomer(None), ShowQuote(None), SetText(Field.AMOUNT, ""),
+                SetText(Field.TENDERED, ""), ChangeText("")]
+
+    def use_meter(self, meter_number: str) -> list[Act]:
+        """A meter chosen in the search: put it in the field and look it up."""
+        acts: list[Act] = []
+        if self.step is Step.SELLING:
+            return acts
+        if self.step is Step.DONE:
+            acts += self.new_customer()
+        self.meter_text = meter_number
+        return [*acts, SetText(Field.METER, meter_number), *self.meter_entered()]
+
+    def meter_entered(self) -> list[Act]:
+        """Enter in the meter field: validate the check digit, then confirm the customer."""
+        if self.step in (Step.SELLING, Step.DONE):
+            return []
+        try:
+            meter = parse_meter_number(self.meter_text)
+        except MeterNumberError as exc:
+            return [MeterMessage(str(exc)),
+                    ShowError(InvalidInput(str(exc), hint=self._tr(
+                        "Check the number on the meter or card."))),
+                    Focus(Field.METER, select_all=True)]
+        if (self.customer is not None and self.customer.meter_number == meter.drn
+                and self.step is not Step.IDLE):
+            return [Focus(Field.AMOUNT)]
+        self.meter_text = meter.drn
+        self.generation += 1
+        self.step = Step.LOOKING_UP
+        return [MeterMessage(""), SetText(Field.METER, meter.drn),
+                ShowCustomer(None, looking_up=meter.drn), Lookup(self.generation, meter.drn)]
+
+    def customer_loaded(self, generation: int, customer: Customer) -> list[Act]:
+        """The core confirmed the customer."""
+        if generation != self.generation:
+            return []
+        self.customer = customer
+        self.step = Step.CONFIRMED
+        focus = Focus(Field.AMOUNT) if customer.can_sell else Focus(Field.METER, True)
+        return [ShowCustomer(customer), focus]
+
+    def lookup_failed(self, generation: int, error: BaseException) -> list[Act]:
+        """The customer could not be confirmed (unknown meter, server gone and not cached)."""
+        if generation != self.generation:
+            return []
+        self.step = Step.IDLE
+        return [ShowCustomer(None), ShowError(error), Focus(Field.METER, select_all=True)]
+
+    def search(self) -> list[Act]:
+        """F3: search customers (a typed name is handed over, a number is not)."""
+        if self.step is Step.SELLING:
+            return []
+        text = self.meter_text.strip()
+        return [Search("" if text.isdigit() else text)]
+
+    # -- amount and quote -------------------------------------------------------------------
+    def amount_edited(self, text: str) -> list[Act]:
+        """The amount changed: a quote on screen no longer describes this sale."""
+        self.amount_text = text
+        if self.step not in (Step.QUOTING, Step.QUOTED, Step.PRICE_CHANGED):
+            return []
+        self.generation += 1
+        self.quote = self.agreed = None
+        self._reconfirm = None
+        self.tendered_text = ""
+        self.step = Step.CONFIRMED
+        return [ShowQuote(None), SetText(Field.TENDERED, ""), ChangeText("")]
+
+    def use_amount(self, amount: str) -> list[Act]:
+        """A quick-amount key: fill the amount and ask for the quote."""
+        if self.step not in (Step.CONFIRMED, Step.QUOTING, Step.QUOTED, Step.PRICE_CHANGED):
+            return []
+        acts: list[Act] = [SetText(Field.AMOUNT, amount), *self.amount_edited(amount)]
+        return acts + self.request_quote()
+
+    def amount_entered(self) -> list[Act]:
+        """Enter in the amount: quote it, or sell when this very amount is already quoted."""
+        if self.step in (Step.QUOTED, Step.PRICE_CHANGED):
+            return self.sell()
+        return self.request_quote()
+
+    def request_quote(self) -> list[Act]:
+        """F5: ask the core what the amount buys, with the breakdown."""
+        if self.step not in (Step.CONFIRMED, Step.QUOTED, Step.PRICE_CHANGED) \
+                or self.customer is None or not self.customer.can_sell:
+            return []
+        try:
+            amount = parse_amount(self.amount_text, "amount", self._tr)
+        except InvalidInput as exc:
+            return [ShowError(exc), Focus(Field.AMOUNT)]
+        self.generation += 1
+        self._reconfirm = None  # the cashier asked for this quote: it is what they show
+        self.step = Step.QUOTING
+        return [ShowQuote(None, self._tr("Getting the quote…")),
+                FetchQuote(self.generation, self.customer.meter_number, amount)]
+
+    def quote_loaded(self, generation: int, quote: Quote) -> list[Act]:
+        """The quote came back: show it; the tendered field is next."""
+        if generation != self.generation:
+            return []
+        self.quote = quote
+        self.agreed = (quote.amount, quote.currency)
+        self.step = Step.QUOTED
+        return [ShowQuote(quote), self._change(), Focus(Field.TENDERED)]
+
+    def quote_failed(self, generation: int, error: BaseException) -> list[Act]:
+        """No quote: offline, the sale can still be taken pending (the core applies the
+        offline policy) after a plain notice; any other refusal is shown."""
+        if generation != self.generation:
+            return []
+        if isinstance(error, TransientError) and self.customer is not None:
+            try:
+                amount = parse_amount(self.amount_text, "amount", self._tr)
+            except InvalidInput:
+                amount = None
+            if amount is not None:
+                self.quote = None
+                self.agreed = (amount, self.currency)
+                self.step = Step.QUOTED
+                return [ShowOffline(amount, self.currency, str(error)), self._change(),
+                        Focus(Field.TENDERED)]
+        self.quote = self.agreed = None
+        self.step = Step.CONFIRMED
+        return [ShowQuote(None), ShowError(error), Focus(Field.AMOUNT)]
+
+    def tendered_edited(self, text: str) -> list[Act]:
+        """The cash tendered changed: show the change or how much is short."""
+        self.tendered_text = text
+        return [self._change()]
+
+    def _tendered(self) -> Decimal | None:
+        text = self.tendered_text.strip()
+        return parse_amount(text, "cash tendered", self._tr) if text else None
+
+    def _change(self) -> ChangeText:
+        if self.agreed is None:
+            return ChangeText("")
+        agreed, currency = self.agreed
+        try:
+            tendered = self._tendered()
+        except InvalidInput:
+            return ChangeText(self._tr("not a number"))
+        if tendered is None:
+            return ChangeText(self._tr("Change: -"))
+        if tendered < agreed:
+            return ChangeText(self._tr("Short by {money}").format(
+                money=format_money(agreed - tendered, currency)))
+        return ChangeText(self._tr("Change: {money}").format(
+            money=format_money(tendered - agreed, currency)))
+
+    # -- sell -------------------------------------------------------------------------------
+    def sell(self) -> list[Act]:
+        """Enter / F12 on a quote: sell exactly what was quoted (after a price change, the
+        first Enter only confirms that the customer accepts the new price)."""
+        if self.step not in (Step.QUOTED, Step.PRICE_CHANGED) or self.agreed is None \
+                or self.customer is None:
+            return []
+        if self.operator is None:
+            return [ShowError(InvalidInput(self._tr("Sign in before selling.")))]
+        try:
+            tendered = self._tendered()
+            amount = parse_amount(self.amount_text, "amount", self._tr)
+        except InvalidInput as exc:
+            return [ShowError(exc)]
+        agreed, currency = self.agreed
+        if amount != agreed:
+            return self.request_quote()
+        if self.step is Step.PRICE_CHANGED and self._reconfirm is not None:
+            (summary, lines), self._reconfirm = self._reconfirm, None
+            log.info("new price confirmed by the cashier")
+            self.step = Step.QUOTED
+            return [ShowPriceChange(summary, lines, confirmed=True)]
+        if tendered is not None and tendered < amount:
+            return [ShowError(InvalidInput(
+                self._tr("The cash tendered is {money} short of the amount.").format(
+                    money=format_money(amount - tendered, currency)),
+                hint=self._tr("Take the full amount or lower it."))), Focus(Field.TENDERED)]
+        log.info("selling %s on meter %s", format_money(amount, currency),
+                 self.customer.meter_number)
+        self.step = Step.SELLING
+        return [ShowSelling(), Sell(self.customer.meter_number, amount, self.operator)]
+
+    def sold(self, result: SaleResult) -> list[Act]:
+        """The core answered the sale: its outcome goes on screen."""
+        self.result = result
+        self.step = Step.DONE
+        acts: list[Act] = [ShowResult(result), *self._noted(result)]
+        if result.state is SaleState.PENDING:
+            log.info("sale kept pending as %s", result.reference)
+        return [*acts, Focus(Field.NEXT), Sold(result)]
+
+    def sell_failed(self, error: BaseException) -> list[Act]:
+        """The sale was not made, or its outcome is not known yet."""
+        customer = self.customer
+        if isinstance(error, SaleNotCompleted) and customer is not None:
+            # No answer, and the sale may not go offline: it may yet go through. Selling again
+            # could sell twice, so the screen holds this sale until the core tells.
+            agreed, currency = self.agreed or (Decimal(0), self.currency)
+            self.result = SaleResult(
+                SaleState.UNRESOLVED, error.reference, customer.meter_number, customer.name,
+                agreed, currency, print_state=PrintState.NO_PRINTER,
+                pending_reason=str(error))
+            self.step = Step.DONE
+            return [ShowResult(self.result), Focus(Field.NEXT), ShowError(error)]
+        if isinstance(error, PriceChanged) and customer is not None:
+            # The tariff changed since the quote: nothing was sold. Show the new price; the
+            # cashier confirms it before selling.
+            if error.change is not None:
+                return self._price_change(error.change)
+            # No new quote (server unreachable): only a sale without the old quote is possible
+            # (priced by the server later); say so, and still ask for a confirmation.
+            agreed, currency = self.agreed or (Decimal(0), self.currency)
+            self.quote = None
+            return [ShowOffline(agreed, currency, str(error)),
+                    *self._ask_reconfirm(str(error), ())]
+        # Refused (blocked, no credit, offline policy...): nothing was sold; back to the quote.
+        self.step = Step.QUOTED
+        return [ShowError(error), Focus(Field.TENDERED)]
+
+    # -- a new tariff under the quote -------------------------------------------------------
+    def tariff_changed(self) -> list[Act]:
+        """A tariff version came into force: ask whether it is the quote's (the core says)."""
+        if self.step not in (Step.QUOTED, Step.PRICE_CHANGED) or self.quote is None:
+            return []
+        return [CheckQuote(self.generation, self.quote)]
+
+    def requoted(self, generation: int, quote: Quote, change: QuoteChange | None) -> list[Act]:
+        """The core's answer to `CheckQuote`: None when the quote still stands."""
+        if change is None or not self._still(generation, quote):
+            return []  # still current, or the cashier moved on (or is selling: the core checks)
+        log.info("tariff changed under the quote: new quote shown, confirmation needed")
+        return self._price_change(change)
+
+    def requote_failed(self, generation: int, quote: Quote, error: BaseException) -> list[Act]:
+        """The quote is stale and no new one could be had: it must not be sold on."""
+        if not self._still(generation, quote):
+            return []
+        self.quote = None
+        self.step = Step.CONFIRMED
+        acts = self.quote_failed(generation, error)
+        if self.step is Step.QUOTED:  # offline: it can be sold pending, priced later
+            acts += self._ask_reconfirm(self._tr(
+                "A new tariff is in force and the new price cannot be fetched now."), ())
+        return acts
+
+    def _still(self, generation: int, quote: Quote) -> bool:
+        return (generation == self.generation and self.quote is quote
+                and self.step in (Step.QUOTED, Step.PRICE_CHANGED))
+
+    def _price_change(self, change: QuoteChange) -> list[Act]:
+        """Replace the quote by the new one, say what changed, and ask for a confirmation."""
+        self.generation += 1  # answers for the old quote no longer apply
+        self.quote = change.quote
+        self.agreed = (change.quote.amount, change.quote.currency)
+        return [ShowQuote(change.quote), *self._ask_reconfirm(change.summary, change.lines)]
+
+    def _ask_reconfirm(self, summary: str, lines: tuple[tuple[str, str, str], ...]
+                       ) -> list[Act]:
+        self._reconfirm = (summary, lines)
+        self.step = Step.PRICE_CHANGED
+        return [ShowPriceChange(summary, lines), self._change(), Focus(Field.TENDERED)]
+
+    # -- back -------------------------------------------------------------------------------
+    def back(self) -> list[Act]:
+        """Esc: one step back (quote → amount → meter); after a sale, the next customer."""
+        if self.step in (Step.QUOTED, Step.QUOTING, Step.PRICE_CHANGED):
+            self.generation += 1
+            self.quote = self.agreed = None
+            self._reconfirm = None
+            self.tendered_text = ""
+            self.step = Step.CONFIRMED
+            return [ShowQuote(None), SetText(Field.TENDERED, ""), ChangeText(""),
+                    Focus(Field.AMOUNT, select_all=True)]
+        if self.step in (Step.CONFIRMED, Step.LOOKING_UP):
+            return [*self._drop_customer(), Focus(Field.METER, select_all=True)]
+        if self.step is Step.DONE:
+            return self.new_customer()
+        if self.step is Step.IDLE:
+            self.meter_text = ""
+            return [SetText(Field.METER, ""), MeterMessage("")]
+        return []
+

@@ -1,0 +1,103 @@
+"""News about sales that reaches the sale screen while (or after) it shows them (Qt-free).
+
+A print job's progress, a two-way meter's read-back, the server's price difference, a late
+token, a sale that never reached the server: each is shown when it concerns the sale on screen.
+Read-backs and price notes are kept a while by receipt number, because the server may announce
+them before the sale's own answer reaches the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ui.ports import PrintState, SaleResult, SaleState
+from ui.sale_actions import (
+    Act,
+    ShowDelivered,
+    ShowNotSold,
+    ShowPriceNote,
+    ShowPrintState,
+    ShowTokenArrived,
+    Step,
+)
+
+#: how many read-backs / price notes are kept for sales still on their way
+_KEEP = 20
+
+
+class SaleNews:
+    """The part of the sale flow that answers news about sales (mixed into `SaleFlow`)."""
+
+    step: Step
+    result: SaleResult | None
+
+    def __init__(self) -> None:
+        self._deliveries: dict[str, tuple[bool, str, str]] = {}
+        self._differences: dict[str, str] = {}
+
+    def _noted(self, result: SaleResult) -> list[Act]:
+        """What was announced for `result` before it reached the screen."""
+        acts: list[Act] = []
+        if result.reference in self._deliveries:
+            acts.append(ShowDelivered(*self._deliveries[result.reference]))
+        if result.reference in self._differences:
+            acts.append(ShowPriceNote(self._differences[result.reference]))
+        return acts
+
+    def print_update(self, job_id: str, state: PrintState, detail: str = "",
+                     reference: str = "") -> list[Act]:
+        """The print queue reported on a document; shown if it is the sale on screen's."""
+        result = self.result
+        if result is None:
+            return []
+        if (job_id and job_id == result.print_job) or (reference
+                                                        and reference == result.reference):
+            return [ShowPrintState(state, detail)]
+        return []
+
+    def price_differs(self, receipt_no: str, summary: str) -> tuple[bool, list[Act]]:
+        """The server priced a sale differently from its quote. Shown on that sale; True when
+        it is (or may be: a sale in flight) the one on this screen."""
+        self._differences[receipt_no] = summary
+        _trim(self._differences)
+        if self._tokened_on_screen(receipt_no):
+            return True, [ShowPriceNote(summary)]
+        return self.step is Step.SELLING, []
+
+    def delivered(self, receipt_no: str, accepted: bool, balance: str, unit: str
+                  ) -> list[Act]:
+        """A two-way meter took (or refused) a sale's token; shown if it is that sale."""
+        self._deliveries[receipt_no] = (accepted, balance, unit)
+        _trim(self._deliveries)
+        if self._tokened_on_screen(receipt_no):
+            return [ShowDelivered(accepted, balance, unit)]
+        return []
+
+    def _tokened_on_screen(self, receipt_no: str) -> bool:
+        result = self.result
+        return (result is not None and result.state is SaleState.TOKENED
+                and result.reference == receipt_no)
+
+    def pending_resolved(self, reference: str, receipt_no: str, job_id: str = "") -> list[Act]:
+        """A pending or unanswered sale got its token; if it is the one on screen, say so and
+        follow the token receipt's print job from now on."""
+        result = self.result
+        if result is None or result.state not in (SaleState.PENDING, SaleState.UNRESOLVED) \
+                or result.reference != reference:
+            return []
+        self.result = replace(result, print_job=job_id)
+        return [ShowTokenArrived(reference, receipt_no),
+                ShowPrintState(PrintState.QUEUED if job_id else PrintState.NO_PRINTER)]
+
+    def not_sold(self, reference: str) -> list[Act]:
+        """An unanswered sale never reached the server; if it is on screen, say so."""
+        result = self.result
+        if result is not None and result.state is SaleState.UNRESOLVED \
+                and result.reference == reference:
+            return [ShowNotSold(reference)]
+        return []
+
+
+def _trim(notes: dict[str, tuple[bool, str, str]] | dict[str, str]) -> None:
+    while len(notes) > _KEEP:  # only the last few can still be on their way
+        del notes[next(iter(notes))]
