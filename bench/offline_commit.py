@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT))  # run as a plain script from any directory
 
 import requests  # noqa: E402
 
-from app.api import Money, VendingClient  # noqa: E402
+from app.api import Money  # noqa: E402
 from app.api.models import parse_meter, parse_offline_policy  # noqa: E402
+from app.backend import ClientBackend  # noqa: E402
 from app.events import EventBus  # noqa: E402
 from app.sales import Connectivity, SaleService  # noqa: E402
 from app.sales import repository as repo  # noqa: E402
@@ -95,7 +96,7 @@ def run(folder: Path, n: int) -> tuple[list[float], list[float], list[float]]:
     bus = EventBus()
     connectivity = Connectivity(bus, online=False)
     # The client is never used: the server is "unreachable" for the whole run.
-    client = VendingClient(requests.Session(), "http://127.0.0.1:9", lambda: "unused")
+    client = ClientBackend(requests.Session(), "http://127.0.0.1:9", lambda: "unused")
     service = SaleService(store, client, bus, connectivity)
     store.call(lambda c: repo.save_policy(c, parse_offline_policy(POLICY)))
     store.call(lambda c: repo.cache_meter(c, parse_meter(METER_JSON)))

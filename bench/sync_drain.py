@@ -28,8 +28,9 @@ sys.path.insert(0, str(ROOT))  # run as a plain script from any directory
 
 import requests  # noqa: E402
 
-from app.api import Money, Timeouts, VendingClient  # noqa: E402
+from app.api import Money, Timeouts  # noqa: E402
 from app.api.models import parse_offline_policy  # noqa: E402
+from app.backend import ClientBackend  # noqa: E402
 from app.events import EventBus  # noqa: E402
 from app.sales import Connectivity, SaleService  # noqa: E402
 from app.sales import repository as repo  # noqa: E402
@@ -88,7 +89,7 @@ def main() -> int:
 
             # Figure: queue offline, then drain with the sync engine.
             store = open_store(folder / "vend.db", secrets.token_bytes(32), create=True)
-            client = VendingClient(requests.Session(), url, lambda: credential,
+            client = ClientBackend(requests.Session(), url, lambda: credential,
                                    timeouts=Timeouts(5, 60))
             bus = EventBus()
             connectivity = Connectivity(bus)

@@ -16,9 +16,8 @@ Signatures are not checked here: `app.tariffs.verify_envelope` does that for eve
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.api.client import VendingClient
 from app.api.errors import (
     ApiBug,
     ApiRejected,
@@ -29,13 +28,16 @@ from app.api.errors import (
 )
 from app.tariffs import TariffNotFound, TariffSourceError
 
+if TYPE_CHECKING:
+    from app.backend import TariffBackend
+
 _ASK_LATER = (ServerUnavailable, TlsProblem, TerminalNotAuthorised, MalformedResponse, ApiBug)
 
 
 class ClientTariffSource:
     """`app.tariffs.TariffSource` implemented with `VendingClient` calls."""
 
-    def __init__(self, client: VendingClient) -> None:
+    def __init__(self, client: TariffBackend) -> None:
         self.client = client
 
     def list_tariffs(self) -> list[dict[str, Any]]:

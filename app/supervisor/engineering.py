@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.errors import InvalidInput
+from app.sales.documents import Documents
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext, token_lines
 from app.supervisor.ledger import Dim, add_entry
@@ -142,8 +143,18 @@ class EngineeringService:
             str(raw["reference"]), str(raw.get("meter_number", req.meter_number)),
             str(raw["type"]), str(raw["issued_at"]), str(supervisor),
             token_lines(list(raw["tokens"])), dict(raw.get("meter") or {}), raw)
-        self.store.call(lambda c: self._record(c, actor, req, result))
-        if self.printer is not None:
+        documents = self.printer if isinstance(self.printer, Documents) else None
+
+        def write(conn: Connection) -> Any:
+            self._record(conn, actor, req, result)
+            # With the core's documents, the slip's job is written with the record.
+            return None if documents is None else \
+                documents.record(conn, self.slip(result, actor, req.reason))
+
+        job = self.store.call(write)
+        if documents is not None:
+            documents.announce(job)
+        elif self.printer is not None:
             self.printer.enqueue(self.slip(result, actor, req.reason))
         return result
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import requests
 
-from app.api import Timeouts, VendingClient
+from app.api import Timeouts
+from app.backend import ClientBackend
 from app.events import Event, EventBus
 from app.sales import Connectivity, SaleService
 from app.sync import SyncEngine
@@ -25,7 +26,7 @@ class Core:
     """One terminal's client core (store, client, service, sync) for a test."""
 
     store: Store
-    client: VendingClient
+    client: ClientBackend
     bus: EventBus
     connectivity: Connectivity
     service: SaleService
@@ -46,7 +47,7 @@ def build_core(db: Path, key: bytes, base_url: str, credential: str, *, create: 
     """Open the store and wire the core to `base_url`."""
     store = open_store(db, key, create=create)
     session = requests.Session()
-    client = VendingClient(session, base_url, lambda: credential,
+    client = ClientBackend(session, base_url, lambda: credential,
                            timeouts=Timeouts(2.0, read_timeout))
     bus = EventBus()
     events: list[Event] = []

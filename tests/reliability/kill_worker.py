@@ -19,7 +19,8 @@ from pathlib import Path
 
 import requests
 
-from app.api import Money, Timeouts, VendingClient
+from app.api import Money, Timeouts
+from app.backend import ClientBackend
 from app.errors import BusinessRuleError, TransientError, UserFacingError
 from app.events import EventBus
 from app.sales import Connectivity, SaleService
@@ -33,7 +34,7 @@ def life(db: str, key_hex: str, base_url: str, credential: str, seed: int,
     rng = random.Random(seed)
     stream = os.fdopen(out, "w", buffering=1)
     store = open_store(Path(db), bytes.fromhex(key_hex), create=True)
-    client = VendingClient(requests.Session(), base_url, lambda: credential,
+    client = ClientBackend(requests.Session(), base_url, lambda: credential,
                            timeouts=Timeouts(2.0, 5.0))
     bus = EventBus()
     connectivity = Connectivity(bus)
