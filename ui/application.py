@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.backend import Capabilities
 from app.events import EventBus
 from app.settings import Settings
 from app.version import APP_NAME, VERSION
@@ -33,6 +34,7 @@ from ui.main_window import MainWindow
 from ui.ops import Op, thread_pool
 from ui.qt_bridge import QtEventBridge
 from ui.qt_messages import qt_message_handler
+from ui.sales_dialogs import NOT_OFFERED
 from ui.settings_dialog import SettingsDialog
 from ui.shell import Shell
 from ui.supervisor.install import SupervisorMenu, actor_from_ui_operator, install_supervisor
@@ -91,6 +93,17 @@ class StartupScreen(QWidget):
         self.settings.hide()
 
 
+def disable_not_offered(menu: SupervisorMenu, offered: Capabilities) -> None:
+    """Supervisor entries the vending server does not offer: disabled, with the reason."""
+    for name, capability in (("engineering", "engineering_tokens"),):
+        if not getattr(offered, capability):
+            action = menu.actions[name]
+            action.setEnabled(False)
+            action.setToolTip(QCoreApplication.translate("AppController", NOT_OFFERED))
+            action.setText(action.text() + QCoreApplication.translate(
+                "AppController", " (not offered by this vending server)"))
+
+
 class AppController(QObject):
     """Starts the core in the background, then hands the window to the `Shell`."""
 
@@ -137,6 +150,7 @@ class AppController(QObject):
         shell = self.shell
         self.supervisor_menu = install_supervisor(
             self.window, core.supervisor, lambda: actor_from_ui_operator(shell.operator))
+        disable_not_offered(self.supervisor_menu, core.capabilities)
         log.info("ready: login screen up (suggested operator: %s)",
                  core.services.suggested_operator or "none")
         self.ready.emit(True)

@@ -1,9 +1,9 @@
-"""The window's core: the core's composition root (`app.till.build`) behind the UI ports.
+"""The window's core: the core's composition root (`app.till.build`) handed to the screens.
 
 Qt-free and blocking: `ui.application` runs `bootstrap` through `Op`, so the window is up
 (showing "Starting…") while the store opens and the server is reached. Everything is built by
-`app.till.build` (`open_production`, `open_demo`, `build_till`); this module only wraps the
-till in the ports adapter (`ui.core_adapter.CoreAdapter`) the screens use.
+the core (`open_production`, `open_demo`, `build_till`); the screens get the `Till` itself as
+their ports, plus what only the UI needs (quick amounts, demo examples, the printer test).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from app.api import models as api
+from app.backend import Capabilities
+from app.errors import InvalidInput
 from app.events import EventBus
 from app.keystore import KeyringLike
 from app.push import PushListener
@@ -23,46 +25,57 @@ from app.supervisor.services import SupervisorServices
 from app.sync.engine import SyncEngine
 from app.tariffs import TariffService
 from app.till import Till
-from app.till import results as till_results
-from app.till.build import Opened, Timing, build_till, client_backend, open_demo, open_production
+from app.till.build import (
+    Opened,
+    Timing,
+    build_till,
+    client_backend,
+    open_demo,
+    open_production,
+    printer_config,
+    printer_profile,
+)
+from app.till.results import SearchHit
 from app.till.setup import (
     Activation,
     NotSetUp,
+    demo_examples,
     demo_login_hint,
     load_activation_keys,
     quick_amounts,
 )
-from app.till.setup import demo_examples as _core_demo_examples
 from offline_store import Store
 from printers.queue import PrintQueue
-from ui.core_adapter import CoreAdapter
-from ui.ports import SearchHit, Services
+from ui.ports import Services, TerminalPort
 
 log = logging.getLogger("vendpoint.ui.bootstrap")
 
-__all__ = ["ActivationPort", "Core", "NotSetUp", "bootstrap", "build_core", "demo_examples",
-           "demo_login_hint", "load_activation_keys", "quick_amounts"]
+__all__ = ["ActivationPort", "Core", "NotSetUp", "TillPrinter", "bootstrap", "build_core",
+           "demo_examples", "demo_login_hint", "load_activation_keys", "quick_amounts"]
 
 #: TerminalPort: activation with the credential in the OS keyring (`app.till.setup`).
 ActivationPort = Activation
 
 
-def _hits(hits: tuple[till_results.SearchHit, ...]) -> tuple[SearchHit, ...]:
-    return tuple(SearchHit(h.meter_number, h.customer_name, h.account, h.address, h.blocked)
-                 for h in hits)
+class TillPrinter:
+    """PrinterPort: the settings dialog's test page, through the till, with the edited
+    (maybe not yet saved) printer settings."""
 
+    def __init__(self, till: Till) -> None:
+        self._till = till
 
-def demo_examples(info: dict[str, Any]) -> tuple[SearchHit, ...]:
-    """Demo meters offered as examples on the sale screen (one of each interesting kind)."""
-    return _hits(_core_demo_examples(info))
+    def test_print(self, settings: Settings) -> None:
+        config = printer_config(settings)
+        if config is None:
+            raise InvalidInput("Choose how the printer is connected first.")
+        self._till.print_test_page(config, printer_profile(settings))
 
 
 @dataclass
 class Core:
-    """The running core behind one window; `close()` stops it in order."""
+    """The running till behind one window, with the screens' services; `close()` stops it."""
 
     services: Services
-    adapter: CoreAdapter
     till: Till
     server_url: str = ""
 
@@ -92,35 +105,49 @@ class Core:
         return self.till.push
 
     @property
+    def capabilities(self) -> Capabilities:
+        """What the vending server offers (the window disables the rest)."""
+        return self.till.capabilities
+
+    @property
     def supervisor(self) -> SupervisorServices:
         """Shifts, X/Z reports, engineering tokens, reversals, attention (supervisor menu)."""
         return self.till.supervisor
 
     def close(self) -> None:
-        """Stop push, sync and printing, close the store, stop the demo server."""
-        self.adapter.close()
+        """Stop the till: tariffs, sync, printing, push, store, demo server (the core's
+        order)."""
         self.till.close()
 
 
-def _core(opened: Opened, bus: EventBus, settings: Settings,
-          terminal_port: Activation | None) -> Core:
-    adapter = CoreAdapter(opened.till, bus=bus, quick_amounts=quick_amounts(settings))
-    services = Services(auth=adapter, sales=adapter, status=adapter, printer=adapter,
-                        terminal=terminal_port, demo_meters=_hits(opened.demo_meters),
-                        suggested_operator=opened.suggested_operator,
-                        login_hint=opened.login_hint, tariffs=opened.till.tariffs)
-    return Core(services, adapter, opened.till, opened.server_url)
+def services_for(till: Till, settings: Settings, *, terminal: TerminalPort | None = None,
+                 demo_meters: tuple[SearchHit, ...] = (), suggested_operator: str = "",
+                 login_hint: str = "") -> Services:
+    """The screens' services over one till."""
+    return Services(auth=till, sales=till, status=till, printer=TillPrinter(till),
+                    terminal=terminal, quick_amounts=tuple(quick_amounts(settings)),
+                    demo_meters=demo_meters, suggested_operator=suggested_operator,
+                    login_hint=login_hint, tariffs=till.tariffs)
+
+
+def _core(opened: Opened, settings: Settings, terminal: TerminalPort | None) -> Core:
+    services = services_for(opened.till, settings, terminal=terminal,
+                            demo_meters=opened.demo_meters,
+                            suggested_operator=opened.suggested_operator,
+                            login_hint=opened.login_hint)
+    return Core(services, opened.till, opened.server_url)
 
 
 def build_core(
     *, bus: EventBus, server_url: str, credential: Callable[[], str], store: Store,
     settings: Settings, data_dir: Path, terminal: api.TerminalInfo | None = None,
     demo_meters: tuple[SearchHit, ...] = (), suggested_operator: str = "",
-    login_hint: str = "", terminal_port: Activation | None = None,
+    login_hint: str = "", terminal_port: TerminalPort | None = None,
     sync_backoff_cap: float = 60.0, sync_idle_interval: float = 30.0, push_on: bool = True,
     activation_keys: list[dict[str, Any]] | None = None,
 ) -> Core:
-    """Wire the core on an open store through `app.till.build.build_till` (tests)."""
+    """A till on an open store and the reference API through the core's `build_till`, with
+    the screens' services (the end-to-end tests' entry point)."""
     till = build_till(settings, bus=bus, store=store,
                       backend=client_backend(settings, server_url, credential),
                       data_dir=data_dir, terminal=terminal, activation_keys=activation_keys,
@@ -128,20 +155,15 @@ def build_core(
                       timing=Timing(sync_backoff_cap=sync_backoff_cap,
                                     sync_idle_interval=sync_idle_interval),
                       tariffs_on=push_on)
-    opened = Opened(till, server_url, suggested_operator=suggested_operator,
-                    login_hint=login_hint)
-    core = _core(opened, bus, settings, terminal_port)
-    core.services = Services(auth=core.adapter, sales=core.adapter, status=core.adapter,
-                             printer=core.adapter, terminal=terminal_port,
-                             demo_meters=demo_meters, suggested_operator=suggested_operator,
-                             login_hint=login_hint, tariffs=till.tariffs)
-    return core
+    services = services_for(till, settings, terminal=terminal_port, demo_meters=demo_meters,
+                            suggested_operator=suggested_operator, login_hint=login_hint)
+    return Core(services, till, server_url)
 
 
 def bootstrap(settings: Settings, *, data_dir: Path, demo: bool, bus: EventBus,
               keyring: KeyringLike | None = None) -> Core:
     """Everything `run_app` needs, from the settings (and the demo server in demo mode)."""
     if demo:
-        return _core(open_demo(settings, data_dir=data_dir, bus=bus), bus, settings, None)
+        return _core(open_demo(settings, data_dir=data_dir, bus=bus), settings, None)
     opened = open_production(settings, data_dir=data_dir, bus=bus, keyring=keyring)
-    return _core(opened, bus, settings, opened.activation)
+    return _core(opened, settings, opened.activation)

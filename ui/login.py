@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import InvalidInput
+from app.till.results import Operator
 from ui.errors import show_error
 from ui.ops import Op
-from ui.ports import AuthPort, Operator
+from ui.ports import AuthPort
 
 log = logging.getLogger("vendpoint.ui.login")
 
@@ -157,7 +158,7 @@ class LoginController(QObject):
             return
         self._busy = True
         self._view.set_busy(True)
-        Op(self._view, lambda: self._auth.login(username, pin)).success(self._ok).failure(
+        Op(self._view, lambda: self._auth.sign_in(username, pin)).success(self._ok).failure(
             self._failed
         ).finally_(self._done).run()
 

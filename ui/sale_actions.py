@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum, StrEnum, auto
 
-from ui.ports import Customer, Operator, PrintState, Quote, SaleResult
+from app.api.models import Money
+from app.till.results import Customer, Operator, PrintState, Quote, QuoteHandle, SaleResult
 
 
 class Step(Enum):
@@ -52,7 +52,7 @@ class FetchQuote:
 
     generation: int
     meter: str
-    amount: Decimal
+    amount: Money
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,12 @@ class CheckQuote:
 
 @dataclass(frozen=True)
 class Sell:
-    """Sell `amount` on `meter` for `operator` (core call)."""
+    """Sell `amount` on `meter` for `operator`, on the till's held `quote` (core call)."""
 
     meter: str
-    amount: Decimal
+    amount: Money
     operator: Operator
+    quote: QuoteHandle | None = None
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,7 @@ class ShowQuote:
 class ShowOffline:
     """No quote possible: what selling now means (a pending slip, NOT a token)."""
 
-    amount: Decimal
-    currency: str
+    amount: Money
     reason: str
 
 

@@ -14,12 +14,14 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
+from app.api.models import Money
+from app.till.results import Operator, PrintState, SaleResult, SearchHit
 from ui import sale_actions as f
-from ui import sale_input
 from ui.errors import show_error
 from ui.keymap import Action, Where, shortcuts
+from ui.money import parse_amount as _parse_amount
 from ui.ops import Op
-from ui.ports import Operator, PrintState, SalePort, SaleResult, SearchHit
+from ui.ports import SalePort
 from ui.sale_actions import Field
 from ui.sale_flow import SaleFlow, Step
 from ui.sale_view import SaleView
@@ -34,9 +36,9 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("SaleFlow", text)
 
 
-def parse_amount(text: str, field: str) -> Decimal:
-    """A positive amount with at most 2 decimals (see `ui.sale_flow.parse_amount`)."""
-    return sale_input.parse_amount(text, field, _tr)
+def parse_amount(text: str, field: str, currency: str) -> Money:
+    """A positive amount typed by the cashier, in the UI's language (`ui.money`)."""
+    return _parse_amount(text, field, currency, _tr)
 
 
 class SaleController(QObject):
@@ -52,12 +54,14 @@ class SaleController(QObject):
     action_requested = Signal(str)
 
     def __init__(
-        self, view: SaleView, sales: SalePort, *, examples: tuple[SearchHit, ...] = ()
+        self, view: SaleView, sales: SalePort, *, examples: tuple[SearchHit, ...] = (),
+        quick_amounts: Sequence[Decimal] = (),
     ) -> None:
         super().__init__(view)
         self._view = view
         self._sales = sales
         self._examples = examples
+        self._quick = tuple(quick_amounts)
         self.flow = SaleFlow(tr=_tr)
         self._busy = False
         self._wire()
@@ -95,13 +99,12 @@ class SaleController(QObject):
         self._run(self.flow.key(action))
 
     def load(self) -> None:
-        """Fetch quick amounts and currency in the background."""
-        Op(self._view, lambda: (list(self._sales.quick_amounts()), self._sales.currency())
-           ).success(self._quick_amounts_loaded).run()
+        """Fetch the terminal's currency in the background, then show the quick amounts."""
+        Op(self._view, lambda: self._sales.currency).success(self._currency_loaded).run()
 
-    def _quick_amounts_loaded(self, loaded: tuple[list[Decimal], str]) -> None:
-        amounts, self.flow.currency = loaded
-        self._view.set_quick_amounts(amounts, self.flow.currency)
+    def _currency_loaded(self, currency: str) -> None:
+        self.flow.currency = currency
+        self._view.set_quick_amounts(self._quick, currency)
         for button in self._view.quick_buttons:
             button.clicked.connect(self._quick_amount_clicked)
 
@@ -220,12 +223,15 @@ class SaleController(QObject):
                     lambda q: self._run(flow.quote_loaded(generation, q))
                 ).failure(lambda e: self._run(flow.quote_failed(generation, e))).run()
             case f.CheckQuote(generation, stale):
-                Op(v, lambda: self._sales.requote_if_stale(stale)).success(
+                Op(v, lambda: self._sales.requote_if_stale(stale.handle)).success(
                     lambda c: self._run(flow.requoted(generation, stale, c))
                 ).failure(lambda e: self._run(flow.requote_failed(generation, stale, e))
                           ).run()
-            case f.Sell(meter, amount, operator):
-                Op(v, lambda: self._sales.sell(meter, amount, operator)).success(
+            case f.Sell(meter, amount, operator, handle):
+                # The till records the tender in the sale's own transaction; cash only, for
+                # now.
+                Op(v, lambda: self._sales.sell(meter, amount, operator, quote=handle,
+                                               tender="cash")).success(
                     lambda r: self._run(flow.sold(r))
                 ).failure(lambda e: self._run(flow.sell_failed(e))).run()
             case f.Sold(result):
@@ -260,8 +266,8 @@ class SaleController(QObject):
                     v.quote.clear(text)
                 else:
                     v.quote.show_quote(quote)
-            case f.ShowOffline(amount, currency, reason):
-                v.quote.show_offline(amount, currency, reason)
+            case f.ShowOffline(amount, reason):
+                v.quote.show_offline(amount, reason)
             case f.ShowPriceChange(summary, lines, confirmed):
                 v.quote.show_price_change(summary, lines, confirmed)
             case f.ShowSelling():

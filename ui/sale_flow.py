@@ -15,24 +15,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from decimal import Decimal
 
+from app.api.models import Money
 from app.errors import InvalidInput, TransientError
-from app.sales.service import SaleNotCompleted
-from sts.errors import MeterNumberError
-from sts.meter_number import parse_meter_number
-from ui.keymap import Action
-from ui.ports import (
+from app.sales.service import PriceChanged, SaleNotCompleted
+from app.till.results import (
     Customer,
     Operator,
-    PriceChanged,
     PrintState,
     Quote,
     QuoteChange,
     SaleResult,
     SaleState,
-    format_money,
 )
+from sts.errors import MeterNumberError
+from sts.meter_number import parse_meter_number
+from ui.keymap import Action
+from ui.money import format_money, parse_amount
 from ui.sale_actions import (
     Act,
     ChangeText,
@@ -57,7 +56,7 @@ from ui.sale_actions import (
     Step,
     controls_for,
 )
-from ui.sale_input import Translate, meter_problem, parse_amount, same
+from ui.sale_input import Translate, meter_problem, same
 from ui.sale_news import SaleNews
 
 __all__ = ["SaleFlow", "Step", "meter_problem", "parse_amount"]
@@ -78,7 +77,7 @@ class SaleFlow(SaleNews):
         self.quote: Quote | None = None
         #: the amount the customer agreed to: from the quote, or (offline, when no quote is
         #: possible) the amount they were told will be sold pending
-        self.agreed: tuple[Decimal, str] | None = None
+        self.agreed: Money | None = None
         self.result: SaleResult | None = None
         #: the price change awaiting the cashier's confirmation (PRICE_CHANGED)
         self._reconfirm: tuple[str, tuple[tuple[str, str, str], ...]] | None = None
@@ -229,7 +228,7 @@ class SaleFlow(SaleNews):
                 or self.customer is None or not self.customer.can_sell:
             return []
         try:
-            amount = parse_amount(self.amount_text, "amount", self._tr)
+            amount = parse_amount(self.amount_text, "amount", self.currency, self._tr)
         except InvalidInput as exc:
             return [ShowError(exc), Focus(Field.AMOUNT)]
         self.generation += 1
@@ -243,7 +242,7 @@ class SaleFlow(SaleNews):
         if generation != self.generation:
             return []
         self.quote = quote
-        self.agreed = (quote.amount, quote.currency)
+        self.agreed = quote.amount
         self.step = Step.QUOTED
         return [ShowQuote(quote), self._change(), Focus(Field.TENDERED)]
 
@@ -254,14 +253,14 @@ class SaleFlow(SaleNews):
             return []
         if isinstance(error, TransientError) and self.customer is not None:
             try:
-                amount = parse_amount(self.amount_text, "amount", self._tr)
+                amount = parse_amount(self.amount_text, "amount", self.currency, self._tr)
             except InvalidInput:
                 amount = None
             if amount is not None:
                 self.quote = None
-                self.agreed = (amount, self.currency)
+                self.agreed = amount
                 self.step = Step.QUOTED
-                return [ShowOffline(amount, self.currency, str(error)), self._change(),
+                return [ShowOffline(amount, str(error)), self._change(),
                         Focus(Field.TENDERED)]
         self.quote = self.agreed = None
         self.step = Step.CONFIRMED
@@ -272,25 +271,25 @@ class SaleFlow(SaleNews):
         self.tendered_text = text
         return [self._change()]
 
-    def _tendered(self) -> Decimal | None:
+    def _tendered(self) -> Money | None:
         text = self.tendered_text.strip()
-        return parse_amount(text, "cash tendered", self._tr) if text else None
+        return parse_amount(text, "cash tendered", self.currency, self._tr) if text else None
 
     def _change(self) -> ChangeText:
         if self.agreed is None:
             return ChangeText("")
-        agreed, currency = self.agreed
+        agreed = self.agreed
         try:
             tendered = self._tendered()
         except InvalidInput:
             return ChangeText(self._tr("not a number"))
         if tendered is None:
             return ChangeText(self._tr("Change: -"))
-        if tendered < agreed:
+        difference = Money(tendered.minor - agreed.minor, agreed.currency)
+        if difference.minor < 0:
             return ChangeText(self._tr("Short by {money}").format(
-                money=format_money(agreed - tendered, currency)))
-        return ChangeText(self._tr("Change: {money}").format(
-            money=format_money(tendered - agreed, currency)))
+                money=format_money(Money(-difference.minor, agreed.currency))))
+        return ChangeText(self._tr("Change: {money}").format(money=format_money(difference)))
 
     # -- sell -------------------------------------------------------------------------------
     def sell(self) -> list[Act]:
@@ -303,26 +302,25 @@ class SaleFlow(SaleNews):
             return [ShowError(InvalidInput(self._tr("Sign in before selling.")))]
         try:
             tendered = self._tendered()
-            amount = parse_amount(self.amount_text, "amount", self._tr)
+            amount = parse_amount(self.amount_text, "amount", self.currency, self._tr)
         except InvalidInput as exc:
             return [ShowError(exc)]
-        agreed, currency = self.agreed
-        if amount != agreed:
+        if amount != self.agreed:
             return self.request_quote()
         if self.step is Step.PRICE_CHANGED and self._reconfirm is not None:
             (summary, lines), self._reconfirm = self._reconfirm, None
             log.info("new price confirmed by the cashier")
             self.step = Step.QUOTED
             return [ShowPriceChange(summary, lines, confirmed=True)]
-        if tendered is not None and tendered < amount:
+        if tendered is not None and tendered.minor < amount.minor:
             return [ShowError(InvalidInput(
                 self._tr("The cash tendered is {money} short of the amount.").format(
-                    money=format_money(amount - tendered, currency)),
+                    money=format_money(Money(amount.minor - tendered.minor, amount.currency))),
                 hint=self._tr("Take the full amount or lower it."))), Focus(Field.TENDERED)]
-        log.info("selling %s on meter %s", format_money(amount, currency),
-                 self.customer.meter_number)
+        log.info("selling %s on meter %s", format_money(amount), self.customer.meter_number)
         self.step = Step.SELLING
-        return [ShowSelling(), Sell(self.customer.meter_number, amount, self.operator)]
+        handle = None if self.quote is None else self.quote.handle
+        return [ShowSelling(), Sell(self.customer.meter_number, amount, self.operator, handle)]
 
     def sold(self, result: SaleResult) -> list[Act]:
         """The core answered the sale: its outcome goes on screen."""
@@ -339,10 +337,9 @@ class SaleFlow(SaleNews):
         if isinstance(error, SaleNotCompleted) and customer is not None:
             # No answer, and the sale may not go offline: it may yet go through. Selling again
             # could sell twice, so the screen holds this sale until the core tells.
-            agreed, currency = self.agreed or (Decimal(0), self.currency)
             self.result = SaleResult(
                 SaleState.UNRESOLVED, error.reference, customer.meter_number, customer.name,
-                agreed, currency, print_state=PrintState.NO_PRINTER,
+                self.agreed or Money(0, self.currency), print_state=PrintState.NO_PRINTER,
                 pending_reason=str(error))
             self.step = Step.DONE
             return [ShowResult(self.result), Focus(Field.NEXT), ShowError(error)]
@@ -353,9 +350,8 @@ class SaleFlow(SaleNews):
                 return self._price_change(error.change)
             # No new quote (server unreachable): only a sale without the old quote is possible
             # (priced by the server later); say so, and still ask for a confirmation.
-            agreed, currency = self.agreed or (Decimal(0), self.currency)
             self.quote = None
-            return [ShowOffline(agreed, currency, str(error)),
+            return [ShowOffline(self.agreed or Money(0, self.currency), str(error)),
                     *self._ask_reconfirm(str(error), ())]
         # Refused (blocked, no credit, offline policy...): nothing was sold; back to the quote.
         self.step = Step.QUOTED
@@ -395,7 +391,7 @@ class SaleFlow(SaleNews):
         """Replace the quote by the new one, say what changed, and ask for a confirmation."""
         self.generation += 1  # answers for the old quote no longer apply
         self.quote = change.quote
-        self.agreed = (change.quote.amount, change.quote.currency)
+        self.agreed = change.quote.amount
         return [ShowQuote(change.quote), *self._ask_reconfirm(change.summary, change.lines)]
 
     def _ask_reconfirm(self, summary: str, lines: tuple[tuple[str, str, str], ...]

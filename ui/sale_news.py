@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ui.ports import PrintState, SaleResult, SaleState
+from app.till.results import PrintState, SaleResult, SaleState
 from ui.sale_actions import (
     Act,
     ShowDelivered,

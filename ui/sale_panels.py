@@ -6,12 +6,13 @@ Layout only: `SaleController` fills them in from the flow's actions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
-from ui.ports import Customer, Quote, SearchHit, format_money
+from app.api.models import Money
+from app.till.results import Customer, Quote, SearchHit
+from ui.money import format_money
 from ui.widgets import label as _label
 from ui.widgets import set_state
 
@@ -136,13 +137,13 @@ class QuotePanel(QFrame):
         self.notice.setText("\n".join(text))
         self.notice.show()
 
-    def show_offline(self, amount: Decimal, currency: str, reason: str) -> None:
+    def show_offline(self, amount: Money, reason: str) -> None:
         """No quote possible (server unreachable): say what selling now will mean."""
         self.clear()
         set_state(self.headline, "pending")
         self.headline.setText(
             self.tr("OFFLINE: no quote for {amount}.").format(
-                amount=format_money(amount, currency)))
+                amount=format_money(amount)))
         self.footer.setText(
             self.tr("{reason}\nSelling now keeps the sale PENDING: the customer gets a pending "
                     "slip, NOT a token. The server prices it and the token prints here when "
@@ -154,7 +155,7 @@ class QuotePanel(QFrame):
         self.clear()
         self.headline.setText(
             self.tr("{amount} buys {units} {unit}").format(
-                amount=format_money(quote.amount, quote.currency), units=quote.units,
+                amount=format_money(quote.amount), units=quote.units,
                 unit=quote.unit,
             )
         )
@@ -170,7 +171,7 @@ class QuotePanel(QFrame):
             units = _label(line.units or "")
             units.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.grid.addWidget(units, row, 1)
-            amount = _label(format_money(line.amount, quote.currency))
+            amount = _label(format_money(line.amount))
             amount.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.grid.addWidget(amount, row, 2)
         self.grid.setColumnStretch(0, 1)

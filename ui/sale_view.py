@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import InvalidInput
+from app.sales.money import from_decimal
 from ui.keymap import KEYMAP
-from ui.ports import format_money
+from ui.money import format_money
 from ui.sale_panels import CustomerPanel, QuotePanel
 from ui.token_panel import TokenPanel
 from ui.widgets import label as _label
@@ -137,7 +139,10 @@ class SaleView(QWidget):
             button.setObjectName("quickAmount")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setProperty("amount", str(value))
-            button.setToolTip(format_money(value, currency))
+            try:
+                button.setToolTip(format_money(from_decimal(value, currency)))
+            except InvalidInput:
+                button.setToolTip("")  # more decimals than the currency has: no tip
             self.quick_row.addWidget(button)
             self.quick_buttons.append(button)
 

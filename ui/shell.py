@@ -4,16 +4,22 @@ Wires the login and sale controllers, the status bar, the idle lock, the notific
 the core's events (through `QtEventBridge`). It receives the `Services` it needs; nothing here
 reaches for globals.
 
-UI-level core events it listens for (the service adapter publishes them on the bus):
-- `ui.pending_tokened` {reference, receipt_no, meter_number, customer_name, print_state}
-- `ui.print` {job_id, reference, state, detail}
-- `ui.attention` {reference, meter_number, code, reason}: a notice that stays until dismissed
-- `ui.not_sold` {reference}: an unanswered sale never reached the server
+This is the one place where the core's events (Qt-free `EventBus`, delivered on the GUI thread
+by the bridge) become what the screens show:
+- `sale.late_token` {reference, receipt_no, meter_number, customer_name, job_id, printed}: a
+  pending or unanswered sale got its token (its receipt was written by the core): a notice,
+  and TOKEN ARRIVED on the sale on screen;
+- `sale.needs_attention` {idempotency_key, code, reason}: a notice that stays until dismissed;
+- `sale.void` {idempotency_key}: an unanswered sale never reached the server (NOT SOLD);
+- `print.job_done` / `print.job_failed` {job_id, sale_ref, error}: the sale on screen's slip;
 - `tariff.*` (signed tariffs): the tariff banner; a version coming into force makes the
   sale screen check its quote (re-quoted, shown and confirmed again only when its own tariff
   changed); `sale.delivered`: the banner and the sale on screen (smart meter read-back);
-  `sale.price_differs`: on the sale on screen, else as a notice
-- `ui.status` {} and any other event: refresh the status bar.
+  `sale.price_differs`: on the sale on screen, else as a notice;
+- any event: refresh the status bar.
+
+What the vending server does not offer (the till's status: `capabilities`) is shown as
+unavailable: the action is disabled with "Not offered by this vending server".
 """
 
 from __future__ import annotations
@@ -26,21 +32,20 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
+from app.backend import Capabilities
+from app.sales.service import reference_for
 from app.settings import Settings
-from ui.dialogs import (
-    AskSupervisor,
-    ReprintDialog,
-    SalesListDialog,
-    SearchDialog,
-    ask_supervisor,
-)
+from app.till.results import Operator, PrintState, SaleRecord, SaleResult, Status
+from ui.dialogs import AskSupervisor, SearchDialog, ask_supervisor
 from ui.idle import IdleWatcher
 from ui.login import LoginController, LoginView
 from ui.main_window import MainWindow
-from ui.ports import Operator, PrintState, SaleResult, Services
+from ui.ops import Op
+from ui.ports import Services
 from ui.qt_bridge import QtEventBridge
 from ui.sale_controller import SaleController
 from ui.sale_view import SaleView
+from ui.sales_dialogs import NOT_OFFERED, ReprintDialog, SalesListDialog
 from ui.settings_dialog import SettingsDialog
 from ui.status_bar import StatusBarController
 from ui.tariff_banner import TariffBanner
@@ -87,13 +92,17 @@ class Shell(QObject):
         self.login.logged_in.connect(self._logged_in)
 
         self.sale_view = SaleView()
-        self.sale = SaleController(self.sale_view, services.sales, examples=services.demo_meters)
+        self.sale = SaleController(self.sale_view, services.sales, examples=services.demo_meters,
+                                   quick_amounts=services.quick_amounts)
         self.sale.action_requested.connect(self.action)
         self.sale.search_requested.connect(self.open_search)
         self.sale.sold.connect(self._sold)
 
         self.status = StatusBarController(window.status_view, services.status,
                                           status_interval_ms)
+        #: what the vending server offers, from the last status (all on until it is known)
+        self.capabilities = Capabilities()
+        self.status.refreshed.connect(self._status_refreshed)
         minutes = int(settings["ui.idle_lock_minutes"])
         self.idle = IdleWatcher(minutes * 60_000 if idle_ms is None else idle_ms, self)
         self.idle.idle.connect(self.lock)
@@ -159,7 +168,8 @@ class Shell(QObject):
             return
         dialog: QDialog
         if name == "reprint":
-            reprint = ReprintDialog(self.services.sales, self.operator, self._ask, self.window)
+            reprint = ReprintDialog(self.services.sales, self.operator, self._ask, self.window,
+                                    reversal_offered=self.capabilities.reversal)
             if self.sale.result is not None:
                 reprint.query.setText(self.sale.result.meter_number)
             dialog = reprint
@@ -185,6 +195,10 @@ class Shell(QObject):
 
     def open_search(self, text: str) -> None:
         """F3: find a customer; the chosen meter is looked up on the sale screen."""
+        if not self.capabilities.search:
+            self.window.notifications.notify(self.tr("Customer search: {why}").format(
+                why=self.tr(NOT_OFFERED)), timeout_ms=8000)
+            return
         dialog = SearchDialog(self.services.sales, text, self.services.demo_meters, self.window)
         dialog.accepted.connect(lambda: self._searched(dialog))
         self._open(dialog)
@@ -221,16 +235,38 @@ class Shell(QObject):
     def _sold(self, result: SaleResult) -> None:
         self.status.refresh()
 
+    def _status_refreshed(self, status: Status) -> None:
+        if status.capabilities != self.capabilities:
+            self.capabilities = status.capabilities
+            self._apply_capabilities()
+
+    def _apply_capabilities(self) -> None:
+        """Disable what the vending server does not offer, saying so."""
+        offered = self.capabilities
+        button = self.sale_view.search_button
+        button.setEnabled(offered.search)
+        button.setToolTip("" if offered.search else self.tr(NOT_OFFERED))
+        self.window.status_view.show_missing([
+            self.tr(Capabilities.NAMES[name]) for name in offered.missing()])
+
     def _core_event(self, name: str, data: dict[str, Any]) -> None:
-        if name == "ui.pending_tokened":
-            self._pending_tokened(data)
-        elif name == "ui.attention":
+        if name == "sale.late_token":
+            self._late_token(data)
+        elif name == "sale.needs_attention":
             self._attention(data)
-        elif name == "ui.not_sold":
-            reference = str(data.get("reference", ""))
-            self.window.notifications.notify(self.tr(
-                "Sale {ref} did not go through: nothing was sold.").format(ref=reference))
-            self.sale.not_sold(reference)
+        elif name == "sale.void":
+            key = str(data.get("idempotency_key", ""))
+            if key:
+                reference = reference_for(key)
+                self.window.notifications.notify(self.tr(
+                    "Sale {ref} did not go through: nothing was sold.").format(ref=reference))
+                self.sale.not_sold(reference)
+        elif name in ("print.job_done", "print.job_failed"):
+            done = name == "print.job_done"
+            self.sale.print_update(str(data.get("job_id", "")),
+                                   PrintState.PRINTED if done else PrintState.FAILED,
+                                   "" if done else str(data.get("error", "")),
+                                   reference=str(data.get("sale_ref", "")))
         elif name.startswith("tariff."):
             self._tariff_event(name, data)
         elif name == "sale.price_differs":
@@ -244,23 +280,23 @@ class Shell(QObject):
             self.tariff_banner.on_core_event(name, data)
             self.sale.delivered(str(data.get("receipt_no", "")), bool(data.get("accepted")),
                                 str(data.get("balance") or ""), str(data.get("unit") or ""))
-        elif name == "ui.print":
-            try:
-                state = PrintState(str(data.get("state")))
-            except ValueError:
-                state = PrintState.FAILED
-            self.sale.print_update(str(data.get("job_id", "")), state,
-                                   str(data.get("detail", "")),
-                                   reference=str(data.get("reference", "")))
         self.status.refresh()
 
     def _attention(self, data: dict[str, Any]) -> None:
+        key = str(data.get("idempotency_key", ""))
+        reference = reference_for(key) if key else "?"
         reason = str(data.get("reason") or self.tr("it needs a supervisor's decision"))
-        self.window.notifications.notify(
-            self.tr("ATTENTION: sale {ref} (meter {meter}): {reason} Tell a supervisor.").format(
-                ref=data.get("reference", "?"), meter=data.get("meter_number", "?"),
-                reason=reason.rstrip(".") + "."),
-            timeout_ms=0)
+
+        def notify(records: list[SaleRecord]) -> None:
+            meter = records[0].meter_number if records else "?"
+            self.window.notifications.notify(
+                self.tr("ATTENTION: sale {ref} (meter {meter}): {reason} Tell a supervisor."
+                        ).format(ref=reference, meter=meter, reason=reason.rstrip(".") + "."),
+                timeout_ms=0)
+
+        # The event names the sale only: its meter comes from the store, off the GUI thread.
+        Op(self.window, lambda: list(self.services.sales.find(reference))).success(
+            notify).failure(lambda _exc: notify([])).run()
 
     def _tariff_event(self, name: str, data: dict[str, Any]) -> None:
         first = name == "tariff.applied" and not data.get("previous_version")
@@ -274,11 +310,13 @@ class Shell(QObject):
     def open_tariffs(self) -> None:
         """F6 / the banner's button: the accepted tariffs, versions, blocks and refusals."""
         if self.services.tariffs is None:
+            self.window.notifications.notify(self.tr("Signed tariffs: {why}").format(
+                why=self.tr(NOT_OFFERED)), timeout_ms=8000)
             return
         self._open(TariffViewer(self.services.tariffs, self.window, bridge=self._bridge))
 
-    def _pending_tokened(self, data: dict[str, Any]) -> None:
-        printed = data.get("print_state") in (PrintState.PRINTED, PrintState.QUEUED)
+    def _late_token(self, data: dict[str, Any]) -> None:
+        printed = bool(data.get("printed"))
         message = self.tr(
             "Token arrived for pending sale {ref} (meter {meter}, {name}): receipt {receipt} "
             "{printing}. Give it to the customer."

@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QStatusBar, QWidget
 
+from app.till.results import Operator, Status
+from ui.money import format_money
 from ui.ops import Op
-from ui.ports import Operator, Status, StatusPort, format_money
+from ui.ports import StatusPort
 from ui.widgets import set_state
 
 log = logging.getLogger("vendpoint.ui.status")
@@ -42,9 +44,12 @@ class StatusBarView(QWidget):
         self.tariff = self._add(grid, "tariff", 1, 2)
         self.operator = self._add(grid, "operator", 1, 3)
         self.clock = self._add(grid, "clock", 0, 4, 1)
+        #: what the vending server does not offer (disabled on the screens)
+        self.missing = self._add(grid, "missing", 1, 4, 1)
         grid.setColumnStretch(4, 1)
         bar.addWidget(self, 1)
         self.clock.hide()
+        self.missing.hide()
         self.operator.setText(self.tr("Not signed in"))
         self.connection.setText(self.tr("Connecting…"))
 
@@ -65,10 +70,12 @@ class StatusBarView(QWidget):
             self.connection.setText(self.tr("● OFFLINE: {reason}").format(reason=reason))
             set_state(self.connection, "bad")
         if status.pending_count:
-            self.pending.setText(self.tr("Pending: {count} ({value})").format(
-                count=status.pending_count,
-                value=format_money(status.pending_value, status.currency)))
-            set_state(self.pending, "warn")
+            text = self.tr("Pending: {count} ({value})").format(
+                count=status.pending_count, value=format_money(status.pending_value))
+            if status.needs_attention:
+                text += self.tr(", {n} need attention").format(n=status.needs_attention)
+            self.pending.setText(text)
+            set_state(self.pending, "bad" if status.needs_attention else "warn")
         else:
             self.pending.setText(self.tr("Pending: 0"))
             set_state(self.pending, "ok")
@@ -79,14 +86,16 @@ class StatusBarView(QWidget):
                 time=status.last_sync.astimezone().strftime("%H:%M")))
         self.printer.setText(self.tr("Printer: {state}").format(
             state=status.printer or self.tr("not set up")))
-        set_state(self.printer, "ok" if status.printer_ok else "bad")
+        # No printer at all is a choice (tokens are read out), not a fault.
+        set_state(self.printer, "ok" if status.printer_ok or status.printer == "not set up"
+                  else "bad")
         if status.vendor_credit is None:
             self.credit.setText(self.tr("Credit: -"))
         else:
             self.credit.setText(self.tr("Credit: {money}").format(
-                money=format_money(status.vendor_credit, status.currency)))
+                money=format_money(status.vendor_credit)))
         self.tariff.setText(self.tr("Tariff: {version}").format(
-            version=status.tariff_version or "-"))
+            version=status.tariff_label or "-"))
         skew = status.clock_skew_seconds
         if skew is not None and abs(skew) > CLOCK_SKEW_WARN_SECONDS:
             minutes = round(abs(skew) / 60)
@@ -99,6 +108,13 @@ class StatusBarView(QWidget):
         else:
             self.clock.hide()
 
+    def show_missing(self, names: list[str]) -> None:
+        """What the vending server does not offer (empty hides the line)."""
+        self.missing.setText(self.tr("Not offered by this server: {names}").format(
+            names=", ".join(names)))
+        self.missing.setToolTip(self.tr("These actions are disabled on this till."))
+        self.missing.setVisible(bool(names))
+
     def show_operator(self, operator: Operator | None) -> None:
         """Who is signed in (always visible)."""
         if operator is None:
@@ -110,6 +126,9 @@ class StatusBarView(QWidget):
 
 class StatusBarController(QObject):
     """Keeps the status bar fresh: polls every `interval_ms` and on `refresh()`."""
+
+    #: a new snapshot arrived (the shell follows the backend's capabilities with it)
+    refreshed = Signal(object)
 
     def __init__(self, view: StatusBarView, port: StatusPort, interval_ms: int = 5000) -> None:
         super().__init__(view)
@@ -142,6 +161,7 @@ class StatusBarController(QObject):
     def _loaded(self, status: Status) -> None:
         self.last = status
         self._view.show_status(status)
+        self.refreshed.emit(status)
 
     def _failed(self, exc: BaseException) -> None:
         # The status bar must not pop up dialogs every few seconds; log it and say "unknown".

@@ -9,9 +9,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ui.ports import PrintState, SaleResult, SaleState, Token, format_money
+from app.till.results import PrintState, SaleResult, SaleState, Token
+from ui.money import format_money
 from ui.widgets import label as _label
 from ui.widgets import set_state
+
+
+def group_token(digits: str) -> str:
+    """'1234 5678 9012 3456 7890': the 4-4-4-4-4 grouping printed and shown everywhere."""
+    compact = digits.replace(" ", "")
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 class TokenPanel(QFrame):
@@ -100,7 +107,7 @@ class TokenPanel(QFrame):
                 self.tr("Receipt {ref}: {units} {unit} for {amount}. Enter the tokens "
                         "in this order:").format(
                     ref=result.reference, units=result.units, unit=result.unit,
-                    amount=format_money(result.amount, result.currency),
+                    amount=format_money(result.amount),
                 )
             )
             for token in result.ordered_tokens():
@@ -117,7 +124,7 @@ class TokenPanel(QFrame):
         text = QVBoxLayout()
         text.setSpacing(0)
         text.addWidget(_label(token.description, "tokenDescription", wrap=True))
-        digits = QLabel(token.grouped)
+        digits = QLabel(group_token(token.digits))
         digits.setObjectName("tokenDigits")
         # Selectable so a cashier can copy it into an SMS; never logged.
         digits.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

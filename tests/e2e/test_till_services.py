@@ -10,14 +10,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.api.models import Money
 from app.errors import PermissionDenied
 from app.settings import Settings
+from app.supervisor.approvals import Approval
 from app.supervisor.reprints import ReprintPolicy
+from app.till import Operator, SaleState
+from app.till import Till as CoreTill
 from tests.e2e.harness import Till, open_till
-from ui.core_adapter import CoreAdapter
-from ui.dialogs import ReprintDialog, SalesListDialog
-from ui.ports import Approval, Operator, SaleState
+from ui.ports import PrinterPort
 from ui.sale_controller import Step
+from ui.sales_dialogs import ReprintDialog, SalesListDialog
 
 pytestmark = [pytest.mark.e2e, pytest.mark.qt_log_ignore(r"^This plugin does not support")]
 
@@ -29,8 +32,14 @@ def till(qtbot, tmp_path: Path) -> Iterator[Till]:
         yield opened
 
 
-def _adapter(till: Till) -> CoreAdapter:
-    return till.core.adapter
+def _adapter(till: Till) -> CoreTill:
+    return till.core.till
+
+
+def _printer(till: Till) -> PrinterPort:
+    printer = till.core.services.printer
+    assert printer is not None
+    return printer
 
 
 def test_sign_in_offline_cache_and_lockout(till: Till) -> None:
@@ -39,7 +48,7 @@ def test_sign_in_offline_cache_and_lockout(till: Till) -> None:
     assert {"thandi", "sipho"} <= {op.id for op in listed}
     assert [op.name for op in listed] == sorted((op.name for op in listed), key=str.casefold)
     assert {op.id: op.can_approve for op in listed}["sipho"] is True
-    thandi = adapter.login("thandi", "1234")
+    thandi = adapter.sign_in("thandi", "1234")
     assert thandi == Operator("thandi", "Thandi Nkosi", thandi.role)
     with pytest.raises(PermissionDenied, match="not a supervisor"):
         adapter.check_supervisor(Approval("thandi", "1234"))
@@ -48,18 +57,18 @@ def test_sign_in_offline_cache_and_lockout(till: Till) -> None:
     messages = []
     for _ in range(5):
         with pytest.raises(PermissionDenied) as caught:
-            adapter.login("thandi", "0000")
+            adapter.sign_in("thandi", "0000")
         messages.append(str(caught.value))
     assert "locked" in messages[-1]
     with pytest.raises(PermissionDenied, match="locked"):
-        adapter.login("thandi", "1234")  # even the right PIN, until the lock ends
+        adapter.sign_in("thandi", "1234")  # even the right PIN, until the lock ends
 
 
 def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_errors) -> None:
     adapter = _adapter(till)
-    cashier = adapter.login("thandi", "1234")
+    cashier = adapter.sign_in("thandi", "1234")
     meter = till.server.meter("normal")["meter_number"]
-    sale = adapter.sell(meter, Decimal("100.00"), cashier)
+    sale = adapter.sell(meter, Money(10000, "ZAR"), cashier)
     assert sale.state is SaleState.TOKENED
     till.printer.wait_for_jobs(1, timeout=20)
 
@@ -104,7 +113,7 @@ def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_error
 
 def test_new_tariff_and_top_up_reach_the_screen(qtbot, till: Till) -> None:
     shell, window, srv = till.shell, till.window, till.server
-    cashier = till.core.adapter.login("thandi", "1234")
+    cashier = till.core.till.sign_in("thandi", "1234")
     shell.login.logged_in.emit(cashier)
     meter = srv.meter("normal")["meter_number"]
     shell.sale.use_meter(meter)
@@ -146,11 +155,11 @@ def test_offline_sale_refused_later_asks_for_attention(qtbot, till: Till) -> Non
     """A pending sale the server refuses on sync (the meter was blocked meanwhile): the
     cashier is told to involve a supervisor (the customer paid and holds a pending slip)."""
     adapter = _adapter(till)
-    cashier = adapter.login("thandi", "1234")
+    cashier = adapter.sign_in("thandi", "1234")
     meter = till.server.meter("normal")["meter_number"]
     adapter.lookup(meter)  # cached for the offline sale
     till.proxy.down()
-    pending = adapter.sell(meter, Decimal("40.00"), cashier)
+    pending = adapter.sell(meter, Money(4000, "ZAR"), cashier)
     assert pending.state is SaleState.PENDING
     # The utility blocks the meter meanwhile (the server's own back-office call).
     till.server.service.store.set_meter_blocked(meter, True, "tamper reported")
@@ -165,10 +174,10 @@ def test_test_print_reaches_the_printer(till: Till) -> None:
     settings = Settings({"printer.connection": "network",
                          "printer.address": f"127.0.0.1:{till.printer.port}",
                          "printer.columns": 32})
-    _adapter(till).test_print(settings)
+    _printer(till).test_print(settings)
     job = till.printer.wait_for_jobs(1, timeout=20)[0]
     assert b"VendPoint test print" in job
     assert b"12345678901234567890123456789012\n" in job  # the 32-column ruler, whole
     with pytest.raises(Exception, match=r"printer\.address"):
-        _adapter(till).test_print(Settings({"printer.connection": "network",
+        _printer(till).test_print(Settings({"printer.connection": "network",
                                             "printer.address": "no port:x"}))

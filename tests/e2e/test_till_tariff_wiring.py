@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 
 from app.api import models as api
+from app.api.models import Money
 from app.events import EventBus
 from app.keystore import MemoryKeyring
 from app.settings import Settings
+from app.till import PriceChanged
 from offline_store.store import open_store
 from ui.bootstrap import ActivationPort, Core, build_core, load_activation_keys
-from ui.ports import PriceChanged
 from vendserver.testing import running_server
 
 pytestmark = [pytest.mark.e2e]
@@ -92,13 +93,13 @@ def test_sale_service_has_the_tariff_service(tmp_path: Path) -> None:
         core = _core(tmp_path, srv.base_url, activation["credential"], os.urandom(32),
                      terminal=api.parse_terminal(activation))
         try:
-            assert core.adapter.service.tariffs is core.tariffs
+            assert core.till.service.tariffs is core.tariffs
             assert core.tariffs is not None
             # The tariff fetches go through the shared client (its pin and timeouts).
-            assert getattr(core.tariffs.source, "client", None) is core.adapter.client
+            assert getattr(core.tariffs.source, "client", None) is core.till.backend
             assert core.push is not None and core.push.config.read_timeout == 45.0
             meter = srv.meter("normal")["meter_number"]
-            assert core.adapter.quote(meter, Decimal("100.00")).tariff_version >= 1
+            assert core.till.quote(meter, Money(10000, "ZAR")).tariff_version >= 1
         finally:
             core.close()
 
@@ -110,12 +111,12 @@ def test_sale_on_a_superseded_quote_is_refused_with_the_new_quote(tmp_path: Path
         core = _core(tmp_path, srv.base_url, activation["credential"], os.urandom(32),
                      terminal=api.parse_terminal(activation))
         try:
-            adapter, tariffs = core.adapter, core.tariffs
+            adapter, tariffs = core.till, core.tariffs
             assert tariffs is not None
-            cashier = adapter.login("thandi", "1234")
+            cashier = adapter.sign_in("thandi", "1234")
             meter = srv.meter("normal")["meter_number"]
-            old = adapter.quote(meter, Decimal("100.00"))
-            assert adapter.requote_if_stale(old) is None  # still the version in force
+            old = adapter.quote(meter, Money(10000, "ZAR"))
+            assert adapter.requote_if_stale(old.handle) is None  # still the version in force
             doc = dict(srv.service.tariff_version(old.tariff_id, old.tariff_version)["document"])
             for name in ("effective_from", "expires_at"):
                 doc.pop(name, None)
@@ -124,8 +125,8 @@ def test_sale_on_a_superseded_quote_is_refused_with_the_new_quote(tmp_path: Path
                     block["rate"] = str(Decimal(str(block["rate"])) * 2)
             srv.service.publish_tariff(doc)
             tariffs.reconcile()  # as the push listener does on the announcement
-            with pytest.raises(PriceChanged) as refused:
-                adapter.sell(meter, Decimal("100.00"), cashier)
+            with pytest.raises(PriceChanged) as refused:  # sold on the quote shown
+                adapter.sell(meter, Money(10000, "ZAR"), cashier, quote=old.handle)
             change = refused.value.change
             assert change is not None
             assert change.quote.tariff_version == old.tariff_version + 1
@@ -133,7 +134,7 @@ def test_sale_on_a_superseded_quote_is_refused_with_the_new_quote(tmp_path: Path
             assert core.store.call(lambda c: c.execute(
                 "SELECT count(*) FROM sales").fetchone()) == (0,)  # nothing sold
             # Confirmed: sold exactly on the new quote.
-            sold = adapter.sell(meter, Decimal("100.00"), cashier)
+            sold = adapter.sell(meter, Money(10000, "ZAR"), cashier, quote=change.quote.handle)
             assert sold.units == change.quote.units
         finally:
             core.close()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.backend import Capabilities
 from app.events import EventBus
 from app.settings import Settings
 from tests.ui.fakes import FakeAuth, FakeSales, FakeStatus
@@ -18,6 +19,7 @@ class FakeCore:
     services: Services
     server_url: str = "http://127.0.0.1:9"
     supervisor: object = None  # the menu builds its console lazily
+    capabilities: Capabilities = field(default_factory=Capabilities)
     closed: list[bool] = field(default_factory=list)
 
     def close(self) -> None:
@@ -53,6 +55,7 @@ def test_start_failure_explains_then_retry_starts(qtbot, shown_errors, tmp_path:
     assert window.current_screen() is shell.login_view
     assert controller.supervisor_menu is not None
     assert "Supervisor" in controller.supervisor_menu.menu.title()
+    assert controller.supervisor_menu.actions["engineering"].isEnabled()
     controller.stop()
     assert core.closed == [True]
     bridge.close()
@@ -84,3 +87,27 @@ def test_demo_examples_one_per_kind_and_login_hint() -> None:
         ("04200000117", "normal"), ("04200000182", "blocked"), ("04200000398", "key change")]
     assert hits[1].blocked
     assert demo_login_hint(info) == "Demo: cashier thandi (PIN 1234) · supervisor sipho (PIN 4321)"
+
+
+def test_supervisor_entries_not_offered_are_disabled(qtbot, tmp_path: Path) -> None:
+    window = MainWindow(demo=False, server_url="")
+    qtbot.addWidget(window)
+    bus = EventBus()
+    bridge = QtEventBridge(bus)
+    core = FakeCore(Services(auth=FakeAuth(), sales=FakeSales(), status=FakeStatus()),
+                    capabilities=Capabilities(engineering_tokens=False))
+    def builder():
+        return core
+
+    controller = AppController(window, bridge, bus, Settings(), data_dir=tmp_path, demo=False,
+                               settings_path=None, builder=builder)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.supervisor_menu is not None, timeout=5000)
+    menu = controller.supervisor_menu
+    assert menu is not None
+    engineering = menu.actions["engineering"]
+    assert not engineering.isEnabled()
+    assert engineering.toolTip() == "Not offered by this vending server."
+    assert menu.actions["shift"].isEnabled()
+    controller.stop()
+    bridge.close()

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
 from app.errors import UserCancelled
-from tests.ui.fakes import CASHIER, GOOD, FakeSales
-from ui.dialogs import ReprintDialog, SalesListDialog, SearchDialog, SupervisorDialog
+from app.supervisor.approvals import Approval
+from app.till.results import SaleRecord, SaleState, SearchHit
+from tests.ui.fakes import CASHIER, GOOD, FakeSales, zar
+from ui.dialogs import SearchDialog, SupervisorDialog
 from ui.ops import running_ops
-from ui.ports import Approval, SaleRecord, SaleState, SearchHit
+from ui.sales_dialogs import ReprintDialog, SalesListDialog
 
 
 def _text(table, row: int, col: int) -> str:
@@ -19,10 +20,10 @@ def _text(table, row: int, col: int) -> str:
 
 
 def _record(ref: str, state: SaleState = SaleState.TOKENED, amount: str = "100.00",
-            reversed_: bool = False) -> SaleRecord:
-    return SaleRecord(ref, GOOD, "Lindiwe Mokoena", Decimal(amount), "ZAR",
+            reversed_: bool = False, reason: str = "") -> SaleRecord:
+    return SaleRecord(ref, "VP-" + ref, GOOD, "Lindiwe Mokoena", zar(amount),
                       datetime(2026, 11, 25, 8, 0, tzinfo=UTC), state, "Thandi Nkosi", "55.6",
-                      reversed=reversed_)
+                      reversed=reversed_, reason=reason)
 
 
 def test_search_by_name_and_choose_with_keyboard(qtbot, shown_errors) -> None:
@@ -59,6 +60,36 @@ def test_sales_list_totals_exclude_reversed(qtbot) -> None:
     assert dialog.total.text() == "2 sales, total ZAR 120.00"
     assert _text(dialog.table, 2, 2) == "PENDING (no token yet)"
     assert _text(dialog.table, 1, 2) == "reversed"
+
+
+def test_every_sale_state_is_shown_as_it_is_and_failed_sales_are_not_counted(qtbot) -> None:
+    """Rejected and void sales are never shown as pending, and took no money that stands."""
+    dialog = SalesListDialog("Pending", lambda: [
+        _record("VP1", SaleState.REJECTED, reason="meter blocked"),
+        _record("VP2", SaleState.VOID), _record("VP3", SaleState.UNRESOLVED),
+        _record("VP4", SaleState.NEEDS_ATTENTION, reason="late token"),
+        _record("VP5", SaleState.SENDING), _record("VP6", SaleState.PENDING, "20.00")])
+    qtbot.addWidget(dialog)
+    dialog.load()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 6, timeout=5000)
+    states = [_text(dialog.table, row, 2) for row in range(6)]
+    assert states == ["REJECTED (nothing sold: refund): meter blocked", "NOT SOLD (void)",
+                      "NOT COMPLETE (being checked)", "NEEDS ATTENTION (supervisor): late token",
+                      "sending (not sold yet)", "PENDING (no token yet)"]
+    assert dialog.total.text() == "4 sales, total ZAR 320.00"
+
+
+def test_reversal_not_offered_is_disabled_and_sends_nothing(qtbot, shown_errors) -> None:
+    sales = FakeSales()
+    dialog = ReprintDialog(sales, CASHIER, lambda action, parent: Approval("sipho", "4321"),
+                           reversal_offered=False)
+    qtbot.addWidget(dialog)
+    assert not dialog.reverse_button.isEnabled()
+    assert dialog.reverse_button.toolTip() == "Not offered by this vending server."
+    dialog.show_records([_record("VP00000001")])
+    dialog.reverse()  # F7
+    assert "Not offered by this vending server" in dialog.message.text()
+    assert sales.reversals == [] and shown_errors.shown == []
 
 
 def test_reprint_asks_supervisor_beyond_policy(qtbot, shown_errors) -> None:
@@ -102,6 +133,9 @@ def test_reversal_needs_supervisor_and_refuses_pending(qtbot, shown_errors) -> N
     dialog.show_records([_record("P-0001", SaleState.PENDING)])
     dialog.reverse()
     assert "pending sale cannot be reversed" in shown_errors.shown[0][1]
+    dialog.show_records([_record("P-0002", SaleState.VOID)])
+    dialog.reverse()
+    assert "nothing to reverse" in shown_errors.shown[1][1]
     dialog.show_records([_record("VP00000001")])
     dialog.reverse()
     qtbot.waitUntil(lambda: "reversed (RV00000001)" in dialog.message.text(), timeout=5000)

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
+from app.api.models import Money
 from app.errors import TransientError
 from app.sales.service import SaleNotCompleted
-from tests.ui.fakes import BLOCKED, CASHIER, GOOD, KEYCHANGE, UNKNOWN, FakeSales
+from app.till.results import PrintState, QuoteChange, SaleState
+from tests.ui.fakes import BLOCKED, CASHIER, GOOD, KEYCHANGE, UNKNOWN, FakeSales, price_changed, zar
 from ui.ops import running_ops
-from ui.ports import PriceChanged, PrintState, QuoteChange, SaleState
 from ui.sale_controller import SaleController, Step, parse_amount
 from ui.sale_view import SaleView
 
@@ -23,7 +24,8 @@ def sale(qtbot):
     view.resize(1024, 700)
     view.show()
     sales = FakeSales()
-    controller = SaleController(view, sales)
+    controller = SaleController(view, sales,
+                                quick_amounts=(Decimal(20), Decimal(50), Decimal(100)))
     controller.set_operator(CASHIER)
     controller.load()
     qtbot.waitUntil(lambda: len(view.quick_buttons) == 3, timeout=5000)
@@ -264,16 +266,16 @@ def test_function_keys_emit_actions(qtbot, sale) -> None:
 ])
 def test_parse_amount(text: str, problem: str | None) -> None:
     if problem is None:
-        assert parse_amount(text, "amount") == Decimal("1000.00")
+        assert parse_amount(text, "amount", "ZAR") == Money(100000, "ZAR")
         return
     with pytest.raises(Exception, match=problem):
-        parse_amount(text, "amount")
+        parse_amount(text, "amount", "ZAR")
 
 
 def test_offline_without_quote_sells_pending_after_plain_notice(qtbot, sale) -> None:
     view, controller, sales = sale
 
-    def unreachable(meter_number: str, amount: Decimal):
+    def unreachable(meter_number: str, amount: Money):
         raise TransientError("The server could not be reached.")
 
     sales.quote = unreachable
@@ -313,7 +315,7 @@ def test_tab_order_follows_the_sale(qtbot, sale) -> None:
 def test_unanswered_sale_is_held_not_sold_again(qtbot, sale, shown_errors) -> None:
     view, controller, sales = sale
 
-    def silent(meter_number, amount, operator):
+    def silent(meter_number, amount, operator, **_kw):
         raise SaleNotCompleted(
             "The server did not answer and this sale cannot be made offline (arrears). "
             "The sale is NOT complete: do not hand over a token.", reference="VP-0123456789")
@@ -334,8 +336,8 @@ def test_unanswered_sale_is_held_not_sold_again(qtbot, sale, shown_errors) -> No
 
 
 # -- tariff changes under a quote -----------------------------------------------------------
-def _new_price(sales: FakeSales, amount: Decimal = Decimal("100")) -> QuoteChange:
-    old = sales.quote(GOOD, amount)
+def _new_price(sales: FakeSales) -> QuoteChange:
+    old = sales.quote(GOOD, zar("100"))
     new = replace(old, units="50.0", tariff="Residential inclining block (version 2)",
                   tariff_version=2)
     return QuoteChange(new, "The tariff changed from version 1 to 2: ZAR 100.00 now buys "
@@ -349,7 +351,8 @@ def test_tariff_change_that_leaves_the_quote_current_changes_nothing(qtbot, sale
     controller.tariff_changed()  # e.g. the water tariff: the core says this quote stands
     qtbot.waitUntil(lambda: len(sales.requote_checks) == 1, timeout=5000)
     qtbot.waitUntil(lambda: not running_ops(), timeout=5000)
-    assert sales.requote_checks[0].tariff_id == "RES-IBT"
+    quote = controller.flow.quote  # the till checks the quote it holds, by its handle
+    assert quote is not None and sales.requote_checks == [quote.handle]
     assert "buys 55.6 kWh" in view.quote.headline.text()
     assert not view.quote.notice.isVisible()
     with qtbot.waitSignal(controller.sold, timeout=5000):  # one Enter sells, as before
@@ -384,7 +387,7 @@ def test_sale_refused_as_price_changed_shows_new_quote_then_confirm_and_sell(
     view, controller, sales = sale
     _to_quote(qtbot, view, controller)
     change = _new_price(sales)
-    sales.sell_raises = PriceChanged(change.summary + " Nothing was sold.", change=change)
+    sales.sell_raises = price_changed(change.summary + " Nothing was sold.", change)
     qtbot.keyClick(view.tendered, Qt.Key.Key_Return)  # the core refuses: tariff changed
     qtbot.waitUntil(lambda: view.quote.notice.isVisible(), timeout=5000)
     assert sales.sold == []
@@ -403,8 +406,8 @@ def test_price_changed_without_new_quote_offers_pending_after_confirmation(
         qtbot, sale, shown_errors) -> None:
     view, controller, sales = sale
     _to_quote(qtbot, view, controller)
-    sales.sell_raises = PriceChanged("The tariff changed and the new price cannot be "
-                                     "fetched. Nothing was sold.", change=None)
+    sales.sell_raises = price_changed("The tariff changed and the new price cannot be "
+                                      "fetched. Nothing was sold.", None)
     qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.quote.notice.isVisible(), timeout=5000)
     assert "OFFLINE: no quote" in view.quote.headline.text()

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from decimal import Decimal
 
 import pytest
 
+from app.api.models import Money
 from app.errors import BusinessRuleError, TransientError
 from app.sales.service import SaleNotCompleted
-from tests.ui.fakes import BLOCKED, CASHIER, GOOD, FakeSales
+from app.till.results import PrintState, QuoteChange, SaleState
+from tests.ui.fakes import BLOCKED, CASHIER, GOOD, FakeSales, price_changed, zar
 from ui import sale_actions as f
 from ui.keymap import Action
-from ui.ports import PriceChanged, PrintState, QuoteChange, SaleState
 from ui.sale_actions import Field
 from ui.sale_flow import SaleFlow, Step
 
@@ -50,8 +50,9 @@ class Till:
                     out += self.answer(lambda: self.sales.quote(meter, amount),
                                        lambda q: self.flow.quote_loaded(generation, q),
                                        lambda e: self.flow.quote_failed(generation, e))
-                case f.Sell(meter, amount, operator):
-                    out += self.answer(lambda: self.sales.sell(meter, amount, operator),
+                case f.Sell(meter, amount, operator, handle):
+                    out += self.answer(lambda: self.sales.sell(meter, amount, operator,
+                                                               quote=handle),
                                        self.flow.sold, self.flow.sell_failed)
         return out
 
@@ -89,12 +90,17 @@ def test_keyboard_sale_meter_enter_amount_enter_enter(till: Till) -> None:
     assert f.Focus(Field.AMOUNT) in acts
     acts = till.type_amount("100")
     fetch = _one(acts, f.FetchQuote)
-    assert isinstance(fetch, f.FetchQuote) and fetch.amount == Decimal("100.00")
+    assert isinstance(fetch, f.FetchQuote) and fetch.amount == Money(10000, "ZAR")
     assert _step(till.flow) is Step.QUOTED and f.Focus(Field.TENDERED) in acts
     assert till.flow.controls().sell and not till.flow.controls().tokens_side
     assert till.flow.tendered_edited("150") == [f.ChangeText("Change: ZAR 50.00")]
+    assert till.flow.tendered_edited("55.555") == [f.ChangeText("not a number")]
+    assert till.flow.tendered_edited("150") == [f.ChangeText("Change: ZAR 50.00")]
     acts = till.run(till.flow.key(Action.AMOUNT_ENTER))  # Enter on the quoted amount sells
-    assert _one(acts, f.Sell) == f.Sell(GOOD, Decimal("100.00"), CASHIER)
+    quote = till.flow.quote
+    assert quote is not None
+    assert _one(acts, f.Sell) == f.Sell(GOOD, zar("100"), CASHIER, quote.handle)
+    assert till.sales.sold_on == [quote.handle]  # sold on the quote the till holds
     result = _one(acts, f.Sold)
     assert isinstance(result, f.Sold) and result.result.state is SaleState.TOKENED
     assert _step(till.flow) is Step.DONE and till.flow.controls().tokens_side
@@ -185,15 +191,15 @@ def test_short_tender_refused(till: Till) -> None:
 
 
 def test_offline_no_quote_sells_pending(till: Till) -> None:
-    def unreachable(meter_number: str, amount: Decimal):
+    def unreachable(meter_number: str, amount: Money) -> f.Act:
         raise TransientError("The server could not be reached.")
 
-    till.sales.quote = unreachable  # type: ignore[method-assign]
+    till.sales.quote = unreachable  # type: ignore[method-assign, assignment]
     till.sales.offline = True
     till.type_meter(GOOD)
     acts = till.type_amount("50")
     offline = _one(acts, f.ShowOffline)
-    assert offline == f.ShowOffline(Decimal("50.00"), "ZAR", "The server could not be reached.")
+    assert offline == f.ShowOffline(zar("50"), "The server could not be reached.")
     assert _step(till.flow) is Step.QUOTED
     acts = till.run(till.flow.key(Action.SELL))
     sold = _one(acts, f.Sold)
@@ -209,7 +215,7 @@ def test_quote_refusal_goes_back_to_the_amount(till: Till) -> None:
 
 
 def test_unanswered_sale_is_held_then_not_sold(till: Till) -> None:
-    def silent(meter_number, amount, operator):
+    def silent(meter_number, amount, operator, **_kw):
         raise SaleNotCompleted("No answer. The sale is NOT complete.", reference="VP-1")
 
     till.sales.sell = silent  # type: ignore[method-assign]
@@ -229,7 +235,7 @@ def test_unanswered_sale_is_held_then_not_sold(till: Till) -> None:
 
 def _change(till: Till) -> QuoteChange:
     from dataclasses import replace
-    old = till.sales.quote(GOOD, Decimal("100.00"))
+    old = till.sales.quote(GOOD, zar("100"))
     return QuoteChange(replace(old, units="50.0", tariff_version=2), "Tariff v1 to v2.",
                        (("Block 1", "86.96", "86.95"),))
 
@@ -257,10 +263,10 @@ def test_sale_refused_on_a_new_price_shows_it_for_confirmation(till: Till) -> No
     till.type_meter(GOOD)
     till.type_amount("100")
     change = _change(till)
-    till.sales.sell_raises = PriceChanged("The price changed.", change=change)
+    till.sales.sell_raises = price_changed("The price changed.", change)
     acts = till.run(till.flow.key(Action.SELL))
     assert f.ShowQuote(change.quote) in acts and _step(till.flow) is Step.PRICE_CHANGED
-    till.sales.sell_raises = PriceChanged("No new price.", change=None)
+    till.sales.sell_raises = price_changed("No new price.", None)
     till.run(till.flow.key(Action.SELL))  # confirm
     acts = till.run(till.flow.key(Action.SELL))
     assert isinstance(_one(acts, f.ShowOffline), f.ShowOffline)  # offered pending, confirm
@@ -286,7 +292,7 @@ def test_read_back_and_price_note_before_the_sale_answer(till: Till) -> None:
     assert isinstance(_one(sell, f.Sell), f.Sell)
     assert till.flow.delivered("VP00000001", True, "7.7", "kWh") == []
     assert till.flow.price_differs("VP00000001", "Sold on v2.") == (True, [])
-    result = till.sales.sell(GOOD, Decimal("100.00"), CASHIER)
+    result = till.sales.sell(GOOD, zar("100"), CASHIER)
     acts = till.flow.sold(result)
     assert f.ShowDelivered(True, "7.7", "kWh") in acts
     assert f.ShowPriceNote("Sold on v2.") in acts

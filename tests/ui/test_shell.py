@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 
+from app.backend import Capabilities
 from app.events import EventBus
+from app.sales.service import reference_for
 from app.settings import Settings
-from tests.ui.fakes import CASHIER, GOOD, FakeAuth, FakeSales, FakeStatus
-from ui.dialogs import ReprintDialog, SalesListDialog, SearchDialog
+from app.till.results import QuoteChange
+from tests.ui.fakes import CASHIER, GOOD, FakeAuth, FakeSales, FakeStatus, status_of, zar
+from ui.dialogs import SearchDialog
 from ui.main_window import MainWindow
-from ui.ports import QuoteChange, Services
+from ui.ports import Services
 from ui.qt_bridge import QtEventBridge
 from ui.sale_controller import Step
+from ui.sales_dialogs import ReprintDialog, SalesListDialog
 from ui.shell import Shell
 
 
@@ -82,8 +85,9 @@ def test_idle_lock_fires(qtbot, shell) -> None:
 
 def test_pending_token_arrival_notifies(qtbot, shell) -> None:
     _shell, window, bus, _sales = shell
-    bus.publish("ui.pending_tokened", reference="VP-ABC", receipt_no="VP00000009",
-                meter_number=GOOD, customer_name="Lindiwe Mokoena", print_state="queued")
+    bus.publish("sale.late_token", idempotency_key="k-abc", reference="VP-ABC",
+                receipt_no="VP00000009", meter_number=GOOD, customer_name="Lindiwe Mokoena",
+                job_id="job-9", printed=True)
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
     text = window.notifications.text.text()
     assert "VP-ABC" in text and "VP00000009" in text and "printing" in text
@@ -143,12 +147,13 @@ def test_pending_sale_on_screen_shows_token_arrived(qtbot, shell) -> None:
     with qtbot.waitSignal(shell_.sale.sold, timeout=5000):
         shell_.sale.sell()
     assert "NO TOKEN YET" in view.tokens.headline.text()
-    bus.publish("ui.pending_tokened", reference="P-0001", receipt_no="VP00000007",
-                meter_number=GOOD, customer_name="Lindiwe Mokoena", print_state="queued",
-                job_id="job-7")
+    bus.publish("sale.late_token", idempotency_key="k-1", reference="P-0001",
+                receipt_no="VP00000007", meter_number=GOOD, customer_name="Lindiwe Mokoena",
+                job_id="job-7", printed=True)
     qtbot.waitUntil(lambda: "TOKEN ARRIVED" in view.tokens.headline.text(), timeout=5000)
     assert "Printing" in view.tokens.print_state.text()
-    bus.publish("ui.print", job_id="job-7", reference="VP-X", state="printed", detail="")
+    bus.publish("print.job_done", job_id="job-7", printer_id="p1", kind="token",
+                sale_ref="VP-X", printed_count=1, reprint_no=0)
     qtbot.waitUntil(lambda: view.tokens.print_state.text() == "Slip printed.", timeout=5000)
     assert "VP00000007" in view.tokens.headline.text()
     assert "NO TOKEN YET" not in view.tokens.headline.text()
@@ -166,7 +171,7 @@ def test_tariff_in_force_notifies_and_checks_the_quote(qtbot, shell) -> None:
     # A till's first start learns version 1 of every tariff: no banner, no check.
     bus.publish("tariff.applied", tariff_id="RES-IBT", tariff_name="Residential", version=1,
                 previous_version=None, effective_from="2026-01-01T00:00:00Z", in_force=True)
-    old = sales.quote(GOOD, Decimal("100"))
+    old = sales.quote(GOOD, zar("100"))
     sales.requote_change = QuoteChange(replace(old, units="50.0", tariff_version=2),
                                        "The tariff changed from version 1 to 2.")
     bus.publish("tariff.in_force", tariff_id="RES-IBT", tariff_name="Residential", version=2,
@@ -213,12 +218,18 @@ def test_saved_idle_minutes_apply_at_once(qtbot, shell) -> None:
 
 
 def test_attention_notice_stays_until_dismissed(qtbot, shell) -> None:
-    _shell, window, bus, _sales = shell
-    bus.publish("ui.attention", reference="VP-ABC", meter_number=GOOD, code="BLOCKED_METER",
+    shell_, window, bus, sales = shell
+    _login(qtbot, shell_)
+    sales.offline = True
+    sales.sell(GOOD, zar("100"), CASHIER)  # a pending sale, refused when it is synced
+    key = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+    sales.records[0] = replace(sales.records[0], client_reference=reference_for(key))
+    bus.publish("sale.needs_attention", idempotency_key=key, code="BLOCKED_METER",
                 reason="The server refused this offline sale: the meter is blocked.")
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
     text = window.notifications.text.text()
-    assert "ATTENTION" in text and "VP-ABC" in text and "meter is blocked" in text
+    assert "ATTENTION" in text and reference_for(key) in text and "meter is blocked" in text
+    assert f"meter {GOOD}" in text  # the sale's meter, read from the store
     assert "supervisor" in text
     assert not window.notifications._timer.isActive()  # no time-out: it must be seen
     window.notifications.dismiss.click()
@@ -227,9 +238,10 @@ def test_attention_notice_stays_until_dismissed(qtbot, shell) -> None:
 
 def test_not_sold_notice(qtbot, shell) -> None:
     _shell, window, bus, _sales = shell
-    bus.publish("ui.not_sold", reference="VP-0123456789")
+    key = "01234567-89ab-cdef-0123-456789abcdef"
+    bus.publish("sale.void", idempotency_key=key)
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
-    assert "VP-0123456789 did not go through" in window.notifications.text.text()
+    assert f"{reference_for(key)} did not go through" in window.notifications.text.text()
 
 
 def test_price_difference_on_the_sale_on_screen_or_as_a_notice(qtbot, shell) -> None:
@@ -253,3 +265,31 @@ def test_price_difference_on_the_sale_on_screen_or_as_a_notice(qtbot, shell) -> 
                 summary=summary, quoted_version=1, sold_version=2, lines=[])
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
     assert "VP00000777" in window.notifications.text.text()
+
+
+def test_search_not_offered_is_disabled_with_the_reason(qtbot, shell) -> None:
+    shell_, window, _bus, sales = shell
+    sales.capabilities = Capabilities(search=False, reversal=False)
+    shell_.status._port = sales  # the status now reports this server's capabilities
+    _login(qtbot, shell_)
+    with qtbot.waitSignal(shell_.status.refreshed, timeout=5000):
+        shell_.status.refresh()
+    button = shell_.sale_view.search_button
+    assert not button.isEnabled()
+    assert button.toolTip() == "Not offered by this vending server."
+    assert "Customer search" in window.status_view.missing.text()
+    qtbot.keyClick(shell_.sale_view.meter, Qt.Key.Key_F3)
+    assert shell_.dialog is None  # no search dialog that could only fail
+    assert "Customer search: Not offered" in window.notifications.text.text()
+    qtbot.keyClick(shell_.sale_view.meter, Qt.Key.Key_F8)
+    reprint = shell_.dialog
+    assert isinstance(reprint, ReprintDialog) and not reprint.reverse_button.isEnabled()
+
+
+def test_status_capabilities_all_on_leave_everything_enabled(qtbot, shell) -> None:
+    shell_, window, _bus, _sales = shell
+    shell_.status._port = FakeStatus(status_of())
+    with qtbot.waitSignal(shell_.status.refreshed, timeout=5000):
+        shell_.status.refresh()
+    assert shell_.sale_view.search_button.isEnabled()
+    assert window.status_view.missing.isHidden()

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from PySide6.QtWidgets import QStatusBar
 
-from tests.ui.fakes import CASHIER, FakeStatus
-from ui.ports import Status
+from app.till.results import Status, TariffInForce
+from tests.ui.fakes import CASHIER, FakeStatus, status_of, zar
 from ui.status_bar import StatusBarController, StatusBarView
 
 _BARS: list[QStatusBar] = []
@@ -21,11 +20,11 @@ def _view(qtbot) -> StatusBarView:
 
 def test_offline_with_reason_pending_and_clock_warning(qtbot) -> None:
     view = _view(qtbot)
-    view.show_status(Status(
+    view.show_status(status_of(
         online=False, offline_reason="connection refused", pending_count=2,
-        pending_value=Decimal("150.00"), last_sync=datetime(2026, 11, 25, 3, 0, tzinfo=UTC),
-        printer="paper out", printer_ok=False, vendor_credit=Decimal("4850.00"),
-        tariff_version="RES-IBT v2", clock_skew_seconds=-600))
+        pending_value=zar("150.00"), last_sync=datetime(2026, 11, 25, 3, 0, tzinfo=UTC),
+        printer="paper out", printer_ok=False, vendor_credit=zar("4850.00"),
+        tariffs=(TariffInForce("RES-IBT", 2),), clock_skew_seconds=-600))
     assert view.connection.text() == "● OFFLINE: connection refused"
     assert view.connection.property("state") == "bad"
     assert view.pending.text() == "Pending: 2 (ZAR 150.00)"
@@ -40,7 +39,7 @@ def test_offline_with_reason_pending_and_clock_warning(qtbot) -> None:
 
 def test_online_and_small_skew_hidden(qtbot) -> None:
     view = _view(qtbot)
-    view.show_status(Status(online=True, clock_skew_seconds=30))
+    view.show_status(status_of(online=True, clock_skew_seconds=30))
     assert view.connection.text() == "● Online"
     assert view.pending.text() == "Pending: 0"
     assert view.sync.text() == "Last sync: never"
@@ -53,12 +52,12 @@ def test_online_and_small_skew_hidden(qtbot) -> None:
 
 def test_controller_refreshes_in_background(qtbot) -> None:
     view = _view(qtbot)
-    port = FakeStatus(Status(online=False, offline_reason="timeout"))
+    port = FakeStatus(status_of(online=False, offline_reason="timeout"))
     controller = StatusBarController(view, port, interval_ms=60_000)
     controller.start()
     qtbot.waitUntil(lambda: controller.last is not None, timeout=5000)
     assert "timeout" in view.connection.text()
-    port.current = Status(online=True)
+    port.current = status_of(online=True)
     controller.refresh()
     qtbot.waitUntil(lambda: view.connection.text() == "● Online", timeout=5000)
     controller.stop()
@@ -75,3 +74,16 @@ def test_controller_failure_is_quiet(qtbot, shown_errors) -> None:
     controller.refresh()
     qtbot.waitUntil(lambda: "unknown" in view.connection.text(), timeout=5000)
     assert shown_errors.shown == []
+
+
+def test_needs_attention_and_what_the_server_does_not_offer(qtbot) -> None:
+    view = _view(qtbot)
+    view.show_status(status_of(pending_count=3, pending_value=zar("1250.00"), needs_attention=1,
+                               printer="not set up", printer_ok=False))
+    assert view.pending.text() == "Pending: 3 (ZAR 1,250.00), 1 need attention"
+    assert view.pending.property("state") == "bad"
+    assert view.printer.property("state") == "ok"  # no printer is a choice, not a fault
+    assert view.missing.isHidden()
+    view.show_missing(["Customer search", "Sale reversal"])
+    assert view.missing.text() == "Not offered by this server: Customer search, Sale reversal"
+    assert not view.missing.isHidden()

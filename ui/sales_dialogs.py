@@ -1,0 +1,243 @@
+"""The sales lists (F9 pending, F10 today) and the reprint / reversal dialog (F8, F7).
+
+Every sale state is shown as it is (`ui.sale_states`), money through `ui.money`. A reversal
+is offered only when the vending server offers it (the till's capabilities).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.models import Money
+from app.errors import BusinessRuleError, InvalidInput, UserCancelled
+from app.supervisor.approvals import Approval
+from app.till.results import Operator, PrintState, ReprintResult, SaleRecord, SaleState
+from ui.dialogs import AskSupervisor, ask_supervisor
+from ui.dialogs import cell as _cell
+from ui.dialogs import table as _table
+from ui.errors import show_error
+from ui.keymap import Action, Where, sequence
+from ui.money import format_money
+from ui.ops import Op
+from ui.ports import SalePort
+from ui.sale_states import counts_in_total, state_text
+
+log = logging.getLogger("vendpoint.ui.dialogs")
+
+#: the tooltip of an action the vending server does not offer
+NOT_OFFERED = "Not offered by this vending server."
+
+
+class SalesListDialog(QDialog):
+    """A read-only list of sales (today's sales, pending sales) with a total."""
+
+    def __init__(self, title: str, loader: Callable[[], Sequence[SaleRecord]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(900, 520)
+        self._loader = loader
+        layout = QVBoxLayout(self)
+        self.table = _table([self.tr("Time"), self.tr("Reference"), self.tr("State"),
+                             self.tr("Meter"), self.tr("Customer"), self.tr("Amount"),
+                             self.tr("Units"), self.tr("Operator")])
+        layout.addWidget(self.table, 1)
+        self.total = QLabel("")
+        self.total.setObjectName("listTotal")
+        layout.addWidget(self.total)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.records: list[SaleRecord] = []
+
+    def load(self) -> None:
+        """Fetch the list in the background."""
+        self.total.setText(self.tr("Loading…"))
+        Op(self, lambda: list(self._loader())).success(self.show_records).run()
+
+    def show_records(self, records: list[SaleRecord]) -> None:
+        """Fill the table and the total."""
+        self.records = records
+        self.table.setRowCount(len(records))
+        for row, rec in enumerate(records):
+            values = (rec.created_at.astimezone().strftime("%H:%M"), rec.reference,
+                      state_text(rec, self.tr), rec.meter_number, rec.customer_name,
+                      format_money(rec.amount), rec.units, rec.operator)
+            for col, text in enumerate(values):
+                self.table.setItem(row, col, _cell(text))
+        # The total is the money taken that stands: rejected, void and reversed sales are
+        # listed but not counted.
+        live = [r for r in records if counts_in_total(r)]
+        total = Money(sum(r.amount.minor for r in live), live[0].amount.currency) if live \
+            else None
+        self.total.setText(self.tr("{count} sales, total {money}").format(
+            count=len(live), money=format_money(total) if total is not None else "-"))
+        if records:
+            self.table.selectRow(0)
+            self.table.setFocus()
+
+
+class ReprintDialog(QDialog):
+    """Find a sale by meter or receipt number; reprint it (F8) or request a reversal (F7)."""
+
+    def __init__(self, sales: SalePort, operator: Operator,
+                 ask: AskSupervisor = ask_supervisor, parent: QWidget | None = None, *,
+                 reversal_offered: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Reprint or reverse a sale"))
+        self.resize(900, 520)
+        self._sales = sales
+        self._operator = operator
+        self._ask = ask
+        self.records: list[SaleRecord] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr(
+            "Meter or receipt number, then Enter. ↓ to the list; Enter or F8 reprints, "
+            "F7 asks for a reversal (supervisor).")))
+        self.query = QLineEdit()
+        self.query.setObjectName("reprintQuery")
+        layout.addWidget(self.query)
+        self.table = _table([self.tr("Time"), self.tr("Receipt"), self.tr("Meter"),
+                             self.tr("Customer"), self.tr("Amount"), self.tr("Reprints"),
+                             self.tr("State")])
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.reprint_button = QPushButton(self.tr("Reprint (F8)"))
+        self.reverse_button = QPushButton(self.tr("Request reversal (F7)"))
+        #: whether the vending server offers reversals (the till's capabilities)
+        self.reversal_offered = reversal_offered
+        if not reversal_offered:
+            self.reverse_button.setEnabled(False)
+            self.reverse_button.setToolTip(self.tr(NOT_OFFERED))
+        row.addWidget(self.reprint_button)
+        row.addWidget(self.reverse_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.message = QLabel("")
+        self.message.setObjectName("dialogMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.query.returnPressed.connect(self.search)
+        self.reprint_button.clicked.connect(self.reprint)
+        self.reverse_button.clicked.connect(self.reverse)
+        QShortcut(QKeySequence(sequence(Action.REPRINT, Where.SALE_OR_REPRINT)), self,
+                  self.reprint)
+        QShortcut(QKeySequence(sequence(Action.REVERSAL, Where.REPRINT)), self, self.reverse)
+        QShortcut(QKeySequence("Down"), self.query, self.table.setFocus,
+                  Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence("Return"), self.table, self.reprint,
+                  Qt.ShortcutContext.WidgetShortcut)
+
+    def search(self) -> None:
+        """Look the sales up in the background."""
+        text = "".join(self.query.text().split())
+        if not text:
+            show_error(InvalidInput(self.tr("Type a meter number or a receipt number.")), self)
+            return
+        self.message.setText(self.tr("Searching…"))
+        Op(self, lambda: list(self._sales.find(text))).success(self.show_records).run()
+
+    def show_records(self, records: list[SaleRecord]) -> None:
+        """Fill the table, newest first."""
+        self.records = records
+        self.table.setRowCount(len(records))
+        for row, rec in enumerate(records):
+            values = (rec.created_at.astimezone().strftime("%d %b %H:%M"), rec.reference,
+                      rec.meter_number, rec.customer_name, format_money(rec.amount),
+                      str(rec.reprints), state_text(rec, self.tr))
+            for col, text in enumerate(values):
+                self.table.setItem(row, col, _cell(text))
+        self.message.setText(self.tr("{count} sales found").format(count=len(records))
+                             if records else self.tr("No sales found for that number."))
+        if records:
+            self.table.selectRow(0)
+            self.table.setFocus()
+
+    def selected(self) -> SaleRecord | None:
+        row = self.table.currentRow()
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def reprint(self, approval: Approval | None = None) -> None:
+        """Reprint the selected sale; beyond policy, ask a supervisor and try again."""
+        record = self.selected()
+        if record is None:
+            show_error(InvalidInput(self.tr("Search for the sale first, then choose it.")), self)
+            return
+        ref = record.reference
+        self.message.setText(self.tr("Reprinting {ref}…").format(ref=ref))
+        Op(self, lambda: self._sales.reprint(ref, self._operator, approval)).success(
+            self._reprinted
+        ).failure(lambda exc: self._reprint_failed(exc, approval)).run()
+
+    def _reprinted(self, done: ReprintResult) -> None:
+        if done.print_state is PrintState.NO_PRINTER:
+            text = self.tr("Reprint {n} of {ref} recorded; no printer is set up.")
+        else:
+            text = self.tr("Reprint {n} of {ref} sent to the printer.")
+        self.message.setText(text.format(n=done.reprint_no, ref=done.reference))
+
+    def _reprint_failed(self, exc: BaseException, approval: Approval | None) -> None:
+        if (isinstance(exc, BusinessRuleError) and exc.code == "SUPERVISOR_REQUIRED"
+                and approval is None):
+            self.message.setText(str(exc))
+            try:
+                given = self._ask(self.tr("reprint beyond the reprint policy"), self)
+            except UserCancelled:
+                self.message.setText(self.tr("Reprint cancelled."))
+                return
+            self.reprint(given)
+            return
+        self.message.setText("")
+        show_error(exc, self)
+
+    def reverse(self) -> None:
+        """Ask the server to reverse the selected sale, with a supervisor's approval."""
+        if not self.reversal_offered:
+            self.message.setText(self.tr("Reversal: {why}").format(why=self.tr(NOT_OFFERED)))
+            return
+        record = self.selected()
+        if record is None:
+            show_error(InvalidInput(self.tr("Search for the sale first, then choose it.")), self)
+            return
+        refusal = ""
+        if record.reversed:
+            refusal = self.tr("This sale is reversed already.")
+        elif record.state.is_open:
+            refusal = self.tr("A pending sale cannot be reversed until its token has arrived.")
+        elif record.state is not SaleState.TOKENED:
+            refusal = self.tr("Nothing was sold on this sale ({state}): there is nothing to "
+                              "reverse.").format(state=state_text(record, self.tr))
+        if refusal:
+            show_error(BusinessRuleError(refusal, code="REVERSAL_NOT_ALLOWED"), self)
+            return
+        try:
+            approval = self._ask(self.tr("reverse receipt {ref}").format(ref=record.reference),
+                                 self)
+        except UserCancelled:
+            return
+        ref = record.reference
+        reason = self.tr("Requested at the counter by {name}").format(name=self._operator.name)
+        self.message.setText(self.tr("Requesting reversal of {ref}…").format(ref=ref))
+        Op(self, lambda: self._sales.request_reversal(ref, reason, self._operator, approval)
+           ).success(lambda done: self.message.setText(
+               self.tr("Receipt {ref} reversed ({number}).").format(ref=ref,
+                                                                    number=done.reversal_no))
+        ).failure(self._reverse_failed).run()
+
+    def _reverse_failed(self, exc: BaseException) -> None:
+        self.message.setText("")
+        show_error(exc, self)
