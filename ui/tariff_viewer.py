@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.tariffs import TariffDocument
+from ui.money import Money, format_money
 from ui.ops import Op
 from ui.qt_bridge import QtEventBridge
 from ui.tariff_banner import UTILITY_OFFSET
@@ -82,8 +82,8 @@ def version_status(doc: TariffDocument, history: Sequence[TariffDocument], at: d
 
 
 def money(minor: int, currency: str) -> str:
-    """'ZAR 45.00' from cents (display only)."""
-    return f"{currency} {Decimal(minor) / 100:,.2f}"
+    """'ZAR 45.00' from minor units, decimals from the currency (`ui.money`)."""
+    return format_money(Money(minor, currency))
 
 
 class TariffViewer(QDialog):
