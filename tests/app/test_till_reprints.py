@@ -85,6 +85,9 @@ def test_count_policy_and_journal(env: Env, core: Core, printer: FakeTcpPrinter)
         {"operator_id": "sipho", "reprint_no": 4, "document": "token",
          "beyond_policy": True, "approved_by": "sipho"},
     ]
+    refs = core.store.call(lambda c: {r[0] for r in c.execute(
+        "SELECT ref FROM journal WHERE kind = 'sale.reprint'")})
+    assert refs == {sale.reference}  # filed under the receipt number the counter uses
     printed = printer.wait_for_jobs(1 + free + 2, timeout=20)
     assert [b"Reprint no. %d" % n in job for n, job in enumerate(printed)] == \
         [False] + [True] * (free + 2)
