@@ -36,6 +36,7 @@ from app.backend import ClientBackend  # noqa: E402
 from app.events import EventBus  # noqa: E402
 from app.sales import Connectivity, SaleService  # noqa: E402
 from app.sales import repository as repo  # noqa: E402
+from app.sales.documents import Documents, ReceiptContext  # noqa: E402
 from offline_store import Connection, Store, open_store  # noqa: E402
 
 T = TypeVar("T")
@@ -85,6 +86,7 @@ class RawBaseline:
 def _drained(conn: Connection) -> None:
     conn.execute("UPDATE sales SET state = 'void' WHERE state = 'pending'")
     conn.execute("DELETE FROM outbox")
+    conn.execute("DELETE FROM print_jobs")
 
 
 def run(folder: Path, n: int) -> tuple[list[float], list[float], list[float]]:
@@ -97,7 +99,10 @@ def run(folder: Path, n: int) -> tuple[list[float], list[float], list[float]]:
     connectivity = Connectivity(bus, online=False)
     # The client is never used: the server is "unreachable" for the whole run.
     client = ClientBackend(requests.Session(), "http://127.0.0.1:9", lambda: "unused")
-    service = SaleService(store, client, bus, connectivity)
+    # With the documents the app writes in the same transaction (a pending slip per sale;
+    # no printer: recorded, not printed), so the figure is the real sale transaction.
+    documents = Documents(store, bus, ReceiptContext(terminal_id="T-BENCH"), printer_id=None)
+    service = SaleService(store, client, bus, connectivity, documents=documents)
     store.call(lambda c: repo.save_policy(c, parse_offline_policy(POLICY)))
     store.call(lambda c: repo.cache_meter(c, parse_meter(METER_JSON)))
     raw = RawBaseline(folder)

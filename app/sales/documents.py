@@ -11,7 +11,9 @@ starts again.
 Without a printer set up, the documents are still recorded (as jobs that will not print:
 status `cancelled`, `last_error` "no printer set up"), so the cashier reads the token from the
 screen and, once a printer is set up, a reprint prints the sale's newest document. Old
-documents are never printed by surprise when a printer appears.
+documents are never printed by surprise when a printer appears. When a pending sale's token
+arrives while its pending slip has not printed yet (printer off), the slip is cancelled in the
+same transaction: the customer gets the token receipt, never a "NOT A TOKEN" slip after it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ log = logging.getLogger("vendpoint.sales.documents")
 #: The printer id documents are filed under when no printer is set up.
 NO_PRINTER = "none"
 NO_PRINTER_NOTE = "no printer set up: recorded for a reprint"
+SUPERSEDED_NOTE = "superseded by the token receipt"
 
 
 def pm_money(money: Money) -> pm.Money:
@@ -133,7 +136,14 @@ class Documents:
         # the sale service (no import cycle at module load).
         from app.sales.receipts import token_receipt
 
-        return self.record(conn, token_receipt(sale))
+        receipt = token_receipt(sale)
+        # A pending slip still waiting for the printer is superseded: the customer gets the
+        # token receipt, not a "NOT A TOKEN" slip after the tokens exist.
+        conn.execute(
+            "UPDATE print_jobs SET status = 'cancelled', last_error = ? "
+            "WHERE sale_ref = ? AND kind = 'pending' AND status = 'queued'",
+            (SUPERSEDED_NOTE, receipt.sale.reference))
+        return self.record(conn, receipt)
 
     def pending_slip(self, conn: Connection, *, reference: str, created_at: str,
                      customer_name: str, customer_address: str, meter_number: str,

@@ -118,7 +118,7 @@ class ReprintGate:
         at = self._clock()
 
         def write(conn: Connection) -> ReprintDone:
-            state, ref, now_count, issued_at, _receipt = _sale_facts(conn, idem_key)
+            state, ref, now_count, issued_at, receipt_no = _sale_facts(conn, idem_key)
             if now_count != count and not beyond and self.beyond_policy(
                     now_count, _parse(issued_at)):
                 # Another reprint went first and this one is now beyond policy.
@@ -138,7 +138,8 @@ class ReprintGate:
             approver = auth.supervisor.id if beyond else ""
             append(conn, "sale.reprint", {
                 "operator_id": actor.id, "reprint_no": number, "document": kind,
-                "beyond_policy": beyond, "approved_by": approver}, ref=idem_key)
+                "beyond_policy": beyond, "approved_by": approver},
+                ref=receipt_no or ref)  # what the counter calls the sale
             return ReprintDone(idem_key, kind, number, job, approver)
 
         done = self.store.call(write)

@@ -22,7 +22,7 @@ from app.api.errors import ServerUnavailable, TlsProblem
 from app.api.tariff_source import ClientTariffSource
 from app.backend import BackendSupervisorApi, ClientBackend, VendingBackend
 from app.demo_server import DemoServer, server_available
-from app.errors import ConfigError, UserFacingError
+from app.errors import ConfigError, TransientError, UserFacingError
 from app.events import EventBus
 from app.keystore import KeyringCredentialProvider, KeyringLike, load_or_create_insecure_demo_key
 from app.operators import OperatorDirectory
@@ -71,6 +71,7 @@ def printer_profile(settings: Settings) -> PrinterProfile:
 class Timing:
     """How patient the background workers are (tests make them quick)."""
 
+    sync_backoff_base: float = 1.0
     sync_backoff_cap: float = 60.0
     sync_idle_interval: float = 30.0
     sync_resolve_grace: float = 60.0
@@ -108,6 +109,7 @@ def build_till(
     credential: Callable[[], str] | None = None,
     printer: ConnectionConfig | None = _FROM_SETTINGS, timing: Timing = Timing(),
     tariffs_on: bool = True, closers: tuple[Callable[[], object], ...] = (),
+    start: bool = True, sync_lock: Path | None = None,
 ) -> Till:
     """Wire the core on an open store and a backend, start its workers, return the till.
 
@@ -115,7 +117,8 @@ def build_till(
     backend, or offline from the cache. `printer` defaults to the settings' printer (None:
     no printer; documents are still recorded). Push events need `server_url` and
     `credential` (the reference API's event stream) and the backend's `push_events`.
-    `closers` run last in `Till.close()` (the store, a demo server).
+    `closers` run last in `Till.close()` (the store, a demo server). `start=False` leaves
+    the sync, print and push workers stopped (tools and tests drive `till.sync.step()`).
     """
     caps = backend.capabilities
     connectivity = Connectivity(bus)
@@ -141,22 +144,25 @@ def build_till(
                           wake_printer=None if queue is None else queue.wake)
     service = SaleService(store, backend, bus, connectivity, documents=documents,
                           wake_sync=wake.set, tariffs=tariffs)
-    sync = SyncEngine(service, lock_path=data_dir / "sync.lock", wake=wake,
+    # One sync worker per data folder across processes (the lock file's place).
+    sync = SyncEngine(service, lock_path=sync_lock or data_dir / "sync.lock", wake=wake,
                       backoff_cap=timing.sync_backoff_cap,
-                      backoff_base=min(1.0, timing.sync_backoff_cap),
+                      backoff_base=min(timing.sync_backoff_base, timing.sync_backoff_cap),
                       idle_interval=timing.sync_idle_interval,
                       resolve_grace=timing.sync_resolve_grace)
     directory = OperatorDirectory(store, backend)
     try:
         directory.refresh()
-    except (ServerUnavailable, TlsProblem):
-        log.info("operator list not refreshed: server unreachable (cached list used)")
+    except (TransientError, UserFacingError) as exc:
+        log.info("operator list not refreshed (%s); the cached list is used",
+                 type(exc).__name__)
     supervisor = SupervisorServices.build(
         store, directory_verifier(directory), TerminalContext.from_terminal_raw(terminal.raw),
         api=BackendSupervisorApi(backend), printer=documents, wake_sync=wake.set)
     push = None
     if tariffs is not None:
-        tariffs.start()
+        if start:
+            tariffs.start()
         if caps.push_events and server_url and credential is not None:
             push = PushListener(PushConfig(
                 server_url, credential, pin_sha256=settings["server.cert_sha256"] or None,
@@ -173,11 +179,12 @@ def build_till(
     till = Till(service=service, sync=sync, directory=directory, supervisor=supervisor,
                 documents=documents, backend=backend, terminal=terminal, printer=queue,
                 tariffs=tariffs, push=push, closers=(*stops, *closers))
-    if push is not None:
-        push.start()
-    sync.start()
-    if queue is not None:
-        queue.start()
+    if start:
+        if push is not None:
+            push.start()
+        sync.start()
+        if queue is not None:
+            queue.start()
     return till
 
 
