@@ -16,7 +16,7 @@ from typing import Any
 
 from app.api import models as api
 from app.backend import Capabilities
-from app.errors import InvalidInput
+from app.errors import InvalidInput, UserFacingError
 from app.events import EventBus
 from app.keystore import KeyringLike
 from app.push import PushListener
@@ -120,6 +120,16 @@ class Core:
         self.till.close()
 
 
+def _fresh_terminal_facts(till: Till) -> None:
+    # The terminal facts a till is built with may come from the activation answer, which
+    # carries no vendor credit: fetch them once now (off the GUI thread: the start-up runs
+    # in Op) so the status bar has the credit and the clock check from the first screen.
+    try:
+        till.probe()
+    except UserFacingError as exc:
+        log.warning("terminal facts not refreshed at start: %s", type(exc).__name__)
+
+
 def services_for(till: Till, settings: Settings, *, terminal: TerminalPort | None = None,
                  demo_meters: tuple[SearchHit, ...] = (), suggested_operator: str = "",
                  login_hint: str = "") -> Services:
@@ -131,6 +141,7 @@ def services_for(till: Till, settings: Settings, *, terminal: TerminalPort | Non
 
 
 def _core(opened: Opened, settings: Settings, terminal: TerminalPort | None) -> Core:
+    _fresh_terminal_facts(opened.till)
     services = services_for(opened.till, settings, terminal=terminal,
                             demo_meters=opened.demo_meters,
                             suggested_operator=opened.suggested_operator,
@@ -155,6 +166,7 @@ def build_core(
                       timing=Timing(sync_backoff_cap=sync_backoff_cap,
                                     sync_idle_interval=sync_idle_interval),
                       tariffs_on=push_on)
+    _fresh_terminal_facts(till)
     services = services_for(till, settings, terminal=terminal_port, demo_meters=demo_meters,
                             suggested_operator=suggested_operator, login_hint=login_hint)
     return Core(services, till, server_url)
