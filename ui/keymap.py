@@ -119,9 +119,21 @@ def sequence(action: Action, where: Where) -> str:
     raise KeyError(f"no key for {action} on {where}")
 
 
+#: the hint line's order: the steps of a sale first, then the rest
+HINT_ORDER = (Action.NEXT_CUSTOMER, Action.SEARCH, Action.QUOTE, Action.SELL, Action.TARIFFS,
+              Action.REPRINT, Action.PENDING, Action.TODAY, Action.SETTINGS, Action.BACK,
+              Action.LOCK)
+
+
+def hints() -> tuple[str, ...]:
+    """The sale screen's bottom line, one short label per key."""
+    by_action = {b.action: b.hint for b in KEYMAP if b.hint}
+    return tuple(by_action[a] for a in HINT_ORDER if a in by_action)
+
+
 def hint_line() -> str:
-    """The sale screen's bottom line: its function keys in table order."""
-    return " · ".join(b.hint for b in KEYMAP if b.hint)
+    """The sale screen's bottom line as one string."""
+    return " · ".join(hints())
 
 
 def markdown_table() -> str:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import InvalidInput
 from app.sales.money import from_decimal
-from ui.keymap import KEYMAP
+from ui.keymap import hints
 from ui.money import format_money
 from ui.sale_panels import CustomerPanel, QuotePanel
 from ui.token_panel import TokenPanel
@@ -115,7 +115,7 @@ class SaleView(QWidget):
         root.addLayout(body, 1)
 
         self.hint = _label(" · ".join(
-            QCoreApplication.translate("keymap", b.hint) for b in KEYMAP if b.hint),
+            QCoreApplication.translate("keymap", hint) for hint in hints()),
             "hintLine", wrap=True)
         root.addWidget(self.hint)
         self.quick_buttons: list[QPushButton] = []

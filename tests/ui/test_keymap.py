@@ -38,6 +38,8 @@ def test_sale_screen_shortcuts_and_hint_come_from_the_map(qtbot) -> None:
     assert {"F2", "F3", "F5", "F6", "F8", "F9", "F10", "F11", "F12", "Esc", "Ctrl+L"} \
         <= set(expected)
     assert view.hint.text() == hint_line()
+    assert view.hint.text().startswith("F2 New customer · F3 Search · F5 Quote · Enter/F12 Sell")
+    assert len(hint_line().split(" · ")) == len([b for b in KEYMAP if b.hint])  # none lost
     assert "F9 Pending" in view.hint.text() and "Ctrl+L Lock" in view.hint.text()
 
 
