@@ -72,6 +72,10 @@ def main(out: Path) -> int:
     create_qapplication()
     with tempfile.TemporaryDirectory() as tmp, open_till(Path(tmp), demo_window=True) as till:
         shell = till.shell
+        # On a real display (xvfb-run) the window must be the active one for the sale
+        # screen's shortcuts (F2...) to reach it, as at the counter.
+        till.window.activateWindow()
+        QTest.qWaitForWindowActive(till.window, 5000)
         wait_until(lambda: shell.login_view.username.completer() is not None)
         shell.login_view.pin.setFocus()
         QTest.keyClicks(shell.login_view.pin, "1234")
