@@ -35,7 +35,7 @@ from app.events import EventBus
 from app.operators import OperatorDirectory
 from app.push import PushListener
 from app.sales.documents import Documents
-from app.sales.history import SaleHistory
+from app.sales.history import FAILED_STATES, SOLD_STATES, SaleHistory
 from app.sales.history import SaleRecord as StoredSale
 from app.sales.service import PriceChanged, QuoteStale, SaleNotCompleted, SaleService
 from app.supervisor.approvals import Approval, CallableVerifier
@@ -298,8 +298,6 @@ class Till:
 
     def today(self) -> list[SaleRecord]:
         """Today's sales in the utility's business day, newest first (every state)."""
-        from app.sales.history import FAILED_STATES, SOLD_STATES
-
         return self._records(self.history.today(datetime.now(UTC), self.utc_offset,
                                                 states=SOLD_STATES + FAILED_STATES,
                                                 limit=200))
