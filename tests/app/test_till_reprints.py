@@ -186,3 +186,20 @@ def test_migration_0013_counts_earlier_reprints(tmp_path: Path,
     finally:
         store.close()
     assert counts == {"k-1": 2, "k-2": 0}
+
+
+def test_reversal_slip_is_written_with_the_reversal(env: Env, core: Core,
+                                                     printer: FakeTcpPrinter) -> None:
+    meter = str(env.server.meter("normal")["meter_number"])
+    sale = core.till.sell(meter, Money(10000, "ZAR"), CASHIER)
+    printer.wait_for_jobs(1, timeout=20)
+    result = core.till.request_reversal(sale.reference, "wrong meter", CASHIER,
+                                        Approval("sipho", "4321"))
+    assert result.newly_recorded and result.receipt_no == sale.reference
+    rows = core.store.call(lambda c: c.execute(
+        "SELECT (SELECT count(*) FROM reversals WHERE reversal_no = p.sale_ref), p.kind "
+        "FROM print_jobs p WHERE p.kind = 'reversal'").fetchall())
+    assert rows == [(1, "reversal")]  # the slip's job, filed under the recorded reversal
+    slip = printer.wait_for_jobs(2, timeout=20)[1]
+    assert result.reversal_no.encode() in slip and sale.reference.encode() in slip
+    assert [r.reversed for r in core.till.find(sale.reference)] == [True]
