@@ -1,23 +1,20 @@
-"""The push listener: the server's Server-Sent Events stream on its own thread (no Qt).
+"""The push listener: the server's event stream on its own thread, with resume, reconnect and
+the polling fallback (no Qt).
 
 `PushListener` reads `GET /v1/events` with requests (streamed, chunked; the read timeout is well
 above the server's heartbeat interval, so a silent connection is noticed), and
 
-* resumes from the last event id it handled (kept in the encrypted store, so a restart of the
-  client or the server misses nothing);
+* resumes from the last event id it handled (kept in the encrypted store, `position`);
 * reconnects with capped exponential backoff and jitter; falls back to polling
   `GET /v1/events/poll` when the stream is blocked (a proxy that buffers it, or answers that are
   not an event stream) and tries the stream again later;
 * after every (re)connect asks the `TariffService` to reconcile with the server's tariff list,
   so an event missed for any reason does no harm;
-* hands `tariff.published` to a worker thread (fetch, verify, apply) and publishes the other
-  events on the `EventBus`: `terminal.policy`, `vendor.credit`, `sale.delivered`, plus its own
-  `push.connected` / `push.disconnected`;
-* stops within a second: a blocked socket read never returns on its own, so `stop()` shuts the
-  socket down from the stopping thread (every socket the listener opens is tracked from the
-  moment it connects, also while it waits for response headers).
-
-See docs/tariffs.md.
+* drops events it has handled already and hands the others to `handlers` (tariff work to its
+  worker thread, the rest to the `EventBus`), plus its own `push.connected` /
+  `push.disconnected`;
+* stops within a second: `stop()` shuts the open sockets down from the stopping thread
+  (`sockets`).
 """
 
 from __future__ import annotations
@@ -25,189 +22,29 @@ from __future__ import annotations
 import json
 import logging
 import queue
-import random
-import re
 import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from app.errors import ConfigError
 from app.events import EventBus
-from app.tariffs import TariffService, TariffSourceError
-from offline_store import Connection, Store
-from offline_store.journal import utc_now
+from app.push.config import PushConfig
+from app.push.handlers import WorkQueue, handle_event, run_tariff_worker
+from app.push.position import read_last_id, write_last_id
+from app.push.sockets import StoppableAdapter
+from app.push.sse import SseEvent, SseParser, SseProtocolError
+from app.tariffs import TariffService
+from offline_store import Store
 
 log = logging.getLogger("vendpoint.push")
 
-__all__ = ["Backoff", "PushConfig", "PushListener", "SseEvent", "SseParser"]
+__all__ = ["PushListener"]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-_EOL = re.compile(rb"\r\n|\r|\n")
-_MAX_LINE = 1 << 20  # a line longer than 1 MiB is not a real event: reconnect
-#: Event types passed through to the bus as they are (after a shape check).
-_PASS_THROUGH = ("terminal.policy", "vendor.credit", "sale.delivered")
-
-
-# -- SSE parsing ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SseEvent:
-    """One dispatched Server-Sent Event."""
-
-    event: str
-    data: str
-    id: str | None
-
-
-class SseProtocolError(Exception):
-    """The stream broke the event-stream format (e.g. an endless line)."""
-
-
-class SseParser:
-    """Incremental `text/event-stream` parser (WHATWG rules: CR, LF or CRLF line ends)."""
-
-    def __init__(self) -> None:
-        self._buf = b""
-        self._data: list[str] = []
-        self._event = ""
-        self._id: str | None = None
-        self._first = True
-        #: The last `retry:` value the server sent, in milliseconds.
-        self.retry_ms: int | None = None
-        #: Bytes seen so far (heartbeats count: they prove the stream is not buffered).
-        self.bytes_seen = 0
-
-    def feed(self, chunk: bytes) -> list[SseEvent]:
-        """Add bytes; return the events completed by them."""
-        self.bytes_seen += len(chunk)
-        self._buf += chunk
-        if self._first and len(self._buf) >= 3:
-            if self._buf.startswith(b"\xef\xbb\xbf"):
-                self._buf = self._buf[3:]
-            self._first = False
-        out: list[SseEvent] = []
-        while True:
-            m = _EOL.search(self._buf)
-            if m is None:
-                if len(self._buf) > _MAX_LINE:
-                    raise SseProtocolError("event-stream line too long")
-                break
-            if m.group() == b"\r" and m.end() == len(self._buf):
-                break  # maybe the first half of CRLF: wait for the next chunk
-            line = self._buf[: m.start()].decode("utf-8", errors="replace")
-            self._buf = self._buf[m.end():]
-            event = self._line(line)
-            if event is not None:
-                out.append(event)
-        return out
-
-    def _line(self, line: str) -> SseEvent | None:
-        if line == "":
-            if not self._data:
-                self._event = ""
-                return None
-            event = SseEvent(self._event or "message", "\n".join(self._data), self._id)
-            self._data, self._event = [], ""
-            return event
-        if line.startswith(":"):
-            return None  # comment (heartbeat)
-        name, _, value = line.partition(":")
-        value = value.removeprefix(" ")
-        if name == "data":
-            self._data.append(value)
-        elif name == "event":
-            self._event = value
-        elif name == "id" and "\x00" not in value:
-            self._id = value
-        elif name == "retry" and value.isascii() and value.isdigit():
-            self.retry_ms = int(value)
-        return None
-
-
-# -- reconnect policy -----------------------------------------------------------------------------
-@dataclass
-class Backoff:
-    """Capped exponential backoff with jitter: attempt n waits in [d/2, d], d = min(cap, base·2ⁿ).
-
-    Half the delay is fixed so a crowd of terminals never retries at once but none spins.
-    """
-
-    base: float = 1.0
-    cap: float = 30.0
-    rng: random.Random = field(default_factory=random.Random)
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait before attempt number `attempt` (0 = first retry)."""
-        d = min(self.cap, self.base * float(2 ** min(attempt, 30)))
-        return d / 2 + self.rng.uniform(0, d / 2)
-
-
-@dataclass(frozen=True)
-class PushConfig:
-    """Where the stream is and how patient to be.
-
-    `read_timeout` must exceed the server's heartbeat interval (15 s by default) by a margin;
-    a connection silent for longer is treated as dead (or as a buffering proxy).
-    """
-
-    base_url: str
-    credential: Callable[[], str] = field(repr=False)
-    verify: bool | str = True
-    pin_sha256: str | None = None
-    connect_timeout: float = 3.05
-    read_timeout: float = 45.0
-    backoff: Backoff = field(default_factory=Backoff)
-    blocked_before_fallback: int = 2
-    poll_interval: float = 5.0
-    stream_retry_after: float = 60.0
-    poll_limit: int = 500
-    #: After the tariff server failed to answer, reconcile again after this many seconds.
-    tariff_retry_after: float = 5.0
-
-
-# -- sockets we can shut down from another thread -------------------------------------------------
-class _StoppableAdapter(HTTPAdapter):
-    """An HTTP adapter that reports every socket it connects, so `stop()` can shut it down."""
-
-    def __init__(self, on_socket: Callable[[socket.socket], None],
-                 pin_sha256: str | None = None) -> None:
-        self._on_socket = on_socket
-        self._pin = pin_sha256.replace(":", "").lower() if pin_sha256 else None
-        super().__init__(max_retries=0, pool_connections=1, pool_maxsize=2)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        if self._pin:
-            kwargs["assert_fingerprint"] = self._pin
-        super().init_poolmanager(*args, **kwargs)
-        report = self._on_socket
-
-        class Conn(HTTPConnection):
-            def connect(self) -> None:
-                super().connect()
-                if self.sock is not None:
-                    report(self.sock)
-
-        class TlsConn(HTTPSConnection):
-            def connect(self) -> None:
-                super().connect()
-                if self.sock is not None:
-                    report(self.sock)
-
-        class Pool(HTTPConnectionPool):
-            ConnectionCls = Conn
-
-        class TlsPool(HTTPSConnectionPool):
-            ConnectionCls = TlsConn
-
-        self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TlsPool}
 
 
 class _StreamBlocked(Exception):
@@ -243,7 +80,7 @@ class PushListener:
         self._sockets: set[socket.socket] = set()
         self._sock_lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._work: queue.Queue[tuple[str, Any] | None] = queue.Queue()
+        self._work: WorkQueue = queue.Queue()
         self._worker: threading.Thread | None = None
         self._last_id = 0
         self._persisted_id = 0
@@ -314,7 +151,7 @@ class PushListener:
 
     def _new_session(self) -> requests.Session:
         session = self._session_factory()
-        adapter = _StoppableAdapter(self._track, self.config.pin_sha256)
+        adapter = StoppableAdapter(self._track, self.config.pin_sha256)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         return session
@@ -481,67 +318,21 @@ class PushListener:
             event_id = None
         if event_id is not None and event_id <= self._last_id:
             return  # already handled (a resumed stream or a poll overlapping the stream)
-        try:
-            data = json.loads(event.data)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            log.warning("event %s (%s) has no JSON object; ignored", event.id, event.event)
-        elif event.event == "tariff.published":
-            tariff_id, version = data.get("tariff_id"), data.get("version")
-            if isinstance(tariff_id, str) and isinstance(version, int) and \
-                    not isinstance(version, bool):
-                self._work.put(("announce", (tariff_id, version)))
-            else:
-                log.warning("tariff.published event %s is malformed; ignored", event.id)
-        elif event.event in _PASS_THROUGH:
-            # `name` is the bus's own parameter: a field of that name travels as `name_`.
-            payload = {("name_" if k == "name" else k): v for k, v in data.items()
-                       if isinstance(k, str) and k != "event_id"}
-            self.bus.publish(event.event, event_id=event_id, **payload)
-        else:
-            log.debug("event type %s ignored", event.event)
+        handle_event(event, event_id, self.bus, self._work)
         if event_id is not None:
             self._last_id = event_id
             self._persist_last_id(wait=False)
 
     # -- tariff worker ---------------------------------------------------------------------------
     def _work_loop(self) -> None:
-        retry_reconcile = False
-        while True:
-            try:
-                item = self._work.get(
-                    timeout=self.config.tariff_retry_after if retry_reconcile else None)
-            except queue.Empty:
-                item = ("reconcile", None)
-            if item is None or self._stop.is_set():
-                return
-            if self.tariffs is None:
-                continue
-            kind, arg = item
-            try:
-                if kind == "announce":
-                    self.tariffs.handle_announcement(*arg)
-                else:
-                    self.tariffs.reconcile()
-                retry_reconcile = False
-            except TariffSourceError as exc:
-                # The server is unreachable right now: try the whole list again shortly.
-                log.info("tariff %s deferred: %s", kind, exc)
-                retry_reconcile = True
-            except Exception:
-                log.exception("tariff %s failed", kind)
+        run_tariff_worker(self._work, lambda: self.tariffs, self._stop,
+                          self.config.tariff_retry_after)
 
     # -- resumption point --------------------------------------------------------------------------
     def _load_last_id(self) -> int:
         if self.store is None:
             return self._last_id
-        row = self.store.call(lambda c: c.execute(
-            "SELECT value FROM push_state WHERE name = 'last_event_id'").fetchone())
-        try:
-            return int(row[0]) if row else 0
-        except ValueError:
-            return 0
+        return self.store.call(read_last_id)
 
     def _persist_last_id(self, *, wait: bool) -> None:
         if self.store is None or self.store.closed:
@@ -551,17 +342,8 @@ class PushListener:
             return
         self._persisted_id = value
 
-        def write(conn: Connection) -> None:
-            # Only forward: an out-of-order write must never move the resumption point back.
-            conn.execute(
-                "INSERT INTO push_state (name, value, updated_at) VALUES ('last_event_id', ?, ?)"
-                " ON CONFLICT(name) DO UPDATE SET value = excluded.value, "
-                "updated_at = excluded.updated_at "
-                "WHERE CAST(push_state.value AS INTEGER) < CAST(excluded.value AS INTEGER)",
-                (str(value), utc_now()))
-
         try:
-            future = self.store.submit(write)
+            future = self.store.submit(lambda c: write_last_id(c, value))
             if wait:
                 future.result(timeout=10)
         except Exception:
