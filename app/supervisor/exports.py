@@ -14,7 +14,8 @@ import html
 import io
 from collections.abc import Iterable, Sequence
 
-from app.supervisor.reports import LedgerRow, Report, format_minor, format_tenths
+from app.supervisor.ranges import LedgerRow
+from app.supervisor.report_model import Report, format_minor, format_tenths
 
 SUMMARY_HEADER = ("section", "label", "count", "amount", "currency", "units", "unit")
 LEDGER_HEADER = ("time_utc", "kind", "reference", "operator", "tender", "tariff", "utility",

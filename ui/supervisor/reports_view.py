@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.supervisor import ranges
 from app.supervisor import reports as rp
 from app.supervisor.endofday import Reconciliation, to_shift_report
 from app.supervisor.exports import ledger_csv, report_csv
@@ -142,11 +143,11 @@ class ReportsView(QWidget):
         def load() -> tuple[Report, list[tuple[int, int, int]], list[str],
                             list[tuple[int, str, str]]]:
             require(self.ctx.actor(), Permission.VIEW_REPORTS)
-            report = store.call(lambda c: rp.range_report(c, start, end, operator=operator,
+            report = store.call(lambda c: ranges.range_report(c, start, end, operator=operator,
                                                           currency=currency))
-            hourly = store.call(lambda c: rp.sales_per_hour(c, start, end, operator=operator,
+            hourly = store.call(lambda c: ranges.sales_per_hour(c, start, end, operator=operator,
                                                             utc_offset=offset))
-            return report, hourly, store.call(rp.operators_seen), store.call(rp.list_z)
+            return report, hourly, store.call(ranges.operators_seen), store.call(rp.list_z)
 
         self.refresh_button.setEnabled(False)
         Op(self, load).success(self._show).failure(self._load_failed).finally_(
@@ -246,8 +247,8 @@ class ReportsView(QWidget):
         start, end, op = report.period_start, report.period_end, report.operator_filter
 
         def write() -> Path:
-            text = store.call(lambda c: ledger_csv(rp.ledger_rows(c, start, end, operator=op))) \
-                if detail else report_csv(report)
+            text = store.call(lambda c: ledger_csv(
+                ranges.ledger_rows(c, start, end, operator=op))) if detail else report_csv(report)
             path.write_text(text, encoding="utf-8", newline="")
             self._journal_export("csv-detail" if detail else "csv", path)
             return path

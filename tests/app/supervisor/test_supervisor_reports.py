@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.supervisor import SupervisorServices
+from app.supervisor import SupervisorServices, ranges
 from app.supervisor import reports as rp
 from app.supervisor.endofday import z_upload_body
 from app.supervisor.reports import Totals
@@ -178,20 +178,20 @@ def test_report_json_roundtrip_and_upload_body(seed: Seeder, store: Store) -> No
 
 def test_range_report_filters_and_hourly(seed: Seeder, store: Store) -> None:
     _seed_day(seed)
-    r = store.call(lambda c: rp.range_report(c, "2026-11-25T06:00:00Z",
-                                             "2026-11-25T10:00:00Z", operator="thandi"))
+    r = store.call(lambda c: ranges.range_report(c, "2026-11-25T06:00:00Z",
+                                                 "2026-11-25T10:00:00Z", operator="thandi"))
     assert (r.sales.count, r.sales.amount_minor) == (3, 32550)
     assert set(r.by_operator) == {"thandi"}
-    hours = store.call(lambda c: rp.sales_per_hour(c, "2026-11-25T00:00:00Z",
-                                                   "2026-11-26T00:00:00Z"))
+    hours = store.call(lambda c: ranges.sales_per_hour(c, "2026-11-25T00:00:00Z",
+                                                       "2026-11-26T00:00:00Z"))
     assert len(hours) == 24
     # UTC 06:xx -> 08:00 local (+02:00); 08:05 -> 10; 09:59:59 -> 11; 10:00 -> 12
     assert {h: (n, a) for h, n, a in hours if n} == {
         8: (2, 30000), 10: (1, 5000), 11: (1, 2550), 12: (1, 1000)}
-    rows = list(store.call(lambda c: list(rp.ledger_rows(c, "2026-11-25T00:00:00Z",
-                                                          "2026-11-26T00:00:00Z"))))
+    rows = list(store.call(lambda c: list(ranges.ledger_rows(c, "2026-11-25T00:00:00Z",
+                                                             "2026-11-26T00:00:00Z"))))
     assert [x.amount_minor for x in rows] == [10000, 20000, 5000, 2550, 1000]
-    assert store.call(rp.operators_seen) == ["sipho", "thandi"]
+    assert store.call(ranges.operators_seen) == ["sipho", "thandi"]
 
 
 def test_grouped_aggregate_equals_raw_sum(seed: Seeder, store: Store) -> None:
