@@ -114,7 +114,6 @@ class ShiftView(QWidget):
         """Show the operator's open shift and its expected cash."""
         actor = self.ctx.actor()
         shifts = self.ctx.services.shifts
-
         sees_figures = allowed(actor.role, Permission.VIEW_SHIFT_FIGURES)
 
         def read() -> tuple[Shift | None, CashSummary | None]:
