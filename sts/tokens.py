@@ -14,9 +14,17 @@ Readings where the notes leave room (see also the module docstrings of keys and 
   set-phase-unbalance-limit (subclass 6) management values are watts in the same
   exponent/mantissa format (also rounded up); other management values are plain 16-bit
   integers.
-* TIDs count whole minutes since the base date (seconds are truncated). A naive ``datetime``
-  is taken as UTC. A time before the base date or after its last minute is refused, never
-  wrapped.
+* TIDs (see :mod:`sts.tid`) count whole minutes since the base date (seconds truncated,
+  naive = UTC, out of range refused, never wrapped); a token requested at 00:01 carries the
+  TID of 00:02 (the reserved TID), and a TID beyond the decoder key's expiry number (KEN) is
+  refused.
+* Currency credit tokens (class 0 subclasses 4-7, 0.00001 currency units per the STS
+  Association's public token-type list) are refused, not encoded. Their layout is not in any
+  public source we could find: the one public implementation that makes them
+  (NectarAPI/tokens-service, ``TransferCurrencyTokenGenerator``) reuses the energy layout,
+  and compliance-suite currency tokens decode with a correct TID but a check field that is not
+  the class 0 CRC, so that layout is wrong. Decoding still reports their raw fields, with
+  ``crc_ok`` as computed for the energy layout.
 * Key change tokens carry no RND or TID. For 64-bit keys section 1 (subclass 3,
   ``KENHO | KRN | RO | RES | KT | NKHO``) carries key bits 63..32 and section 2 (subclass 4,
   ``KENLO | TI | NKLO``) bits 31..0. For 128-bit (MISTY1) keys, with the key as big-endian
@@ -32,16 +40,27 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from enum import IntEnum
 
 from sts.ciphers import make_cipher
-from sts.errors import AmountRangeError, KeyDataError, StsError, TidRangeError, TokenFormatError
+from sts.errors import (
+    AmountRangeError,
+    KeyDataError,
+    StsError,
+    TokenFormatError,
+    UnsupportedTokenError,
+)
 from sts.keys import BASE_DATES, EA, MeterKeyData, key_length_bytes
 from sts.sta import StaTables
+from sts.tid import TID_MAX as TID_MAX  # re-exported: the TID helpers lived here before
+from sts.tid import as_utc, check_not_expired, issue_tid
+from sts.tid import base_datetime as base_datetime
+from sts.tid import last_valid_time as last_valid_time
+from sts.tid import tid_for as tid_for
+from sts.tid import tid_to_datetime as tid_to_datetime
 
-TID_MAX = (1 << 24) - 1
 TOKEN_MAX = (1 << 66) - 1
 MASK64 = (1 << 64) - 1
 
@@ -94,6 +113,12 @@ class TestSubclass(IntEnum):
 
 
 KEY_CHANGE_SUBCLASSES = frozenset({3, 4, 8, 9})
+CURRENCY_SUBCLASSES = frozenset({4, 5, 6, 7})
+CURRENCY_REFUSAL = (
+    "Currency credit tokens (class 0 subclasses 4-7) are not supported: their token layout "
+    "is not publicly documented, and encoding them in the energy format would make tokens "
+    "that meters reject."
+)
 # Management values carried in the exponent/mantissa format (watts).
 _AMOUNT_CODED_MANAGEMENT = frozenset({0, 6})
 
@@ -183,58 +208,6 @@ def tenths_to_decimal(tenths: int) -> Decimal:
     return Decimal(tenths).scaleb(-1)
 
 
-# ---------------------------------------------------------------- TIDs ---------------------
-
-_BASE_DATETIMES = {year: datetime(year, 1, 1, tzinfo=UTC) for year in BASE_DATES}
-_MINUTE = timedelta(minutes=1)
-
-
-def base_datetime(base_date: int) -> datetime:
-    """The UTC instant a base date year stands for."""
-    try:
-        return _BASE_DATETIMES[base_date]
-    except (KeyError, TypeError):
-        raise KeyDataError("Base date must be 1993, 2014 or 2035.") from None
-
-
-def last_valid_time(base_date: int) -> datetime:
-    """The last minute a TID can express for ``base_date``."""
-    return base_datetime(base_date) + timedelta(minutes=TID_MAX)
-
-
-def _as_utc(issued: datetime) -> datetime:
-    if not isinstance(issued, datetime):
-        raise TidRangeError("Issue time must be a datetime.")
-    if issued.tzinfo is None or issued.utcoffset() is None:
-        return issued.replace(tzinfo=UTC)
-    return issued.astimezone(UTC)
-
-
-def tid_for(issued: datetime, base_date: int = 1993) -> int:
-    """Minutes since the base date; raises :class:`TidRangeError` if it does not fit 24 bits."""
-    base = base_datetime(base_date)
-    at = _as_utc(issued)
-    minutes = (at - base) // _MINUTE
-    if minutes < 0:
-        raise TidRangeError(
-            f"Issue time {at:%Y-%m-%d %H:%M} UTC is before base date {base_date}."
-        )
-    if minutes > TID_MAX:
-        raise TidRangeError(
-            f"Issue time {at:%Y-%m-%d %H:%M} UTC is after the last minute base date "
-            f"{base_date} can carry ({last_valid_time(base_date):%Y-%m-%d %H:%M} UTC); "
-            "the meter needs a key change to a later base date."
-        )
-    return minutes
-
-
-def tid_to_datetime(tid: int, base_date: int = 1993) -> datetime:
-    """The UTC issue time a TID stands for."""
-    if not 0 <= tid <= TID_MAX:
-        raise TidRangeError("TID must be a 24-bit value.")
-    return base_datetime(base_date) + timedelta(minutes=tid)
-
-
 # ---------------------------------------------------------------- digits -------------------
 
 def parse_token(text: str) -> str:
@@ -314,13 +287,22 @@ def credit_token(
     rnd: int | None = None,
     base_date: int = 1993,
     sta_tables: StaTables | None = None,
+    ken: int = 255,
 ) -> str:
-    """A class 0 credit token (20 digits) for ``amount`` units, rounded UP to 0.1."""
+    """A class 0 credit token (20 digits) for ``amount`` units, rounded UP to 0.1.
+
+    The TID follows the reserved-TID rule (:func:`sts.tid.issue_tid`); a TID beyond the key
+    expiry number ``ken`` of the meter's decoder key is refused with ``KeyExpiredError``.
+    Currency subclasses 4-7 are refused (``UnsupportedTokenError``, see the module docstring).
+    """
     sub = _check_nibble("Credit subclass", subclass)
+    if sub in CURRENCY_SUBCLASSES:
+        raise UnsupportedTokenError(CURRENCY_REFUSAL)
     if sub > 7:
-        raise StsError("Credit subclass must be 0 to 7 (0 electricity, 1 water, 2 gas, 3 time).")
+        raise StsError("Credit subclass must be 0 to 3 (0 electricity, 1 water, 2 gas, 3 time).")
     field = encode_amount(amount_to_tenths(amount))
-    tid = tid_for(issued, base_date)
+    tid = issue_tid(issued, base_date)
+    check_not_expired(tid, ken, base_date)
     data = (_rnd(rnd) << 40) | (tid << 16) | field
     return _encrypt_token(ea, dk, TokenClass.CREDIT, sub, data, sta_tables)
 
@@ -348,15 +330,20 @@ def management_token(
     rnd: int | None = None,
     base_date: int = 1993,
     sta_tables: StaTables | None = None,
+    ken: int = 255,
 ) -> str:
-    """A class 2 management token (not key change): SubClass|RND|TID|Value|CRC."""
+    """A class 2 management token (not key change): SubClass|RND|TID|Value|CRC.
+
+    TID and key expiry as for :func:`credit_token`.
+    """
     sub = _check_nibble("Management subclass", subclass)
     if sub in KEY_CHANGE_SUBCLASSES:
         raise StsError("Key change tokens are made with key_change_tokens(), not here.")
     if sub > 9:
         raise StsError("Management subclass must be 0-2 or 5-7.")
     field = management_value_field(sub, value)
-    tid = tid_for(issued, base_date)
+    tid = issue_tid(issued, base_date)
+    check_not_expired(tid, ken, base_date)
     data = (_rnd(rnd) << 40) | (tid << 16) | field
     return _encrypt_token(ea, dk, TokenClass.MANAGEMENT, sub, data, sta_tables)
 
@@ -420,7 +407,7 @@ def key_change_tokens(
     be exactly the next one. ``issued`` and ``rnd`` are accepted for a uniform call shape; key
     change tokens carry neither a TID nor an RND (``issued`` is only checked to be a datetime).
     """
-    _as_utc(issued)
+    as_utc(issued)
     if rnd is not None:
         _check_nibble("RND", rnd)
     if len(new_dk) != key_length_bytes(new_key.ea):
