@@ -41,7 +41,16 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_CEILING,
+    Context,
+    Decimal,
+    InvalidOperation,
+    localcontext,
+)
 from enum import IntEnum
 
 from sts.ciphers import make_cipher
@@ -69,6 +78,7 @@ _MANTISSA_MAX = (1 << 14) - 1
 _OFFSETS = (0, 16384, 180224, 1818624)  # first value (in tenths) of each exponent range
 _STEPS = (1, 10, 100, 1000)  # 10**e
 AMOUNT_MAX_TENTHS = _OFFSETS[3] + _MANTISSA_MAX * 1000  # 18 201 624 = 1 820 162.4 units
+_AMOUNT_MAX_UNITS = Decimal(AMOUNT_MAX_TENTHS).scaleb(-1)
 
 
 class TokenClass(IntEnum):
@@ -112,6 +122,7 @@ class TestSubclass(IntEnum):
     CONTROL_28 = 1
 
 
+RESERVED_CLASS = 3  # reserved by the STS Association; no layout
 KEY_CHANGE_SUBCLASSES = frozenset({3, 4, 8, 9})
 CURRENCY_SUBCLASSES = frozenset({4, 5, 6, 7})
 CURRENCY_REFUSAL = (
@@ -200,7 +211,13 @@ def amount_to_tenths(amount: Decimal | int | str) -> int:
         raise AmountRangeError("Amount must be a finite decimal number.")
     if value < 0:
         raise AmountRangeError("Amount cannot be negative.")
-    return int((value * 10).to_integral_value(rounding=ROUND_CEILING))
+    if value > _AMOUNT_MAX_UNITS:  # compared first: 1e400000000 * 10 overflows the context
+        raise AmountRangeError(
+            "Amount is too large for one token: the maximum is 1820162.4 units."
+        )
+    # An exact context, so a tiny positive amount (1e-400000000) still rounds UP to 0.1.
+    with localcontext(Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)):
+        return int((value * 10).to_integral_value(rounding=ROUND_CEILING))
 
 
 def tenths_to_decimal(tenths: int) -> Decimal:
@@ -481,6 +498,12 @@ class DecodedToken:
     crc_ok: bool
     data: int = 0
     mfr_code: str | None = None
+    crc: int = 0  # the 16-bit check field as carried (compare crc_ok)
+
+    @property
+    def block(self) -> int:
+        """The decrypted 64-bit block SubClass|Data|CRC."""
+        return (self.subclass << 60) | (self.data << 16) | self.crc
 
 
 def decode_token(
@@ -512,11 +535,15 @@ def decode_token(
     value: int | None = None
     mfr: str | None = None
     if token_class == TokenClass.NON_MERCHANDISE:
-        mfr_bits = 8 if subclass == 0 else 16
-        value = data >> mfr_bits
-        mfr = f"{data & ((1 << mfr_bits) - 1):0{mfr_bits // 4}d}"
-    elif token_class == TokenClass.MANAGEMENT and subclass in KEY_CHANGE_SUBCLASSES:
-        pass
+        if subclass in (0, 1):
+            mfr_bits = 8 if subclass == 0 else 16
+            value = data >> mfr_bits
+            mfr = f"{data & ((1 << mfr_bits) - 1):0{mfr_bits // 4}d}"
+    elif token_class == RESERVED_CLASS or (
+        token_class == TokenClass.MANAGEMENT
+        and (subclass in KEY_CHANGE_SUBCLASSES or subclass > ManagementSubclass.KEY_CHANGE_4)
+    ):
+        pass  # no RND/TID: key change sections, or layouts this engine does not know
     else:
         rnd = data >> 40
         tid = (data >> 16) & TID_MAX
@@ -530,5 +557,5 @@ def decode_token(
             value = field
     return DecodedToken(
         token_class=token_class, subclass=subclass, rnd=rnd, tid=tid, issued=issued,
-        amount=amount, value=value, crc_ok=crc_ok, data=data, mfr_code=mfr,
+        amount=amount, value=value, crc_ok=crc_ok, data=data, mfr_code=mfr, crc=block & 0xFFFF,
     )
