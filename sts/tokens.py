@@ -41,26 +41,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import (
-    MAX_EMAX,
-    MAX_PREC,
-    MIN_EMIN,
-    ROUND_CEILING,
-    Context,
-    Decimal,
-    InvalidOperation,
-    localcontext,
-)
+from decimal import Decimal
 from enum import IntEnum
 
 from sts.ciphers import make_cipher
-from sts.errors import (
-    AmountRangeError,
-    KeyDataError,
-    StsError,
-    TokenFormatError,
-    UnsupportedTokenError,
-)
+from sts.errors import AmountRangeError, KeyDataError, StsError, UnsupportedTokenError
 from sts.keys import BASE_DATES, EA, MeterKeyData, key_length_bytes
 from sts.sta import StaTables
 from sts.tid import TID_MAX as TID_MAX  # re-exported: the TID helpers lived here before
@@ -69,16 +54,19 @@ from sts.tid import base_datetime as base_datetime
 from sts.tid import last_valid_time as last_valid_time
 from sts.tid import tid_for as tid_for
 from sts.tid import tid_to_datetime as tid_to_datetime
-
-TOKEN_MAX = (1 << 66) - 1
-MASK64 = (1 << 64) - 1
-
-# Amount field: exponent e in bits 15-14, mantissa m in bits 13-0.
-_MANTISSA_MAX = (1 << 14) - 1
-_OFFSETS = (0, 16384, 180224, 1818624)  # first value (in tenths) of each exponent range
-_STEPS = (1, 10, 100, 1000)  # 10**e
-AMOUNT_MAX_TENTHS = _OFFSETS[3] + _MANTISSA_MAX * 1000  # 18 201 624 = 1 820 162.4 units
-_AMOUNT_MAX_UNITS = Decimal(AMOUNT_MAX_TENTHS).scaleb(-1)
+from sts.token_format import AMOUNT_MAX_TENTHS as AMOUNT_MAX_TENTHS  # re-exported, as above
+from sts.token_format import MASK64 as MASK64
+from sts.token_format import TOKEN_MAX as TOKEN_MAX
+from sts.token_format import amount_to_tenths as amount_to_tenths
+from sts.token_format import block_from_digits, block_to_digits
+from sts.token_format import build_block as build_block
+from sts.token_format import crc16_register as crc16_register
+from sts.token_format import decode_amount as decode_amount
+from sts.token_format import encode_amount as encode_amount
+from sts.token_format import format_token as format_token
+from sts.token_format import parse_token as parse_token
+from sts.token_format import tenths_to_decimal as tenths_to_decimal
+from sts.token_format import token_crc as token_crc
 
 
 class TokenClass(IntEnum):
@@ -134,122 +122,6 @@ CURRENCY_REFUSAL = (
 _AMOUNT_CODED_MANAGEMENT = frozenset({0, 6})
 
 
-# ---------------------------------------------------------------- CRC ----------------------
-
-def _crc_table() -> tuple[int, ...]:
-    table = []
-    for byte in range(256):
-        reg = byte
-        for _ in range(8):
-            reg = (reg >> 1) ^ 0xA001 if reg & 1 else reg >> 1
-        table.append(reg)
-    return tuple(table)
-
-
-_CRC_TABLE = _crc_table()
-
-
-def crc16_register(data: bytes) -> int:
-    """CRC-16 register (reflected poly 0xA001, init 0xFFFF, no final XOR) over ``data``."""
-    reg = 0xFFFF
-    table = _CRC_TABLE
-    for b in data:
-        reg = (reg >> 8) ^ table[(reg ^ b) & 0xFF]
-    return reg
-
-
-def token_crc(bits50: int) -> int:
-    """The CRC field for the 50 bits Class|SubClass|Data: register over 7 bytes, byte-swapped."""
-    table = _CRC_TABLE
-    reg = 0xFFFF
-    for shift in (48, 40, 32, 24, 16, 8, 0):
-        reg = (reg >> 8) ^ table[(reg ^ (bits50 >> shift)) & 0xFF]
-    return ((reg & 0xFF) << 8) | (reg >> 8)
-
-
-# ---------------------------------------------------------------- amounts ------------------
-
-def encode_amount(tenths: int) -> int:
-    """Encode a value in tenths (or watts) into the 16-bit exponent/mantissa field.
-
-    Uses the exponent range that contains the value and rounds the mantissa up; a mantissa that
-    rounds up to 16384 carries into the next exponent because the field is (e << 14) + m.
-    """
-    if isinstance(tenths, bool) or not isinstance(tenths, int):
-        raise AmountRangeError("Amount must be a whole number of tenths.")
-    if tenths < 0:
-        raise AmountRangeError("Amount cannot be negative.")
-    if tenths > AMOUNT_MAX_TENTHS:
-        raise AmountRangeError(
-            "Amount is too large for one token: the maximum is 1820162.4 units."
-        )
-    e = 3
-    while _OFFSETS[e] > tenths:
-        e -= 1
-    step = _STEPS[e]
-    m = -(-(tenths - _OFFSETS[e]) // step)  # ceiling division
-    return (e << 14) + m
-
-
-def decode_amount(field: int) -> int:
-    """Decode a 16-bit amount field into tenths (or watts)."""
-    if not 0 <= field <= 0xFFFF:
-        raise AmountRangeError("Amount field must be a 16-bit value.")
-    e = field >> 14
-    return _OFFSETS[e] + (field & _MANTISSA_MAX) * _STEPS[e]
-
-
-def amount_to_tenths(amount: Decimal | int | str) -> int:
-    """Convert an amount in units to tenths, rounding UP to the next 0.1."""
-    if isinstance(amount, float | bool):
-        raise AmountRangeError("Amount must be a Decimal (or text), never a float.")
-    try:
-        value = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip())
-    except InvalidOperation:
-        raise AmountRangeError("Amount must be a decimal number such as 25.6.") from None
-    if not value.is_finite():
-        raise AmountRangeError("Amount must be a finite decimal number.")
-    if value < 0:
-        raise AmountRangeError("Amount cannot be negative.")
-    if value > _AMOUNT_MAX_UNITS:  # compared first: 1e400000000 * 10 overflows the context
-        raise AmountRangeError(
-            "Amount is too large for one token: the maximum is 1820162.4 units."
-        )
-    # An exact context, so a tiny positive amount (1e-400000000) still rounds UP to 0.1.
-    with localcontext(Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)):
-        return int((value * 10).to_integral_value(rounding=ROUND_CEILING))
-
-
-def tenths_to_decimal(tenths: int) -> Decimal:
-    """Tenths → Decimal units with one decimal place (e.g. 256 → Decimal('25.6'))."""
-    return Decimal(tenths).scaleb(-1)
-
-
-# ---------------------------------------------------------------- digits -------------------
-
-def parse_token(text: str) -> str:
-    """Accept a token typed with spaces or dashes; return its 20 digits.
-
-    Raises :class:`TokenFormatError` naming what is wrong (never echoing the digits).
-    """
-    if not isinstance(text, str):
-        raise TokenFormatError("Token must be text of 20 digits.")
-    digits = "".join(ch for ch in text.strip() if ch not in " -\t")
-    if not digits:
-        raise TokenFormatError("Token is empty; it must be 20 digits.")
-    if not (digits.isascii() and digits.isdigit()):
-        raise TokenFormatError("Token may contain only digits, spaces and dashes.")
-    if len(digits) != 20:
-        raise TokenFormatError(f"Token must be 20 digits, not {len(digits)}.")
-    return digits
-
-
-def format_token(token: str) -> str:
-    """Group a token as 4-4-4-4-4 digits separated by spaces."""
-    digits = parse_token(token)
-    return " ".join(digits[i : i + 4] for i in range(0, 20, 4))
-
-
 # ---------------------------------------------------------------- assembly -----------------
 
 def _check_nibble(name: str, value: int) -> int:
@@ -262,36 +134,12 @@ def _rnd(rnd: int | None) -> int:
     return secrets.randbelow(16) if rnd is None else _check_nibble("RND", rnd)
 
 
-def build_block(token_class: int, subclass: int, data44: int) -> int:
-    """The 64-bit plaintext block SubClass|Data|CRC for a class, subclass and 44-bit data."""
-    bits50 = (token_class << 48) | (subclass << 44) | data44
-    return ((subclass << 60) | (data44 << 16)) | token_crc(bits50)
-
-
-def _to_digits(token_class: int, block: int) -> str:
-    """Insert the class bits at 27/28, moving block bits 27/28 to 64/65; 20 digits."""
-    value = (block & ~(3 << 27)) | (((block >> 27) & 3) << 64) | ((token_class & 3) << 27)
-    return f"{value:020d}"
-
-
-def _from_digits(digits: str) -> tuple[int, int]:
-    """Reverse :func:`_to_digits`: (class, block)."""
-    value = int(digits)
-    if value > TOKEN_MAX:
-        raise TokenFormatError(
-            "Token number is too large to be a token: a digit is probably mistyped."
-        )
-    token_class = (value >> 27) & 3
-    block = ((value & MASK64) & ~(3 << 27)) | (((value >> 64) & 3) << 27)
-    return token_class, block
-
-
 def _encrypt_token(
     ea: EA | int, dk: bytes, token_class: int, subclass: int, data44: int,
     sta_tables: StaTables | None,
 ) -> str:
     block = build_block(token_class, subclass, data44)
-    return _to_digits(token_class, make_cipher(ea, dk, sta_tables).encrypt_int(block))
+    return block_to_digits(token_class, make_cipher(ea, dk, sta_tables).encrypt_int(block))
 
 
 def credit_token(
@@ -445,7 +293,7 @@ def key_change_tokens(
     tokens = []
     for subclass, data in key_change_sections(new_dk, new_key, rollover=ro):
         block = build_block(TokenClass.MANAGEMENT, subclass, data)
-        tokens.append(_to_digits(TokenClass.MANAGEMENT, cipher.encrypt_int(block)))
+        tokens.append(block_to_digits(TokenClass.MANAGEMENT, cipher.encrypt_int(block)))
     return tokens
 
 
@@ -470,7 +318,7 @@ def test_token(subclass: int, control: int, mfr_code: str) -> str:
         raise StsError(f"Test token control must fit in {ctrl_bits} bits.")
     mfr_bits = 44 - ctrl_bits
     data = (control << mfr_bits) | int(code)
-    return _to_digits(TokenClass.NON_MERCHANDISE, build_block(1, subclass, data))
+    return block_to_digits(TokenClass.NON_MERCHANDISE, build_block(1, subclass, data))
 
 
 test_token.__test__ = False  # type: ignore[attr-defined]  # not a pytest test function
@@ -520,7 +368,7 @@ def decode_token(
     large to be any token). Class 1 tokens need no key (``dk`` may be None for them).
     """
     digits = parse_token(token)
-    token_class, block = _from_digits(digits)
+    token_class, block = block_from_digits(digits)
     if token_class != TokenClass.NON_MERCHANDISE:
         if dk is None:
             raise KeyDataError("A decoder key is needed to decode class 0 and 2 tokens.")
