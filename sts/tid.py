@@ -128,6 +128,8 @@ def is_expired(tid: int, ken: int) -> bool:
 
 def check_not_expired(tid: int, ken: int, base_date: int = 1993) -> None:
     """Refuse (:class:`KeyExpiredError`) a TID beyond the decoder key's expiry number."""
+    if type(ken) is int and 0 <= ken <= 255 and tid >> 16 <= ken:
+        return  # the common case, once per token, kept cheap
     if is_expired(tid, check_ken(ken)):
         raise KeyExpiredError(
             f"The meter's decoder key has expired (KEN {ken}): it accepts no token issued "

@@ -11,16 +11,7 @@
 
 from __future__ import annotations
 
-from decimal import (
-    MAX_EMAX,
-    MAX_PREC,
-    MIN_EMIN,
-    ROUND_CEILING,
-    Context,
-    Decimal,
-    InvalidOperation,
-    localcontext,
-)
+from decimal import Decimal, InvalidOperation
 
 from sts.errors import AmountRangeError, TokenFormatError
 
@@ -33,6 +24,7 @@ _OFFSETS = (0, 16384, 180224, 1818624)  # first value (in tenths) of each expone
 _STEPS = (1, 10, 100, 1000)  # 10**e
 AMOUNT_MAX_TENTHS = _OFFSETS[3] + _MANTISSA_MAX * 1000  # 18 201 624 = 1 820 162.4 units
 _AMOUNT_MAX_UNITS = Decimal(AMOUNT_MAX_TENTHS).scaleb(-1)
+_ONE_TENTH = Decimal("0.1")
 
 
 # ---------------------------------------------------------------- CRC ----------------------
@@ -116,9 +108,14 @@ def amount_to_tenths(amount: Decimal | int | str) -> int:
         raise AmountRangeError(
             "Amount is too large for one token: the maximum is 1820162.4 units."
         )
-    # An exact context, so a tiny positive amount (1e-400000000) still rounds UP to 0.1.
-    with localcontext(Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)):
-        return int((value * 10).to_integral_value(rounding=ROUND_CEILING))
+    # Exact rational arithmetic, no decimal context: value * 10 in the default context rounds
+    # to 28 digits (0.10000000000000000000000000001 became 1, not 2 tenths) and a tiny amount
+    # such as 1e-400000000 would need a 400-million-digit denominator; anything up to 0.1 is
+    # 1 tenth anyway.
+    if value <= _ONE_TENTH:
+        return 1 if value else 0
+    numerator, denominator = value.as_integer_ratio()
+    return -(-numerator * 10 // denominator)  # ceiling
 
 
 def tenths_to_decimal(tenths: int) -> Decimal:

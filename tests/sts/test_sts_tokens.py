@@ -504,3 +504,25 @@ def test_random_rnd_is_a_nibble() -> None:
         for _ in range(200)
     }
     assert seen <= set(range(16)) and len(seen) > 8
+
+
+@pytest.mark.parametrize(
+    ("amount", "tenths"),
+    [
+        ("0.10000000000000000000000000001", 2),  # 29 digits: the default context rounded it
+        ("1e-400000000", 1),  # positive, however small: one tenth
+        ("0", 0),
+        ("0.1", 1),
+        ("1E+3", 10000),
+        ("1820162.4", AMOUNT_MAX_TENTHS),
+    ],
+)
+def test_amount_rounds_up_exactly_at_any_precision(amount: str, tenths: int) -> None:
+    assert amount_to_tenths(Decimal(amount)) == tenths
+
+
+def test_huge_amount_is_refused_before_any_arithmetic() -> None:
+    with pytest.raises(AmountRangeError, match="too large"):
+        amount_to_tenths(Decimal("1e400000000"))
+    with pytest.raises(AmountRangeError, match="too large"):
+        amount_to_tenths(Decimal("1820162.41"))
