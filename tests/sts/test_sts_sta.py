@@ -1,4 +1,4 @@
-"""A broken STA table file is a StaTableError with a plain reason, and exit 2 in the CLI.
+"""STA table files (sts.sta): a broken file is a StaTableError with a plain reason, CLI exit 2.
 
 Found by CLI fuzzing: a deeply nested JSON file escaped as a RecursionError traceback, and a
 file that is not UTF-8 surfaced as a raw codec message (a UnicodeDecodeError, not the
