@@ -6,7 +6,7 @@ none of them ever leads to the database file being recreated, truncated or overw
 
 from __future__ import annotations
 
-from app.errors import StorageError
+from common.errors import StorageError
 
 
 class StoreMissing(StorageError):

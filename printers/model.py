@@ -24,7 +24,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from app.errors import InvalidInput
+from common.errors import InvalidInput
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # ASCII digits only (\d would take any script's digits); used with fullmatch.

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.events import EventBus
+from common.events import EventBus
 from printers import model
 from printers.connections import PrinterConnection, PrintError, PrinterState, PrinterStatus
 from printers.job_store import PrintJob, PrintJobStore, new_job

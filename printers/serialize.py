@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from app.errors import InvalidInput
+from common.errors import InvalidInput
 from printers import model
 
 _VARIANTS: dict[str, type[Any]] = {

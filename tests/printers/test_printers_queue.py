@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.events import Event, EventBus
+from common.events import Event, EventBus
 from offline_store import Store, open_store
 from printers import samples
 from printers.connections import NetworkConfig, open_connection

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import threading
 
-from app.events import Event, EventBus
+from common.events import Event, EventBus
 
 
 def test_subscribers_receive_matching_events_only() -> None:
