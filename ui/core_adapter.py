@@ -85,7 +85,7 @@ def to_api_money(amount: Decimal, currency: str) -> api.Money:
 
 
 def _pm_money(money: api.Money) -> pm.Money:
-    return pm.Money(to_decimal(money), money.currency)
+    return pm.Money(money.minor, money.currency)
 
 
 def _when(text: str) -> datetime:

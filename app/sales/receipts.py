@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from app.api.models import Money, Sale, parse_sale
@@ -22,7 +21,7 @@ from printers import model as pm
 
 
 def _pm_money(money: Money) -> pm.Money:
-    return pm.Money(Decimal(money.minor).scaleb(-2), money.currency)
+    return pm.Money(money.minor, money.currency)
 
 
 def _tenths(units: str | None) -> int | None:

@@ -29,7 +29,7 @@ from printers import model as pm
 
 
 def _pm_money(minor: int, currency: str) -> pm.Money:
-    return pm.Money(reports.minor_to_decimal(minor), currency or "ZAR")
+    return pm.Money(minor, currency or "ZAR")
 
 
 def to_shift_report(report: Report, terminal: TerminalContext,

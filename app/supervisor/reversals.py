@@ -19,7 +19,6 @@ from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext, token_lines
 from app.supervisor.ledger import Dim, add_entry
 from app.supervisor.permissions import Actor, Permission
-from app.supervisor.reports import minor_to_decimal
 from app.supervisor.server import SupervisorApi
 from app.supervisor.shifts import open_shift_of
 from offline_store import Connection, Store
@@ -133,6 +132,5 @@ class ReversalService:
             customer=pm.Party(str(customer.get("name", "")),
                               (str(customer.get("address", "")),)),
             meter=pm.MeterInfo(str(meter.get("meter_number", ""))),
-            amount=pm.Money(minor_to_decimal(r.amount_refunded.minor),
-                            r.amount_refunded.currency),
+            amount=pm.Money(r.amount_refunded.minor, r.amount_refunded.currency),
             tokens=tokens, reason=reason, supervisor=r.supervisor_id)

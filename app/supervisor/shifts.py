@@ -28,7 +28,6 @@ from app.errors import BusinessRuleError, InvalidInput
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.ledger import iso_seconds
 from app.supervisor.permissions import Actor, Permission, require
-from app.supervisor.report_model import minor_to_decimal
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
@@ -292,7 +291,7 @@ class ShiftService:
         cur = s.shift.opening_float.currency
 
         def money(m: Money) -> pm.Money:
-            return pm.Money(minor_to_decimal(m.minor), cur)
+            return pm.Money(m.minor, cur)
 
         return pm.ShiftCloseSlip(
             pos=self.terminal.pos(actor), shift_id=s.shift.shift_id,
@@ -329,7 +328,7 @@ class ShiftService:
         cur = str(body["currency"])
 
         def money(text: str) -> pm.Money:
-            return pm.Money(Decimal(text), cur)
+            return pm.Money.of(text, cur)
 
         slip = pm.ShiftCloseSlip(
             pos=self.terminal.pos(actor), shift_id=shift_id, opened_at=_dt(shift.opened_at),
