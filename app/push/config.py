@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from common.backoff import Backoff
+
 __all__ = ["Backoff", "PushConfig"]
-
-
-@dataclass
-class Backoff:
-    """Capped exponential backoff with jitter: attempt n waits in [d/2, d], d = min(cap, base·2ⁿ).
-
-    Half the delay is fixed so a crowd of terminals never retries at once but none spins.
-    """
-
-    base: float = 1.0
-    cap: float = 30.0
-    rng: random.Random = field(default_factory=random.Random)
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait before attempt number `attempt` (0 = first retry)."""
-        d = min(self.cap, self.base * float(2 ** min(attempt, 30)))
-        return d / 2 + self.rng.uniform(0, d / 2)
 
 
 @dataclass(frozen=True)
