@@ -1,4 +1,4 @@
-"""The store maintenance commands (`python -m offline_store backup|verify`)."""
+"""The store maintenance commands (`python -m app.store_cli backup|verify`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ CHEAP = {"n": 2**10, "r": 8, "p": 1}
 
 def _run(*args: str, passphrase: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "VENDPOINT_STORE_PASSPHRASE": passphrase}
-    return subprocess.run([sys.executable, "-m", "offline_store", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "app.store_cli", *args], capture_output=True,
                           text=True, timeout=120, cwd=ROOT, env=env)
 
 

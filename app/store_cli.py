@@ -1,13 +1,16 @@
 """Store maintenance commands: encrypted backup and verification.
 
-    python -m offline_store backup DB DEST [--backup-passphrase] [--passphrase]
-    python -m offline_store verify DB [--passphrase]
+    python -m app.store_cli backup DB DEST [--backup-passphrase]
+    python -m app.store_cli verify DB
 
 The live store's key comes from the keyring (or its passphrase, asked for on the terminal, or
 read from the environment variable VENDPOINT_STORE_PASSPHRASE for scripts). A backup is always
 encrypted: with the live key (its key-info file is copied beside it), or with a new
 passphrase-derived key (`--backup-passphrase`), so it can be restored on another machine.
 `verify` checks SQLite and SQLCipher integrity and the journal hash chain; exit code 1 if not.
+
+It lives in `app`, not in `offline_store`, because it needs the key store (`app.keystore`): the
+store package itself never imports the application.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from app.errors import StorageError
 from app.keystore import create_store_key, load_store_key, read_keyinfo, sidecar_path
+from common.errors import StorageError
 from offline_store.backup import backup_store
 from offline_store.journal import verify_chain
 from offline_store.store import open_store
@@ -77,7 +80,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m offline_store", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m app.store_cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     backup = sub.add_parser("backup", help="write an encrypted backup of the store")
     backup.add_argument("db")
