@@ -24,6 +24,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
