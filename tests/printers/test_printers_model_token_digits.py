@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import InvalidInput
+from common.errors import InvalidInput
 from printers.model import TokenKind, TokenLine
 
 
