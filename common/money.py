@@ -187,7 +187,8 @@ class Money:
         return {"amount": self.amount_str(), "currency": self.currency}
 
     def __str__(self) -> str:
-        return f"{self.currency} {self.amount_str()}"
+        # Display text, so the one display format: "ZAR 1,234.50", "-ZAR 4.50".
+        return format_money(self)
 
     # -- arithmetic and order (same currency only) ---------------------------------------------
     def _same(self, other: Money, what: str) -> None:

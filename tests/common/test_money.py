@@ -49,7 +49,8 @@ def test_api_money_behaviour_is_kept_for_two_decimal_currencies() -> None:
     assert m == Money(15050, "ZAR")
     assert m.amount_str() == "150.50"
     assert m.to_json() == {"amount": "150.50", "currency": "ZAR"}
-    assert str(m) == "ZAR 150.50"
+    assert str(m) == "ZAR 150.50" == format_money(m)
+    assert str(Money(-123450, "ZAR")) == "-ZAR 1,234.50"
     assert Money(-5, "ZAR").amount_str() == "-0.05"
     assert m + Money(50, "ZAR") == Money(15100, "ZAR")
     assert sorted([Money(3, "ZAR"), Money(1, "ZAR"), Money(2, "ZAR")]) == [
