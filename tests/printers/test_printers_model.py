@@ -88,3 +88,17 @@ def test_unknown_kind_or_field_is_refused() -> None:
         from_json(text)
     with pytest.raises(InvalidInput, match="not JSON"):
         from_json("{")
+
+
+def test_print_job_payloads_keep_the_wire_form_of_money() -> None:
+    # Jobs queued before Money became minor units hold Decimal strings; they must still print.
+    slip = samples.pending_slip()
+    data = json.loads(to_json(slip))
+    assert data["amount"] == {"amount": slip.amount.amount_str(), "currency": "ZAR"}
+    data["amount"] = {"amount": "150.5", "currency": "ZAR"}
+    assert from_json(json.dumps(data)).amount == Money(15050, "ZAR")  # type: ignore[union-attr]
+    for bad in ({"amount": "1.005", "currency": "ZAR"}, {"amount": "1", "currency": "XYZ"},
+                {"minor": 100, "currency": "ZAR"}, {"amount": 1.5, "currency": "ZAR"}):
+        data["amount"] = bad
+        with pytest.raises(InvalidInput):
+            from_json(json.dumps(data))
