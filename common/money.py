@@ -153,6 +153,8 @@ class Money:
     @classmethod
     def of(cls, amount: str, currency: str) -> Money:
         """From a decimal string in major units such as "150.00" or "-12.5" (exact)."""
+        if not isinstance(amount, str):
+            raise MoneyError(f"An amount must be a decimal string, not {type(amount).__name__}.")
         try:
             value = Decimal(amount)
         except (InvalidOperation, TypeError):

@@ -105,6 +105,8 @@ def test_from_decimal_refuses_floats_and_extra_decimals_plainly() -> None:
         Money(True, "ZAR")
     with pytest.raises(InvalidInput, match="decimal number"):
         Money.of("ten", "ZAR")
+    with pytest.raises(InvalidInput, match="decimal string, not float"):
+        Money.of(1.5, "ZAR")  # type: ignore[arg-type]
 
 
 def test_wire_form_has_exactly_the_currency_decimals() -> None:
