@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from app.api.models.money import Money
+from common.money import Money, MoneyError
 
 __all__ = [
     "CURRENCY_RE",
@@ -35,7 +35,6 @@ __all__ = [
     "units_str",
 ]
 
-_MONEY_RE = re.compile(r"^-?[0-9]{1,12}\.[0-9]{2}$")
 _UNITS_RE = re.compile(r"^-?[0-9]{1,12}\.[0-9]$")
 _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 #: A 3-letter currency code.
@@ -119,19 +118,22 @@ def units_str(value: Any, where: str) -> str:
 
 
 def money(value: Any, where: str, *, negative: bool = False) -> Money:
-    """A response Money object: amount with exactly 2 decimals and a 3-letter currency."""
+    """A response Money object: a known ISO 4217 currency and an amount written with exactly
+    that currency's decimals ("150.00" ZAR, "12500" UGX, "1.500" LYD)."""
     data = obj(value, where)
     amount = req(data, "amount", where)
     currency = req(data, "currency", where)
-    if not isinstance(amount, str) or not _MONEY_RE.match(amount):
-        raise Invalid(f"{where}.amount is not a money string with 2 decimals")
-    if amount.startswith("-") and not negative:
-        raise Invalid(f"{where}.amount is negative")
     if not isinstance(currency, str) or not CURRENCY_RE.match(currency):
         raise Invalid(f"{where}.currency is not a currency code")
-    sign = -1 if amount.startswith("-") else 1
-    whole, frac = amount.lstrip("-").split(".")
-    return Money(sign * (int(whole) * 100 + int(frac)), currency)
+    if not isinstance(amount, str):
+        raise Invalid(f"{where}.amount is not a money string")
+    try:
+        result = Money.from_wire(amount, currency)
+    except MoneyError as exc:
+        raise Invalid(f"{where}.amount is not a {currency} amount: {exc}") from None
+    if result.minor < 0 and not negative:
+        raise Invalid(f"{where}.amount is negative")
+    return result
 
 
 def opt_money(data: dict[str, Any], name: str, where: str) -> Money | None:
