@@ -1,6 +1,6 @@
 """Out-of-range numbers and times from a client are contract errors (4xx), never a 500.
 
-Found by a QA probe: integers beyond SQLite's 64-bit range and times whose UTC conversion
+Found probing edges: integers beyond SQLite's 64-bit range and times whose UTC conversion
 leaves datetime's range (year 1 with a positive offset, year 9999 with a negative one) made
 the server answer `500 INTERNAL_ERROR` with `retryable: true`, so a client would retry a sale
 that can never succeed.
