@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from app.api.models import MeterInfo, Money, Quote, Sale
 from app.errors import BusinessRuleError, UserFacingError
 from app.tariffs import PriceDifference
 from printers.job_store import PrintJob
 
-if TYPE_CHECKING:
-    from app.till.results import QuoteChange
+#: What a `PriceChanged` carries: the till's `app.till.results.QuoteChange` (the sale package
+#: does not import the till, which is built on it).
+ChangeT = TypeVar("ChangeT")
 
 
 class QuoteStale(BusinessRuleError):
@@ -44,17 +45,17 @@ class QuoteStale(BusinessRuleError):
         self.summary = difference.summary() if difference is not None else message
 
 
-class PriceChanged(QuoteStale):
+class PriceChanged(QuoteStale, Generic[ChangeT]):
     """`QuoteStale` as the till raises it: the new quote is already held by the till, and
     `change` (a `app.till.results.QuoteChange`, None when the server could not be asked)
     carries it with its handle, so the cashier's confirmation sells exactly on it."""
 
-    def __init__(self, stale: QuoteStale, change: QuoteChange | None) -> None:
+    def __init__(self, stale: QuoteStale, change: ChangeT | None) -> None:
         super().__init__(stale.message, old_quote=stale.old_quote, new_quote=stale.new_quote,
                          difference=stale.difference, in_force_version=stale.in_force_version,
                          hint=stale.hint)
         self.summary = stale.summary
-        self.change = change
+        self.change: ChangeT | None = change
 
 
 class SaleNotCompleted(UserFacingError):
