@@ -32,11 +32,10 @@ from app.api.models import (
     Quote,
     Reversal,
     Sale,
-    TariffSummary,
-    TerminalInfo,
     ZReconciliation,
     ZReportUpload,
 )
+from app.api.tariff_source import TariffBackend
 from app.errors import BusinessRuleError
 
 #: What the core does with an answer it cannot read (the sale service keeps it in the store).
@@ -105,16 +104,6 @@ class Capabilities:
 
 #: Every capability on: the reference vending API.
 ALL_CAPABILITIES = Capabilities()
-
-
-class TariffBackend(Protocol):
-    """The calls the tariff source makes (the list, one signed version, the signing keys)."""
-
-    def terminal(self) -> TerminalInfo: ...
-
-    def tariffs(self) -> list[TariffSummary]: ...
-
-    def tariff_version(self, tariff_id: str, version: int) -> dict[str, Any]: ...
 
 
 class OperatorBackend(Protocol):

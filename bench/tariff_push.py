@@ -40,8 +40,9 @@ import requests  # noqa: E402
 
 from app.events import Event, EventBus  # noqa: E402
 from app.push import Backoff, PushConfig, PushListener  # noqa: E402
-from app.tariffs import HttpTariffSource, TariffService  # noqa: E402
+from app.tariffs import TariffService  # noqa: E402
 from offline_store import open_store  # noqa: E402
+from tests.app.tariff_sources import HttpTariffSource  # noqa: E402
 from vendserver.testing import running_server  # noqa: E402
 
 _ID_RE = re.compile(rb"\nid: (\d+)\n")

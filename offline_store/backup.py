@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.errors import StorageError
+from common.errors import StorageError
 from offline_store.store import Connection, Store, connect
 
 

@@ -1,12 +1,12 @@
 """Typed storage errors: every way the local store can be unusable, each with a plain message.
 
-All are `app.errors.StorageError`, so the UI shows them as a "Local storage problem" and stops;
+All are `common.errors.StorageError`, so the UI shows them as a "Local storage problem" and stops;
 none of them ever leads to the database file being recreated, truncated or overwritten.
 """
 
 from __future__ import annotations
 
-from app.errors import StorageError
+from common.errors import StorageError
 
 
 class StoreMissing(StorageError):

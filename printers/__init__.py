@@ -3,7 +3,7 @@ connections and a durable print queue.
 
 Qt-free. The client core maps its sale records to `printers.model` dataclasses, enqueues them on
 a `printers.queue.PrintQueue`, and listens to `printer.status` / `print.job_*` events on the
-core's `app.events.EventBus`. See docs/printing.md.
+core's `common.events.EventBus`. See docs/printing.md.
 """
 
 from __future__ import annotations

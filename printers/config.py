@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from app.errors import ConfigError
+from common.errors import ConfigError
 from printers.connections import (
     ConnectionConfig,
     CupsConfig,

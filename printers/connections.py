@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-from app.errors import ConfigError, TransientError
+from common.errors import ConfigError, TransientError
 
 log = logging.getLogger("vendpoint.printers")
 

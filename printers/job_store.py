@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
-from app.errors import InvalidInput
+from common.errors import InvalidInput
 from printers import model
 from printers.serialize import from_json, to_json
 

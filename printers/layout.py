@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from common.format import format_units
+from common.money import Money, format_money
 from printers import model
-from printers.model import Money, format_units
 from printers.profile import PrinterProfile
 from printers.text import clean, width, wrap
 
@@ -302,7 +303,7 @@ class _Builder:
 
 
 def _money_line(b: _Builder, label: str, money: Money, *, bold: bool = False) -> None:
-    b.kv(label, money.format(), bold=bold)
+    b.kv(label, format_money(money), bold=bold)
 
 
 def _token_receipt(b: _Builder, sale: model.SaleReceiptData) -> None:
@@ -422,7 +423,7 @@ def _total_line(b: _Builder, total: model.TotalLine) -> None:
     """'Label (count) ..... amount', then the units indented below when there are both."""
     values = [
         v for v in (
-            None if total.amount is None else total.amount.format(),
+            None if total.amount is None else format_money(total.amount),
             None if total.units_tenths is None else format_units(total.units_tenths),
         ) if v is not None
     ]
@@ -451,7 +452,7 @@ def _shift_close(b: _Builder, slip: model.ShiftCloseSlip) -> None:
     _money_line(b, "Expected in drawer", slip.expected, bold=True)
     _money_line(b, "Counted", slip.counted, bold=True)
     over_short = slip.over_short
-    label = "Over" if over_short.amount > 0 else "Short" if over_short.amount < 0 else "Balanced"
+    label = "Over" if over_short.minor > 0 else "Short" if over_short.minor < 0 else "Balanced"
     _money_line(b, label, over_short, bold=True)
     b.rule()
     b.kv("Sales", f"{slip.sales_count:,}")

@@ -1,9 +1,10 @@
 """The receipt model: typed, immutable data for every slip VendPoint prints.
 
 The client core maps its own sale records to these dataclasses; nothing here knows the server's
-JSON. Money is `Money` (a `Decimal` with a currency, never a float); energy is an integer count
-of 0.1 kWh (`units_tenths`). Every variant is a frozen dataclass; `Receipt` is their union and
-`printers.serialize` turns any of them into JSON for the print queue and back.
+JSON. Money is `common.money.Money` (integer minor units with an ISO 4217 currency, never a
+float); energy is an integer count of 0.1 kWh (`units_tenths`). Every variant is a frozen
+dataclass; `Receipt` is their union and `printers.serialize` turns any of them into JSON for
+the print queue and back.
 
 Variants:
 - `TokenReceipt`    the sale receipt and tax invoice, with one or more tokens in entry order;
@@ -21,57 +22,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 
-from app.errors import InvalidInput
+from common.errors import InvalidInput
+from common.format import compact_token, group_token
+from common.format import format_units as format_units  # re-exported for the layout and tests
+from common.format import mask_token as mask_token
+from common.money import Money as Money
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 # ASCII digits only (\d would take any script's digits); used with fullmatch.
 _TOKEN = re.compile(r"[0-9]{20}")
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount of money in one currency; `amount` is a Decimal (a float is refused)."""
-
-    amount: Decimal
-    currency: str
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.amount, Decimal):
-            # A float would already have lost cents; an int is accepted as whole units.
-            if isinstance(self.amount, int) and not isinstance(self.amount, bool):
-                object.__setattr__(self, "amount", Decimal(self.amount))
-            else:
-                raise InvalidInput(
-                    f"Money amount must be a Decimal, not {type(self.amount).__name__}."
-                )
-        if not self.amount.is_finite():
-            raise InvalidInput("Money amount must be a finite number.")
-        if not _CURRENCY.match(self.currency):
-            raise InvalidInput(f"Currency must be a 3-letter ISO code, not {self.currency!r}.")
-
-    @classmethod
-    def of(cls, amount: str, currency: str) -> Money:
-        """Build from a decimal string such as "150.00"."""
-        return cls(Decimal(amount), currency)
-
-    def format(self) -> str:
-        """'ZAR 1,234.50' — two decimals, thousands grouped, sign before the currency."""
-        quantized = self.amount.quantize(Decimal("0.01"))
-        sign = "-" if quantized < 0 else ""
-        return f"{sign}{self.currency} {abs(quantized):,.2f}"
-
-    def __str__(self) -> str:
-        return self.format()
-
-
-def format_units(units_tenths: int, unit: str = "kWh") -> str:
-    """Energy held as an integer count of 0.1 units, shown as '123.4 kWh'."""
-    sign = "-" if units_tenths < 0 else ""
-    whole, tenth = divmod(abs(units_tenths), 10)
-    return f"{sign}{whole:,}.{tenth} {unit}"
 
 
 class TokenKind(StrEnum):
@@ -119,7 +79,7 @@ class TokenLine:
     units_tenths: int | None = None
 
     def __post_init__(self) -> None:
-        compact = self.digits.replace(" ", "").replace("-", "")
+        compact = compact_token(self.digits)
         if not _TOKEN.fullmatch(compact):
             # Never echo the digits: a token is cash.
             raise InvalidInput("A token must be exactly 20 digits.")
@@ -129,7 +89,7 @@ class TokenLine:
 
     def grouped(self) -> str:
         """'1234 5678 9012 3456 7890'."""
-        return " ".join(self.digits[i : i + 4] for i in range(0, 20, 4))
+        return group_token(self.digits)
 
     def masked(self) -> str:
         """'1234 **** **** **** 7890' — what a log or a preview may show."""
@@ -143,12 +103,6 @@ def entry_order(tokens: tuple[TokenLine, ...]) -> tuple[TokenLine, ...]:
     second = [t for t in tokens if t.kind is TokenKind.KEY_CHANGE_2]
     rest = [t for t in tokens if not t.kind.is_key_change]
     return (*first, *second, *rest)
-
-
-def mask_token(digits: str) -> str:
-    """'1234 **** **** **** 7890' — what a log or a preview may show of a token."""
-    compact = digits.replace(" ", "")
-    return f"{compact[:4]} **** **** **** {compact[-4:]}"
 
 
 @dataclass(frozen=True)
@@ -345,7 +299,7 @@ class ShiftCloseSlip:
 
     @property
     def over_short(self) -> Money:
-        return Money(self.counted.amount - self.expected.amount, self.counted.currency)
+        return self.counted - self.expected
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from escpos.capabilities import get_profile
 
-from app.errors import ConfigError
+from common.errors import ConfigError
 
 
 @dataclass(frozen=True)

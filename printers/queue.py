@@ -20,13 +20,12 @@ Events on the Qt-free bus (never with token digits):
 from __future__ import annotations
 
 import logging
-import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.events import EventBus
+from common.backoff import Backoff
+from common.events import EventBus
 from printers import model
 from printers.connections import PrinterConnection, PrintError, PrinterState, PrinterStatus
 from printers.job_store import PrintJob, PrintJobStore, new_job
@@ -39,20 +38,6 @@ log = logging.getLogger("vendpoint.printers.queue")
 def utcnow() -> datetime:
     """Aware UTC now (the default clock)."""
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Delay before retrying a printer after `failures` consecutive failed passes."""
-
-    initial_s: float = 1.0
-    factor: float = 2.0
-    max_s: float = 30.0
-    jitter: float = 0.1
-
-    def delay(self, failures: int) -> float:
-        base = min(self.max_s, self.initial_s * self.factor ** max(failures - 1, 0))
-        return base * (1 + random.uniform(-self.jitter, self.jitter))
 
 
 class PrintQueue:
@@ -77,7 +62,7 @@ class PrintQueue:
         self.connection = connection
         self.profile = profile
         self.bus = bus
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or Backoff(jitter=0.1)
         self.clock = clock
         self.idle_poll_s = idle_poll_s
         self.watch_when_idle = watch_when_idle
@@ -167,7 +152,7 @@ class PrintQueue:
             except Exception:  # the store failed: log, wait, try again; never die silently
                 log.exception("print worker pass failed for %s", self.printer_id)
                 self._failures += 1
-                wait_s = self.backoff.delay(self._failures)
+                wait_s = self.backoff.after(self._failures)
             with self._cond:
                 if not self._wake and not self._stopping:
                     self._cond.wait(timeout=wait_s)
@@ -219,7 +204,7 @@ class PrintQueue:
 
     def _hold(self) -> float:
         self._failures += 1
-        return self.backoff.delay(self._failures)
+        return self.backoff.after(self._failures)
 
     def _job_failed(self, job: PrintJob, error: str, *, will_retry: bool) -> None:
         self.bus.publish(

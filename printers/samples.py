@@ -7,6 +7,7 @@ that names wrap and that code-page handling works.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from printers.model import (
@@ -95,6 +96,27 @@ def sale(*, key_change: bool = True) -> SaleReceiptData:
         vat_rate="15%",
         reference="VP-7F3K-9Q2M",
     )
+
+
+# Amounts of `token_receipt_in`: tendered, the four breakdown lines, VAT (they add up).
+_OTHER_DECIMALS = {
+    "UGX": ("120000", ("44850", "50080", "4800", "4620"), "15650"),  # no decimals
+    "LYD": ("25.000", ("9.345", "10.432", "1.000", "0.962"), "3.261"),  # three decimals
+}
+
+
+def token_receipt_in(currency: str) -> TokenReceipt:
+    """The single-token sale in a currency with other decimals than the rand ("UGX", "LYD")."""
+    tendered, amounts, vat = _OTHER_DECIMALS[currency]
+    base = sale(key_change=False)
+    breakdown = tuple(
+        replace(line, amount=Money.of(amount, currency))
+        for line, amount in zip(base.breakdown, amounts, strict=True)
+    )
+    return TokenReceipt(replace(
+        base, amount_tendered=Money.of(tendered, currency), breakdown=breakdown,
+        vat=Money.of(vat, currency),
+    ))
 
 
 def token_receipt(*, key_change: bool = True) -> TokenReceipt:

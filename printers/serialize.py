@@ -1,6 +1,7 @@
 """Receipt model <-> JSON, for the print queue's payload column.
 
-Exact types survive the round trip: Decimal as a string ("150.00", never a float), datetimes
+Exact types survive the round trip: Money in its wire form (`{"amount": "150.00", "currency":
+"ZAR"}`, never a float), Decimal as a string, datetimes
 as ISO-8601 with their offset, enums by value, tuples as lists, and the variant of a `Receipt`
 by its `kind` field. Unknown kinds or fields are refused with a clear message rather than
 guessed, so a payload written by a newer version is never printed wrong.
@@ -17,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from app.errors import InvalidInput
+from common.errors import InvalidInput
+from common.money import Money
 from printers import model
 
 _VARIANTS: dict[str, type[Any]] = {
@@ -47,6 +49,9 @@ def from_json(text: str) -> model.Receipt:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, Money):
+        # The wire form, as payloads have always held it: a queued job stays readable.
+        return value.to_json()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
@@ -102,6 +107,8 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
         if not isinstance(value, list):
             raise InvalidInput(f"Expected a list for {where}.")
         return tuple(_decode(item, v, where) for v in value)
+    if hint is Money:
+        return _decode_money(value, where)
     if hint is Decimal:
         if not isinstance(value, str):
             raise InvalidInput(f"Expected a decimal string for {where}.")
@@ -122,3 +129,13 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
             raise InvalidInput(f"Expected {hint.__name__} for {where}.")
         return value
     raise InvalidInput(f"Cannot read {where}.")
+
+
+def _decode_money(value: Any, where: str) -> Money:
+    if not isinstance(value, dict) or set(value) != {"amount", "currency"}:
+        raise InvalidInput(f"Expected an amount and a currency for {where}.")
+    amount, currency = value["amount"], value["currency"]
+    if not isinstance(amount, str) or not isinstance(currency, str):
+        raise InvalidInput(f"Expected an amount and a currency for {where}.")
+    # Lenient about trailing decimals ("150", "150.5"): older payloads wrote Decimal strings.
+    return Money.of(amount, currency)

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from typing import Literal
 
-from app.events import Event, EventBus
+from common.events import Event, EventBus
 
 Mode = Literal["ok", "paper_low", "paper_out", "offline", "silent"]
 

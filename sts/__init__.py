@@ -6,14 +6,17 @@ Pure Python, no Qt and no network. The public names are re-exported here for con
 from sts.errors import (
     AmountRangeError,
     KeyDataError,
+    KeyExpiredError,
     MeterNumberError,
     StsError,
     TidRangeError,
     TokenFormatError,
+    UnsupportedTokenError,
 )
 from sts.keys import EA, MeterKeyData, derive_decoder_key
 from sts.meter_number import MeterNumber, luhn_check_digit, parse_meter_number
 from sts.sta import StaTables
+from sts.tid import is_reserved_tid, issue_tid, key_expiry_time
 from sts.tokens import (
     CreditSubclass,
     DecodedToken,
@@ -37,6 +40,7 @@ __all__ = [
     "CreditSubclass",
     "DecodedToken",
     "KeyDataError",
+    "KeyExpiredError",
     "ManagementSubclass",
     "MeterKeyData",
     "MeterNumber",
@@ -47,6 +51,7 @@ __all__ = [
     "TidRangeError",
     "TokenClass",
     "TokenFormatError",
+    "UnsupportedTokenError",
     "VirtualMeter",
     "credit_token",
     "decode_amount",
@@ -54,7 +59,10 @@ __all__ = [
     "derive_decoder_key",
     "encode_amount",
     "format_token",
+    "is_reserved_tid",
+    "issue_tid",
     "key_change_tokens",
+    "key_expiry_time",
     "luhn_check_digit",
     "management_token",
     "parse_meter_number",

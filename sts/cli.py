@@ -1,12 +1,15 @@
 """Command line interface: ``python -m sts <command> ...`` (interface relied on by other tools).
 
-Commands: derive-key, encode, decode, encrypt-block, decrypt-block, check-meter, key-change.
-Hex output (keys and blocks) is lowercase; ``decode`` prints ``issued`` as
-``YYYY-MM-DDTHH:MM:SSZ`` and always includes both ``amount`` and ``value`` (null when absent);
-it exits 0 even when ``crc_ok`` is false (the JSON says so).
+Commands: derive-key, encode, decode, tid, encrypt-block, decrypt-block, check-meter,
+key-change. Hex output (keys and blocks) is lowercase; ``decode`` prints ``issued`` as
+``YYYY-MM-DDTHH:MM:SSZ`` and always includes both ``amount`` and ``value`` (null when absent),
+then every further field of the token (names, raw block, CRC, key change fields; see
+:mod:`sts.cli_decode`); it exits 0 even when ``crc_ok`` is false (the JSON says so).
+``encode`` and ``key-change`` print 20 digits per token, or 4-4-4-4-4 groups with ``--grouped``.
 Bad input exits with code 2 and one line on stderr naming the bad argument and what is allowed;
-``check-meter`` exits 1 with the reason for an invalid meter number. Never a traceback for
-input errors. Keys are read from arguments and never echoed.
+``check-meter`` prints ``valid`` and the meter's 18-digit PAN, or exits 1 with the reason for an
+invalid meter number. Never a traceback for input errors. Keys are read from arguments and
+never echoed.
 """
 
 from __future__ import annotations
@@ -16,26 +19,32 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import NoReturn, TypeVar
 
 from sts.ciphers import decrypt_block, encrypt_block
-from sts.errors import StsError
-from sts.keys import (
-    EA,
-    MeterKeyData,
-    check_dkga_pairing,
-    derive_decoder_key,
-    key_length_bytes,
+from sts.cli_args import (
+    CliError,
+    Parser,
+    arg,
+    base_date,
+    decimal_amount,
+    decoder_key,
+    ea,
+    hex_bytes,
+    int_range,
+    iso_out,
+    iso_time,
+    sta_tables,
 )
+from sts.cli_decode import describe, requested_report, tid_report
+from sts.errors import StsError
+from sts.keys import EA, MeterKeyData, check_dkga_pairing, derive_decoder_key, key_length_bytes
 from sts.meter_number import parse_meter_number
-from sts.sta import StaTables
+from sts.tid import TID_MAX, issue_tid, tid_for
 from sts.tokens import (
     KEY_CHANGE_SUBCLASSES,
-    amount_to_tenths,
     credit_token,
     decode_token,
-    encode_amount,
+    format_token,
     key_change_tokens,
     management_token,
     management_value_field,
@@ -43,270 +52,182 @@ from sts.tokens import (
     test_token,
 )
 
-T = TypeVar("T")
-
-
-class CliError(Exception):
-    """A bad argument: the message is the one line printed before exiting with code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """ArgumentParser whose errors are one line and exit code 2 (no usage dump)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {message}\n")
-
-
-def _arg(name: str, fn: Callable[[str], T], value: str) -> T:
-    try:
-        return fn(value)
-    except CliError:
-        raise
-    except (StsError, ValueError) as exc:
-        raise CliError(f"argument {name}: {exc}") from None
-
-
-def _hex_bytes(lengths: Sequence[int], what: str) -> Callable[[str], bytes]:
-    def parse(text: str) -> bytes:
-        cleaned = text.strip().replace(" ", "").replace(":", "")
-        if cleaned.lower().startswith("0x"):
-            cleaned = cleaned[2:]
-        try:
-            raw = bytes.fromhex(cleaned)
-        except ValueError:
-            raise ValueError(f"{what} must be hexadecimal digits.") from None
-        if len(raw) not in lengths:
-            allowed = " or ".join(str(n * 2) for n in lengths)
-            raise ValueError(f"{what} must be {allowed} hex digits, not {len(cleaned)}.")
-        return raw
-
-    return parse
-
-
-def _int_range(lo: int, hi: int, what: str) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text.strip(), 10)
-        except ValueError:
-            raise ValueError(f"{what} must be a whole number from {lo} to {hi}.") from None
-        if not lo <= value <= hi:
-            raise ValueError(f"{what} must be from {lo} to {hi}.")
-        return value
-
-    return parse
-
-
-def _ea(text: str) -> EA:
-    try:
-        return EA(int(text.strip()))
-    except ValueError:
-        raise ValueError("must be 07 (STA), 09 (DEA) or 11 (MISTY1).") from None
-
-
-def _base_date(text: str) -> int:
-    value = text.strip()
-    if value not in ("1993", "2014", "2035"):
-        raise ValueError("must be 1993, 2014 or 2035.")
-    return int(value)
-
-
-def _iso_time(text: str) -> datetime:
-    try:
-        at = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(
-            "must be an ISO-8601 date and time such as 2004-03-01T13:00:00Z."
-        ) from None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
-def _decimal(text: str) -> Decimal:
-    amount_to_tenths(text)  # validates: decimal, finite, not negative
-    return Decimal(text.strip())
-
-
-def _tables(path: str | None, ea: EA) -> StaTables | None:
-    if ea is not EA.STA:
-        return None
-    if path is None:
-        raise CliError("argument --sta-tables: EA07 needs the licensee's STA table file.")
-    return _arg("--sta-tables", StaTables.from_json_file, path)
-
-
-def _dk(text: str | None, ea: EA) -> bytes:
-    if text is None:
-        raise CliError(f"argument --dk: a decoder key is required for EA{int(ea):02d}.")
-    n = key_length_bytes(ea)
-    return _arg("--dk", _hex_bytes((n,), f"EA{int(ea):02d} decoder key"), text)
-
-
-def _iso_out(at: datetime | None) -> str | None:
-    return None if at is None else at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 # ---------------------------------------------------------------- commands -----------------
 
+def _out_tokens(tokens: Sequence[str], grouped: bool) -> None:
+    for t in tokens:
+        print(format_token(t) if grouped else t)
+
+
+def _key_data(a: argparse.Namespace, algorithm: EA) -> MeterKeyData:
+    sgc = a.sgc.strip()
+    if not (len(sgc) == 6 and sgc.isascii() and sgc.isdigit()):
+        raise CliError("argument --sgc: must be exactly 6 digits.")
+    ti = arg("--ti", int_range(0, 99, "tariff index"), a.ti)
+    kt = arg("--kt", int_range(0, 3, "key type"), a.kt)
+    krn = arg("--krn", int_range(1, 9, "key revision number"), a.krn)
+    ken = arg("--ken", int_range(0, 255, "key expiry number"), a.ken)
+    base = arg("--base-date", base_date, a.base_date)
+    return MeterKeyData(sgc=sgc, ti=ti, krn=krn, kt=kt, ea=algorithm, base_date=base, ken=ken)
+
+
 def _cmd_derive_key(a: argparse.Namespace) -> int:
-    dkga = _arg("--dkga", _int_range(2, 4, "DKGA"), a.dkga)
+    dkga = arg("--dkga", int_range(2, 4, "DKGA"), a.dkga)
     if dkga not in (2, 4):
         raise CliError("argument --dkga: must be 02 or 04.")
-    ea = _arg("--ea", _ea, a.ea) if a.ea is not None else (EA.MISTY1 if dkga == 4 else EA.DEA)
-    _arg("--ea", lambda _: check_dkga_pairing(dkga, ea), str(int(ea)))
+    algorithm = arg("--ea", ea, a.ea) if a.ea is not None else (
+        EA.MISTY1 if dkga == 4 else EA.DEA
+    )
+    arg("--ea", lambda _: check_dkga_pairing(dkga, algorithm), str(int(algorithm)))
     vk_len = 8 if dkga == 2 else 20
-    vk = _arg("--vk", _hex_bytes((vk_len,), f"DKGA{dkga:02d} vending key"), a.vk)
-    key = _key_data(a, ea)
-    dk = _arg("--pan", lambda p: derive_decoder_key(dkga, vk, p, key), a.pan)
+    vk = arg("--vk", hex_bytes((vk_len,), f"DKGA{dkga:02d} vending key"), a.vk)
+    key = _key_data(a, algorithm)
+    dk = arg("--pan", lambda p: derive_decoder_key(dkga, vk, p, key), a.pan)
     print(dk.hex())
     return 0
 
 
-def _key_data(a: argparse.Namespace, ea: EA) -> MeterKeyData:
-    sgc = a.sgc.strip()
-    if not (len(sgc) == 6 and sgc.isascii() and sgc.isdigit()):
-        raise CliError("argument --sgc: must be exactly 6 digits.")
-    ti = _arg("--ti", _int_range(0, 99, "tariff index"), a.ti)
-    kt = _arg("--kt", _int_range(0, 3, "key type"), a.kt)
-    krn = _arg("--krn", _int_range(1, 9, "key revision number"), a.krn)
-    ken = _arg("--ken", _int_range(0, 255, "key expiry number"), a.ken)
-    base = _arg("--base-date", _base_date, a.base_date)
-    return MeterKeyData(sgc=sgc, ti=ti, krn=krn, kt=kt, ea=ea, base_date=base, ken=ken)
-
-
 def _cmd_encode(a: argparse.Namespace) -> int:
-    cls = _arg("--class", _int_range(0, 2, "token class"), a.token_class)
-    base = _arg("--base-date", _base_date, a.base_date)
-    rnd = None if a.rnd is None else _arg("--rnd", _int_range(0, 15, "RND"), a.rnd)
+    cls = arg("--class", int_range(0, 2, "token class"), a.token_class)
+    base = arg("--base-date", base_date, a.base_date)
+    ken = arg("--ken", int_range(0, 255, "key expiry number"), a.ken)
+    rnd = None if a.rnd is None else arg("--rnd", int_range(0, 15, "RND"), a.rnd)
     if cls == 1:
-        sub = _arg("--subclass", _int_range(0, 1, "test token subclass"), a.subclass)
+        sub = arg("--subclass", int_range(0, 1, "test token subclass"), a.subclass)
         if a.control is None or a.mfr_code is None:
             raise CliError("argument --control/--mfr-code: class 1 tokens need both.")
         bits = 36 if sub == 0 else 28
-        control = _arg("--control", _int_range(0, (1 << bits) - 1, "control"), a.control)
-        token = _arg("--mfr-code", lambda m: test_token(sub, control, m), a.mfr_code)
-        print(token)
+        control = arg("--control", int_range(0, (1 << bits) - 1, "control"), a.control)
+        token = arg("--mfr-code", lambda m: test_token(sub, control, m), a.mfr_code)
+        _out_tokens([token], a.grouped)
         return 0
     if a.ea is None:
         raise CliError("argument --ea: required for class 0 and 2 tokens (07, 09 or 11).")
-    ea = _arg("--ea", _ea, a.ea)
-    dk = _dk(a.dk, ea)
-    tables = _tables(a.sta_tables, ea)
+    algorithm = arg("--ea", ea, a.ea)
+    dk = decoder_key(a.dk, algorithm)
+    tables = sta_tables(a.sta_tables, algorithm)
     if a.issued is None:
         raise CliError("argument --issued: required for class 0 and 2 tokens (ISO-8601 time).")
-    issued = _arg("--issued", _iso_time, a.issued)
+    issued = arg("--issued", iso_time, a.issued)
     if cls == 0:
-        sub = _arg("--subclass", _int_range(0, 7, "credit subclass"), a.subclass)
+        sub = arg("--subclass", int_range(0, 7, "credit subclass"), a.subclass)
         if a.amount is None:
             raise CliError("argument --amount: required for class 0 (decimal units, e.g. 25.6).")
-        amount = _arg("--amount", _decimal, a.amount)
-        _arg("--amount", lambda _: encode_amount(amount_to_tenths(amount)), a.amount)
-        token = _arg(
-            "--issued",
+        amount = arg("--amount", decimal_amount, a.amount)
+        token = arg(
+            "--subclass" if sub > 3 else "--issued",
             lambda _: credit_token(
-                ea, dk, sub, amount, issued, rnd=rnd, base_date=base, sta_tables=tables
+                algorithm, dk, sub, amount, issued, rnd=rnd, base_date=base,
+                sta_tables=tables, ken=ken,
             ),
             a.issued,
         )
     else:
-        sub = _arg("--subclass", _int_range(0, 9, "management subclass"), a.subclass)
+        sub = arg("--subclass", int_range(0, 9, "management subclass"), a.subclass)
         if sub in KEY_CHANGE_SUBCLASSES:
             raise CliError(
                 "argument --subclass: key change tokens (3, 4, 8, 9) are made with key-change."
             )
         if a.value is None and sub != 5:
             raise CliError("argument --value: required for class 2 (a whole number).")
-        value = 0 if a.value is None else _arg(
-            "--value", _int_range(0, 18201624, "value"), a.value
+        value = 0 if a.value is None else arg(
+            "--value", int_range(0, 18201624, "value"), a.value
         )
-        _arg("--value", lambda _: management_value_field(sub, value), str(value))
-        token = _arg(
+        arg("--value", lambda _: management_value_field(sub, value), str(value))
+        token = arg(
             "--issued",
             lambda _: management_token(
-                ea, dk, sub, value, issued, rnd=rnd, base_date=base, sta_tables=tables
+                algorithm, dk, sub, value, issued, rnd=rnd, base_date=base,
+                sta_tables=tables, ken=ken,
             ),
             a.issued,
         )
-    print(token)
+    _out_tokens([token], a.grouped)
     return 0
 
 
 def _cmd_decode(a: argparse.Namespace) -> int:
-    ea = _arg("--ea", _ea, a.ea)
-    base = _arg("--base-date", _base_date, a.base_date)
-    digits = _arg("TOKEN", parse_token, a.token)
+    algorithm = arg("--ea", ea, a.ea)
+    base = arg("--base-date", base_date, a.base_date)
+    digits = arg("TOKEN", parse_token, a.token)
     token_class = (int(digits) >> 27) & 3
     dk = None
     tables = None
     if token_class != 1:
-        dk = _dk(a.dk, ea)
-        tables = _tables(a.sta_tables, ea)
-    d = _arg(
+        dk = decoder_key(a.dk, algorithm)
+        tables = sta_tables(a.sta_tables, algorithm)
+    d = arg(
         "TOKEN",
-        lambda t: decode_token(ea, dk, t, base_date=base, sta_tables=tables),
+        lambda t: decode_token(algorithm, dk, t, base_date=base, sta_tables=tables),
         digits,
     )
-    out: dict[str, object] = {
-        "class": d.token_class,
-        "subclass": d.subclass,
-        "rnd": d.rnd,
-        "tid": d.tid,
-        "issued": _iso_out(d.issued),
-        "amount": None if d.amount is None else str(d.amount),
-        "value": d.value,
-        "crc_ok": d.crc_ok,
-    }
-    if d.mfr_code is not None:
-        out["mfr_code"] = d.mfr_code
-    print(json.dumps(out))
+    print(json.dumps(describe(d, iso_out(d.issued))))
+    return 0
+
+
+def _cmd_tid(a: argparse.Namespace) -> int:
+    base = arg("--base-date", base_date, a.base_date)
+    ken = None if a.ken is None else arg("--ken", int_range(0, 255, "key expiry number"), a.ken)
+    text = a.value.strip()
+    if text.isascii() and text.isdigit():
+        tid = arg("VALUE", int_range(0, TID_MAX, "TID"), text)
+        print(json.dumps(tid_report(tid, base, ken)))
+        return 0
+    issued = arg("VALUE", iso_time, text)
+    minutes = arg("VALUE", lambda _: tid_for(issued, base), text)
+    print(json.dumps(requested_report(issued, minutes, issue_tid(issued, base), base, ken)))
     return 0
 
 
 def _cmd_block(a: argparse.Namespace, encrypt: bool) -> int:
-    ea = _arg("--ea", _ea, a.ea)
-    dk = _dk(a.dk, ea)
-    tables = _tables(a.sta_tables, ea)
-    block = _arg("HEX16", _hex_bytes((8,), "block"), a.block)
-    out = (encrypt_block if encrypt else decrypt_block)(ea, dk, block, tables)
+    algorithm = arg("--ea", ea, a.ea)
+    dk = decoder_key(a.dk, algorithm)
+    tables = sta_tables(a.sta_tables, algorithm)
+    block = arg("HEX16", hex_bytes((8,), "block"), a.block)
+    out = (encrypt_block if encrypt else decrypt_block)(algorithm, dk, block, tables)
     print(out.hex())
     return 0
 
 
 def _cmd_check_meter(a: argparse.Namespace) -> int:
     try:
-        parse_meter_number(a.number)
+        meter = parse_meter_number(a.number)
     except StsError as exc:
         print(str(exc))
         return 1
     print("valid")
+    print(f"PAN {meter.pan}")
     return 0
 
 
 def _cmd_key_change(a: argparse.Namespace) -> int:
-    ea = _arg("--ea", _ea, a.ea)
-    old_dk = _arg("--old-dk", _hex_bytes((key_length_bytes(ea),), "old decoder key"), a.old_dk)
-    new_ea = _arg("--new-ea", _ea, a.new_ea) if a.new_ea is not None else ea
-    new_dk = _arg(
-        "--new-dk", _hex_bytes((key_length_bytes(new_ea),), "new decoder key"), a.new_dk
+    algorithm = arg("--ea", ea, a.ea)
+    old_dk = arg(
+        "--old-dk", hex_bytes((key_length_bytes(algorithm),), "old decoder key"), a.old_dk
+    )
+    new_ea = arg("--new-ea", ea, a.new_ea) if a.new_ea is not None else algorithm
+    new_dk = arg(
+        "--new-dk", hex_bytes((key_length_bytes(new_ea),), "new decoder key"), a.new_dk
     )
     key = _key_data(a, new_ea)
-    old_base = _arg("--old-base-date", _base_date, a.old_base_date)
-    tables = _tables(a.sta_tables, ea)
-    tokens = _arg(
+    old_base = arg("--old-base-date", base_date, a.old_base_date)
+    tables = sta_tables(a.sta_tables, algorithm)
+    tokens = arg(
         "--base-date",
         lambda _: key_change_tokens(
-            ea, old_dk, new_dk, key, issued=datetime.now(UTC), rollover=a.rollover,
+            algorithm, old_dk, new_dk, key, issued=datetime.now(UTC), rollover=a.rollover,
             sta_tables=tables, old_base_date=old_base,
         ),
         a.base_date,
     )
-    for t in tokens:
-        print(t)
+    _out_tokens(tokens, a.grouped)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
-    p = _Parser(prog="python -m sts", description="STS (IEC 62055-41) token engine.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = Parser(prog="python -m sts", description="STS (IEC 62055-41) token engine.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     d = sub.add_parser("derive-key", help="derive a decoder key (prints lowercase hex)")
     d.add_argument("--dkga", required=True, help="02 or 04")
@@ -335,13 +256,21 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--issued")
     e.add_argument("--rnd")
     e.add_argument("--base-date", default="1993")
+    e.add_argument("--ken", default="255",
+                   help="key expiry number of the meter's key (0-255; 255 never expires)")
+    e.add_argument("--grouped", action="store_true", help="print 4-4-4-4-4 digit groups")
 
-    dc = sub.add_parser("decode", help="decode a token (prints JSON)")
+    dc = sub.add_parser("decode", help="decode a token (prints JSON with every field)")
     dc.add_argument("--ea", required=True)
     dc.add_argument("--dk")
     dc.add_argument("--sta-tables")
     dc.add_argument("--base-date", default="1993")
     dc.add_argument("token", metavar="TOKEN")
+
+    t = sub.add_parser("tid", help="TID <-> issue time (prints JSON)")
+    t.add_argument("--base-date", default="1993")
+    t.add_argument("--ken", default=None, help="also say whether the TID is past this KEN")
+    t.add_argument("value", metavar="VALUE", help="a TID (decimal) or an ISO-8601 time")
 
     for name in ("encrypt-block", "decrypt-block"):
         b = sub.add_parser(name, help=f"{name.split('-')[0]} one 64-bit block (hex)")
@@ -350,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
         b.add_argument("--sta-tables")
         b.add_argument("block", metavar="HEX16")
 
-    c = sub.add_parser("check-meter", help="validate a meter number")
+    c = sub.add_parser("check-meter", help="validate a meter number and print its PAN")
     c.add_argument("number", metavar="NUMBER")
 
     k = sub.add_parser("key-change", help="key change tokens, one per line, in entry order")
@@ -367,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--old-base-date", default="1993")
     k.add_argument("--rollover", action="store_true")
     k.add_argument("--sta-tables")
+    k.add_argument("--grouped", action="store_true", help="print 4-4-4-4-4 digit groups")
     return p
 
 
@@ -377,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "derive-key": _cmd_derive_key,
         "encode": _cmd_encode,
         "decode": _cmd_decode,
+        "tid": _cmd_tid,
         "encrypt-block": lambda a: _cmd_block(a, True),
         "decrypt-block": lambda a: _cmd_block(a, False),
         "check-meter": _cmd_check_meter,

@@ -29,3 +29,11 @@ class TidRangeError(StsError):
 
 class KeyDataError(StsError):
     """A key, key-data field or algorithm choice is invalid (wrong length, out of range)."""
+
+
+class KeyExpiredError(StsError):
+    """A token's TID lies beyond the key expiry number (KEN) of the meter's decoder key."""
+
+
+class UnsupportedTokenError(StsError):
+    """A token kind this engine deliberately does not make (its layout is not known to be right)."""

@@ -14,9 +14,17 @@ Readings where the notes leave room (see also the module docstrings of keys and 
   set-phase-unbalance-limit (subclass 6) management values are watts in the same
   exponent/mantissa format (also rounded up); other management values are plain 16-bit
   integers.
-* TIDs count whole minutes since the base date (seconds are truncated). A naive ``datetime``
-  is taken as UTC. A time before the base date or after its last minute is refused, never
-  wrapped.
+* TIDs (see :mod:`sts.tid`) count whole minutes since the base date (seconds truncated,
+  naive = UTC, out of range refused, never wrapped); a token requested at 00:01 carries the
+  TID of 00:02 (the reserved TID), and a TID beyond the decoder key's expiry number (KEN) is
+  refused.
+* Currency credit tokens (class 0 subclasses 4-7, 0.00001 currency units per the STS
+  Association's public token-type list) are refused, not encoded. Their layout is not in any
+  public source we could find: the one public implementation that makes them
+  (NectarAPI/tokens-service, ``TransferCurrencyTokenGenerator``) reuses the energy layout,
+  and compliance-suite currency tokens decode with a correct TID but a check field that is not
+  the class 0 CRC, so that layout is wrong. Decoding still reports their raw fields, with
+  ``crc_ok`` as computed for the energy layout.
 * Key change tokens carry no RND or TID. For 64-bit keys section 1 (subclass 3,
   ``KENHO | KRN | RO | RES | KT | NKHO``) carries key bits 63..32 and section 2 (subclass 4,
   ``KENLO | TI | NKLO``) bits 31..0. For 128-bit (MISTY1) keys, with the key as big-endian
@@ -32,24 +40,33 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from enum import IntEnum
 
 from sts.ciphers import make_cipher
-from sts.errors import AmountRangeError, KeyDataError, StsError, TidRangeError, TokenFormatError
+from sts.errors import AmountRangeError, KeyDataError, StsError, UnsupportedTokenError
 from sts.keys import BASE_DATES, EA, MeterKeyData, key_length_bytes
 from sts.sta import StaTables
-
-TID_MAX = (1 << 24) - 1
-TOKEN_MAX = (1 << 66) - 1
-MASK64 = (1 << 64) - 1
-
-# Amount field: exponent e in bits 15-14, mantissa m in bits 13-0.
-_MANTISSA_MAX = (1 << 14) - 1
-_OFFSETS = (0, 16384, 180224, 1818624)  # first value (in tenths) of each exponent range
-_STEPS = (1, 10, 100, 1000)  # 10**e
-AMOUNT_MAX_TENTHS = _OFFSETS[3] + _MANTISSA_MAX * 1000  # 18 201 624 = 1 820 162.4 units
+from sts.tid import TID_MAX as TID_MAX  # re-exported: the TID helpers lived here before
+from sts.tid import as_utc, check_not_expired, issue_tid
+from sts.tid import base_datetime as base_datetime
+from sts.tid import last_valid_time as last_valid_time
+from sts.tid import tid_for as tid_for
+from sts.tid import tid_to_datetime as tid_to_datetime
+from sts.token_format import AMOUNT_MAX_TENTHS as AMOUNT_MAX_TENTHS  # re-exported, as above
+from sts.token_format import MASK64 as MASK64
+from sts.token_format import TOKEN_MAX as TOKEN_MAX
+from sts.token_format import amount_to_tenths as amount_to_tenths
+from sts.token_format import block_from_digits, block_to_digits
+from sts.token_format import build_block as build_block
+from sts.token_format import crc16_register as crc16_register
+from sts.token_format import decode_amount as decode_amount
+from sts.token_format import encode_amount as encode_amount
+from sts.token_format import format_token as format_token
+from sts.token_format import parse_token as parse_token
+from sts.token_format import tenths_to_decimal as tenths_to_decimal
+from sts.token_format import token_crc as token_crc
 
 
 class TokenClass(IntEnum):
@@ -93,171 +110,16 @@ class TestSubclass(IntEnum):
     CONTROL_28 = 1
 
 
+RESERVED_CLASS = 3  # reserved by the STS Association; no layout
 KEY_CHANGE_SUBCLASSES = frozenset({3, 4, 8, 9})
+CURRENCY_SUBCLASSES = frozenset({4, 5, 6, 7})
+CURRENCY_REFUSAL = (
+    "Currency credit tokens (class 0 subclasses 4-7) are not supported: their token layout "
+    "is not publicly documented, and encoding them in the energy format would make tokens "
+    "that meters reject."
+)
 # Management values carried in the exponent/mantissa format (watts).
 _AMOUNT_CODED_MANAGEMENT = frozenset({0, 6})
-
-
-# ---------------------------------------------------------------- CRC ----------------------
-
-def _crc_table() -> tuple[int, ...]:
-    table = []
-    for byte in range(256):
-        reg = byte
-        for _ in range(8):
-            reg = (reg >> 1) ^ 0xA001 if reg & 1 else reg >> 1
-        table.append(reg)
-    return tuple(table)
-
-
-_CRC_TABLE = _crc_table()
-
-
-def crc16_register(data: bytes) -> int:
-    """CRC-16 register (reflected poly 0xA001, init 0xFFFF, no final XOR) over ``data``."""
-    reg = 0xFFFF
-    table = _CRC_TABLE
-    for b in data:
-        reg = (reg >> 8) ^ table[(reg ^ b) & 0xFF]
-    return reg
-
-
-def token_crc(bits50: int) -> int:
-    """The CRC field for the 50 bits Class|SubClass|Data: register over 7 bytes, byte-swapped."""
-    table = _CRC_TABLE
-    reg = 0xFFFF
-    for shift in (48, 40, 32, 24, 16, 8, 0):
-        reg = (reg >> 8) ^ table[(reg ^ (bits50 >> shift)) & 0xFF]
-    return ((reg & 0xFF) << 8) | (reg >> 8)
-
-
-# ---------------------------------------------------------------- amounts ------------------
-
-def encode_amount(tenths: int) -> int:
-    """Encode a value in tenths (or watts) into the 16-bit exponent/mantissa field.
-
-    Uses the exponent range that contains the value and rounds the mantissa up; a mantissa that
-    rounds up to 16384 carries into the next exponent because the field is (e << 14) + m.
-    """
-    if isinstance(tenths, bool) or not isinstance(tenths, int):
-        raise AmountRangeError("Amount must be a whole number of tenths.")
-    if tenths < 0:
-        raise AmountRangeError("Amount cannot be negative.")
-    if tenths > AMOUNT_MAX_TENTHS:
-        raise AmountRangeError(
-            "Amount is too large for one token: the maximum is 1820162.4 units."
-        )
-    e = 3
-    while _OFFSETS[e] > tenths:
-        e -= 1
-    step = _STEPS[e]
-    m = -(-(tenths - _OFFSETS[e]) // step)  # ceiling division
-    return (e << 14) + m
-
-
-def decode_amount(field: int) -> int:
-    """Decode a 16-bit amount field into tenths (or watts)."""
-    if not 0 <= field <= 0xFFFF:
-        raise AmountRangeError("Amount field must be a 16-bit value.")
-    e = field >> 14
-    return _OFFSETS[e] + (field & _MANTISSA_MAX) * _STEPS[e]
-
-
-def amount_to_tenths(amount: Decimal | int | str) -> int:
-    """Convert an amount in units to tenths, rounding UP to the next 0.1."""
-    if isinstance(amount, float | bool):
-        raise AmountRangeError("Amount must be a Decimal (or text), never a float.")
-    try:
-        value = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip())
-    except InvalidOperation:
-        raise AmountRangeError("Amount must be a decimal number such as 25.6.") from None
-    if not value.is_finite():
-        raise AmountRangeError("Amount must be a finite decimal number.")
-    if value < 0:
-        raise AmountRangeError("Amount cannot be negative.")
-    return int((value * 10).to_integral_value(rounding=ROUND_CEILING))
-
-
-def tenths_to_decimal(tenths: int) -> Decimal:
-    """Tenths → Decimal units with one decimal place (e.g. 256 → Decimal('25.6'))."""
-    return Decimal(tenths).scaleb(-1)
-
-
-# ---------------------------------------------------------------- TIDs ---------------------
-
-_BASE_DATETIMES = {year: datetime(year, 1, 1, tzinfo=UTC) for year in BASE_DATES}
-_MINUTE = timedelta(minutes=1)
-
-
-def base_datetime(base_date: int) -> datetime:
-    """The UTC instant a base date year stands for."""
-    try:
-        return _BASE_DATETIMES[base_date]
-    except (KeyError, TypeError):
-        raise KeyDataError("Base date must be 1993, 2014 or 2035.") from None
-
-
-def last_valid_time(base_date: int) -> datetime:
-    """The last minute a TID can express for ``base_date``."""
-    return base_datetime(base_date) + timedelta(minutes=TID_MAX)
-
-
-def _as_utc(issued: datetime) -> datetime:
-    if not isinstance(issued, datetime):
-        raise TidRangeError("Issue time must be a datetime.")
-    if issued.tzinfo is None or issued.utcoffset() is None:
-        return issued.replace(tzinfo=UTC)
-    return issued.astimezone(UTC)
-
-
-def tid_for(issued: datetime, base_date: int = 1993) -> int:
-    """Minutes since the base date; raises :class:`TidRangeError` if it does not fit 24 bits."""
-    base = base_datetime(base_date)
-    at = _as_utc(issued)
-    minutes = (at - base) // _MINUTE
-    if minutes < 0:
-        raise TidRangeError(
-            f"Issue time {at:%Y-%m-%d %H:%M} UTC is before base date {base_date}."
-        )
-    if minutes > TID_MAX:
-        raise TidRangeError(
-            f"Issue time {at:%Y-%m-%d %H:%M} UTC is after the last minute base date "
-            f"{base_date} can carry ({last_valid_time(base_date):%Y-%m-%d %H:%M} UTC); "
-            "the meter needs a key change to a later base date."
-        )
-    return minutes
-
-
-def tid_to_datetime(tid: int, base_date: int = 1993) -> datetime:
-    """The UTC issue time a TID stands for."""
-    if not 0 <= tid <= TID_MAX:
-        raise TidRangeError("TID must be a 24-bit value.")
-    return base_datetime(base_date) + timedelta(minutes=tid)
-
-
-# ---------------------------------------------------------------- digits -------------------
-
-def parse_token(text: str) -> str:
-    """Accept a token typed with spaces or dashes; return its 20 digits.
-
-    Raises :class:`TokenFormatError` naming what is wrong (never echoing the digits).
-    """
-    if not isinstance(text, str):
-        raise TokenFormatError("Token must be text of 20 digits.")
-    digits = "".join(ch for ch in text.strip() if ch not in " -\t")
-    if not digits:
-        raise TokenFormatError("Token is empty; it must be 20 digits.")
-    if not (digits.isascii() and digits.isdigit()):
-        raise TokenFormatError("Token may contain only digits, spaces and dashes.")
-    if len(digits) != 20:
-        raise TokenFormatError(f"Token must be 20 digits, not {len(digits)}.")
-    return digits
-
-
-def format_token(token: str) -> str:
-    """Group a token as 4-4-4-4-4 digits separated by spaces."""
-    digits = parse_token(token)
-    return " ".join(digits[i : i + 4] for i in range(0, 20, 4))
 
 
 # ---------------------------------------------------------------- assembly -----------------
@@ -272,36 +134,12 @@ def _rnd(rnd: int | None) -> int:
     return secrets.randbelow(16) if rnd is None else _check_nibble("RND", rnd)
 
 
-def build_block(token_class: int, subclass: int, data44: int) -> int:
-    """The 64-bit plaintext block SubClass|Data|CRC for a class, subclass and 44-bit data."""
-    bits50 = (token_class << 48) | (subclass << 44) | data44
-    return ((subclass << 60) | (data44 << 16)) | token_crc(bits50)
-
-
-def _to_digits(token_class: int, block: int) -> str:
-    """Insert the class bits at 27/28, moving block bits 27/28 to 64/65; 20 digits."""
-    value = (block & ~(3 << 27)) | (((block >> 27) & 3) << 64) | ((token_class & 3) << 27)
-    return f"{value:020d}"
-
-
-def _from_digits(digits: str) -> tuple[int, int]:
-    """Reverse :func:`_to_digits`: (class, block)."""
-    value = int(digits)
-    if value > TOKEN_MAX:
-        raise TokenFormatError(
-            "Token number is too large to be a token: a digit is probably mistyped."
-        )
-    token_class = (value >> 27) & 3
-    block = ((value & MASK64) & ~(3 << 27)) | (((value >> 64) & 3) << 27)
-    return token_class, block
-
-
 def _encrypt_token(
     ea: EA | int, dk: bytes, token_class: int, subclass: int, data44: int,
     sta_tables: StaTables | None,
 ) -> str:
     block = build_block(token_class, subclass, data44)
-    return _to_digits(token_class, make_cipher(ea, dk, sta_tables).encrypt_int(block))
+    return block_to_digits(token_class, make_cipher(ea, dk, sta_tables).encrypt_int(block))
 
 
 def credit_token(
@@ -314,13 +152,22 @@ def credit_token(
     rnd: int | None = None,
     base_date: int = 1993,
     sta_tables: StaTables | None = None,
+    ken: int = 255,
 ) -> str:
-    """A class 0 credit token (20 digits) for ``amount`` units, rounded UP to 0.1."""
+    """A class 0 credit token (20 digits) for ``amount`` units, rounded UP to 0.1.
+
+    The TID follows the reserved-TID rule (:func:`sts.tid.issue_tid`); a TID beyond the key
+    expiry number ``ken`` of the meter's decoder key is refused with ``KeyExpiredError``.
+    Currency subclasses 4-7 are refused (``UnsupportedTokenError``, see the module docstring).
+    """
     sub = _check_nibble("Credit subclass", subclass)
+    if sub in CURRENCY_SUBCLASSES:
+        raise UnsupportedTokenError(CURRENCY_REFUSAL)
     if sub > 7:
-        raise StsError("Credit subclass must be 0 to 7 (0 electricity, 1 water, 2 gas, 3 time).")
+        raise StsError("Credit subclass must be 0 to 3 (0 electricity, 1 water, 2 gas, 3 time).")
     field = encode_amount(amount_to_tenths(amount))
-    tid = tid_for(issued, base_date)
+    tid = issue_tid(issued, base_date)
+    check_not_expired(tid, ken, base_date)
     data = (_rnd(rnd) << 40) | (tid << 16) | field
     return _encrypt_token(ea, dk, TokenClass.CREDIT, sub, data, sta_tables)
 
@@ -348,15 +195,20 @@ def management_token(
     rnd: int | None = None,
     base_date: int = 1993,
     sta_tables: StaTables | None = None,
+    ken: int = 255,
 ) -> str:
-    """A class 2 management token (not key change): SubClass|RND|TID|Value|CRC."""
+    """A class 2 management token (not key change): SubClass|RND|TID|Value|CRC.
+
+    TID and key expiry as for :func:`credit_token`.
+    """
     sub = _check_nibble("Management subclass", subclass)
     if sub in KEY_CHANGE_SUBCLASSES:
         raise StsError("Key change tokens are made with key_change_tokens(), not here.")
     if sub > 9:
         raise StsError("Management subclass must be 0-2 or 5-7.")
     field = management_value_field(sub, value)
-    tid = tid_for(issued, base_date)
+    tid = issue_tid(issued, base_date)
+    check_not_expired(tid, ken, base_date)
     data = (_rnd(rnd) << 40) | (tid << 16) | field
     return _encrypt_token(ea, dk, TokenClass.MANAGEMENT, sub, data, sta_tables)
 
@@ -420,7 +272,7 @@ def key_change_tokens(
     be exactly the next one. ``issued`` and ``rnd`` are accepted for a uniform call shape; key
     change tokens carry neither a TID nor an RND (``issued`` is only checked to be a datetime).
     """
-    _as_utc(issued)
+    as_utc(issued)
     if rnd is not None:
         _check_nibble("RND", rnd)
     if len(new_dk) != key_length_bytes(new_key.ea):
@@ -441,7 +293,7 @@ def key_change_tokens(
     tokens = []
     for subclass, data in key_change_sections(new_dk, new_key, rollover=ro):
         block = build_block(TokenClass.MANAGEMENT, subclass, data)
-        tokens.append(_to_digits(TokenClass.MANAGEMENT, cipher.encrypt_int(block)))
+        tokens.append(block_to_digits(TokenClass.MANAGEMENT, cipher.encrypt_int(block)))
     return tokens
 
 
@@ -466,7 +318,7 @@ def test_token(subclass: int, control: int, mfr_code: str) -> str:
         raise StsError(f"Test token control must fit in {ctrl_bits} bits.")
     mfr_bits = 44 - ctrl_bits
     data = (control << mfr_bits) | int(code)
-    return _to_digits(TokenClass.NON_MERCHANDISE, build_block(1, subclass, data))
+    return block_to_digits(TokenClass.NON_MERCHANDISE, build_block(1, subclass, data))
 
 
 test_token.__test__ = False  # type: ignore[attr-defined]  # not a pytest test function
@@ -494,6 +346,12 @@ class DecodedToken:
     crc_ok: bool
     data: int = 0
     mfr_code: str | None = None
+    crc: int = 0  # the 16-bit check field as carried (compare crc_ok)
+
+    @property
+    def block(self) -> int:
+        """The decrypted 64-bit block SubClass|Data|CRC."""
+        return (self.subclass << 60) | (self.data << 16) | self.crc
 
 
 def decode_token(
@@ -510,7 +368,7 @@ def decode_token(
     large to be any token). Class 1 tokens need no key (``dk`` may be None for them).
     """
     digits = parse_token(token)
-    token_class, block = _from_digits(digits)
+    token_class, block = block_from_digits(digits)
     if token_class != TokenClass.NON_MERCHANDISE:
         if dk is None:
             raise KeyDataError("A decoder key is needed to decode class 0 and 2 tokens.")
@@ -525,11 +383,15 @@ def decode_token(
     value: int | None = None
     mfr: str | None = None
     if token_class == TokenClass.NON_MERCHANDISE:
-        mfr_bits = 8 if subclass == 0 else 16
-        value = data >> mfr_bits
-        mfr = f"{data & ((1 << mfr_bits) - 1):0{mfr_bits // 4}d}"
-    elif token_class == TokenClass.MANAGEMENT and subclass in KEY_CHANGE_SUBCLASSES:
-        pass
+        if subclass in (0, 1):
+            mfr_bits = 8 if subclass == 0 else 16
+            value = data >> mfr_bits
+            mfr = f"{data & ((1 << mfr_bits) - 1):0{mfr_bits // 4}d}"
+    elif token_class == RESERVED_CLASS or (
+        token_class == TokenClass.MANAGEMENT
+        and (subclass in KEY_CHANGE_SUBCLASSES or subclass > ManagementSubclass.KEY_CHANGE_4)
+    ):
+        pass  # no RND/TID: key change sections, or layouts this engine does not know
     else:
         rnd = data >> 40
         tid = (data >> 16) & TID_MAX
@@ -543,5 +405,5 @@ def decode_token(
             value = field
     return DecodedToken(
         token_class=token_class, subclass=subclass, rnd=rnd, tid=tid, issued=issued,
-        amount=amount, value=value, crc_ok=crc_ok, data=data, mfr_code=mfr,
+        amount=amount, value=value, crc_ok=crc_ok, data=data, mfr_code=mfr, crc=block & 0xFFFF,
     )

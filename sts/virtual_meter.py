@@ -4,10 +4,12 @@ It holds the meter's key data and decoder key, a TID memory and credit balances,
 tokens the way a real meter does (IEC 62055-41 token acceptance rules, simplified):
 
 * Every token must decode under the current DK with a good CRC.
-* Credit and management tokens carry a TID. The meter remembers the most recent ``tid_memory``
-  TIDs (default 50). A TID already remembered is rejected as used; once the memory is full, a
-  TID older than the oldest one remembered is rejected as too old (the meter cannot tell
-  whether it was used). Accepting a TID evicts the oldest when the memory is full.
+* Credit and management tokens carry a TID. A TID whose 8 most significant bits exceed the
+  key expiry number (KEN) of the current key is rejected as expired. The meter remembers the
+  most recent ``tid_memory`` TIDs (default 50). A TID already remembered is rejected as used;
+  once the memory is full, a TID older than the oldest one remembered is rejected as too old
+  (the meter cannot tell whether it was used). Accepting a TID evicts the oldest when the
+  memory is full.
 * Key change tokens (class 2 subclasses 3, 4, 8, 9) carry no TID. They must arrive in order:
   1st then 2nd section for a meter with a 64-bit key, 1st, 2nd, 3rd, 4th for a 128-bit
   (MISTY1) key. When the last section arrives the new DK, KRN, KT, TI, KEN (and SGC for
@@ -30,6 +32,7 @@ from sts.errors import StsError
 from sts.keys import EA, MeterKeyData
 from sts.meter_number import MeterNumber
 from sts.sta import StaTables
+from sts.tid import is_expired
 from sts.tokens import (
     KEY_CHANGE_SUBCLASSES,
     CreditSubclass,
@@ -153,6 +156,14 @@ class VirtualMeter:
             )
         if decoded.token_class == TokenClass.MANAGEMENT and decoded.subclass > 9:
             return MeterResponse(False, "Rejected: unknown management token.", decoded=decoded)
+        assert decoded.tid is not None
+        if is_expired(decoded.tid, self.key.ken):
+            return MeterResponse(
+                False,
+                f"Rejected: the meter's decoder key has expired (KEN {self.key.ken}); it "
+                "needs a key change before it accepts newer tokens.",
+                decoded=decoded,
+            )
         tid_problem = self._check_tid(decoded.tid)
         if tid_problem:
             return MeterResponse(False, tid_problem, decoded=decoded)

@@ -1,4 +1,7 @@
-"""The core packages must never import Qt: import them with PySide6 made unimportable."""
+"""The core packages must never import Qt: import them with PySide6 made unimportable.
+
+(lint-imports checks the same statically; this proves it at run time, lazy imports included.)
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["app", "sts", "offline_store", "printers", "vendserver"]
+CORE = ["common", "app", "sts", "offline_store", "printers", "vendserver"]
 
 PROBE = r"""
 import importlib, pkgutil, sys

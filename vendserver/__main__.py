@@ -52,7 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from vendserver.api import create_app
     from vendserver.demo import seed
-    from vendserver.testing import free_socket
+    from vendserver.listen import free_socket
 
     if args.db is None:
         if not args.demo:

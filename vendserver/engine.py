@@ -9,13 +9,17 @@ sold in the same minute (credit + FBE, or two quick sales) must not share one.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sts.errors import KeyExpiredError
 from sts.keys import EA, MeterKeyData, check_dkga_pairing, derive_decoder_key
 from sts.meter_number import parse_meter_number
+from sts.tid import RESERVED_MINUTE_OF_DAY, key_expiry_time
 from sts.tokens import (
     CreditSubclass,
     ManagementSubclass,
@@ -25,6 +29,7 @@ from sts.tokens import (
     test_token,
 )
 from sts.virtual_meter import VirtualMeter
+from vendserver.errors import ApiError
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ROLLOVER_TO = {1993: 2014}
@@ -126,19 +131,24 @@ class TokenMinter:
 
     def _issued(self) -> datetime:
         self.minute += 1
+        if self.minute % 1440 == RESERVED_MINUTE_OF_DAY:
+            # 00:01 is issued as 00:02 (the reserved TID): skip it, or two tokens share a TID.
+            self.minute += 1
         return minute_to_datetime(self.minute)
 
     def credit(self, key: MeterKey, dk: bytes, service: str, tenths: int) -> str:
         """A credit token for `tenths` units (electricity or water)."""
         sub = CreditSubclass.WATER if service == "water" else CreditSubclass.ELECTRICITY
-        return credit_token(EA(key.ea), dk, sub, Decimal(tenths) / 10, self._issued(),
-                            base_date=key.base_date)
+        with _key_expiry(key):
+            return credit_token(EA(key.ea), dk, sub, Decimal(tenths) / 10, self._issued(),
+                                base_date=key.base_date, ken=key.ken)
 
     def management(self, key: MeterKey, dk: bytes, subclass: ManagementSubclass,
                    value: int) -> str:
         """A class 2 management token."""
-        return management_token(EA(key.ea), dk, subclass, value, self._issued(),
-                                base_date=key.base_date)
+        with _key_expiry(key):
+            return management_token(EA(key.ea), dk, subclass, value, self._issued(),
+                                    base_date=key.base_date, ken=key.ken)
 
     def key_change(self, old: MeterKey, old_dk: bytes, new: MeterKey,
                    new_dk: bytes) -> list[str]:
@@ -156,6 +166,19 @@ class TokenMinter:
         bits = 36 if subclass == 0 else 28
         value = (1 << bits) - 1 if control is None else control
         return test_token(subclass, value, meter.manufacturer_code)
+
+
+@contextmanager
+def _key_expiry(key: MeterKey) -> Iterator[None]:
+    """Turn the engine's key expiry refusal into the contract's DECODER_KEY_EXPIRED error."""
+    try:
+        yield
+    except KeyExpiredError as exc:
+        raise ApiError("DECODER_KEY_EXPIRED", str(exc), {
+            "ken": key.ken,
+            "expired_after": key_expiry_time(key.ken, key.base_date).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"),
+        }) from None
 
 
 def new_virtual_meter(drn: str, service: str, key: MeterKey, vk160: bytes,

@@ -32,6 +32,7 @@ ERROR_CODES: dict[str, tuple[int, bool]] = {
     "METHOD_NOT_ALLOWED": (405, False),
     "DUPLICATE_REQUEST_MISMATCH": (409, False),
     "KEY_REVISION_MUST_BE_UPDATED": (409, False),
+    "DECODER_KEY_EXPIRED": (409, False),
     "REQUEST_TOO_LARGE": (413, False),
     "BLOCKED_METER": (422, False),
     "AMOUNT_OUT_OF_RANGE": (422, False),

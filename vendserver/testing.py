@@ -8,7 +8,6 @@ stays in `tmp_path`, so entering `running_server(tmp_path)` again is a server re
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,8 +23,11 @@ from fastapi import FastAPI
 from vendserver.api import create_app
 from vendserver.db import Store
 from vendserver.demo import demo_info, seed
+from vendserver.listen import LISTEN_BACKLOG, free_socket
 from vendserver.mailer import SmtpConfig
 from vendserver.service import VendingService
+
+__all__ = ["LISTEN_BACKLOG", "RunningServer", "free_socket", "running_server"]
 
 
 @dataclass
@@ -64,22 +66,6 @@ class RunningServer:
             if tag in m["tags"]:
                 return dict(m)
         raise KeyError(tag)
-
-
-LISTEN_BACKLOG = 2048
-
-
-def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    """A listening TCP socket (port 0 = a free one)."""
-    # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto
-    # says TCP, and without it every response body waits ~40 ms for a delayed ACK.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    # 2,048 like uvicorn's own default (which does not apply to a socket passed in): 1,000
-    # terminals reconnecting at once after a restart must not wait for SYN retransmits.
-    sock.listen(LISTEN_BACKLOG)
-    return sock
 
 
 @contextmanager

@@ -16,7 +16,7 @@ Signatures are not checked here: `app.tariffs.verify_envelope` does that for eve
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from app.api.errors import (
     ApiBug,
@@ -26,10 +26,18 @@ from app.api.errors import (
     TerminalNotAuthorised,
     TlsProblem,
 )
+from app.api.models import TariffSummary, TerminalInfo
 from app.tariffs import TariffNotFound, TariffSourceError
 
-if TYPE_CHECKING:
-    from app.backend import TariffBackend
+
+class TariffBackend(Protocol):
+    """The backend calls the tariff source makes (part of `app.backend.VendingBackend`)."""
+
+    def terminal(self) -> TerminalInfo: ...
+
+    def tariffs(self) -> list[TariffSummary]: ...
+
+    def tariff_version(self, tariff_id: str, version: int) -> dict[str, Any]: ...
 
 _ASK_LATER = (ServerUnavailable, TlsProblem, TerminalNotAuthorised, MalformedResponse, ApiBug)
 

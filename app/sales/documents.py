@@ -26,7 +26,6 @@ from typing import Any
 
 from app.api.models import Money, Sale
 from app.events import EventBus
-from app.sales.money import to_decimal
 from offline_store import Connection, Store
 from printers import model as pm
 from printers.job_store import JobStatus, PrintJob, insert_job, new_job
@@ -40,8 +39,8 @@ SUPERSEDED_NOTE = "superseded by the token receipt"
 
 
 def pm_money(money: Money) -> pm.Money:
-    """The printers' Decimal money (exact, the currency's own decimals)."""
-    return pm.Money(to_decimal(money), money.currency)
+    """The printers' money (the one `common.money.Money`)."""
+    return pm.Money(money.minor, money.currency)
 
 
 @dataclass(frozen=True)
@@ -144,6 +143,14 @@ class Documents:
             "WHERE sale_ref = ? AND kind = 'pending' AND status = 'queued'",
             (SUPERSEDED_NOTE, receipt.sale.reference))
         return self.record(conn, receipt)
+
+    def stored_token_receipt(self, conn: Connection, idem_key: str) -> pm.TokenReceipt | None:
+        """A tokened sale's token receipt rebuilt from its stored answer (None if none):
+        for a reprint whose original job is gone."""
+        from app.sales.receipts import stored_sale_receipt  # no import cycle at load
+
+        data = stored_sale_receipt(conn, idem_key)
+        return None if data is None else pm.TokenReceipt(data)
 
     def pending_slip(self, conn: Connection, *, reference: str, created_at: str,
                      customer_name: str, customer_address: str, meter_number: str,

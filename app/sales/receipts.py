@@ -5,8 +5,7 @@
 `stored_sale_receipt(conn, key)` does it for a stored sale (reprints, a late token that arrived
 through the sync engine). Everything printed comes from the server's answer: the receipt
 number, the tariff version the sale was priced on, the meter's key data AFTER the sale (a key
-change moves it), the lines and the VAT. Money stays exact (minor units → `Decimal` with the
-currency's own decimals, `app.sales.money`).
+change moves it), the lines and the VAT. Money stays exact (integer cents → `Decimal`).
 """
 
 from __future__ import annotations
@@ -16,14 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from app.api.models import Money, Sale, parse_sale
-from app.sales.money import to_decimal
 from app.supervisor.context import token_lines
 from offline_store import Connection
 from printers import model as pm
 
 
 def _pm_money(money: Money) -> pm.Money:
-    return pm.Money(to_decimal(money), money.currency)
+    return pm.Money(money.minor, money.currency)
 
 
 def _tenths(units: str | None) -> int | None:

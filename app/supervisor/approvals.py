@@ -24,6 +24,7 @@ from app.supervisor.permissions import (
     Role,
     allowed,
     describe,
+    hint_for,
 )
 from offline_store import Connection, Store
 from offline_store.journal import append
@@ -175,7 +176,8 @@ class ApprovalService:
             return Authorisation(actor, permission, None)
         if permission not in APPROVABLE and not allowed(actor.role, permission):
             raise PermissionDenied(
-                f"{actor.name or actor.id} ({actor.role.value}) may not {describe(permission)}.")
+                f"{actor.name or actor.id} ({actor.role.value}) may not {describe(permission)}.",
+                hint=hint_for(permission))
         if approval is None:
             raise PermissionDenied(
                 f"A supervisor must approve: {describe(permission)}.",

@@ -3,7 +3,8 @@
 An item is a sale that needs a person: state `needs_attention` (unreadable answer, bug), or
 an offline sale the server `rejected` later (the customer paid, no token came). A supervisor
 can retry it (same idempotency key), record a cash refund (counted against their open shift and
-in the reports), or write a note and close it. Every action is journaled.
+in the reports), or write a note and close it. Every action is journaled. Seeing the queue
+(meter numbers, customers' names, amounts) needs VIEW_ATTENTION, checked here too.
 """
 
 from __future__ import annotations
@@ -72,8 +73,10 @@ class AttentionService:
         self._wake_sync = wake_sync or (lambda: None)
         self._clock = clock
 
-    def items(self) -> list[AttentionItem]:
-        """The queue, oldest first."""
+    def items(self, actor: Actor, *, approval: Approval | None = None) -> list[AttentionItem]:
+        """The queue, oldest first (a supervisor, or a cashier with a supervisor's PIN)."""
+        self.approvals.authorise(actor, Permission.VIEW_ATTENTION, approval,
+                                 subject="attention", details={"action": "view"})
         return self.store.call(attention_items)
 
     def retry(self, actor: Actor, idem_key: str, *, approval: Approval | None = None,

@@ -1,5 +1,9 @@
 """Audit: verify the journal's hash chain, and read the journal with filters (journal viewer).
 
+`JournalService` is what the screens use: reading, verifying and exporting the journal need
+VIEW_JOURNAL, checked here; an export is itself journaled (`journal.exported`). The functions
+on a `Connection` below are the queries it runs.
+
 `verify_journal_cli` backs `python main.py --verify-journal [STORE]`: it opens the store
 read-only in spirit (nothing is written), recomputes the chain and prints the first broken
 entry. Exit code 0 = intact, 1 = broken, 2 = the store could not be opened.
@@ -10,13 +14,15 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from app.errors import UserFacingError
+from app.supervisor.exports import journal_csv, write_text
+from app.supervisor.permissions import Actor, Permission, require
 from offline_store import Connection, Store, open_store
-from offline_store.journal import ChainReport, verify_chain
+from offline_store.journal import ChainReport, append, verify_chain
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,37 @@ class JournalFilter:
     text: str = ""
     start: str = ""
     end: str = ""
-    limit: int = 500
+    limit: int = 500  # -1: no limit
     offset: int = 0
+
+
+class JournalService:
+    """The audit journal for operators allowed to read it: entries, verification, export."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def search(self, actor: Actor, f: JournalFilter) -> tuple[list[JournalEntry], list[str]]:
+        """Entries matching `f` (newest first) and every entry kind (for the kind filter)."""
+        require(actor, Permission.VIEW_JOURNAL)
+        return self.store.call(lambda c: (entries(c, f), kinds(c)))
+
+    def verify(self, actor: Actor) -> ChainReport:
+        """Recompute the hash chain and check the Z anchors (see `verify`)."""
+        require(actor, Permission.VIEW_JOURNAL)
+        return verify(self.store)
+
+    def export_csv(self, actor: Actor, f: JournalFilter, path: Path) -> int:
+        """Every entry matching `f` (no page limit), oldest first, as CSV; returns how many."""
+        require(actor, Permission.VIEW_JOURNAL)
+        everything = replace(f, limit=-1, offset=0)
+        found = self.store.call(lambda c: entries(c, everything), timeout=None)
+        write_text(path, journal_csv(reversed(found)))
+        self.store.call(lambda c: append(c, "journal.exported", {
+            "operator_id": actor.id, "file": path.name, "entries": len(found),
+            "kind_prefix": f.kind_prefix, "ref": f.ref, "text": f.text, "start": f.start,
+            "end": f.end}))
+        return len(found)
 
 
 def verify(store: Store) -> ChainReport:

@@ -4,6 +4,7 @@ Issuing a Z needs the CLOSE_DAY permission (a supervisor, or a cashier with a su
 PIN) and happens in one store transaction: figures, number, immutable body, journal entry. The
 Z totals are then uploaded (`POST /v1/shifts/{id}/z-report`) and the server's differences are
 kept with the Z and shown; an upload that fails can be repeated (same body, same answer).
+`DayService.close_day` does both on one authorisation.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from app.supervisor import reports
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.permissions import Actor, Permission, require
-from app.supervisor.reports import IssuedZ, Report, format_minor, format_tenths
+from app.supervisor.report_model import Line, Report, format_minor, format_tenths
+from app.supervisor.reports import IssuedZ
 from app.supervisor.server import SupervisorApi
 from offline_store import Store
 from offline_store.journal import append, utc_now
@@ -27,7 +29,7 @@ from printers import model as pm
 
 
 def _pm_money(minor: int, currency: str) -> pm.Money:
-    return pm.Money(reports.minor_to_decimal(minor), currency or "ZAR")
+    return pm.Money(minor, currency or "ZAR")
 
 
 def to_shift_report(report: Report, terminal: TerminalContext,
@@ -35,7 +37,7 @@ def to_shift_report(report: Report, terminal: TerminalContext,
     """The report as the printers' `ShiftReport` (X or Z) for the thermal printer."""
     cur = report.currency or terminal.currency
 
-    def total(line: reports.Line) -> pm.TotalLine:
+    def total(line: Line) -> pm.TotalLine:
         amount = None if line.amount_minor is None else _pm_money(line.amount_minor, cur)
         if line.units_tenths is not None and line.unit not in ("", "kWh"):
             # The printed report shows units as kWh; other units go into the label.
@@ -116,8 +118,21 @@ def late_offline(conn: Any, z_number: int, period_start: str) -> tuple[int, int]
     return int(row[0]), int(row[1])
 
 
+@dataclass(frozen=True)
+class DayClose:
+    """A closed day: the issued Z and the server's comparison (or why the upload failed)."""
+
+    issued: IssuedZ
+    reconciliation: Reconciliation | None
+    upload_problem: str
+
+
 class DayService:
-    """X/Z reports, their printing and upload."""
+    """X/Z reports, their printing and upload; each call checks the actor's permission.
+
+    X: X_REPORT (every role). Issuing a Z: CLOSE_DAY (a cashier with a supervisor's PIN).
+    Reading, listing, reprinting, uploading a Z: VIEW_REPORTS (it holds the day's figures).
+    """
 
     def __init__(self, store: Store, approvals: ApprovalService, terminal: TerminalContext, *,
                  api: SupervisorApi | None = None, printer: ReceiptSink | None = None,
@@ -145,8 +160,26 @@ class DayService:
                 print_it: bool = True) -> IssuedZ:
         """Close the day: the next Z number, stored immutably and journaled."""
         auth = self.approvals.authorise(actor, Permission.CLOSE_DAY, approval, subject="Z")
+        return self._issue(actor, auth.supervisor.id, print_it)
+
+    def close_day(self, actor: Actor, approval: Approval | None = None, *,
+                  print_it: bool = True) -> DayClose:
+        """Issue the Z and upload it at once, on one authorisation (one PIN for a cashier).
+
+        The upload's answer is part of what was approved; a failed upload leaves the Z
+        standing (it is already stored) and says why, so it can be repeated later.
+        """
+        auth = self.approvals.authorise(actor, Permission.CLOSE_DAY, approval, subject="Z")
+        issued = self._issue(actor, auth.supervisor.id, print_it)
+        number = issued.report.z_number or 0
+        try:
+            return DayClose(issued, self._upload(actor, number), "")
+        except Exception as exc:  # the Z stands; the upload can be repeated
+            return DayClose(issued, None, str(exc) or type(exc).__name__)
+
+    def _issue(self, actor: Actor, approved_by: str, print_it: bool) -> IssuedZ:
         issued = self.store.call(lambda c: reports.issue_z(
-            c, issued_by=actor.id, approved_by=auth.supervisor.id,
+            c, issued_by=actor.id, approved_by=approved_by,
             currency=self.terminal.currency, now=self._clock()))
         if print_it and self.printer is not None:
             self.printer.enqueue(to_shift_report(issued.report, self.terminal, actor))
@@ -155,21 +188,26 @@ class DayService:
                 (issued.report.z_number,)))
         return issued
 
-    def get_z(self, z_number: int) -> IssuedZ:
-        """A stored Z (hash-checked)."""
+    def get_z(self, actor: Actor, z_number: int) -> IssuedZ:
+        """A stored Z (hash-checked); VIEW_REPORTS."""
+        require(actor, Permission.VIEW_REPORTS)
+        return self._load(z_number)
+
+    def _load(self, z_number: int) -> IssuedZ:
         found = self.store.call(lambda c: reports.load_z(c, z_number))
         if found is None:
             raise InvalidInput(f"There is no Z report No. {z_number}.")
         return found
 
-    def list_z(self) -> list[tuple[int, str, str]]:
-        """(number, issued_at, upload_state), newest first."""
+    def list_z(self, actor: Actor) -> list[tuple[int, str, str]]:
+        """(number, issued_at, upload_state), newest first; VIEW_REPORTS."""
+        require(actor, Permission.VIEW_REPORTS)
         return self.store.call(reports.list_z)
 
     def reprint_z(self, actor: Actor, z_number: int) -> pm.Reprint:
-        """Print a stored Z again, marked REPRINT with its counter."""
-        require(actor, Permission.X_REPORT)
-        issued = self.get_z(z_number)
+        """Print a stored Z again, marked REPRINT with its counter; VIEW_REPORTS, journaled."""
+        require(actor, Permission.VIEW_REPORTS)
+        issued = self._load(z_number)
 
         def bump(conn: Any) -> int:
             conn.execute("UPDATE z_reports SET print_count = print_count + 1 "
@@ -191,11 +229,14 @@ class DayService:
         return reprint
 
     def upload_z(self, actor: Actor, z_number: int) -> Reconciliation:
-        """Send the Z totals to the server; store and return its differences."""
-        require(actor, Permission.X_REPORT)
+        """Send the Z totals to the server; store and return its differences; VIEW_REPORTS."""
+        require(actor, Permission.VIEW_REPORTS)
+        return self._upload(actor, z_number)
+
+    def _upload(self, actor: Actor, z_number: int) -> Reconciliation:
         if self.api is None:
             raise InvalidInput("This terminal has no server connection configured.")
-        issued = self.get_z(z_number)
+        issued = self._load(z_number)
         body = z_upload_body(issued.report)
         shift_id = f"{self.terminal.terminal_id or 'T'}-Z{z_number:06d}"
         try:
@@ -225,9 +266,9 @@ class DayService:
                               dict(answer.get("server") or {}),
                               dict(answer.get("terminal") or {}), *late)
 
-    def reconciliation(self, z_number: int) -> Reconciliation | None:
-        """The stored server comparison of a Z, if it was uploaded."""
-        issued = self.get_z(z_number)
+    def reconciliation(self, actor: Actor, z_number: int) -> Reconciliation | None:
+        """The stored server comparison of a Z, if it was uploaded; VIEW_REPORTS."""
+        issued = self.get_z(actor, z_number)
         a = issued.upload_response
         if a is None:
             return None

@@ -1,4 +1,12 @@
-"""Report exports: CSV (RFC 4180) and the HTML the UI turns into a PDF.
+"""Report exports: CSV (RFC 4180) and the HTML the UI turns into a PDF; `ExportService`.
+
+`ExportService` is the only way the screens write a report export: it checks EXPORT_REPORTS,
+writes the file atomically (a temporary file in the same
+folder, then `os.replace`, so a failed export never leaves half a file under the chosen
+name) and journals `report.exported` (the journal's own export, `audit.JournalService`, uses
+the same helpers). It runs on a worker thread (the
+screens call it through `ui.ops.Op`); PDF rendering needs Qt, so the screen passes a renderer
+(`ui/supervisor/pdf.py`) that runs on that same worker.
 
 CSV: comma-separated, fields quoted when they hold a comma, quote, CR or LF (quotes doubled),
 CRLF line ends, a header row first. Money is a plain decimal string (no thousands separator)
@@ -12,11 +20,28 @@ from __future__ import annotations
 import csv
 import html
 import io
-from collections.abc import Iterable, Sequence
+import json
+import os
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from app.supervisor.reports import LedgerRow, Report, format_minor, format_tenths
+from app.supervisor import ranges
+from app.supervisor.permissions import Actor, Permission, require
+from app.supervisor.ranges import LedgerRow
+from app.supervisor.report_model import Report, format_minor, format_tenths
+from offline_store import Store
+from offline_store.journal import append
+
+if TYPE_CHECKING:
+    from app.supervisor.audit import JournalEntry
+
+#: render(report, path): writes the report as a PDF at `path` (Qt, on the calling thread)
+PdfRenderer = Callable[[Report, Path], object]
 
 SUMMARY_HEADER = ("section", "label", "count", "amount", "currency", "units", "unit")
+JOURNAL_HEADER = ("seq", "time_utc", "kind", "reference", "details")
 LEDGER_HEADER = ("time_utc", "kind", "reference", "operator", "tender", "tariff", "utility",
                  "detail", "amount", "currency", "units", "unit", "vat", "charges",
                  "debt_recovered", "tokens", "offline")
@@ -101,3 +126,72 @@ def report_html(report: Report, *, heading: str = "", images: Sequence[str] = ()
         parts.append("</table>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def journal_csv(entries: Iterable[JournalEntry]) -> str:
+    """Journal entries as CSV (header row first); details as compact JSON."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(JOURNAL_HEADER)
+    for e in entries:
+        writer.writerow((str(e.seq), e.at, _text(e.kind), _text(e.ref),
+                         _text(json.dumps(e.body, ensure_ascii=False, sort_keys=True))))
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+    """Let `write` fill a temporary file next to `path`, then move it into place."""
+    part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        write(part)
+        if not part.exists():
+            raise OSError(f"nothing was written for {path.name}")
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """`text` as UTF-8 at `path` (newlines as given), atomically."""
+    return write_atomically(path, lambda p: p.write_text(text, encoding="utf-8", newline=""))
+
+
+class ExportService:
+    """Writes report exports for operators allowed to export, and journals each one."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def report_csv(self, actor: Actor, report: Report, path: Path) -> Path:
+        """The report's sections as CSV at `path`."""
+        require(actor, Permission.EXPORT_REPORTS)
+        write_text(path, report_csv(report))
+        self._journal(actor, report, "csv", path)
+        return path
+
+    def detail_csv(self, actor: Actor, report: Report, path: Path) -> Path:
+        """Every ledger row of the report's period (and operator filter) as CSV at `path`."""
+        require(actor, Permission.EXPORT_REPORTS)
+        start, end, op = report.period_start, report.period_end, report.operator_filter
+        text = self.store.call(lambda c: ledger_csv(ranges.ledger_rows(c, start, end,
+                                                                       operator=op)))
+        write_text(path, text)
+        self._journal(actor, report, "csv-detail", path)
+        return path
+
+    def report_pdf(self, actor: Actor, report: Report, path: Path,
+                   render: PdfRenderer) -> Path:
+        """The report as a PDF at `path`, drawn by `render` on this thread."""
+        require(actor, Permission.EXPORT_REPORTS)
+        write_atomically(path, lambda p: render(report, p))
+        self._journal(actor, report, "pdf", path)
+        return path
+
+    def _journal(self, actor: Actor, report: Report, what: str, path: Path) -> None:
+        # The file's name only: where a supervisor keeps files is not the journal's business.
+        body: dict[str, Any] = {
+            "format": what, "file": path.name, "operator_id": actor.id, "kind": report.kind,
+            "period_start": report.period_start, "period_end": report.period_end,
+            "operator_filter": report.operator_filter}
+        self.store.call(lambda c: append(c, "report.exported", body))

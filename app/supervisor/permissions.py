@@ -1,9 +1,12 @@
 """Roles and permissions, enforced in the supervisor services (not only hidden in the UI).
 
-Every service method that changes money, tokens or the day's books takes the acting operator
-(`Actor`) and calls `require`. A cashier who lacks a permission may still do the action when a
-supervisor approves it with their PIN (see `approvals.ApprovalService`), and the approval is
-journaled; `authorise` combines both checks.
+Every service method that changes money, tokens or the day's books, and every one that shows
+or exports figures (reports, Z reports, a drawer's expected cash, the journal, the
+needs-attention queue), takes the acting operator (`Actor`) and calls `require` (or
+`ApprovalService.authorise`). The screens use `allowed` only to hide or disable controls.
+A cashier who lacks a permission may still do the action when a supervisor approves it with
+their PIN (see `approvals.ApprovalService`), and the approval is journaled; `authorise`
+combines both checks.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"
     EXPORT_REPORTS = "export_reports"
     RESOLVE_ATTENTION = "resolve_attention"
+    VIEW_ATTENTION = "view_attention"  # list the sales that need attention
+    VIEW_SHIFT_FIGURES = "view_shift_figures"  # a drawer's expected cash before the count
     VIEW_JOURNAL = "view_journal"
     APPROVE = "approve"  # approve another operator's action with one's PIN
 
@@ -49,7 +54,8 @@ _CASHIER = frozenset({
 _SUPERVISOR = _CASHIER | {
     Permission.REPRINT_BEYOND_POLICY, Permission.REVERSAL, Permission.ENGINEERING_TOKEN,
     Permission.CLOSE_DAY, Permission.VIEW_REPORTS, Permission.EXPORT_REPORTS,
-    Permission.RESOLVE_ATTENTION, Permission.VIEW_JOURNAL, Permission.APPROVE,
+    Permission.RESOLVE_ATTENTION, Permission.VIEW_ATTENTION, Permission.VIEW_SHIFT_FIGURES,
+    Permission.VIEW_JOURNAL, Permission.APPROVE,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: _CASHIER,
@@ -60,7 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 #: What a cashier can get done with a supervisor's PIN (everything else is refused outright).
 APPROVABLE = frozenset({
     Permission.REPRINT_BEYOND_POLICY, Permission.REVERSAL, Permission.ENGINEERING_TOKEN,
-    Permission.CLOSE_DAY, Permission.RESOLVE_ATTENTION,
+    Permission.CLOSE_DAY, Permission.RESOLVE_ATTENTION, Permission.VIEW_ATTENTION,
 })
 
 _DESCRIPTIONS: dict[Permission, str] = {
@@ -72,6 +78,9 @@ _DESCRIPTIONS: dict[Permission, str] = {
     Permission.VIEW_JOURNAL: "view the audit journal",
     Permission.VIEW_REPORTS: "view sales reports",
     Permission.EXPORT_REPORTS: "export sales reports",
+    Permission.VIEW_ATTENTION: "see the sales that need attention",
+    Permission.VIEW_SHIFT_FIGURES: "see a drawer's expected cash",
+    Permission.X_REPORT: "print the X report",
 }
 
 
@@ -103,10 +112,17 @@ def allowed(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
 
 
+def hint_for(permission: Permission) -> str:
+    """What someone refused `permission` can do about it."""
+    if permission in APPROVABLE:
+        return "Ask a supervisor to approve it with their PIN."
+    return "Ask a supervisor to sign in and do it."
+
+
 def require(actor: Actor, permission: Permission) -> None:
     """Raise PermissionDenied unless `actor` holds `permission` on its own."""
     if not allowed(actor.role, permission):
         raise PermissionDenied(
             f"{actor.name or actor.id} ({actor.role.value}) may not {describe(permission)}.",
-            hint="Ask a supervisor." if permission in APPROVABLE else "",
+            hint=hint_for(permission),
         )

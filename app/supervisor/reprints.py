@@ -14,18 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from app.errors import BusinessRuleError, InvalidInput
 from app.supervisor.approvals import Approval, ApprovalService, Authorisation
+from app.supervisor.documents import DocumentWriter
 from app.supervisor.permissions import Actor, Permission, allowed, require
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
 from printers.job_store import PrintJob, latest_original
-
-if TYPE_CHECKING:
-    from app.sales.documents import Documents
 
 
 class SupervisorRequired(BusinessRuleError):
@@ -106,7 +103,7 @@ class ReprintGate:
             ref=reference))
         return auth
 
-    def reprint(self, actor: Actor, idem_key: str, documents: Documents, *,
+    def reprint(self, actor: Actor, idem_key: str, documents: DocumentWriter, *,
                 approval: Approval | None = None) -> ReprintDone:
         """Reprint the sale's newest document (see the module docstring); raises
         PermissionDenied beyond policy without a valid approval, BusinessRuleError when the
@@ -125,7 +122,7 @@ class ReprintGate:
                 raise BusinessRuleError(
                     "This receipt was reprinted meanwhile; this reprint needs a supervisor.",
                     code="SUPERVISOR_REQUIRED", hint="Ask a supervisor to approve it.")
-            original, kind = self._newest_document(conn, idem_key, state, ref)
+            original, kind = self._newest_document(conn, documents, idem_key, state, ref)
             number = now_count + 1
             base = original.receipt() if isinstance(original, PrintJob) else original
             if isinstance(base, pm.Reprint):  # originals only are selected; be safe
@@ -158,19 +155,17 @@ class ReprintGate:
                                         subject=reference, details={"reprints_so_far": count})
 
     @staticmethod
-    def _newest_document(conn: Connection, idem_key: str, state: str,
-                         reference: str) -> tuple[PrintJob | pm.Receipt, str]:
+    def _newest_document(conn: Connection, documents: DocumentWriter, idem_key: str,
+                         state: str, reference: str) -> tuple[PrintJob | pm.Receipt, str]:
         """The document a reprint copies: the token receipt once tokened (its stored job, or
         rebuilt from the stored sale when that job is gone), else the pending slip."""
         if state == "tokened":
             job = latest_original(conn, reference, ("token",))
             if job is not None:
                 return job, "token"
-            from app.sales.receipts import stored_sale_receipt  # no import cycle at load
-
-            data = stored_sale_receipt(conn, idem_key)
-            if data is not None:
-                return pm.TokenReceipt(data), "token"
+            rebuilt = documents.stored_token_receipt(conn, idem_key)
+            if rebuilt is not None:
+                return rebuilt, "token"
         elif state not in ("rejected", "void"):
             job = latest_original(conn, reference, ("pending",))
             if job is not None:

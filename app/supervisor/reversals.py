@@ -17,12 +17,11 @@ from typing import Any
 
 from app.api.models import Money
 from app.errors import InvalidInput
-from app.sales.documents import Documents
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext, token_lines
+from app.supervisor.documents import DocumentWriter
 from app.supervisor.ledger import Dim, add_entry
 from app.supervisor.permissions import Actor, Permission
-from app.supervisor.reports import minor_to_decimal
 from app.supervisor.server import SupervisorApi
 from app.supervisor.shifts import open_shift_of
 from offline_store import Connection, Store
@@ -79,7 +78,7 @@ class ReversalService:
                        str(refunded.get("currency") or self.terminal.currency))
         result = ReversalResult(str(raw["reversal_no"]), str(raw["receipt_no"]),
                                 str(raw["reversed_at"]), amount, approval.operator_id, False, raw)
-        documents = self.printer if isinstance(self.printer, Documents) else None
+        documents = self.printer if isinstance(self.printer, DocumentWriter) else None
 
         def write(conn: Connection) -> tuple[bool, Any]:
             newly = self._record(conn, actor, result, reason)
@@ -146,6 +145,5 @@ class ReversalService:
             customer=pm.Party(str(customer.get("name", "")),
                               (str(customer.get("address", "")),)),
             meter=pm.MeterInfo(str(meter.get("meter_number", ""))),
-            amount=pm.Money(minor_to_decimal(r.amount_refunded.minor),
-                            r.amount_refunded.currency),
+            amount=pm.Money(r.amount_refunded.minor, r.amount_refunded.currency),
             tokens=tokens, reason=reason, supervisor=r.supervisor_id)

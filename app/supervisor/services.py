@@ -1,6 +1,8 @@
 """`SupervisorServices`: every supervisor service wired from the core's parts, in one object.
 
-The UI builds it once (see `ui/supervisor/install.py`) and hands it to the supervisor screens.
+The core builds it once (`SupervisorServices.build`, from the till's composition) and the UI
+hands it to the supervisor screens (`ui/supervisor/install.py`). Every service that shows or
+changes figures takes the acting `Actor` and checks its permission itself.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from dataclasses import dataclass
 
 from app.supervisor.approvals import ApprovalService, PinVerifier
 from app.supervisor.attention import AttentionService
+from app.supervisor.audit import JournalService
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.endofday import DayService
 from app.supervisor.engineering import EngineeringService
+from app.supervisor.exports import ExportService
+from app.supervisor.reporting import ReportService
 from app.supervisor.reprints import ReprintGate
 from app.supervisor.reversals import ReversalService
 from app.supervisor.server import SupervisorApi
@@ -33,6 +38,9 @@ class SupervisorServices:
     engineering: EngineeringService
     attention: AttentionService
     reprints: ReprintGate
+    reports: ReportService
+    exports: ExportService
+    journal: JournalService
 
     @classmethod
     def build(cls, store: Store, verifier: PinVerifier, terminal: TerminalContext, *,
@@ -49,6 +57,9 @@ class SupervisorServices:
             EngineeringService(store, server, approvals, terminal, printer=printer),
             AttentionService(store, approvals, wake_sync=wake_sync),
             ReprintGate(store, approvals),
+            ReportService(store, terminal, printer=printer),
+            ExportService(store),
+            JournalService(store),
         )
 
 

@@ -9,6 +9,8 @@ Cash taken counts every cash sale of the shift whose money changed hands: tokene
 still pending or unresolved (offline), those needing attention, and offline sales the server
 rejected later (their refund, if any, is a separate cash refund). The counted amount is
 recorded as typed, with over/short; the expected amount is never forced on the cashier.
+Cashiers count blind: what the drawer should hold (`ShiftService.summary`) needs
+VIEW_SHIFT_FIGURES; a cashier learns it from the close's result.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from app.errors import BusinessRuleError, InvalidInput
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.ledger import iso_seconds
 from app.supervisor.permissions import Actor, Permission, require
-from app.supervisor.reports import minor_to_decimal
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
@@ -220,8 +221,10 @@ class ShiftService:
 
         self.store.call(write)
 
-    def summary(self, shift_id: str) -> CashSummary:
-        """Expected cash so far."""
+    def summary(self, actor: Actor, shift_id: str) -> CashSummary:
+        """Expected cash so far (VIEW_SHIFT_FIGURES: cashiers count blind)."""
+        require(actor, Permission.VIEW_SHIFT_FIGURES)
+
         def read(conn: Connection) -> CashSummary:
             shift = get_shift(conn, shift_id)
             if shift is None:
@@ -288,7 +291,7 @@ class ShiftService:
         cur = s.shift.opening_float.currency
 
         def money(m: Money) -> pm.Money:
-            return pm.Money(minor_to_decimal(m.minor), cur)
+            return pm.Money(m.minor, cur)
 
         return pm.ShiftCloseSlip(
             pos=self.terminal.pos(actor), shift_id=s.shift.shift_id,
@@ -300,11 +303,17 @@ class ShiftService:
             reprints_count=s.reprints_count)
 
     def reprint_close(self, actor: Actor, shift_id: str) -> pm.Reprint:
-        """The stored shift report printed again, marked REPRINT; journaled."""
+        """The stored shift report printed again, marked REPRINT; journaled.
+
+        Anyone may reprint the report of their own shift; another operator's needs
+        VIEW_SHIFT_FIGURES.
+        """
         require(actor, Permission.X_REPORT)
 
         def read(conn: Connection) -> tuple[Shift, dict[str, Any], int]:
             shift = get_shift(conn, shift_id)
+            if shift is not None and shift.operator_id != actor.id:
+                require(actor, Permission.VIEW_SHIFT_FIGURES)
             row = conn.execute("SELECT body FROM shift_closes WHERE shift_id = ?",
                                (shift_id,)).fetchone()
             if shift is None or row is None:
@@ -319,7 +328,7 @@ class ShiftService:
         cur = str(body["currency"])
 
         def money(text: str) -> pm.Money:
-            return pm.Money(Decimal(text), cur)
+            return pm.Money.of(text, cur)
 
         slip = pm.ShiftCloseSlip(
             pos=self.terminal.pos(actor), shift_id=shift_id, opened_at=_dt(shift.opened_at),

@@ -34,6 +34,7 @@ from app.sales import repository as repo
 from app.sales.service import SaleService
 from app.sync.lock import FileLock
 from app.sync.wake import WakeSignal
+from common.backoff import Backoff
 
 log = logging.getLogger("vendpoint.sync")
 
@@ -96,6 +97,7 @@ class SyncEngine:
         self._last_refresh: float | None = None
         self._clock = clock
         self._rng = rng or random.Random()
+        self._backoff = Backoff(backoff_base, backoff_cap, self._rng)
         self._failures = 0
         self._stop = threading.Event()
         #: Shared with the sale service (it wakes the engine after a pending sale).
@@ -163,8 +165,7 @@ class SyncEngine:
         """Capped exponential backoff with full jitter, based on consecutive failures."""
         if self._failures == 0:
             return 0.0
-        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** min(self._failures - 1, 30)))
-        return self._rng.uniform(ceiling / 2, ceiling)
+        return self._backoff.after(self._failures)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -379,8 +380,7 @@ class SyncEngine:
 
     def _defer(self, item: repo.OutboxItem, error: str, report: StepReport) -> None:
         attempts = item.attempts + 1
-        delay = min(self.backoff_cap, self.backoff_base * 2 ** min(attempts - 1, 30))
-        delay = self._rng.uniform(delay / 2, delay)
+        delay = self._backoff.after(attempts)
         when = _iso(self._clock() + timedelta(seconds=delay))
         self.store.call(lambda c: repo.note_failure(c, item.sale.idem_key, error, when))
         report.deferred.append(item.sale.idem_key)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -32,12 +31,11 @@ from app.api import models as api
 from app.api.errors import ServerUnavailable, TlsProblem
 from app.backend import Capabilities, VendingBackend
 from app.errors import InvalidInput, PermissionDenied
-from app.events import Event, EventBus
+from app.events import EventBus
 from app.operators import OperatorDirectory
 from app.push import PushListener
-from app.sales import repository as repo
 from app.sales.documents import Documents
-from app.sales.history import SaleHistory
+from app.sales.history import FAILED_STATES, SOLD_STATES, SaleHistory
 from app.sales.history import SaleRecord as StoredSale
 from app.sales.service import PriceChanged, QuoteStale, SaleNotCompleted, SaleService
 from app.supervisor.approvals import Approval, CallableVerifier
@@ -61,27 +59,19 @@ from app.till.results import (
     SaleState,
     SearchHit,
     Status,
-    TariffInForce,
 )
-from printers.connections import ConnectionConfig, PrinterState, open_connection
+from app.till.status import TerminalWatch
+from printers.connections import ConnectionConfig, open_connection
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
 from printers.test_page import test_page
 
 log = logging.getLogger("vendpoint.till")
 
-#: how often `status()` may ask the server for credit and time
-TERMINAL_REFRESH_SECONDS = 60.0
 #: how many quotes the till holds at once (the oldest is dropped)
 MAX_QUOTES = 64
 
 __all__ = ["PriceChanged", "QuoteStale", "SaleNotCompleted", "Till"]
-
-_PRINTER_WORDS = {
-    PrinterState.ONLINE: "ready", PrinterState.PAPER_LOW: "paper low",
-    PrinterState.PAPER_OUT: "PAPER OUT", PrinterState.OFFLINE: "offline",
-    PrinterState.UNKNOWN: "unknown",
-}
 
 
 class Till:
@@ -110,17 +100,9 @@ class Till:
         self._closers = list(closers)
         self._lock = threading.Lock()
         self._quotes: OrderedDict[str, api.Quote] = OrderedDict()
-        self._terminal = terminal
-        self._terminal_at = time.monotonic()
-        self._credit: api.Money | None = terminal.vendor_credit
-        self._skew: int | None = None
-        self._last_sync: datetime | None = None
         self._closed = False
-        self._subscriptions = [
-            self.bus.subscribe("vendor.credit", self._on_credit),
-            self.bus.subscribe("sync.progress", self._on_sync),
-        ]
-        self._note_skew(terminal.server_time)
+        self._watch = TerminalWatch(service, backend, terminal, printer=printer,
+                                    tariffs=tariffs)
 
     # -- terminal facts -----------------------------------------------------------------------
     @property
@@ -131,8 +113,7 @@ class Till:
     @property
     def terminal(self) -> api.TerminalInfo:
         """The terminal's facts as last fetched (or cached)."""
-        with self._lock:
-            return self._terminal
+        return self._watch.terminal
 
     @property
     def currency(self) -> str:
@@ -285,8 +266,7 @@ class Till:
         job_id = "" if outcome.job is None else outcome.job.id
         if outcome.state == "tokened" and outcome.sale is not None:
             sale = outcome.sale
-            with self._lock:
-                self._credit = sale.vendor_credit
+            self._watch.note_credit(sale.vendor_credit)
             return SaleResult(
                 SaleState.TOKENED, sale.receipt_no, sale.meter_number,
                 mapping.customer_name(sale), sale.amount_tendered,
@@ -318,8 +298,6 @@ class Till:
 
     def today(self) -> list[SaleRecord]:
         """Today's sales in the utility's business day, newest first (every state)."""
-        from app.sales.history import FAILED_STATES, SOLD_STATES
-
         return self._records(self.history.today(datetime.now(UTC), self.utc_offset,
                                                 states=SOLD_STATES + FAILED_STATES,
                                                 limit=200))
@@ -361,74 +339,11 @@ class Till:
     # -- status --------------------------------------------------------------------------------
     def probe(self) -> bool:
         """Ask the server for the terminal facts now; True if it answered."""
-        try:
-            info = self.backend.terminal()
-        except (ServerUnavailable, TlsProblem) as exc:
-            self.service.connectivity.set(False, str(exc))
-            return False
-        finally:
-            self._terminal_at = time.monotonic()
-        self.service.connectivity.set(True)
-        self.store.call(lambda c: repo.put_setting(c, "terminal_info", info.raw))
-        with self._lock:
-            self._terminal = info
-            self._credit = info.vendor_credit
-        self._note_skew(info.server_time)
-        return True
+        return self._watch.probe()
 
     def status(self) -> Status:
         """A fresh snapshot for the status bar (probes the server at most once a minute)."""
-        if time.monotonic() - self._terminal_at > TERMINAL_REFRESH_SECONDS:
-            self.probe()
-        stats = self.store.call(repo.outbox_stats)
-        printer_word, printer_ok = "not set up", False
-        if self.printer is not None:
-            state = self.printer.status.state
-            printer_word = _PRINTER_WORDS.get(state, str(state))
-            printer_ok = state.can_print
-        with self._lock:
-            credit, skew, last_sync = self._credit, self._skew, self._last_sync
-        connectivity = self.service.connectivity
-        currency = self.currency
-        return Status(
-            online=connectivity.online, offline_reason=connectivity.reason,
-            pending_count=stats.count,
-            pending_value=stats.value if stats.value is not None else api.Money(0, currency),
-            needs_attention=stats.needs_attention, currency=currency, printer=printer_word,
-            printer_ok=printer_ok, capabilities=self.capabilities, last_sync=last_sync,
-            vendor_credit=credit, tariffs=self._tariffs_in_force(),
-            clock_skew_seconds=skew)
-
-    def _tariffs_in_force(self) -> tuple[TariffInForce, ...]:
-        if self.tariffs is None:
-            return ()
-        out = []
-        for tariff_id in self.tariffs.tariff_ids():
-            doc = self.tariffs.in_force(tariff_id)
-            if doc is not None:
-                out.append(TariffInForce(tariff_id, doc.version))
-        return tuple(out)
-
-    def _note_skew(self, server_time: str) -> None:
-        if not server_time:
-            return
-        skew = int((datetime.now(UTC) - mapping.when(server_time)).total_seconds())
-        with self._lock:
-            self._skew = skew
-
-    def _on_credit(self, event: Event) -> None:
-        try:
-            money = api.money(event.data.get("vendor_credit") or {}, "vendor_credit")
-        except api.Invalid:
-            log.warning("vendor.credit event without a valid amount")
-            return
-        with self._lock:
-            self._credit = money
-
-    def _on_sync(self, event: Event) -> None:
-        if not event.data.get("unreachable"):
-            with self._lock:
-                self._last_sync = datetime.now(UTC)
+        return self._watch.status()
 
     # -- printer ------------------------------------------------------------------------------
     def print_test_page(self, config: ConnectionConfig, profile: PrinterProfile) -> None:
@@ -442,8 +357,7 @@ class Till:
         if self._closed:
             return
         self._closed = True
-        for unsubscribe in self._subscriptions:
-            unsubscribe()
+        self._watch.close()
         for close in self._closers:
             try:
                 close()

@@ -1,4 +1,4 @@
--- Tariff trust (issue 8): the utility's tariff-signing keys, what each accepted tariff version
+-- Tariff trust: the utility's tariff-signing keys, what each accepted tariff version
 -- says about itself, every refused document (audit), and where the push stream resumes.
 -- The signed documents themselves stay in tariff_versions (0004): `document` holds the exact
 -- signed payload text and `signature` its base64 signature, so both can be verified again.

@@ -22,8 +22,9 @@ import requests
 from app.errors import ConfigError
 from app.events import Event, EventBus
 from app.push import Backoff, PushConfig, PushListener, SseEvent, SseParser
-from app.tariffs import HttpTariffSource, TariffService, TariffSourceError
+from app.tariffs import TariffService, TariffSourceError
 from offline_store import Store, open_store
+from tests.app.tariff_sources import HttpTariffSource
 from vendserver.testing import running_server
 
 WAIT = 20.0  # generous: these are waits for something to happen, never speed limits

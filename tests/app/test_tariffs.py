@@ -20,18 +20,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.events import Event, EventBus
+from app.sales.price_difference import price_difference
 from app.tariffs import (
-    HttpTariffSource,
     Refusal,
     TariffRefused,
     TariffService,
     TariffSourceError,
     endorsement_payload,
-    price_difference,
     verify_envelope,
 )
 from offline_store import Store, open_store
 from offline_store.journal import verify_chain
+from tests.app.tariff_sources import HttpTariffSource
 
 NOW = datetime(2026, 11, 25, 3, 0, 0, tzinfo=UTC)
 
@@ -375,6 +375,17 @@ def test_check_quote_and_price_difference(store, utility_key):
     assert diff is not None and diff.new_units == "43.5" and diff.lines == ()
     assert diff.summary() == ("The tariff changed from version 1 to 2: ZAR 100.00 now buys "
                               "43.5 kWh instead of 48.0 kWh.")
+
+
+def test_price_difference_is_still_importable_from_app_tariffs():
+    # It moved to app.sales; importers of the old place keep working until re-pointed.
+    import app.tariffs
+    from app.sales import price_difference as moved
+
+    assert app.tariffs.price_difference is moved.price_difference
+    assert app.tariffs.PriceDifference is moved.PriceDifference
+    with pytest.raises(AttributeError):
+        _ = app.tariffs.no_such_name
 
 
 # -- reconciliation and the HTTP source ----------------------------------------------------------

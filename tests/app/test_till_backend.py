@@ -22,6 +22,7 @@ from app.api import models as api
 from app.api.client import Timeouts
 from app.api.errors import MalformedResponse, ServerUnavailable
 from app.backend import Capabilities, ClientBackend, MalformedSink, NotOffered, VendingBackend
+from app.errors import InvalidInput
 from app.events import Event, EventBus
 from app.settings import Settings
 from app.supervisor.approvals import Approval
@@ -183,3 +184,17 @@ def test_what_the_backend_does_not_offer_is_refused_and_reported(
         till.supervisor.reversals.reverse(supervisor, sold.reference, "wrong meter",
                                           SUPERVISOR)
     assert not {"search_meters", "reverse"} & set(backend.calls)
+
+
+def test_the_till_holds_the_quote_it_sells_on(
+        server: RunningServer, counter: tuple[Till, CounterBackend]) -> None:
+    till, backend = counter
+    meter = str(server.meter("normal")["meter_number"])
+    quote = till.quote(meter, api.Money(10000, "ZAR"))
+    with pytest.raises(InvalidInput, match="changed since the quote"):
+        till.sell(meter, api.Money(20000, "ZAR"), CASHIER, quote=quote.handle)
+    assert till.pending() == [] and "sell" not in backend.calls  # nothing written or sent
+    sold = till.sell(meter, quote.amount, CASHIER, quote=quote.handle)
+    assert sold.units == quote.units
+    with pytest.raises(InvalidInput, match="no longer held"):  # sold once, then dropped
+        till.sell(meter, quote.amount, CASHIER, quote=quote.handle)

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,3 +142,64 @@ def test_without_a_printer_documents_are_recorded_and_reprintable(env: Env) -> N
         assert all("no printer" in e for _, _, e in statuses)
     finally:
         core.close()
+
+
+def test_migration_0013_counts_earlier_reprints(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store written at schema 0012, with reprint jobs filed under a sale's slip
+    reference, gets `reprint_count` backfilled from them (and 0 elsewhere)."""
+    import secrets
+
+    import offline_store.store as store_module
+    from offline_store import open_store
+
+    every = store_module._schema_files()
+    assert [f[1] for f in every if f[0] == 13] == ["0013_sale_reprints.sql"]
+    monkeypatch.setattr(store_module, "_schema_files", lambda: [f for f in every if f[0] <= 12])
+    key, path = secrets.token_bytes(32), tmp_path / "old.db"
+    old = open_store(path, key, create=True)
+
+    def write(conn: Any) -> None:
+        for idem, ref in (("k-1", "VP-AAAAAAAAAA"), ("k-2", "VP-BBBBBBBBBB")):
+            conn.execute(
+                "INSERT INTO sales (idem_key, created_at, updated_at, state, offline, "
+                "meter_number, amount_minor, currency, operator_id, request) VALUES "
+                "(?, '2026-11-25T03:00:00.000000Z', '2026-11-25T03:00:00.000000Z', 'pending', "
+                "1, '14339800360', 10000, 'ZAR', 'thandi', ?)",
+                (idem, json.dumps({"client_reference": ref})))
+        for n, (job, original, reprint_no) in enumerate(
+                (("j0", None, 0), ("j1", "j0", 1), ("j2", "j0", 2))):
+            conn.execute(
+                "INSERT INTO print_jobs (id, created_at, updated_at, printer_id, kind, "
+                "sale_ref, payload, original_job_id, reprint_no) VALUES "
+                "(?, ?, ?, 'main', ?, 'VP-AAAAAAAAAA', '{}', ?, ?)",
+                (job, f"2026-11-25T03:00:0{n}.000000Z", f"2026-11-25T03:00:0{n}.000000Z",
+                 "pending" if reprint_no == 0 else "reprint", original, reprint_no))
+
+    old.call(write)
+    old.close()
+    monkeypatch.setattr(store_module, "_schema_files", lambda: every)
+    store = open_store(path, key)
+    try:
+        counts = store.call(lambda c: dict(c.execute(
+            "SELECT idem_key, reprint_count FROM sales").fetchall()))
+    finally:
+        store.close()
+    assert counts == {"k-1": 2, "k-2": 0}
+
+
+def test_reversal_slip_is_written_with_the_reversal(env: Env, core: Core,
+                                                     printer: FakeTcpPrinter) -> None:
+    meter = str(env.server.meter("normal")["meter_number"])
+    sale = core.till.sell(meter, Money(10000, "ZAR"), CASHIER)
+    printer.wait_for_jobs(1, timeout=20)
+    result = core.till.request_reversal(sale.reference, "wrong meter", CASHIER,
+                                        Approval("sipho", "4321"))
+    assert result.newly_recorded and result.receipt_no == sale.reference
+    rows = core.store.call(lambda c: c.execute(
+        "SELECT (SELECT count(*) FROM reversals WHERE reversal_no = p.sale_ref), p.kind "
+        "FROM print_jobs p WHERE p.kind = 'reversal'").fetchall())
+    assert rows == [(1, "reversal")]  # the slip's job, filed under the recorded reversal
+    slip = printer.wait_for_jobs(2, timeout=20)[1]
+    assert result.reversal_no.encode() in slip and sale.reference.encode() in slip
+    assert [r.reversed for r in core.till.find(sale.reference)] == [True]

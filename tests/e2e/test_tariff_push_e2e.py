@@ -20,8 +20,9 @@ import requests
 
 from app.events import Event, EventBus
 from app.push import Backoff, PushConfig, PushListener
-from app.tariffs import HttpTariffSource, TariffService
+from app.tariffs import TariffService
 from offline_store import Store, open_store
+from tests.app.tariff_sources import HttpTariffSource
 from vendserver.testing import running_server
 
 pytestmark = pytest.mark.e2e

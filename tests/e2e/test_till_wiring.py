@@ -34,7 +34,7 @@ def test_sale_in_an_open_shift_counts_in_its_cash_with_the_tender(till: Till) ->
     sale = adapter.sell(meter, Money(10000, "ZAR"), cashier)
     assert sale.state is SaleState.TOKENED
 
-    summary = supervisor.shifts.summary(shift.shift_id)
+    summary = supervisor.shifts.summary(Actor.of("sipho", "Sipho", "supervisor"), shift.shift_id)
     assert summary.sales_count == 1
     assert summary.expected == Money(600_00, "ZAR")  # float + the cash sale
     key, shift_id, tender, ledger_tender, ledger_shift = till.core.store.call(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import StorageError
+from common.errors import StorageError
 from offline_store import Store, WrongKeyOrCorrupt, backup_store, open_store
 from offline_store.journal import append, verify_chain
 

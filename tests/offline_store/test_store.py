@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from app.errors import StorageError
+from common.errors import StorageError
 from offline_store import (
     DiskFull,
     ForeignFile,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.events import EventBus
+from common.events import EventBus
 from offline_store import Store, open_store
 from printers.testing import EventRecorder, FakeTcpPrinter
 

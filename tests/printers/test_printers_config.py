@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import ConfigError
+from common.errors import ConfigError
 from printers.config import config_from_settings
 from printers.connections import (
     CupsConfig,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import ConfigError
+from common.errors import ConfigError
 from printers import samples
 from printers.connections import (
     CupsConfig,

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.errors import ConfigError, InvalidInput
+from common.errors import ConfigError, InvalidInput
 from offline_store import Store
 from printers import samples
 from printers.job_store import (

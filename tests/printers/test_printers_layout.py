@@ -17,12 +17,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.errors import ConfigError
+from common.errors import ConfigError
 from printers import samples
 from printers.layout import Line, layout
 from printers.model import Party, TokenReceipt
 from printers.profile import PrinterProfile
 from printers.render import render_text
+from printers.serialize import from_json, to_json
 from printers.text import clean, width, wrap
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "printers"
@@ -41,6 +42,24 @@ def test_golden_plain_text(name: str, columns: int) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"missing golden {path.name}; run with VENDPOINT_REGEN_GOLDENS=1"
     assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("currency", ["UGX", "LYD"])
+def test_golden_other_currency_decimals(currency: str, columns: int) -> None:
+    # UGX has no decimals, LYD three: the receipt prints what the currency has, never ".00".
+    receipt = samples.token_receipt_in(currency)
+    text = render_text(receipt, PrinterProfile(columns=columns, qr_code=True, barcode=True))
+    path = GOLDEN / f"token_single_{currency.lower()}_{columns}.txt"
+    if REGEN:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing golden {path.name}; run with VENDPOINT_REGEN_GOLDENS=1"
+    assert text == path.read_text(encoding="utf-8")
+    expected = {"UGX": ("UGX 120,000", "UGX 44,850", "UGX 15,650"),
+                "LYD": ("LYD 25.000", "LYD 9.345", "LYD 3.261")}[currency]
+    assert all(amount in text for amount in expected)
+    assert "ZAR" not in text and (currency != "UGX" or "UGX 120,000.00" not in text)
+    assert from_json(to_json(receipt)) == receipt
 
 
 @pytest.mark.parametrize("columns", WIDTHS)

@@ -8,20 +8,25 @@ from decimal import Decimal
 
 import pytest
 
-from app.errors import InvalidInput
+from common.errors import InvalidInput
+from common.money import Money as CommonMoney
+from common.money import format_money
 from printers import samples
 from printers.model import Money, TokenKind, TokenLine, format_units, mask_token
 from printers.serialize import from_json, to_json
 
 
-def test_money_refuses_float_and_formats_exactly() -> None:
+def test_receipt_money_is_the_common_money_refusing_floats_and_formatting_exactly() -> None:
+    assert Money is CommonMoney
     with pytest.raises(InvalidInput, match="Decimal"):
-        Money(0.1, "ZAR")  # type: ignore[arg-type]
+        Money.from_decimal(0.1, "ZAR")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="minor units"):
+        Money(Decimal("1"), "ZAR")  # type: ignore[arg-type]
     with pytest.raises(InvalidInput, match="Currency"):
-        Money(Decimal("1"), "rand")
-    assert Money.of("1234.5", "ZAR").format() == "ZAR 1,234.50"
-    assert Money.of("-250", "ZAR").format() == "-ZAR 250.00"
-    assert Money(Decimal("0.10") + Decimal("0.20"), "ZAR").format() == "ZAR 0.30"
+        Money(1, "rand")
+    assert format_money(Money.of("1234.5", "ZAR")) == "ZAR 1,234.50"
+    assert format_money(Money.of("-250", "ZAR")) == "-ZAR 250.00"
+    assert format_money(Money.from_decimal(Decimal("0.10") + Decimal("0.20"), "ZAR")) == "ZAR 0.30"
 
 
 def test_units_are_tenths_of_kwh() -> None:
@@ -83,3 +88,17 @@ def test_unknown_kind_or_field_is_refused() -> None:
         from_json(text)
     with pytest.raises(InvalidInput, match="not JSON"):
         from_json("{")
+
+
+def test_print_job_payloads_keep_the_wire_form_of_money() -> None:
+    # Jobs queued before Money became minor units hold Decimal strings; they must still print.
+    slip = samples.pending_slip()
+    data = json.loads(to_json(slip))
+    assert data["amount"] == {"amount": slip.amount.amount_str(), "currency": "ZAR"}
+    data["amount"] = {"amount": "150.5", "currency": "ZAR"}
+    assert from_json(json.dumps(data)).amount == Money(15050, "ZAR")  # type: ignore[union-attr]
+    for bad in ({"amount": "1.005", "currency": "ZAR"}, {"amount": "1", "currency": "XYZ"},
+                {"minor": 100, "currency": "ZAR"}, {"amount": 1.5, "currency": "ZAR"}):
+        data["amount"] = bad
+        with pytest.raises(InvalidInput):
+            from_json(json.dumps(data))

@@ -11,19 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from app.events import Event, EventBus
+from common.backoff import Backoff
+from common.events import Event, EventBus
 from offline_store import Store, open_store
 from printers import samples
 from printers.connections import NetworkConfig, open_connection
 from printers.job_store import JobStatus, SqlPrintJobStore, new_job
 from printers.model import Receipt
 from printers.profile import PrinterProfile
-from printers.queue import Backoff, PrintQueue
+from printers.queue import PrintQueue
 from printers.render import render_escpos
 from printers.testing import EventRecorder, FakeTcpPrinter
 
 PROFILE = PrinterProfile(columns=42)
-FAST = Backoff(initial_s=0.02, factor=2.0, max_s=0.2, jitter=0.0)
+FAST = Backoff(base=0.02, cap=0.2, jitter=0.0)
 
 
 def make_queue(store: Store, printer: FakeTcpPrinter, bus: EventBus) -> PrintQueue:

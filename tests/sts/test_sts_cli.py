@@ -44,10 +44,16 @@ def test_encode_and_decode_misty1() -> None:
     r = run("decode", "--ea", "11", "--dk", DK11, "4718 6281 2079 5515 5808")
     assert r.returncode == 0
     tid = tid_for(datetime(2004, 3, 1, 13, 5, tzinfo=UTC))
-    assert json.loads(r.stdout) == {
+    out = json.loads(r.stdout)
+    assert list(out)[:8] == ["class", "subclass", "rnd", "tid", "issued", "amount", "value",
+                             "crc_ok"]
+    assert out == {
         "class": 0, "subclass": 1, "rnd": 5, "tid": tid, "issued": "2004-03-01T13:05:00Z",
-        "amount": "0.1", "value": None, "crc_ok": True,
+        "amount": "0.1", "value": None, "crc_ok": True, "class_name": "credit",
+        "kind": "water credit (0.1 m3)", "block": out["block"], "crc": out["block"][12:],
+        "reserved_tid": False,
     }
+    assert int(out["block"], 16) >> 60 == 1 and (int(out["block"], 16) >> 32) & 0xFFFFFF == tid
 
 
 def test_encode_decode_sta_with_table_file(sample_tables_path: Path) -> None:
@@ -96,7 +102,9 @@ def test_block_commands(sample_tables_path: Path) -> None:
 
 def test_check_meter() -> None:
     r = run("check-meter", "1433-9800-360")
-    assert (r.returncode, r.stdout.strip()) == (0, "valid")
+    assert (r.returncode, r.stdout.splitlines()) == (0, ["valid", "PAN 600727143398003605"])
+    r = run("check-meter", "0001123456780")  # 13-digit DRN: IIN 0000
+    assert (r.returncode, r.stdout.splitlines()) == (0, ["valid", "PAN 000000011234567805"])
     r = run("check-meter", "12345678901")
     assert r.returncode == 1 and "should be 3" in r.stdout
     r = run("check-meter", "1234")

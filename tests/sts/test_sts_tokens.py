@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sts.errors import AmountRangeError, StsError, TidRangeError, TokenFormatError
 from sts.keys import EA, MeterKeyData, derive_decoder_key
 from sts.sta import StaTables
+from sts.tid import issue_tid, tid_to_datetime
 from sts.tokens import (
     AMOUNT_MAX_TENTHS,
     TokenClass,
@@ -409,8 +410,8 @@ def test_credit_round_trip(
     assert len(token) == 20 and token.isdigit()
     d = decode_token(ea, dk, token, base_date=base, sta_tables=sample_tables)
     assert d.crc_ok and d.token_class == TokenClass.CREDIT
-    assert (d.subclass, d.rnd, d.tid) == (subclass, rnd, tid_for(issued, base))
-    assert d.issued == issued.replace(second=0, microsecond=0, tzinfo=UTC)
+    assert (d.subclass, d.rnd, d.tid) == (subclass, rnd, issue_tid(issued, base))
+    assert d.issued == tid_to_datetime(issue_tid(issued, base), base)
     assert d.amount is not None and d.amount >= amount
     assert d.amount == Decimal(decode_amount(encode_amount(int(amount * 10)))) / 10
 
@@ -436,7 +437,7 @@ def test_management_round_trip(
     )
     d = decode_token(ea, dk, token, base_date=base, sta_tables=sample_tables)
     assert d.crc_ok and d.token_class == TokenClass.MANAGEMENT and d.subclass == subclass
-    assert d.tid == tid_for(issued, base)
+    assert d.tid == issue_tid(issued, base)
     if subclass in (0, 6):
         assert d.value == decode_amount(encode_amount(value))
     else:
@@ -503,3 +504,25 @@ def test_random_rnd_is_a_nibble() -> None:
         for _ in range(200)
     }
     assert seen <= set(range(16)) and len(seen) > 8
+
+
+@pytest.mark.parametrize(
+    ("amount", "tenths"),
+    [
+        ("0.10000000000000000000000000001", 2),  # 29 digits: the default context rounded it
+        ("1e-400000000", 1),  # positive, however small: one tenth
+        ("0", 0),
+        ("0.1", 1),
+        ("1E+3", 10000),
+        ("1820162.4", AMOUNT_MAX_TENTHS),
+    ],
+)
+def test_amount_rounds_up_exactly_at_any_precision(amount: str, tenths: int) -> None:
+    assert amount_to_tenths(Decimal(amount)) == tenths
+
+
+def test_huge_amount_is_refused_before_any_arithmetic() -> None:
+    with pytest.raises(AmountRangeError, match="too large"):
+        amount_to_tenths(Decimal("1e400000000"))
+    with pytest.raises(AmountRangeError, match="too large"):
+        amount_to_tenths(Decimal("1820162.41"))

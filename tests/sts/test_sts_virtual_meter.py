@@ -119,7 +119,7 @@ def test_64_bit_key_change_in_order(sample_tables: StaTables) -> None:
     vk = bytes.fromhex("abababababababab")
     old_dk = derive_decoder_key(2, vk, METER.pan, old_key)
     meter = VirtualMeter(METER, old_key, old_dk, sta_tables=sample_tables)
-    new_key = MeterKeyData(sgc="123456", ti=5, krn=2, kt=2, ea=EA.STA, ken=0x3C)
+    new_key = MeterKeyData(sgc="123456", ti=5, krn=2, kt=2, ea=EA.STA, ken=0xC3)
     new_dk = derive_decoder_key(2, vk, METER.pan, new_key)
     kct = key_change_tokens(
         EA.STA, old_dk, new_dk, new_key, issued=T0, sta_tables=sample_tables
@@ -130,7 +130,7 @@ def test_64_bit_key_change_in_order(sample_tables: StaTables) -> None:
     r = meter.enter(kct[1])
     assert r.accepted and "revision 2" in r.reason
     assert meter.dk == new_dk
-    assert (meter.key.krn, meter.key.ti, meter.key.ken, meter.key.base_date) == (2, 5, 0x3C, 1993)
+    assert (meter.key.krn, meter.key.ti, meter.key.ken, meter.key.base_date) == (2, 5, 0xC3, 1993)
     old_credit = credit_token(EA.STA, old_dk, 0, Decimal(1), T0, rnd=1, sta_tables=sample_tables)
     assert not meter.enter(old_credit).accepted
     new_credit = credit_token(EA.STA, new_dk, 0, Decimal(1), T0, rnd=1, sta_tables=sample_tables)
@@ -197,3 +197,17 @@ def test_consume_and_concurrent_entry_keep_balance_exact() -> None:
     assert results.count(True) == 100  # the 20 repeats were refused as used
     assert meter.balance == Decimal("150.0")
     assert meter.consume(Decimal("200")) == Decimal("150.0") and meter.balance == 0
+
+
+def test_meter_rejects_a_token_past_its_key_expiry() -> None:
+    # A meter whose key expires with KEN 0x5A (the last TID is 0x5AFFFF); the vending side
+    # refuses too, so the expired token is built with a never-expiring KEN on purpose.
+    key = MeterKeyData(sgc="123457", ti=1, krn=1, kt=2, ea=EA.MISTY1, ken=0x5A)
+    dk = derive_decoder_key(4, VK160, METER.pan, key)
+    meter = VirtualMeter(METER, key, dk)
+    last = datetime(1993, 1, 1, tzinfo=UTC) + timedelta(minutes=0x5AFFFF)
+    ok = credit_token(EA.MISTY1, dk, 0, Decimal("1"), last, rnd=1, ken=0x5A)
+    assert meter.enter(ok).accepted
+    late = credit_token(EA.MISTY1, dk, 0, Decimal("1"), last + timedelta(minutes=1), rnd=1)
+    r = meter.enter(late)
+    assert not r.accepted and "expired (KEN 90)" in r.reason and meter.balance == Decimal("1")

@@ -10,6 +10,9 @@ from typing import Any
 
 import httpx
 
+from sts.virtual_meter import VirtualMeter
+from vendserver import engine
+from vendserver.engine import MeterKey
 from vendserver.errors import ERROR_CODES
 from vendserver.testing import RunningServer
 
@@ -120,3 +123,30 @@ class SseReader:
         self._stop.set()
         self._client.close()
         self._thread.join(timeout=15)
+
+
+def money(amount: str) -> dict[str, str]:
+    """An amount in rand, as the API takes it."""
+    return {"amount": amount, "currency": "ZAR"}
+
+
+def meter_key(srv: RunningServer, drn: str) -> tuple[MeterKey, bytes, bytes]:
+    """The meter's stored key data and the supply group's vending keys (server side)."""
+    row = srv.service.store.meter(drn)
+    assert row is not None
+    sg = srv.service.store.supply_group(row["sgc"])
+    assert sg is not None
+    return MeterKey.from_row(row), bytes(sg["vk160"]), bytes(sg["vk64"])
+
+
+def virtual_meter(srv: RunningServer, drn: str) -> VirtualMeter:
+    """A fresh virtual meter holding the meter's CURRENT key (as installed in the field)."""
+    key, vk160, vk64 = meter_key(srv, drn)
+    row = srv.service.store.meter(drn)
+    assert row is not None
+    return engine.new_virtual_meter(drn, row["service"], key, vk160, vk64)
+
+
+def sup(pin: str = "4321", who: str = "sipho") -> dict[str, str]:
+    """A supervisor's approval (the demo supervisor by default)."""
+    return {"operator_id": who, "pin": pin}

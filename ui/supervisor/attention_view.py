@@ -1,4 +1,9 @@
-"""Needs-attention queue: the reason for each item and the supervisor's actions."""
+"""Needs-attention queue: the reason for each item and the supervisor's actions.
+
+The core checks every call: seeing the queue needs VIEW_ATTENTION and acting on an item
+RESOLVE_ATTENTION, both of which a cashier gets only with a supervisor's PIN. The screen asks
+for that PIN when the signed-in operator's role lacks the permission.
+"""
 
 from __future__ import annotations
 
@@ -70,9 +75,13 @@ class AttentionView(QWidget):
         self.close_button.clicked.connect(guarded(self, lambda: self.act("close")))
 
     def load(self) -> None:
-        """Reload the queue."""
+        """Reload the queue (a cashier is asked for a supervisor's PIN first)."""
+        actor = self.ctx.actor()
+        approval: Approval | None = None
+        if not allowed(actor.role, Permission.VIEW_ATTENTION):
+            approval = self.ctx.ask(self.tr("see the sales that need attention"), self)
         service = self.ctx.services.attention
-        Op(self, service.items).success(self._show).run()
+        Op(self, lambda: service.items(actor, approval=approval)).success(self._show).run()
 
     def _show(self, items: list[AttentionItem]) -> None:
         self.items = items
@@ -114,4 +123,12 @@ class AttentionView(QWidget):
             else:
                 service.close(actor, key, note, approval=approval)
 
-        Op(self, run).success(lambda _r: self.load()).run()
+        def after(_: object) -> None:
+            if allowed(actor.role, Permission.VIEW_ATTENTION):
+                self.load()
+            else:
+                # Every action takes the item out of the queue; reloading would ask a
+                # cashier for the supervisor's PIN once more.
+                self._show([i for i in self.items if i.idem_key != key])
+
+        Op(self, run).success(after).run()

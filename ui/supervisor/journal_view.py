@@ -1,8 +1,13 @@
-"""Journal viewer: filter the audit journal and verify its hash chain."""
+"""Journal viewer: filter the audit journal, verify its hash chain, export it as CSV.
+
+The core's `JournalService` checks VIEW_JOURNAL on every call; the screen only disables the
+buttons an operator could not use. Everything runs through `Op`.
+"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -19,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.supervisor import audit
-from app.supervisor.permissions import Permission, require
+from app.supervisor.permissions import Actor, Permission, allowed
 from offline_store.journal import ChainReport
 from ui.ops import Op
 from ui.supervisor.common import ScreenContext, guarded
@@ -32,6 +37,10 @@ class JournalView(QWidget):
     loaded = Signal(object)
     #: emitted with the ChainReport after a verification
     verified = Signal(object)
+    #: emitted with the number of entries written after an export
+    exported = Signal(int)
+    #: emitted when loading, verifying or exporting failed (the message shown)
+    failed = Signal(str)
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,8 +60,9 @@ class JournalView(QWidget):
         self.end.setPlaceholderText(self.tr("before (2026-11-26)"))
         self.search_button = QPushButton(self.tr("Filter"))
         self.verify_button = QPushButton(self.tr("Verify hash chain"))
+        self.export_button = QPushButton(self.tr("Export CSV"))
         for w in (QLabel(self.tr("Kind")), self.kind, self.ref, self.text, self.start, self.end,
-                  self.search_button, self.verify_button):
+                  self.search_button, self.verify_button, self.export_button):
             filters.addWidget(w)
         layout.addLayout(filters)
         self.table = QTableWidget(0, 5)
@@ -65,19 +75,31 @@ class JournalView(QWidget):
         layout.addWidget(self.status)
         self.search_button.clicked.connect(guarded(self, self.load))
         self.verify_button.clicked.connect(guarded(self, self.verify))
+        self.export_button.clicked.connect(guarded(self, self.export_csv))
+
+    def _filter(self) -> audit.JournalFilter:
+        return audit.JournalFilter(kind_prefix=self.kind.currentText().strip(),
+                                   ref=self.ref.text().strip(), text=self.text.text().strip(),
+                                   start=self.start.text().strip(), end=self.end.text().strip())
+
+    def _enable_for(self, actor: Actor) -> None:
+        # The Filter button stays: pressing it shows the core's refusal in plain words.
+        may = allowed(actor.role, Permission.VIEW_JOURNAL)
+        self.verify_button.setEnabled(may)
+        self.export_button.setEnabled(may)
+
+    def _failed(self, exc: BaseException) -> None:
+        from ui.errors import show_error
+
+        show_error(exc, self)
+        self.failed.emit(str(exc))
 
     def load(self) -> None:
         """Load entries for the filters (newest first)."""
-        require(self.ctx.actor(), Permission.VIEW_JOURNAL)
-        f = audit.JournalFilter(kind_prefix=self.kind.currentText().strip(),
-                                ref=self.ref.text().strip(), text=self.text.text().strip(),
-                                start=self.start.text().strip(), end=self.end.text().strip())
-        store = self.ctx.services.store
-
-        def read() -> tuple[list[audit.JournalEntry], list[str]]:
-            return store.call(lambda c: audit.entries(c, f)), store.call(audit.kinds)
-
-        Op(self, read).success(self._show).run()
+        actor, journal, f = self.ctx.actor(), self.ctx.services.journal, self._filter()
+        self._enable_for(actor)
+        Op(self, lambda: journal.search(actor, f)).success(self._show).failure(
+            self._failed).run()
 
     def _show(self, result: tuple[list[audit.JournalEntry], list[str]]) -> None:
         entries, kinds = result
@@ -98,11 +120,27 @@ class JournalView(QWidget):
 
     def verify(self) -> None:
         """Recompute the chain and say where it breaks, if it does."""
-        require(self.ctx.actor(), Permission.VIEW_JOURNAL)
-        store = self.ctx.services.store
+        actor, journal = self.ctx.actor(), self.ctx.services.journal
         self.verify_button.setEnabled(False)
-        Op(self, lambda: audit.verify(store)).success(self._verified).finally_(
-            lambda: self.verify_button.setEnabled(True)).run()
+        Op(self, lambda: journal.verify(actor)).success(self._verified).failure(
+            self._failed).finally_(lambda: self._enable_for(actor)).run()
+
+    def export_csv(self) -> None:
+        """Ask where, then write every entry matching the filters as CSV (oldest first)."""
+        actor, journal, f = self.ctx.actor(), self.ctx.services.journal, self._filter()
+        path = self.ctx.ask_path(self, self.tr("Export the journal"), "journal.csv",
+                                 "CSV (*.csv)")
+        if path is None:
+            return
+        self.export_button.setEnabled(False)
+        self.status.setText(self.tr("Writing the journal export…"))
+        Op(self, lambda: journal.export_csv(actor, f, path)).success(
+            lambda n: self._exported(n, path)).failure(self._failed).finally_(
+            lambda: self._enable_for(actor)).run()
+
+    def _exported(self, count: int, path: Path) -> None:
+        self.status.setText(self.tr("{n} entries saved: {path}").format(n=count, path=path))
+        self.exported.emit(count)
 
     def _verified(self, report: ChainReport) -> None:
         self.status.setText(audit.describe(report))

@@ -1,7 +1,13 @@
-"""Reports screen: date range and operator filters, charts, X/Z, exports and printing."""
+"""Reports screen: date range and operator filters, charts, X/Z, exports and printing.
+
+Every figure comes from the core's services with the signed-in operator, which check the
+permissions; this screen only disables what the operator may not use. Exports run on an
+`Op` worker (the PDF is rendered there too, see `pdf.py`), so the screen stays responsive.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -20,16 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.supervisor import reports as rp
-from app.supervisor.endofday import Reconciliation, to_shift_report
-from app.supervisor.exports import ledger_csv, report_csv
+from app.supervisor.endofday import DayClose, Reconciliation
 from app.supervisor.ledger import iso_seconds
-from app.supervisor.permissions import Permission, require
-from app.supervisor.reports import Report, format_minor, format_tenths
+from app.supervisor.permissions import Actor, Permission, allowed
+from app.supervisor.report_model import Report, format_minor, format_tenths
+from app.supervisor.reporting import ReportOverview
 from ui.ops import Op
-from ui.supervisor.charts import BarChart, chart_image
+from ui.supervisor.charts import BarChart
 from ui.supervisor.common import ScreenContext, guarded
-from ui.supervisor.pdf import write_report_pdf
+from ui.supervisor.pdf import Chart, write_report_pdf
 
 
 class ReportsView(QWidget):
@@ -43,11 +48,14 @@ class ReportsView(QWidget):
     z_listed = Signal()
     #: emitted when loading the report failed (the message shown)
     failed = Signal(str)
+    #: emitted when an export failed (the message shown)
+    export_failed = Signal(str)
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.report: Report | None = None
+        self._exporting = False
         self.hourly: list[tuple[int, int, int]] = []
         offset = ctx.services.terminal.utc_offset
         self._tz = timezone(offset)
@@ -135,22 +143,22 @@ class ReportsView(QWidget):
         """Load the report, the hourly figures, the operator list and the Z list."""
         start, end = self._range()
         operator = str(self.operator.currentData() or "")
-        store = self.ctx.services.store
-        currency = self.ctx.services.terminal.currency
-        offset = self.ctx.services.terminal.utc_offset
-
-        def load() -> tuple[Report, list[tuple[int, int, int]], list[str],
-                            list[tuple[int, str, str]]]:
-            require(self.ctx.actor(), Permission.VIEW_REPORTS)
-            report = store.call(lambda c: rp.range_report(c, start, end, operator=operator,
-                                                          currency=currency))
-            hourly = store.call(lambda c: rp.sales_per_hour(c, start, end, operator=operator,
-                                                            utc_offset=offset))
-            return report, hourly, store.call(rp.operators_seen), store.call(rp.list_z)
-
+        actor = self.ctx.actor()
+        self._enable_for(actor)
+        reports = self.ctx.services.reports
         self.refresh_button.setEnabled(False)
-        Op(self, load).success(self._show).failure(self._load_failed).finally_(
+        Op(self, lambda: reports.overview(actor, start, end, operator=operator)).success(
+            self._show).failure(self._load_failed).finally_(
             lambda: self.refresh_button.setEnabled(True)).run()
+
+    def _enable_for(self, actor: Actor) -> None:
+        # Only what the operator's role could use is enabled; the services check it anyway.
+        view = allowed(actor.role, Permission.VIEW_REPORTS)
+        export = allowed(actor.role, Permission.EXPORT_REPORTS)
+        for button in (self.pdf_button, self.csv_button, self.detail_button):
+            button.setEnabled(export and not self._exporting)
+        for button in (self.print_button, self.z_reprint, self.z_upload):
+            button.setEnabled(view)
 
     def _load_failed(self, exc: BaseException) -> None:
         from ui.errors import show_error
@@ -158,9 +166,9 @@ class ReportsView(QWidget):
         show_error(exc, self)
         self.failed.emit(str(exc))
 
-    def _show(self, result: tuple[Report, list[tuple[int, int, int]], list[str],
-                                  list[tuple[int, str, str]]]) -> None:
-        report, hourly, operators, zs = result
+    def _show(self, result: ReportOverview) -> None:
+        report, hourly, operators, zs = (result.report, result.hourly, result.operators,
+                                         result.z_reports)
         self.report, self.hourly = report, hourly
         chosen = str(self.operator.currentData() or "")
         self.operator.blockSignals(True)
@@ -193,7 +201,9 @@ class ReportsView(QWidget):
 
     def refresh_z_list(self) -> None:
         """Reload only the list of Z reports (after issuing or uploading one)."""
-        Op(self, lambda: self.ctx.services.day.list_z()).success(self._fill_z_list).run()
+        actor = self.ctx.actor()
+        day = self.ctx.services.day
+        Op(self, lambda: day.list_z(actor)).success(self._fill_z_list).run()
 
     def _fill_z_list(self, zs: list[tuple[int, str, str]]) -> None:
         self.z_list.clear()
@@ -216,68 +226,71 @@ class ReportsView(QWidget):
         return self.report
 
     def export_pdf(self) -> None:
-        """Ask where, then write the PDF (with both charts)."""
+        """Ask where, then write the PDF (with both charts) on a worker thread."""
         report = self._need_report()
         if report is None:
             return
-        require(self.ctx.actor(), Permission.EXPORT_REPORTS)
         path = self.ctx.ask_path(self, self.tr("Export PDF"), "report.pdf", "PDF (*.pdf)")
         if path is None:
             return
-        charts = [("chart-hours.png", chart_image(self.per_hour.title, self._hour_bars(),
-                                                   self.per_hour.fmt)),
-                  ("chart-tariffs.png", chart_image(self.by_tariff.title, self._tariff_bars(),
-                                                     self.by_tariff.fmt))]
-        write_report_pdf(path, report, charts=charts)
-        self._journal_export("pdf", path)
-        self._done(self.tr("PDF saved: {path}").format(path=path))
+        # The charts travel as plain data: the worker paints them into its own images.
+        charts = [Chart("chart-hours.png", self.per_hour.title, tuple(self._hour_bars()),
+                        self.per_hour.fmt),
+                  Chart("chart-tariffs.png", self.by_tariff.title, tuple(self._tariff_bars()),
+                        self.by_tariff.fmt)]
+
+        def render(r: Report, target: Path) -> None:
+            write_report_pdf(target, r, charts=charts)
+
+        actor, exports = self.ctx.actor(), self.ctx.services.exports
+        self._export(self.tr("PDF"), lambda: exports.report_pdf(actor, report, path, render),
+                     self.tr("PDF saved: {path}"))
 
     def export_csv(self, *, detail: bool) -> None:
-        """Ask where, then write the summary (or every transaction) as CSV."""
+        """Ask where, then write the summary (or every transaction) as CSV on a worker."""
         report = self._need_report()
         if report is None:
             return
-        require(self.ctx.actor(), Permission.EXPORT_REPORTS)
         name = "report-detail.csv" if detail else "report.csv"
         path = self.ctx.ask_path(self, self.tr("Export CSV"), name, "CSV (*.csv)")
         if path is None:
             return
-        store = self.ctx.services.store
-        start, end, op = report.period_start, report.period_end, report.operator_filter
+        actor, exports = self.ctx.actor(), self.ctx.services.exports
+        write = exports.detail_csv if detail else exports.report_csv
+        self._export(self.tr("CSV"), lambda: write(actor, report, path),
+                     self.tr("CSV saved: {path}"))
 
-        def write() -> Path:
-            text = store.call(lambda c: ledger_csv(rp.ledger_rows(c, start, end, operator=op))) \
-                if detail else report_csv(report)
-            path.write_text(text, encoding="utf-8", newline="")
-            self._journal_export("csv-detail" if detail else "csv", path)
-            return path
+    def _export(self, what: str, work: Callable[[], Path], saved: str) -> None:
+        """Run `work` on the pool; the export buttons wait, the message tells what happens."""
+        self._exporting = True
+        for button in (self.pdf_button, self.csv_button, self.detail_button):
+            button.setEnabled(False)
+        self.message.setText(self.tr("Writing the {what}…").format(what=what))
 
-        Op(self, write).success(
-            lambda p: self._done(self.tr("CSV saved: {path}").format(path=p))).run()
+        def finished() -> None:
+            self._exporting = False
+            who = self.ctx.current_actor()
+            if who is not None:
+                self._enable_for(who)
 
-    def _journal_export(self, what: str, path: Path) -> None:
-        from offline_store.journal import append
+        Op(self, work).success(lambda p: self._done(saved.format(path=p))).failure(
+            self._export_error).finally_(finished).run()
 
-        actor = self.ctx.actor()
-        report = self.report
-        assert report is not None
-        self.ctx.services.store.call(lambda c: append(c, "report.exported", {
-            "format": what, "file": path.name, "operator_id": actor.id,
-            "period_start": report.period_start, "period_end": report.period_end,
-            "operator_filter": report.operator_filter}))
+    def _export_error(self, exc: BaseException) -> None:
+        from ui.errors import show_error
+
+        self.message.setText(self.tr("The export was not written."))
+        show_error(exc, self)
+        self.export_failed.emit(str(exc))
 
     def print_report(self) -> None:
-        """Print the report on screen on the thermal printer."""
+        """Print the report on screen on the thermal printer (journaled by the core)."""
         report = self._need_report()
         if report is None:
             return
-        actor = self.ctx.actor()
-        printer = self.ctx.services.day.printer
-        if printer is None:
-            self._done(self.tr("No printer is set up."))
-            return
-        printer.enqueue(to_shift_report(report, self.ctx.services.terminal, actor))
-        self._done(self.tr("Sent to the printer."))
+        actor, reports = self.ctx.actor(), self.ctx.services.reports
+        Op(self, lambda: reports.print_report(actor, report)).success(
+            lambda _slip: self._done(self.tr("Sent to the printer."))).run()
 
     def print_x(self) -> None:
         """Print the X report (running totals since the last Z)."""
@@ -290,25 +303,18 @@ class ReportsView(QWidget):
         """Issue the Z report (a supervisor approves when a cashier asks)."""
         actor = self.ctx.actor()
         approval = None
-        if actor.role.value not in ("supervisor", "admin"):
+        if not allowed(actor.role, Permission.CLOSE_DAY):
             approval = self.ctx.ask(self.tr("close the day (Z report)"), self)
         day = self.ctx.services.day
+        Op(self, lambda: day.close_day(actor, approval)).success(self._z_issued).run()
 
-        def issue() -> tuple[int, Reconciliation | None, str]:
-            issued = day.issue_z(actor, approval)
-            number = issued.report.z_number or 0
-            try:
-                return number, day.upload_z(actor, number), ""
-            except Exception as exc:  # the Z stands; the upload can be repeated
-                return number, None, str(exc)
-
-        Op(self, issue).success(self._z_issued).run()
-
-    def _z_issued(self, result: tuple[int, Reconciliation | None, str]) -> None:
-        number, rec, problem = result
+    def _z_issued(self, result: DayClose) -> None:
+        number = result.issued.report.z_number or 0
         text = self.tr("Z report No. {n} issued and printed.").format(n=number)
-        text += " " + self._reconciliation_text(rec, problem)
-        self.refresh_z_list()
+        text += " " + self._reconciliation_text(result.reconciliation, result.upload_problem)
+        who = self.ctx.current_actor()
+        if who is not None and allowed(who.role, Permission.VIEW_REPORTS):
+            self.refresh_z_list()  # a cashier who closed the day with a PIN has no Z list
         self._done(text)
 
     def _reconciliation_text(self, rec: Reconciliation | None, problem: str) -> str:

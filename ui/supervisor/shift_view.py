@@ -2,7 +2,8 @@
 
 The close shows expected vs counted and the over/short; the counted amount is whatever was
 typed — it is never replaced by the expected amount. Cashiers count blind: the expected amount
-is shown to them only after the close (supervisors see it while the shift is open).
+is shown to them only after the close (supervisors see it while the shift is open). The core
+refuses the expected amount to a cashier (`ShiftService.summary`); this screen does not ask.
 """
 
 from __future__ import annotations
@@ -113,10 +114,13 @@ class ShiftView(QWidget):
         """Show the operator's open shift and its expected cash."""
         actor = self.ctx.actor()
         shifts = self.ctx.services.shifts
+        sees_figures = allowed(actor.role, Permission.VIEW_SHIFT_FIGURES)
 
         def read() -> tuple[Shift | None, CashSummary | None]:
             shift = shifts.current(actor.id)
-            return shift, None if shift is None else shifts.summary(shift.shift_id)
+            if shift is None or not sees_figures:
+                return shift, None
+            return shift, shifts.summary(actor, shift.shift_id)
 
         Op(self, read).success(self._show).run()
 
@@ -126,15 +130,14 @@ class ShiftView(QWidget):
         self.open_button.setEnabled(not open_)
         self.drop_button.setEnabled(open_)
         self.close_button.setEnabled(open_)
-        if self.shift is None or summary is None:
+        if self.shift is None:
             self.state.setText(self.tr("No shift is open."))
             self.expected.setText("")
         else:
             self.state.setText(self.tr("Shift {id} open since {at}, float {float}.").format(
                 id=self.shift.shift_id, at=self.shift.opened_at[:16].replace("T", " "),
                 float=format_minor(self.shift.opening_float.minor, self.currency)))
-            who = self.ctx.current_actor()
-            if who is None or not allowed(who.role, Permission.APPROVE):
+            if summary is None:
                 # Blind count: a cashier counts before seeing what the drawer should hold.
                 self.expected.setText(self.tr(
                     "Count the drawer; the expected amount is shown when the shift is closed."))

@@ -33,9 +33,9 @@ def test_receipt_of_a_real_sale_is_exact_and_stored_the_same(env: Env, core: Cor
     data = sale_receipt_data(sale)
     raw = sale.raw
     assert data.receipt_no == sale.receipt_no and data.reference == raw["client_reference"]
-    assert data.amount_tendered == pm.Money(Decimal("150.50"), ZAR)
+    assert data.amount_tendered == pm.Money.from_decimal(Decimal("150.50"), ZAR)
     assert data.units_tenths == int(sale.units.replace(".", "")) > 0
-    assert data.vat == pm.Money(Decimal(raw["vat"]["amount"]["amount"]), ZAR)
+    assert data.vat == pm.Money.from_decimal(Decimal(raw["vat"]["amount"]["amount"]), ZAR)
     assert data.vat_rate == raw["vat"]["rate"] == "15.00"
     total = sum((line.amount.amount for line in data.breakdown), Decimal(0)) + data.vat.amount
     assert total == data.amount_tendered.amount  # every cent accounted for

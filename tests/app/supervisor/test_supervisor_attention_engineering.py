@@ -25,7 +25,7 @@ def test_attention_queue_and_actions(sv: SupervisorServices, seed: Seeder,
     seed.set_state(broken, "needs_attention", "MALFORMED", "bad answer")
     online_rejected = seed.insert(amount=500)
     seed.set_state(online_rejected, "rejected")  # refused at the counter: no money taken
-    items = sv.attention.items()
+    items = sv.attention.items(SUPERVISOR)
     assert [(i.idem_key, i.reason_code) for i in items] == [
         (rejected, "BLOCKED_METER"), (broken, "MALFORMED")]
     assert items[0].reason == "The meter is blocked." and items[0].reference.startswith("VP-")
@@ -38,7 +38,7 @@ def test_attention_queue_and_actions(sv: SupervisorServices, seed: Seeder,
     sv.attention.retry(SUPERVISOR, broken)
     row = store.call(lambda c: repo.get_sale(c, broken))
     assert row is not None and row.state == "unresolved"  # ask the server first
-    assert sv.attention.items() == []
+    assert sv.attention.items(SUPERVISOR) == []
     # rejected again → back in the queue; close needs a note
     seed.set_state(rejected, "rejected", "BLOCKED_METER", "still blocked")
     with pytest.raises(InvalidInput):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from app.supervisor import ranges
 from app.supervisor import reports as rp
 from app.supervisor.exports import LEDGER_HEADER, ledger_csv, report_csv, report_html
 from offline_store import Store
@@ -24,7 +25,7 @@ def test_csv_framing_money_and_formula_guard(seed: Seeder, store: Store) -> None
     assert "'=HYPERLINK(1) Evil, \"x\"\n2" in tariffs  # quoted, newline kept, not a formula
     assert ["By operator", "'@bob", "1", "0.05", "ZAR", "0.1", "kWh"] in rows
     assert ["Summary", "Reversals", "0", "0.00", "ZAR", "", ""] in rows
-    detail = ledger_csv(store.call(lambda c: list(rp.ledger_rows(c, "2000", "3000"))))
+    detail = ledger_csv(store.call(lambda c: list(ranges.ledger_rows(c, "2000", "3000"))))
     drows = list(csv.reader(io.StringIO(detail, newline="")))
     assert tuple(drows[0]) == LEDGER_HEADER and len(drows) == 3
     assert drows[1][8] == "1234.56" and drows[1][10] == "999.9" and drows[1][12] == "161.03"

@@ -81,7 +81,7 @@ def test_cashier_refused_journal_and_attention(sv: SupervisorServices, seed: See
     with pytest.raises(PermissionDenied):
         sv.attention.cash_refund(CASHIER, key)
     sv.attention.close(CASHIER, key, "customer left", approval=SUP_OK)
-    assert sv.attention.items() == []
+    assert sv.attention.items(SUPERVISOR) == []
 
 
 def test_lockout_after_five_wrong_pins(sv: SupervisorServices) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.supervisor import SupervisorServices
+from app.supervisor import SupervisorServices, ranges
 from app.supervisor import reports as rp
 from app.supervisor.endofday import z_upload_body
 from app.supervisor.reports import Totals
@@ -107,9 +107,9 @@ def test_z_numbering_and_periods(sv: SupervisorServices, seed: Seeder) -> None:
     assert z2.report.period_start == z1.report.period_end
     z3 = sv.day.issue_z(SUPERVISOR)  # an empty day still gets its number
     assert z3.report.z_number == 3 and z3.report.sales.count == 0
-    assert [n for n, _, _ in sv.day.list_z()] == [3, 2, 1]
+    assert [n for n, _, _ in sv.day.list_z(SUPERVISOR)] == [3, 2, 1]
     # stored Z 1 is unchanged by later sales
-    assert sv.day.get_z(1).report.sales.amount_minor == 10000
+    assert sv.day.get_z(SUPERVISOR, 1).report.sales.amount_minor == 10000
 
 
 def test_z_is_immutable(sv: SupervisorServices, seed: Seeder, store: Store) -> None:
@@ -122,7 +122,7 @@ def test_z_is_immutable(sv: SupervisorServices, seed: Seeder, store: Store) -> N
                 "DELETE FROM report_ledger"):
         with pytest.raises(Exception, match=r"cannot be|append-only"):
             store.call(lambda c, q=sql: c.execute(q))  # type: ignore[misc]
-    assert sv.day.get_z(1).report.sales.amount_minor == 10000
+    assert sv.day.get_z(SUPERVISOR, 1).report.sales.amount_minor == 10000
     # an edit that bypasses the triggers is caught by the body hash
     def forge(c: object) -> None:
         c.execute("DROP TRIGGER z_reports_immutable")  # type: ignore[attr-defined]
@@ -130,7 +130,7 @@ def test_z_is_immutable(sv: SupervisorServices, seed: Seeder, store: Store) -> N
                   "WHERE z_number = 1")
     store.call(forge)
     with pytest.raises(rp.ZTampered):
-        sv.day.get_z(1)
+        sv.day.get_z(SUPERVISOR, 1)
 
 
 def test_z_reprint_is_marked_and_counted(sv: SupervisorServices, seed: Seeder,
@@ -138,8 +138,8 @@ def test_z_reprint_is_marked_and_counted(sv: SupervisorServices, seed: Seeder,
     seed.tokened(amount=10000, units=453)
     sv.day.issue_z(SUPERVISOR)
     assert printed.items[-1].kind == "report" and printed.items[-1].z_number == 1
-    first = sv.day.reprint_z(CASHIER, 1)
-    second = sv.day.reprint_z(CASHIER, 1)
+    first = sv.day.reprint_z(SUPERVISOR, 1)
+    second = sv.day.reprint_z(SUPERVISOR, 1)
     assert first.kind == "reprint" and (first.reprint_no, second.reprint_no) == (1, 2)
     assert isinstance(first.original, ShiftReport)
     assert first.original.title == "Z REPORT No. 1"
@@ -163,9 +163,9 @@ def test_z_upload_matched_and_differences(sv: SupervisorServices, seed: Seeder,
                                     "reversals_count": 0, "units": "0.0"}}
     rec = sv.day.upload_z(SUPERVISOR, 1)
     assert not rec.matched and rec.lines() == ["sales count: 1", "sales amount: -20.00"]
-    stored = sv.day.reconciliation(1)
+    stored = sv.day.reconciliation(SUPERVISOR, 1)
     assert stored is not None and stored.differences["sales_count"] == 1
-    assert sv.day.list_z()[0][2] == "differences"
+    assert sv.day.list_z(SUPERVISOR)[0][2] == "differences"
 
 
 def test_report_json_roundtrip_and_upload_body(seed: Seeder, store: Store) -> None:
@@ -178,20 +178,20 @@ def test_report_json_roundtrip_and_upload_body(seed: Seeder, store: Store) -> No
 
 def test_range_report_filters_and_hourly(seed: Seeder, store: Store) -> None:
     _seed_day(seed)
-    r = store.call(lambda c: rp.range_report(c, "2026-11-25T06:00:00Z",
-                                             "2026-11-25T10:00:00Z", operator="thandi"))
+    r = store.call(lambda c: ranges.range_report(c, "2026-11-25T06:00:00Z",
+                                                 "2026-11-25T10:00:00Z", operator="thandi"))
     assert (r.sales.count, r.sales.amount_minor) == (3, 32550)
     assert set(r.by_operator) == {"thandi"}
-    hours = store.call(lambda c: rp.sales_per_hour(c, "2026-11-25T00:00:00Z",
-                                                   "2026-11-26T00:00:00Z"))
+    hours = store.call(lambda c: ranges.sales_per_hour(c, "2026-11-25T00:00:00Z",
+                                                       "2026-11-26T00:00:00Z"))
     assert len(hours) == 24
     # UTC 06:xx -> 08:00 local (+02:00); 08:05 -> 10; 09:59:59 -> 11; 10:00 -> 12
     assert {h: (n, a) for h, n, a in hours if n} == {
         8: (2, 30000), 10: (1, 5000), 11: (1, 2550), 12: (1, 1000)}
-    rows = list(store.call(lambda c: list(rp.ledger_rows(c, "2026-11-25T00:00:00Z",
-                                                          "2026-11-26T00:00:00Z"))))
+    rows = list(store.call(lambda c: list(ranges.ledger_rows(c, "2026-11-25T00:00:00Z",
+                                                             "2026-11-26T00:00:00Z"))))
     assert [x.amount_minor for x in rows] == [10000, 20000, 5000, 2550, 1000]
-    assert store.call(rp.operators_seen) == ["sipho", "thandi"]
+    assert store.call(ranges.operators_seen) == ["sipho", "thandi"]
 
 
 def test_grouped_aggregate_equals_raw_sum(seed: Seeder, store: Store) -> None:

@@ -78,7 +78,7 @@ def test_reversal_engineering_and_z_reconcile_with_server(live: Live) -> None:
     issued = live.sv.day.issue_z(CASHIER, approval)
     rec = live.sv.day.upload_z(SUPERVISOR, issued.report.z_number or 0)
     assert rec.matched, rec.differences
-    assert live.sv.day.list_z()[0][2] == "matched"
+    assert live.sv.day.list_z(SUPERVISOR)[0][2] == "matched"
 
 
 def test_server_refusals_are_clear(live: Live) -> None:

@@ -34,7 +34,7 @@ def test_open_drop_close_short(sv: SupervisorServices, seed: Seeder, store: Stor
     seed.tokened(amount=4000, units=100, operator="lindiwe")            # another cashier
     sv.attention.cash_refund(CASHIER, rej, approval=SUP_OK, note="paid back")  # -7.00
     sv.shifts.cash_drop(CASHIER, sid, Money(20000, ZAR), "to safe")    # -200.00
-    summary = sv.shifts.summary(sid)
+    summary = sv.shifts.summary(SUPERVISOR, sid)
     assert summary.cash_sales == Money(13700, ZAR)
     assert summary.refunds == Money(700, ZAR) and summary.drops == Money(20000, ZAR)
     # 500 + 137 - 7 - 200 = 430.00
@@ -76,7 +76,7 @@ def test_sales_without_shift_id_fall_in_the_operators_window(
     shift = sv.shifts.open_shift(CASHIER, Money(0, ZAR))
     assert shift.opened_at >= clock.strftime("%Y-%m-%dT%H:%M:%S")
     seed.tokened(amount=2500, units=100)  # no shift id (sale service not passing it)
-    assert sv.shifts.summary(shift.shift_id).cash_sales == Money(2500, ZAR)
+    assert sv.shifts.summary(SUPERVISOR, shift.shift_id).cash_sales == Money(2500, ZAR)
 
 
 def test_bad_input_is_specific(sv: SupervisorServices) -> None:

@@ -49,16 +49,16 @@ def test_rejected_offline_sale_is_queued_refunded_and_reported(env: Env, core: C
     report = core.sync.step()
     assert report.rejected == [small.idempotency_key]
     assert report.tokened == [good.idempotency_key]
-    items = sv.attention.items()
+    items = sv.attention.items(SUPERVISOR)
     assert [(i.idem_key, i.reason_code) for i in items] == [
         (small.idempotency_key, "AMOUNT_OUT_OF_RANGE")]
     # the cashier's drawer holds both sales' cash until the refund is paid
-    assert sv.shifts.summary(shift.shift_id).cash_sales == Money(6000, "ZAR")
+    assert sv.shifts.summary(SUPERVISOR, shift.shift_id).cash_sales == Money(6000, "ZAR")
     x = sv.day.x_report(SUPERVISOR)
     assert (x.sales.count, x.sales.amount_minor, x.attention_count) == (1, 5000, 1)
     sv.attention.cash_refund(CASHIER, small.idempotency_key, approval=Approval("sipho", "4321"),
                              note="below the minimum; paid back")
-    assert sv.attention.items() == []
+    assert sv.attention.items(SUPERVISOR) == []
     x = sv.day.x_report(SUPERVISOR)
     assert (x.cash_refunds.count, x.cash_refunds.amount_minor, x.attention_count) == (1, 1000, 0)
     issued = sv.day.issue_z(SUPERVISOR)

@@ -6,18 +6,26 @@ import csv
 import io
 import shutil
 import subprocess
+import threading
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from app.supervisor import SupervisorServices
-from tests.app.supervisor.helpers_supervisor import CASHIER, FakeApi, Printed, Seeder
+from offline_store import Store
+from tests.app.supervisor.helpers_supervisor import (
+    CASHIER,
+    SUPERVISOR,
+    FakeApi,
+    Printed,
+    Seeder,
+)
 from ui.supervisor.charts import BAR
 from ui.supervisor.common import ScreenContext
 from ui.supervisor.reports_view import ReportsView
@@ -122,7 +130,8 @@ def test_pdf_export_opened_and_checked(qtbot: QtBot, view: ReportsView, answers:
 
 def test_print_x_and_close_day_with_approval(qtbot: QtBot, view: ReportsView,
                                              answers: Any, printed: Printed, api: FakeApi,
-                                             services: SupervisorServices) -> None:
+                                             services: SupervisorServices,
+                                             shown_errors: list[str]) -> None:
     with qtbot.waitSignal(view.done, timeout=10000):
         view.print_button.click()
     assert printed.items[-1].kind == "report" and printed.items[-1].z_number is None
@@ -130,19 +139,29 @@ def test_print_x_and_close_day_with_approval(qtbot: QtBot, view: ReportsView,
         view.x_button.click()
     assert "3 sales" in blocker.args[0]
     answers.actor = CASHIER  # a cashier closes the day: the supervisor approves
-    said: list[str] = []
-    view.done.connect(said.append)
-    with qtbot.waitSignal(view.z_listed, timeout=10000):  # emitted after `done`
+    with qtbot.waitSignal(view.done, timeout=10000) as closed:
         view.z_button.click()
     assert answers.asked == ["close the day (Z report)"]
-    assert "Z report No. 1 issued" in said[0] and "match" in said[0]
+    assert "Z report No. 1 issued" in closed.args[0] and "match" in closed.args[0]
     assert printed.items[-1].z_number == 1 and api.calls[-1][0] == "z"
+    # The cashier may not reprint the Z: the core refuses, whatever the screen offers.
+    assert view.z_reprint.isEnabled()
+    view.z_list.addItem("Z 1  today  matched")
+    view.z_list.setCurrentRow(0)
+    printed_before = len(printed.items)
+    view.z_reprint.click()
+    qtbot.waitUntil(lambda: bool(shown_errors), timeout=10000)
+    assert "may not view sales reports" in shown_errors[-1]
+    assert len(printed.items) == printed_before
+    answers.actor = SUPERVISOR
+    with qtbot.waitSignal(view.z_listed, timeout=10000):
+        view.refresh_z_list()
     assert view.z_list.count() == 1
     view.z_list.setCurrentRow(0)
     with qtbot.waitSignal(view.done, timeout=10000) as blocker:
         view.z_reprint.click()
     assert "reprint 1" in blocker.args[0] and printed.items[-1].kind == "reprint"
-    assert services.day.get_z(1).approved_by == "sipho"
+    assert services.day.get_z(SUPERVISOR, 1).approved_by == "sipho"
 
 
 def test_cashier_cannot_view_reports(qtbot: QtBot, ctx: ScreenContext, answers: Any,
@@ -153,3 +172,64 @@ def test_cashier_cannot_view_reports(qtbot: QtBot, ctx: ScreenContext, answers: 
     with qtbot.waitSignal(v.failed, timeout=10000):
         v.refresh()
     assert "may not view sales reports" in shown_errors[0] and v.report is None
+
+
+def test_cashier_sees_export_buttons_disabled_and_the_core_refuses(
+        qtbot: QtBot, view: ReportsView, answers: Any, tmp_path: Path,
+        shown_errors: list[str], store: Store) -> None:
+    """The buttons follow the role; the refusal itself comes from the core's export service."""
+    assert view.pdf_button.isEnabled() and view.csv_button.isEnabled()
+    answers.actor = CASHIER
+    with qtbot.waitSignal(view.failed, timeout=10000):
+        view.refresh()
+    assert not view.pdf_button.isEnabled() and not view.detail_button.isEnabled()
+    # A click that reaches the handler anyway (e.g. a shortcut) is refused by the core.
+    target = tmp_path / "cashier.csv"
+    answers.paths = [target]
+    with qtbot.waitSignal(view.export_failed, timeout=10000) as failed:
+        view.export_csv(detail=True)
+    assert "may not export sales reports" in failed.args[0]
+    assert not target.exists() and list(tmp_path.glob("*.part")) == []
+    assert store.call(lambda c: c.execute(
+        "SELECT count(*) FROM journal WHERE kind = 'report.exported'").fetchone()[0]) == 0
+
+
+def test_pdf_export_runs_on_a_worker_while_the_gui_thread_is_free(
+        qtbot: QtBot, view: ReportsView, answers: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
+    """The PDF (charts included) is rendered on an Op worker; the GUI thread keeps handling
+    events meanwhile, which the worker waits to see before it writes a byte."""
+    from ui.supervisor import pdf as pdf_module
+    from ui.supervisor import reports_view
+
+    real = pdf_module.write_report_pdf
+    gui_thread = threading.get_ident()
+    rendered_on: list[int] = []
+    gui_ran = threading.Event()
+    saw_gui: list[bool] = []
+
+    def spy(path: Path, report: Any, **kwargs: Any) -> Path:
+        rendered_on.append(threading.get_ident())
+        # Only an idle GUI thread can run the timer that sets this.
+        saw_gui.append(gui_ran.wait(10))
+        return real(path, report, **kwargs)
+
+    monkeypatch.setattr(reports_view, "write_report_pdf", spy)
+    pdf = tmp_path / "off-thread.pdf"
+    answers.paths = [pdf]
+    with qtbot.waitSignal(view.done, timeout=20000) as done:
+        view.pdf_button.click()
+        # While the worker waits: the export is shown as under way, the buttons wait.
+        assert "Writing the PDF" in view.message.text()
+        assert not view.pdf_button.isEnabled() and not view.csv_button.isEnabled()
+        QTimer.singleShot(0, gui_ran.set)
+    assert rendered_on and rendered_on[0] != gui_thread
+    assert saw_gui == [True]
+    assert "PDF saved" in done.args[0] and view.pdf_button.isEnabled()
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+    assert b"/Subtype /Image" in data or b"/Subtype/Image" in data  # charts painted there
+    assert list(tmp_path.glob("*.part")) == []
+    exported = store.call(lambda c: c.execute(
+        "SELECT body FROM journal WHERE kind = 'report.exported'").fetchall())
+    assert len(exported) == 1 and '"format":"pdf"' in exported[0][0].replace(" ", "")

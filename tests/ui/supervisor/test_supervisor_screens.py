@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -13,7 +16,7 @@ from offline_store import Store
 from tests.app.supervisor.helpers_supervisor import CASHIER, FakeApi, Printed, Seeder
 from ui.supervisor.approval_dialog import ApprovalDialog
 from ui.supervisor.attention_view import AttentionView
-from ui.supervisor.common import ScreenContext
+from ui.supervisor.common import ScreenContext, guarded
 from ui.supervisor.engineering_view import EngineeringView
 from ui.supervisor.install import actor_from_ui_operator, install_supervisor
 from ui.supervisor.journal_view import JournalView
@@ -103,9 +106,11 @@ def test_attention_screen_actions(qtbot: QtBot, ctx: ScreenContext, seed: Seeder
     assert view.table.item(0, 5).text() == "BLOCKED_METER: Meter blocked"  # type: ignore[union-attr]
     view.table.selectRow(0)
     answers.actor = CASHIER  # needs the supervisor's PIN
+    reference = view.items[0].reference
     with qtbot.waitSignal(view.loaded, timeout=10000) as done:
         view.refund_button.click()
-    assert answers.asked and [i.idem_key for i in done.args[0]] == [b]
+    assert [i.idem_key for i in done.args[0]] == [b]
+    assert answers.asked == [f"resolve {reference}"]  # no second PIN to show what is left
     view.table.selectRow(0)
     view.close_button.click()  # the note dialog is cancelled: nothing happens
     assert view.table.rowCount() == 1
@@ -130,9 +135,33 @@ def test_journal_viewer_filters_and_verify(qtbot: QtBot, ctx: ScreenContext, see
     with qtbot.waitSignal(view.verified, timeout=10000) as verified:
         view.verify_button.click()
     assert verified.args[0].ok and "hash chain intact" in view.status.text()
-    answers.actor = CASHIER
-    view.search_button.click()
-    assert "may not view the audit journal" in shown_errors[-1]
+    answers.actor = CASHIER  # the screen still offers Filter: the core refuses
+    with qtbot.waitSignal(view.failed, timeout=10000) as failed:
+        view.search_button.click()
+    assert "may not view the audit journal" in failed.args[0] == shown_errors[-1]
+    assert not view.verify_button.isEnabled() and not view.export_button.isEnabled()
+
+
+def test_journal_export_writes_the_filtered_entries_and_is_journaled(
+        qtbot: QtBot, ctx: ScreenContext, seed: Seeder, answers: Any, tmp_path: Path,
+        store: Store) -> None:
+    seed.tokened(amount=1000, units=40)
+    seed.tokened(amount=2000, units=80)
+    view = JournalView(ctx)
+    qtbot.addWidget(view)
+    view.kind.setCurrentText("sale.tokened")
+    target = tmp_path / "journal.csv"
+    answers.paths = [target]
+    with qtbot.waitSignal(view.exported, timeout=10000) as exported:
+        view.export_button.click()
+    assert exported.args[0] == 2 and "2 entries saved" in view.status.text()
+    rows = list(csv.reader(io.StringIO(target.read_text("utf-8"), newline="")))
+    assert rows[0] == ["seq", "time_utc", "kind", "reference", "details"]
+    assert [r[2] for r in rows[1:]] == ["sale.tokened", "sale.tokened"]
+    assert int(rows[1][0]) < int(rows[2][0])  # oldest first
+    entry = store.call(lambda c: c.execute(
+        "SELECT body FROM journal WHERE kind = 'journal.exported'").fetchone()[0])
+    assert '"entries":2' in entry.replace(" ", "") and str(tmp_path) not in entry
 
 
 def test_approval_dialog_checks_input(qtbot: QtBot) -> None:
@@ -194,3 +223,24 @@ def test_cashier_counts_blind(qtbot: QtBot, ctx: ScreenContext, answers: Any) ->
     with qtbot.waitSignal(view.closed, timeout=10000):
         view.close_button.click()
     assert "Expected ZAR 100.00, counted ZAR 90.00: short ZAR 10.00" in view.result.text()
+
+
+def test_attention_queue_for_a_cashier_needs_a_pin(qtbot: QtBot, ctx: ScreenContext,
+                                                   seed: Seeder, answers: Any, store: Store,
+                                                   shown_errors: list[str]) -> None:
+    a = seed.insert(amount=700, offline=True, state="pending")
+    seed.set_state(a, "rejected", "BLOCKED_METER", "Meter blocked")
+    answers.actor = CASHIER
+    view = AttentionView(ctx)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=10000) as loaded:
+        view.load()
+    assert answers.asked == ["see the sales that need attention"]
+    assert [i.idem_key for i in loaded.args[0]] == [a]
+    approval = store.call(lambda c: c.execute(
+        "SELECT body FROM journal WHERE kind = 'supervisor.approval'").fetchone()[0])
+    assert '"view_attention"' in approval and '"thandi"' in approval
+    answers.approval = None  # the supervisor does not come: nothing is shown
+    view.table.setRowCount(0)
+    guarded(view, view.load)()  # as the console calls it
+    assert view.table.rowCount() == 0 and shown_errors == []

@@ -1,0 +1,172 @@
+"""Sales and their tokens: `POST /v1/sales`, `GET /v1/sales/{key}`, `POST /v1/sales/batch`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.api.models.error_body import ApiErrorBody, parse_error
+from app.api.models.money import Money
+from app.api.models.quotes import Line, parse_lines
+from app.api.models.validators import (
+    Invalid,
+    boolean,
+    integer,
+    money,
+    obj,
+    object_list,
+    req,
+    string,
+    time_str,
+    units_str,
+)
+
+__all__ = [
+    "TOKEN_KINDS",
+    "BatchResult",
+    "Sale",
+    "Token",
+    "parse_batch",
+    "parse_sale",
+    "parse_tokens",
+]
+
+
+_TOKEN_RE = re.compile(r"^[0-9]{20}$")
+TOKEN_KINDS = frozenset(
+    {"key_change", "credit", "fbe", "clear_tamper", "clear_credit", "set_power_limit",
+     "set_phase_unbalance", "test"}
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token of a sale, in entry order. `digits` is cash: never log it."""
+
+    seq: int
+    kind: str
+    description: str
+    digits: str = field(repr=False)
+    units: str | None
+
+
+
+def parse_tokens(value: Any, where: str) -> tuple[Token, ...]:
+    """Tokens in entry order: 20 digits with a matching display, known kinds, no repeats."""
+    tokens = []
+    for w, d in object_list(value, where, nonempty=True):
+        digits = req(d, "token", w)
+        if not isinstance(digits, str) or not _TOKEN_RE.match(digits):
+            raise Invalid(f"{w}.token is not 20 digits")
+        display = req(d, "display", w)
+        if not isinstance(display, str) or display.replace(" ", "") != digits:
+            raise Invalid(f"{w}.display does not match the token")
+        kind = string(d, "kind", w)
+        if kind not in TOKEN_KINDS:
+            raise Invalid(f"{w}.kind is unknown")
+        units = d.get("units")
+        tokens.append(Token(
+            integer(d, "seq", w), kind, string(d, "description", w, empty=True), digits,
+            None if units is None else units_str(units, f"{w}.units"),
+        ))
+    seqs = [t.seq for t in tokens]
+    if seqs != sorted(seqs) or len(set(seqs)) != len(seqs):
+        raise Invalid(f"{where} are not in entry order")
+    if len({t.digits for t in tokens}) != len(tokens):
+        raise Invalid(f"{where} repeat a token")
+    return tuple(tokens)
+
+
+
+@dataclass(frozen=True)
+class Sale:
+    """`POST /v1/sales` / `GET /v1/sales/{key}`: the completed sale with its tokens."""
+
+    receipt_no: str
+    idempotency_key: str
+    meter_number: str
+    amount_tendered: Money
+    units: str
+    unit: str
+    tokens: tuple[Token, ...]
+    lines: tuple[Line, ...]
+    vendor_credit: Money
+    sold_at: str
+    offline: bool
+    raw: dict[str, Any] = field(repr=False)
+    #: The tariff the server priced the sale on (`tariff.id` / `tariff.version`).
+    tariff_id: str = ""
+    tariff_version: int = 0
+
+
+def parse_sale(value: Any, where: str = "sale") -> Sale:
+    """Parse a sale; tokens must be 20 digits, in entry order, lines must add up."""
+    data = obj(value, where)
+    meter = obj(req(data, "meter", where), f"{where}.meter")
+    for part in ("operator", "vendor", "utility", "customer", "vat", "delivery"):
+        obj(req(data, part, where), f"{where}.{part}")
+    tariff = obj(req(data, "tariff", where), f"{where}.tariff")
+    tariff_version = integer(tariff, "version", f"{where}.tariff")
+    if tariff_version < 1:
+        raise Invalid(f"{where}.tariff.version is not a positive integer")
+    tendered = money(req(data, "amount_tendered", where), f"{where}.amount_tendered")
+    tokens = parse_tokens(req(data, "tokens", where), f"{where}.tokens")
+    notifications = req(data, "notifications", where)
+    if not isinstance(notifications, list):
+        raise Invalid(f"{where}.notifications is not a list")
+    vendor_credit = money(req(data, "vendor_credit", where), f"{where}.vendor_credit")
+    money(req(data, "arrears_remaining", where), f"{where}.arrears_remaining")
+    time_str(data, "created_at", where)
+    return Sale(
+        string(data, "receipt_no", where),
+        string(data, "idempotency_key", where),
+        string(meter, "meter_number", f"{where}.meter"),
+        tendered,
+        units_str(req(data, "units", where), f"{where}.units"),
+        string(data, "unit", where),
+        tokens,
+        parse_lines(data, where, tendered),
+        vendor_credit,
+        time_str(data, "sold_at", where) or "",
+        boolean(data, "offline", where),
+        data,
+        string(tariff, "id", f"{where}.tariff"),
+        tariff_version,
+    )
+
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One item's outcome in `POST /v1/sales/batch`: a sale, or an error."""
+
+    idempotency_key: str
+    status: int
+    sale: Sale | None
+    error: ApiErrorBody | None
+
+
+def parse_batch(value: Any, keys: list[str]) -> list[BatchResult]:
+    """Parse a batch answer; results must match the items one for one, in order."""
+    results = req(obj(value, "batch"), "results", "batch")
+    if not isinstance(results, list) or len(results) != len(keys):
+        raise Invalid("batch.results does not have one result per item")
+    out = []
+    for (w, d), key in zip(object_list(results, "batch.results"), keys, strict=True):
+        if string(d, "idempotency_key", w) != key:
+            raise Invalid(f"{w} is for another item")
+        status = integer(d, "status", w)
+        sale_raw, err_raw = d.get("sale"), d.get("error")
+        if status == 200:
+            if sale_raw is None:
+                raise Invalid(f"{w}.sale is missing")
+            sale = parse_sale(sale_raw, f"{w}.sale")
+            if sale.idempotency_key != key:
+                raise Invalid(f"{w}.sale is for another key")
+            out.append(BatchResult(key, status, sale, None))
+        else:
+            if err_raw is None:
+                raise Invalid(f"{w}.error is missing")
+            out.append(BatchResult(key, status, None, parse_error({"error": err_raw})))
+    return out

@@ -1,0 +1,192 @@
+"""The figures of a report and how they are shown: totals, the report, its sections.
+
+`reports.py` (X and Z) and `ranges.py` (date ranges) build a `Report`; printing, the screen,
+PDF/HTML and CSV all read it through `Report.sections()`. Money is integer minor units and
+energy integer tenths of a unit: nothing here uses float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass
+class Totals:
+    """Counts and sums of a group of ledger rows (money minor units, energy 0.1 units)."""
+
+    count: int = 0
+    amount_minor: int = 0
+    units_tenths: int = 0
+    vat_minor: int = 0
+    charges_minor: int = 0
+    debt_minor: int = 0
+    tokens: int = 0
+    offline: int = 0
+
+    def add(self, other: Totals) -> None:
+        """Add `other` into this total."""
+        self.count += other.count
+        self.amount_minor += other.amount_minor
+        self.units_tenths += other.units_tenths
+        self.vat_minor += other.vat_minor
+        self.charges_minor += other.charges_minor
+        self.debt_minor += other.debt_minor
+        self.tokens += other.tokens
+        self.offline += other.offline
+
+    def to_json(self) -> dict[str, int]:
+        """Plain dict (all integers)."""
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Totals:
+        """Inverse of `to_json`."""
+        return cls(**{k: int(v) for k, v in data.items()})
+
+
+def format_minor(minor: int, currency: str = "") -> str:
+    """'1,234.50' (with the currency in front if given); exact, no float."""
+    sign = "-" if minor < 0 else ""
+    whole, cents = divmod(abs(minor), 100)
+    text = f"{sign}{whole:,}.{cents:02d}"
+    return f"{currency} {text}" if currency else text
+
+
+def format_tenths(tenths: int, unit: str = "") -> str:
+    """'123.4' (plus the unit if given)."""
+    sign = "-" if tenths < 0 else ""
+    whole, tenth = divmod(abs(tenths), 10)
+    text = f"{sign}{whole:,}.{tenth}"
+    return f"{text} {unit}" if unit else text
+
+
+def minor_to_decimal(minor: int) -> Decimal:
+    """Minor units as a Decimal of major units (for the printers' Money)."""
+    return Decimal(minor).scaleb(-2)
+
+
+@dataclass
+class Report:
+    """One report's figures; X (running), Z (numbered, closes the day) or a date range."""
+
+    kind: str  # "X", "Z" or "RANGE"
+    generated_at: str
+    period_start: str
+    period_end: str
+    currency: str
+    z_number: int | None = None
+    operator_filter: str = ""
+    sales: Totals = field(default_factory=Totals)
+    by_operator: dict[str, Totals] = field(default_factory=dict)
+    by_tender: dict[str, Totals] = field(default_factory=dict)
+    by_tariff: dict[str, Totals] = field(default_factory=dict)
+    by_utility: dict[str, Totals] = field(default_factory=dict)
+    units_by_unit: dict[str, int] = field(default_factory=dict)
+    #: the unit of each tariff / utility group ("By tariff:RES-IBT Residential" -> "kWh")
+    units_of: dict[str, str] = field(default_factory=dict)
+    reversals: Totals = field(default_factory=Totals)
+    reprints: int = 0
+    engineering: dict[str, int] = field(default_factory=dict)
+    cash_refunds: Totals = field(default_factory=Totals)
+    pending_offline_count: int = 0
+    pending_offline_minor: int = 0
+    attention_count: int = 0
+    open_shifts: int = 0
+
+    @property
+    def net_minor(self) -> int:
+        """Sales less reversals and cash refunds."""
+        return self.sales.amount_minor - self.reversals.amount_minor - \
+            self.cash_refunds.amount_minor
+
+    @property
+    def title(self) -> str:
+        """'X REPORT', 'Z REPORT No. 12' or 'SALES REPORT'."""
+        if self.kind == "Z":
+            return f"Z REPORT No. {self.z_number}"
+        return "X REPORT" if self.kind == "X" else "SALES REPORT"
+
+    # -- serialisation ----------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-able dict (stored as the Z body)."""
+        data: dict[str, Any] = {}
+        for name, value in self.__dict__.items():
+            if isinstance(value, Totals):
+                data[name] = value.to_json()
+            elif isinstance(value, dict) and value and isinstance(
+                    next(iter(value.values())), Totals):
+                data[name] = {k: v.to_json() for k, v in value.items()}
+            else:
+                data[name] = value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        """Inverse of `to_json`."""
+        args = dict(data)
+        for name in ("sales", "reversals", "cash_refunds"):
+            args[name] = Totals.from_json(args[name])
+        for name in ("by_operator", "by_tender", "by_tariff", "by_utility"):
+            args[name] = {k: Totals.from_json(v) for k, v in args[name].items()}
+        return cls(**args)
+
+    # -- presentation -----------------------------------------------------------------------
+    def sections(self) -> list[Section]:
+        """The report as titled sections of lines (used for print, PDF/HTML and CSV)."""
+        s = self.sales
+        out = [Section("Summary", [
+            Line("Sales", s.count, s.amount_minor),
+            Line("Reversals", self.reversals.count, -self.reversals.amount_minor),
+            Line("Cash refunds", self.cash_refunds.count, -self.cash_refunds.amount_minor),
+            Line("Net", None, self.net_minor),
+            Line("VAT", None, s.vat_minor),
+            Line("Fixed charges", None, s.charges_minor),
+            Line("Debt recovered", None, s.debt_minor),
+            Line("Tokens issued", s.tokens, None),
+            *[Line(f"Units ({unit})", None, None, tenths, unit)
+              for unit, tenths in sorted(self.units_by_unit.items())],
+            Line("Sold offline (now synced)", s.offline, None),
+        ])]
+        # Units of different kinds (kWh, kL) are never added up: an operator or tender group
+        # shows units only when the report has one kind; a tariff or utility has one service.
+        units = sorted(self.units_by_unit)
+        only = units[0] if len(units) == 1 else ""
+        for title, groups in (("By operator", self.by_operator), ("By tender", self.by_tender),
+                              ("By tariff", self.by_tariff), ("By utility", self.by_utility)):
+            mixed = title in ("By operator", "By tender") and len(units) > 1
+            out.append(Section(title, [
+                Line(label or "(none)", t.count, t.amount_minor,
+                     None if mixed else t.units_tenths,
+                     self.units_of.get(f"{title}:{label}", only))
+                for label, t in sorted(groups.items())]))
+        out.append(Section("Exceptions", [
+            Line("Reprints", self.reprints, None),
+            *[Line(f"Engineering: {kind.replace('_', ' ')}", n, None)
+              for kind, n in sorted(self.engineering.items())],
+            Line("Offline sales pending sync", self.pending_offline_count,
+                 self.pending_offline_minor),
+            Line("Sales needing attention", self.attention_count, None),
+            Line("Shifts still open", self.open_shifts, None),
+        ]))
+        return out
+
+
+@dataclass(frozen=True)
+class Line:
+    """One labelled figure: count, money (minor) and/or units (tenths)."""
+
+    label: str
+    count: int | None
+    amount_minor: int | None
+    units_tenths: int | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of report lines."""
+
+    title: str
+    lines: list[Line]

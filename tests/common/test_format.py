@@ -1,0 +1,40 @@
+"""Shared display rules: token grouping and masking, energy units."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from common.format import compact_token, format_units, group_token, mask_token
+from printers import samples
+from printers.render import render_text
+
+TOKEN = st.text(alphabet="0123456789", min_size=20, max_size=20)
+
+
+def test_token_is_grouped_4_4_4_4_4_and_masked() -> None:
+    assert group_token("12345678901234567890") == "1234 5678 9012 3456 7890"
+    assert group_token("1234-5678-9012-3456-7890") == "1234 5678 9012 3456 7890"
+    assert mask_token("1234 5678 9012 3456 7890") == "1234 **** **** **** 7890"
+
+
+@given(TOKEN)
+def test_grouping_round_trips_and_masking_hides_the_middle(digits: str) -> None:
+    grouped = group_token(digits)
+    assert [len(g) for g in grouped.split(" ")] == [4, 4, 4, 4, 4]
+    assert compact_token(grouped) == digits
+    assert group_token(grouped) == grouped
+    masked = mask_token(digits)
+    assert masked.startswith(digits[:4]) and masked.endswith(digits[-4:])
+    assert digits[4:16] not in masked.replace(" ", "")
+
+
+def test_units_are_tenths() -> None:
+    assert format_units(1462) == "146.2 kWh"
+    assert format_units(-5, "kL") == "-0.5 kL"
+    assert format_units(123456) == "12,345.6 kWh"
+
+
+def test_the_receipt_prints_tokens_with_the_shared_grouping() -> None:
+    text = render_text(samples.token_receipt(), 48)
+    assert group_token(samples.CREDIT.digits) in text

@@ -1,0 +1,92 @@
+"""Queries of vendors, activation codes, attempt limits, counters, terminals and operators."""
+
+from __future__ import annotations
+
+from vendserver.db.base import Row, StoreBase
+
+
+class TerminalQueries(StoreBase):
+    """Vendors and their float, terminal activation and credentials, operators."""
+
+    # -- vendors, activation, terminals --------------------------------------------------------
+    def add_vendor(self, vendor_id: str, name: str, credit: int) -> None:
+        self._exec("INSERT INTO vendors VALUES (?, ?, ?)", (vendor_id, name, credit))
+
+    def vendor(self, vendor_id: str) -> Row | None:
+        return self._one("SELECT * FROM vendors WHERE id=?", (vendor_id,))
+
+    def set_vendor_credit(self, vendor_id: str, credit: int) -> None:
+        self._exec("UPDATE vendors SET credit_cents=? WHERE id=?", (credit, vendor_id))
+
+    def add_activation_code(self, code: str, vendor_id: str, max_uses: int) -> None:
+        self._exec("INSERT INTO activation_codes(code, vendor_id, max_uses) VALUES (?, ?, ?)",
+                   (code, vendor_id, max_uses))
+
+    def activation_code(self, code: str) -> Row | None:
+        return self._one("SELECT * FROM activation_codes WHERE code=?", (code,))
+
+    def use_activation_code(self, code: str) -> None:
+        self._exec("UPDATE activation_codes SET uses=uses+1 WHERE code=?", (code,))
+
+    def count_attempts(self, scope: str, who: str, since: str) -> int:
+        row = self._one("SELECT COUNT(*) AS n FROM attempts WHERE scope=? AND who=? AND at>=?",
+                        (scope, who, since))
+        return int(row["n"]) if row else 0
+
+    def oldest_attempt(self, scope: str, who: str, since: str) -> str | None:
+        row = self._one("SELECT MIN(at) AS at FROM attempts WHERE scope=? AND who=? AND at>=?",
+                        (scope, who, since))
+        return None if row is None or row["at"] is None else str(row["at"])
+
+    def add_attempt(self, scope: str, who: str, at: str) -> None:
+        self._exec("INSERT INTO attempts VALUES (?, ?, ?)", (scope, who, at))
+
+    def next_counter(self, name: str) -> int:
+        with self.transaction():
+            self._exec("INSERT OR IGNORE INTO counters VALUES (?, 0)", (name,))
+            self._exec("UPDATE counters SET value=value+1 WHERE name=?", (name,))
+            row = self._one("SELECT value FROM counters WHERE name=?", (name,))
+            assert row is not None
+            return int(row["value"])
+
+    def add_terminal(self, terminal_id: str, name: str, vendor_id: str, credential_hash: str,
+                     at: str) -> None:
+        self._exec("INSERT INTO terminals(id, name, vendor_id, credential_hash, created_at) "
+                   "VALUES (?, ?, ?, ?, ?)", (terminal_id, name, vendor_id, credential_hash, at))
+
+    def terminal_by_credential(self, credential_hash: str) -> Row | None:
+        return self._one("SELECT * FROM terminals WHERE credential_hash=?", (credential_hash,))
+
+    def terminal(self, terminal_id: str) -> Row | None:
+        return self._one("SELECT * FROM terminals WHERE id=?", (terminal_id,))
+
+    def set_terminal_policy(self, terminal_id: str, policy_json: str | None) -> None:
+        self._exec("UPDATE terminals SET policy=? WHERE id=?", (policy_json, terminal_id))
+
+    def set_terminal_disabled(self, terminal_id: str, disabled: bool) -> None:
+        self._exec("UPDATE terminals SET disabled=? WHERE id=?", (int(disabled), terminal_id))
+
+    # -- operators -------------------------------------------------------------
+    def add_operator(self, row: Row) -> None:
+        cols = ("id", "name", "role", "vendor_id", "pin_salt", "pin_hash", "kdf_n", "kdf_r",
+                "kdf_p", "kdf_dklen", "active", "updated_at")
+        self._insert("operators", cols, row)
+
+    def restrict_operator(self, operator_id: str, terminal_id: str) -> None:
+        self._exec("INSERT OR IGNORE INTO operator_terminals VALUES (?, ?)",
+                   (operator_id, terminal_id))
+
+    def operator(self, operator_id: str) -> Row | None:
+        return self._one("SELECT * FROM operators WHERE id=?", (operator_id,))
+
+    def operators_for_terminal(self, terminal_id: str, vendor_id: str) -> list[Row]:
+        return self._all(
+            "SELECT o.* FROM operators o WHERE o.vendor_id=? AND (NOT EXISTS "
+            "(SELECT 1 FROM operator_terminals t WHERE t.operator_id=o.id) OR EXISTS "
+            "(SELECT 1 FROM operator_terminals t WHERE t.operator_id=o.id AND t.terminal_id=?)) "
+            "ORDER BY o.id", (vendor_id, terminal_id))
+
+    def set_operator_failures(self, operator_id: str, failed: int,
+                              locked_until: str | None) -> None:
+        self._exec("UPDATE operators SET failed=?, locked_until=? WHERE id=?",
+                   (failed, locked_until, operator_id))

@@ -1,0 +1,82 @@
+"""Quotes: pricing an amount for a meter and the priced lines' wire form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from vendserver.db import Row
+from vendserver.errors import ApiError
+from vendserver.money import fmt_cents, fmt_percent, fmt_units, money, parse_money
+from vendserver.pricing import AmountTooLow, MeterState, Priced, TariffTerms, price
+from vendserver.service.common import SALE_MAX, SALE_MIN, iso
+from vendserver.service.meters import MeterOps
+
+
+class QuoteOps(MeterOps):
+    """Pricing calls: the trial vend of POST /v1/quotes and the pricing every sale uses."""
+
+    def _price(self, meter: Row, amount_obj: Any, at: datetime
+               ) -> tuple[TariffTerms, MeterState, Priced]:
+        cur = self._currency()
+        if meter["blocked"]:
+            why = meter["blocked_reason"] or "see the utility"
+            raise ApiError("BLOCKED_METER", f"This meter is blocked: {why}.",
+                           {"reason": meter["blocked_reason"] or ""})
+        amount = parse_money(amount_obj, cur)
+        limits = {"minimum": money(SALE_MIN, cur), "maximum": money(SALE_MAX, cur)}
+        if not SALE_MIN <= amount <= SALE_MAX:
+            raise ApiError("AMOUNT_OUT_OF_RANGE", f"The amount must be from {fmt_cents(SALE_MIN)}"
+                           f" to {fmt_cents(SALE_MAX)} {cur}.", limits)
+        terms = self._terms_at(meter["tariff_id"], at)
+        state = self._state(meter, terms, at)
+        try:
+            priced = price(terms, state, amount)
+        except AmountTooLow as exc:
+            limits["minimum"] = money(max(exc.minimum, SALE_MIN), cur)
+            raise ApiError("AMOUNT_OUT_OF_RANGE", "The amount does not cover this month's "
+                           "fixed charges and debt recovery; a larger amount is needed.",
+                           limits) from None
+        return terms, state, priced
+
+    def _priced_wire(self, terms: TariffTerms, state: MeterState, priced: Priced
+                     ) -> dict[str, Any]:
+        cur = self._currency()
+        return {
+            "tariff": {"id": terms.tariff_id, "name": terms.name, "version": terms.version},
+            "amount_tendered": money(priced.amount, cur),
+            "units": fmt_units(priced.units),
+            "unit": terms.unit,
+            "lines": [line.wire(cur) for line in priced.lines],
+            "vat": {"rate": fmt_percent(terms.vat_bp), "amount": money(priced.vat, cur)},
+        }
+
+    def quote(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /v1/quotes."""
+        meter = self._meter(body["meter_number"])
+        now = self.now()
+        terms, state, priced = self._price(meter, body["amount"], now)
+        kc = self._key_change(meter)
+        preview: list[dict[str, Any]] = []
+        count = 0
+        if kc:
+            count = 4 if kc[1].ea == 11 else 2
+            preview = [{"seq": i + 1, "kind": "key_change",
+                        "description": f"Key change token {i + 1} of {count}"}
+                       for i in range(count)]
+        preview.append({"seq": len(preview) + 1, "kind": "credit",
+                        "description": f"Credit {fmt_units(priced.units)} {terms.unit}"})
+        if priced.fbe_units:
+            preview.append({"seq": len(preview) + 1, "kind": "fbe",
+                            "description": f"Free basic {fmt_units(priced.fbe_units)} "
+                                           f"{terms.unit}"})
+        return {
+            "meter_number": meter["drn"], "service": meter["service"], "unit": terms.unit,
+            "priced_at": iso(now),
+            **self._priced_wire(terms, state, priced),
+            "month_to_date_units": fmt_units(state.month_to_date),
+            "fbe_units": fmt_units(priced.fbe_units),
+            "key_change": None if kc is None else {"reason": kc[0], "new_key": kc[1].wire(),
+                                                   "token_count": count},
+            "tokens_preview": preview,
+        }
