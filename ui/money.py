@@ -1,9 +1,9 @@
 """Money on the cashier screens: the one formatter, and amounts typed by the cashier.
 
-The till's results carry `Money` (integer minor units + ISO 4217 currency); how many decimals
-an amount has comes with its currency (ZAR 2, UGX 0, LYD 3), never an assumed two. Every
-amount the UI shows goes through `format_money`; every amount typed goes through
-`parse_amount`. Qt-free.
+The till's results carry `Money` (integer minor units + ISO 4217 currency, `common.money`);
+how many decimals an amount has comes with its currency (ZAR 2, UGX 0, LYD 3), never an
+assumed two. Every amount the UI shows goes through `format_money` (the project's one display
+format, `common.money.format_money`); every amount typed goes through `parse_amount`. Qt-free.
 """
 
 from __future__ import annotations
@@ -12,22 +12,14 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from app.api.models import Money
 from app.errors import InvalidInput
 from app.sales.money import exponent, from_decimal, to_decimal
+from common.money import Money, format_money
 
 __all__ = ["Money", "format_money", "parse_amount", "to_decimal"]
 
 #: at most 9 whole digits (the API's limit for a typed amount)
 _TYPED = re.compile(r"^[0-9]{1,9}(\.[0-9]+)?$")
-
-
-def format_money(money: Money) -> str:
-    """'ZAR 1,234.50', 'UGX 12,500', 'LYD 1,234.500': thousands grouped (display only)."""
-    places = exponent(money.currency)
-    value = to_decimal(money)
-    sign = "-" if value < 0 else ""
-    return f"{sign}{money.currency} {abs(value):,.{places}f}"
 
 
 def _decimals(places: int) -> str:

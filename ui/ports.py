@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
-from app.api.models import Money
 from app.settings import Settings
 from app.supervisor.approvals import Approval
 from app.supervisor.permissions import Role
@@ -36,6 +35,7 @@ from app.till.results import (
     SearchHit,
     Status,
 )
+from common.money import Money
 
 if TYPE_CHECKING:
     from ui.tariff_viewer import TariffCatalog

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum, auto
 
-from app.api.models import Money
 from app.till.results import Customer, Operator, PrintState, Quote, QuoteHandle, SaleResult
+from common.money import Money
 
 
 class Step(Enum):

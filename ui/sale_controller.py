@@ -14,8 +14,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
-from app.api.models import Money
 from app.till.results import Operator, PrintState, SaleResult, SearchHit
+from common.money import Money
 from ui import sale_actions as f
 from ui.errors import show_error
 from ui.keymap import Action, Where, shortcuts

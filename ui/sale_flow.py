@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from app.api.models import Money
 from app.errors import InvalidInput, TransientError
 from app.sales.service import PriceChanged, SaleNotCompleted
 from app.till.results import (
@@ -28,6 +27,7 @@ from app.till.results import (
     SaleResult,
     SaleState,
 )
+from common.money import Money
 from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number
 from ui.keymap import Action

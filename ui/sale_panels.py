@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
-from app.api.models import Money
 from app.till.results import Customer, Quote, SearchHit
+from common.money import Money
 from ui.money import format_money
 from ui.widgets import label as _label
 from ui.widgets import set_state

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import Money
 from app.errors import BusinessRuleError, InvalidInput, UserCancelled
 from app.supervisor.approvals import Approval
 from app.till.results import Operator, PrintState, ReprintResult, SaleRecord, SaleState
+from common.money import Money
 from ui.dialogs import AskSupervisor, ask_supervisor
 from ui.dialogs import cell as _cell
 from ui.dialogs import table as _table

@@ -10,15 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.till.results import PrintState, SaleResult, SaleState, Token
+from common.format import group_token
 from ui.money import format_money
 from ui.widgets import label as _label
 from ui.widgets import set_state
-
-
-def group_token(digits: str) -> str:
-    """'1234 5678 9012 3456 7890': the 4-4-4-4-4 grouping printed and shown everywhere."""
-    compact = digits.replace(" ", "")
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 class TokenPanel(QFrame):

@@ -19,12 +19,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from app.till import SaleResult, SaleState
+from common.format import group_token
 from tests.e2e.harness import Till, open_till
 from ui.money import to_decimal
 from ui.sale_controller import Step
 from ui.sales_dialogs import SalesListDialog
 from ui.shell import Shell
-from ui.token_panel import group_token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.qt_log_ignore(r"^This plugin does not support")]
 

@@ -270,7 +270,7 @@ class FakePrinter:
         self.tests.append(settings)
 
 
-def price_changed(message: str, change: QuoteChange | None) -> PriceChanged:
+def price_changed(message: str, change: QuoteChange | None) -> PriceChanged[QuoteChange]:
     """The till's refusal of a sale on a superseded quote (nothing sold), with the new quote
     it holds (None when the server could not be asked)."""
     old: Any = SimpleNamespace(tariff_version=1)  # only its version is read
