@@ -30,32 +30,10 @@ from app.till.results import (
 from common.money import Money
 from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number
+from ui import sale_actions as do
 from ui.keymap import Action
 from ui.money import format_money, parse_amount
-from ui.sale_actions import (
-    Act,
-    ChangeText,
-    CheckQuote,
-    Controls,
-    FetchQuote,
-    Field,
-    Focus,
-    Lookup,
-    MeterMessage,
-    Search,
-    Sell,
-    SetText,
-    ShowCustomer,
-    ShowError,
-    ShowOffline,
-    ShowPriceChange,
-    ShowQuote,
-    ShowResult,
-    ShowSelling,
-    Sold,
-    Step,
-    controls_for,
-)
+from ui.sale_actions import Act, ChangeText, Controls, Field, Step, controls_for
 from ui.sale_input import Translate, meter_problem, same
 from ui.sale_news import SaleNews
 
@@ -119,11 +97,11 @@ class SaleFlow(SaleNews):
         self._reconfirm = None
         self.meter_text = self.amount_text = self.tendered_text = ""
         self.step = Step.IDLE
-        return [SetText(Field.METER, ""), SetText(Field.AMOUNT, ""),
-                SetText(Field.TENDERED, ""), ChangeText(""), MeterMessage(""),
-                ShowCustomer(None),
-                ShowQuote(None, self._tr("The quote and its breakdown appear here.")),
-                Focus(Field.METER)]
+        return [do.SetText(Field.METER, ""), do.SetText(Field.AMOUNT, ""),
+                do.SetText(Field.TENDERED, ""), ChangeText(""), do.MeterMessage(""),
+                do.ShowCustomer(None),
+                do.ShowQuote(None, self._tr("The quote and its breakdown appear here.")),
+                do.Focus(Field.METER)]
 
     def meter_edited(self, text: str) -> list[Act]:
         """The cashier typed in the meter field: check at once, as soon as the number is
@@ -132,7 +110,7 @@ class SaleFlow(SaleNews):
         acts: list[Act] = []
         if self.step not in (Step.IDLE, Step.LOOKING_UP, Step.SELLING, Step.DONE):
             acts += self._drop_customer()
-        return [*acts, MeterMessage(meter_problem(text, complete_only=True))]
+        return [*acts, do.MeterMessage(meter_problem(text, complete_only=True))]
 
     def _drop_customer(self) -> list[Act]:
         self.generation += 1
@@ -140,8 +118,8 @@ class SaleFlow(SaleNews):
         self._reconfirm = None
         self.amount_text = self.tendered_text = ""
         self.step = Step.IDLE
-        return [ShowCustomer(None), ShowQuote(None), SetText(Field.AMOUNT, ""),
-                SetText(Field.TENDERED, ""), ChangeText("")]
+        return [do.ShowCustomer(None), do.ShowQuote(None), do.SetText(Field.AMOUNT, ""),
+                do.SetText(Field.TENDERED, ""), ChangeText("")]
 
     def use_meter(self, meter_number: str) -> list[Act]:
         """A meter chosen in the search: put it in the field and look it up."""
@@ -151,7 +129,7 @@ class SaleFlow(SaleNews):
         if self.step is Step.DONE:
             acts += self.new_customer()
         self.meter_text = meter_number
-        return [*acts, SetText(Field.METER, meter_number), *self.meter_entered()]
+        return [*acts, do.SetText(Field.METER, meter_number), *self.meter_entered()]
 
     def meter_entered(self) -> list[Act]:
         """Enter in the meter field: validate the check digit, then confirm the customer."""
@@ -160,18 +138,18 @@ class SaleFlow(SaleNews):
         try:
             meter = parse_meter_number(self.meter_text)
         except MeterNumberError as exc:
-            return [MeterMessage(str(exc)),
-                    ShowError(InvalidInput(str(exc), hint=self._tr(
+            return [do.MeterMessage(str(exc)),
+                    do.ShowError(InvalidInput(str(exc), hint=self._tr(
                         "Check the number on the meter or card."))),
-                    Focus(Field.METER, select_all=True)]
+                    do.Focus(Field.METER, select_all=True)]
         if (self.customer is not None and self.customer.meter_number == meter.drn
                 and self.step is not Step.IDLE):
-            return [Focus(Field.AMOUNT)]
+            return [do.Focus(Field.AMOUNT)]
         self.meter_text = meter.drn
         self.generation += 1
         self.step = Step.LOOKING_UP
-        return [MeterMessage(""), SetText(Field.METER, meter.drn),
-                ShowCustomer(None, looking_up=meter.drn), Lookup(self.generation, meter.drn)]
+        return [do.MeterMessage(""), do.SetText(Field.METER, meter.drn),
+                do.ShowCustomer(None, looking_up=meter.drn), do.Lookup(self.generation, meter.drn)]
 
     def customer_loaded(self, generation: int, customer: Customer) -> list[Act]:
         """The core confirmed the customer."""
@@ -179,22 +157,22 @@ class SaleFlow(SaleNews):
             return []
         self.customer = customer
         self.step = Step.CONFIRMED
-        focus = Focus(Field.AMOUNT) if customer.can_sell else Focus(Field.METER, True)
-        return [ShowCustomer(customer), focus]
+        focus = do.Focus(Field.AMOUNT) if customer.can_sell else do.Focus(Field.METER, True)
+        return [do.ShowCustomer(customer), focus]
 
     def lookup_failed(self, generation: int, error: BaseException) -> list[Act]:
         """The customer could not be confirmed (unknown meter, server gone and not cached)."""
         if generation != self.generation:
             return []
         self.step = Step.IDLE
-        return [ShowCustomer(None), ShowError(error), Focus(Field.METER, select_all=True)]
+        return [do.ShowCustomer(None), do.ShowError(error), do.Focus(Field.METER, select_all=True)]
 
     def search(self) -> list[Act]:
         """F3: search customers (a typed name is handed over, a number is not)."""
         if self.step is Step.SELLING:
             return []
         text = self.meter_text.strip()
-        return [Search("" if text.isdigit() else text)]
+        return [do.Search("" if text.isdigit() else text)]
 
     # -- amount and quote -------------------------------------------------------------------
     def amount_edited(self, text: str) -> list[Act]:
@@ -207,13 +185,13 @@ class SaleFlow(SaleNews):
         self._reconfirm = None
         self.tendered_text = ""
         self.step = Step.CONFIRMED
-        return [ShowQuote(None), SetText(Field.TENDERED, ""), ChangeText("")]
+        return [do.ShowQuote(None), do.SetText(Field.TENDERED, ""), ChangeText("")]
 
     def use_amount(self, amount: str) -> list[Act]:
         """A quick-amount key: fill the amount and ask for the quote."""
         if self.step not in (Step.CONFIRMED, Step.QUOTING, Step.QUOTED, Step.PRICE_CHANGED):
             return []
-        acts: list[Act] = [SetText(Field.AMOUNT, amount), *self.amount_edited(amount)]
+        acts: list[Act] = [do.SetText(Field.AMOUNT, amount), *self.amount_edited(amount)]
         return acts + self.request_quote()
 
     def amount_entered(self) -> list[Act]:
@@ -230,12 +208,12 @@ class SaleFlow(SaleNews):
         try:
             amount = parse_amount(self.amount_text, "amount", self.currency, self._tr)
         except InvalidInput as exc:
-            return [ShowError(exc), Focus(Field.AMOUNT)]
+            return [do.ShowError(exc), do.Focus(Field.AMOUNT)]
         self.generation += 1
         self._reconfirm = None  # the cashier asked for this quote: it is what they show
         self.step = Step.QUOTING
-        return [ShowQuote(None, self._tr("Getting the quote…")),
-                FetchQuote(self.generation, self.customer.meter_number, amount)]
+        return [do.ShowQuote(None, self._tr("Getting the quote…")),
+                do.FetchQuote(self.generation, self.customer.meter_number, amount)]
 
     def quote_loaded(self, generation: int, quote: Quote) -> list[Act]:
         """The quote came back: show it; the tendered field is next."""
@@ -244,7 +222,7 @@ class SaleFlow(SaleNews):
         self.quote = quote
         self.agreed = quote.amount
         self.step = Step.QUOTED
-        return [ShowQuote(quote), self._change(), Focus(Field.TENDERED)]
+        return [do.ShowQuote(quote), self._change(), do.Focus(Field.TENDERED)]
 
     def quote_failed(self, generation: int, error: BaseException) -> list[Act]:
         """No quote: offline, the sale can still be taken pending (the core applies the
@@ -260,11 +238,11 @@ class SaleFlow(SaleNews):
                 self.quote = None
                 self.agreed = amount
                 self.step = Step.QUOTED
-                return [ShowOffline(amount, str(error)), self._change(),
-                        Focus(Field.TENDERED)]
+                return [do.ShowOffline(amount, str(error)), self._change(),
+                        do.Focus(Field.TENDERED)]
         self.quote = self.agreed = None
         self.step = Step.CONFIRMED
-        return [ShowQuote(None), ShowError(error), Focus(Field.AMOUNT)]
+        return [do.ShowQuote(None), do.ShowError(error), do.Focus(Field.AMOUNT)]
 
     def tendered_edited(self, text: str) -> list[Act]:
         """The cash tendered changed: show the change or how much is short."""
@@ -299,37 +277,38 @@ class SaleFlow(SaleNews):
                 or self.customer is None:
             return []
         if self.operator is None:
-            return [ShowError(InvalidInput(self._tr("Sign in before selling.")))]
+            return [do.ShowError(InvalidInput(self._tr("Sign in before selling.")))]
         try:
             tendered = self._tendered()
             amount = parse_amount(self.amount_text, "amount", self.currency, self._tr)
         except InvalidInput as exc:
-            return [ShowError(exc)]
+            return [do.ShowError(exc)]
         if amount != self.agreed:
             return self.request_quote()
         if self.step is Step.PRICE_CHANGED and self._reconfirm is not None:
             (summary, lines), self._reconfirm = self._reconfirm, None
             log.info("new price confirmed by the cashier")
             self.step = Step.QUOTED
-            return [ShowPriceChange(summary, lines, confirmed=True)]
+            return [do.ShowPriceChange(summary, lines, confirmed=True)]
         if tendered is not None and tendered.minor < amount.minor:
-            return [ShowError(InvalidInput(
+            return [do.ShowError(InvalidInput(
                 self._tr("The cash tendered is {money} short of the amount.").format(
                     money=format_money(Money(amount.minor - tendered.minor, amount.currency))),
-                hint=self._tr("Take the full amount or lower it."))), Focus(Field.TENDERED)]
+                hint=self._tr("Take the full amount or lower it."))), do.Focus(Field.TENDERED)]
         log.info("selling %s on meter %s", format_money(amount), self.customer.meter_number)
         self.step = Step.SELLING
-        handle = None if self.quote is None else self.quote.handle
-        return [ShowSelling(), Sell(self.customer.meter_number, amount, self.operator, handle)]
+        handle = None if self.quote is None else self.quote.handle  # None: sold pending
+        return [do.ShowSelling(),
+                do.Sell(self.customer.meter_number, amount, self.operator, handle)]
 
     def sold(self, result: SaleResult) -> list[Act]:
         """The core answered the sale: its outcome goes on screen."""
         self.result = result
         self.step = Step.DONE
-        acts: list[Act] = [ShowResult(result), *self._noted(result)]
+        acts: list[Act] = [do.ShowResult(result), *self._noted(result)]
         if result.state is SaleState.PENDING:
             log.info("sale kept pending as %s", result.reference)
-        return [*acts, Focus(Field.NEXT), Sold(result)]
+        return [*acts, do.Focus(Field.NEXT), do.Sold(result)]
 
     def sell_failed(self, error: BaseException) -> list[Act]:
         """The sale was not made, or its outcome is not known yet."""
@@ -342,7 +321,7 @@ class SaleFlow(SaleNews):
                 self.agreed or Money(0, self.currency), print_state=PrintState.NO_PRINTER,
                 pending_reason=str(error))
             self.step = Step.DONE
-            return [ShowResult(self.result), Focus(Field.NEXT), ShowError(error)]
+            return [do.ShowResult(self.result), do.Focus(Field.NEXT), do.ShowError(error)]
         if isinstance(error, PriceChanged) and customer is not None:
             # The tariff changed since the quote: nothing was sold. Show the new price; the
             # cashier confirms it before selling.
@@ -351,18 +330,18 @@ class SaleFlow(SaleNews):
             # No new quote (server unreachable): only a sale without the old quote is possible
             # (priced by the server later); say so, and still ask for a confirmation.
             self.quote = None
-            return [ShowOffline(self.agreed or Money(0, self.currency), str(error)),
+            return [do.ShowOffline(self.agreed or Money(0, self.currency), str(error)),
                     *self._ask_reconfirm(str(error), ())]
         # Refused (blocked, no credit, offline policy...): nothing was sold; back to the quote.
         self.step = Step.QUOTED
-        return [ShowError(error), Focus(Field.TENDERED)]
+        return [do.ShowError(error), do.Focus(Field.TENDERED)]
 
     # -- a new tariff under the quote -------------------------------------------------------
     def tariff_changed(self) -> list[Act]:
         """A tariff version came into force: ask whether it is the quote's (the core says)."""
         if self.step not in (Step.QUOTED, Step.PRICE_CHANGED) or self.quote is None:
             return []
-        return [CheckQuote(self.generation, self.quote)]
+        return [do.CheckQuote(self.generation, self.quote)]
 
     def requoted(self, generation: int, quote: Quote, change: QuoteChange | None) -> list[Act]:
         """The core's answer to `CheckQuote`: None when the quote still stands."""
@@ -392,13 +371,13 @@ class SaleFlow(SaleNews):
         self.generation += 1  # answers for the old quote no longer apply
         self.quote = change.quote
         self.agreed = change.quote.amount
-        return [ShowQuote(change.quote), *self._ask_reconfirm(change.summary, change.lines)]
+        return [do.ShowQuote(change.quote), *self._ask_reconfirm(change.summary, change.lines)]
 
     def _ask_reconfirm(self, summary: str, lines: tuple[tuple[str, str, str], ...]
                        ) -> list[Act]:
         self._reconfirm = (summary, lines)
         self.step = Step.PRICE_CHANGED
-        return [ShowPriceChange(summary, lines), self._change(), Focus(Field.TENDERED)]
+        return [do.ShowPriceChange(summary, lines), self._change(), do.Focus(Field.TENDERED)]
 
     # -- back -------------------------------------------------------------------------------
     def back(self) -> list[Act]:
@@ -409,14 +388,14 @@ class SaleFlow(SaleNews):
             self._reconfirm = None
             self.tendered_text = ""
             self.step = Step.CONFIRMED
-            return [ShowQuote(None), SetText(Field.TENDERED, ""), ChangeText(""),
-                    Focus(Field.AMOUNT, select_all=True)]
+            return [do.ShowQuote(None), do.SetText(Field.TENDERED, ""), ChangeText(""),
+                    do.Focus(Field.AMOUNT, select_all=True)]
         if self.step in (Step.CONFIRMED, Step.LOOKING_UP):
-            return [*self._drop_customer(), Focus(Field.METER, select_all=True)]
+            return [*self._drop_customer(), do.Focus(Field.METER, select_all=True)]
         if self.step is Step.DONE:
             return self.new_customer()
         if self.step is Step.IDLE:
             self.meter_text = ""
-            return [SetText(Field.METER, ""), MeterMessage("")]
+            return [do.SetText(Field.METER, ""), do.MeterMessage("")]
         return []
 
