@@ -3,10 +3,11 @@
 `ReprintGate.reprint` is the whole reprint of a sale: the count on the sale (`reprint_count`,
 migration 0013) is checked against the policy (a supervisor's approval beyond it), then ONE
 transaction re-reads the count, inserts the reprint's print job of the sale's NEWEST document
-(the token receipt once tokened, never the pending slip after tokens exist; the pending slip
-while the sale is not tokened), increments the count and journals who, which number and who
-approved. The print queue's reprint jobs are counted in the reports by a trigger.
-`authorise` alone (journal only) stays for callers that print some other way.
+(the reversal slip once reversed, the token receipt once tokened, never the pending slip
+after tokens exist; the pending slip while the sale is not tokened), increments the count
+and journals who, which number and who approved. The print queue's reprint jobs are counted
+in the reports by a trigger. `authorise` alone (journal only) stays for callers that print
+some other way.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class ReprintDone:
     """A reprint written: which document, its number, its job, who approved."""
 
     idem_key: str
-    kind: str  # the reprinted document: "token" or "pending"
+    kind: str  # the reprinted document: "token", "pending" or "reversal"
     reprint_no: int
     job: PrintJob
     approved_by: str
@@ -122,7 +123,8 @@ class ReprintGate:
                 raise BusinessRuleError(
                     "This receipt was reprinted meanwhile; this reprint needs a supervisor.",
                     code="SUPERVISOR_REQUIRED", hint="Ask a supervisor to approve it.")
-            original, kind = self._newest_document(conn, documents, idem_key, state, ref)
+            original, kind = self._newest_document(conn, documents, idem_key, state, ref,
+                                                   receipt_no)
             number = now_count + 1
             base = original.receipt() if isinstance(original, PrintJob) else original
             if isinstance(base, pm.Reprint):  # originals only are selected; be safe
@@ -156,9 +158,22 @@ class ReprintGate:
 
     @staticmethod
     def _newest_document(conn: Connection, documents: DocumentWriter, idem_key: str,
-                         state: str, reference: str) -> tuple[PrintJob | pm.Receipt, str]:
-        """The document a reprint copies: the token receipt once tokened (its stored job, or
-        rebuilt from the stored sale when that job is gone), else the pending slip."""
+                         state: str, reference: str,
+                         receipt_no: str) -> tuple[PrintJob | pm.Receipt, str]:
+        """The document a reprint copies: the reversal slip once reversed (never the token
+        receipt of a reversed sale: its tokens were paid back), the token receipt once tokened
+        (its stored job, or rebuilt from the stored sale when that job is gone), else the
+        pending slip."""
+        reversal = None if not receipt_no else conn.execute(
+            "SELECT reversal_no FROM reversals WHERE receipt_no = ? "
+            "ORDER BY reversed_at DESC LIMIT 1", (receipt_no,)).fetchone()
+        if reversal is not None:
+            job = latest_original(conn, str(reversal[0]), ("reversal",))
+            if job is not None:
+                return job, "reversal"
+            raise BusinessRuleError(
+                f"Receipt {receipt_no} was reversed: its tokens cannot be reprinted.",
+                hint="The reversal slip was not kept on this terminal.")
         if state == "tokened":
             job = latest_original(conn, reference, ("token",))
             if job is not None:

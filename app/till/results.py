@@ -214,7 +214,7 @@ class ReprintResult:
     """A queued (or, without a printer, recorded) reprint of a sale's newest document."""
 
     reference: str
-    kind: str  # the reprinted document: "token" or "pending"
+    kind: str  # the reprinted document: "token", "pending" or "reversal"
     reprint_no: int
     job_id: str
     print_state: PrintState

@@ -203,3 +203,13 @@ def test_reversal_slip_is_written_with_the_reversal(env: Env, core: Core,
     slip = printer.wait_for_jobs(2, timeout=20)[1]
     assert result.reversal_no.encode() in slip and sale.reference.encode() in slip
     assert [r.reversed for r in core.till.find(sale.reference)] == [True]
+    # A reversed sale's tokens were paid back: its reprint is the reversal slip, never the
+    # token receipt.
+    again = core.till.reprint(sale.reference, CASHIER)
+    assert again.kind == "reversal"
+    reprint = printer.wait_for_jobs(3, timeout=20)[2]
+    assert b"REPRINT" in reprint and result.reversal_no.encode() in reprint
+    copied = core.store.call(lambda c: c.execute(
+        "SELECT o.kind FROM print_jobs r JOIN print_jobs o ON o.id = r.original_job_id "
+        "WHERE r.id = ?", (again.job_id,)).fetchone())
+    assert copied == ("reversal",)
