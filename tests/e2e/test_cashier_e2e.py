@@ -71,6 +71,8 @@ def test_sale_offline_pending_and_late_token_printed_once(qtbot, till, shown_err
     t = till
     shell, window, srv = t.shell, t.window, t.server
     meter = srv.meter("normal")["meter_number"]
+    names: list[str] = []  # every event on the core bus: the UI adds none of its own
+    unsubscribe = t.core.till.bus.subscribe("", lambda event: names.append(event.name))
 
     # -- sign in with the keyboard ----------------------------------------------------------
     login = shell.login_view
@@ -136,3 +138,6 @@ def test_sale_offline_pending_and_late_token_printed_once(qtbot, till, shown_err
         assert len(t.printer.jobs) == 3
         assert Decimal(late[0]["amount_tendered"]["amount"]) == to_decimal(second.amount)
     assert [e for e in shown_errors.shown if e[2]] == []  # no crash dialogs
+    unsubscribe()
+    assert "sale.late_token" in names and "print.job_done" in names
+    assert not [n for n in names if n.startswith("ui.")]

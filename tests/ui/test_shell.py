@@ -293,3 +293,29 @@ def test_status_capabilities_all_on_leave_everything_enabled(qtbot, shell) -> No
         shell_.status.refresh()
     assert shell_.sale_view.search_button.isEnabled()
     assert window.status_view.missing.isHidden()
+
+
+def test_print_failure_of_the_sale_on_screen_and_late_token_without_printer(qtbot,
+                                                                             shell) -> None:
+    shell_, window, bus, _sales = shell
+    _login(qtbot, shell_)
+    shell_.sale.use_meter(GOOD)
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.CONFIRMED, timeout=5000)
+    shell_.sale_view.amount.setText("100")
+    shell_.sale.request_quote()
+    qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
+    with qtbot.waitSignal(shell_.sale.sold, timeout=5000):
+        shell_.sale.sell()
+    tokens = shell_.sale_view.tokens
+    bus.publish("print.job_failed", job_id="other", printer_id="p1", kind="token",
+                sale_ref="VP-OTHER", attempts=1, error="paper out", will_retry=True)
+    bus.publish("print.job_failed", job_id="j1", printer_id="p1", kind="token",
+                sale_ref="VP00000001", attempts=1, error="paper out", will_retry=True)
+    qtbot.waitUntil(lambda: "paper out" in tokens.print_state.text(), timeout=5000)
+    assert "F8" in tokens.print_state.text()
+    bus.publish("sale.late_token", idempotency_key="k9", reference="VP-LATE",
+                receipt_no="VP00000009", meter_number=GOOD, customer_name="Lindiwe Mokoena",
+                job_id="", printed=False)
+    qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
+    assert "could not print: press F8" in window.notifications.text.text()
+    assert "VP00000001" in tokens.headline.text()  # another sale: the screen keeps its own
