@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from app.api.client import VendingClient
 from app.api.models import OperatorRecord
+from app.backend import OperatorBackend
 from app.errors import PermissionDenied, UserFacingError
 from offline_store import Connection, Store
 from offline_store.journal import append
@@ -94,7 +94,7 @@ def verify_pin(pin: str, pin_kdf: dict[str, object], pin_hash: str) -> bool:
 class OperatorDirectory:
     """Refreshes the operator cache from the server and signs operators in (offline too)."""
 
-    def __init__(self, store: Store, client: VendingClient | None = None, *,
+    def __init__(self, store: Store, client: OperatorBackend | None = None, *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.store = store
         self.client = client

@@ -30,11 +30,13 @@ sys.path.insert(0, str(ROOT))  # run as a plain script from any directory
 
 import requests  # noqa: E402
 
-from app.api import Money, VendingClient  # noqa: E402
+from app.api import Money  # noqa: E402
 from app.api.models import parse_meter, parse_offline_policy  # noqa: E402
+from app.backend import ClientBackend  # noqa: E402
 from app.events import EventBus  # noqa: E402
 from app.sales import Connectivity, SaleService  # noqa: E402
 from app.sales import repository as repo  # noqa: E402
+from app.sales.documents import Documents, ReceiptContext  # noqa: E402
 from offline_store import Connection, Store, open_store  # noqa: E402
 
 T = TypeVar("T")
@@ -84,6 +86,7 @@ class RawBaseline:
 def _drained(conn: Connection) -> None:
     conn.execute("UPDATE sales SET state = 'void' WHERE state = 'pending'")
     conn.execute("DELETE FROM outbox")
+    conn.execute("DELETE FROM print_jobs")
 
 
 def run(folder: Path, n: int) -> tuple[list[float], list[float], list[float]]:
@@ -95,8 +98,11 @@ def run(folder: Path, n: int) -> tuple[list[float], list[float], list[float]]:
     bus = EventBus()
     connectivity = Connectivity(bus, online=False)
     # The client is never used: the server is "unreachable" for the whole run.
-    client = VendingClient(requests.Session(), "http://127.0.0.1:9", lambda: "unused")
-    service = SaleService(store, client, bus, connectivity)
+    client = ClientBackend(requests.Session(), "http://127.0.0.1:9", lambda: "unused")
+    # With the documents the app writes in the same transaction (a pending slip per sale;
+    # no printer: recorded, not printed), so the figure is the real sale transaction.
+    documents = Documents(store, bus, ReceiptContext(terminal_id="T-BENCH"), printer_id=None)
+    service = SaleService(store, client, bus, connectivity, documents=documents)
     store.call(lambda c: repo.save_policy(c, parse_offline_policy(POLICY)))
     store.call(lambda c: repo.cache_meter(c, parse_meter(METER_JSON)))
     raw = RawBaseline(folder)

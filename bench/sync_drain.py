@@ -28,12 +28,13 @@ sys.path.insert(0, str(ROOT))  # run as a plain script from any directory
 
 import requests  # noqa: E402
 
-from app.api import Money, Timeouts, VendingClient  # noqa: E402
-from app.api.models import parse_offline_policy  # noqa: E402
+from app.api import Money, Timeouts  # noqa: E402
+from app.api.models import parse_offline_policy, parse_terminal  # noqa: E402
+from app.backend import ClientBackend  # noqa: E402
 from app.events import EventBus  # noqa: E402
-from app.sales import Connectivity, SaleService  # noqa: E402
 from app.sales import repository as repo  # noqa: E402
-from app.sync import SyncEngine  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from app.till.build import build_till  # noqa: E402
 from offline_store import open_store  # noqa: E402
 
 # Large enough caps for the bench queue (the demo policy allows 50 waiting sales).
@@ -87,12 +88,16 @@ def main() -> int:
             raw_rate = args.sales / (time.perf_counter() - start)
 
             # Figure: queue offline, then drain with the sync engine.
+            # The core as the app builds it (documents written with each sale), with the
+            # workers stopped: the bench drives the sync passes.
             store = open_store(folder / "vend.db", secrets.token_bytes(32), create=True)
-            client = VendingClient(requests.Session(), url, lambda: credential,
+            client = ClientBackend(requests.Session(), url, lambda: credential,
                                    timeouts=Timeouts(5, 60))
-            bus = EventBus()
-            connectivity = Connectivity(bus)
-            service = SaleService(store, client, bus, connectivity)
+            till = build_till(Settings({}), bus=EventBus(), store=store, backend=client,
+                              data_dir=folder, terminal=parse_terminal(act), printer=None,
+                              tariffs_on=False, closers=(store.close,), start=False)
+            service, connectivity, engine = till.service, till.service.connectivity, till.sync
+            engine.batch_size = args.batch
             for m in meters:
                 service.confirm_customer(m)
             store.call(lambda c: repo.save_policy(c, parse_offline_policy(BENCH_POLICY)))
@@ -100,7 +105,6 @@ def main() -> int:
             for i in range(args.sales):
                 outcome = service.sell(meters[i % len(meters)], Money(5000, "ZAR"), "thandi")
                 assert outcome.state == "pending"
-            engine = SyncEngine(service, lock_path=folder / "sync.lock", batch_size=args.batch)
             start = time.perf_counter()
             tokened = 0
             while True:
@@ -111,8 +115,7 @@ def main() -> int:
                     break
             drain_rate = args.sales / (time.perf_counter() - start)
             assert tokened == args.sales
-            engine.stop()
-            store.close()
+            till.close()
         finally:
             proc.terminate()
             proc.wait(30)

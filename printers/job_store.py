@@ -301,7 +301,9 @@ def _row_to_job(row: Any) -> PrintJob:
     )
 
 
-def _insert(conn: Any, job: PrintJob) -> None:
+def insert_job(conn: Any, job: PrintJob) -> None:
+    """Insert `job` with the caller's connection, inside the caller's transaction (a sale's
+    state change and its document are committed together)."""
     conn.execute(
         f"INSERT INTO print_jobs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
         (
@@ -328,6 +330,25 @@ def _require(conn: Any, job_id: str) -> PrintJob:
     return job
 
 
+def latest_original(conn: Any, sale_ref: str, kinds: tuple[str, ...]) -> PrintJob | None:
+    """The newest original (not a reprint) job of `sale_ref` whose kind is one of `kinds`,
+    with the caller's connection; None when there is none."""
+    marks = ", ".join("?" for _ in kinds)
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM print_jobs WHERE sale_ref = ? AND kind IN ({marks}) "  # noqa: S608
+        "AND reprint_no = 0 AND original_job_id IS NULL ORDER BY created_at DESC, rowid DESC "
+        "LIMIT 1", (sale_ref, *kinds)).fetchone()
+    return None if row is None else _row_to_job(row)
+
+
+def count_jobs(conn: Any, sale_ref: str, kind: str) -> int:
+    """How many original jobs of `kind` are filed under `sale_ref` (caller's connection)."""
+    row = conn.execute(
+        "SELECT count(*) FROM print_jobs WHERE sale_ref = ? AND kind = ? AND reprint_no = 0",
+        (sale_ref, kind)).fetchone()
+    return int(row[0])
+
+
 class SqlPrintJobStore:
     """`PrintJobStore` on the encrypted offline store (one transaction per call, run on the
     store's DB owner thread through `store.call`)."""
@@ -341,7 +362,7 @@ class SqlPrintJobStore:
 
     def add(self, job: PrintJob) -> PrintJob:
         def run(conn: Any) -> PrintJob:
-            _insert(conn, job)
+            insert_job(conn, job)
             return job
 
         return self._call(run)
@@ -411,7 +432,7 @@ class SqlPrintJobStore:
                 "SELECT count(*) FROM print_jobs WHERE original_job_id = ?", (root.id,)
             ).fetchone()
             reprint = _reprint_of(root, int(row[0]) + 1, at, operator, printer_id)
-            _insert(conn, reprint)
+            insert_job(conn, reprint)
             return reprint
 
         return self._call(run)

@@ -106,6 +106,10 @@ class PrintQueue:
         """End a backoff hold and try the printer again at once."""
         self._poke()
 
+    def wake(self) -> None:
+        """Jobs were written elsewhere (in a sale's own store transaction): print them now."""
+        self._poke()
+
     def start(self) -> None:
         """Start the worker thread (again after `stop`; no-op while it runs)."""
         if self._thread is not None and self._thread.is_alive():

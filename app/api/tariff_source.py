@@ -16,9 +16,8 @@ Signatures are not checked here: `app.tariffs.verify_envelope` does that for eve
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from app.api.client import VendingClient
 from app.api.errors import (
     ApiBug,
     ApiRejected,
@@ -27,7 +26,18 @@ from app.api.errors import (
     TerminalNotAuthorised,
     TlsProblem,
 )
+from app.api.models import TariffSummary, TerminalInfo
 from app.tariffs import TariffNotFound, TariffSourceError
+
+
+class TariffBackend(Protocol):
+    """The backend calls the tariff source makes (part of `app.backend.VendingBackend`)."""
+
+    def terminal(self) -> TerminalInfo: ...
+
+    def tariffs(self) -> list[TariffSummary]: ...
+
+    def tariff_version(self, tariff_id: str, version: int) -> dict[str, Any]: ...
 
 _ASK_LATER = (ServerUnavailable, TlsProblem, TerminalNotAuthorised, MalformedResponse, ApiBug)
 
@@ -35,7 +45,7 @@ _ASK_LATER = (ServerUnavailable, TlsProblem, TerminalNotAuthorised, MalformedRes
 class ClientTariffSource:
     """`app.tariffs.TariffSource` implemented with `VendingClient` calls."""
 
-    def __init__(self, client: VendingClient) -> None:
+    def __init__(self, client: TariffBackend) -> None:
         self.client = client
 
     def list_tariffs(self) -> list[dict[str, Any]]:

@@ -13,11 +13,9 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.api.client import VendingClient
 from app.api.errors import (
     ApiBug,
     ApiRejected,
@@ -27,113 +25,37 @@ from app.api.errors import (
     TlsProblem,
 )
 from app.api.models import MeterInfo, Money, Quote, Sale
-from app.errors import BusinessRuleError, InvalidInput, TransientError, UserFacingError
+from app.backend import VendingBackend
+from app.errors import InvalidInput, TransientError, UserFacingError
 from app.events import EventBus
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
+from app.sales.documents import Documents
+from app.sales.outcomes import (
+    CustomerConfirmation,
+    PendingSlip,
+    PriceChanged,
+    QuoteStale,
+    SaleNotCompleted,
+    SaleOutcome,
+    delivery_text,
+    reference_for,
+)
 from app.sales.policy import OfflineDecision, OfflineRefused, check_offline_sale
 from app.tariffs import PriceDifference, TariffService, price_difference
 from offline_store import Connection, Store
 from offline_store.journal import append, utc_now
+from printers.job_store import PrintJob
 from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number
+
+__all__ = ["CustomerConfirmation", "PendingSlip", "PriceChanged", "QuoteStale",
+           "SaleNotCompleted", "SaleOutcome", "SaleService", "delivery_text", "reference_for"]
 
 log = logging.getLogger("vendpoint.sales")
 
 #: How a tender (payment method) may be named: "cash", "card", "eft", ...
 _TENDER_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-
-
-class QuoteStale(BusinessRuleError):
-    """The tariff changed since the quote the customer was shown: nothing was sold.
-
-    `code` is "TARIFF_CHANGED". `new_quote` is the server's fresh quote (None when it could not
-    be fetched because the server is unreachable) and `summary` the sentence to show, e.g.
-    "The tariff changed from version 6 to 7: ZAR 100.00 now buys 43.5 kWh instead of 48.0
-    kWh." `difference.lines` lists the changed lines (description, old amount, new amount).
-    To go on, the cashier confirms the new price and the UI calls
-    `sell(..., quote=exc.new_quote)`.
-    """
-
-    title = "The price has changed"
-
-    def __init__(
-        self, message: str, *, old_quote: Quote, new_quote: Quote | None,
-        difference: PriceDifference | None, in_force_version: int | None, hint: str = "",
-    ) -> None:
-        super().__init__(message, code="TARIFF_CHANGED", hint=hint)
-        self.old_quote = old_quote
-        self.new_quote = new_quote
-        self.difference = difference
-        self.quoted_version = old_quote.tariff_version
-        self.in_force_version = in_force_version
-        #: One sentence for the confirmation dialog.
-        self.summary = difference.summary() if difference is not None else message
-
-
-class SaleNotCompleted(UserFacingError):
-    """The server did not answer and the sale may not be sold offline: it is NOT complete."""
-
-    title = "Sale not completed"
-
-    def __init__(self, message: str, *, reference: str, hint: str = "") -> None:
-        super().__init__(message, hint=hint)
-        self.reference = reference
-
-
-@dataclass(frozen=True)
-class CustomerConfirmation:
-    """The customer shown before taking money; `from_cache` when the server was unreachable."""
-
-    meter: MeterInfo
-    from_cache: bool
-    fetched_at: str | None = None
-
-
-@dataclass(frozen=True)
-class PendingSlip:
-    """What the pending (offline) slip says. It is NOT a token."""
-
-    reference: str
-    idempotency_key: str
-    created_at: str
-    amount: Money
-    meter_number: str
-    customer_name: str
-    customer_address: str
-    operator_id: str
-    delivery: str
-    warning: str = ""
-
-
-@dataclass(frozen=True)
-class SaleOutcome:
-    """The result of `sell`: tokened (with the server's sale) or pending (with a slip)."""
-
-    state: str
-    idempotency_key: str
-    sale: Sale | None = None
-    slip: PendingSlip | None = None
-    resolved_after_lost_answer: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def reference_for(key: str) -> str:
-    """The short reference printed on slips and sent as `client_reference`."""
-    return "VP-" + key.replace("-", "")[:10].upper()
-
-
-def delivery_text(meter: MeterInfo | None, notify: Sequence[str]) -> str:
-    """How a pending token will reach the customer."""
-    if meter is not None and meter.two_way:
-        return ("The token will be delivered straight into the smart meter when the "
-                "connection returns.")
-    if meter is not None and "sms" in notify and meter.phone:
-        return f"The token will be sent by SMS to {meter.phone} when the connection returns."
-    if meter is not None and "email" in notify and meter.email:
-        return f"The token will be e-mailed to {meter.email} when the connection returns."
-    return ("The token will be printed at this counter when the connection returns; bring this "
-            "slip to collect it.")
 
 
 class SaleService:
@@ -142,10 +64,11 @@ class SaleService:
     def __init__(
         self,
         store: Store,
-        client: VendingClient,
+        client: VendingBackend,
         bus: EventBus,
         connectivity: Connectivity,
         *,
+        documents: Documents | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         wake_sync: Callable[[], None] | None = None,
         key_factory: Callable[[], str] = lambda: str(uuid.uuid4()),
@@ -157,6 +80,9 @@ class SaleService:
         #: the tariff version in force locally. Without it the service works as before.
         self.tariffs = tariffs
         self.client = client
+        #: Where the sale's documents go, in the state change's own transaction. None: no
+        #: documents are recorded (tools and tests that do not print).
+        self.documents = documents
         self.bus = bus
         self.connectivity = connectivity
         self._clock = clock
@@ -307,6 +233,11 @@ class SaleService:
         return out
 
     @staticmethod
+    def clean_meter(meter_number: str) -> str:
+        """The DRN from what was typed or scanned; InvalidInput when it is not one."""
+        return SaleService._clean_meter(meter_number)
+
+    @staticmethod
     def _clean_meter(meter_number: str) -> str:
         """The DRN from what was typed or scanned (spaces/dashes, or an 18-digit PAN), with
         its Luhn check digit verified before anything is written or sent."""
@@ -369,27 +300,42 @@ class SaleService:
         quote_raw = None if quote is None else quote.raw
 
         def write(conn: Connection) -> tuple[OfflineDecision, MeterInfo | None,
-                                             repo.OutboxStats]:
+                                             repo.OutboxStats, PrintJob | None]:
             decision, meter, stats = self._check_policy(conn, meter_number, amount)
             self._insert(conn, key, "pending", True, meter_number, amount, operator_id,
                          offline_request, quote_raw, shift_id, maybe_sent=False,
                          created_at=created, meter=meter, quote_obj=quote,
                          local_versions=local_versions, tender=tender)
+            slip = self._slip(key, created, amount, meter_number, meter, operator_id, notify,
+                              decision.warning)
+            job = self._record_slip(conn, slip)
             # The outbox after this sale, without a second round trip to the store.
             value = stats.value + amount if stats.value is not None else amount
             after = repo.OutboxStats(stats.count + 1, value, stats.pending_count + 1,
                                      stats.pending_value_minor + amount.minor,
                                      stats.needs_attention,
                                      stats.oldest_pending_at or created)
-            return decision, meter, after
+            return decision, meter, after, job
 
-        decision, meter, after = self.store.call(write)
+        decision, meter, after, job = self.store.call(write)
+        if self.documents is not None:
+            self.documents.announce(job)
         if self._after_write is not None:
             self._after_write(key)
         slip = self._slip(key, created, amount, meter_number, meter, operator_id, notify,
                           decision.warning)
         self._announce_pending(slip, after)
-        return SaleOutcome("pending", key, slip=slip)
+        return SaleOutcome("pending", key, slip=slip, job=job)
+
+    def _record_slip(self, conn: Connection, slip: PendingSlip) -> PrintJob | None:
+        """The pending slip's print job, in the caller's (the state change's) transaction."""
+        if self.documents is None:
+            return None
+        return self.documents.record(conn, self.documents.pending_slip(
+            conn, reference=slip.reference, created_at=slip.created_at,
+            customer_name=slip.customer_name, customer_address=slip.customer_address,
+            meter_number=slip.meter_number, amount=slip.amount, operator_id=slip.operator_id,
+            delivery=slip.delivery))
 
     def _check_policy(
         self, conn: Connection, meter_number: str, amount: Money
@@ -429,16 +375,27 @@ class SaleService:
                          currency=stats.value.currency if stats.value else "",
                          pending=stats.pending_count, needs_attention=stats.needs_attention)
 
-    def record_tokened(self, key: str, sale: Sale, *, after_lost_answer: bool = False) -> bool:
+    def record_tokened(self, key: str, sale: Sale, *, after_lost_answer: bool = False,
+                       by_sync: bool = False) -> bool:
         """Store a server sale for `key` and announce it (also used by the sync engine).
 
-        When the sale was confirmed on a quote and the server's sale differs from it (another
-        tariff version, other units or lines), `sale.price_differs` is journalled in the same
-        transaction and published, so the difference is audited and can be shown.
+        The token receipt's print job is written in the same transaction as the state change
+        (exactly one per sale: a sale already tokened writes nothing). When the sale was
+        confirmed on a quote and the server's sale differs from it (another tariff version,
+        other units or lines), `sale.price_differs` is journalled in the same transaction and
+        published, so the difference is audited and can be shown. `by_sync`: the token came
+        through the sync engine, after the cashier's sale call had ended (`sale.late_token`).
         """
-        def write(conn: Connection) -> tuple[bool, PriceDifference | None]:
+        return self._record_tokened(key, sale, after_lost_answer=after_lost_answer,
+                                    by_sync=by_sync)[0]
+
+    def _record_tokened(self, key: str, sale: Sale, *, after_lost_answer: bool = False,
+                        by_sync: bool = False) -> tuple[bool, PrintJob | None]:
+        def write(conn: Connection) -> tuple[bool, PriceDifference | None, PrintJob | None]:
             if not repo.mark_tokened(conn, key, sale):
-                return False, None
+                return False, None, None
+            job = None if self.documents is None else \
+                self.documents.record_token_receipt(conn, sale)
             quoted = repo.sale_quote(conn, key)
             difference = None if quoted is None else price_difference(quoted, sale.raw)
             if difference is not None:
@@ -447,15 +404,29 @@ class SaleService:
                     "sold_version": difference.new_version,
                     "quoted_units": difference.old_units, "sold_units": difference.new_units,
                 }, ref=key)
-            return True, difference
+            return True, difference, job
 
-        changed, difference = self.store.call(write)
+        changed, difference, job = self.store.call(write)
         if changed:
+            if self.documents is not None:
+                self.documents.announce(job)
+            job_id = "" if job is None else job.id
             self.bus.publish("sale.tokened", idempotency_key=key, receipt_no=sale.receipt_no,
                              meter_number=sale.meter_number,
                              amount=sale.amount_tendered.amount_str(),
                              tokens=len(sale.tokens), after_lost_answer=after_lost_answer,
-                             tariff_id=sale.tariff_id, tariff_version=sale.tariff_version)
+                             tariff_id=sale.tariff_id, tariff_version=sale.tariff_version,
+                             job_id=job_id, by_sync=by_sync)
+            if by_sync:
+                # The cashier's sale call is long over: the customer's token receipt was
+                # written with the state change; say so, with its job.
+                self.bus.publish(
+                    "sale.late_token", idempotency_key=key, reference=reference_for(key),
+                    receipt_no=sale.receipt_no, meter_number=sale.meter_number,
+                    customer_name=str((sale.raw.get("customer") or {}).get("name", "")),
+                    job_id=job_id,
+                    printed=job is not None and self.documents is not None
+                    and self.documents.printing)
             if difference is not None:
                 log.warning("sale %s priced differently from its quote (v%s -> v%s)",
                             sale.receipt_no, difference.old_version, difference.new_version)
@@ -465,7 +436,7 @@ class SaleService:
                                  sold_version=difference.new_version,
                                  lines=[list(line) for line in difference.lines])
             self._publish_outbox()
-        return changed
+        return changed, job
 
     def _send(self, row: repo.SaleRow, notify: Sequence[str]) -> SaleOutcome:
         key = row.idem_key
@@ -498,8 +469,8 @@ class SaleService:
                                   else getattr(exc, "code", "BUG"), reason)
             raise
         self.connectivity.set(True)
-        self.record_tokened(key, sale)
-        return SaleOutcome("tokened", key, sale=sale)
+        _, job = self._record_tokened(key, sale)
+        return SaleOutcome("tokened", key, sale=sale, job=job)
 
     def _reject(self, key: str, exc: ApiRejected) -> None:
         code, message = exc.code, exc.message
@@ -524,8 +495,9 @@ class SaleService:
                 raise
             except (TransientError, UserFacingError, ApiBug):
                 return None
-        self.record_tokened(row.idem_key, sale, after_lost_answer=True)
-        return SaleOutcome("tokened", row.idem_key, sale=sale, resolved_after_lost_answer=True)
+        _, job = self._record_tokened(row.idem_key, sale, after_lost_answer=True)
+        return SaleOutcome("tokened", row.idem_key, sale=sale, resolved_after_lost_answer=True,
+                           job=job)
 
     def _needs_attention(self, key: str, code: str, reason: str) -> None:
         self.store.call(lambda c: repo.set_state(
@@ -540,24 +512,26 @@ class SaleService:
         local_versions = self._in_force_versions(row.created_at)
 
         def decide(conn: Connection) -> tuple[str, OfflineDecision | OfflineRefused,
-                                              MeterInfo | None]:
+                                              MeterInfo | None, PrintJob | None]:
             try:
                 decision, meter, _ = self._check_policy(conn, row.meter_number, row.amount)
             except OfflineRefused as refused:
                 if sent:
                     repo.set_state(conn, key, "unresolved", reason_code=refused.code,
                                    reason=refused.message, keep_in_outbox=True)
-                    return "unresolved", refused, None
+                    return "unresolved", refused, None, None
                 repo.set_state(conn, key, "void", reason_code=refused.code,
                                reason=refused.message, keep_in_outbox=False)
-                return "void", refused, None
+                return "void", refused, None, None
             repo.set_state(conn, key, "pending", offline=True, keep_in_outbox=True)
             tariff_id = row.tariff_id or (meter.tariff_id if meter is not None else None)
             repo.set_local_tariff(conn, key, tariff_id,
                                   None if tariff_id is None else local_versions.get(tariff_id))
-            return "pending", decision, meter
+            slip = self._slip(key, row.created_at, row.amount, row.meter_number, meter,
+                              row.operator_id, notify, decision.warning)
+            return "pending", decision, meter, self._record_slip(conn, slip)
 
-        state, result, meter = self.store.call(decide)
+        state, result, meter, job = self.store.call(decide)
         if isinstance(result, OfflineRefused):
             self._publish_outbox()
             if state == "void":
@@ -571,7 +545,9 @@ class SaleService:
                 reference=reference_for(key),
                 hint="VendPoint will check with the server and show the result.",
             ) from cause
+        if self.documents is not None:
+            self.documents.announce(job)
         slip = self._slip(key, row.created_at, row.amount, row.meter_number, meter,
                           row.operator_id, notify, result.warning)
         self._announce_pending(slip)
-        return SaleOutcome("pending", key, slip=slip)
+        return SaleOutcome("pending", key, slip=slip, job=job)

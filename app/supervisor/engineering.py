@@ -20,6 +20,7 @@ from typing import Any
 from app.errors import InvalidInput
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext, token_lines
+from app.supervisor.documents import DocumentWriter
 from app.supervisor.ledger import Dim, add_entry
 from app.supervisor.permissions import Actor, Permission, require
 from offline_store import Connection, Store
@@ -142,8 +143,18 @@ class EngineeringService:
             str(raw["reference"]), str(raw.get("meter_number", req.meter_number)),
             str(raw["type"]), str(raw["issued_at"]), str(supervisor),
             token_lines(list(raw["tokens"])), dict(raw.get("meter") or {}), raw)
-        self.store.call(lambda c: self._record(c, actor, req, result))
-        if self.printer is not None:
+        documents = self.printer if isinstance(self.printer, DocumentWriter) else None
+
+        def write(conn: Connection) -> Any:
+            self._record(conn, actor, req, result)
+            # With the core's documents, the slip's job is written with the record.
+            return None if documents is None else \
+                documents.record(conn, self.slip(result, actor, req.reason))
+
+        job = self.store.call(write)
+        if documents is not None:
+            documents.announce(job)
+        elif self.printer is not None:
             self.printer.enqueue(self.slip(result, actor, req.reason))
         return result
 
@@ -198,16 +209,22 @@ class EngineeringService:
             str(raw["reference"]), str(raw.get("meter_number", "")), str(raw["type"]),
             str(raw["issued_at"]), str((raw.get("supervisor") or {}).get("id", "")),
             token_lines(list(raw["tokens"])), dict(raw.get("meter") or {}), raw)
-        def count(conn: Connection) -> int:
+        documents = self.printer if isinstance(self.printer, DocumentWriter) else None
+        at = self._clock()
+
+        def count(conn: Connection) -> tuple[pm.Reprint, Any]:
             number = 1 + int(conn.execute(
                 "SELECT count(*) FROM journal WHERE kind = 'engineering.reprinted' AND ref = ?",
                 (reference,)).fetchone()[0])
             append(conn, "engineering.reprinted", {"operator_id": actor.id,
                                                    "reprint_no": number}, ref=reference)
-            return number
+            reprint = pm.Reprint(self.slip(result, actor), number, at, actor.name)
+            # With the core's documents, the reprint's job is written with its count.
+            return reprint, None if documents is None else documents.record(conn, reprint)
 
-        number = self.store.call(count)
-        reprint = pm.Reprint(self.slip(result, actor), number, self._clock(), actor.name)
-        if self.printer is not None:
+        reprint, job = self.store.call(count)
+        if documents is not None:
+            documents.announce(job)
+        elif self.printer is not None:
             self.printer.enqueue(reprint)
         return reprint

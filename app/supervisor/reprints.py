@@ -1,8 +1,13 @@
 """Reprint policy: routine reprints are free; beyond a count or an age a supervisor approves.
 
-The sale screen calls `ReprintGate.authorise` before queueing a reprint; it raises
-PermissionDenied (ask a supervisor) beyond policy, and journals every reprint with who did it
-and who approved. The print queue's reprint jobs are counted in the reports by a trigger.
+`ReprintGate.reprint` is the whole reprint of a sale: the count on the sale (`reprint_count`,
+migration 0013) is checked against the policy (a supervisor's approval beyond it), then ONE
+transaction re-reads the count, inserts the reprint's print job of the sale's NEWEST document
+(the reversal slip once reversed, the token receipt once tokened, never the pending slip
+after tokens exist; the pending slip while the sale is not tokened), increments the count
+and journals who, which number and who approved. The print queue's reprint jobs are counted
+in the reports by a trigger. `authorise` alone (journal only) stays for callers that print
+some other way.
 """
 
 from __future__ import annotations
@@ -11,10 +16,51 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from app.errors import BusinessRuleError, InvalidInput
 from app.supervisor.approvals import Approval, ApprovalService, Authorisation
-from app.supervisor.permissions import Actor, Permission, require
-from offline_store import Store
+from app.supervisor.documents import DocumentWriter
+from app.supervisor.permissions import Actor, Permission, allowed, require
+from offline_store import Connection, Store
 from offline_store.journal import append
+from printers import model as pm
+from printers.job_store import PrintJob, latest_original
+
+
+class SupervisorRequired(BusinessRuleError):
+    """This reprint is beyond the reprint policy: a supervisor must approve it."""
+
+    title = "Supervisor needed"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="SUPERVISOR_REQUIRED",
+                         hint="A supervisor must approve this reprint.")
+
+
+@dataclass(frozen=True)
+class ReprintDone:
+    """A reprint written: which document, its number, its job, who approved."""
+
+    idem_key: str
+    kind: str  # the reprinted document: "token", "pending" or "reversal"
+    reprint_no: int
+    job: PrintJob
+    approved_by: str
+
+
+def _sale_facts(conn: Connection, key: str) -> tuple[str, str, int, str, str]:
+    """(state, client reference, reprint count, issued at, receipt no) of a sale."""
+    row = conn.execute(
+        "SELECT s.state, json_extract(s.request, '$.client_reference'), s.reprint_count, "
+        "COALESCE(r.issued_at, s.created_at), COALESCE(s.receipt_no, '') FROM sales s "
+        "LEFT JOIN receipts r ON r.idem_key = s.idem_key WHERE s.idem_key = ?",
+        (key,)).fetchone()
+    if row is None:
+        raise InvalidInput("There is no such sale on this terminal.")
+    return str(row[0]), str(row[1] or ""), int(row[2]), str(row[3]), str(row[4])
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 @dataclass(frozen=True)
@@ -57,3 +103,89 @@ class ReprintGate:
             "beyond_policy": beyond, "approved_by": auth.supervisor.id if beyond else ""},
             ref=reference))
         return auth
+
+    def reprint(self, actor: Actor, idem_key: str, documents: DocumentWriter, *,
+                approval: Approval | None = None) -> ReprintDone:
+        """Reprint the sale's newest document (see the module docstring); raises
+        PermissionDenied beyond policy without a valid approval, BusinessRuleError when the
+        sale has no document yet."""
+        require(actor, Permission.REPRINT)
+        _, reference, count, issued, _ = self.store.call(lambda c: _sale_facts(c, idem_key))
+        beyond = self.beyond_policy(count, _parse(issued))
+        auth = self._approve(actor, reference, count, beyond, approval)
+        at = self._clock()
+
+        def write(conn: Connection) -> ReprintDone:
+            state, ref, now_count, issued_at, receipt_no = _sale_facts(conn, idem_key)
+            if now_count != count and not beyond and self.beyond_policy(
+                    now_count, _parse(issued_at)):
+                # Another reprint went first and this one is now beyond policy.
+                raise BusinessRuleError(
+                    "This receipt was reprinted meanwhile; this reprint needs a supervisor.",
+                    code="SUPERVISOR_REQUIRED", hint="Ask a supervisor to approve it.")
+            original, kind = self._newest_document(conn, documents, idem_key, state, ref,
+                                                   receipt_no)
+            number = now_count + 1
+            base = original.receipt() if isinstance(original, PrintJob) else original
+            if isinstance(base, pm.Reprint):  # originals only are selected; be safe
+                base = base.original
+            receipt = pm.Reprint(base, number, at, actor.name)
+            job = documents.record(conn, receipt, original_job_id=original.id
+                                   if isinstance(original, PrintJob) else None)
+            conn.execute("UPDATE sales SET reprint_count = ? WHERE idem_key = ?",
+                         (number, idem_key))
+            approver = auth.supervisor.id if beyond else ""
+            append(conn, "sale.reprint", {
+                "operator_id": actor.id, "reprint_no": number, "document": kind,
+                "beyond_policy": beyond, "approved_by": approver},
+                ref=receipt_no or ref)  # what the counter calls the sale
+            return ReprintDone(idem_key, kind, number, job, approver)
+
+        done = self.store.call(write)
+        documents.announce(done.job)
+        return done
+
+    def _approve(self, actor: Actor, reference: str, count: int, beyond: bool,
+                 approval: Approval | None) -> Authorisation:
+        if not beyond:
+            return Authorisation(actor, Permission.REPRINT, None)
+        if approval is None and not allowed(actor.role, Permission.REPRINT_BEYOND_POLICY):
+            raise SupervisorRequired(
+                f"Receipt {reference} was reprinted {count} times already, or is too old "
+                "for a routine reprint.")
+        return self.approvals.authorise(actor, Permission.REPRINT_BEYOND_POLICY, approval,
+                                        subject=reference, details={"reprints_so_far": count})
+
+    @staticmethod
+    def _newest_document(conn: Connection, documents: DocumentWriter, idem_key: str,
+                         state: str, reference: str,
+                         receipt_no: str) -> tuple[PrintJob | pm.Receipt, str]:
+        """The document a reprint copies: the reversal slip once reversed (never the token
+        receipt of a reversed sale: its tokens were paid back), the token receipt once tokened
+        (its stored job, or rebuilt from the stored sale when that job is gone), else the
+        pending slip."""
+        reversal = None if not receipt_no else conn.execute(
+            "SELECT reversal_no FROM reversals WHERE receipt_no = ? "
+            "ORDER BY reversed_at DESC LIMIT 1", (receipt_no,)).fetchone()
+        if reversal is not None:
+            job = latest_original(conn, str(reversal[0]), ("reversal",))
+            if job is not None:
+                return job, "reversal"
+            raise BusinessRuleError(
+                f"Receipt {receipt_no} was reversed: its tokens cannot be reprinted.",
+                hint="The reversal slip was not kept on this terminal.")
+        if state == "tokened":
+            job = latest_original(conn, reference, ("token",))
+            if job is not None:
+                return job, "token"
+            rebuilt = documents.stored_token_receipt(conn, idem_key)
+            if rebuilt is not None:
+                return rebuilt, "token"
+        elif state not in ("rejected", "void"):
+            job = latest_original(conn, reference, ("pending",))
+            if job is not None:
+                return job, "pending"
+        raise BusinessRuleError(
+            "This sale has no receipt to reprint." if state in ("rejected", "void") else
+            "There is no receipt for this sale yet.",
+            hint="A pending sale's token receipt prints when its token arrives.")

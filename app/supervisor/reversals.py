@@ -2,7 +2,9 @@
 
 The server applies the policy (same day, not delivered, no key change) and credits the vendor
 float; here the approval is checked and journaled, the reversal is stored with the cash paid
-back (counted against the operator's open shift), and the reversal slip is printed.
+back (counted against the operator's open shift), and the reversal slip is printed. With
+the core's `Documents` as the printer, the slip's print job is written in the same transaction
+as the reversal's record (a crash leaves both or neither).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from app.api.models import Money
 from app.errors import InvalidInput
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext, token_lines
+from app.supervisor.documents import DocumentWriter
 from app.supervisor.ledger import Dim, add_entry
 from app.supervisor.permissions import Actor, Permission
 from app.supervisor.server import SupervisorApi
@@ -75,10 +78,20 @@ class ReversalService:
                        str(refunded.get("currency") or self.terminal.currency))
         result = ReversalResult(str(raw["reversal_no"]), str(raw["receipt_no"]),
                                 str(raw["reversed_at"]), amount, approval.operator_id, False, raw)
-        newly = self.store.call(lambda c: self._record(c, actor, result, reason))
+        documents = self.printer if isinstance(self.printer, DocumentWriter) else None
+
+        def write(conn: Connection) -> tuple[bool, Any]:
+            newly = self._record(conn, actor, result, reason)
+            if not newly or documents is None:
+                return newly, None
+            return True, documents.record(conn, self._slip(conn, actor, result, reason))
+
+        newly, job = self.store.call(write)
         result = ReversalResult(result.reversal_no, result.receipt_no, result.reversed_at,
                                 amount, result.supervisor_id, newly, raw)
-        if newly and self.printer is not None:
+        if documents is not None:
+            documents.announce(job)
+        elif newly and self.printer is not None:
             slip = self.store.call(lambda c: self._slip(c, actor, result, reason))
             self.printer.enqueue(slip)
         return result

@@ -33,6 +33,7 @@ from app.events import Event
 from app.sales import repository as repo
 from app.sales.service import SaleService
 from app.sync.lock import FileLock
+from app.sync.wake import WakeSignal
 from common.backoff import Backoff
 
 log = logging.getLogger("vendpoint.sync")
@@ -79,6 +80,7 @@ class SyncEngine:
         policy_interval: float = 600.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
+        wake: WakeSignal | None = None,
     ) -> None:
         self.service = service
         self.store = service.store
@@ -98,7 +100,8 @@ class SyncEngine:
         self._backoff = Backoff(backoff_base, backoff_cap, self._rng)
         self._failures = 0
         self._stop = threading.Event()
-        self._wake = threading.Event()
+        #: Shared with the sale service (it wakes the engine after a pending sale).
+        self.wake_signal = wake if wake is not None else WakeSignal()
         self._step_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         # Policy changes pushed by the server (`terminal.policy`, published by app.push)
@@ -117,7 +120,7 @@ class SyncEngine:
     def stop(self, timeout: float = 10.0) -> bool:
         """Ask the worker to stop and wait for it; True if it stopped in time."""
         self._stop.set()
-        self._wake.set()
+        self.wake_signal.set()
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
@@ -156,7 +159,7 @@ class SyncEngine:
 
     def wake(self) -> None:
         """Drain now (a new pending sale, or the connection came back)."""
-        self._wake.set()
+        self.wake_signal.set()
 
     def next_delay(self) -> float:
         """Capped exponential backoff with full jitter, based on consecutive failures."""
@@ -198,8 +201,7 @@ class SyncEngine:
                 self._last_refresh = now
 
     def _wait(self, seconds: float) -> None:
-        self._wake.wait(seconds)
-        self._wake.clear()
+        self.wake_signal.wait(seconds)
 
     # -- one pass ------------------------------------------------------------------------------
     def refresh_terminal(self) -> bool:
@@ -304,7 +306,7 @@ class SyncEngine:
         return True
 
     def _tokened(self, key: str, sale: Sale, report: StepReport, *, late: bool = False) -> None:
-        self.service.record_tokened(key, sale, after_lost_answer=late)
+        self.service.record_tokened(key, sale, after_lost_answer=late, by_sync=True)
         report.tokened.append(key)
         if late:
             # The cashier was told the sale was not complete; the customer needs the token.
@@ -322,6 +324,9 @@ class SyncEngine:
         """Send pending items in order; False if the server is unreachable."""
         keys = [i.sale.idem_key for i in batch]
         self.store.call(lambda c: repo.note_attempt(c, keys))  # write-ahead: "maybe sent"
+        if not self.client.capabilities.batch_upload:
+            # This backend takes one sale per request: same keys, same order.
+            return self._upload_one_by_one(batch, report)
         items = [(i.sale.idem_key, i.sale.operator_id, i.sale.request) for i in batch]
         try:
             results = self.client.sell_batch(items)

@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 
+from app.backend import ClientBackend
 from app.errors import PermissionDenied
 from app.operators import OperatorDirectory, OperatorLocked, WrongPin
 from offline_store import open_store
@@ -67,11 +69,13 @@ def test_login_screen_list_from_the_cache_without_hashes(tmp_path: Path) -> None
             "id": "zanele", "name": "Zanele Former", "role": "cashier", "vendor_id": "V001",
             "pin_salt": b"\x00" * 16, "pin_hash": b"\x00" * 32, "kdf_n": 16384, "kdf_r": 8,
             "kdf_p": 1, "kdf_dklen": 32, "active": 0, "updated_at": "2026-11-25T00:00:00Z"})
-        core = env.core()
-        directory = OperatorDirectory(core.store, core.client, clock=lambda: now[0])
+        # The directory alone (the composition root would refresh it at once).
+        fresh = open_store(env.db, env.key, create=True)
+        client = ClientBackend(requests.Session(), env.proxy.url, lambda: env.credential)
+        directory = OperatorDirectory(fresh, client, clock=lambda: now[0])
         assert directory.list_operators() == []  # nothing cached before the first refresh
         directory.refresh()
-        core.close()
+        fresh.close()
     store = open_store(env.db, env.key)  # offline: the cache only
     directory = OperatorDirectory(store, None, clock=lambda: now[0])
     listed = directory.list_operators()

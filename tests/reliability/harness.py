@@ -1,4 +1,5 @@
-"""Test harness: the client core wired to the real reference server through a fault proxy."""
+"""Test harness: the client core, built by the composition root (`app.till.build.build_till`),
+wired to the real reference server through a fault proxy."""
 
 from __future__ import annotations
 
@@ -11,51 +12,81 @@ from typing import Any
 
 import requests
 
-from app.api import Timeouts, VendingClient
+from app.api import Timeouts
+from app.api.models import parse_terminal
+from app.backend import ClientBackend
 from app.events import Event, EventBus
 from app.sales import Connectivity, SaleService
+from app.settings import Settings
 from app.sync import SyncEngine
+from app.till import Till
+from app.till.build import Timing, build_till
 from offline_store import Store, open_store
+from printers.connections import ConnectionConfig
 from tests.reliability.faultproxy import FaultProxy
 from vendserver.testing import RunningServer, running_server
 
 
 @dataclass
 class Core:
-    """One terminal's client core (store, client, service, sync) for a test."""
+    """One terminal's client core (the till and its parts) for a test."""
 
-    store: Store
-    client: VendingClient
-    bus: EventBus
-    connectivity: Connectivity
-    service: SaleService
-    sync: SyncEngine
+    till: Till
+    client: ClientBackend
     session: requests.Session
     events: list[Event] = field(default_factory=list)
 
+    @property
+    def store(self) -> Store:
+        return self.till.store
+
+    @property
+    def bus(self) -> EventBus:
+        return self.till.bus
+
+    @property
+    def service(self) -> SaleService:
+        return self.till.service
+
+    @property
+    def sync(self) -> SyncEngine:
+        return self.till.sync
+
+    @property
+    def connectivity(self) -> Connectivity:
+        return self.till.service.connectivity
+
     def close(self) -> None:
-        self.sync.stop()
-        self.store.close()
+        self.till.close()
 
     def names(self, prefix: str) -> list[Event]:
         return [e for e in self.events if e.name.startswith(prefix)]
 
 
 def build_core(db: Path, key: bytes, base_url: str, credential: str, *, create: bool = True,
-               read_timeout: float = 5.0, resolve_grace: float = 0.0) -> Core:
-    """Open the store and wire the core to `base_url`."""
+               read_timeout: float = 5.0, resolve_grace: float = 0.0,
+               terminal: dict[str, Any] | None = None,
+               printer: ConnectionConfig | None = None, start: bool = False) -> Core:
+    """Open the store and build the till on `base_url` (workers stopped unless `start`)."""
     store = open_store(db, key, create=create)
     session = requests.Session()
-    client = VendingClient(session, base_url, lambda: credential,
+    client = ClientBackend(session, base_url, lambda: credential,
                            timeouts=Timeouts(2.0, read_timeout))
     bus = EventBus()
     events: list[Event] = []
     bus.subscribe("", events.append)
-    connectivity = Connectivity(bus)
-    service = SaleService(store, client, bus, connectivity)
-    sync = SyncEngine(service, lock_path=db.with_suffix(".sync.lock"), backoff_base=0.05,
-                      backoff_cap=0.5, idle_interval=0.5, resolve_grace=resolve_grace)
-    return Core(store, client, bus, connectivity, service, sync, session, events)
+    try:
+        till = build_till(
+            Settings({}), bus=bus, store=store, backend=client, data_dir=db.parent,
+            terminal=None if terminal is None else parse_terminal(terminal),
+            printer=printer, tariffs_on=False, closers=(store.close,), start=start,
+            sync_lock=db.with_suffix(".sync.lock"),
+            timing=Timing(sync_backoff_base=0.05, sync_backoff_cap=0.5, sync_idle_interval=0.5,
+                          sync_resolve_grace=resolve_grace))
+    except BaseException:
+        store.close()
+        raise
+    return Core(till, client, session, events)
 
 
 @dataclass
@@ -69,6 +100,10 @@ class Env:
     db: Path
     activation: dict[str, Any]
 
+    @property
+    def terminal_id(self) -> str:
+        return str(self.activation["terminal_id"])
+
     def cut(self, core: Core) -> None:
         """Server unreachable, and the client's kept-alive connections gone (refused, not
         "maybe sent")."""
@@ -76,12 +111,12 @@ class Env:
         core.session.close()
 
     def core(self, **kw: Any) -> Core:
-        core = build_core(self.db, self.key, self.proxy.url, self.credential, **kw)
-        return core
+        kw.setdefault("terminal", self.activation)
+        return build_core(self.db, self.key, self.proxy.url, self.credential, **kw)
 
     def server_sales(self, terminal_id: str | None = None) -> dict[str, str]:
-        """idempotency key -> receipt number of every sale on the server (its database)."""
-        return server_sales(self.server.db_path, terminal_id)
+        """idempotency key -> receipt number of this terminal's sales on the server."""
+        return server_sales(self.server.db_path, terminal_id or self.terminal_id)
 
 
 def server_sales(db_path: Path, terminal_id: str | None = None) -> dict[str, str]:
@@ -103,14 +138,22 @@ def server_sales(db_path: Path, terminal_id: str | None = None) -> dict[str, str
 
 
 @contextmanager
+def terminal_on(server: RunningServer, client_dir: Path, name: str = "Counter 1"
+                ) -> Iterator[Env]:
+    """A newly activated terminal (its own proxy and store path) on a running server."""
+    activation = server.activate(name)
+    proxy = FaultProxy(int(server.base_url.rsplit(":", 1)[1]))
+    try:
+        yield Env(server, proxy, activation["credential"], secrets.token_bytes(32),
+                  client_dir / "vend.db", activation)
+    finally:
+        proxy.close()
+
+
+@contextmanager
 def environment(tmp_path: Path) -> Iterator[Env]:
     """A running demo server, a proxy, an activated terminal and a fresh store path."""
     (tmp_path / "server").mkdir(parents=True, exist_ok=True)  # running_server does not create it
-    with running_server(tmp_path / "server", demo=True) as server:
-        activation = server.activate("Counter 1")
-        proxy = FaultProxy(int(server.base_url.rsplit(":", 1)[1]))
-        try:
-            yield Env(server, proxy, activation["credential"], secrets.token_bytes(32),
-                      tmp_path / "client" / "vend.db", activation)
-        finally:
-            proxy.close()
+    with running_server(tmp_path / "server", demo=True) as server, \
+            terminal_on(server, tmp_path / "client") as env:
+        yield env

@@ -17,14 +17,9 @@ import signal
 import sys
 from pathlib import Path
 
-import requests
-
-from app.api import Money, Timeouts, VendingClient
+from app.api import Money
 from app.errors import BusinessRuleError, TransientError, UserFacingError
-from app.events import EventBus
-from app.sales import Connectivity, SaleService
-from app.sync import SyncEngine
-from offline_store import open_store
+from tests.reliability.harness import build_core
 
 
 def life(db: str, key_hex: str, base_url: str, credential: str, seed: int,
@@ -32,14 +27,12 @@ def life(db: str, key_hex: str, base_url: str, credential: str, seed: int,
     """One worker life: never returns (killed by the test)."""
     rng = random.Random(seed)
     stream = os.fdopen(out, "w", buffering=1)
-    store = open_store(Path(db), bytes.fromhex(key_hex), create=True)
-    client = VendingClient(requests.Session(), base_url, lambda: credential,
-                           timeouts=Timeouts(2.0, 5.0))
-    bus = EventBus()
-    connectivity = Connectivity(bus)
-    service = SaleService(store, client, bus, connectivity)
-    sync = SyncEngine(service, lock_path=Path(db).with_suffix(".sync.lock"), resolve_grace=1.0,
-                      batch_size=rng.choice([1, 3, 10]))
+    # Built by the composition root like the app (documents recorded, no printer), with the
+    # workers stopped: this loop drives the sync passes itself.
+    core = build_core(Path(db), bytes.fromhex(key_hex), base_url, credential, create=True,
+                      resolve_grace=1.0)
+    service, sync, connectivity = core.service, core.sync, core.connectivity
+    sync.batch_size = rng.choice([1, 3, 10])
     stream.write("READY\n")
     while True:
         roll = rng.random()

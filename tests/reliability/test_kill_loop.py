@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,6 +50,29 @@ def _life(zygote: subprocess.Popen[bytes], seed: int, fifo: Path, rng: random.Ra
     assert exit_line[:2] == [b"EXIT", str(pid).encode()]
     killed = ready.strip() == b"READY" and int(exit_line[2]) == signal.SIGKILL
     return [ln for ln in rest.decode().splitlines() if ln.startswith("ACK ")], not killed
+
+
+def _documents(conn: Any) -> dict[str, tuple[int, int, int]]:
+    """idempotency key -> (offline flag, token receipt jobs, pending slip jobs), originals
+    only (the documents the sale service writes with the state change)."""
+    return {str(r[0]): (int(r[1]), int(r[2]), int(r[3])) for r in conn.execute(
+        "SELECT s.idem_key, s.offline, "
+        "(SELECT count(*) FROM print_jobs p WHERE p.sale_ref = "
+        " json_extract(s.request, '$.client_reference') AND p.kind = 'token' "
+        " AND p.reprint_no = 0), "
+        "(SELECT count(*) FROM print_jobs p WHERE p.sale_ref = "
+        " json_extract(s.request, '$.client_reference') AND p.kind = 'pending' "
+        " AND p.reprint_no = 0) FROM sales s")}
+
+
+def _assert_documents(states: dict[str, str], documents: dict[str, tuple[int, int, int]]
+                      ) -> None:
+    """Every tokened sale has exactly one token receipt, every other none; every sale kept
+    offline (the customer holds a slip) exactly one pending slip, every other none."""
+    for key, state in states.items():
+        offline, tokens, slips = documents[key]
+        assert tokens == (1 if state == "tokened" else 0), (state, tokens)
+        assert slips == (1 if offline else 0), (state, offline, slips)
 
 
 @pytest.mark.slow
@@ -101,8 +125,10 @@ def test_kill_loop(tmp_path: Path) -> None:
                 "SELECT idem_key FROM outbox")})
             receipts = store.call(lambda c: {r[0]: r[1] for r in c.execute(
                 "SELECT idem_key, receipt_no FROM receipts")})
+            documents = store.call(_documents)
         finally:
             store.close()
+        _assert_documents(rows, documents)
         server = env.server_sales()  # also asserts no key twice on the server
         assert set(server) <= set(rows), "a server sale the terminal does not know"
         for key in acked:
@@ -127,6 +153,7 @@ def test_kill_loop(tmp_path: Path) -> None:
                     break
             final = core.store.call(lambda c: {r[0]: r[1] for r in c.execute(
                 "SELECT idem_key, state FROM sales")})
+            _assert_documents(final, core.store.call(_documents))
         finally:
             core.close()
         server = env.server_sales()

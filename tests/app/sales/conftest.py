@@ -1,4 +1,5 @@
-"""Shared fixtures for the sale service tests: a real server, a real store, a wired core."""
+"""Shared fixtures for the sale service tests: ONE real server per test module, and per test a
+newly activated terminal (its own proxy, store and server-side sales), a wired core."""
 
 from __future__ import annotations
 
@@ -7,13 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.harness import Core, Env, environment
+from tests.reliability.harness import Core, Env, terminal_on
+from vendserver.testing import RunningServer, running_server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """The reference server on loopback, shared by the tests of one module."""
+    with running_server(tmp_path_factory.mktemp("server"), demo=True) as srv:
+        srv.service.top_up("V001", 10**9)  # the module's terminals share the vendor's float
+        yield srv
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    """The reference server on loopback plus a data folder for the client."""
-    with environment(tmp_path) as e:
+def env(server: RunningServer, tmp_path: Path) -> Iterator[Env]:
+    """A terminal of its own on the module's server, plus a data folder for the client."""
+    with terminal_on(server, tmp_path / "client") as e:
         yield e
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from app.api import MalformedResponse, Money, Timeouts, VendingClient
+from app.api import MalformedResponse, Money, Timeouts
 from app.api.models import parse_meter, parse_offline_policy
+from app.backend import ClientBackend
 from app.events import EventBus
 from app.sales import Connectivity, SaleService
 from app.sales import repository as repo
@@ -43,7 +44,7 @@ METER_JSON = {
 
 def _service(store: Store, url: str, online: bool) -> tuple[SaleService, EventBus]:
     bus = EventBus()
-    client = VendingClient(requests.Session(), url, lambda: "vpt_x", timeouts=Timeouts(1, 2))
+    client = ClientBackend(requests.Session(), url, lambda: "vpt_x", timeouts=Timeouts(1, 2))
     service = SaleService(store, client, bus, Connectivity(bus, online=online))
     store.call(lambda c: repo.save_policy(c, parse_offline_policy(POLICY)))
     store.call(lambda c: repo.cache_meter(c, parse_meter(METER_JSON)))

@@ -4,6 +4,8 @@ differently from its quote is audited. Real server on loopback, real SQLCipher f
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +17,16 @@ from app.sales import QuoteStale
 from app.sales import repository as repo
 from app.tariffs import TariffService
 from tests.reliability.harness import Core, Env
+from vendserver.testing import RunningServer, running_server
 
 ZAR = "ZAR"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RunningServer]:
+    """These tests publish tariff versions: a server of their own each (not the module's)."""
+    with running_server(tmp_path / "server", demo=True) as srv:
+        yield srv
 
 
 def _tariffs(env: Env, core: Core) -> TariffService:

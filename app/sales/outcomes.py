@@ -1,0 +1,126 @@
+"""What a sale step returns or raises: the outcome, the pending slip's data, the typed
+refusals (`QuoteStale` and the till's `PriceChanged`, `SaleNotCompleted`), and the slip
+reference and delivery sentence every document uses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from app.api.models import MeterInfo, Money, Quote, Sale
+from app.errors import BusinessRuleError, UserFacingError
+from app.tariffs import PriceDifference
+from printers.job_store import PrintJob
+
+#: What a `PriceChanged` carries: the till's `app.till.results.QuoteChange` (the sale package
+#: does not import the till, which is built on it).
+ChangeT = TypeVar("ChangeT")
+
+
+class QuoteStale(BusinessRuleError):
+    """The tariff changed since the quote the customer was shown: nothing was sold.
+
+    `code` is "TARIFF_CHANGED". `new_quote` is the server's fresh quote (None when it could not
+    be fetched because the server is unreachable) and `summary` the sentence to show, e.g.
+    "The tariff changed from version 6 to 7: ZAR 100.00 now buys 43.5 kWh instead of 48.0
+    kWh." `difference.lines` lists the changed lines (description, old amount, new amount).
+    To go on, the cashier confirms the new price and the UI calls
+    `sell(..., quote=exc.new_quote)`.
+    """
+
+    title = "The price has changed"
+
+    def __init__(
+        self, message: str, *, old_quote: Quote, new_quote: Quote | None,
+        difference: PriceDifference | None, in_force_version: int | None, hint: str = "",
+    ) -> None:
+        super().__init__(message, code="TARIFF_CHANGED", hint=hint)
+        self.old_quote = old_quote
+        self.new_quote = new_quote
+        self.difference = difference
+        self.quoted_version = old_quote.tariff_version
+        self.in_force_version = in_force_version
+        #: One sentence for the confirmation dialog.
+        self.summary = difference.summary() if difference is not None else message
+
+
+class PriceChanged(QuoteStale, Generic[ChangeT]):
+    """`QuoteStale` as the till raises it: the new quote is already held by the till, and
+    `change` (a `app.till.results.QuoteChange`, None when the server could not be asked)
+    carries it with its handle, so the cashier's confirmation sells exactly on it."""
+
+    def __init__(self, stale: QuoteStale, change: ChangeT | None) -> None:
+        super().__init__(stale.message, old_quote=stale.old_quote, new_quote=stale.new_quote,
+                         difference=stale.difference, in_force_version=stale.in_force_version,
+                         hint=stale.hint)
+        self.summary = stale.summary
+        self.change: ChangeT | None = change
+
+
+class SaleNotCompleted(UserFacingError):
+    """The server did not answer and the sale may not be sold offline: it is NOT complete."""
+
+    title = "Sale not completed"
+
+    def __init__(self, message: str, *, reference: str, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.reference = reference
+
+
+@dataclass(frozen=True)
+class CustomerConfirmation:
+    """The customer shown before taking money; `from_cache` when the server was unreachable."""
+
+    meter: MeterInfo
+    from_cache: bool
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingSlip:
+    """What the pending (offline) slip says. It is NOT a token."""
+
+    reference: str
+    idempotency_key: str
+    created_at: str
+    amount: Money
+    meter_number: str
+    customer_name: str
+    customer_address: str
+    operator_id: str
+    delivery: str
+    warning: str = ""
+
+
+@dataclass(frozen=True)
+class SaleOutcome:
+    """The result of `sell`: tokened (with the server's sale) or pending (with a slip)."""
+
+    state: str
+    idempotency_key: str
+    sale: Sale | None = None
+    slip: PendingSlip | None = None
+    resolved_after_lost_answer: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: The document written with the state change (token receipt or pending slip), when
+    #: the service records documents.
+    job: PrintJob | None = None
+
+
+def reference_for(key: str) -> str:
+    """The short reference printed on slips and sent as `client_reference`."""
+    return "VP-" + key.replace("-", "")[:10].upper()
+
+
+def delivery_text(meter: MeterInfo | None, notify: Sequence[str]) -> str:
+    """How a pending token will reach the customer."""
+    if meter is not None and meter.two_way:
+        return ("The token will be delivered straight into the smart meter when the "
+                "connection returns.")
+    if meter is not None and "sms" in notify and meter.phone:
+        return f"The token will be sent by SMS to {meter.phone} when the connection returns."
+    if meter is not None and "email" in notify and meter.email:
+        return f"The token will be e-mailed to {meter.email} when the connection returns."
+    return ("The token will be printed at this counter when the connection returns; bring this "
+            "slip to collect it.")

@@ -1,0 +1,301 @@
+"""The one composition root: `build_till` wires the whole client core into a `Till`, and
+`open_production` / `open_demo` do the store, the demo server and the activation first.
+
+Used by the app (through `ui/bootstrap.py`), the end-to-end and reliability harnesses and the
+benchmarks. The SaleService <-> SyncEngine cycle is broken by a `WakeSignal` created first:
+the sale service sets it after a pending sale, the engine waits on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from app.api import models as api
+from app.api.client import Timeouts
+from app.api.errors import ServerUnavailable, TlsProblem
+from app.api.tariff_source import ClientTariffSource
+from app.backend import BackendSupervisorApi, ClientBackend, VendingBackend
+from app.demo_server import DemoServer, server_available
+from app.errors import ConfigError, TransientError, UserFacingError
+from app.events import EventBus
+from app.keystore import KeyringCredentialProvider, KeyringLike, load_or_create_insecure_demo_key
+from app.operators import OperatorDirectory
+from app.push import PushConfig, PushListener
+from app.sales import repository as repo
+from app.sales.connectivity import Connectivity
+from app.sales.documents import Documents, ReceiptContext
+from app.sales.service import SaleService
+from app.settings import Settings
+from app.supervisor.approvals import CallableVerifier
+from app.supervisor.context import TerminalContext
+from app.supervisor.permissions import Actor
+from app.supervisor.services import SupervisorServices
+from app.sync.engine import SyncEngine
+from app.sync.wake import WakeSignal
+from app.tariffs import TariffService
+from app.till import setup
+from app.till.facade import Till
+from app.till.results import SearchHit
+from offline_store import Store
+from offline_store.store import open_store
+from printers.config import config_from_settings
+from printers.connections import ConnectionConfig, FileConfig, open_connection
+from printers.job_store import SqlPrintJobStore
+from printers.profile import PrinterProfile
+from printers.queue import PrintQueue
+
+log = logging.getLogger("vendpoint.till.build")
+
+TERMINAL_SETTING = "terminal_info"
+_FROM_SETTINGS: Any = object()
+
+
+def printer_config(settings: Settings) -> ConnectionConfig | None:
+    """The connection the settings describe, or None when no printer is set up."""
+    return config_from_settings(settings["printer.connection"], settings["printer.address"])
+
+
+def printer_profile(settings: Settings) -> PrinterProfile:
+    """Paper width and capabilities profile from the settings (a bad profile: ConfigError)."""
+    return PrinterProfile(columns=int(settings["printer.columns"]),
+                          escpos_profile=str(settings["printer.profile"]) or "default")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How patient the background workers are (tests make them quick)."""
+
+    sync_backoff_base: float = 1.0
+    sync_backoff_cap: float = 60.0
+    sync_idle_interval: float = 30.0
+    sync_resolve_grace: float = 60.0
+    printer_idle_poll: float = 10.0
+
+
+@dataclass
+class Opened:
+    """A built till and what the bootstrap opened for it (demo server, demo data)."""
+
+    till: Till
+    server_url: str = ""
+    server: DemoServer | None = None
+    demo_meters: tuple[SearchHit, ...] = ()
+    suggested_operator: str = ""
+    login_hint: str = ""
+    activation: setup.Activation | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def client_backend(settings: Settings, server_url: str,
+                   credential: Callable[[], str]) -> ClientBackend:
+    """The reference vending API client with the settings' timeouts and certificate pin."""
+    return ClientBackend(
+        requests.Session(), server_url, credential,
+        timeouts=Timeouts(float(settings["server.connect_timeout"]),
+                          float(settings["server.read_timeout"])),
+        pin_sha256=settings["server.cert_sha256"] or None)
+
+
+def build_till(
+    settings: Settings, *, bus: EventBus, store: Store, backend: VendingBackend,
+    data_dir: Path, terminal: api.TerminalInfo | None = None,
+    activation_keys: list[dict[str, Any]] | None = None, server_url: str = "",
+    credential: Callable[[], str] | None = None,
+    printer: ConnectionConfig | None = _FROM_SETTINGS, timing: Timing = Timing(),
+    tariffs_on: bool = True, closers: tuple[Callable[[], object], ...] = (),
+    start: bool = True, sync_lock: Path | None = None,
+) -> Till:
+    """Wire the core on an open store and a backend, start its workers, return the till.
+
+    `terminal` is the activation answer (demo, tests) or None: then it comes from the
+    backend, or offline from the cache. `printer` defaults to the settings' printer (None:
+    no printer; documents are still recorded). Push events need `server_url` and
+    `credential` (the reference API's event stream) and the backend's `push_events`.
+    `closers` run last in `Till.close()` (the store, a demo server). `start=False` leaves
+    the sync, print and push workers stopped (tools and tests drive `till.sync.step()`).
+    """
+    caps = backend.capabilities
+    connectivity = Connectivity(bus)
+    if terminal is None:
+        terminal = _terminal_info(backend, store, connectivity)
+    else:
+        if activation_keys is None:
+            activation_keys = list(terminal.raw.get("tariff_signing_keys") or [])
+        known = terminal
+        store.call(lambda c: _remember_terminal(c, known))
+    wake = WakeSignal()
+    tariffs = None
+    if tariffs_on and caps.tariff_documents:
+        tariffs = TariffService(store, ClientTariffSource(backend), bus)
+        _provision_keys(tariffs, activation_keys, terminal)
+    config = printer_config(settings) if printer is _FROM_SETTINGS else printer
+    queue = None
+    if config is not None:
+        queue = PrintQueue(SqlPrintJobStore(store), "main", open_connection(config),
+                           printer_profile(settings), bus, idle_poll_s=timing.printer_idle_poll)
+    documents = Documents(store, bus, ReceiptContext.from_terminal_raw(terminal.raw),
+                          printer_id=None if queue is None else queue.printer_id,
+                          wake_printer=None if queue is None else queue.wake)
+    service = SaleService(store, backend, bus, connectivity, documents=documents,
+                          wake_sync=wake.set, tariffs=tariffs)
+    # One sync worker per data folder across processes (the lock file's place).
+    sync = SyncEngine(service, lock_path=sync_lock or data_dir / "sync.lock", wake=wake,
+                      backoff_cap=timing.sync_backoff_cap,
+                      backoff_base=min(timing.sync_backoff_base, timing.sync_backoff_cap),
+                      idle_interval=timing.sync_idle_interval,
+                      resolve_grace=timing.sync_resolve_grace)
+    directory = OperatorDirectory(store, backend)
+    try:
+        directory.refresh()
+    except (TransientError, UserFacingError) as exc:
+        log.info("operator list not refreshed (%s); the cached list is used",
+                 type(exc).__name__)
+    supervisor = SupervisorServices.build(
+        store, directory_verifier(directory), TerminalContext.from_terminal_raw(terminal.raw),
+        api=BackendSupervisorApi(backend), printer=documents, wake_sync=wake.set)
+    push = None
+    if tariffs is not None:
+        if start:
+            tariffs.start()
+        if caps.push_events and server_url and credential is not None:
+            push = PushListener(PushConfig(
+                server_url, credential, pin_sha256=settings["server.cert_sha256"] or None,
+                connect_timeout=float(settings["server.connect_timeout"])),
+                bus, tariffs, store)
+    stops: list[Callable[[], object]] = []
+    if push is not None:
+        stops.append(push.stop)
+    if tariffs is not None:
+        stops.append(tariffs.stop)
+    stops += [sync.stop, sync.detach]  # no pushed policy may reach a closed store
+    if queue is not None:
+        stops.append(queue.stop)
+    till = Till(service=service, sync=sync, directory=directory, supervisor=supervisor,
+                documents=documents, backend=backend, terminal=terminal, printer=queue,
+                tariffs=tariffs, push=push, closers=(*stops, *closers))
+    if start:
+        if push is not None:
+            push.start()
+        sync.start()
+        if queue is not None:
+            queue.start()
+    return till
+
+
+def directory_verifier(directory: OperatorDirectory) -> CallableVerifier:
+    """The supervisor approvals' PIN check through the operator directory (same lockout)."""
+    def verify(operator_id: str, pin: str) -> Actor:
+        signed = directory.sign_in(operator_id, pin)
+        return Actor.of(signed.operator_id, signed.name, signed.role)
+    return CallableVerifier(verify)
+
+
+def _provision_keys(tariffs: TariffService, activation_keys: list[dict[str, Any]] | None,
+                    terminal: api.TerminalInfo) -> None:
+    """Trust the tariff-signing keys of the activation answer (the root of trust), at every
+    start (idempotent). Only a till activated before the keys were kept, with an empty
+    store, falls back once to the keys `GET /v1/terminal` lists, with a warning."""
+    if activation_keys is not None:
+        keys, source = activation_keys, "activation"
+    elif tariffs.trusted_key_ids():
+        return
+    else:
+        log.warning("no activation keys kept for this till: trusting the tariff-signing keys "
+                    "the server lists now (re-activate to root trust in the activation)")
+        keys, source = list(terminal.raw.get("tariff_signing_keys") or []), "terminal:first-start"
+    try:
+        tariffs.provision_keys(keys, source)
+    except UserFacingError as exc:
+        # Sales still work (the server prices them); the tariff banner will not.
+        log.error("tariff signing keys refused: %s", exc)
+
+
+def _remember_terminal(conn: Any, terminal: api.TerminalInfo) -> None:
+    repo.put_setting(conn, TERMINAL_SETTING, terminal.raw)
+    repo.save_policy(conn, terminal.offline_policy)
+
+
+def _terminal_info(backend: VendingBackend, store: Store,
+                   connectivity: Connectivity) -> api.TerminalInfo:
+    """Ask the server; offline, use what the last start remembered."""
+    try:
+        info = backend.terminal()
+    except (ServerUnavailable, TlsProblem) as exc:
+        connectivity.set(False, str(exc))
+        raw = store.call(lambda c: repo.get_setting(c, TERMINAL_SETTING))
+        if raw is None:
+            raise setup.NotSetUp(
+                "The server cannot be reached and this till has never talked to it.",
+                hint="Check the network and the server address (F11).") from exc
+        return api.parse_terminal(raw)
+    store.call(lambda c: _remember_terminal(c, info))
+    return info
+
+
+def open_production(settings: Settings, *, data_dir: Path, bus: EventBus,
+                    keyring: KeyringLike | None = None) -> Opened:
+    """The till of an activated terminal: keyring store key, server from the settings."""
+    url = settings["server.url"]
+    if not url:
+        raise setup.NotSetUp(
+            "This till does not know its server yet.",
+            hint="Press F11 (Settings), type the server URL and the activation code.")
+    activation = setup.Activation(keyring, data_dir=data_dir)
+    if not activation.is_activated():
+        raise setup.NotSetUp(
+            "This till is not activated yet.",
+            hint="Press F11 (Settings) and type the activation code from the utility.")
+    store = setup.open_production_store(data_dir, keyring)
+    credential = KeyringCredentialProvider(keyring)
+    try:
+        till = build_till(settings, bus=bus, store=store,
+                          backend=client_backend(settings, url, credential),
+                          data_dir=data_dir, server_url=url, credential=credential,
+                          activation_keys=setup.load_activation_keys(data_dir),
+                          closers=(store.close,))
+    except BaseException:
+        store.close()
+        raise
+    return Opened(till, url, activation=activation)
+
+
+def open_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Opened:
+    """The demo: the reference server on demo data, activated with the demo code, a
+    throwaway store (its key in a labelled file beside it); without a printer set up, the
+    receipts "print" into `demo-printer.escpos` in the demo folder."""
+    if not server_available():
+        raise ConfigError("Demo mode needs the reference server (vendserver), which is missing.")
+    db_path = data_dir / "server" / "vendserver.db"
+    server = DemoServer.start(db_path)
+    store: Store | None = None
+    try:
+        info = setup.demo_info(db_path)
+        activation = ClientBackend(requests.Session(), server.url, lambda: "").activate(
+            str(info["activation_code"]), "Demo counter")
+        credential = activation.credential
+        key = load_or_create_insecure_demo_key(data_dir / "store")
+        path = data_dir / "store" / "demo.db"
+        store = open_store(path, key, create=not path.exists())
+        config = printer_config(settings) or FileConfig(str(data_dir / "demo-printer.escpos"))
+
+        def secret() -> str:
+            return credential
+
+        till = build_till(settings, bus=bus, store=store,
+                          backend=client_backend(settings, server.url, secret),
+                          data_dir=data_dir, terminal=activation.terminal,
+                          server_url=server.url, credential=secret, printer=config,
+                          closers=(store.close, server.stop))
+    except BaseException:
+        if store is not None:
+            store.close()
+        server.stop()
+        raise
+    return Opened(till, server.url, server, setup.demo_examples(info),
+                  setup.demo_cashier(info), setup.demo_login_hint(info))

@@ -1,0 +1,101 @@
+"""Core answers (`app.api.models`, stored sales) as the till's result types."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from app.api import models as api
+from app.sales.history import SaleRecord as StoredSale
+from app.sales.money import from_decimal
+from app.till.results import (
+    Customer,
+    Quote,
+    QuoteHandle,
+    QuoteLine,
+    SaleRecord,
+    SaleState,
+    Token,
+)
+
+
+def when(text: str) -> datetime:
+    """An API/store timestamp ("...Z") as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def customer_from(meter: api.MeterInfo, *, from_cache: bool = False) -> Customer:
+    """The customer panel's data; BLOCKED_METER is shown by `blocked`, not as a warning."""
+    utility = meter.raw.get("utility") or {}
+    warnings = [msg for code, msg in meter.warnings if code != "BLOCKED_METER" and msg]
+    if from_cache:
+        warnings.insert(0, "Offline: customer details from this terminal's cache.")
+    return Customer(
+        meter_number=meter.meter_number, name=meter.customer_name,
+        address=meter.customer_address, account=meter.account,
+        utility=str(utility.get("name", "")), tariff=meter.tariff_name, arrears=meter.arrears,
+        unit=meter.unit, days_since_last_purchase=meter.days_since_last_purchase,
+        blocked=meter.blocked, blocked_reason=meter.blocked_reason or "",
+        key_change_due=meter.key_change_due, warnings=tuple(warnings), from_cache=from_cache)
+
+
+def _vat(raw: dict[str, Any], currency: str) -> api.Money:
+    amount = ((raw.get("vat") or {}).get("amount") or {})
+    return from_decimal(str(amount.get("amount", "0")), str(amount.get("currency") or currency))
+
+
+def quote_from(quote: api.Quote, handle: QuoteHandle) -> Quote:
+    """The quote panel's data: every breakdown line, the VAT and the tokens to come."""
+    raw_lines = quote.raw.get("lines", [])
+    lines = tuple(
+        QuoteLine(kind=line.kind, description=line.description, amount=line.amount,
+                  units=line.units,
+                  rate=(raw_lines[i].get("rate") if i < len(raw_lines) else None))
+        for i, line in enumerate(quote.lines)
+    )
+    tariff = quote.raw.get("tariff") or {}
+    return Quote(
+        handle=handle, meter_number=quote.meter_number, amount=quote.amount_tendered,
+        units=quote.units, unit=quote.unit,
+        tariff=f"{tariff.get('name', quote.tariff_id)} (version {quote.tariff_version})",
+        lines=lines, vat=_vat(quote.raw, quote.amount_tendered.currency),
+        tokens_preview=tuple(str(p.get("description", ""))
+                             for p in quote.raw.get("tokens_preview") or []),
+        key_change=quote.raw.get("key_change") is not None,
+        tariff_id=quote.tariff_id, tariff_version=quote.tariff_version)
+
+
+def tokens_from(sale: api.Sale) -> tuple[Token, ...]:
+    """The sale's tokens in entry order."""
+    return tuple(Token(t.seq, t.kind, t.description, t.digits, t.units) for t in sale.tokens)
+
+
+def customer_name(sale: api.Sale) -> str:
+    """The customer's name on the server's sale answer."""
+    return str((sale.raw.get("customer") or {}).get("name", ""))
+
+
+def record_from(stored: StoredSale, reprints: int = 0) -> SaleRecord:
+    """A stored sale as the lists show it, in its real state."""
+    return SaleRecord(
+        reference=stored.reference, client_reference=stored.client_reference,
+        meter_number=stored.meter_number, customer_name=stored.customer_name,
+        amount=stored.amount, created_at=when(stored.created_at),
+        state=SaleState(stored.state), operator=stored.operator_id, units=stored.units or "",
+        reversed=stored.reversed, reprints=reprints, reason=stored.reason or "")
+
+
+def reprint_counts(conn: Any, keys: list[str]) -> dict[str, int]:
+    """idempotency key -> the sale's reprint count (migration 0013)."""
+    if not keys:
+        return {}
+    marks = ", ".join("?" for _ in keys)
+    sql = f"SELECT idem_key, reprint_count FROM sales WHERE idem_key IN ({marks})"  # noqa: S608
+    return {str(k): int(n) for k, n in conn.execute(sql, keys).fetchall()}
+
+
+def raw_json(text: str | None) -> dict[str, Any]:
+    """A stored JSON object column ({} when empty)."""
+    value = json.loads(text) if text else {}
+    return value if isinstance(value, dict) else {}

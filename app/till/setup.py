@@ -1,0 +1,171 @@
+"""Setting a till up before it is built: activation, the activation's keys, the store, the
+demo server's data. Qt-free and blocking.
+
+Activation sends the utility's code once; the credential goes to the OS keyring and the
+activation answer's tariff-signing keys to a file beside the store (the store is not open at
+activation time), where `build_till` provisions them as the root of trust.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from app.api import models as api
+from app.backend import ClientBackend
+from app.errors import StorageError, UserFacingError
+from app.keystore import (
+    KeyringCredentialProvider,
+    KeyringLike,
+    create_store_key,
+    load_store_key,
+    sidecar_path,
+)
+from app.settings import Settings
+from app.till.results import SearchHit
+from offline_store import Store
+from offline_store.store import open_store
+
+log = logging.getLogger("vendpoint.till.setup")
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+#: the tariff-signing keys of the activation answer, kept for the first start of a new store
+ACTIVATION_KEYS_FILE = "activation-keys.json"
+
+
+class NotSetUp(UserFacingError):
+    """The till has no server address or no activation yet: open Settings (F11)."""
+
+    title = "Till not set up"
+
+
+def quick_amounts(settings: Settings) -> list[Decimal]:
+    """The quick-amount keys from the settings (bad entries are skipped with a log line)."""
+    amounts = []
+    for part in str(settings["ui.quick_amounts"]).split(","):
+        try:
+            value = Decimal(part.strip())
+        except InvalidOperation:
+            log.warning("ignoring quick amount %r", part)
+            continue
+        if value > 0:
+            amounts.append(value)
+    return amounts
+
+
+def save_activation_keys(data_dir: Path, activation: api.Activation) -> Path:
+    """Keep the activation answer's `tariff_signing_keys` (public keys) beside the store,
+    written to a temporary file first and renamed (never half-written)."""
+    path = data_dir / ACTIVATION_KEYS_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    body = {"terminal_id": activation.terminal.terminal_id,
+            "tariff_signing_keys": activation.terminal.raw.get("tariff_signing_keys") or []}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def load_activation_keys(data_dir: Path) -> list[dict[str, Any]] | None:
+    """The keys `save_activation_keys` kept, or None (no file, or not readable: logged)."""
+    path = data_dir / ACTIVATION_KEYS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.error("activation keys file %s unreadable: %s", path, type(exc).__name__)
+        return None
+    keys = data.get("tariff_signing_keys") if isinstance(data, dict) else None
+    if not isinstance(keys, list):
+        log.error("activation keys file %s has no key list", path)
+        return None
+    return [dict(k) for k in keys if isinstance(k, dict)]
+
+
+class Activation:
+    """Terminal activation: the code becomes a credential in the OS keyring, the
+    activation's tariff-signing keys a file in `data_dir` (when given)."""
+
+    def __init__(self, keyring: KeyringLike | None = None, *,
+                 data_dir: Path | None = None) -> None:
+        self._provider = KeyringCredentialProvider(keyring)
+        self._data_dir = data_dir
+
+    def is_activated(self) -> bool:
+        """Whether a credential is kept for this till."""
+        try:
+            self._provider()
+        except UserFacingError:
+            return False
+        return True
+
+    def activate(self, server_url: str, code: str, terminal_name: str) -> str:
+        """Activate with the utility's code; returns the terminal id."""
+        client = ClientBackend(requests.Session(), server_url, lambda: "")
+        activation = client.activate(code, terminal_name)
+        self._provider.save(activation.credential)
+        if self._data_dir is not None:
+            save_activation_keys(self._data_dir, activation)
+        log.info("terminal activated as %s", activation.terminal.terminal_id)
+        return activation.terminal.terminal_id
+
+
+def open_production_store(data_dir: Path, keyring: KeyringLike | None) -> Store:
+    """The till's encrypted store (created with a new keyring key on the first start)."""
+    path = data_dir / "store" / "vendpoint.db"
+    if path.exists() or sidecar_path(path).exists():
+        return open_store(path, load_store_key(path, backend=keyring))
+    key = create_store_key(path, backend=keyring)
+    return open_store(path, key, create=True)
+
+
+def demo_info(db_path: Path) -> dict[str, Any]:
+    """The demo data of the demo server's database (`python -m vendserver demo-info`)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "vendserver", "demo-info", "--db", str(db_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    if done.returncode != 0:
+        raise StorageError("The demo data could not be read from the demo server.",
+                           hint="See the log for details.")
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+#: one demo meter of each of these kinds is offered as an example, in this order
+DEMO_EXAMPLE_TAGS = ("normal", "arrears", "blocked", "key_change", "tid_rollover", "fbe",
+                     "two_way")
+
+
+def demo_examples(info: dict[str, Any]) -> tuple[SearchHit, ...]:
+    """Demo meters offered as examples on the sale screen (one of each interesting kind)."""
+    hits: list[SearchHit] = []
+    for tag in DEMO_EXAMPLE_TAGS:
+        meter = next((m for m in info.get("meters", []) if tag in m.get("tags", [])
+                      and m["meter_number"] not in {h.meter_number for h in hits}), None)
+        if meter is None:
+            continue
+        hits.append(SearchHit(str(meter["meter_number"]), str(meter.get("customer_name", "")),
+                              str(meter.get("account", "")), tag.replace("_", " "),
+                              bool(meter.get("blocked", False))))
+    return tuple(hits)
+
+
+def demo_login_hint(info: dict[str, Any]) -> str:
+    """'Demo: cashier thandi (PIN 1234) · supervisor sipho (PIN 4321)' (public demo data)."""
+    parts = [f"{op['role']} {op['id']} (PIN {op['pin']})"
+             for op in info.get("operators", []) if op.get("role") in ("cashier", "supervisor")]
+    return "Demo: " + " · ".join(parts) if parts else ""
+
+
+def demo_cashier(info: dict[str, Any]) -> str:
+    """The demo's first cashier (suggested on the login screen)."""
+    return next((str(op["id"]) for op in info.get("operators", [])
+                 if op.get("role") == "cashier"), "")
