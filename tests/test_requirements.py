@@ -18,8 +18,8 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
-FIRST_PARTY = {"app", "common", "sts", "offline_store", "printers", "ui", "vendserver", "main", "tests",
-               "bench"}
+FIRST_PARTY = {"app", "common", "sts", "offline_store", "printers", "ui", "vendserver", "main",
+               "tests", "bench"}
 CLIENT = ["main.py", "app", "common", "sts", "offline_store", "printers", "ui"]
 # A standalone script for a separate Python 3.13 venv (see its docstring), never imported.
 CLIENT_SKIP = {"printers/emupos_render.py"}

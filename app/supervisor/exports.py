@@ -25,17 +25,15 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.supervisor import ranges
+from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.ranges import LedgerRow
 from app.supervisor.report_model import Report, format_minor, format_tenths, wire_minor
 from offline_store import Store
 from offline_store.journal import append
-
-if TYPE_CHECKING:
-    from app.supervisor.audit import JournalEntry
 
 #: render(report, path): writes the report as a PDF at `path` (Qt, on the calling thread)
 PdfRenderer = Callable[[Report, Path], object]
