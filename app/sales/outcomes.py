@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from app.api.models import MeterInfo, Money, Quote, Sale
 from app.errors import BusinessRuleError, UserFacingError
-from app.tariffs import PriceDifference
+from app.sales.price_difference import PriceDifference
 from printers.job_store import PrintJob
 
 #: What a `PriceChanged` carries: the till's `app.till.results.QuoteChange` (the sale package

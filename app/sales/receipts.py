@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from app.api.models import Money, Sale, parse_sale
-from app.supervisor.context import token_lines
+from app.sales.token_lines import token_lines
 from offline_store import Connection
 from printers import model as pm
 

@@ -345,3 +345,10 @@ def sale_response(conn: Connection, key: str) -> dict[str, Any] | None:
     """The stored server answer of a tokened sale (for receipts and reprints)."""
     row = conn.execute("SELECT response FROM sales WHERE idem_key = ?", (key,)).fetchone()
     return None if row is None or row[0] is None else dict(json.loads(row[0]))
+
+
+def record_tender(conn: Connection, idem_key: str, tender: str) -> None:
+    """Say how a sale was paid (call in the sale's insert transaction); default is cash."""
+    conn.execute(
+        "INSERT INTO sale_tenders (idem_key, tender) VALUES (?, ?) "
+        "ON CONFLICT(idem_key) DO UPDATE SET tender = excluded.tender", (idem_key, tender))

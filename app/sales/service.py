@@ -42,7 +42,8 @@ from app.sales.outcomes import (
     reference_for,
 )
 from app.sales.policy import OfflineDecision, OfflineRefused, check_offline_sale
-from app.tariffs import PriceDifference, TariffService, price_difference
+from app.sales.price_difference import PriceDifference, price_difference
+from app.tariffs import TariffService
 from offline_store import Connection, Store
 from offline_store.journal import append, utc_now
 from printers.job_store import PrintJob
@@ -282,10 +283,7 @@ class SaleService:
         if shift_id is not None:
             conn.execute("UPDATE sales SET shift_id = ? WHERE idem_key = ?", (shift_id, key))
         if tender is not None:
-            # Imported here: the supervisor package imports this one (no import cycle).
-            from app.supervisor.ledger import record_tender
-
-            record_tender(conn, key, tender)
+            repo.record_tender(conn, key, tender)
         return row
 
     def _write_offline(

@@ -16,24 +16,14 @@ import json
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from app.errors import UserFacingError
 from app.supervisor.exports import journal_csv, write_text
+from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, require
 from offline_store import Connection, Store, open_store
 from offline_store.journal import ChainReport, append, verify_chain
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    """One journal entry as the viewer shows it."""
-
-    seq: int
-    at: str
-    kind: str
-    ref: str
-    body: dict[str, Any]
 
 
 @dataclass(frozen=True)

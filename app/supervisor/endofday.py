@@ -20,7 +20,7 @@ from app.supervisor import reports
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.permissions import Actor, Permission, require
-from app.supervisor.report_model import Line, Report, format_minor, format_tenths
+from app.supervisor.report_model import Line, Report, format_minor, format_tenths, wire_minor
 from app.supervisor.reports import IssuedZ
 from app.supervisor.server import SupervisorApi
 from offline_store import Store
@@ -58,9 +58,10 @@ def _dt(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def z_upload_body(report: Report) -> dict[str, Any]:
-    """The z-report request body (docs/api.md): totals as the server compares them."""
-    cur = report.currency or "ZAR"
+def z_upload_body(report: Report, currency: str = "") -> dict[str, Any]:
+    """The z-report request body (docs/api.md): totals as the server compares them, in the
+    report's currency (`currency`, the terminal's, when the report has no sales)."""
+    cur = report.currency or currency
     units = sum(report.units_by_unit.values())
     return {
         "z_number": report.z_number,
@@ -68,14 +69,14 @@ def z_upload_body(report: Report) -> dict[str, Any]:
         "closed_at": report.period_end[:19] + "Z",
         "totals": {
             "sales_count": report.sales.count,
-            "sales_amount": {"amount": format_minor(report.sales.amount_minor).replace(",", ""),
+            "sales_amount": {"amount": wire_minor(report.sales.amount_minor, cur),
                              "currency": cur},
             "reversals_count": report.reversals.count,
             "reversals_amount": {
-                "amount": format_minor(report.reversals.amount_minor).replace(",", ""),
+                "amount": wire_minor(report.reversals.amount_minor, cur),
                 "currency": cur},
             "units": format_tenths(units).replace(",", ""),
-            "vat": {"amount": format_minor(report.sales.vat_minor).replace(",", ""),
+            "vat": {"amount": wire_minor(report.sales.vat_minor, cur),
                     "currency": cur},
             "offline_pending_count": report.pending_offline_count,
         },
@@ -93,6 +94,7 @@ class Reconciliation:
     terminal: dict[str, Any]
     late_offline_count: int = 0
     late_offline_minor: int = 0
+    currency: str = "ZAR"
 
     def lines(self) -> list[str]:
         """Human lines for the differences ('sales_amount: -10.00'), with the likely cause."""
@@ -104,7 +106,8 @@ class Reconciliation:
         if out and self.late_offline_count:
             out.append(
                 f"{self.late_offline_count} offline sale(s) of an earlier day "
-                f"({format_minor(self.late_offline_minor)}) were synced in this period: the "
+                f"({format_minor(self.late_offline_minor, self.currency)}) were synced in this "
+                "period: the "
                 "server counts them on the day they were taken")
         return out
 
@@ -237,7 +240,7 @@ class DayService:
         if self.api is None:
             raise InvalidInput("This terminal has no server connection configured.")
         issued = self._load(z_number)
-        body = z_upload_body(issued.report)
+        body = z_upload_body(issued.report, self.terminal.currency)
         shift_id = f"{self.terminal.terminal_id or 'T'}-Z{z_number:06d}"
         try:
             answer = self.api.upload_z_report(shift_id, actor.id, body)
@@ -264,7 +267,8 @@ class DayService:
         late = self.store.call(lambda c: late_offline(c, z_number, issued.report.period_start))
         return Reconciliation(z_number, matched, dict(answer.get("differences") or {}),
                               dict(answer.get("server") or {}),
-                              dict(answer.get("terminal") or {}), *late)
+                              dict(answer.get("terminal") or {}), *late,
+                              currency=issued.report.currency or self.terminal.currency)
 
     def reconciliation(self, actor: Actor, z_number: int) -> Reconciliation | None:
         """The stored server comparison of a Z, if it was uploaded; VIEW_REPORTS."""
@@ -274,4 +278,5 @@ class DayService:
             return None
         late = self.store.call(lambda c: late_offline(c, z_number, issued.report.period_start))
         return Reconciliation(z_number, bool(a.get("matched")), dict(a.get("differences") or {}),
-                              dict(a.get("server") or {}), dict(a.get("terminal") or {}), *late)
+                              dict(a.get("server") or {}), dict(a.get("terminal") or {}), *late,
+                              currency=issued.report.currency or self.terminal.currency)

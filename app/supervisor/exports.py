@@ -25,17 +25,15 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.supervisor import ranges
+from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.ranges import LedgerRow
-from app.supervisor.report_model import Report, format_minor, format_tenths
+from app.supervisor.report_model import Report, format_minor, format_tenths, wire_minor
 from offline_store import Store
 from offline_store.journal import append
-
-if TYPE_CHECKING:
-    from app.supervisor.audit import JournalEntry
 
 #: render(report, path): writes the report as a PDF at `path` (Qt, on the calling thread)
 PdfRenderer = Callable[[Report, Path], object]
@@ -52,8 +50,8 @@ def _text(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _plain_money(minor: int | None) -> str:
-    return "" if minor is None else format_minor(minor).replace(",", "")
+def _plain_money(minor: int | None, currency: str) -> str:
+    return "" if minor is None else wire_minor(minor, currency)
 
 
 def _plain_units(tenths: int | None) -> str:
@@ -69,7 +67,7 @@ def report_csv(report: Report) -> str:
         for line in section.lines:
             writer.writerow((_text(section.title), _text(line.label),
                              "" if line.count is None else str(line.count),
-                             _plain_money(line.amount_minor),
+                             _plain_money(line.amount_minor, report.currency),
                              report.currency if line.amount_minor is not None else "",
                              _plain_units(line.units_tenths), line.unit))
     return buffer.getvalue()
@@ -83,9 +81,11 @@ def ledger_csv(rows: Iterable[LedgerRow]) -> str:
     for r in rows:
         writer.writerow((r.at, r.kind, _text(r.ref), _text(r.operator_id), _text(r.tender),
                          _text(r.tariff), _text(r.utility), _text(r.detail),
-                         _plain_money(r.amount_minor), r.currency,
-                         _plain_units(r.units_tenths), r.unit, _plain_money(r.vat_minor),
-                         _plain_money(r.charges_minor), _plain_money(r.debt_minor),
+                         _plain_money(r.amount_minor, r.currency), r.currency,
+                         _plain_units(r.units_tenths), r.unit,
+                         _plain_money(r.vat_minor, r.currency),
+                         _plain_money(r.charges_minor, r.currency),
+                         _plain_money(r.debt_minor, r.currency),
                          str(r.tokens), "yes" if r.offline else "no"))
     return buffer.getvalue()
 
@@ -121,7 +121,7 @@ def report_html(report: Report, *, heading: str = "", images: Sequence[str] = ()
             parts.append(
                 f"<tr><td>{e(line.label)}</td>"
                 f"<td class='n'>{'' if line.count is None else line.count}</td>"
-                f"<td class='n'>{'' if line.amount_minor is None else e(format_minor(line.amount_minor))}</td>"  # noqa: E501
+                f"<td class='n'>{'' if line.amount_minor is None else e(format_minor(line.amount_minor, cur, code=False))}</td>"  # noqa: E501
                 f"<td class='n'>{'' if not line.units_tenths else e(format_tenths(line.units_tenths, line.unit))}</td></tr>")  # noqa: E501
         parts.append("</table>")
     parts.append("</body></html>")

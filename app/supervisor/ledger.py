@@ -87,8 +87,3 @@ def add_entry(
     return int(cur.lastrowid or 0)
 
 
-def record_tender(conn: Connection, idem_key: str, tender: str) -> None:
-    """Say how a sale was paid (call in the sale's insert transaction); default is cash."""
-    conn.execute(
-        "INSERT INTO sale_tenders (idem_key, tender) VALUES (?, ?) "
-        "ON CONFLICT(idem_key) DO UPDATE SET tender = excluded.tender", (idem_key, tender))

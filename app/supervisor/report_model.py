@@ -8,8 +8,9 @@ energy integer tenths of a unit: nothing here uses float.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
+
+from common.money import Money, format_money
 
 
 @dataclass
@@ -46,12 +47,16 @@ class Totals:
         return cls(**{k: int(v) for k, v in data.items()})
 
 
-def format_minor(minor: int, currency: str = "") -> str:
-    """'1,234.50' (with the currency in front if given); exact, no float."""
-    sign = "-" if minor < 0 else ""
-    whole, cents = divmod(abs(minor), 100)
-    text = f"{sign}{whole:,}.{cents:02d}"
-    return f"{currency} {text}" if currency else text
+def format_minor(minor: int, currency: str, *, code: bool = True) -> str:
+    """'ZAR 1,234.50' ('1,234.50' without the code, for a column headed by the currency):
+    the one money format (`common.money.format_money`), with the currency's own decimals."""
+    text = format_money(Money(minor, currency))
+    return text if code else text.replace(f"{currency} ", "", 1)
+
+
+def wire_minor(minor: int, currency: str) -> str:
+    """'1234.50': an amount as the vending API writes it (the currency's decimals)."""
+    return Money(minor, currency).amount_str()
 
 
 def format_tenths(tenths: int, unit: str = "") -> str:
@@ -60,11 +65,6 @@ def format_tenths(tenths: int, unit: str = "") -> str:
     whole, tenth = divmod(abs(tenths), 10)
     text = f"{sign}{whole:,}.{tenth}"
     return f"{text} {unit}" if unit else text
-
-
-def minor_to_decimal(minor: int) -> Decimal:
-    """Minor units as a Decimal of major units (for the printers' Money)."""
-    return Decimal(minor).scaleb(-2)
 
 
 @dataclass

@@ -30,7 +30,7 @@ from app.supervisor.report_model import (
     Totals,
     format_minor,
     format_tenths,
-    minor_to_decimal,
+    wire_minor,
 )
 from offline_store import Connection
 from offline_store.journal import append, canonical_json
@@ -39,8 +39,8 @@ from offline_store.journal import append, canonical_json
 __all__ = [
     "PENDING_STATES", "SUMS", "IssuedZ", "Line", "Report", "Section", "Totals", "ZTampered",
     "aggregate_z", "count_exceptions", "dims_by_id", "format_minor", "format_tenths",
-    "group_totals", "issue_z", "list_z", "load_z", "minor_to_decimal", "raw_aggregate",
-    "roll_up", "running_report",
+    "group_totals", "issue_z", "list_z", "load_z", "raw_aggregate",
+    "roll_up", "running_report", "wire_minor",
 ]
 
 #: Sale states whose money was taken but whose token the server has not confirmed yet.
@@ -175,7 +175,7 @@ class IssuedZ:
     upload_response: dict[str, Any] | None
 
 
-def issue_z(conn: Connection, *, issued_by: str, approved_by: str, currency: str = "",
+def issue_z(conn: Connection, *, issued_by: str, approved_by: str, currency: str,
             now: datetime | None = None) -> IssuedZ:
     """Close the day: compute, number, store immutably and journal the Z (one transaction)."""
     report = running_report(conn, currency=currency, now=now, kind="Z")
@@ -193,7 +193,7 @@ def issue_z(conn: Connection, *, issued_by: str, approved_by: str, currency: str
     append(conn, "report.z_issued", {
         "z_number": report.z_number, "body_sha256": digest, "issued_by": issued_by,
         "approved_by": approved_by, "sales_count": report.sales.count,
-        "sales_amount": format_minor(report.sales.amount_minor),
+        "sales_amount": wire_minor(report.sales.amount_minor, report.currency),
         "period_start": report.period_start, "period_end": report.period_end,
     }, ref=f"Z{report.z_number}")
     return IssuedZ(report, digest, issued_by, approved_by, 0, "pending", None)

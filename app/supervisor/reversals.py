@@ -17,8 +17,9 @@ from typing import Any
 
 from app.api.models import Money
 from app.errors import InvalidInput
+from app.sales.token_lines import token_lines
 from app.supervisor.approvals import Approval, ApprovalService
-from app.supervisor.context import ReceiptSink, TerminalContext, token_lines
+from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.documents import DocumentWriter
 from app.supervisor.ledger import Dim, add_entry
 from app.supervisor.permissions import Actor, Permission

@@ -95,9 +95,10 @@ def parse_money(text: str, currency: str) -> Money:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise InvalidInput(f"{text!r} is not an amount of money.") from None
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
-        raise InvalidInput(f"{text!r} is not an amount with at most 2 decimals.")
-    return Money(int(value * 100), currency)
+    if not value.is_finite() or value < 0:
+        raise InvalidInput(f"{text!r} is not an amount of money.")
+    # The currency's own decimals (ISO 4217): more than it has is refused, never rounded.
+    return Money.from_decimal(value, currency)
 
 
 def count_denominations(counts: Mapping[int, int], currency: str) -> Money:

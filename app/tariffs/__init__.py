@@ -28,22 +28,16 @@ the store), `service` (`TariffService`), `errors` (refusal codes and exceptions)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from app.tariffs.document import Block, FixedCharge, TariffDocument, iso, parse_document, parse_time
 from app.tariffs.errors import Refusal, TariffNotFound, TariffRefused, TariffSourceError
 from app.tariffs.service import Outcome, QuoteCheck, TariffService
 from app.tariffs.source import TariffSource
 from app.tariffs.trust import TrustedKey, endorsement_payload, verify_envelope
 
-if TYPE_CHECKING:
-    from app.sales.price_difference import PriceDifference, price_difference
-
 __all__ = [
     "Block",
     "FixedCharge",
     "Outcome",
-    "PriceDifference",
     "QuoteCheck",
     "Refusal",
     "TariffDocument",
@@ -57,18 +51,5 @@ __all__ = [
     "iso",
     "parse_document",
     "parse_time",
-    "price_difference",
     "verify_envelope",
 ]
-
-_MOVED_TO_SALES = frozenset({"PriceDifference", "price_difference"})
-
-
-def __getattr__(name: str) -> Any:
-    # The quote comparison lives in app.sales now; it is looked up on first use because
-    # app.sales itself imports this package (an import at the top would be circular).
-    if name in _MOVED_TO_SALES:
-        from app.sales import price_difference as module
-
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from common.money import Money, MoneyError
+
 __all__ = [
     "ID_RE",
     "Block",
@@ -28,7 +30,6 @@ __all__ = [
 _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _UNITS_RE = re.compile(r"^[0-9]{1,9}\.[0-9]$")
 _RATE_RE = re.compile(r"^[0-9]{1,6}\.[0-9]{4}$")
-_MONEY_RE = re.compile(r"^[0-9]{1,9}\.[0-9]{2}$")
 _PERCENT_RE = re.compile(r"^[0-9]{1,3}\.[0-9]{2}$")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 #: The form of a tariff id and of a signing key id.
@@ -98,11 +99,15 @@ class TariffDocument:
         return self.effective_from <= at
 
 
-def _money_minor(value: Any, where: str) -> int:
-    if not isinstance(value, str) or not _MONEY_RE.match(value):
-        raise ValueError(f"{where} is not an amount with 2 decimals")
-    whole, frac = value.split(".")
-    return int(whole) * 100 + int(frac)
+def _money_minor(value: Any, where: str, currency: str) -> int:
+    """A non-negative amount with exactly the document currency's decimals, in minor units."""
+    try:
+        minor = Money.from_wire(value, currency).minor
+    except MoneyError as exc:
+        raise ValueError(f"{where} is not a {currency} amount: {exc}") from None
+    if minor < 0:
+        raise ValueError(f"{where} is negative")
+    return minor
 
 
 def _dec(value: Any, pattern: re.Pattern[str], where: str, what: str) -> Decimal:
@@ -163,7 +168,7 @@ def parse_document(doc: Any, payload_sha256: str) -> TariffDocument:
         if not isinstance(c, dict):
             raise ValueError(f"{where} is not an object")
         charges.append(FixedCharge(_str(c, "code", where), _str(c, "description", where),
-                                   _money_minor(c.get("amount"), f"{where}.amount")))
+                                   _money_minor(c.get("amount"), f"{where}.amount", currency)))
     debt = doc.get("debt_recovery") or {"percent": "0.00", "minimum": "0.00"}
     if not isinstance(debt, dict):
         raise ValueError("document.debt_recovery is not an object")
@@ -184,7 +189,7 @@ def parse_document(doc: Any, payload_sha256: str) -> TariffDocument:
         debt_recovery_percent=_dec(debt.get("percent"), _PERCENT_RE,
                                    "document.debt_recovery.percent", "a percentage"),
         debt_recovery_minimum_minor=_money_minor(debt.get("minimum"),
-                                                 "document.debt_recovery.minimum"),
+                                                 "document.debt_recovery.minimum", currency),
         fbe_units_per_month=_dec(doc.get("fbe_units_per_month", "0.0"), _UNITS_RE,
                                  "document.fbe_units_per_month", "units with one decimal"),
         payload_sha256=payload_sha256, raw=doc,

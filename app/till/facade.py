@@ -37,6 +37,7 @@ from app.push import PushListener
 from app.sales.documents import Documents
 from app.sales.history import FAILED_STATES, SOLD_STATES, SaleHistory
 from app.sales.history import SaleRecord as StoredSale
+from app.sales.price_difference import price_difference
 from app.sales.service import PriceChanged, QuoteStale, SaleNotCompleted, SaleService
 from app.supervisor.approvals import Approval, CallableVerifier
 from app.supervisor.engineering import EngineeringRequest, EngineeringResult
@@ -44,7 +45,7 @@ from app.supervisor.permissions import Actor, Role
 from app.supervisor.reversals import ReversalResult
 from app.supervisor.services import SupervisorServices
 from app.sync.engine import SyncEngine
-from app.tariffs import TariffService, price_difference
+from app.tariffs import TariffService
 from app.till import mapping
 from app.till.results import (
     Customer,

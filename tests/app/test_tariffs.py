@@ -377,17 +377,6 @@ def test_check_quote_and_price_difference(store, utility_key):
                               "43.5 kWh instead of 48.0 kWh.")
 
 
-def test_price_difference_is_still_importable_from_app_tariffs():
-    # It moved to app.sales; importers of the old place keep working until re-pointed.
-    import app.tariffs
-    from app.sales import price_difference as moved
-
-    assert app.tariffs.price_difference is moved.price_difference
-    assert app.tariffs.PriceDifference is moved.PriceDifference
-    with pytest.raises(AttributeError):
-        _ = app.tariffs.no_such_name
-
-
 # -- reconciliation and the HTTP source ----------------------------------------------------------
 class _Served:
     """What the loopback tariff server answers."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.supervisor import audit
+from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, allowed
 from offline_store.journal import ChainReport
 from ui.ops import Op
@@ -101,7 +102,7 @@ class JournalView(QWidget):
         Op(self, lambda: journal.search(actor, f)).success(self._show).failure(
             self._failed).run()
 
-    def _show(self, result: tuple[list[audit.JournalEntry], list[str]]) -> None:
+    def _show(self, result: tuple[list[JournalEntry], list[str]]) -> None:
         entries, kinds = result
         current = self.kind.currentText()
         self.kind.blockSignals(True)

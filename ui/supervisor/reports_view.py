@@ -85,9 +85,9 @@ class ReportsView(QWidget):
         charts_layout = QVBoxLayout(charts)
         cur = ctx.services.terminal.currency
         self.per_hour = BarChart(self.tr("Sales per hour ({cur})").format(cur=cur),
-                                 lambda v: format_minor(v))
+                                 lambda v: format_minor(v, cur, code=False))
         self.by_tariff = BarChart(self.tr("Sales by tariff ({cur})").format(cur=cur),
-                                  lambda v: format_minor(v))
+                                  lambda v: format_minor(v, cur, code=False))
         charts_layout.addWidget(self.per_hour)
         charts_layout.addWidget(self.by_tariff)
         split.addWidget(charts)
@@ -184,7 +184,8 @@ class ReportsView(QWidget):
             for line in section.lines:
                 child = QTreeWidgetItem([
                     line.label, "" if line.count is None else str(line.count),
-                    "" if line.amount_minor is None else format_minor(line.amount_minor),
+                    "" if line.amount_minor is None
+                    else format_minor(line.amount_minor, report.currency, code=False),
                     "" if not line.units_tenths else format_tenths(line.units_tenths,
                                                                    line.unit)])
                 for column in (1, 2, 3):

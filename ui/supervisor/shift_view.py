@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.supervisor.permissions import Permission, allowed
-from app.supervisor.reports import format_minor
+from app.supervisor.reports import format_minor, wire_minor
 from app.supervisor.shifts import (
     ZAR_DENOMINATIONS,
     CashSummary,
@@ -79,7 +79,7 @@ class ShiftView(QWidget):
         self.sheet.setHorizontalHeaderLabels([self.tr("Note / coin"), self.tr("How many")])
         self.counts: dict[int, QSpinBox] = {}
         for row, value in enumerate(ZAR_DENOMINATIONS):
-            self.sheet.setCellWidget(row, 0, QLabel(format_minor(value)))
+            self.sheet.setCellWidget(row, 0, QLabel(format_minor(value, self.currency, code=False)))
             spin = QSpinBox()
             spin.setRange(0, 100000)
             spin.valueChanged.connect(self._sheet_changed)
@@ -146,15 +146,15 @@ class ShiftView(QWidget):
             self.expected.setText(self.tr(
                 "Cash sales {sales} ({n}), refunds {refunds}, drops {drops}: "
                 "the drawer should hold {expected}.").format(
-                sales=format_minor(summary.cash_sales.minor), n=summary.sales_count,
-                refunds=format_minor(summary.refunds.minor),
-                drops=format_minor(summary.drops.minor),
+                sales=format_minor(summary.cash_sales.minor, self.currency), n=summary.sales_count,
+                refunds=format_minor(summary.refunds.minor, self.currency),
+                drops=format_minor(summary.drops.minor, self.currency),
                 expected=format_minor(summary.expected.minor, self.currency)))
         self.changed.emit(self.shift)
 
     def _sheet_changed(self) -> None:
         total = sum(value * spin.value() for value, spin in self.counts.items())
-        self.counted_edit.setText(format_minor(total).replace(",", "") if total else "")
+        self.counted_edit.setText(wire_minor(total, self.currency) if total else "")
 
     def open_shift(self) -> None:
         """Open with the typed float."""

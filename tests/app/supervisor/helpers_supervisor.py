@@ -10,9 +10,9 @@ from typing import Any
 
 from app.api.models import Money, parse_sale
 from app.sales import repository as repo
+from app.sales.repository import record_tender
 from app.supervisor import Actor, Approval, Role
 from app.supervisor.approvals import OperatorCredential
-from app.supervisor.ledger import record_tender
 from offline_store import Store
 
 PINS = {"thandi": "1234", "sipho": "4321", "ada": "9999", "lindiwe": "5555"}

@@ -265,7 +265,7 @@ def test_offline_sale_synced_after_its_day_is_explained(
                                     "sales_amount": {"amount": "30.00", "currency": "ZAR"}}}
     rec = sv.day.upload_z(SUPERVISOR, 2)
     assert (rec.late_offline_count, rec.late_offline_minor) == (1, 3000)
-    assert rec.lines()[-1].startswith("1 offline sale(s) of an earlier day (30.00)")
+    assert rec.lines()[-1].startswith("1 offline sale(s) of an earlier day (ZAR 30.00)")
 
 
 def test_z_numbers_stay_sequential_across_two_stores_on_one_file(
@@ -287,7 +287,7 @@ def test_z_numbers_stay_sequential_across_two_stores_on_one_file(
                 start.wait(timeout=10)
                 for _ in range(5):
                     numbers.append(s.call(lambda c: rp.issue_z(
-                        c, issued_by="a", approved_by="b")).report.z_number or 0)
+                        c, issued_by="a", approved_by="b", currency="ZAR")).report.z_number or 0)
             except BaseException as exc:  # reported below
                 errors.append(exc)
 

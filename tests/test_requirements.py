@@ -17,13 +17,13 @@ from pathlib import Path
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
-ROOT = Path(__file__).resolve().parents[2]
-FIRST_PARTY = {"app", "sts", "offline_store", "printers", "ui", "vendserver", "main", "tests",
-               "bench"}
-CLIENT = ["main.py", "app", "sts", "offline_store", "printers", "ui"]
+ROOT = Path(__file__).resolve().parents[1]
+FIRST_PARTY = {"app", "common", "sts", "offline_store", "printers", "ui", "vendserver", "main",
+               "tests", "bench"}
+CLIENT = ["main.py", "app", "common", "sts", "offline_store", "printers", "ui"]
 # A standalone script for a separate Python 3.13 venv (see its docstring), never imported.
 CLIENT_SKIP = {"printers/emupos_render.py"}
-SERVER = ["vendserver", "sts"]
+SERVER = ["vendserver", "sts", "common"]
 # Test support: starts the server in-process and talks to it with httpx (a dev tool).
 SERVER_SKIP = {"vendserver/testing.py"}
 
