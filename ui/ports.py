@@ -77,6 +77,10 @@ class SalePort(Protocol):
 
     def quote(self, meter_number: str, amount: Money) -> Quote: ...
 
+    def forget_quote(self, handle: QuoteHandle) -> None:
+        """The quote left the screen: the till lets go of it."""
+        ...
+
     def requote_if_stale(self, handle: QuoteHandle) -> QuoteChange | None:
         """A new tariff version came in: the new quote when the held one is stale."""
         ...

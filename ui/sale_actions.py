@@ -64,6 +64,13 @@ class CheckQuote:
 
 
 @dataclass(frozen=True)
+class Forget:
+    """The quote with this handle left the screen: the till may let go of it (core call)."""
+
+    handle: QuoteHandle
+
+
+@dataclass(frozen=True)
 class Sell:
     """Sell `amount` on `meter` for `operator`, on the till's held `quote` (core call)."""
 
@@ -209,10 +216,10 @@ class ShowPrintState:
     detail: str = ""
 
 
-Act = (Lookup | FetchQuote | CheckQuote | Sell | Sold | Search | ShowError | Focus | SetText
-       | MeterMessage | ChangeText | ShowCustomer | ShowQuote | ShowOffline | ShowPriceChange
-       | ShowSelling | ShowResult | ShowDelivered | ShowPriceNote | ShowTokenArrived
-       | ShowNotSold | ShowPrintState)
+Act = (Lookup | FetchQuote | CheckQuote | Forget | Sell | Sold | Search | ShowError | Focus
+       | SetText | MeterMessage | ChangeText | ShowCustomer | ShowQuote | ShowOffline
+       | ShowPriceChange | ShowSelling | ShowResult | ShowDelivered | ShowPriceNote
+       | ShowTokenArrived | ShowNotSold | ShowPrintState)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ GUI thread never waits), and applies the flow's actions to the widgets.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -27,6 +28,8 @@ from ui.sale_flow import SaleFlow, Step
 from ui.sale_view import SaleView
 
 __all__ = ["SaleController", "Step", "parse_amount"]
+
+log = logging.getLogger("vendpoint.ui.sale")
 
 #: the flow's keys that the sale screen handles itself; the rest go to the shell
 _SALE_KEYS = (Action.SELL, Action.NEXT_CUSTOMER, Action.SEARCH, Action.QUOTE, Action.BACK)
@@ -227,6 +230,10 @@ class SaleController(QObject):
                     lambda c: self._run(flow.requoted(generation, stale, c))
                 ).failure(lambda e: self._run(flow.requote_failed(generation, stale, e))
                           ).run()
+            case f.Forget(held):
+                # Only housekeeping in the till: a failure is logged, never shown.
+                Op(v, lambda: self._sales.forget_quote(held)).failure(
+                    lambda e: log.warning("quote not released: %s", type(e).__name__)).run()
             case f.Sell(meter, amount, operator, handle):
                 # The till records the tender in the sale's own transaction; cash only, for
                 # now.

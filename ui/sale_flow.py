@@ -1,14 +1,12 @@
 """The sale flow as a Qt-free state machine: meter → customer → amount → quote → sell → done.
 
 Events come in as method calls (a key, an edited field, an answer from the core); each returns
-the actions the screen must take, as plain data: what to show, where the focus goes, and which
-core call to start (`Lookup`, `FetchQuote`, `CheckQuote`, `Sell`). The Qt controller
-(`ui.sale_controller`) runs those calls in `Op` and feeds the answers back with the generation
-they were started in, so answers for a meter or amount the cashier has since changed are
-dropped. A quote must match the meter and amount being sold: the customer agreed to what was
-on screen. While a sale is in flight nothing starts a second one.
-
-No PySide6 here: the whole flow, keyboard paths included, is tested without a display.
+the actions the screen must take (`ui.sale_actions`): what to show, where the focus goes, which
+till call to start. The Qt controller runs those calls in `Op` and feeds the answers back with
+the generation they were started in, so answers for a meter or amount the cashier has since
+changed are dropped. A sale is made on the quote the customer was shown (the till holds it;
+the flow keeps its handle). While a sale is in flight nothing starts a second one. No PySide6
+here: the whole flow, keyboard paths included, is tested without a display.
 """
 
 from __future__ import annotations
@@ -87,17 +85,23 @@ class SaleFlow(SaleNews):
         handler = handlers.get(action)
         return [] if handler is None else handler()
 
+    def _forget(self) -> list[Act]:
+        """Drop the quote on screen; the till may let go of the quote it holds for it."""
+        held, self.quote = self.quote, None
+        return [] if held is None else [do.Forget(held.handle)]
+
     # -- meter ------------------------------------------------------------------------------
     def new_customer(self) -> list[Act]:
         """F2: clear everything for the next customer (not while a sale is in flight)."""
         if self.step is Step.SELLING:
             return []
         self.generation += 1
-        self.customer = self.quote = self.agreed = self.result = None
+        forget = self._forget()
+        self.customer = self.agreed = self.result = None
         self._reconfirm = None
         self.meter_text = self.amount_text = self.tendered_text = ""
         self.step = Step.IDLE
-        return [do.SetText(Field.METER, ""), do.SetText(Field.AMOUNT, ""),
+        return [*forget, do.SetText(Field.METER, ""), do.SetText(Field.AMOUNT, ""),
                 do.SetText(Field.TENDERED, ""), ChangeText(""), do.MeterMessage(""),
                 do.ShowCustomer(None),
                 do.ShowQuote(None, self._tr("The quote and its breakdown appear here.")),
@@ -114,11 +118,12 @@ class SaleFlow(SaleNews):
 
     def _drop_customer(self) -> list[Act]:
         self.generation += 1
-        self.customer = self.quote = self.agreed = None
+        forget = self._forget()
+        self.customer = self.agreed = None
         self._reconfirm = None
         self.amount_text = self.tendered_text = ""
         self.step = Step.IDLE
-        return [do.ShowCustomer(None), do.ShowQuote(None), do.SetText(Field.AMOUNT, ""),
+        return [*forget, do.ShowCustomer(None), do.ShowQuote(None), do.SetText(Field.AMOUNT, ""),
                 do.SetText(Field.TENDERED, ""), ChangeText("")]
 
     def use_meter(self, meter_number: str) -> list[Act]:
@@ -181,11 +186,12 @@ class SaleFlow(SaleNews):
         if self.step not in (Step.QUOTING, Step.QUOTED, Step.PRICE_CHANGED):
             return []
         self.generation += 1
-        self.quote = self.agreed = None
+        forget = self._forget()
+        self.agreed = None
         self._reconfirm = None
         self.tendered_text = ""
         self.step = Step.CONFIRMED
-        return [do.ShowQuote(None), do.SetText(Field.TENDERED, ""), ChangeText("")]
+        return [*forget, do.ShowQuote(None), do.SetText(Field.TENDERED, ""), ChangeText("")]
 
     def use_amount(self, amount: str) -> list[Act]:
         """A quick-amount key: fill the amount and ask for the quote."""
@@ -212,7 +218,7 @@ class SaleFlow(SaleNews):
         self.generation += 1
         self._reconfirm = None  # the cashier asked for this quote: it is what they show
         self.step = Step.QUOTING
-        return [do.ShowQuote(None, self._tr("Getting the quote…")),
+        return [*self._forget(), do.ShowQuote(None, self._tr("Getting the quote…")),
                 do.FetchQuote(self.generation, self.customer.meter_number, amount)]
 
     def quote_loaded(self, generation: int, quote: Quote) -> list[Act]:
@@ -304,6 +310,7 @@ class SaleFlow(SaleNews):
     def sold(self, result: SaleResult) -> list[Act]:
         """The core answered the sale: its outcome goes on screen."""
         self.result = result
+        self.quote = None  # sold on: the till has let go of it
         self.step = Step.DONE
         acts: list[Act] = [do.ShowResult(result), *self._noted(result)]
         if result.state is SaleState.PENDING:
@@ -384,11 +391,12 @@ class SaleFlow(SaleNews):
         """Esc: one step back (quote → amount → meter); after a sale, the next customer."""
         if self.step in (Step.QUOTED, Step.QUOTING, Step.PRICE_CHANGED):
             self.generation += 1
-            self.quote = self.agreed = None
+            forget = self._forget()
+            self.agreed = None
             self._reconfirm = None
             self.tendered_text = ""
             self.step = Step.CONFIRMED
-            return [do.ShowQuote(None), do.SetText(Field.TENDERED, ""), ChangeText(""),
+            return [*forget, do.ShowQuote(None), do.SetText(Field.TENDERED, ""), ChangeText(""),
                     do.Focus(Field.AMOUNT, select_all=True)]
         if self.step in (Step.CONFIRMED, Step.LOOKING_UP):
             return [*self._drop_customer(), do.Focus(Field.METER, select_all=True)]

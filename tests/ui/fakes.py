@@ -105,6 +105,7 @@ class FakeSales:
     #: what `requote_if_stale` answers (None: the quote still stands); each call is recorded
     requote_change: QuoteChange | None = None
     requote_checks: list[QuoteHandle] = field(default_factory=list)
+    forgotten: list[QuoteHandle] = field(default_factory=list)
     #: raised once by the next `sell` (e.g. PriceChanged), nothing sold
     sell_raises: BaseException | None = None
     #: what this fake vending server offers
@@ -152,6 +153,9 @@ class FakeSales:
                    QuoteLine("vat", "VAT 15%", vat)),
             vat=vat, key_change=meter_number == KEYCHANGE,
             tokens_preview=("Credit 55.6 kWh",), tariff_id="RES-IBT", tariff_version=1)
+
+    def forget_quote(self, handle: QuoteHandle) -> None:
+        self.forgotten.append(handle)
 
     def requote_if_stale(self, handle: QuoteHandle) -> QuoteChange | None:
         self.requote_checks.append(handle)

@@ -464,3 +464,12 @@ def test_read_back_that_arrives_before_the_sale_answer_is_shown(qtbot, sale) -> 
     qtbot.waitUntil(lambda: controller.step is Step.DONE, timeout=5000)
     assert view.tokens.delivered.isVisible()
     assert "77.7 kWh" in view.tokens.delivered.text()
+
+
+def test_escape_on_a_quote_releases_it_in_the_till(qtbot, sale) -> None:
+    view, controller, sales = sale
+    _to_quote(qtbot, view, controller)
+    quote = controller.flow.quote
+    assert quote is not None
+    qtbot.keyClick(view.tendered, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: sales.forgotten == [quote.handle], timeout=5000)

@@ -96,9 +96,9 @@ def test_keyboard_sale_meter_enter_amount_enter_enter(till: Till) -> None:
     assert till.flow.tendered_edited("150") == [f.ChangeText("Change: ZAR 50.00")]
     assert till.flow.tendered_edited("55.555") == [f.ChangeText("not a number")]
     assert till.flow.tendered_edited("150") == [f.ChangeText("Change: ZAR 50.00")]
-    acts = till.run(till.flow.key(Action.AMOUNT_ENTER))  # Enter on the quoted amount sells
     quote = till.flow.quote
     assert quote is not None
+    acts = till.run(till.flow.key(Action.AMOUNT_ENTER))  # Enter on the quoted amount sells
     assert _one(acts, f.Sell) == f.Sell(GOOD, zar("100"), CASHIER, quote.handle)
     assert till.sales.sold_on == [quote.handle]  # sold on the quote the till holds
     result = _one(acts, f.Sold)
@@ -320,3 +320,25 @@ def test_sign_in_needed_before_selling(till: Till) -> None:
     till.flow.operator = None
     error = _one(till.flow.key(Action.SELL), f.ShowError)
     assert isinstance(error, f.ShowError) and "Sign in" in str(error.error)
+
+
+def test_a_quote_leaving_the_screen_is_released_in_the_till(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    first = till.flow.quote
+    assert first is not None
+    acts = till.flow.amount_edited("90")  # another amount: the old quote no longer applies
+    assert acts[0] == f.Forget(first.handle) and till.flow.quote is None
+    till.run(till.flow.key(Action.QUOTE))
+    second = till.flow.quote
+    assert second is not None and second.handle != first.handle
+    assert till.flow.key(Action.BACK)[0] == f.Forget(second.handle)
+    till.run(till.flow.key(Action.QUOTE))
+    third = till.flow.quote
+    assert third is not None
+    assert f.Forget(third.handle) in till.flow.key(Action.NEXT_CUSTOMER)
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    till.run(till.flow.key(Action.SELL))  # sold on: the till let go of it itself
+    assert till.flow.quote is None
+    assert not [a for a in till.flow.key(Action.NEXT_CUSTOMER) if isinstance(a, f.Forget)]
