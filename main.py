@@ -8,10 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.errors import ConfigError, UserFacingError
 from app.logging_setup import setup_logging
 from app.settings import Settings, default_config_path, default_data_dir, describe_settings
 from app.version import APP_NAME, VERSION
+from common.errors import ConfigError, UserFacingError
 
 log = logging.getLogger("vendpoint.main")
 

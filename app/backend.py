@@ -36,7 +36,7 @@ from app.api.models import (
     ZReportUpload,
 )
 from app.api.tariff_source import TariffBackend
-from app.errors import BusinessRuleError
+from common.errors import BusinessRuleError
 
 #: What the core does with an answer it cannot read (the sale service keeps it in the store).
 MalformedSink = Callable[[MalformedResponse], None]

@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
-from app.errors import UserFacingError
+from common.errors import UserFacingError
 
 log = logging.getLogger("vendpoint.demo")
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from app.errors import StorageError, UserFacingError
+from common.errors import StorageError, UserFacingError
 
 log = logging.getLogger("vendpoint.keystore")
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.api.models import OperatorRecord
 from app.backend import OperatorBackend
-from app.errors import PermissionDenied, UserFacingError
+from common.errors import PermissionDenied, UserFacingError
 from offline_store import Connection, Store
 from offline_store.journal import append
 

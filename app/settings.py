@@ -15,8 +15,8 @@ from typing import Any
 
 import platformdirs
 
-from app.errors import ConfigError
 from app.version import APP_ID
+from common.errors import ConfigError
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,10 @@ import requests  # noqa: E402
 from app.api import Money  # noqa: E402
 from app.api.models import parse_meter, parse_offline_policy  # noqa: E402
 from app.backend import ClientBackend  # noqa: E402
-from app.events import EventBus  # noqa: E402
 from app.sales import Connectivity, SaleService  # noqa: E402
 from app.sales import repository as repo  # noqa: E402
 from app.sales.documents import Documents, ReceiptContext  # noqa: E402
+from common.events import EventBus  # noqa: E402
 from offline_store import Connection, Store, open_store  # noqa: E402
 
 T = TypeVar("T")

@@ -31,10 +31,10 @@ import requests  # noqa: E402
 from app.api import Money, Timeouts  # noqa: E402
 from app.api.models import parse_offline_policy, parse_terminal  # noqa: E402
 from app.backend import ClientBackend  # noqa: E402
-from app.events import EventBus  # noqa: E402
 from app.sales import repository as repo  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.till.build import build_till  # noqa: E402
+from common.events import EventBus  # noqa: E402
 from offline_store import open_store  # noqa: E402
 
 # Large enough caps for the bench queue (the demo policy allows 50 waiting sales).

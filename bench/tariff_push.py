@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))  # run as a plain script from any directory
 
 import requests  # noqa: E402
 
-from app.events import Event, EventBus  # noqa: E402
 from app.push import Backoff, PushConfig, PushListener  # noqa: E402
 from app.tariffs import TariffService  # noqa: E402
+from common.events import Event, EventBus  # noqa: E402
 from offline_store import open_store  # noqa: E402
 from tests.app.tariff_sources import HttpTariffSource  # noqa: E402
 from vendserver.testing import running_server  # noqa: E402

@@ -23,9 +23,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.backend import Capabilities
-from app.events import EventBus
 from app.settings import Settings
 from app.version import APP_NAME, VERSION
+from common.events import EventBus
 from ui.bootstrap import ActivationPort, Core, bootstrap
 from ui.crash import CrashHandler
 from ui.errors import show_error

@@ -16,8 +16,6 @@ from typing import Any
 
 from app.api import models as api
 from app.backend import Capabilities
-from app.errors import InvalidInput, UserFacingError
-from app.events import EventBus
 from app.keystore import KeyringLike
 from app.push import PushListener
 from app.settings import Settings
@@ -44,6 +42,8 @@ from app.till.setup import (
     load_activation_keys,
     quick_amounts,
 )
+from common.errors import InvalidInput, UserFacingError
+from common.events import EventBus
 from offline_store import Store
 from printers.queue import PrintQueue
 from ui.ports import Services, TerminalPort

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import InvalidInput, UserCancelled
 from app.supervisor.approvals import Approval
 from app.till.results import SearchHit
+from common.errors import InvalidInput, UserCancelled
 from ui.errors import show_error
 from ui.ops import Op
 from ui.ports import SalePort

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.errors import TransientError, UserCancelled, UserFacingError, user_message
+from common.errors import TransientError, UserCancelled, UserFacingError, user_message
 
 log = logging.getLogger("vendpoint.ui.errors")
 

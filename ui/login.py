@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import InvalidInput
 from app.till.results import Operator
+from common.errors import InvalidInput
 from ui.errors import show_error
 from ui.ops import Op
 from ui.ports import AuthPort

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from app.errors import InvalidInput
 from app.sales.money import exponent, from_decimal, to_decimal
+from common.errors import InvalidInput
 from common.money import Money, format_money
 
 __all__ = ["Money", "format_money", "parse_amount", "to_decimal"]

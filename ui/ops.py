@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 from shiboken6 import Shiboken
 
-from app.errors import UserCancelled
+from common.errors import UserCancelled
 
 log = logging.getLogger("vendpoint.ui.ops")
 

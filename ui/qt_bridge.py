@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.events import Event, EventBus
+from common.events import Event, EventBus
 
 
 class QtEventBridge(QObject):

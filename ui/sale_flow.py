@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from app.errors import InvalidInput, TransientError
 from app.sales.service import PriceChanged, SaleNotCompleted
 from app.till.results import (
     Customer,
@@ -25,6 +24,7 @@ from app.till.results import (
     SaleResult,
     SaleState,
 )
+from common.errors import InvalidInput, TransientError
 from common.money import Money
 from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number

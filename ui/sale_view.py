@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import InvalidInput
 from app.sales.money import from_decimal
+from common.errors import InvalidInput
 from ui.keymap import hints
 from ui.money import format_money
 from ui.sale_panels import CustomerPanel, QuotePanel

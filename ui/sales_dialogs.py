@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import BusinessRuleError, InvalidInput, UserCancelled
 from app.supervisor.approvals import Approval
 from app.till.results import Operator, PrintState, ReprintResult, SaleRecord, SaleState
+from common.errors import BusinessRuleError, InvalidInput, UserCancelled
 from common.money import Money
 from ui.dialogs import AskSupervisor, ask_supervisor
 from ui.dialogs import cell as _cell

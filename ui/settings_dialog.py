@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ConfigError, InvalidInput
 from app.settings import SETTINGS, Settings
+from common.errors import ConfigError, InvalidInput
 from ui.errors import show_error
 from ui.ops import Op
 from ui.ports import PrinterPort, TerminalPort

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.errors import (
+from common.errors import (
     BusinessRuleError,
     PermissionDenied,
     TransientError,

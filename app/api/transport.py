@@ -30,7 +30,7 @@ from app.api.errors import (
     TlsProblem,
 )
 from app.api.models import ApiErrorBody, Invalid, parse_error
-from app.errors import ConfigError
+from common.errors import ConfigError
 
 log = logging.getLogger("vendpoint.api")
 

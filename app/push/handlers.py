@@ -16,9 +16,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from app.events import EventBus
 from app.push.sse import SseEvent
 from app.tariffs import TariffService, TariffSourceError
+from common.events import EventBus
 
 log = logging.getLogger("vendpoint.push")
 

@@ -30,14 +30,14 @@ from urllib.parse import urlsplit
 
 import requests
 
-from app.errors import ConfigError
-from app.events import EventBus
 from app.push.config import PushConfig
 from app.push.handlers import WorkQueue, handle_event, run_tariff_worker
 from app.push.position import read_last_id, write_last_id
 from app.push.sockets import StoppableAdapter
 from app.push.sse import SseEvent, SseParser, SseProtocolError
 from app.tariffs import TariffService
+from common.errors import ConfigError
+from common.events import EventBus
 from offline_store import Store
 
 log = logging.getLogger("vendpoint.push")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from app.events import EventBus
+from common.events import EventBus
 
 
 class Connectivity:

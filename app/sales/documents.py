@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.api.models import Money, Sale
-from app.events import EventBus
+from common.events import EventBus
 from offline_store import Connection, Store
 from printers import model as pm
 from printers.job_store import JobStatus, PrintJob, insert_job, new_job

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from app.errors import InvalidInput
+from common.errors import InvalidInput
 from common.money import Money
 from common.money import exponent as _exponent
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from app.api.models import MeterInfo, Money, Quote, Sale
-from app.errors import BusinessRuleError, UserFacingError
 from app.sales.price_difference import PriceDifference
+from common.errors import BusinessRuleError, UserFacingError
 from printers.job_store import PrintJob
 
 #: What a `PriceChanged` carries: the till's `app.till.results.QuoteChange` (the sale package

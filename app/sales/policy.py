@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.api.models import MeterInfo, Money, OfflinePolicy
-from app.errors import BusinessRuleError
 from app.sales.repository import OutboxStats
+from common.errors import BusinessRuleError
 
 
 class OfflineRefused(BusinessRuleError):

@@ -26,8 +26,6 @@ from app.api.errors import (
 )
 from app.api.models import MeterInfo, Money, Quote, Sale
 from app.backend import VendingBackend
-from app.errors import InvalidInput, TransientError, UserFacingError
-from app.events import EventBus
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
 from app.sales.documents import Documents
@@ -44,6 +42,8 @@ from app.sales.outcomes import (
 from app.sales.policy import OfflineDecision, OfflineRefused, check_offline_sale
 from app.sales.price_difference import PriceDifference, price_difference
 from app.tariffs import TariffService
+from common.errors import InvalidInput, TransientError, UserFacingError
+from common.events import EventBus
 from offline_store import Connection, Store
 from offline_store.journal import append, utc_now
 from printers.job_store import PrintJob

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from app.errors import BusinessRuleError, PermissionDenied
 from app.supervisor.permissions import (
     APPROVABLE,
     Actor,
@@ -26,6 +25,7 @@ from app.supervisor.permissions import (
     describe,
     hint_for,
 )
+from common.errors import BusinessRuleError, PermissionDenied
 from offline_store import Connection, Store
 from offline_store.journal import append
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.api.models import Money
-from app.errors import BusinessRuleError, InvalidInput
 from app.sales import repository as repo
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.ledger import Dim, add_entry, iso_seconds
 from app.supervisor.permissions import Actor, Permission
 from app.supervisor.shifts import open_shift_of
+from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append, utc_now
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from app.errors import UserFacingError
 from app.supervisor.exports import journal_csv, write_text
 from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, require
+from common.errors import UserFacingError
 from offline_store import Connection, Store, open_store
 from offline_store.journal import ChainReport, append, verify_chain
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.errors import InvalidInput
 from app.supervisor import reports
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext
@@ -23,6 +22,7 @@ from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.report_model import Line, Report, format_minor, format_tenths, wire_minor
 from app.supervisor.reports import IssuedZ
 from app.supervisor.server import SupervisorApi
+from common.errors import InvalidInput
 from offline_store import Store
 from offline_store.journal import append, utc_now
 from printers import model as pm

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.errors import InvalidInput
 from app.sales.token_lines import token_lines
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.documents import DocumentWriter
 from app.supervisor.ledger import Dim, add_entry
 from app.supervisor.permissions import Actor, Permission, require
+from common.errors import InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm

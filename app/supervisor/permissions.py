@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.errors import PermissionDenied
+from common.errors import PermissionDenied
 
 
 class Role(StrEnum):

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.errors import InvalidInput
 from app.supervisor import ranges, reports
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.endofday import to_shift_report
 from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.ranges import LedgerRow
 from app.supervisor.report_model import Report
+from common.errors import InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from app.errors import BusinessRuleError, InvalidInput
 from app.supervisor.approvals import Approval, ApprovalService, Authorisation
 from app.supervisor.documents import DocumentWriter
 from app.supervisor.permissions import Actor, Permission, allowed, require
+from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.api.models import Money
-from app.errors import InvalidInput
 from app.sales.token_lines import token_lines
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext
@@ -25,6 +24,7 @@ from app.supervisor.ledger import Dim, add_entry
 from app.supervisor.permissions import Actor, Permission
 from app.supervisor.server import SupervisorApi
 from app.supervisor.shifts import open_shift_of
+from common.errors import InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm

@@ -67,7 +67,7 @@ class _NoServer:
     """Refuses server calls with a clear message when no server is configured."""
 
     def _refuse(self) -> dict[str, object]:
-        from app.errors import InvalidInput
+        from common.errors import InvalidInput
 
         raise InvalidInput("This terminal has no server connection configured.")
 

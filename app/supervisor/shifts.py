@@ -24,10 +24,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.api.models import Money
-from app.errors import BusinessRuleError, InvalidInput
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.ledger import iso_seconds
 from app.supervisor.permissions import Actor, Permission, require
+from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm

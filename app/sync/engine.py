@@ -28,13 +28,13 @@ from app.api.errors import (
     TlsProblem,
 )
 from app.api.models import BatchResult, Invalid, Sale, parse_offline_policy
-from app.errors import TransientError, UserFacingError
-from app.events import Event
 from app.sales import repository as repo
 from app.sales.service import SaleService
 from app.sync.lock import FileLock
 from app.sync.wake import WakeSignal
 from common.backoff import Backoff
+from common.errors import TransientError, UserFacingError
+from common.events import Event
 
 log = logging.getLogger("vendpoint.sync")
 

@@ -6,7 +6,7 @@ The reason codes are stable (stored in `tariff_rejections`, logged and shown), a
 
 from __future__ import annotations
 
-from app.errors import BusinessRuleError, TransientError
+from common.errors import BusinessRuleError, TransientError
 
 __all__ = ["Refusal", "TariffNotFound", "TariffRefused", "TariffSourceError"]
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.events import EventBus
 from app.tariffs import records
 from app.tariffs.document import TariffDocument, iso
 from app.tariffs.errors import TariffNotFound, TariffRefused, TariffSourceError
 from app.tariffs.source import TariffSource
 from app.tariffs.trust import TrustedKey, endorsed_offers, verify_envelope
+from common.events import EventBus
 from offline_store import Store
 
 log = logging.getLogger("vendpoint.tariffs")

@@ -22,8 +22,6 @@ from app.api.errors import ServerUnavailable, TlsProblem
 from app.api.tariff_source import ClientTariffSource
 from app.backend import BackendSupervisorApi, ClientBackend, VendingBackend
 from app.demo_server import DemoServer, server_available
-from app.errors import ConfigError, TransientError, UserFacingError
-from app.events import EventBus
 from app.keystore import KeyringCredentialProvider, KeyringLike, load_or_create_insecure_demo_key
 from app.operators import OperatorDirectory
 from app.push import PushConfig, PushListener
@@ -42,6 +40,8 @@ from app.tariffs import TariffService
 from app.till import setup
 from app.till.facade import Till
 from app.till.results import SearchHit
+from common.errors import ConfigError, TransientError, UserFacingError
+from common.events import EventBus
 from offline_store import Store
 from offline_store.store import open_store
 from printers.config import config_from_settings

@@ -30,8 +30,6 @@ from datetime import UTC, datetime
 from app.api import models as api
 from app.api.errors import ServerUnavailable, TlsProblem
 from app.backend import Capabilities, VendingBackend
-from app.errors import InvalidInput, PermissionDenied
-from app.events import EventBus
 from app.operators import OperatorDirectory
 from app.push import PushListener
 from app.sales.documents import Documents
@@ -62,6 +60,8 @@ from app.till.results import (
     Status,
 )
 from app.till.status import TerminalWatch
+from common.errors import InvalidInput, PermissionDenied
+from common.events import EventBus
 from printers.connections import ConnectionConfig, open_connection
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue

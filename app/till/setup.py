@@ -20,7 +20,6 @@ import requests
 
 from app.api import models as api
 from app.backend import ClientBackend
-from app.errors import StorageError, UserFacingError
 from app.keystore import (
     KeyringCredentialProvider,
     KeyringLike,
@@ -30,6 +29,7 @@ from app.keystore import (
 )
 from app.settings import Settings
 from app.till.results import SearchHit
+from common.errors import StorageError, UserFacingError
 from offline_store import Store
 from offline_store.store import open_store
 

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from app.api import models as api
 from app.api.errors import ServerUnavailable, TlsProblem
 from app.backend import VendingBackend
-from app.events import Event
 from app.sales import repository as repo
 from app.sales.service import SaleService
 from app.tariffs import TariffService
 from app.till.mapping import when
 from app.till.results import Status, TariffInForce
+from common.events import Event
 from printers.connections import PrinterState
 from printers.queue import PrintQueue
 

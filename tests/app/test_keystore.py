@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import StorageError
 from app.keystore import (
     DEMO_KEY_FILENAME,
     CredentialMissing,
@@ -23,6 +22,7 @@ from app.keystore import (
     load_store_key,
     sidecar_path,
 )
+from common.errors import StorageError
 from offline_store import open_store
 
 CHEAP = {"n": 2**10, "r": 8, "p": 1}

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from app.backend import ClientBackend
-from app.errors import PermissionDenied
 from app.operators import OperatorDirectory, OperatorLocked, WrongPin
+from common.errors import PermissionDenied
 from offline_store import open_store
 from tests.reliability.harness import environment
 

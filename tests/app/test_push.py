@@ -19,10 +19,10 @@ import httpx
 import pytest
 import requests
 
-from app.errors import ConfigError
-from app.events import Event, EventBus
 from app.push import Backoff, PushConfig, PushListener, SseEvent, SseParser
 from app.tariffs import TariffService, TariffSourceError
+from common.errors import ConfigError
+from common.events import Event, EventBus
 from offline_store import Store, open_store
 from tests.app.tariff_sources import HttpTariffSource
 from vendserver.testing import running_server

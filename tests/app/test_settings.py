@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import ConfigError
 from app.settings import SETTINGS, Settings, describe_settings
+from common.errors import ConfigError
 
 
 def test_defaults_are_valid_for_their_own_declaration() -> None:

@@ -19,7 +19,6 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from app.events import Event, EventBus
 from app.sales.price_difference import price_difference
 from app.tariffs import (
     Refusal,
@@ -29,6 +28,7 @@ from app.tariffs import (
     endorsement_payload,
     verify_envelope,
 )
+from common.events import Event, EventBus
 from offline_store import Store, open_store
 from offline_store.journal import verify_chain
 from tests.app.tariff_sources import HttpTariffSource

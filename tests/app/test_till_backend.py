@@ -22,13 +22,13 @@ from app.api import models as api
 from app.api.client import Timeouts
 from app.api.errors import MalformedResponse, ServerUnavailable
 from app.backend import Capabilities, ClientBackend, MalformedSink, NotOffered, VendingBackend
-from app.errors import InvalidInput
-from app.events import Event, EventBus
 from app.settings import Settings
 from app.supervisor.approvals import Approval
 from app.supervisor.permissions import Actor, Role
 from app.till import Operator, PrintState, SaleState, Till
 from app.till.build import build_till
+from common.errors import InvalidInput
+from common.events import Event, EventBus
 from offline_store import open_store
 from vendserver.testing import RunningServer, running_server
 

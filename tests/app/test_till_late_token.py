@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from app.api import Money
-from app.events import Event
 from app.till import Operator, PrintState, Role, SaleState
+from common.events import Event
 from printers.connections import NetworkConfig
 from printers.testing import FakeTcpPrinter
 from tests.reliability.harness import Core, Env, environment

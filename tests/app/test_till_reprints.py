@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from app.api import Money
-from app.errors import BusinessRuleError, PermissionDenied
 from app.supervisor.reprints import ReprintPolicy
 from app.till import Approval, Operator, PrintState, Role, SaleState
+from common.errors import BusinessRuleError, PermissionDenied
 from printers.connections import NetworkConfig
 from printers.testing import FakeTcpPrinter
 from tests.reliability.harness import Core, Env, environment

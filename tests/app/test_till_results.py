@@ -11,11 +11,11 @@ import pytest
 
 from app.api.models import Money
 from app.backend import ALL_CAPABILITIES, Capabilities, NotOffered
-from app.errors import InvalidInput
 from app.sales.history import FAILED_STATES, SOLD_STATES
 from app.sales.money import from_decimal, to_decimal
 from app.supervisor.permissions import Role
 from app.till import Operator, SaleState, can_approve
+from common.errors import InvalidInput
 
 SCHEMA = Path(__file__).resolve().parents[2] / "offline_store" / "schema"
 

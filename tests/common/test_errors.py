@@ -28,15 +28,3 @@ def test_transient_and_bug_messages() -> None:
     title, text = user_message(KeyError("secret-internal-detail"))
     assert title == "Unexpected error"
     assert "secret-internal-detail" not in text
-
-
-def test_app_modules_re_export_the_same_classes() -> None:
-    # Older imports of app.errors / app.events must keep catching and publishing the same types.
-    import app.errors
-    import app.events
-    import common.events
-
-    assert app.errors.InvalidInput is InvalidInput
-    assert app.errors.user_message is user_message
-    assert app.events.EventBus is common.events.EventBus
-    assert app.events.Event is common.events.Event

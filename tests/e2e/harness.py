@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.api import models as api
-from app.events import EventBus
 from app.settings import Settings
+from common.events import EventBus
 from offline_store.store import open_store
 from printers.testing import FakeTcpPrinter
 from tests.reliability.faultproxy import FaultProxy

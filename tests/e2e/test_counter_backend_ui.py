@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.events import EventBus
 from app.settings import Settings
 from app.till.build import build_till
+from common.events import EventBus
 from offline_store import open_store
 from tests.app.test_till_backend import CounterBackend
 from ui.application import disable_not_offered

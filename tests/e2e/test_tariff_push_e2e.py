@@ -18,9 +18,9 @@ import httpx
 import pytest
 import requests
 
-from app.events import Event, EventBus
 from app.push import Backoff, PushConfig, PushListener
 from app.tariffs import TariffService
+from common.events import Event, EventBus
 from offline_store import Store, open_store
 from tests.app.tariff_sources import HttpTariffSource
 from vendserver.testing import running_server

@@ -11,12 +11,12 @@ import httpx
 import pytest
 
 from app.api.models import Money
-from app.errors import PermissionDenied
 from app.settings import Settings
 from app.supervisor.approvals import Approval
 from app.supervisor.reprints import ReprintPolicy
 from app.till import Operator, SaleState
 from app.till import Till as CoreTill
+from common.errors import PermissionDenied
 from tests.e2e.harness import Till, open_till
 from ui.ports import PrinterPort
 from ui.sale_controller import Step

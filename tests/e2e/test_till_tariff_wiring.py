@@ -13,10 +13,10 @@ import pytest
 
 from app.api import models as api
 from app.api.models import Money
-from app.events import EventBus
 from app.keystore import MemoryKeyring
 from app.settings import Settings
 from app.till import PriceChanged
+from common.events import EventBus
 from offline_store.store import open_store
 from ui.bootstrap import ActivationPort, Core, build_core, load_activation_keys
 from vendserver.testing import running_server

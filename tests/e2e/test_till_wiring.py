@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from app.api.models import Money
-from app.errors import InvalidInput
 from app.supervisor.permissions import Actor
 from app.till import SaleState
+from common.errors import InvalidInput
 from tests.e2e.harness import Till, open_till
 
 pytestmark = [pytest.mark.e2e, pytest.mark.qt_log_ignore(r"^This plugin does not support")]

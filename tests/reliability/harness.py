@@ -15,12 +15,12 @@ import requests
 from app.api import Timeouts
 from app.api.models import parse_terminal
 from app.backend import ClientBackend
-from app.events import Event, EventBus
 from app.sales import Connectivity, SaleService
 from app.settings import Settings
 from app.sync import SyncEngine
 from app.till import Till
 from app.till.build import Timing, build_till
+from common.events import Event, EventBus
 from offline_store import Store, open_store
 from printers.connections import ConnectionConfig
 from tests.reliability.faultproxy import FaultProxy

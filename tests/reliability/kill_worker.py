@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from app.api import Money
-from app.errors import BusinessRuleError, TransientError, UserFacingError
+from common.errors import BusinessRuleError, TransientError, UserFacingError
 from tests.reliability.harness import build_core
 
 

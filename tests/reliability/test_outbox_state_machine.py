@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from app.api import Money
-from app.errors import BusinessRuleError, UserFacingError
 from app.sales import repository as repo
+from common.errors import BusinessRuleError, UserFacingError
 from tests.reliability.faultproxy import FaultProxy
 from tests.reliability.harness import Core, build_core, server_sales
 from vendserver.testing import RunningServer, running_server

@@ -13,7 +13,6 @@ from typing import Any
 
 from app.api.models import Money
 from app.backend import Capabilities, NotOffered
-from app.errors import BusinessRuleError, PermissionDenied
 from app.sales.service import PriceChanged, QuoteStale
 from app.settings import Settings
 from app.supervisor.approvals import Approval
@@ -36,6 +35,7 @@ from app.till.results import (
     TariffInForce,
     Token,
 )
+from common.errors import BusinessRuleError, PermissionDenied
 from sts.meter_number import luhn_check_digit
 from ui.money import to_decimal
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.backend import Capabilities
-from app.events import EventBus
 from app.settings import Settings
+from common.events import EventBus
 from tests.ui.fakes import FakeAuth, FakeSales, FakeStatus
 from ui.application import AppController
 from ui.bootstrap import NotSetUp, quick_amounts

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 
-from app.errors import UserCancelled
 from app.supervisor.approvals import Approval
 from app.till.results import SaleRecord, SaleState, SearchHit
+from common.errors import UserCancelled
 from tests.ui.fakes import CASHIER, GOOD, FakeSales, zar
 from ui.dialogs import SearchDialog, SupervisorDialog
 from ui.ops import running_ops

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.api.models import Money
-from app.errors import InvalidInput
+from common.errors import InvalidInput
 from ui.money import format_money, parse_amount
 from ui.sale_actions import ChangeText
 from ui.sale_flow import SaleFlow

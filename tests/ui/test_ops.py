@@ -7,7 +7,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QLabel
 from shiboken6 import Shiboken
 
-from app.errors import InvalidInput, UserCancelled
+from common.errors import InvalidInput, UserCancelled
 from ui.ops import Op, running_ops
 
 

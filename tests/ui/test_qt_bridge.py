@@ -6,7 +6,7 @@ from typing import Any
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
-from app.events import EventBus
+from common.events import EventBus
 from ui.qt_bridge import QtEventBridge
 
 

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.api.models import Money
-from app.errors import TransientError
 from app.sales.service import SaleNotCompleted
 from app.till.results import PrintState, QuoteChange, SaleState
+from common.errors import TransientError
 from tests.ui.fakes import BLOCKED, CASHIER, GOOD, KEYCHANGE, UNKNOWN, FakeSales, price_changed, zar
 from ui.ops import running_ops
 from ui.sale_controller import SaleController, Step, parse_amount

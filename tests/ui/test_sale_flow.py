@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from app.api.models import Money
-from app.errors import BusinessRuleError, TransientError
 from app.sales.service import SaleNotCompleted
 from app.till.results import PrintState, QuoteChange, SaleState
+from common.errors import BusinessRuleError, TransientError
 from tests.ui.fakes import BLOCKED, CASHIER, GOOD, FakeSales, price_changed, zar
 from ui import sale_actions as f
 from ui.keymap import Action

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.backend import Capabilities
-from app.events import EventBus
 from app.sales.service import reference_for
 from app.settings import Settings
 from app.till.results import QuoteChange
+from common.events import EventBus
 from tests.ui.fakes import CASHIER, GOOD, FakeAuth, FakeSales, FakeStatus, status_of, zar
 from ui.dialogs import SearchDialog
 from ui.main_window import MainWindow

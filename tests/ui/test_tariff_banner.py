@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtWidgets import QWidget
 
-from app.events import EventBus
+from common.events import EventBus
 from ui.qt_bridge import QtEventBridge
 from ui.tariff_banner import banner_text, install_tariff_banner, local_when
 

@@ -15,8 +15,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from app.events import EventBus
 from app.tariffs import TariffService
+from common.events import EventBus
 from offline_store import Store, open_store
 from ui.qt_bridge import QtEventBridge
 from ui.tariff_viewer import TariffViewer

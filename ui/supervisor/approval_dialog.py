@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserCancelled
 from app.supervisor.approvals import Approval
+from common.errors import UserCancelled
 
 #: ask(action description, parent) -> Approval; raises UserCancelled when dismissed.
 AskApproval = Callable[[str, QWidget], Approval]

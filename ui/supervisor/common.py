@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.errors import PermissionDenied
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
+from common.errors import PermissionDenied
 from ui.supervisor.approval_dialog import AskApproval, ask_approval
 
 #: ask_path(parent, title, suggested file name, filter) -> chosen path or None

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from app.api.checks import check_int
 from app.api.models import MeterInfo, MeterSearchHit, parse_meter, parse_meter_search
 from app.api.transport import Transport
-from app.errors import InvalidInput
+from common.errors import InvalidInput
 
 __all__ = ["MAX_SEARCH_LIMIT", "SEARCH_QUERY_LENGTH", "MeterCalls"]
 

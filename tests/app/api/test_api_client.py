@@ -27,7 +27,7 @@ from app.api import (
     VendingClient,
 )
 from app.api.models import Money
-from app.errors import BusinessRuleError, ConfigError, TransientError, UserFacingError
+from common.errors import BusinessRuleError, ConfigError, TransientError, UserFacingError
 from tests.reliability.api_samples import KEY, request, sale
 from tests.reliability.faultproxy import ScriptedServer, scripted_server
 

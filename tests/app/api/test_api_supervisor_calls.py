@@ -13,7 +13,7 @@ import requests
 
 from app.api import ApiBug, ApiRejected, MalformedResponse, Timeouts, VendingClient
 from app.api.models import Money, ZReportUpload, ZTotals
-from app.errors import InvalidInput
+from common.errors import InvalidInput
 from tests.reliability.faultproxy import scripted_server
 from vendserver.testing import RunningServer, running_server
 

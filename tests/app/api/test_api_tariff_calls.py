@@ -22,8 +22,8 @@ from app.api import (
     VendingClient,
 )
 from app.api.tariff_source import ClientTariffSource
-from app.events import EventBus
 from app.tariffs import Refusal, TariffNotFound, TariffService, TariffSourceError, verify_envelope
+from common.events import EventBus
 from offline_store import Store, open_store
 from tests.reliability.faultproxy import scripted_server
 from vendserver.testing import RunningServer, running_server

@@ -16,9 +16,9 @@ import requests
 from app.api import MalformedResponse, Money, Timeouts
 from app.api.models import parse_meter, parse_offline_policy
 from app.backend import ClientBackend
-from app.events import EventBus
 from app.sales import Connectivity, SaleService
 from app.sales import repository as repo
+from common.events import EventBus
 from offline_store import DiskFull, Store, open_store
 from offline_store.journal import verify_chain
 from tests.reliability.api_samples import sale as sample_sale

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app.api import ApiRejected, Money
-from app.errors import InvalidInput
 from app.sales import OfflineRefused, SaleNotCompleted
 from app.sales import repository as repo
+from common.errors import InvalidInput
 from tests.reliability.harness import Core, Env
 
 ZAR = "ZAR"

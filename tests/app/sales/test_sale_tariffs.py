@@ -12,10 +12,10 @@ import pytest
 
 from app.api import Money
 from app.api.tariff_source import ClientTariffSource
-from app.errors import BusinessRuleError
 from app.sales import QuoteStale
 from app.sales import repository as repo
 from app.tariffs import TariffService
+from common.errors import BusinessRuleError
 from tests.reliability.harness import Core, Env
 from vendserver.testing import RunningServer, running_server
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.api import Money
-from app.errors import InvalidInput
+from common.errors import InvalidInput
 from tests.reliability.harness import Core, Env
 
 ZAR = "ZAR"

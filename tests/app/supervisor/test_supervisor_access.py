@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from app.api.models import Money
-from app.errors import PermissionDenied
 from app.supervisor import Actor, SupervisorServices
 from app.supervisor.audit import JournalFilter
 from app.supervisor.report_model import Report
+from common.errors import PermissionDenied
 from offline_store import Store
 from tests.app.supervisor.helpers_supervisor import (
     CASHIER,

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from app.errors import BusinessRuleError, InvalidInput
 from app.sales import repository as repo
 from app.supervisor import SupervisorServices
 from app.supervisor.engineering import EngineeringRequest
+from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Store
 from printers.render import render_text
 from tests.app.supervisor.helpers_supervisor import SUP_OK, SUPERVISOR, FakeApi, Printed, Seeder
@@ -94,7 +94,7 @@ def test_engineering_key_change_issued_journaled_printed(
     again = sv.engineering.reprint(SUPERVISOR, "EN00000001")
     assert "REPRINT" in render_text(again, 42) and again.reprint_no == 1
     assert sv.engineering.reprint(SUPERVISOR, "EN00000001").reprint_no == 2
-    from app.errors import PermissionDenied
+    from common.errors import PermissionDenied
     from tests.app.supervisor.helpers_supervisor import CASHIER
 
     with pytest.raises(PermissionDenied):

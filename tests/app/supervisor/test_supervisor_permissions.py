@@ -7,10 +7,10 @@ import json
 import pytest
 
 from app.api.models import Money
-from app.errors import BusinessRuleError, PermissionDenied
 from app.supervisor import Approval, SupervisorServices
 from app.supervisor.engineering import EngineeringRequest
 from app.supervisor.permissions import Permission, Role, allowed
+from common.errors import BusinessRuleError, PermissionDenied
 from offline_store import Store
 from tests.app.supervisor.helpers_supervisor import CASHIER, SUP_OK, SUPERVISOR, FakeApi, Seeder
 

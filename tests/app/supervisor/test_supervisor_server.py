@@ -11,12 +11,12 @@ import pytest
 
 import main
 from app.api import Money
-from app.errors import BusinessRuleError, PermissionDenied, UserFacingError
 from app.supervisor import Approval, ScryptVerifier, SupervisorServices
 from app.supervisor.approvals import OperatorCredential
 from app.supervisor.context import TerminalContext
 from app.supervisor.engineering import EngineeringRequest
 from app.supervisor.server import ClientSupervisorApi
+from common.errors import BusinessRuleError, PermissionDenied, UserFacingError
 from tests.app.supervisor.helpers_supervisor import CASHIER, SUPERVISOR, Printed
 from tests.reliability.harness import Core, build_core
 from vendserver.testing import RunningServer, running_server

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from app.api.models import Money
-from app.errors import BusinessRuleError, InvalidInput
 from app.supervisor import SupervisorServices
 from app.supervisor.shifts import count_denominations, parse_money
+from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Store
 from printers.render import render_text
 from tests.app.supervisor.helpers_supervisor import CASHIER, SUP_OK, SUPERVISOR, Printed, Seeder

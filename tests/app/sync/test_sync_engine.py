@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from app.api import Money
-from app.events import Event
 from app.sales import repository as repo
 from app.sync import FileLock, SyncEngine
+from common.events import Event
 from tests.reliability.harness import Core, Env, environment
 
 ZAR = "ZAR"

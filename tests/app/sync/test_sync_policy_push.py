@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from app.api import Money
-from app.events import Event
 from app.push import Backoff, PushConfig, PushListener
 from app.sales import OfflineRefused
 from app.sales import repository as repo
+from common.events import Event
 from tests.reliability.harness import Core, Env, environment
 
 ZAR = "ZAR"

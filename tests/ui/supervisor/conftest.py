@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import UserCancelled
 from app.supervisor import Actor, Approval, ScryptVerifier, SupervisorServices
 from app.supervisor.context import TerminalContext
+from common.errors import UserCancelled
 from offline_store import Store, open_store
 from tests.app.supervisor.helpers_supervisor import (
     CREDENTIALS,
