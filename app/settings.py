@@ -83,8 +83,17 @@ SETTINGS: tuple[Setting, ...] = (
             check=_check_url),
     Setting("server.connect_timeout", int, 5, "Seconds to wait for a connection to the server.",
             minimum=1, maximum=60),
-    Setting("server.read_timeout", int, 20, "Seconds to wait for the server's answer.",
+    Setting("server.read_timeout", int, 8,
+            "Seconds of silence allowed between two parts of the server's answer.",
             minimum=1, maximum=120),
+    Setting("server.call_deadline", int, 9,
+            "Seconds one call to the server may take in all, connecting and the whole answer "
+            "(however slowly it trickles in). A sale attempt is a sale and at most one "
+            "look-up of the same sale, so the cashier knows within about twice this.",
+            minimum=2, maximum=120),
+    Setting("server.batch_deadline", int, 30,
+            "Seconds one upload of up to 200 offline sales may take in all.",
+            minimum=5, maximum=600),
     Setting("server.cert_sha256", str, "",
             "Optional certificate pin: SHA-256 of the server certificate (hex)."),
     Setting("ui.language", str, "en", "Language of the cashier screens.", choices=("en",)),

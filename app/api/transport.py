@@ -1,7 +1,10 @@
 """The vending API client's transport: one terminal's session to the server (docs/api.md).
 
-Every request has a connect and a read timeout; TLS verification is always on (a CA bundle may
-be given, `verify=False` is impossible); an optional pin checks the sha256 of the server
+Every call has a total deadline (connect plus the whole answer, `app.api.limits.Deadline`)
+besides the connect and per-read timeouts, and an answer size limit (refused from its
+`Content-Length` or while streaming, never read whole); JSON nested deeper than
+`MAX_JSON_DEPTH` is a malformed answer. TLS verification is always on (a CA bundle may be
+given, `verify=False` is impossible); an optional pin checks the sha256 of the server
 certificate's DER bytes. The terminal credential comes from an injected provider (the keyring
 in production). Every answer is decoded strictly and HTTP errors are mapped to the typed errors
 of `app.api.errors`; anything off-contract becomes a `MalformedResponse`, handed to the
@@ -19,7 +22,6 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from app.api.errors import (
     ApiBug,
@@ -29,12 +31,13 @@ from app.api.errors import (
     TerminalNotAuthorised,
     TlsProblem,
 )
+from app.api.limits import DEFAULT_ANSWER_LIMIT, Deadline, DeadlineAdapter, TooDeep, loads
 from app.api.models import ApiErrorBody, Invalid, parse_error
 from common.errors import ConfigError
 
 log = logging.getLogger("vendpoint.api")
 
-__all__ = ["MalformedSink", "PinnedAdapter", "Timeouts", "Transport"]
+__all__ = ["Answer", "MalformedSink", "PinnedAdapter", "Timeouts", "Transport"]
 
 P = TypeVar("P")
 
@@ -48,15 +51,40 @@ _BUG_CODES = frozenset({
 _AUTH_CODES = frozenset({"TERMINAL_UNAUTHENTICATED", "TERMINAL_DISABLED"})
 
 
+#: What a refused oversized answer keeps for investigation (its first bytes).
+_KEPT_PREFIX = 64 << 10
+
+
 @dataclass(frozen=True)
 class Timeouts:
-    """Connect and read timeouts in seconds, applied to every request."""
+    """How long one call may take, in seconds.
+
+    `connect`: to open the connection; `read`: the longest silence between two reads;
+    `total`: the whole call, connect plus the whole answer, however it trickles in (the
+    bound the cashier waits: a sale attempt is a POST and at most one look-up of its key);
+    `batch`: the whole of `POST /v1/sales/batch`, which does up to 200 sales at once.
+    """
 
     connect: float = 3.05
     read: float = 15.0
+    total: float = 9.0
+    batch: float = 30.0
+
+    def __post_init__(self) -> None:
+        if min(self.connect, self.read, self.total, self.batch) <= 0:
+            raise ConfigError("Server timeouts must be positive.")
 
 
-class PinnedAdapter(HTTPAdapter):
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer read whole within its call's deadline and size limit."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+class PinnedAdapter(DeadlineAdapter):
     """An HTTPS adapter that also requires the server certificate's sha256 (DER) to match."""
 
     def __init__(self, sha256_hex: str) -> None:
@@ -107,6 +135,9 @@ class Transport:
             if parts.scheme != "https":
                 raise ConfigError("Certificate pinning needs an https server address.")
             session.mount(self.base_url + "/", PinnedAdapter(pin_sha256))
+        else:
+            # Connections to the server obey each call's total deadline.
+            session.mount(self.base_url + "/", DeadlineAdapter())
 
     def _malformed(
         self, problem: str, method: str, path: str, status: int | None,
@@ -125,25 +156,27 @@ class Transport:
     def _parsed(
         self, parser: Callable[[Any], P], method: str, path: str, *,
         body: dict[str, Any] | None = None, auth: bool = True, operator: str | None = None,
-        key: str | None = None,
+        key: str | None = None, limit: int = DEFAULT_ANSWER_LIMIT,
+        deadline: float | None = None,
     ) -> P:
-        response = self._send(method, path, body=body, auth=auth, operator=operator, key=key)
-        data = self._decode(response, method, path, key)
+        answer = self._send(method, path, body=body, auth=auth, operator=operator, key=key,
+                            limit=limit, deadline=deadline)
+        data = self._decode(answer, method, path, key)
         try:
             return parser(data)
         except Invalid as exc:
-            raise self._malformed(str(exc), method, path, response.status_code,
-                                  response.headers.get("Content-Type"), response.content,
-                                  key=key) from None
+            raise self._malformed(str(exc), method, path, answer.status,
+                                  answer.content_type, answer.body, key=key) from None
 
     def _json(self, method: str, path: str, *, auth: bool = True) -> Any:
-        response = self._send(method, path, auth=auth)
-        return self._decode(response, method, path, None)
+        answer = self._send(method, path, auth=auth)
+        return self._decode(answer, method, path, None)
 
     def _send(
         self, method: str, path: str, *, body: dict[str, Any] | None = None, auth: bool = True,
         operator: str | None = None, key: str | None = None,
-    ) -> requests.Response:
+        limit: int = DEFAULT_ANSWER_LIMIT, deadline: float | None = None,
+    ) -> Answer:
         headers = {"Accept": "application/json"}
         if auth:
             headers["Authorization"] = f"Bearer {self._credential()}"
@@ -155,50 +188,85 @@ class Transport:
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        try:
-            response = self._session.request(
-                method, self.base_url + path, data=data, headers=headers,
-                timeout=(self._timeouts.connect, self._timeouts.read), verify=self._verify,
-                allow_redirects=False,
-            )
-            # Read the whole body now, so a cut connection shows up here as "answer lost".
-            _ = response.content
-        except requests.exceptions.SSLError as exc:
-            raise TlsProblem(
-                "The server's certificate could not be verified (or does not match the pin); "
-                "nothing was sent.",
-                hint="Check the server address and the certificate settings.",
-            ) from exc
-        except requests.exceptions.ConnectTimeout as exc:
-            raise ServerUnavailable("The server did not accept the connection in time.",
-                                    sent=False) from exc
-        except requests.exceptions.ConnectionError as exc:
-            # Refused before sending vs reset after sending cannot always be told apart:
-            # a refused connection is "not sent", anything else may have reached the server.
-            sent = not _is_refused(exc)
-            raise ServerUnavailable("The server could not be reached.", sent=sent) from exc
-        except (requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as exc:
-            raise ServerUnavailable("The server's answer did not arrive.", sent=True) from exc
-        return response
+        seconds = deadline if deadline is not None else self._timeouts.total
+        with Deadline(seconds) as due:
+            try:
+                return self._exchange(method, path, data, headers, due, limit, key)
+            except requests.exceptions.SSLError as exc:
+                if due.expired:
+                    raise _late(seconds) from exc
+                raise TlsProblem(
+                    "The server's certificate could not be verified (or does not match the "
+                    "pin); nothing was sent.",
+                    hint="Check the server address and the certificate settings.",
+                ) from exc
+            except requests.exceptions.ConnectTimeout as exc:
+                raise ServerUnavailable("The server did not accept the connection in time.",
+                                        sent=False) from exc
+            except requests.exceptions.ConnectionError as exc:
+                if due.expired:
+                    raise _late(seconds) from exc
+                # Refused before sending vs reset after sending cannot always be told apart:
+                # a refused connection is "not sent", anything else may have reached the server.
+                sent = not _is_refused(exc)
+                raise ServerUnavailable("The server could not be reached.", sent=sent) from exc
+            except (requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError) as exc:
+                if due.expired:
+                    raise _late(seconds) from exc
+                raise ServerUnavailable("The server's answer did not arrive.", sent=True) from exc
+            except (requests.exceptions.RequestException, OSError, ValueError) as exc:
+                # Whatever a socket shut down under a read gives (urllib3 and http.client
+                # differ by version): past the deadline it is a late answer, else a bug.
+                if due.expired:
+                    raise _late(seconds) from exc
+                raise
 
-    def _decode(
-        self, response: requests.Response, method: str, path: str, key: str | None
-    ) -> Any:
-        status = response.status_code
-        content_type = response.headers.get("Content-Type", "")
-        body = response.content
+    def _exchange(
+        self, method: str, path: str, data: bytes | None, headers: dict[str, str],
+        due: Deadline, limit: int, key: str | None,
+    ) -> Answer:
+        # Each timeout is also capped by what is left of the call's deadline.
+        response = self._session.request(
+            method, self.base_url + path, data=data, headers=headers, stream=True,
+            timeout=(min(self._timeouts.connect, due.remaining()),
+                     min(self._timeouts.read, due.remaining())),
+            verify=self._verify, allow_redirects=False,
+        )
+        try:
+            content_type = response.headers.get("Content-Type", "")
+            length = response.headers.get("Content-Length")
+            if length is not None and length.strip().isdigit() and int(length) > limit:
+                raise self._malformed(f"the answer is larger than {limit} bytes", method, path,
+                                      response.status_code, content_type, b"", key=key)
+            body = bytearray()
+            # Read the whole body now, so a cut connection shows up here as "answer lost".
+            for chunk in response.iter_content(chunk_size=64 << 10):
+                body += chunk
+                if len(body) > limit:
+                    raise self._malformed(f"the answer is larger than {limit} bytes", method,
+                                          path, response.status_code, content_type,
+                                          bytes(body[:_KEPT_PREFIX]), key=key)
+            return Answer(response.status_code, content_type, bytes(body))
+        finally:
+            response.close()
+
+    def _decode(self, answer: Answer, method: str, path: str, key: str | None) -> Any:
+        status, content_type, body = answer.status, answer.content_type, answer.body
         parsed: Any = None
         is_json = content_type.split(";")[0].strip().lower() == "application/json"
+        problem = "the answer is not JSON"
         if is_json:
             try:
-                parsed = json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+                parsed = loads(body)
+            except TooDeep as exc:
+                is_json, problem = False, str(exc)
+            except ValueError:
                 is_json = False
         if 200 <= status < 300:
             if not is_json:
-                raise self._malformed("the answer is not JSON", method, path, status,
-                                      content_type, body, key=key)
+                raise self._malformed(problem, method, path, status, content_type, body,
+                                      key=key)
             return parsed
         error: ApiErrorBody | None = None
         if is_json:
@@ -224,6 +292,11 @@ class Transport:
             raise ServerUnavailable(error.message, sent=True, status=status)
         raise ApiRejected(error.message, code=error.code, status=status, details=error.details)
 
+
+def _late(seconds: float) -> ServerUnavailable:
+    """The call's deadline passed before the whole answer arrived (it may have been sent)."""
+    return ServerUnavailable(f"The server did not answer within {seconds:g} seconds.",
+                             sent=True)
 
 
 def _is_refused(exc: BaseException) -> bool:

@@ -98,7 +98,9 @@ def client_backend(settings: Settings, server_url: str,
     return ClientBackend(
         requests.Session(), server_url, credential,
         timeouts=Timeouts(float(settings["server.connect_timeout"]),
-                          float(settings["server.read_timeout"])),
+                          float(settings["server.read_timeout"]),
+                          float(settings["server.call_deadline"]),
+                          float(settings["server.batch_deadline"])),
         pin_sha256=settings["server.cert_sha256"] or None)
 
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from app.api.checks import check_key
 from app.api.errors import ApiRejected
+from app.api.limits import BATCH_ANSWER_LIMIT
 from app.api.models import BatchResult, Money, Quote, Sale, parse_batch, parse_quote, parse_sale
 from app.api.transport import Transport
 
@@ -61,7 +62,8 @@ class SaleCalls(Transport):
             {"idempotency_key": k, "operator_id": op, "request": req} for k, op, req in items
         ]}
         results = self._parsed(lambda d: parse_batch(d, keys), "POST", "/v1/sales/batch",
-                               body=body)
+                               body=body, limit=BATCH_ANSWER_LIMIT,
+                               deadline=self._timeouts.batch)
         for (key, _, request), result in zip(items, results, strict=True):
             if result.sale is not None:
                 self._check_sale_matches(result.sale, key, request, "POST", "/v1/sales/batch")
