@@ -36,20 +36,20 @@ def check_int(value: object, low: int, high: int | None, message: str) -> None:
 
 def check_id(value: object, what: str) -> None:
     """A server id (tariff, receipt, shift): 1 to 64 of letters, digits and `._:-`."""
-    if not isinstance(value, str) or not ID_RE.match(value):
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
         raise ValueError(f"{what} has the wrong format")
 
 
 def check_operator(operator_id: str) -> None:
     """An operator id as the server issues them."""
-    if not isinstance(operator_id, str) or not _OPERATOR_RE.match(operator_id):
+    if not isinstance(operator_id, str) or not _OPERATOR_RE.fullmatch(operator_id):
         raise ValueError("operator id has the wrong format")
 
 
 def check_pin(pin: str) -> None:
     """A PIN of 4 to 12 digits."""
     # The PIN itself never goes into the message.
-    if not isinstance(pin, str) or not _PIN_RE.match(pin):
+    if not isinstance(pin, str) or not _PIN_RE.fullmatch(pin):
         raise ValueError("a PIN must be 4 to 12 digits")
 
 
@@ -67,7 +67,7 @@ def check_meter(meter_number: str) -> None:
 
 def check_key(key: str) -> None:
     """An idempotency key: 8 to 128 of letters, digits and `._:-`."""
-    if not _KEY_RE.match(key):
+    if not _KEY_RE.fullmatch(key):
         raise ValueError("idempotency key has the wrong format")
 
 

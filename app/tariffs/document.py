@@ -38,7 +38,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 def parse_time(value: Any, where: str) -> datetime:
     """A contract time ("2026-11-25T03:30:00Z") as an aware UTC datetime."""
-    if not isinstance(value, str) or not _TIME_RE.match(value):
+    if not isinstance(value, str) or not _TIME_RE.fullmatch(value):
         raise ValueError(f"{where} is not an ISO-8601 UTC time with Z")
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
@@ -111,7 +111,7 @@ def _money_minor(value: Any, where: str, currency: str) -> int:
 
 
 def _dec(value: Any, pattern: re.Pattern[str], where: str, what: str) -> Decimal:
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise ValueError(f"{where} is not {what}")
     return Decimal(value)
 
@@ -131,10 +131,10 @@ def parse_document(doc: Any, payload_sha256: str) -> TariffDocument:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError("document.version is not a positive integer")
     tariff_id = _str(doc, "tariff_id")
-    if not ID_RE.match(tariff_id):
+    if not ID_RE.fullmatch(tariff_id):
         raise ValueError("document.tariff_id has the wrong format")
     currency = _str(doc, "currency")
-    if not _CURRENCY_RE.match(currency):
+    if not _CURRENCY_RE.fullmatch(currency):
         raise ValueError("document.currency is not a 3-letter code")
     include_vat = doc.get("prices_include_vat")
     if not isinstance(include_vat, bool):

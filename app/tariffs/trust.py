@@ -47,7 +47,7 @@ class TrustedKey:
     def from_wire(cls, item: Mapping[str, Any]) -> TrustedKey:
         """From `{"key_id", "alg": "Ed25519", "public_key": base64}` (activation answer)."""
         key_id = item.get("key_id")
-        if not isinstance(key_id, str) or not ID_RE.match(key_id):
+        if not isinstance(key_id, str) or not ID_RE.fullmatch(key_id):
             raise ValueError("tariff signing key: key_id has the wrong format")
         if item.get("alg") != "Ed25519":
             raise ValueError(f"tariff signing key {key_id}: only Ed25519 is supported")
@@ -119,7 +119,7 @@ def verify_envelope(envelope: Any, keys: Mapping[str, bytes],
         raise refuse(Refusal.WRONG_ALG, sha=sha)
     key_id = envelope.get("key_id")
     if not isinstance(key_id, str) or key_id not in keys:
-        shown = key_id if isinstance(key_id, str) and ID_RE.match(key_id) else None
+        shown = key_id if isinstance(key_id, str) and ID_RE.fullmatch(key_id) else None
         raise refuse(Refusal.UNKNOWN_KEY, f"key id {shown or '?'}", key_id=shown, sha=sha)
     signature = _b64(raw_sig)
     if signature is None or len(signature) != 64:

@@ -9,6 +9,7 @@ from app.api.models.sales import Token, parse_tokens
 from app.api.models.validators import (
     Invalid,
     id_name,
+    identifier,
     obj,
     req,
     string,
@@ -55,7 +56,7 @@ def parse_engineering(value: Any) -> EngineeringTokens:
     if type_ not in ENGINEERING_TYPES:
         raise Invalid(f"{where}.type is unknown")
     return EngineeringTokens(
-        string(data, "reference", where), string(data, "meter_number", where), type_,
+        identifier(data, "reference", where), string(data, "meter_number", where), type_,
         time_str(data, "issued_at", where) or "", supervisor[0], supervisor[1],
         parse_tokens(req(data, "tokens", where), f"{where}.tokens"),
         dict(obj(req(data, "meter", where), f"{where}.meter")), data,

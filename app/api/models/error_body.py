@@ -37,7 +37,7 @@ def parse_error(value: Any) -> ApiErrorBody:
         raise Invalid("error.details is not an object")
     return ApiErrorBody(
         string(err, "code", "error"),
-        string(err, "message", "error", empty=True),
+        string(err, "message", "error", empty=True, max_len=1000),
         boolean(err, "retryable", "error"),
         details,
     )

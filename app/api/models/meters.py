@@ -76,7 +76,7 @@ def parse_meter(value: Any) -> MeterInfo:
     if kcd is not None and not isinstance(kcd, dict):
         raise Invalid("meter.key_change_due is not an object")
     meter_number = string(data, "meter_number", where)
-    if not METER_RE.match(meter_number):
+    if not METER_RE.fullmatch(meter_number):
         raise Invalid("meter.meter_number is not 11 or 13 digits")
     return MeterInfo(
         meter_number,

@@ -9,11 +9,11 @@ from app.api.models.money import Money
 from app.api.models.validators import (
     Invalid,
     boolean,
+    identifier,
     integer,
     money,
     obj,
     req,
-    string,
     time_str,
     units_str,
 )
@@ -148,7 +148,7 @@ def parse_z_reconciliation(value: Any) -> ZReconciliation:
     if matched != differences.is_zero:
         raise Invalid(f"{where}.matched does not agree with the differences")
     return ZReconciliation(
-        string(data, "shift_id", where), integer(data, "z_number", where),
+        identifier(data, "shift_id", where), integer(data, "z_number", where),
         time_str(data, "received_at", where) or "",
         dict(obj(req(data, "terminal", where), f"{where}.terminal")),
         parse_z_totals(req(data, "server", where), f"{where}.server"), differences, matched,

@@ -9,6 +9,7 @@ from app.api.models.money import Money
 from app.api.models.validators import (
     Invalid,
     id_name,
+    identifier,
     money,
     obj,
     req,
@@ -53,7 +54,7 @@ def parse_reversal(value: Any) -> Reversal:
     if len({refunded.currency, credit.currency, restored.currency}) != 1:
         raise Invalid(f"{where} mixes currencies")
     return Reversal(
-        string(data, "receipt_no", where), string(data, "reversal_no", where),
+        identifier(data, "receipt_no", where), identifier(data, "reversal_no", where),
         time_str(data, "reversed_at", where) or "", string(data, "reason", where, empty=True),
         supervisor[0], supervisor[1], refunded, credit, restored, data,
     )

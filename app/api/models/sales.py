@@ -10,17 +10,22 @@ from app.api.models.error_body import ApiErrorBody, parse_error
 from app.api.models.money import Money
 from app.api.models.quotes import Line, parse_lines
 from app.api.models.validators import (
+    MAX_TEXT,
     Invalid,
     boolean,
+    identifier,
     integer,
     money,
     obj,
     object_list,
+    opt_string,
     req,
     string,
     time_str,
     units_str,
+    units_tenths,
 )
+from sts.token_format import AMOUNT_MAX_TENTHS, decode_amount, encode_amount
 
 __all__ = [
     "TOKEN_KINDS",
@@ -33,11 +38,13 @@ __all__ = [
 ]
 
 
-_TOKEN_RE = re.compile(r"^[0-9]{20}$")
+_TOKEN_RE = re.compile(r"[0-9]{20}")
 TOKEN_KINDS = frozenset(
     {"key_change", "credit", "fbe", "clear_tamper", "clear_credit", "set_power_limit",
      "set_phase_unbalance", "test"}
 )
+#: Tokens that carry units of energy or water in their amount field (0.1 unit steps).
+UNIT_TOKENS = frozenset({"credit", "fbe"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ def parse_tokens(value: Any, where: str) -> tuple[Token, ...]:
     tokens = []
     for w, d in object_list(value, where, nonempty=True):
         digits = req(d, "token", w)
-        if not isinstance(digits, str) or not _TOKEN_RE.match(digits):
+        if not isinstance(digits, str) or not _TOKEN_RE.fullmatch(digits):
             raise Invalid(f"{w}.token is not 20 digits")
         display = req(d, "display", w)
         if not isinstance(display, str) or display.replace(" ", "") != digits:
@@ -66,9 +73,12 @@ def parse_tokens(value: Any, where: str) -> tuple[Token, ...]:
         if kind not in TOKEN_KINDS:
             raise Invalid(f"{w}.kind is unknown")
         units = d.get("units")
+        if units is not None:
+            units = units_str(units, f"{w}.units")
+        if kind in UNIT_TOKENS:
+            _token_units(units, f"{w}.units")
         tokens.append(Token(
-            integer(d, "seq", w), kind, string(d, "description", w, empty=True), digits,
-            None if units is None else units_str(units, f"{w}.units"),
+            integer(d, "seq", w), kind, string(d, "description", w, empty=True), digits, units,
         ))
     seqs = [t.seq for t in tokens]
     if seqs != sorted(seqs) or len(set(seqs)) != len(seqs):
@@ -76,6 +86,26 @@ def parse_tokens(value: Any, where: str) -> tuple[Token, ...]:
     if len({t.digits for t in tokens}) != len(tokens):
         raise Invalid(f"{where} repeat a token")
     return tuple(tokens)
+
+
+def _bounded_text(part: dict[str, Any], where: str) -> None:
+    """The text of a part the receipt prints as it came (names, addresses): bounded."""
+    for name, value in part.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise Invalid(f"{where}.{name} is longer than {MAX_TEXT} characters")
+
+
+def _token_units(units: str | None, where: str) -> int:
+    """A credit or FBE token's units: present, above zero, and exactly what an STS amount
+    field can carry (0.1 steps up to 1638.3, then coarser steps, at most 1,820,162.4)."""
+    if units is None:
+        raise Invalid(f"{where} is missing for a token that carries units")
+    tenths = units_tenths(units)
+    if tenths <= 0 or tenths > AMOUNT_MAX_TENTHS:
+        raise Invalid(f"{where} is not above zero and within what a token carries")
+    if decode_amount(encode_amount(tenths)) != tenths:
+        raise Invalid(f"{where} is not an amount an STS token can carry")
+    return tenths
 
 
 
@@ -105,7 +135,9 @@ def parse_sale(value: Any, where: str = "sale") -> Sale:
     data = obj(value, where)
     meter = obj(req(data, "meter", where), f"{where}.meter")
     for part in ("operator", "vendor", "utility", "customer", "vat", "delivery"):
-        obj(req(data, part, where), f"{where}.{part}")
+        _bounded_text(obj(req(data, part, where), f"{where}.{part}"), f"{where}.{part}")
+    _bounded_text(meter, f"{where}.meter")
+    opt_string(data, "client_reference", where, max_len=64)
     tariff = obj(req(data, "tariff", where), f"{where}.tariff")
     tariff_version = integer(tariff, "version", f"{where}.tariff")
     if tariff_version < 1:
@@ -118,12 +150,22 @@ def parse_sale(value: Any, where: str = "sale") -> Sale:
     vendor_credit = money(req(data, "vendor_credit", where), f"{where}.vendor_credit")
     money(req(data, "arrears_remaining", where), f"{where}.arrears_remaining")
     time_str(data, "created_at", where)
+    units = units_str(req(data, "units", where), f"{where}.units")
+    # `units` is the credit bought: what the credit token(s) carry, never more or less.
+    credit = [units_tenths(t.units) for t in tokens if t.kind == "credit" and t.units]
+    if not credit:
+        raise Invalid(f"{where}.tokens have no credit token")
+    tenths = units_tenths(units)
+    if tenths <= 0 or tenths > AMOUNT_MAX_TENTHS * len(credit):
+        raise Invalid(f"{where}.units is not above zero and within what a token carries")
+    if tenths != sum(credit):
+        raise Invalid(f"{where}.units is not what the credit token carries")
     return Sale(
-        string(data, "receipt_no", where),
-        string(data, "idempotency_key", where),
+        identifier(data, "receipt_no", where),
+        string(data, "idempotency_key", where, max_len=128),
         string(meter, "meter_number", f"{where}.meter"),
         tendered,
-        units_str(req(data, "units", where), f"{where}.units"),
+        units,
         string(data, "unit", where),
         tokens,
         parse_lines(data, where, tendered),

@@ -9,6 +9,7 @@ from app.api.models.money import Money
 from app.api.models.validators import (
     Invalid,
     boolean,
+    identifier,
     integer,
     money,
     obj,
@@ -116,7 +117,7 @@ def parse_terminal(value: Any, where: str = "terminal") -> TerminalInfo:
         raise Invalid(f"{where}.sale_limits minimum is above the maximum or in another currency")
     policy = parse_offline_policy(req(data, "offline_policy", where), f"{where}.offline_policy")
     return TerminalInfo(
-        string(data, "terminal_id", where),
+        identifier(data, "terminal_id", where),
         time_str(data, "server_time", where) or "",
         None if credit is None else money(credit, f"{where}.vendor_credit"),
         replace(policy, sale_minimum=minimum, sale_maximum=maximum),

@@ -18,10 +18,12 @@ from common.money import Money, MoneyError
 __all__ = [
     "CURRENCY_RE",
     "ID_RE",
+    "MAX_TEXT",
     "METER_RE",
     "Invalid",
     "boolean",
     "id_name",
+    "identifier",
     "integer",
     "money",
     "obj",
@@ -33,6 +35,7 @@ __all__ = [
     "time_str",
     "unique_string",
     "units_str",
+    "units_tenths",
 ]
 
 _UNITS_RE = re.compile(r"^-?[0-9]{1,12}\.[0-9]$")
@@ -41,6 +44,8 @@ _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 #: The form of the server's ids: tariffs, receipts, shifts.
 ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+#: The longest text field accepted in an answer (names, addresses, descriptions, reasons).
+MAX_TEXT = 200
 #: A meter number as the server sends it: 11 or 13 digits (its check digit is the server's).
 METER_RE = re.compile(r"^(?:[0-9]{11}|[0-9]{13})$")
 
@@ -64,19 +69,33 @@ def req(data: dict[str, Any], name: str, where: str) -> Any:
     return data[name]
 
 
-def string(data: dict[str, Any], name: str, where: str, *, empty: bool = False) -> str:
-    """A required string field (non-empty unless `empty`)."""
+def string(data: dict[str, Any], name: str, where: str, *, empty: bool = False,
+           max_len: int = MAX_TEXT) -> str:
+    """A required string field (non-empty unless `empty`) of at most `max_len` characters."""
     value = req(data, name, where)
     if not isinstance(value, str) or (not empty and not value):
         raise Invalid(f"{where}.{name} is not a non-empty string")
+    if len(value) > max_len:
+        raise Invalid(f"{where}.{name} is longer than {max_len} characters")
     return value
 
 
-def opt_string(data: dict[str, Any], name: str, where: str) -> str | None:
-    """A string field that may be null or absent."""
+def identifier(data: dict[str, Any], name: str, where: str) -> str:
+    """A required server id (receipt, reversal, reference, terminal, shift): `ID_RE`."""
+    value = req(data, name, where)
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
+        raise Invalid(f"{where}.{name} is not an id of 1 to 64 letters, digits or ._:-")
+    return value
+
+
+def opt_string(data: dict[str, Any], name: str, where: str, *,
+               max_len: int = MAX_TEXT) -> str | None:
+    """A string field that may be null or absent, of at most `max_len` characters."""
     value = data.get(name)
     if value is not None and not isinstance(value, str):
         raise Invalid(f"{where}.{name} is not a string")
+    if value is not None and len(value) > max_len:
+        raise Invalid(f"{where}.{name} is longer than {max_len} characters")
     return value
 
 
@@ -101,7 +120,7 @@ def time_str(data: dict[str, Any], name: str, where: str, *, optional: bool = Fa
     value = data.get(name) if optional else req(data, name, where)
     if value is None and optional:
         return None
-    if not isinstance(value, str) or not _TIME_RE.match(value):
+    if not isinstance(value, str) or not _TIME_RE.fullmatch(value):
         raise Invalid(f"{where}.{name} is not an ISO-8601 UTC time")
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -112,9 +131,16 @@ def time_str(data: dict[str, Any], name: str, where: str, *, optional: bool = Fa
 
 def units_str(value: Any, where: str) -> str:
     """Units with exactly one decimal, as a string."""
-    if not isinstance(value, str) or not _UNITS_RE.match(value):
+    if not isinstance(value, str) or not _UNITS_RE.fullmatch(value):
         raise Invalid(f"{where} is not a units string with one decimal")
     return value
+
+
+def units_tenths(units: str) -> int:
+    """A `units_str` value in tenths of a unit (the STS resolution)."""
+    whole, _, tenth = units.partition(".")
+    sign = -1 if whole.startswith("-") else 1
+    return sign * (int(whole.lstrip("-")) * 10 + int(tenth))
 
 
 def money(value: Any, where: str, *, negative: bool = False) -> Money:
@@ -123,7 +149,7 @@ def money(value: Any, where: str, *, negative: bool = False) -> Money:
     data = obj(value, where)
     amount = req(data, "amount", where)
     currency = req(data, "currency", where)
-    if not isinstance(currency, str) or not CURRENCY_RE.match(currency):
+    if not isinstance(currency, str) or not CURRENCY_RE.fullmatch(currency):
         raise Invalid(f"{where}.currency is not a currency code")
     if not isinstance(amount, str):
         raise Invalid(f"{where}.amount is not a money string")
@@ -159,7 +185,7 @@ def unique_string(data: dict[str, Any], name: str, where: str, pattern: re.Patte
     """A string field that must match `pattern` and not be in `seen` (it is added to it);
     `problem` completes the message `<where>.<name> ...`."""
     value = string(data, name, where)
-    if not pattern.match(value) or value in seen:
+    if not pattern.fullmatch(value) or value in seen:
         raise Invalid(f"{where}.{name} {problem}")
     seen.add(value)
     return value
