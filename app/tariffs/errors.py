@@ -25,6 +25,7 @@ class Refusal:
     CONFLICT = "CONFLICT"
     REPLAY = "REPLAY"
     EXPIRED = "EXPIRED"
+    LISTING = "LISTING"
 
 
 _REFUSAL_TEXT = {
@@ -39,6 +40,8 @@ _REFUSAL_TEXT = {
     Refusal.CONFLICT: "a different document with the same version is already in use",
     Refusal.REPLAY: "it is a copy of a document already received",
     Refusal.EXPIRED: "it has expired",
+    Refusal.LISTING: "the server's tariff list announces more new versions than are fetched "
+                     "at once",
 }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from app.tariffs import records
 from app.tariffs.document import TariffDocument, iso
-from app.tariffs.errors import TariffNotFound, TariffRefused, TariffSourceError
+from app.tariffs.errors import Refusal, TariffNotFound, TariffRefused, TariffSourceError
 from app.tariffs.source import TariffSource
 from app.tariffs.trust import TrustedKey, endorsed_offers, verify_envelope
 from common.events import EventBus
@@ -29,7 +29,13 @@ from offline_store import Store
 
 log = logging.getLogger("vendpoint.tariffs")
 
-__all__ = ["Outcome", "QuoteCheck", "TariffService"]
+__all__ = ["MAX_FETCHES_PER_RECONCILE", "MAX_VERSIONS_PER_TARIFF", "Outcome", "QuoteCheck",
+           "TariffService"]
+
+#: Most versions of one tariff fetched and verified in one reconciliation (a reconnect).
+MAX_VERSIONS_PER_TARIFF = 8
+#: Most versions fetched in one reconciliation, all tariffs together.
+MAX_FETCHES_PER_RECONCILE = 32
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,10 @@ class TariffService:
         self._timer: threading.Thread | None = None
         self._stopping = False
         self._announced_in_force: set[tuple[str, int]] = set()
+        # Versions a reconciliation fetched and found refused or missing, and the listings
+        # refused as too long: not fetched or journaled again on every reconnect.
+        self._given_up: set[tuple[str, int]] = set()
+        self._listings_refused: set[tuple[str, int, int]] = set()
         self.load()
 
     # -- keys ------------------------------------------------------------------------------
@@ -194,24 +204,57 @@ class TariffService:
             return self.accept(envelope, expected=(tariff_id, version))
 
     def reconcile(self) -> list[Outcome]:
-        """Compare with the server's tariff list and fetch every newer version, oldest first."""
+        """Compare with the server's tariff list and fetch the newer versions, oldest first.
+
+        The work is bounded whatever the list says: versions older than the one the server
+        has in force (`current_version`) are skipped (no sale is priced on them any more), a
+        version this service already found refused or missing is not fetched again (an
+        announcement still fetches it), at most `MAX_VERSIONS_PER_TARIFF` versions of a tariff
+        and `MAX_FETCHES_PER_RECONCILE` in all are fetched; the rest wait for the next
+        reconciliation. A tariff announcing more new versions than that is recorded once as a
+        refused listing (`LISTING`), not once per version; its first versions are tried that
+        once, and the same listing is not acted on again (a changed one is judged afresh).
+        """
         if self.source is None:
             return []
         outcomes: list[Outcome] = []
+        budget = MAX_FETCHES_PER_RECONCILE
         for item in self.source.list_tariffs():
             tariff_id, versions = item.get("id"), item.get("versions")
             if not isinstance(tariff_id, str) or not isinstance(versions, list):
                 continue
-            wanted = sorted({v for v in versions if isinstance(v, int)
+            current = item.get("current_version")
+            if isinstance(current, bool) or not isinstance(current, int):
+                current = 0
+            listed = sorted({v for v in versions if isinstance(v, int)
                              and not isinstance(v, bool)})
+            listing = (tariff_id, current, hash(tuple(listed)))
+            if listing in self._listings_refused:
+                continue  # refused once already: its first versions were tried then
             highest = self.highest(tariff_id)
+            wanted = [v for v in listed if v > highest and v >= current
+                      and (tariff_id, v) not in self._given_up]
+            if len(wanted) > MAX_VERSIONS_PER_TARIFF:
+                self._listings_refused.add(listing)
+                self._refuse_listing(tariff_id, wanted)
+                wanted = wanted[:MAX_VERSIONS_PER_TARIFF]
             for v in wanted:
-                if v > highest:
-                    outcome = self.handle_announcement(tariff_id, v)
-                    outcomes.append(outcome)
-                    if outcome.status == "applied":
-                        highest = v
+                if budget <= 0:
+                    log.info("tariff list: more versions than one reconciliation fetches; "
+                             "the rest wait for the next one")
+                    return outcomes
+                budget -= 1
+                outcome = self.handle_announcement(tariff_id, v)
+                outcomes.append(outcome)
+                if outcome.status in ("refused", "missing"):
+                    self._given_up.add((tariff_id, v))
         return outcomes
+
+    def _refuse_listing(self, tariff_id: str, wanted: list[int]) -> None:
+        self._record_refusal(TariffRefused(
+            Refusal.LISTING, f"{len(wanted)} new versions listed, {wanted[0]} to {wanted[-1]}; "
+            f"at most {MAX_VERSIONS_PER_TARIFF} are fetched per reconnect",
+            tariff_id=tariff_id[:64]))
 
     def accept(self, envelope: Any, *, expected: tuple[str, int] | None = None) -> Outcome:
         """Verify and store one signed envelope; refusals are recorded and published."""

@@ -28,6 +28,7 @@ from app.tariffs import (
     endorsement_payload,
     verify_envelope,
 )
+from app.tariffs.service import MAX_VERSIONS_PER_TARIFF
 from common.events import Event, EventBus
 from offline_store import Store, open_store
 from offline_store.journal import verify_chain
@@ -438,7 +439,7 @@ def test_reconcile_over_http_fetches_missing_versions_in_order(store, utility_ke
     service, rec = make_service(store, utility_key, source=source)
     for v in (1, 2, 3):
         served.versions[("RES-IBT", v)] = envelope(make_doc(v), utility_key)
-    served.listing = [{"id": "RES-IBT", "versions": [1, 2, 3], "current_version": 3}]
+    served.listing = [{"id": "RES-IBT", "versions": [1, 2, 3], "current_version": 1}]
     outcomes = service.reconcile()
     assert [(o.status, o.version) for o in outcomes] == [("applied", 1), ("applied", 2),
                                                          ("applied", 3)]
@@ -551,3 +552,56 @@ def test_http_source_mounts_the_certificate_pin():
     HttpTariffSource(session, "https://vend.example", lambda: "x", pin_sha256="ab" * 32)
     adapter = session.get_adapter("https://vend.example/v1/tariffs")
     assert type(adapter).__name__ == "PinnedAdapter"
+
+
+def test_reconcile_skips_versions_older_than_the_one_in_force(store, utility_key, loopback):
+    url, served = loopback
+    source = HttpTariffSource(requests.Session(), url, lambda: "vpt_test")
+    service, _ = make_service(store, utility_key, source=source)
+    for v in (1, 2, 3):
+        served.versions[("RES-IBT", v)] = envelope(make_doc(v), utility_key)
+    served.listing = [{"id": "RES-IBT", "versions": [1, 2, 3], "current_version": 3}]
+    assert [(o.status, o.version) for o in service.reconcile()] == [("applied", 3)]
+    assert served.requests == ["/v1/tariffs", "/v1/tariffs/RES-IBT/versions/3"]
+
+
+class _FakeListing:
+    """A tariff source whose list announces thousands of versions, each answered with the
+    same old document (as a replaying or confused server would)."""
+
+    def __init__(self, key: Ed25519PrivateKey, count: int) -> None:
+        self.listing = [{"id": "RES-IBT", "versions": list(range(1, count + 1)),
+                         "current_version": 0}]
+        self.old = envelope(make_doc(1), key)
+        self.fetched: list[int] = []
+
+    def list_tariffs(self) -> list[dict[str, Any]]:
+        return [dict(i) for i in self.listing]
+
+    def fetch_version(self, tariff_id: str, version: int) -> Any:
+        self.fetched.append(version)
+        return dict(self.old)
+
+    def signing_keys(self) -> list[dict[str, Any]]:
+        return []
+
+
+def test_a_listing_of_thousands_of_versions_costs_bounded_work_per_reconnect(
+        store, utility_key):
+    source = _FakeListing(utility_key, 2000)
+    service, _ = make_service(store, utility_key, source=source)
+    before = len(journal_kinds(store))
+    outcomes = service.reconcile()
+    # Version 1 is the real old document; every later one is a copy of it, refused.
+    assert len(source.fetched) <= MAX_VERSIONS_PER_TARIFF
+    assert len(outcomes) == len(source.fetched)
+    assert [r for r, _ in rejections(store)].count("LISTING") == 1
+    first = len(journal_kinds(store)) - before
+    assert first <= MAX_VERSIONS_PER_TARIFF + 1
+    # The next reconnects with the same listing fetch and journal nothing.
+    source.fetched.clear()
+    for _ in range(3):
+        assert service.reconcile() == []
+    assert source.fetched == []
+    assert len(journal_kinds(store)) - before == first
+    assert store.call(verify_chain).ok
