@@ -193,7 +193,7 @@ def test_jobs_survive_a_restart(tmp_path: Path, fake_printer: FakeTcpPrinter) ->
         job = make_queue(store, fake_printer, EventBus()).enqueue(samples.token_receipt())
     # The process "dies" before printing; the next start prints from the encrypted file.
     bus = EventBus()
-    recorder = EventRecorder(bus, "print")
+    recorder = EventRecorder(bus)
     with open_store(path, key) as store:
         queue = make_queue(store, fake_printer, bus)
         queue.start()
