@@ -21,8 +21,9 @@ import httpx
 import pytest
 
 from app.api import Money
+from app.sales.events import SaleLateToken
 from app.till import Operator, PrintState, Role, SaleState
-from common.events import Event
+from common.events import CoreEvent
 from printers.connections import NetworkConfig
 from printers.testing import FakeTcpPrinter
 from tests.reliability.harness import Core, Env, environment
@@ -108,13 +109,13 @@ def test_shutdown_right_after_a_late_token_keeps_its_receipt(env: Env, tmp_path:
         core = env.core(printer=NetworkConfig("127.0.0.1", printer.port, timeout_s=0.5))
         key, reference = _sell_offline(env, core)
         tokened = threading.Event()
-        late: list[Event] = []
+        late: list[CoreEvent] = []
 
-        def on_late(event: Event) -> None:
+        def on_late(event: CoreEvent) -> None:
             late.append(event)
             tokened.set()
 
-        core.bus.subscribe("sale.late_token", on_late)
+        core.bus.subscribe(SaleLateToken, on_late)
         env.proxy.up()
         core.till.sync.start()
         assert tokened.wait(20), "the sync engine did not token the sale"
@@ -127,6 +128,7 @@ def test_shutdown_right_after_a_late_token_keeps_its_receipt(env: Env, tmp_path:
 _CHILD = """
 import sys, threading
 from pathlib import Path
+from app.sales.events import SaleTokened
 from printers.connections import NetworkConfig
 from tests.reliability.harness import build_core
 db, key, url, credential, port = sys.argv[1:6]
@@ -138,7 +140,7 @@ def tokened(event):
     # to be queued by a separate event handler.
     print("TOKENED", flush=True)
     gate.wait()
-core.bus.subscribe("sale.tokened", tokened)
+core.bus.subscribe(SaleTokened, tokened)
 print("READY", flush=True)
 core.sync.step()
 gate.wait()

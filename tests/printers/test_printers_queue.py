@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from common.backoff import Backoff
-from common.events import Event, EventBus
+from common.events import CoreEvent, EventBus
 from offline_store import Store, open_store
 from printers import samples
 from printers.connections import NetworkConfig, open_connection
@@ -42,7 +42,7 @@ def queue(store: Store, fake_printer: FakeTcpPrinter, bus: EventBus) -> Iterator
     assert q.stop(timeout=10)
 
 
-def _done(job_id: str) -> Callable[[Event], bool]:
+def _done(job_id: str) -> Callable[[CoreEvent], bool]:
     return lambda e: e.name == "print.job_done" and e.data["job_id"] == job_id
 
 
