@@ -41,7 +41,7 @@ import requests  # noqa: E402
 from app.push import Backoff, PushConfig, PushListener  # noqa: E402
 from app.tariffs import TariffService  # noqa: E402
 from app.tariffs.events import TariffApplied  # noqa: E402
-from common.events import CoreEvent, EventBus  # noqa: E402
+from common.events import EventBus  # noqa: E402
 from offline_store import open_store  # noqa: E402
 from tests.app.tariff_sources import HttpTariffSource  # noqa: E402
 from vendserver.testing import running_server  # noqa: E402
@@ -161,10 +161,10 @@ def run(listeners: list[int], publications: int, gap: float) -> int:
         applied: dict[int, float] = {}
         cond = threading.Condition()
 
-        def on_applied(event: CoreEvent) -> None:
-            if event.data["tariff_id"] == "RES-IBT":
+        def on_applied(event: TariffApplied) -> None:
+            if event.tariff_id == "RES-IBT":
                 with cond:
-                    applied[event.data["version"]] = time.monotonic()
+                    applied[event.version] = time.monotonic()
                     cond.notify_all()
 
         bus.subscribe(TariffApplied, on_applied)

@@ -100,7 +100,7 @@ def _credit(event_id: int | None, data: dict[str, Any]) -> CoreEvent:
 def _delivered(event_id: int | None, data: dict[str, Any]) -> CoreEvent:
     return SaleDelivered(event_id, _text(data, "receipt_no"), _text(data, "idempotency_key"),
                          _text(data, "terminal_id"), _text(data, "meter_number"),
-                         data.get("accepted") is True, _text(data, "balance"),
+                         bool(data.get("accepted")), _text(data, "balance"),
                          _text(data, "unit"), _text(data, "delivered_at"))
 
 

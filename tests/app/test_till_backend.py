@@ -29,7 +29,7 @@ from app.supervisor.permissions import Actor, Role
 from app.till import Operator, PrintState, SaleState, Till
 from app.till.build import build_till
 from common.errors import InvalidInput
-from common.events import CoreEvent, EventBus
+from common.events import EventBus
 from offline_store import open_store
 from vendserver.testing import RunningServer, running_server
 
@@ -148,7 +148,7 @@ def test_sale_pending_sale_and_sync_through_a_second_backend(
     assert sold.state is SaleState.TOKENED and sold.tokens and sold.units == quote.units
     assert sold.print_state is PrintState.NO_PRINTER and sold.print_job  # recorded
 
-    late: list[CoreEvent] = []
+    late: list[SaleLateToken] = []
     till.bus.subscribe(SaleLateToken, late.append)
     backend.down = True
     pending = till.sell(meter, api.Money(5000, "ZAR"), CASHIER)
@@ -158,7 +158,7 @@ def test_sale_pending_sale_and_sync_through_a_second_backend(
     backend.down = False
     report = till.sync.step()
     assert len(report.tokened) == 1 and report.remaining == 0
-    assert late and late[0].data["reference"] == pending.reference
+    assert late and late[0].reference == pending.reference
     assert "sell_batch" not in backend.calls  # one sale per request: this backend's way
     states = {r.reference: r.state for r in till.today()}
     assert set(states.values()) == {SaleState.TOKENED} and len(states) == 2

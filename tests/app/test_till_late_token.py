@@ -23,7 +23,6 @@ import pytest
 from app.api import Money
 from app.sales.events import SaleLateToken
 from app.till import Operator, PrintState, Role, SaleState
-from common.events import CoreEvent
 from printers.connections import NetworkConfig
 from printers.testing import FakeTcpPrinter
 from tests.reliability.harness import Core, Env, environment
@@ -109,9 +108,9 @@ def test_shutdown_right_after_a_late_token_keeps_its_receipt(env: Env, tmp_path:
         core = env.core(printer=NetworkConfig("127.0.0.1", printer.port, timeout_s=0.5))
         key, reference = _sell_offline(env, core)
         tokened = threading.Event()
-        late: list[CoreEvent] = []
+        late: list[SaleLateToken] = []
 
-        def on_late(event: CoreEvent) -> None:
+        def on_late(event: SaleLateToken) -> None:
             late.append(event)
             tokened.set()
 
@@ -120,7 +119,7 @@ def test_shutdown_right_after_a_late_token_keeps_its_receipt(env: Env, tmp_path:
         core.till.sync.start()
         assert tokened.wait(20), "the sync engine did not token the sale"
         core.close()  # shut down while the token receipt waits for the printer
-        assert late[0].data["reference"] == reference and late[0].data["job_id"]
+        assert late[0].reference == reference and late[0].job_id
         printer.start()
         _restart_and_check(env, key, reference, printer)
 

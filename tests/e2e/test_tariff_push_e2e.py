@@ -181,7 +181,7 @@ def test_burst_of_100_publications_last_wins_and_versions_never_go_down(tmp_path
         listener, tariffs, events = make_client(srv.base_url, term, store)
         in_force_seen: list[int] = []
 
-        def watch(event: CoreEvent) -> None:
+        def watch(_event: TariffApplied) -> None:
             doc = tariffs.in_force("RES-IBT")
             if doc is not None:
                 in_force_seen.append(doc.version)

@@ -16,7 +16,6 @@ from app.sales import repository as repo
 from app.sales.events import ConnectivityChanged, SaleTokened
 from app.sync import FileLock, SyncEngine
 from app.sync.events import SyncProgress
-from common.events import CoreEvent
 from tests.reliability.harness import Core, Env, environment
 
 ZAR = "ZAR"
@@ -98,12 +97,11 @@ def test_resumes_after_restart(env: Env, core: Core) -> None:
 
 def test_background_worker_drains_and_publishes(env: Env, core: Core) -> None:
     tokened = threading.Event()
-    seen: list[CoreEvent] = []
+    seen: list[SaleTokened] = []
 
-    def on_event(event: CoreEvent) -> None:
+    def on_event(event: SaleTokened) -> None:
         seen.append(event)
-        if event.name == "sale.tokened":
-            tokened.set()
+        tokened.set()
 
     core.bus.subscribe(SaleTokened, on_event)
     env.cut(core)
@@ -115,7 +113,7 @@ def test_background_worker_drains_and_publishes(env: Env, core: Core) -> None:
     env.proxy.up()
     core.sync.wake()
     assert tokened.wait(20)
-    assert seen[0].data["idempotency_key"] == outcome.idempotency_key
+    assert seen[0].idempotency_key == outcome.idempotency_key
     assert core.sync.stop(10)
 
 
