@@ -57,7 +57,7 @@ def test_the_copied_tree_keeps_them_too(pristine: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("module", "source", "broken", "shown"),
     [
-        ("printers/_upward.py", "from common.errors import InvalidInput\n",
+        ("printers/_upward.py", "from app.settings import Settings\n",
          "ui > app > printers | offline_store > sts > common BROKEN", "printers._upward -> app"),
         ("offline_store/_sideways.py", "import printers.model\n",
          "ui > app > printers | offline_store > sts > common BROKEN",

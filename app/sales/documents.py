@@ -29,7 +29,8 @@ from common.events import EventBus
 from offline_store import Connection, Store
 from printers import model as pm
 from printers.events import PrintJobQueued
-from printers.job_store import JobStatus, PrintJob, insert_job, new_job
+from printers.job_store import JobStatus, PrintJob, new_job
+from printers.sql_job_store import insert_job
 
 log = logging.getLogger("vendpoint.sales.documents")
 

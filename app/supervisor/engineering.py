@@ -10,7 +10,6 @@ encrypted store for reprints; the journal records everything but the digits.
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ from common.errors import InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
+from sts.errors import MeterNumberError
+from sts.meter_number import parse_meter_number
 
 TYPES: dict[str, str] = {
     "clear_tamper": "Clear tamper",
@@ -37,19 +38,7 @@ TYPES: dict[str, str] = {
     "test": "Test / display",
 }
 REGISTERS = ("electricity", "water", "all")
-_METER_RE = re.compile(r"^[0-9]{11}([0-9]{2})?$")
 TEST_ALL_BITS = (1 << 36) - 1
-
-
-def luhn_ok(number: str) -> bool:
-    """The STS meter number check digit (Luhn, last digit)."""
-    total = 0
-    for i, ch in enumerate(reversed(number)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
 
 
 @dataclass(frozen=True)
@@ -65,11 +54,10 @@ class EngineeringRequest:
 
     def validated(self) -> EngineeringRequest:
         """A cleaned copy, or InvalidInput with a specific message."""
-        meter = re.sub(r"[\s-]", "", self.meter_number)
-        if not _METER_RE.match(meter):
-            raise InvalidInput("A meter number has 11 or 13 digits.")
-        if not luhn_ok(meter):
-            raise InvalidInput(f"Meter number {meter} has a wrong check digit.")
+        try:  # the one meter-number rule (length, digits, check digit; a PAN gives its DRN)
+            meter = parse_meter_number(self.meter_number).drn
+        except MeterNumberError as exc:
+            raise InvalidInput(str(exc)) from None
         if self.type not in TYPES:
             raise InvalidInput(f"Unknown engineering token type {self.type!r}.")
         value, register, new_ti = self.value, self.register, self.new_ti

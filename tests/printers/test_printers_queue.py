@@ -16,11 +16,12 @@ from common.events import CoreEvent, EventBus
 from offline_store import Store, open_store
 from printers import samples
 from printers.connections import NetworkConfig, open_connection
-from printers.job_store import JobStatus, SqlPrintJobStore, new_job
+from printers.job_store import JobStatus, new_job
 from printers.model import Receipt
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
 from printers.render import render_escpos
+from printers.sql_job_store import SqlPrintJobStore
 from printers.testing import EventRecorder, FakeTcpPrinter
 
 PROFILE = PrinterProfile(columns=42)
