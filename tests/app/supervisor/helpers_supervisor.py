@@ -58,6 +58,7 @@ def sale_body(key: str, receipt_no: str, *, amount: int, units: int, vat: int, c
     toks = [{"seq": i + 1, "kind": "credit" if i == tokens - 1 else "key_change",
              "description": "t", "token": f"{secrets.randbelow(10**20):020d}",
              "display": "", "units": None, "unit": None} for i in range(tokens)]
+    toks[-1].update(units=f"{units // 10}.{units % 10}", unit=unit)  # what the credit carries
     for t in toks:
         d = str(t["token"])
         t["display"] = " ".join(d[i:i + 4] for i in range(0, 20, 4))
