@@ -20,13 +20,13 @@ the server did the work, the client never gets a usable answer):
 | truncate_fin / truncate_rst | yes | the head and half the body, then FIN / RST |
 | error_html / error_json / error_empty | no (unless `after_commit`) | 503 HTML / 500 JSON |
 |  |  | error body (retryable) / 500 empty |
-| gateway_502 / gateway_504 | yes | a reverse proxy's 502 / 504 HTML page |
+| gateway_502 / gateway_504 | yes (unless `after_commit=False`) | a proxy's 502 / 504 page |
 | stall | yes | nothing, the connection open, until the client gives up (or `clear()`) |
 | latency | yes | the whole answer after `delay` seconds |
 | trickle | yes | the answer one byte every `interval` seconds |
 | html_200 | no (unless `after_commit`) | 200 text/html: a captive portal's login page |
-| oversized | yes | 200 application/json of `size` bytes |
-| deep_json | yes | 200 application/json nested `depth` levels |
+| oversized | yes (unless `after_commit=False`) | 200 application/json of `size` bytes |
+| deep_json | yes (unless `after_commit=False`) | 200 application/json nested `depth` levels |
 
 `ScriptedServer` answers every request with the next scripted (status, content type, body),
 to test how the client treats malformed answers.
@@ -68,7 +68,11 @@ class FaultKind(StrEnum):
     DEEP_JSON = "deep_json"
 
 
-#: Kinds whose request never reaches the server unless `after_commit=True`.
+#: Answers the proxy makes up (before or after the server did the work: `after_commit`).
+_MADE_UP = frozenset({FaultKind.ERROR_HTML, FaultKind.ERROR_JSON, FaultKind.ERROR_EMPTY,
+                      FaultKind.GATEWAY_502, FaultKind.GATEWAY_504, FaultKind.HTML_200,
+                      FaultKind.OVERSIZED, FaultKind.DEEP_JSON})
+#: Made-up answers whose request never reaches the server unless `after_commit=True`.
 _BEFORE_BY_DEFAULT = frozenset({FaultKind.RESET_BEFORE, FaultKind.ERROR_HTML,
                                 FaultKind.ERROR_JSON, FaultKind.ERROR_EMPTY, FaultKind.HTML_200})
 
@@ -89,6 +93,8 @@ class Fault:
         """Whether the request reaches the server before the fault."""
         if self.kind is FaultKind.RESET_BEFORE:
             return False
+        if self.kind not in _MADE_UP:
+            return True  # the fault is in (or instead of) the server's own answer
         if self.after_commit is not None:
             return self.after_commit
         return self.kind not in _BEFORE_BY_DEFAULT
