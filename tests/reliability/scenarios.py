@@ -84,12 +84,16 @@ def draw(rng: random.Random, index: int, kinds: Sequence[str]) -> Plan:
     """A random scenario using only `kinds`."""
     proxy_kinds = [FaultKind(k) for k in kinds if k not in (OUTAGE, RESTART)]
     faults: list[tuple[Fault, bytes, int]] = []
-    for _ in range(rng.randint(1, 3) if proxy_kinds else 0):
+    # Half the scenarios hit a sale's answer AND the look-up that resolves it (where lost
+    # and doubled sales come from); the rest hit random requests.
+    paired = rng.random() < 0.5
+    for n in range(rng.randint(2 if paired else 1, 3) if proxy_kinds else 0):
         kind = rng.choice(proxy_kinds)
         fault = Fault(kind, after_commit=rng.random() < 0.5, delay=rng.uniform(0.2, 3.0),
                       interval=0.05, size=4 * 1024 * 1024, depth=100_000)
+        target = TARGETS[n] if paired and n < 2 else rng.choice(TARGETS)
         # -1: every matching request until the faults stop.
-        faults.append((fault, rng.choice(TARGETS), rng.choice((1, 1, 2, 3, 5, -1))))
+        faults.append((fault, target, rng.choice((1, 1, 2, 3, 5, -1))))
     outage = (rng.uniform(0.0, 1.5), rng.uniform(0.3, 2.0)) \
         if OUTAGE in kinds and rng.random() < 0.3 else None
     restart = rng.uniform(0.0, 2.0) if RESTART in kinds and rng.random() < 0.2 else None
