@@ -40,7 +40,8 @@ import requests  # noqa: E402
 
 from app.push import Backoff, PushConfig, PushListener  # noqa: E402
 from app.tariffs import TariffService  # noqa: E402
-from common.events import Event, EventBus  # noqa: E402
+from app.tariffs.events import TariffApplied  # noqa: E402
+from common.events import EventBus  # noqa: E402
 from offline_store import open_store  # noqa: E402
 from tests.app.tariff_sources import HttpTariffSource  # noqa: E402
 from vendserver.testing import running_server  # noqa: E402
@@ -160,13 +161,13 @@ def run(listeners: list[int], publications: int, gap: float) -> int:
         applied: dict[int, float] = {}
         cond = threading.Condition()
 
-        def on_applied(event: Event) -> None:
-            if event.data["tariff_id"] == "RES-IBT":
+        def on_applied(event: TariffApplied) -> None:
+            if event.tariff_id == "RES-IBT":
                 with cond:
-                    applied[event.data["version"]] = time.monotonic()
+                    applied[event.version] = time.monotonic()
                     cond.notify_all()
 
-        bus.subscribe("tariff.applied", on_applied)
+        bus.subscribe(TariffApplied, on_applied)
         # When the client's stream delivered the announcement (before fetch/verify/commit).
         announced: dict[int, float] = {}
         original = tariffs.handle_announcement

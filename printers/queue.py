@@ -9,12 +9,9 @@ fault; `retry_now` ends a hold at once (the UI's "Retry" button). A job that can
 rendered (a bug, a payload from a newer version) is marked failed and skipped, so one bad
 record never blocks the queue.
 
-Events on the Qt-free bus (never with token digits):
-- `printer.status`   printer_id, state (online/paper_low/paper_out/offline/unknown), detail,
-                     queued (jobs waiting) — published when the state changes;
-- `print.job_queued` job_id, printer_id, kind, sale_ref;
-- `print.job_done`   job_id, printer_id, kind, sale_ref, printed_count, reprint_no;
-- `print.job_failed` job_id, printer_id, kind, sale_ref, attempts, error, will_retry.
+Events on the Qt-free bus (declared in `printers.events`, never with token digits):
+`PrinterStatusChanged` when the state changes, `PrintJobQueued`, `PrintJobDone`,
+`PrintJobFailed`.
 """
 
 from __future__ import annotations
@@ -28,6 +25,7 @@ from common.backoff import Backoff
 from common.events import EventBus
 from printers import model
 from printers.connections import PrinterConnection, PrintError, PrinterState, PrinterStatus
+from printers.events import PrinterStatusChanged, PrintJobDone, PrintJobFailed, PrintJobQueued
 from printers.job_store import PrintJob, PrintJobStore, new_job
 from printers.profile import PrinterProfile
 from printers.render import render_escpos
@@ -89,16 +87,16 @@ class PrintQueue:
         the GUI thread.
         """
         job = self.store.add(new_job(receipt, self.printer_id, self.clock()))
-        self.bus.publish("print.job_queued", job_id=job.id, printer_id=self.printer_id,
-                         kind=job.kind, sale_ref=job.sale_ref)
+        self.bus.publish(PrintJobQueued(job_id=job.id, printer_id=self.printer_id,
+                                        kind=job.kind, sale_ref=job.sale_ref))
         self._poke()
         return job
 
     def reprint(self, job_id: str, operator: str = "") -> PrintJob:
         """Queue a numbered REPRINT of any stored job on this printer."""
         job = self.store.add_reprint(job_id, self.clock(), operator, self.printer_id)
-        self.bus.publish("print.job_queued", job_id=job.id, printer_id=self.printer_id,
-                         kind=job.kind, sale_ref=job.sale_ref)
+        self.bus.publish(PrintJobQueued(job_id=job.id, printer_id=self.printer_id,
+                                        kind=job.kind, sale_ref=job.sale_ref))
         self._poke()
         return job
 
@@ -193,11 +191,11 @@ class PrintQueue:
                 # Delivered: reachable again, though paper is still not known.
                 self._set_status(PrinterStatus(PrinterState.UNKNOWN, "job delivered"))
             done = self.store.mark_printed(job.id, self.clock())
-            self.bus.publish(
-                "print.job_done", job_id=done.id, printer_id=self.printer_id, kind=done.kind,
+            self.bus.publish(PrintJobDone(
+                job_id=done.id, printer_id=self.printer_id, kind=done.kind,
                 sale_ref=done.sale_ref, printed_count=done.printed_count,
                 reprint_no=done.reprint_no,
-            )
+            ))
         self._failures = 0
         # More may be waiting beyond this batch: go again at once.
         return 0.0
@@ -207,10 +205,10 @@ class PrintQueue:
         return self.backoff.after(self._failures)
 
     def _job_failed(self, job: PrintJob, error: str, *, will_retry: bool) -> None:
-        self.bus.publish(
-            "print.job_failed", job_id=job.id, printer_id=self.printer_id, kind=job.kind,
+        self.bus.publish(PrintJobFailed(
+            job_id=job.id, printer_id=self.printer_id, kind=job.kind,
             sale_ref=job.sale_ref, attempts=job.attempts, error=error, will_retry=will_retry,
-        )
+        ))
 
     def _observe(self, status: PrinterStatus) -> None:
         """Take a status reading, except that "unknown" (a printer that cannot report) does
@@ -225,7 +223,7 @@ class PrintQueue:
         self._status_published = True
         if changed:
             log.info("printer %s is %s (%s)", self.printer_id, status.state, status.detail)
-            self.bus.publish(
-                "printer.status", printer_id=self.printer_id, state=status.state.value,
+            self.bus.publish(PrinterStatusChanged(
+                printer_id=self.printer_id, state=status.state.value,
                 detail=status.detail, queued=self.store.count_queued(self.printer_id),
-            )
+            ))

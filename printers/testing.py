@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from typing import Literal
 
-from common.events import Event, EventBus
+from common.events import CoreEvent, EventBus, EventTypes
 
 Mode = Literal["ok", "paper_low", "paper_out", "offline", "silent"]
 
@@ -204,27 +204,30 @@ class FakeTcpPrinter:
 
 
 class EventRecorder:
-    """Records bus events (those starting with `prefix`) and lets a test wait for one."""
+    """Records bus events (those of `types`, all by default) and lets a test wait for one."""
 
-    def __init__(self, bus: EventBus, prefix: str = "") -> None:
-        self.events: list[Event] = []
+    def __init__(self, bus: EventBus, types: EventTypes = CoreEvent) -> None:
+        self.events: list[CoreEvent] = []
         self._cond = threading.Condition()
-        self.unsubscribe = bus.subscribe(prefix, self._on)
+        self._types = types
+        self.unsubscribe = bus.subscribe_all(self._on)
 
-    def _on(self, event: Event) -> None:
+    def _on(self, event: CoreEvent) -> None:
+        if not isinstance(event, self._types):
+            return
         with self._cond:
             self.events.append(event)
             self._cond.notify_all()
 
-    def named(self, name: str) -> list[Event]:
+    def named(self, name: str) -> list[CoreEvent]:
         """The recorded events called `name`, oldest first."""
         with self._cond:
             return [e for e in self.events if e.name == name]
 
-    def wait_for(self, pred: Callable[[Event], bool], timeout: float = 10.0) -> Event:
+    def wait_for(self, pred: Callable[[CoreEvent], bool], timeout: float = 10.0) -> CoreEvent:
         """The first recorded event matching `pred`, waiting up to `timeout` seconds for it."""
         with self._cond:
-            found: list[Event] = []
+            found: list[CoreEvent] = []
 
             def check() -> bool:
                 found[:] = [e for e in self.events if pred(e)]

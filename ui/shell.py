@@ -4,18 +4,18 @@ Wires the login and sale controllers, the status bar, the idle lock, the notific
 the core's events (through `QtEventBridge`). It receives the `Services` it needs; nothing here
 reaches for globals.
 
-This is the one place where the core's events (Qt-free `EventBus`, delivered on the GUI thread
-by the bridge) become what the screens show:
-- `sale.late_token` {reference, receipt_no, meter_number, customer_name, job_id, printed}: a
-  pending or unanswered sale got its token (its receipt was written by the core): a notice,
-  and TOKEN ARRIVED on the sale on screen;
-- `sale.needs_attention` {idempotency_key, code, reason}: a notice that stays until dismissed;
-- `sale.void` {idempotency_key}: an unanswered sale never reached the server (NOT SOLD);
-- `print.job_done` / `print.job_failed` {job_id, sale_ref, error}: the sale on screen's slip;
-- `tariff.*` (signed tariffs): the tariff banner; a version coming into force makes the
-  sale screen check its quote (re-quoted, shown and confirmed again only when its own tariff
-  changed); `sale.delivered`: the banner and the sale on screen (smart meter read-back);
-  `sale.price_differs`: on the sale on screen, else as a notice;
+This is the one place where the core's typed events (Qt-free `EventBus`, delivered on the GUI
+thread by the bridge) become what the screens show:
+- `SaleLateToken`: a pending or unanswered sale got its token (its receipt was written by the
+  core): a notice, and TOKEN ARRIVED on the sale on screen;
+- `SaleNeedsAttention`: a notice that stays until dismissed;
+- `SaleVoid`: an unanswered sale never reached the server (NOT SOLD);
+- `PrintJobDone` / `PrintJobFailed`: the sale on screen's slip;
+- `TariffApplied` / `TariffInForce` / `TariffRejected` (signed tariffs): the tariff banner; a
+  version coming into force makes the sale screen check its quote (re-quoted, shown and
+  confirmed again only when its own tariff changed); `SaleDelivered`: the banner and the sale
+  on screen (smart meter read-back); `SalePriceDiffers`: on the sale on screen, else as a
+  notice;
 - any event: refresh the status bar.
 
 What the vending server does not offer (the till's status: `capabilities`) is shown as
@@ -27,15 +27,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from app.backend import Capabilities
+from app.push.events import SaleDelivered
+from app.sales.events import SaleLateToken, SaleNeedsAttention, SalePriceDiffers, SaleVoid
 from app.sales.service import reference_for
 from app.settings import Settings
+from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from app.till.results import Operator, PrintState, SaleRecord, SaleResult, Status
+from common.events import CoreEvent
+from printers.events import PrintJobDone, PrintJobFailed
 from ui.dialogs import AskSupervisor, SearchDialog, ask_supervisor
 from ui.idle import IdleWatcher
 from ui.login import LoginController, LoginView
@@ -113,7 +117,7 @@ class Shell(QObject):
         self.tariff_banner.view_requested.connect(self.open_tariffs)
         window.add_banner(self.tariff_banner)
         if bridge is not None:
-            bridge.on("", self._core_event)
+            bridge.on(CoreEvent, self._core_event)
 
     def start(self) -> None:
         """Show the login screen and start the status bar."""
@@ -249,43 +253,41 @@ class Shell(QObject):
         self.window.status_view.show_missing([
             self.tr(Capabilities.NAMES[name]) for name in offered.missing()])
 
-    def _core_event(self, name: str, data: dict[str, Any]) -> None:
-        if name == "sale.late_token":
-            self._late_token(data)
-        elif name == "sale.needs_attention":
-            self._attention(data)
-        elif name == "sale.void":
-            key = str(data.get("idempotency_key", ""))
-            if key:
-                reference = reference_for(key)
+    def _core_event(self, event: CoreEvent) -> None:
+        if isinstance(event, SaleLateToken):
+            self._late_token(event)
+        elif isinstance(event, SaleNeedsAttention):
+            self._attention(event)
+        elif isinstance(event, SaleVoid):
+            if event.idempotency_key:
+                reference = reference_for(event.idempotency_key)
                 self.window.notifications.notify(self.tr(
                     "Sale {ref} did not go through: nothing was sold.").format(ref=reference))
                 self.sale.not_sold(reference)
-        elif name in ("print.job_done", "print.job_failed"):
-            done = name == "print.job_done"
-            self.sale.print_update(str(data.get("job_id", "")),
-                                   PrintState.PRINTED if done else PrintState.FAILED,
-                                   "" if done else str(data.get("error", "")),
-                                   reference=str(data.get("sale_ref", "")))
-        elif name.startswith("tariff."):
-            self._tariff_event(name, data)
-        elif name == "sale.price_differs":
-            receipt, summary = str(data.get("receipt_no", "")), str(data.get("summary", ""))
+        elif isinstance(event, PrintJobDone):
+            self.sale.print_update(event.job_id, PrintState.PRINTED, "",
+                                   reference=event.sale_ref)
+        elif isinstance(event, PrintJobFailed):
+            self.sale.print_update(event.job_id, PrintState.FAILED, event.error,
+                                   reference=event.sale_ref)
+        elif isinstance(event, TariffApplied | TariffInForce | TariffRejected):
+            self._tariff_event(event)
+        elif isinstance(event, SalePriceDiffers):
+            receipt, summary = event.receipt_no, event.summary
             if not self.sale.price_differs(receipt, summary):
                 # A sale no longer on screen (e.g. a pending one synced later).
                 self.window.notifications.notify(self.tr(
                     "Sale {receipt} was sold at a different price than quoted: {summary}"
                 ).format(receipt=receipt, summary=summary))
-        elif name == "sale.delivered":
-            self.tariff_banner.on_core_event(name, data)
-            self.sale.delivered(str(data.get("receipt_no", "")), bool(data.get("accepted")),
-                                str(data.get("balance") or ""), str(data.get("unit") or ""))
+        elif isinstance(event, SaleDelivered):
+            self.tariff_banner.on_core_event(event)
+            self.sale.delivered(event.receipt_no, event.accepted, event.balance, event.unit)
         self.status.refresh()
 
-    def _attention(self, data: dict[str, Any]) -> None:
-        key = str(data.get("idempotency_key", ""))
+    def _attention(self, event: SaleNeedsAttention) -> None:
+        key = event.idempotency_key
         reference = reference_for(key) if key else "?"
-        reason = str(data.get("reason") or self.tr("it needs a supervisor's decision"))
+        reason = event.reason or self.tr("it needs a supervisor's decision")
 
         def notify(records: list[SaleRecord]) -> None:
             meter = records[0].meter_number if records else "?"
@@ -298,13 +300,13 @@ class Shell(QObject):
         Op(self.window, lambda: list(self.services.sales.find(reference))).success(
             notify).failure(lambda _exc: notify([])).run()
 
-    def _tariff_event(self, name: str, data: dict[str, Any]) -> None:
-        first = name == "tariff.applied" and not data.get("previous_version")
+    def _tariff_event(self, event: TariffApplied | TariffInForce | TariffRejected) -> None:
+        first = isinstance(event, TariffApplied) and not event.previous_version
         if not first:
             # The first version a till learns of (its first start) is no news to anyone.
-            self.tariff_banner.on_core_event(name, data)
-        if name == "tariff.in_force" or (name == "tariff.applied" and data.get("in_force")
-                                         and not first):
+            self.tariff_banner.on_core_event(event)
+        if isinstance(event, TariffInForce) or (isinstance(event, TariffApplied)
+                                                and event.in_force and not first):
             self.sale.tariff_changed()  # a quote on screen was priced on the old version
 
     def open_tariffs(self) -> None:
@@ -315,17 +317,15 @@ class Shell(QObject):
             return
         self._open(TariffViewer(self.services.tariffs, self.window, bridge=self._bridge))
 
-    def _late_token(self, data: dict[str, Any]) -> None:
-        printed = bool(data.get("printed"))
+    def _late_token(self, event: SaleLateToken) -> None:
         message = self.tr(
             "Token arrived for pending sale {ref} (meter {meter}, {name}): receipt {receipt} "
             "{printing}. Give it to the customer."
         ).format(
-            ref=data.get("reference", "?"), meter=data.get("meter_number", "?"),
-            name=data.get("customer_name", "?"), receipt=data.get("receipt_no", "?"),
-            printing=self.tr("is printing") if printed
+            ref=event.reference, meter=event.meter_number, name=event.customer_name,
+            receipt=event.receipt_no,
+            printing=self.tr("is printing") if event.printed
             else self.tr("could not print: press F8 to reprint"),
         )
         self.window.notifications.notify(message)
-        self.sale.pending_resolved(str(data.get("reference", "")),
-                                   str(data.get("receipt_no", "")), str(data.get("job_id", "")))
+        self.sale.pending_resolved(event.reference, event.receipt_no, event.job_id)

@@ -2,7 +2,7 @@
 
 "Residential IBT updated to version 7, effective 00:00" when a signed version is accepted;
 "… version 7 is now in force" when its time comes; a warning when an update was refused; and
-the balance a two-way smart meter read back after accepting a sale's token (`sale.delivered`).
+the balance a two-way smart meter read back after accepting a sale's token (`SaleDelivered`).
 It only shows what the core published on the bus (through `QtEventBridge`, so on the GUI
 thread); it decides nothing. Wire it with `install_tariff_banner(bridge, parent)`.
 """
@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from app.push.events import SaleDelivered
+from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
+from common.events import CoreEvent
 from ui.qt_bridge import QtEventBridge
 from ui.widgets import set_state
 
@@ -48,28 +50,31 @@ def local_when(value: str, offset: timedelta, now: datetime) -> str:
     return f"{local.day} {local.strftime('%b %Y %H:%M')}"
 
 
-def banner_text(name: str, data: dict[str, Any], offset: timedelta,
-                now: datetime) -> tuple[str, str] | None:
+#: The events the banner shows.
+BANNER_EVENTS = (TariffApplied, TariffInForce, TariffRejected, SaleDelivered)
+
+
+def banner_text(event: CoreEvent, offset: timedelta, now: datetime) -> tuple[str, str] | None:
     """(text, state) for a core event, or None if the banner does not show it."""
-    tariff = str(data.get("tariff_name") or data.get("tariff_id") or "Tariff")
-    version = data.get("version")
-    if name == "tariff.applied":
-        when = local_when(str(data.get("effective_from", "")), offset, now)
-        if data.get("in_force") and " " in when:
+    if isinstance(event, TariffApplied):
+        when = local_when(event.effective_from, offset, now)
+        if event.in_force and " " in when:
             when = "now"  # in force since an earlier day: the date would only confuse
-        return f"{tariff} updated to version {version}, effective {when}", "ok"
-    if name == "tariff.in_force":
-        return f"{tariff} version {version} is now in force", "ok"
-    if name == "tariff.rejected":
-        why = _REFUSAL_WORDS.get(str(data.get("reason")), "it failed the checks")
-        return (f"A tariff update ({data.get('tariff_id', '?')} version {version}) was refused: "
-                f"{why}. The tariff in use is unchanged; tell your supervisor if this repeats.",
-                "bad")
-    if name == "sale.delivered":
-        meter, receipt = data.get("meter_number", "?"), data.get("receipt_no", "?")
-        if data.get("accepted"):
+        return (f"{event.tariff_name or event.tariff_id or 'Tariff'} updated to version "
+                f"{event.version}, effective {when}", "ok")
+    if isinstance(event, TariffInForce):
+        return (f"{event.tariff_name or event.tariff_id or 'Tariff'} version {event.version} "
+                "is now in force", "ok")
+    if isinstance(event, TariffRejected):
+        why = _REFUSAL_WORDS.get(event.reason, "it failed the checks")
+        return (f"A tariff update ({event.tariff_id or '?'} version {event.version}) was "
+                f"refused: {why}. The tariff in use is unchanged; tell your supervisor if this "
+                "repeats.", "bad")
+    if isinstance(event, SaleDelivered):
+        meter, receipt = event.meter_number or "?", event.receipt_no or "?"
+        if event.accepted:
             return (f"Meter {meter} accepted the token of receipt {receipt}: balance "
-                    f"{data.get('balance', '?')} {data.get('unit', '')}".rstrip(), "ok")
+                    f"{event.balance or '?'} {event.unit}".rstrip(), "ok")
         return (f"Meter {meter} did NOT accept the token of receipt {receipt}: ask the "
                 "customer to enter it by hand", "warn")
     return None
@@ -105,16 +110,16 @@ class TariffBanner(QFrame):
         self.setAccessibleName(self.tr("Tariff news"))
         self.hide()
 
-    def on_core_event(self, name: str, data: dict[str, Any]) -> None:
+    def on_core_event(self, event: CoreEvent) -> None:
         """Show the message for a core event (GUI thread; connected through the bridge)."""
-        shown = banner_text(name, data, self._offset, self._clock())
+        shown = banner_text(event, self._offset, self._clock())
         if shown is None:
             return
         text, state = shown
         self.message.setText(text)
         self.message.setAccessibleDescription(text)
         set_state(self.message, state)
-        self.view_button.setVisible(name.startswith("tariff."))
+        self.view_button.setVisible(not isinstance(event, SaleDelivered))
         self.show()
 
     def dismiss(self) -> None:
@@ -130,6 +135,5 @@ def install_tariff_banner(bridge: QtEventBridge, parent: QWidget, *,
     `view_requested` to opening `ui.tariff_viewer.TariffViewer`.
     """
     banner = TariffBanner(parent, utc_offset=utc_offset)
-    bridge.on("tariff.", banner.on_core_event)
-    bridge.on("sale.delivered", banner.on_core_event)
+    bridge.on(BANNER_EVENTS, banner.on_core_event)
     return banner

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.tariffs import TariffDocument
+from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from ui.money import Money, format_money
 from ui.ops import Op
 from ui.qt_bridge import QtEventBridge
@@ -150,7 +151,7 @@ class TariffViewer(QDialog):
         self.tariff_list.currentRowChanged.connect(self._tariff_selected)
         self.history.currentCellChanged.connect(self._version_selected)
         if bridge is not None:
-            bridge.on("tariff.", self._on_tariff_event)
+            bridge.on((TariffApplied, TariffInForce, TariffRejected), self._on_tariff_event)
         self.reload()
 
     @staticmethod
@@ -186,7 +187,7 @@ class TariffViewer(QDialog):
         catalog, now = self._catalog, self._clock()
         Op(self, lambda: take_snapshot(catalog, now)).success(self.show_snapshot).run()
 
-    def _on_tariff_event(self, name: str, data: dict[str, Any]) -> None:
+    def _on_tariff_event(self, _event: TariffApplied | TariffInForce | TariffRejected) -> None:
         self.reload()
 
     def show_snapshot(self, snapshot: CatalogSnapshot) -> None:

@@ -2,9 +2,10 @@
 
 `handle_event` routes one new event: `tariff.published` becomes an announcement for the tariff
 worker (fetch, verify, apply happen there, never on the stream's thread); `terminal.policy`,
-`vendor.credit` and `sale.delivered` are published on the `EventBus` as received (after a shape
-check); anything else is ignored. `run_tariff_worker` is the worker's loop: one thread does all
-tariff work, so announcements and reconciliations never interleave.
+`vendor.credit` and `sale.delivered` are published on the `EventBus` as typed events
+(`app.push.events`; one whose shape is wrong is logged and dropped); anything else is ignored.
+`run_tariff_worker` is the worker's loop: one thread does all tariff work, so announcements and
+reconciliations never interleave.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from app.api.models import Invalid
+from app.push.events import SERVER_EVENTS, from_server
 from app.push.sse import SseEvent
 from app.tariffs import TariffService, TariffSourceError
 from common.events import EventBus
@@ -24,8 +27,8 @@ log = logging.getLogger("vendpoint.push")
 
 __all__ = ["PASS_THROUGH", "WorkQueue", "handle_event", "run_tariff_worker"]
 
-#: Event types passed through to the bus as they are (after a shape check).
-PASS_THROUGH = ("terminal.policy", "vendor.credit", "sale.delivered")
+#: Event types published on the bus as typed events (after a shape check).
+PASS_THROUGH = SERVER_EVENTS
 #: The tariff worker's queue: ("announce", (tariff_id, version)), ("reconcile", None), or None
 #: to stop.
 WorkQueue = queue.Queue[tuple[str, Any] | None]
@@ -47,10 +50,12 @@ def handle_event(event: SseEvent, event_id: int | None, bus: EventBus, work: Wor
         else:
             log.warning("tariff.published event %s is malformed; ignored", event.id)
     elif event.event in PASS_THROUGH:
-        # `name` is the bus's own parameter: a field of that name travels as `name_`.
-        payload = {("name_" if k == "name" else k): v for k, v in data.items()
-                   if isinstance(k, str) and k != "event_id"}
-        bus.publish(event.event, event_id=event_id, **payload)
+        try:
+            typed = from_server(event.event, event_id, data)
+        except Invalid as exc:
+            log.warning("%s event %s ignored (%s)", event.event, event.id, exc)
+            return
+        bus.publish(typed)
     else:
         log.debug("event type %s ignored", event.event)
 

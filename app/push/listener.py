@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import requests
 
 from app.push.config import PushConfig
+from app.push.events import PushConnected, PushDisconnected
 from app.push.handlers import WorkQueue, handle_event, run_tariff_worker
 from app.push.position import read_last_id, write_last_id
 from app.push.sockets import StoppableAdapter
@@ -299,13 +300,13 @@ class PushListener:
         self.connected = True
         self.reconnects += 1
         log.info("push connected (%s), resuming after event %d", mode, self._last_id)
-        self.bus.publish("push.connected", mode=mode, last_event_id=self._last_id)
+        self.bus.publish(PushConnected(mode=mode, last_event_id=self._last_id))
         self._work.put(("reconcile", None))
 
     def _set_disconnected(self, reason: str) -> None:
         if self.connected:
             self.connected = False
-            self.bus.publish("push.disconnected", reason=reason, mode=self.mode)
+            self.bus.publish(PushDisconnected(reason=reason, mode=self.mode))
         self.mode = "disconnected"
 
     # -- events ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 
+from app.sales.events import ConnectivityChanged
 from common.events import EventBus
 
 
@@ -34,4 +35,4 @@ class Connectivity:
             self._online = online
             self.reason = reason
         if changed:
-            self._bus.publish("connectivity.changed", online=online, reason=reason)
+            self._bus.publish(ConnectivityChanged(online=online, reason=reason))

@@ -28,7 +28,9 @@ from app.api.models import Money, Sale
 from common.events import EventBus
 from offline_store import Connection, Store
 from printers import model as pm
-from printers.job_store import JobStatus, PrintJob, insert_job, new_job
+from printers.events import PrintJobQueued
+from printers.job_store import JobStatus, PrintJob, new_job
+from printers.sql_job_store import insert_job
 
 log = logging.getLogger("vendpoint.sales.documents")
 
@@ -118,8 +120,8 @@ class Documents:
         printer)."""
         if job is None or job.status is not JobStatus.QUEUED:
             return
-        self.bus.publish("print.job_queued", job_id=job.id, printer_id=job.printer_id,
-                         kind=job.kind, sale_ref=job.sale_ref)
+        self.bus.publish(PrintJobQueued(job_id=job.id, printer_id=job.printer_id,
+                                        kind=job.kind, sale_ref=job.sale_ref))
         self._wake()
 
     def enqueue(self, receipt: pm.Receipt) -> PrintJob:

@@ -29,6 +29,15 @@ from app.backend import VendingBackend
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
 from app.sales.documents import Documents
+from app.sales.events import (
+    OutboxChanged,
+    SaleLateToken,
+    SaleNeedsAttention,
+    SalePending,
+    SalePriceDiffers,
+    SaleRejected,
+    SaleTokened,
+)
 from app.sales.outcomes import (
     CustomerConfirmation,
     PendingSlip,
@@ -359,19 +368,18 @@ class SaleService:
 
     def _announce_pending(self, slip: PendingSlip, stats: repo.OutboxStats | None = None
                           ) -> None:
-        self.bus.publish("sale.pending", idempotency_key=slip.idempotency_key,
-                         reference=slip.reference, amount=slip.amount.amount_str(),
-                         currency=slip.amount.currency, meter_number=slip.meter_number)
+        self.bus.publish(SalePending(idempotency_key=slip.idempotency_key,
+                                     reference=slip.reference, amount=slip.amount,
+                                     meter_number=slip.meter_number))
         self._publish_outbox(stats)
         self._wake_sync()
 
     def _publish_outbox(self, stats: repo.OutboxStats | None = None) -> None:
         if stats is None:
             stats = self.store.call(repo.outbox_stats)
-        self.bus.publish("outbox.changed", count=stats.count,
-                         value=stats.value.amount_str() if stats.value else "0.00",
-                         currency=stats.value.currency if stats.value else "",
-                         pending=stats.pending_count, needs_attention=stats.needs_attention)
+        self.bus.publish(OutboxChanged(count=stats.count, value=stats.value,
+                                       pending=stats.pending_count,
+                                       needs_attention=stats.needs_attention))
 
     def record_tokened(self, key: str, sale: Sale, *, after_lost_answer: bool = False,
                        by_sync: bool = False) -> bool:
@@ -409,30 +417,28 @@ class SaleService:
             if self.documents is not None:
                 self.documents.announce(job)
             job_id = "" if job is None else job.id
-            self.bus.publish("sale.tokened", idempotency_key=key, receipt_no=sale.receipt_no,
-                             meter_number=sale.meter_number,
-                             amount=sale.amount_tendered.amount_str(),
-                             tokens=len(sale.tokens), after_lost_answer=after_lost_answer,
-                             tariff_id=sale.tariff_id, tariff_version=sale.tariff_version,
-                             job_id=job_id, by_sync=by_sync)
+            self.bus.publish(SaleTokened(
+                idempotency_key=key, receipt_no=sale.receipt_no, meter_number=sale.meter_number,
+                amount=sale.amount_tendered, token_count=len(sale.tokens),
+                after_lost_answer=after_lost_answer, tariff_id=sale.tariff_id,
+                tariff_version=sale.tariff_version, job_id=job_id, by_sync=by_sync))
             if by_sync:
                 # The cashier's sale call is long over: the customer's token receipt was
                 # written with the state change; say so, with its job.
-                self.bus.publish(
-                    "sale.late_token", idempotency_key=key, reference=reference_for(key),
+                self.bus.publish(SaleLateToken(
+                    idempotency_key=key, reference=reference_for(key),
                     receipt_no=sale.receipt_no, meter_number=sale.meter_number,
                     customer_name=str((sale.raw.get("customer") or {}).get("name", "")),
                     job_id=job_id,
                     printed=job is not None and self.documents is not None
-                    and self.documents.printing)
+                    and self.documents.printing))
             if difference is not None:
                 log.warning("sale %s priced differently from its quote (v%s -> v%s)",
                             sale.receipt_no, difference.old_version, difference.new_version)
-                self.bus.publish("sale.price_differs", idempotency_key=key,
-                                 receipt_no=sale.receipt_no, summary=difference.summary(),
-                                 quoted_version=difference.old_version,
-                                 sold_version=difference.new_version,
-                                 lines=[list(line) for line in difference.lines])
+                self.bus.publish(SalePriceDiffers(
+                    idempotency_key=key, receipt_no=sale.receipt_no,
+                    summary=difference.summary(), quoted_version=difference.old_version,
+                    sold_version=difference.new_version, lines=difference.lines))
             self._publish_outbox()
         return changed, job
 
@@ -474,7 +480,7 @@ class SaleService:
         code, message = exc.code, exc.message
         self.store.call(lambda c: repo.set_state(
             c, key, "rejected", reason_code=code, reason=message, keep_in_outbox=False))
-        self.bus.publish("sale.rejected", idempotency_key=key, code=code)
+        self.bus.publish(SaleRejected(idempotency_key=key, code=code))
         self._publish_outbox()
 
     def _resolve_now(self, row: repo.SaleRow) -> SaleOutcome | None:
@@ -500,7 +506,7 @@ class SaleService:
     def _needs_attention(self, key: str, code: str, reason: str) -> None:
         self.store.call(lambda c: repo.set_state(
             c, key, "needs_attention", reason_code=code, reason=reason, keep_in_outbox=True))
-        self.bus.publish("sale.needs_attention", idempotency_key=key, code=code, reason=reason)
+        self.bus.publish(SaleNeedsAttention(idempotency_key=key, code=code, reason=reason))
         self._publish_outbox()
 
     def _go_offline(

@@ -23,7 +23,8 @@ from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
-from printers.job_store import PrintJob, latest_original
+from printers.job_store import PrintJob
+from printers.sql_job_store import latest_original
 
 
 class SupervisorRequired(BusinessRuleError):

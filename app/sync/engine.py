@@ -27,14 +27,16 @@ from app.api.errors import (
     TerminalNotAuthorised,
     TlsProblem,
 )
-from app.api.models import BatchResult, Invalid, Sale, parse_offline_policy
+from app.api.models import BatchResult, Sale
+from app.push.events import PolicyPushed
 from app.sales import repository as repo
+from app.sales.events import SaleNeedsAttention, SaleRejected, SaleVoid
 from app.sales.service import SaleService
+from app.sync.events import OfflinePolicyChanged, SyncProgress
 from app.sync.lock import FileLock
 from app.sync.wake import WakeSignal
 from common.backoff import Backoff
 from common.errors import TransientError, UserFacingError
-from common.events import Event
 
 log = logging.getLogger("vendpoint.sync")
 
@@ -106,7 +108,7 @@ class SyncEngine:
         self._thread: threading.Thread | None = None
         # Policy changes pushed by the server (`terminal.policy`, published by app.push)
         # take effect at once, not only at the next 10-minute GET /v1/terminal.
-        self._unsubscribe_policy = self.bus.subscribe("terminal.policy", self._on_policy_event)
+        self._unsubscribe_policy = self.bus.subscribe(PolicyPushed, self._on_policy_event)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -134,28 +136,20 @@ class SyncEngine:
         """Stop following pushed policy changes (the store is about to close)."""
         self._unsubscribe_policy()
 
-    def _on_policy_event(self, event: Event) -> None:
-        """`terminal.policy` from the push stream: cache the new offline policy.
+    def _on_policy_event(self, event: PolicyPushed) -> None:
+        """A policy pushed by the server: cache it.
 
         Runs on the publishing (push listener) thread. A policy that does not follow the
-        contract is not saved (the cached one stays) and is logged.
+        contract never gets here: the push layer logs and drops it, so the cached one stays.
         """
-        if event.name != "terminal.policy":
-            return
-        try:
-            policy = parse_offline_policy(event.data.get("offline_policy"))
-        except Invalid as exc:
-            log.warning("pushed offline policy ignored (%s); keeping the cached one", exc)
-            return
+        policy = event.offline_policy
         if self.store.closed:
             return
         self.store.call(lambda c: repo.save_policy(c, policy))
-        log.info("offline policy updated by the server (event %s)", event.data.get("event_id"))
-        self.bus.publish("offline_policy.changed", source="push",
-                         event_id=event.data.get("event_id"),
-                         offline_allowed=policy.offline_allowed, max_count=policy.max_count,
-                         max_sale=policy.max_sale.amount_str(),
-                         max_total=policy.max_total.amount_str())
+        log.info("offline policy updated by the server (event %s)", event.event_id)
+        self.bus.publish(OfflinePolicyChanged(
+            source="push", event_id=event.event_id, offline_allowed=policy.offline_allowed,
+            max_count=policy.max_count, max_sale=policy.max_sale, max_total=policy.max_total))
 
     def wake(self) -> None:
         """Drain now (a new pending sale, or the connection came back)."""
@@ -272,8 +266,8 @@ class SyncEngine:
 
     def _progress(self, report: StepReport, total: int) -> None:
         done = len(report.tokened) + len(report.rejected) + len(report.voided)
-        self.bus.publish("sync.progress", done=done, total=total,
-                         attention=len(report.attention), unreachable=report.unreachable)
+        self.bus.publish(SyncProgress(done=done, total=total, attention=len(report.attention),
+                                      unreachable=report.unreachable))
 
     def _resolve(self, item: repo.OutboxItem, report: StepReport) -> bool:
         """Look the item up by key; False if the server is unreachable."""
@@ -302,7 +296,7 @@ class SyncEngine:
                 c, key, "void", reason_code="NOT_PROCESSED",
                 reason="the server never processed this sale", keep_in_outbox=False))
             report.voided.append(key)
-            self.bus.publish("sale.void", idempotency_key=key)
+            self.bus.publish(SaleVoid(idempotency_key=key))
         return True
 
     def _tokened(self, key: str, sale: Sale, report: StepReport, *, late: bool = False) -> None:
@@ -310,15 +304,16 @@ class SyncEngine:
         report.tokened.append(key)
         if late:
             # The cashier was told the sale was not complete; the customer needs the token.
-            self.bus.publish("sale.needs_attention", idempotency_key=key, code="LATE_TOKEN",
-                             reason="The sale went through after all; reprint the token.")
+            self.bus.publish(SaleNeedsAttention(
+                idempotency_key=key, code="LATE_TOKEN",
+                reason="The sale went through after all; reprint the token."))
 
     def _attention(self, key: str, code: str, reason: str, report: StepReport) -> None:
         self.store.call(lambda c: repo.set_state(
             c, key, "needs_attention", reason_code=code, reason=reason[:300],
             keep_in_outbox=True))
         report.attention.append(key)
-        self.bus.publish("sale.needs_attention", idempotency_key=key, code=code, reason=reason)
+        self.bus.publish(SaleNeedsAttention(idempotency_key=key, code=code, reason=reason))
 
     def _upload(self, batch: list[repo.OutboxItem], report: StepReport) -> bool:
         """Send pending items in order; False if the server is unreachable."""
@@ -356,9 +351,10 @@ class SyncEngine:
             # The customer already holds a pending slip: keep the sale and retry it after the
             # float is topped up, instead of refusing it; tell the supervisor.
             self._defer(item, f"{error.code}: {error.message}", report)
-            self.bus.publish("sale.needs_attention", idempotency_key=key, code=error.code,
-                             reason="The vendor float is too low to sync this offline sale; "
-                                    "top it up and it will be sent again.")
+            self.bus.publish(SaleNeedsAttention(
+                idempotency_key=key, code=error.code,
+                reason="The vendor float is too low to sync this offline sale; "
+                       "top it up and it will be sent again."))
         elif error.code == "DUPLICATE_REQUEST_MISMATCH":
             self._resolve(item, report)
             if key not in report.tokened:
@@ -373,10 +369,11 @@ class SyncEngine:
         self.store.call(lambda c: repo.set_state(
             c, key, "rejected", reason_code=code, reason=message, keep_in_outbox=False))
         report.rejected.append(key)
-        self.bus.publish("sale.rejected", idempotency_key=key, code=code, reason=message)
+        self.bus.publish(SaleRejected(idempotency_key=key, code=code, reason=message))
         # An offline sale the server refused: the customer paid and must be refunded.
-        self.bus.publish("sale.needs_attention", idempotency_key=key, code=code,
-                         reason=f"The server refused this offline sale: {message}")
+        self.bus.publish(SaleNeedsAttention(
+            idempotency_key=key, code=code,
+            reason=f"The server refused this offline sale: {message}"))
 
     def _defer(self, item: repo.OutboxItem, error: str, report: StepReport) -> None:
         attempts = item.attempts + 1

@@ -22,6 +22,7 @@ from typing import Any
 from app.tariffs import records
 from app.tariffs.document import TariffDocument, iso
 from app.tariffs.errors import TariffNotFound, TariffRefused, TariffSourceError
+from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from app.tariffs.source import TariffSource
 from app.tariffs.trust import TrustedKey, endorsed_offers, verify_envelope
 from common.events import EventBus
@@ -234,10 +235,10 @@ class TariffService:
                 self._announced_in_force.add((doc.tariff_id, doc.version))
         log.info("tariff %s version %d accepted (key %s, effective %s)", doc.tariff_id,
                  doc.version, doc.key_id, iso(doc.effective_from))
-        self.bus.publish("tariff.applied", tariff_id=doc.tariff_id, tariff_name=doc.name,
-                         version=doc.version, previous_version=previous,
-                         effective_from=iso(doc.effective_from), expires_at=iso(doc.expires_at),
-                         in_force=in_force)
+        self.bus.publish(TariffApplied(
+            tariff_id=doc.tariff_id, tariff_name=doc.name, version=doc.version,
+            previous_version=previous, effective_from=iso(doc.effective_from),
+            expires_at=iso(doc.expires_at), in_force=in_force))
         with self._timer_cond:
             self._timer_cond.notify_all()
         return Outcome("applied", doc.tariff_id, doc.version)
@@ -252,8 +253,8 @@ class TariffService:
             self.store.call(lambda c: records.write_refusal(c, exc, tariff_id))
         except Exception:
             log.exception("could not record a tariff refusal")
-        self.bus.publish("tariff.rejected", tariff_id=tariff_id, version=exc.version,
-                         reason=exc.code, message=exc.message)
+        self.bus.publish(TariffRejected(tariff_id=tariff_id, version=exc.version,
+                                        reason=exc.code, message=exc.message))
 
     def rejections(self, limit: int = 50) -> list[dict[str, Any]]:
         """The most recent refusals, newest first (for the viewer and support)."""
@@ -340,8 +341,9 @@ class TariffService:
             for d in due:
                 current = self.in_force(d.tariff_id, now)
                 if current is not None and current.version == d.version:
-                    self.bus.publish("tariff.in_force", tariff_id=d.tariff_id, tariff_name=d.name,
-                                     version=d.version, effective_from=iso(d.effective_from))
+                    self.bus.publish(TariffInForce(
+                        tariff_id=d.tariff_id, tariff_name=d.name, version=d.version,
+                        effective_from=iso(d.effective_from)))
             with self._timer_cond:
                 if self._stopping:
                     return

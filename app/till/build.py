@@ -46,9 +46,9 @@ from offline_store import Store
 from offline_store.store import open_store
 from printers.config import config_from_settings
 from printers.connections import ConnectionConfig, FileConfig, open_connection
-from printers.job_store import SqlPrintJobStore
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
+from printers.sql_job_store import SqlPrintJobStore
 
 log = logging.getLogger("vendpoint.till.build")
 

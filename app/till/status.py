@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 from app.api import models as api
 from app.api.errors import ServerUnavailable, TlsProblem
 from app.backend import VendingBackend
+from app.push.events import VendorCreditChanged
 from app.sales import repository as repo
 from app.sales.service import SaleService
+from app.sync.events import SyncProgress
 from app.tariffs import TariffService
 from app.till.mapping import when
 from app.till.results import Status, TariffInForce
-from common.events import Event
 from printers.connections import PrinterState
 from printers.queue import PrintQueue
 
@@ -56,8 +57,8 @@ class TerminalWatch:
         self._last_sync: datetime | None = None
         bus = service.bus
         self._subscriptions = [
-            bus.subscribe("vendor.credit", self._on_credit),
-            bus.subscribe("sync.progress", self._on_sync),
+            bus.subscribe(VendorCreditChanged, self._on_credit),
+            bus.subscribe(SyncProgress, self._on_sync),
         ]
         self._note_skew(terminal.server_time)
 
@@ -129,17 +130,12 @@ class TerminalWatch:
         with self._lock:
             self._skew = skew
 
-    def _on_credit(self, event: Event) -> None:
-        try:
-            money = api.money(event.data.get("vendor_credit") or {}, "vendor_credit")
-        except api.Invalid:
-            log.warning("vendor.credit event without a valid amount")
-            return
+    def _on_credit(self, event: VendorCreditChanged) -> None:
         with self._lock:
-            self._credit = money
+            self._credit = event.vendor_credit
 
-    def _on_sync(self, event: Event) -> None:
-        if not event.data.get("unreachable"):
+    def _on_sync(self, event: SyncProgress) -> None:
+        if not event.unreachable:
             with self._lock:
                 self._last_sync = datetime.now(UTC)
 

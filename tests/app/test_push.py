@@ -19,15 +19,23 @@ import httpx
 import pytest
 import requests
 
+from app.api.models import Money
 from app.push import Backoff, PushConfig, PushListener, SseEvent, SseParser
+from app.push.events import PolicyPushed, VendorCreditChanged
 from app.tariffs import TariffService, TariffSourceError
 from common.errors import ConfigError
-from common.events import Event, EventBus
+from common.events import CoreEvent, EventBus
 from offline_store import Store, open_store
 from tests.app.tariff_sources import HttpTariffSource
 from vendserver.testing import running_server
 
 WAIT = 20.0  # generous: these are waits for something to happen, never speed limits
+#: A well-formed `vendor.credit` payload, and an offline policy as the contract has it.
+CREDIT_JSON = (b'{"vendor_id": "V1", "vendor_credit": {"amount": "10.00", "currency": "ZAR"},'
+               b' "reason": "top_up"}')
+POLICY = {"offline_allowed": True, "max_sale": {"amount": "500.00", "currency": "ZAR"},
+          "max_total": {"amount": "2000.00", "currency": "ZAR"}, "max_count": 5,
+          "warn_after_hours": 12, "refuse_after_hours": 48, "refuse": []}
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -35,20 +43,20 @@ class Events:
     """Collects bus events; `wait_for` blocks on a condition, never on time."""
 
     def __init__(self, bus: EventBus) -> None:
-        self.items: list[Event] = []
+        self.items: list[CoreEvent] = []
         self._cond = threading.Condition()
-        bus.subscribe("", self._add)
+        bus.subscribe_all(self._add)
 
-    def _add(self, event: Event) -> None:
+    def _add(self, event: CoreEvent) -> None:
         with self._cond:
             self.items.append(event)
             self._cond.notify_all()
 
-    def wait_for(self, pred: Callable[[list[Event]], bool], timeout: float = WAIT) -> bool:
+    def wait_for(self, pred: Callable[[list[CoreEvent]], bool], timeout: float = WAIT) -> bool:
         with self._cond:
             return self._cond.wait_for(lambda: pred(self.items), timeout)
 
-    def named(self, name: str) -> list[Event]:
+    def named(self, name: str) -> list[CoreEvent]:
         with self._cond:
             return [e for e in self.items if e.name == name]
 
@@ -156,7 +164,8 @@ def test_stop_returns_promptly_while_the_server_is_silent(headers_sent):
         if headers_sent:
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                          b"Transfer-Encoding: chunked\r\n\r\n")
-            event = b"retry: 3000\n\nid: 1\nevent: vendor.credit\ndata: {}\n\n"
+            event = (b"retry: 3000\n\nid: 1\nevent: vendor.credit\ndata: " + CREDIT_JSON
+                     + b"\n\n")
             conn.sendall(b"%x\r\n%s\r\n" % (len(event), event))
         threading.Event().wait(120)  # say nothing more
 
@@ -185,7 +194,7 @@ def test_blocked_stream_falls_back_to_polling_and_publishes_events(store):
          "data": {"vendor_id": "V001", "vendor_credit": {"amount": "10.00", "currency": "ZAR"},
                   "reason": "top_up"}},
         {"id": 6, "event": "terminal.policy",
-         "data": {"terminal_id": "T1", "offline_policy": {"max_count": 5}}}], "last_id": 6})
+         "data": {"terminal_id": "T1", "offline_policy": POLICY}}], "last_id": 6})
 
     def proxy(conn: socket.socket) -> None:
         request = read_request(conn)
@@ -210,9 +219,11 @@ def test_blocked_stream_falls_back_to_polling_and_publishes_events(store):
         assert events.wait_for(lambda ev: any(e.name == "terminal.policy" for e in ev))
         connected = events.named("push.connected")
         assert connected and connected[0].data["mode"] == "polling"
-        credit = events.named("vendor.credit")[0].data
-        assert credit["vendor_credit"] == {"amount": "10.00", "currency": "ZAR"}
-        assert credit["event_id"] == 5
+        (credit,) = events.named("vendor.credit")
+        assert isinstance(credit, VendorCreditChanged)
+        assert credit.vendor_credit == Money(1000, "ZAR") and credit.event_id == 5
+        (policy,) = events.named("terminal.policy")
+        assert isinstance(policy, PolicyPushed) and policy.offline_policy.max_count == 5
         assert polls.get(timeout=WAIT).startswith("/v1/events/poll?after=0")
         assert "after=6" in polls.get(timeout=WAIT)  # later polls resume after the last id
     finally:
@@ -252,7 +263,7 @@ def republish(srv: Any, tariff_id: str = "RES-IBT", **changes: Any) -> int:
     return int(srv.service.publish_tariff(doc)["version"])
 
 
-def applied(events: Events, tariff_id: str, version: int) -> Callable[[list[Event]], bool]:
+def applied(events: Events, tariff_id: str, version: int) -> Callable[[list[CoreEvent]], bool]:
     return lambda ev: any(e.name == "tariff.applied" and e.data["tariff_id"] == tariff_id
                           and e.data["version"] == version for e in ev)
 
@@ -283,7 +294,7 @@ def test_publish_is_applied_and_other_events_pass_through(server, store):
     delivered = events.named("sale.delivered")[0].data
     assert delivered["receipt_no"] == r.json()["receipt_no"] and delivered["accepted"] is True
     assert delivered["balance"]
-    assert events.named("terminal.policy")[0].data["offline_policy"]["max_count"] == 7
+    assert events.named("terminal.policy")[0].data["offline_policy"].max_count == 7
     assert any(e.data["reason"] == "top_up" for e in events.named("vendor.credit"))
     assert events.named("push.connected")[0].data["mode"] == "stream"
 
@@ -372,16 +383,19 @@ def test_dispatch_is_robust_to_odd_events_and_drops_duplicates():
     bus = EventBus()
     events = Events(bus)
     listener = PushListener(config("http://127.0.0.1:9"), bus, None)
-    listener._dispatch(SseEvent("vendor.credit", '{"vendor_id": "V1", "name": "x"}', "3"))
-    listener._dispatch(SseEvent("vendor.credit", '{"vendor_id": "V1"}', "3"))  # duplicate
+    listener._dispatch(SseEvent("vendor.credit", CREDIT_JSON.decode(), "3"))
+    listener._dispatch(SseEvent("vendor.credit", CREDIT_JSON.decode(), "3"))  # duplicate
+    listener._dispatch(SseEvent("vendor.credit", '{"vendor_id": "V1"}', "4"))  # no amount
     listener._dispatch(SseEvent("sale.delivered", "not json", "4"))
+    listener._dispatch(SseEvent("terminal.policy", '{"offline_policy": {"max_count": 5}}', "4"))
     listener._dispatch(SseEvent("tariff.published", '{"tariff_id": "RES-IBT", "version": true}',
                                 "5"))
     listener._dispatch(SseEvent("tariff.published", '{"tariff_id": "RES-IBT", "version": 2}',
                                 "6"))
     listener._dispatch(SseEvent("something.new", "{}", "7"))
-    assert [(e.name, e.data) for e in events.items] == [
-        ("vendor.credit", {"event_id": 3, "vendor_id": "V1", "name_": "x"})]
+    assert events.items == [VendorCreditChanged(event_id=3, vendor_id="V1",
+                                                vendor_credit=Money(1000, "ZAR"),
+                                                reason="top_up")]
     assert listener.last_event_id == 7  # odd events are skipped, not re-read forever
     assert listener._work.get_nowait() == ("announce", ("RES-IBT", 2))
     assert listener._work.empty()

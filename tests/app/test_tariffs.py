@@ -28,7 +28,8 @@ from app.tariffs import (
     endorsement_payload,
     verify_envelope,
 )
-from common.events import Event, EventBus
+from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
+from common.events import CoreEvent, EventBus
 from offline_store import Store, open_store
 from offline_store.journal import verify_chain
 from tests.app.tariff_sources import HttpTariffSource
@@ -84,8 +85,8 @@ def flip_bit(b64: str, index: int) -> str:
 
 class Recorder:
     def __init__(self, bus: EventBus) -> None:
-        self.events: list[Event] = []
-        bus.subscribe("tariff.", self.events.append)
+        self.events: list[CoreEvent] = []
+        bus.subscribe((TariffApplied, TariffInForce, TariffRejected), self.events.append)
 
     def names(self) -> list[str]:
         return [e.name for e in self.events]
@@ -180,7 +181,7 @@ def test_effective_time_publishes_in_force_from_the_timer_thread(store, utility_
     service.accept(envelope(make_doc(1, effective=soon, expires=soon + timedelta(days=3)),
                             utility_key))
     fired = threading.Event()
-    service.bus.subscribe("tariff.in_force", lambda e: fired.set())
+    service.bus.subscribe(TariffInForce, lambda e: fired.set())
     service.start()
     try:
         assert fired.wait(10), "tariff.in_force was not published at effective_from"

@@ -22,13 +22,14 @@ from app.api import models as api
 from app.api.client import Timeouts
 from app.api.errors import MalformedResponse, ServerUnavailable
 from app.backend import Capabilities, ClientBackend, MalformedSink, NotOffered, VendingBackend
+from app.sales.events import SaleLateToken
 from app.settings import Settings
 from app.supervisor.approvals import Approval
 from app.supervisor.permissions import Actor, Role
 from app.till import Operator, PrintState, SaleState, Till
 from app.till.build import build_till
 from common.errors import InvalidInput
-from common.events import Event, EventBus
+from common.events import EventBus
 from offline_store import open_store
 from vendserver.testing import RunningServer, running_server
 
@@ -147,8 +148,8 @@ def test_sale_pending_sale_and_sync_through_a_second_backend(
     assert sold.state is SaleState.TOKENED and sold.tokens and sold.units == quote.units
     assert sold.print_state is PrintState.NO_PRINTER and sold.print_job  # recorded
 
-    late: list[Event] = []
-    till.bus.subscribe("sale.late_token", late.append)
+    late: list[SaleLateToken] = []
+    till.bus.subscribe(SaleLateToken, late.append)
     backend.down = True
     pending = till.sell(meter, api.Money(5000, "ZAR"), CASHIER)
     assert pending.state is SaleState.PENDING
@@ -157,7 +158,7 @@ def test_sale_pending_sale_and_sync_through_a_second_backend(
     backend.down = False
     report = till.sync.step()
     assert len(report.tokened) == 1 and report.remaining == 0
-    assert late and late[0].data["reference"] == pending.reference
+    assert late and late[0].reference == pending.reference
     assert "sell_batch" not in backend.calls  # one sale per request: this backend's way
     states = {r.reference: r.state for r in till.today()}
     assert set(states.values()) == {SaleState.TOKENED} and len(states) == 2

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from app.api import Money
+from app.sales.events import SaleLateToken
 from app.till import Operator, PrintState, Role, SaleState
-from common.events import Event
 from printers.connections import NetworkConfig
 from printers.testing import FakeTcpPrinter
 from tests.reliability.harness import Core, Env, environment
@@ -108,18 +108,18 @@ def test_shutdown_right_after_a_late_token_keeps_its_receipt(env: Env, tmp_path:
         core = env.core(printer=NetworkConfig("127.0.0.1", printer.port, timeout_s=0.5))
         key, reference = _sell_offline(env, core)
         tokened = threading.Event()
-        late: list[Event] = []
+        late: list[SaleLateToken] = []
 
-        def on_late(event: Event) -> None:
+        def on_late(event: SaleLateToken) -> None:
             late.append(event)
             tokened.set()
 
-        core.bus.subscribe("sale.late_token", on_late)
+        core.bus.subscribe(SaleLateToken, on_late)
         env.proxy.up()
         core.till.sync.start()
         assert tokened.wait(20), "the sync engine did not token the sale"
         core.close()  # shut down while the token receipt waits for the printer
-        assert late[0].data["reference"] == reference and late[0].data["job_id"]
+        assert late[0].reference == reference and late[0].job_id
         printer.start()
         _restart_and_check(env, key, reference, printer)
 
@@ -127,6 +127,7 @@ def test_shutdown_right_after_a_late_token_keeps_its_receipt(env: Env, tmp_path:
 _CHILD = """
 import sys, threading
 from pathlib import Path
+from app.sales.events import SaleTokened
 from printers.connections import NetworkConfig
 from tests.reliability.harness import build_core
 db, key, url, credential, port = sys.argv[1:6]
@@ -138,7 +139,7 @@ def tokened(event):
     # to be queued by a separate event handler.
     print("TOKENED", flush=True)
     gate.wait()
-core.bus.subscribe("sale.tokened", tokened)
+core.bus.subscribe(SaleTokened, tokened)
 print("READY", flush=True)
 core.sync.step()
 gate.wait()

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from app.api import Money
+from app.sales.events import SaleLateToken
 from app.supervisor.reprints import ReprintPolicy
 from app.till import Approval, Operator, PrintState, Role, SaleState
 from common.errors import BusinessRuleError, PermissionDenied
@@ -116,7 +117,7 @@ def test_pending_sale_reprints_its_slip_then_its_token_receipt(
     jobs = printer.wait_for_jobs(2, timeout=20)
     assert all(b"NOT A TOKEN" in job for job in jobs) and b"REPRINT" in jobs[1]
     tokened = threading.Event()
-    core.bus.subscribe("sale.late_token", lambda _event: tokened.set())
+    core.bus.subscribe(SaleLateToken, lambda _event: tokened.set())
     env.proxy.up()
     core.till.sync.wake()
     assert tokened.wait(20), "the sync engine did not token the sale"

@@ -20,7 +20,8 @@ import requests
 
 from app.push import Backoff, PushConfig, PushListener
 from app.tariffs import TariffService
-from common.events import Event, EventBus
+from app.tariffs.events import TariffApplied
+from common.events import CoreEvent, EventBus
 from offline_store import Store, open_store
 from tests.app.tariff_sources import HttpTariffSource
 from vendserver.testing import running_server
@@ -35,25 +36,25 @@ class Events:
     """Bus events with a condition to wait on (never a sleep)."""
 
     def __init__(self, bus: EventBus) -> None:
-        self.items: list[Event] = []
+        self.items: list[CoreEvent] = []
         self.cond = threading.Condition()
-        bus.subscribe("", self.add)
+        bus.subscribe_all(self.add)
 
-    def add(self, event: Event) -> None:
+    def add(self, event: CoreEvent) -> None:
         with self.cond:
             self.items.append(event)
             self.cond.notify_all()
 
-    def wait_for(self, pred: Callable[[list[Event]], bool], timeout: float = WAIT) -> bool:
+    def wait_for(self, pred: Callable[[list[CoreEvent]], bool], timeout: float = WAIT) -> bool:
         with self.cond:
             return self.cond.wait_for(lambda: pred(self.items), timeout)
 
-    def named(self, name: str) -> list[Event]:
+    def named(self, name: str) -> list[CoreEvent]:
         with self.cond:
             return [e for e in self.items if e.name == name]
 
 
-def applied(tariff_id: str, version: int) -> Callable[[list[Event]], bool]:
+def applied(tariff_id: str, version: int) -> Callable[[list[CoreEvent]], bool]:
     return lambda ev: any(e.name == "tariff.applied" and e.data["tariff_id"] == tariff_id
                           and e.data["version"] == version for e in ev)
 
@@ -180,12 +181,12 @@ def test_burst_of_100_publications_last_wins_and_versions_never_go_down(tmp_path
         listener, tariffs, events = make_client(srv.base_url, term, store)
         in_force_seen: list[int] = []
 
-        def watch(event: Event) -> None:
+        def watch(_event: TariffApplied) -> None:
             doc = tariffs.in_force("RES-IBT")
             if doc is not None:
                 in_force_seen.append(doc.version)
 
-        tariffs.bus.subscribe("tariff.applied", watch)
+        tariffs.bus.subscribe(TariffApplied, watch)
         listener.start()
         try:
             assert events.wait_for(applied("RES-IBT", 1))

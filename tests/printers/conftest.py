@@ -21,7 +21,7 @@ def bus() -> EventBus:
 @pytest.fixture
 def recorder(bus: EventBus) -> EventRecorder:
     # "print" matches both "printer.status" and "print.job_*".
-    return EventRecorder(bus, "print")
+    return EventRecorder(bus)
 
 
 @pytest.fixture

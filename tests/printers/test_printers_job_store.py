@@ -16,11 +16,11 @@ from printers.job_store import (
     JobStatus,
     MemoryPrintJobStore,
     PrintJobStore,
-    SqlPrintJobStore,
     new_job,
 )
 from printers.model import Reprint, TokenReceipt
 from printers.profile import PrinterProfile
+from printers.sql_job_store import SqlPrintJobStore
 
 T0 = samples.AT
 

@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 
 from common.backoff import Backoff
-from common.events import Event, EventBus
+from common.events import CoreEvent, EventBus
 from offline_store import Store, open_store
 from printers import samples
 from printers.connections import NetworkConfig, open_connection
-from printers.job_store import JobStatus, SqlPrintJobStore, new_job
+from printers.job_store import JobStatus, new_job
 from printers.model import Receipt
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
 from printers.render import render_escpos
+from printers.sql_job_store import SqlPrintJobStore
 from printers.testing import EventRecorder, FakeTcpPrinter
 
 PROFILE = PrinterProfile(columns=42)
@@ -42,7 +43,7 @@ def queue(store: Store, fake_printer: FakeTcpPrinter, bus: EventBus) -> Iterator
     assert q.stop(timeout=10)
 
 
-def _done(job_id: str) -> Callable[[Event], bool]:
+def _done(job_id: str) -> Callable[[CoreEvent], bool]:
     return lambda e: e.name == "print.job_done" and e.data["job_id"] == job_id
 
 
@@ -193,7 +194,7 @@ def test_jobs_survive_a_restart(tmp_path: Path, fake_printer: FakeTcpPrinter) ->
         job = make_queue(store, fake_printer, EventBus()).enqueue(samples.token_receipt())
     # The process "dies" before printing; the next start prints from the encrypted file.
     bus = EventBus()
-    recorder = EventRecorder(bus, "print")
+    recorder = EventRecorder(bus)
     with open_store(path, key) as store:
         queue = make_queue(store, fake_printer, bus)
         queue.start()

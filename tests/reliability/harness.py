@@ -20,7 +20,7 @@ from app.settings import Settings
 from app.sync import SyncEngine
 from app.till import Till
 from app.till.build import Timing, build_till
-from common.events import Event, EventBus
+from common.events import CoreEvent, EventBus
 from offline_store import Store, open_store
 from printers.connections import ConnectionConfig
 from tests.reliability.faultproxy import FaultProxy
@@ -34,7 +34,7 @@ class Core:
     till: Till
     client: ClientBackend
     session: requests.Session
-    events: list[Event] = field(default_factory=list)
+    events: list[CoreEvent] = field(default_factory=list)
 
     @property
     def store(self) -> Store:
@@ -59,7 +59,7 @@ class Core:
     def close(self) -> None:
         self.till.close()
 
-    def names(self, prefix: str) -> list[Event]:
+    def names(self, prefix: str) -> list[CoreEvent]:
         return [e for e in self.events if e.name.startswith(prefix)]
 
 
@@ -73,8 +73,8 @@ def build_core(db: Path, key: bytes, base_url: str, credential: str, *, create: 
     client = ClientBackend(session, base_url, lambda: credential,
                            timeouts=Timeouts(2.0, read_timeout))
     bus = EventBus()
-    events: list[Event] = []
-    bus.subscribe("", events.append)
+    events: list[CoreEvent] = []
+    bus.subscribe_all(events.append)
     try:
         till = build_till(
             Settings({}), bus=bus, store=store, backend=client, data_dir=db.parent,

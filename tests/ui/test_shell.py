@@ -6,10 +6,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.backend import Capabilities
+from app.push.events import SaleDelivered
+from app.sales.events import SaleLateToken, SaleNeedsAttention, SalePriceDiffers, SaleVoid
 from app.sales.service import reference_for
 from app.settings import Settings
+from app.tariffs.events import TariffApplied, TariffInForce
 from app.till.results import QuoteChange
 from common.events import EventBus
+from printers.events import PrintJobDone, PrintJobFailed
 from tests.ui.fakes import CASHIER, GOOD, FakeAuth, FakeSales, FakeStatus, status_of, zar
 from ui.dialogs import SearchDialog
 from ui.main_window import MainWindow
@@ -85,9 +89,9 @@ def test_idle_lock_fires(qtbot, shell) -> None:
 
 def test_pending_token_arrival_notifies(qtbot, shell) -> None:
     _shell, window, bus, _sales = shell
-    bus.publish("sale.late_token", idempotency_key="k-abc", reference="VP-ABC",
-                receipt_no="VP00000009", meter_number=GOOD, customer_name="Lindiwe Mokoena",
-                job_id="job-9", printed=True)
+    bus.publish(SaleLateToken(idempotency_key="k-abc", reference="VP-ABC",
+                    receipt_no="VP00000009", meter_number=GOOD, customer_name="Lindiwe Mokoena",
+                    job_id="job-9", printed=True))
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
     text = window.notifications.text.text()
     assert "VP-ABC" in text and "VP00000009" in text and "printing" in text
@@ -147,13 +151,13 @@ def test_pending_sale_on_screen_shows_token_arrived(qtbot, shell) -> None:
     with qtbot.waitSignal(shell_.sale.sold, timeout=5000):
         shell_.sale.sell()
     assert "NO TOKEN YET" in view.tokens.headline.text()
-    bus.publish("sale.late_token", idempotency_key="k-1", reference="P-0001",
-                receipt_no="VP00000007", meter_number=GOOD, customer_name="Lindiwe Mokoena",
-                job_id="job-7", printed=True)
+    bus.publish(SaleLateToken(idempotency_key="k-1", reference="P-0001",
+                    receipt_no="VP00000007", meter_number=GOOD, customer_name="Lindiwe Mokoena",
+                    job_id="job-7", printed=True))
     qtbot.waitUntil(lambda: "TOKEN ARRIVED" in view.tokens.headline.text(), timeout=5000)
     assert "Printing" in view.tokens.print_state.text()
-    bus.publish("print.job_done", job_id="job-7", printer_id="p1", kind="token",
-                sale_ref="VP-X", printed_count=1, reprint_no=0)
+    bus.publish(PrintJobDone(job_id="job-7", printer_id="p1", kind="token",
+                    sale_ref="VP-X", printed_count=1, reprint_no=0))
     qtbot.waitUntil(lambda: view.tokens.print_state.text() == "Slip printed.", timeout=5000)
     assert "VP00000007" in view.tokens.headline.text()
     assert "NO TOKEN YET" not in view.tokens.headline.text()
@@ -169,20 +173,22 @@ def test_tariff_in_force_notifies_and_checks_the_quote(qtbot, shell) -> None:
     qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
     banner = shell_.tariff_banner
     # A till's first start learns version 1 of every tariff: no banner, no check.
-    bus.publish("tariff.applied", tariff_id="RES-IBT", tariff_name="Residential", version=1,
-                previous_version=None, effective_from="2026-01-01T00:00:00Z", in_force=True)
+    bus.publish(TariffApplied(tariff_id="RES-IBT", tariff_name="Residential", version=1,
+                    previous_version=0, effective_from="2026-01-01T00:00:00Z",
+                    expires_at="2099-01-01T00:00:00Z", in_force=True))
     old = sales.quote(GOOD, zar("100"))
     sales.requote_change = QuoteChange(replace(old, units="50.0", tariff_version=2),
                                        "The tariff changed from version 1 to 2.")
-    bus.publish("tariff.in_force", tariff_id="RES-IBT", tariff_name="Residential", version=2,
-                effective_from="2026-11-25T00:00:00Z")
+    bus.publish(TariffInForce(tariff_id="RES-IBT", tariff_name="Residential", version=2,
+                    effective_from="2026-11-25T00:00:00Z"))
     qtbot.waitUntil(lambda: len(sales.requote_checks) == 1, timeout=5000)
     qtbot.waitUntil(lambda: shell_.sale_view.quote.notice.isVisible(), timeout=5000)
     assert "version 1 to 2" in shell_.sale_view.quote.notice.text()
     assert shell_.sale.step is Step.PRICE_CHANGED  # new quote shown, to be confirmed
     assert banner.message.text() == "Residential version 2 is now in force"
-    bus.publish("tariff.applied", tariff_id="RES-IBT", tariff_name="Residential", version=3,
-                previous_version=2, effective_from="2030-01-01T00:00:00Z", in_force=False)
+    bus.publish(TariffApplied(tariff_id="RES-IBT", tariff_name="Residential", version=3,
+                    previous_version=2, effective_from="2030-01-01T00:00:00Z",
+                    expires_at="2099-01-01T00:00:00Z", in_force=False))
     qtbot.waitUntil(lambda: "version 3" in banner.message.text(), timeout=5000)
     assert len(sales.requote_checks) == 1  # not in force yet: the quote is not even checked
     assert not window.notifications.isVisible()
@@ -198,9 +204,9 @@ def test_smart_meter_read_back_on_the_sale_on_screen(qtbot, shell) -> None:
     qtbot.waitUntil(lambda: shell_.sale.step is Step.QUOTED, timeout=5000)
     with qtbot.waitSignal(shell_.sale.sold, timeout=5000):
         shell_.sale.sell()
-    bus.publish("sale.delivered", event_id=9, receipt_no="VP00000001", idempotency_key="k",
-                terminal_id="T1", meter_number=GOOD, accepted=True, balance="205.5",
-                unit="kWh", delivered_at="2026-11-25T04:00:00Z")
+    bus.publish(SaleDelivered(event_id=9, receipt_no="VP00000001", idempotency_key="k",
+                    terminal_id="T1", meter_number=GOOD, accepted=True, balance="205.5",
+                    unit="kWh", delivered_at="2026-11-25T04:00:00Z"))
     tokens = shell_.sale_view.tokens
     qtbot.waitUntil(lambda: tokens.delivered.isVisible(), timeout=5000)
     assert "balance now 205.5 kWh" in tokens.delivered.text()
@@ -224,8 +230,8 @@ def test_attention_notice_stays_until_dismissed(qtbot, shell) -> None:
     sales.sell(GOOD, zar("100"), CASHIER)  # a pending sale, refused when it is synced
     key = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
     sales.records[0] = replace(sales.records[0], client_reference=reference_for(key))
-    bus.publish("sale.needs_attention", idempotency_key=key, code="BLOCKED_METER",
-                reason="The server refused this offline sale: the meter is blocked.")
+    bus.publish(SaleNeedsAttention(idempotency_key=key, code="BLOCKED_METER",
+                    reason="The server refused this offline sale: the meter is blocked."))
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
     text = window.notifications.text.text()
     assert "ATTENTION" in text and reference_for(key) in text and "meter is blocked" in text
@@ -239,7 +245,7 @@ def test_attention_notice_stays_until_dismissed(qtbot, shell) -> None:
 def test_not_sold_notice(qtbot, shell) -> None:
     _shell, window, bus, _sales = shell
     key = "01234567-89ab-cdef-0123-456789abcdef"
-    bus.publish("sale.void", idempotency_key=key)
+    bus.publish(SaleVoid(idempotency_key=key))
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
     assert f"{reference_for(key)} did not go through" in window.notifications.text.text()
 
@@ -255,14 +261,14 @@ def test_price_difference_on_the_sale_on_screen_or_as_a_notice(qtbot, shell) -> 
     with qtbot.waitSignal(shell_.sale.sold, timeout=5000):
         shell_.sale.sell()
     summary = "The tariff changed from version 1 to 2: ZAR 100.00 now buys 50.0 kWh."
-    bus.publish("sale.price_differs", idempotency_key="k", receipt_no="VP00000001",
-                summary=summary, quoted_version=1, sold_version=2, lines=[])
+    bus.publish(SalePriceDiffers(idempotency_key="k", receipt_no="VP00000001",
+                    summary=summary, quoted_version=1, sold_version=2, lines=()))
     note = shell_.sale_view.tokens.price_note
     qtbot.waitUntil(lambda: note.isVisible(), timeout=5000)
     assert summary in note.text()
     assert not window.notifications.isVisible()
-    bus.publish("sale.price_differs", idempotency_key="k2", receipt_no="VP00000777",
-                summary=summary, quoted_version=1, sold_version=2, lines=[])
+    bus.publish(SalePriceDiffers(idempotency_key="k2", receipt_no="VP00000777",
+                    summary=summary, quoted_version=1, sold_version=2, lines=()))
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
     assert "VP00000777" in window.notifications.text.text()
 
@@ -307,15 +313,15 @@ def test_print_failure_of_the_sale_on_screen_and_late_token_without_printer(qtbo
     with qtbot.waitSignal(shell_.sale.sold, timeout=5000):
         shell_.sale.sell()
     tokens = shell_.sale_view.tokens
-    bus.publish("print.job_failed", job_id="other", printer_id="p1", kind="token",
-                sale_ref="VP-OTHER", attempts=1, error="paper out", will_retry=True)
-    bus.publish("print.job_failed", job_id="j1", printer_id="p1", kind="token",
-                sale_ref="VP00000001", attempts=1, error="paper out", will_retry=True)
+    bus.publish(PrintJobFailed(job_id="other", printer_id="p1", kind="token",
+                    sale_ref="VP-OTHER", attempts=1, error="paper out", will_retry=True))
+    bus.publish(PrintJobFailed(job_id="j1", printer_id="p1", kind="token",
+                    sale_ref="VP00000001", attempts=1, error="paper out", will_retry=True))
     qtbot.waitUntil(lambda: "paper out" in tokens.print_state.text(), timeout=5000)
     assert "F8" in tokens.print_state.text()
-    bus.publish("sale.late_token", idempotency_key="k9", reference="VP-LATE",
-                receipt_no="VP00000009", meter_number=GOOD, customer_name="Lindiwe Mokoena",
-                job_id="", printed=False)
+    bus.publish(SaleLateToken(idempotency_key="k9", reference="VP-LATE",
+                    receipt_no="VP00000009", meter_number=GOOD, customer_name="Lindiwe Mokoena",
+                    job_id="", printed=False))
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5000)
     assert "could not print: press F8" in window.notifications.text.text()
     assert "VP00000001" in tokens.headline.text()  # another sale: the screen keeps its own

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtWidgets import QWidget
 
+from app.push.events import PushConnected, PushDisconnected, SaleDelivered
+from app.tariffs.events import TariffApplied, TariffRejected
 from common.events import EventBus
 from ui.qt_bridge import QtEventBridge
 from ui.tariff_banner import banner_text, install_tariff_banner, local_when
@@ -23,26 +25,35 @@ def test_local_when_reads_like_a_clock():
     assert local_when("garbage", SAST, NOW) == "garbage"
 
 
+def _applied(effective_from: str = "2026-11-25T22:00:00Z", in_force: bool = False
+             ) -> TariffApplied:
+    return TariffApplied(tariff_id="RES-IBT", tariff_name="Residential IBT", version=7,
+                         previous_version=6, effective_from=effective_from,
+                         expires_at="2099-01-01T00:00:00Z", in_force=in_force)
+
+
+def _delivered(accepted: bool, receipt_no: str = "VP00000009") -> SaleDelivered:
+    return SaleDelivered(event_id=9, receipt_no=receipt_no, idempotency_key="k",
+                         terminal_id="T0001", meter_number="14339800360", accepted=accepted,
+                         balance="123.4", unit="kWh", delivered_at="2026-11-25T15:00:00Z")
+
+
 def test_texts():
-    applied = {"tariff_id": "RES-IBT", "tariff_name": "Residential IBT", "version": 7,
-               "effective_from": "2026-11-25T22:00:00Z", "in_force": False}
-    assert banner_text("tariff.applied", applied, SAST, NOW) == (
+    assert banner_text(_applied(), SAST, NOW) == (
         "Residential IBT updated to version 7, effective 26 Nov 00:00", "ok")
     midnight = NOW.replace(hour=22) - timedelta(days=1)  # 00:00 SAST today
-    at_midnight = {**applied, "effective_from": midnight.strftime("%Y-%m-%dT%H:%M:%SZ")}
-    assert banner_text("tariff.applied", at_midnight, SAST, NOW)[0] == (  # type: ignore[index]
+    at_midnight = _applied(midnight.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert banner_text(at_midnight, SAST, NOW)[0] == (  # type: ignore[index]
         "Residential IBT updated to version 7, effective 00:00")
-    old = {**applied, "effective_from": "2026-01-01T00:00:00Z", "in_force": True}
-    assert banner_text("tariff.applied", old, SAST, NOW)[0].endswith("effective now")  # type: ignore[index]
-    text, state = banner_text("tariff.rejected", {"tariff_id": "RES-IBT", "version": 8,
-                                                  "reason": "BAD_SIGNATURE"}, SAST, NOW) or ("", "")
+    old = _applied("2026-01-01T00:00:00Z", in_force=True)
+    assert banner_text(old, SAST, NOW)[0].endswith("effective now")  # type: ignore[index]
+    rejected = TariffRejected(tariff_id="RES-IBT", version=8, reason="BAD_SIGNATURE",
+                              message="")
+    text, state = banner_text(rejected, SAST, NOW) or ("", "")
     assert state == "bad" and "signature is not valid" in text and "unchanged" in text
-    text, state = banner_text("sale.delivered", {"meter_number": "14339800360",
-                                                 "receipt_no": "VP00000009", "accepted": True,
-                                                 "balance": "123.4", "unit": "kWh"},
-                              SAST, NOW) or ("", "")
+    text, state = banner_text(_delivered(True), SAST, NOW) or ("", "")
     assert text == "Meter 14339800360 accepted the token of receipt VP00000009: balance 123.4 kWh"
-    assert banner_text("push.connected", {}, SAST, NOW) is None
+    assert banner_text(PushConnected(mode="stream", last_event_id=0), SAST, NOW) is None
 
 
 def test_banner_shows_events_from_a_worker_thread(qtbot):
@@ -54,8 +65,7 @@ def test_banner_shows_events_from_a_worker_thread(qtbot):
     assert banner.isHidden()
 
     def publish() -> None:
-        bus.publish("tariff.applied", tariff_id="RES-IBT", tariff_name="Residential IBT",
-                    version=7, effective_from="2099-01-01T22:00:00Z", in_force=False)
+        bus.publish(_applied("2099-01-01T22:00:00Z"))
 
     worker = threading.Thread(target=publish)
     worker.start()
@@ -67,14 +77,13 @@ def test_banner_shows_events_from_a_worker_thread(qtbot):
     with qtbot.waitSignal(banner.view_requested, timeout=5000):
         banner.view_button.click()
 
-    bus.publish("sale.delivered", meter_number="14339800360", receipt_no="VP1", accepted=False,
-                balance="0.0", unit="kWh")
+    bus.publish(_delivered(False, "VP1"))
     qtbot.waitUntil(lambda: "did NOT accept" in banner.message.text(), timeout=5000)
     assert banner.view_button.isHidden()
     banner.close_button.click()
     assert banner.isHidden()
-    bus.publish("push.disconnected", reason="x")  # not the banner's business
-    bus.publish("tariff.rejected", tariff_id="RES-IBT", version=9, reason="ROLLBACK")
+    bus.publish(PushDisconnected(reason="x", mode="stream"))  # not the banner's business
+    bus.publish(TariffRejected(tariff_id="RES-IBT", version=9, reason="ROLLBACK", message=""))
     qtbot.waitUntil(lambda: not banner.isHidden(), timeout=5000)
     assert "older than the tariff in use" in banner.message.text()
     bridge.close()

@@ -18,6 +18,7 @@ from app.api.models import parse_meter, parse_offline_policy
 from app.backend import ClientBackend
 from app.sales import Connectivity, SaleService
 from app.sales import repository as repo
+from app.sales.events import SaleNeedsAttention
 from common.events import EventBus
 from offline_store import DiskFull, Store, open_store
 from offline_store.journal import verify_chain
@@ -119,7 +120,7 @@ def test_malformed_answer_is_kept_never_a_sale_and_needs_attention(tmp_path: Pat
     with scripted_server() as server:
         service, bus = _service(store, server.url, online=True)
         attention: list[str] = []
-        bus.subscribe("sale.needs_attention", lambda e: attention.append(e.data["code"]))
+        bus.subscribe(SaleNeedsAttention, lambda e: attention.append(e.data["code"]))
         bad = sample_sale()
         bad["tokens"][0]["token"] = "1234"
         body = json.dumps(bad).encode()

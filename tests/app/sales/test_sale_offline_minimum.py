@@ -9,6 +9,7 @@ import pytest
 
 from app.api import Money
 from app.api.models import OfflinePolicy, parse_offline_policy
+from app.push.events import PolicyPushed
 from app.sales import OfflineRefused, check_offline_sale
 from app.sales import repository as repo
 from tests.reliability.harness import Core, Env
@@ -46,8 +47,8 @@ def test_a_pushed_policy_keeps_the_cached_sale_limits(core: Core) -> None:
     assert before is not None and before.sale_minimum is not None
     pushed = {k: v for k, v in before.to_json().items()
               if k not in ("sale_minimum", "sale_maximum")} | {"max_count": 3}
-    core.bus.publish("terminal.policy", event_id=5, terminal_id="T0001",
-                     offline_policy=pushed)
+    core.bus.publish(PolicyPushed(event_id=5, terminal_id="T0001",
+                                  offline_policy=parse_offline_policy(pushed)))
     after = core.store.call(repo.load_policy)
     assert after is not None and after.max_count == 3
     assert (after.sale_minimum, after.sale_maximum) == (before.sale_minimum,

@@ -7,6 +7,7 @@ import pytest
 from app.api import ApiRejected, Money
 from app.sales import OfflineRefused, SaleNotCompleted
 from app.sales import repository as repo
+from app.sales.events import OutboxChanged
 from common.errors import InvalidInput
 from tests.reliability.harness import Core, Env
 
@@ -88,8 +89,9 @@ def test_server_stopped_pending_then_tokened_exactly_once(env: Env, core: Core) 
     assert "printed at this counter" in slip.delivery  # the normal demo meter has no phone tag
     assert not core.connectivity.online
     assert [e.data["online"] for e in core.names("connectivity.changed")] == [False]
-    outbox = core.names("outbox.changed")[-1].data
-    assert outbox["count"] == 1 and outbox["value"] == "100.00"
+    outbox = core.names("outbox.changed")[-1]
+    assert isinstance(outbox, OutboxChanged)
+    assert outbox.count == 1 and outbox.value == Money(10000, ZAR) and outbox.pending == 1
     # A second sale while known offline goes straight to pending (no network wait).
     second = core.service.sell(meter, Money(5000, ZAR), "thandi")
     assert second.state == "pending"

@@ -208,7 +208,8 @@ def test_print_queue_reprints_are_counted(store: Store, sv: SupervisorServices) 
     from datetime import UTC, datetime
 
     from printers import model as pm
-    from printers.job_store import SqlPrintJobStore, new_job
+    from printers.job_store import new_job
+    from printers.sql_job_store import SqlPrintJobStore
 
     jobs = SqlPrintJobStore(store)
     now = datetime.now(UTC)

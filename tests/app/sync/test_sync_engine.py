@@ -13,8 +13,9 @@ import pytest
 
 from app.api import Money
 from app.sales import repository as repo
+from app.sales.events import ConnectivityChanged, SaleTokened
 from app.sync import FileLock, SyncEngine
-from common.events import Event
+from app.sync.events import SyncProgress
 from tests.reliability.harness import Core, Env, environment
 
 ZAR = "ZAR"
@@ -96,14 +97,13 @@ def test_resumes_after_restart(env: Env, core: Core) -> None:
 
 def test_background_worker_drains_and_publishes(env: Env, core: Core) -> None:
     tokened = threading.Event()
-    seen: list[Event] = []
+    seen: list[SaleTokened] = []
 
-    def on_event(event: Event) -> None:
+    def on_event(event: SaleTokened) -> None:
         seen.append(event)
-        if event.name == "sale.tokened":
-            tokened.set()
+        tokened.set()
 
-    core.bus.subscribe("sale.tokened", on_event)
+    core.bus.subscribe(SaleTokened, on_event)
     env.cut(core)
     meter = _normal(env, 2)
     core.store.call(lambda c: repo.cache_meter(c, env_meter(env, core, meter)))
@@ -113,7 +113,7 @@ def test_background_worker_drains_and_publishes(env: Env, core: Core) -> None:
     env.proxy.up()
     core.sync.wake()
     assert tokened.wait(20)
-    assert seen[0].data["idempotency_key"] == outcome.idempotency_key
+    assert seen[0].idempotency_key == outcome.idempotency_key
     assert core.sync.stop(10)
 
 
@@ -135,8 +135,7 @@ def test_stop_is_prompt_even_during_a_long_backoff(env: Env, core: Core) -> None
     core.connectivity.set(False)
     core.service.sell(meter, Money(10000, ZAR), "thandi")
     unreachable = threading.Event()
-    core.bus.subscribe("sync.progress",
-                       lambda e: unreachable.set() if e.data["unreachable"] else None)
+    core.bus.subscribe(SyncProgress, lambda e: unreachable.set() if e.data["unreachable"] else None)
     engine.start()
     assert unreachable.wait(20)  # it is now sleeping in a >= 30 s backoff
     assert engine.stop(timeout=5)
@@ -182,8 +181,7 @@ def test_worker_probes_and_reports_back_online_with_an_empty_outbox(env: Env, co
     env.cut(core)
     core.connectivity.set(False, "test")
     back = threading.Event()
-    core.bus.subscribe("connectivity.changed",
-                       lambda e: back.set() if e.data["online"] else None)
+    core.bus.subscribe(ConnectivityChanged, lambda e: back.set() if e.data["online"] else None)
     core.sync.start()
     env.proxy.up()
     core.sync.wake()
