@@ -245,12 +245,11 @@ class FaultProxy:
                     up_reader = Reader(upstream)
                 assert up_reader is not None
                 upstream.sendall(request.wire)
-                response = up_reader.read(response=True)  # the server has done the work
                 if fault is None:
-                    client.sendall(response.wire)
-                    if _closes(response):
+                    if _closes(up_reader.relay(client)):  # streamed: events are not held
                         return
                     continue
+                response = up_reader.read(response=True)  # the server has done the work
                 self._after(fault, client, response)
                 return
         except (_Reset, OSError, ConnectionEnded):

@@ -92,6 +92,53 @@ class Reader:
         return message
 
 
+    def relay(self, dest: socket.socket) -> Message:
+        """Forward the next answer to `dest` as it arrives (an event stream is never held
+        back); the message's head, with the body left empty."""
+        while b"\r\n\r\n" not in self.buffer:
+            if len(self.buffer) > _MAX_HEAD:
+                raise ConnectionEnded
+            self._more()
+        end = self.buffer.index(b"\r\n\r\n") + 4
+        head, self.buffer = self.buffer[:end], self.buffer[end:]
+        message = Message(head, b"")
+        dest.sendall(head)
+        length = message.header(b"content-length")
+        chunked = (message.header(b"transfer-encoding") or b"").lower() == b"chunked"
+        if length is not None:
+            left = int(length)
+            while left > 0:
+                if not self.buffer:
+                    self._more()
+                part, self.buffer = self.buffer[:left], self.buffer[left:]
+                dest.sendall(part)
+                left -= len(part)
+        elif chunked:
+            seen = b""
+            while True:
+                if self.buffer:
+                    seen += self.buffer
+                    dest_part, self.buffer = self.buffer, b""
+                    if _chunked_complete(seen):
+                        size = _chunked_length(seen)
+                        extra = len(seen) - size
+                        dest.sendall(dest_part[:len(dest_part) - extra])
+                        self.buffer = seen[size:]
+                        break
+                    dest.sendall(dest_part)
+                self._more()
+        elif not _bodiless(message.start_line):
+            try:
+                while True:
+                    if self.buffer:
+                        dest.sendall(self.buffer)
+                        self.buffer = b""
+                    self._more()
+            except ConnectionEnded:
+                pass
+        return message
+
+
 def _bodiless(start_line: bytes) -> bool:
     parts = start_line.split(b" ")
     return len(parts) > 1 and parts[1] in (b"204", b"304")

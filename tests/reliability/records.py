@@ -45,6 +45,7 @@ class ClientSale:
     state: str
     in_outbox: bool
     stored: Issued | None = None
+    reason_code: str = ""
     shown_receipts: list[Issued] = field(default_factory=list)  # original token receipts
 
 
@@ -76,10 +77,12 @@ def client_records(conn: Any) -> dict[str, ClientSale]:
     """idempotency key -> the client's sale, from an open store connection (`Store.call`)."""
     sales: dict[str, ClientSale] = {}
     refs: dict[str, str] = {}
-    for key, state, request, in_outbox in conn.execute(
+    for key, state, request, in_outbox, code in conn.execute(
             "SELECT s.idem_key, s.state, s.request, "
-            "EXISTS (SELECT 1 FROM outbox o WHERE o.idem_key = s.idem_key) FROM sales s"):
-        sales[key] = ClientSale(str(key), str(state), bool(in_outbox))
+            "EXISTS (SELECT 1 FROM outbox o WHERE o.idem_key = s.idem_key), s.reason_code "
+            "FROM sales s"):
+        sales[key] = ClientSale(str(key), str(state), bool(in_outbox),
+                                reason_code=str(code or ""))
         refs[str(json.loads(request).get("client_reference") or "")] = str(key)
     digits: dict[str, list[str]] = {}
     for key, token in conn.execute("SELECT idem_key, digits FROM tokens "

@@ -245,8 +245,10 @@ def run_scenario(plan: Plan, host: ServerHost, proxy: FaultProxy, folder: Path, 
     try:
         for meter in meters:  # the customers' meters are known here (offline sales allowed)
             core.till.lookup(meter)
+        # At least R100: a month's first sale must cover its fixed charge (R45), or the
+        # server rightly refuses an offline one when it syncs.
         sales = [CustomerSale(plan.index, plan.kinds, rng.choice(meters),
-                              Money(rng.randint(20, 200) * 100, "ZAR"))
+                              Money(rng.randint(100, 300) * 100, "ZAR"))
                  for _ in range(plan.customers)]
         for fault, match, count in plan.faults:
             proxy.inject(fault, match, count)
@@ -301,7 +303,7 @@ def judge(sales: Sequence[CustomerSale], client: dict[str, Any], server: dict[st
         if len(on_server) > 1:
             tally.add(sale.kinds, "duplicated", f"{tag}: {len(on_server)} server sales")
         if sale.acked and not on_server and not still_open:
-            states = [client[k].state for k in sale.keys]
+            states = [f"{client[k].state} {client[k].reason_code}".strip() for k in sale.keys]
             tally.add(sale.kinds, "lost", f"{tag}: lost, client states {states}")
         if on_server and sale.told and all(t.startswith("not_sold") for t in sale.told):
             tally.phantom += 1

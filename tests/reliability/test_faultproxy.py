@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 from collections.abc import Iterator
 
@@ -225,3 +226,33 @@ def test_retarget_follows_a_restarted_server(proxy: FaultProxy) -> None:
         assert split(exchange(proxy)[0])[2] == b'{"moved": true}'
     finally:
         other.close()
+
+
+def test_an_event_stream_is_forwarded_as_it_arrives() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    finish = threading.Event()
+
+    def stream() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                         b"Transfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n")
+            finish.wait(30)
+            conn.sendall(b"0\r\n\r\n")
+
+    threading.Thread(target=stream, daemon=True).start()
+    proxy = FaultProxy(listener.getsockname()[1])
+    sock = socket.create_connection(("127.0.0.1", proxy.port), timeout=3)
+    try:
+        sock.sendall(REQUEST)
+        got = b""
+        while b"hello" not in got:  # before the stream ends
+            got += sock.recv(65536)
+        finish.set()
+        while not got.endswith(b"0\r\n\r\n"):
+            got += sock.recv(65536)
+    finally:
+        sock.close()
+        proxy.close()
+        listener.close()
