@@ -16,10 +16,15 @@ import random
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from app.api import Money
+from app.sales import repository as repo
 from common.errors import BusinessRuleError, TransientError, UserFacingError
 from tests.reliability.harness import build_core
+
+#: Set to "1" to run a client that stores token digits reversed (a deliberately wrong client).
+REVERSE_TOKENS_ENV = "VENDPOINT_KILL_REVERSE_TOKENS"
 
 
 def life(db: str, key_hex: str, base_url: str, credential: str, seed: int,
@@ -27,12 +32,14 @@ def life(db: str, key_hex: str, base_url: str, credential: str, seed: int,
     """One worker life: never returns (killed by the test)."""
     rng = random.Random(seed)
     stream = os.fdopen(out, "w", buffering=1)
-    # Built by the composition root like the app (documents recorded, no printer), with the
-    # workers stopped: this loop drives the sync passes itself.
+    # Built by the composition root like the app (documents recorded, no printer). The sync
+    # worker thread drains while this loop sells, and the loop asks for passes of its own
+    # too (passes never overlap).
     core = build_core(Path(db), bytes.fromhex(key_hex), base_url, credential, create=True,
                       resolve_grace=1.0)
     service, sync, connectivity = core.service, core.sync, core.connectivity
     sync.batch_size = rng.choice([1, 3, 10])
+    sync.start()
     stream.write("READY\n")
     while True:
         roll = rng.random()
@@ -49,8 +56,27 @@ def life(db: str, key_hex: str, base_url: str, credential: str, seed: int,
         stream.write(f"ACK {outcome.idempotency_key} {outcome.state}\n")
 
 
+def store_tokens_reversed() -> None:
+    """Make this client wrong on purpose: every sale's token digits are stored reversed (the
+    test shows the kill loop's comparison with the server catches it)."""
+    original = repo.mark_tokened
+
+    def reversed_digits(conn: Any, key: str, sale: Any) -> bool:
+        changed = original(conn, key, sale)
+        if changed:
+            rows = conn.execute("SELECT position, digits FROM tokens WHERE idem_key = ?",
+                                (key,)).fetchall()
+            conn.executemany("UPDATE tokens SET digits = ? WHERE idem_key = ? AND position = ?",
+                             [(digits[::-1], key, position) for position, digits in rows])
+        return changed
+
+    repo.mark_tokened = reversed_digits
+
+
 def main(argv: list[str]) -> int:
     db, key_hex, base_url, credential, *meters = argv
+    if os.environ.get(REVERSE_TOKENS_ENV) == "1":
+        store_tokens_reversed()
     for line in sys.stdin:
         command, seed, fifo = line.split()
         if command != "FORK":

@@ -3,7 +3,12 @@
 Afterwards every acknowledged sale (the cashier saw a token or a pending slip) exists exactly
 once on the server or is still in the outbox, no sale exists twice, the encrypted store passes
 `PRAGMA integrity_check` and `PRAGMA cipher_integrity_check`, and the journal chain verifies.
-Finally the outbox is drained and every acknowledged sale is on the server exactly once.
+The contents are compared too: every tokened sale's stored and printed receipt (receipt
+number, amount, units, token digits in entry order) is the server's record of it (a client
+that stores the digits reversed fails). A sync worker thread drains while each life sells,
+and the server is killed and restarted on its database every 50 lives (the worker talks to
+it through a proxy that follows it). Finally the outbox is drained and every acknowledged
+sale is on the server exactly once.
 `VENDPOINT_KILL_LOOP=N` sets the number of kills (default 200).
 """
 
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
@@ -22,7 +28,11 @@ import pytest
 
 from offline_store import open_store
 from offline_store.journal import verify_chain
-from tests.reliability.harness import build_core, environment
+from tests.reliability.faultproxy import FaultProxy
+from tests.reliability.harness import build_core, server_sales
+from tests.reliability.kill_worker import REVERSE_TOKENS_ENV
+from tests.reliability.records import client_records, content_problems, server_records
+from tests.reliability.serverhost import ServerHost
 
 ROOT = Path(__file__).resolve().parents[2]
 # The worker forks and talks through a FIFO; SIGKILL is POSIX.
@@ -75,89 +85,140 @@ def _assert_documents(states: dict[str, str], documents: dict[str, tuple[int, in
         assert slips == (1 if offline else 0), (state, offline, slips)
 
 
-@pytest.mark.slow
-def test_kill_loop(tmp_path: Path) -> None:
+def _contents(db: Path, key: bytes, server_db: Path, terminal_id: str) -> list[str]:
+    """Where the client's stored and printed receipts differ from the server's record."""
+    store = open_store(db, key)
+    try:
+        client = store.call(client_records)
+    finally:
+        store.close()
+    return content_problems(client, server_records(server_db, terminal_id))
+
+
+def kill_loop(tmp_path: Path, kills: int, *, restart_every: int = 50,
+              worker_env: dict[str, str] | None = None) -> None:
+    """Sell and sync in worker lives killed at random (the server restarted every
+    `restart_every` lives), then check everything; AssertionError on the first problem."""
     rng = random.Random(int(os.environ.get("VENDPOINT_KILL_SEED", "20261125")))
-    with environment(tmp_path) as env:
-        env.server.service.top_up("V001", 10**12)  # the float must not run out in a long loop
-        meters = [m["meter_number"] for m in env.server.demo["meters"]
+    proxy = FaultProxy(0)
+    host = ServerHost(tmp_path / "server", proxy)
+    try:
+        server = host.start()
+        server.service.top_up("V001", 10**12)  # the float must not run out in a long loop
+        activation = server.activate("Counter 1")
+        terminal_id, credential = str(activation["terminal_id"]), activation["credential"]
+        key = secrets.token_bytes(32)
+        (tmp_path / "client").mkdir()
+        db = tmp_path / "client" / "vend.db"
+        meters = [m["meter_number"] for m in server.demo["meters"]
                   if m["tags"] == ["normal"]][:3]
-        setup = env.core()
+        setup = build_core(db, key, proxy.url, credential, terminal=activation)
         assert setup.sync.refresh_terminal()
         for meter in meters:
             setup.service.confirm_customer(meter)
         setup.close()
-        log = tmp_path / "worker-stderr.log"
-        acked: dict[str, str] = {}
-        with log.open("ab") as err:
-            zygote = subprocess.Popen(
-                [sys.executable, "-m", "tests.reliability.kill_worker", str(env.db),
-                 env.key.hex(), env.server.base_url, env.credential, *meters],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, cwd=ROOT)
-        try:
-            for i in range(KILLS):
-                lines, crashed = _life(zygote, i, tmp_path / "life.fifo", rng)
-                assert not crashed, log.read_text()[-3000:]
-                for line in lines:
-                    _, key, state = line.split()
-                    acked[key] = state
-        finally:
-            assert zygote.stdin is not None and zygote.stdout is not None
-            zygote.stdin.close()
-            zygote.wait(30)
-            zygote.stdout.close()
-        assert len(acked) > KILLS // 4, "the workers hardly sold anything"
-        states = sorted(set(acked.values()))
-        print(f"kill loop: {KILLS} kills, {len(acked)} acknowledged sales ({states})")
-        assert states == ["pending", "tokened"]
-        env.server.service.wait_idle(30)
+        _loop(tmp_path, host, proxy, db, key, credential, terminal_id, meters, kills, rng,
+              restart_every, worker_env)
+    finally:
+        proxy.close()
+        host.close()
 
-        store = open_store(env.db, env.key)
-        try:
-            assert store.call(lambda c: c.execute("PRAGMA integrity_check").fetchall(),
-                              transaction=False) == [("ok",)]
-            assert store.call(lambda c: c.execute("PRAGMA cipher_integrity_check").fetchall(),
-                              transaction=False) == []
-            assert store.call(verify_chain).ok
-            rows = store.call(lambda c: {r[0]: r[1] for r in c.execute(
-                "SELECT idem_key, state FROM sales")})
-            outbox = store.call(lambda c: {r[0] for r in c.execute(
-                "SELECT idem_key FROM outbox")})
-            receipts = store.call(lambda c: {r[0]: r[1] for r in c.execute(
-                "SELECT idem_key, receipt_no FROM receipts")})
-            documents = store.call(_documents)
-        finally:
-            store.close()
-        _assert_documents(rows, documents)
-        server = env.server_sales()  # also asserts no key twice on the server
-        assert set(server) <= set(rows), "a server sale the terminal does not know"
-        for key in acked:
-            assert key in rows, "an acknowledged sale vanished"
-            if rows[key] == "tokened":
-                assert server.get(key) == receipts[key]
-            else:
-                assert rows[key] in ("pending", "sending", "unresolved") and key in outbox, \
-                    f"acknowledged sale in state {rows[key]} and not in the outbox"
-        for key, state in rows.items():
-            if state == "tokened":
-                assert server[key] == receipts[key]
-            if state in ("void", "rejected"):
-                assert key not in server
 
-        # Drain what is left: every acknowledged sale ends on the server exactly once.
-        core = build_core(env.db, env.key, env.server.base_url, env.credential, create=False)
-        try:
-            for _ in range(20):
-                report = core.sync.step()
-                if report.remaining == 0:
-                    break
-            final = core.store.call(lambda c: {r[0]: r[1] for r in c.execute(
-                "SELECT idem_key, state FROM sales")})
-            _assert_documents(final, core.store.call(_documents))
-        finally:
-            core.close()
-        server = env.server_sales()
-        print(f"kill loop: {len(server)} sales on the server, "
-              f"{sum(1 for s in final.values() if s == 'void')} never-sent sales voided")
-        assert all(final[k] == "tokened" and k in server for k in acked)
-        assert {k for k, s in final.items() if s == "tokened"} == set(server)
+def _loop(tmp_path: Path, host: ServerHost, proxy: FaultProxy, db: Path, key: bytes,
+          credential: str, terminal_id: str, meters: list[str], kills: int,
+          rng: random.Random, restart_every: int, worker_env: dict[str, str] | None) -> None:
+    log = tmp_path / "worker-stderr.log"
+    acked: dict[str, str] = {}
+    with log.open("ab") as err:
+        zygote = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.kill_worker", str(db), key.hex(),
+             proxy.url, credential, *meters],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, cwd=ROOT,
+            env={**os.environ, **(worker_env or {})})
+    try:
+        for i in range(kills):
+            if restart_every and i and i % restart_every == 0:
+                host.restart()  # the server dies too, and comes back on its database
+            lines, crashed = _life(zygote, i, tmp_path / "life.fifo", rng)
+            assert not crashed, log.read_text()[-3000:]
+            for line in lines:
+                _, sale_key, state = line.split()
+                acked[sale_key] = state
+    finally:
+        assert zygote.stdin is not None and zygote.stdout is not None
+        zygote.stdin.close()
+        zygote.wait(30)
+        zygote.stdout.close()
+    host.server.service.wait_idle(30)
+    # Contents first: a client that stored other digits than the server's fails here.
+    problems = _contents(db, key, host.db_path, terminal_id)
+    assert not problems, f"{len(problems)} sales differ from the server's record: {problems[:5]}"
+    assert len(acked) > kills // 4, "the workers hardly sold anything"
+    states = sorted(set(acked.values()))
+    print(f"kill loop: {kills} kills, {host.restarts} server restarts, {len(acked)} "
+          f"acknowledged sales ({states})")
+    assert states == ["pending", "tokened"]
+
+    store = open_store(db, key)
+    try:
+        assert store.call(lambda c: c.execute("PRAGMA integrity_check").fetchall(),
+                          transaction=False) == [("ok",)]
+        assert store.call(lambda c: c.execute("PRAGMA cipher_integrity_check").fetchall(),
+                          transaction=False) == []
+        assert store.call(verify_chain).ok
+        rows = store.call(lambda c: {r[0]: r[1] for r in c.execute(
+            "SELECT idem_key, state FROM sales")})
+        outbox = store.call(lambda c: {r[0] for r in c.execute(
+            "SELECT idem_key FROM outbox")})
+        receipts = store.call(lambda c: {r[0]: r[1] for r in c.execute(
+            "SELECT idem_key, receipt_no FROM receipts")})
+        documents = store.call(_documents)
+    finally:
+        store.close()
+    _assert_documents(rows, documents)
+    server = server_sales(host.db_path, terminal_id)  # also asserts no key twice
+    assert set(server) <= set(rows), "a server sale the terminal does not know"
+    for sale_key in acked:
+        assert sale_key in rows, "an acknowledged sale vanished"
+        if rows[sale_key] == "tokened":
+            assert server.get(sale_key) == receipts[sale_key]
+        else:
+            assert rows[sale_key] in ("pending", "sending", "unresolved") and \
+                sale_key in outbox, \
+                f"acknowledged sale in state {rows[sale_key]} and not in the outbox"
+    for sale_key, state in rows.items():
+        if state == "tokened":
+            assert server[sale_key] == receipts[sale_key]
+        if state in ("void", "rejected"):
+            assert sale_key not in server
+
+    # Drain what is left: every acknowledged sale ends on the server exactly once.
+    core = build_core(db, key, host.server.base_url, credential, create=False)
+    try:
+        for _ in range(20):
+            report = core.sync.step()
+            if report.remaining == 0:
+                break
+        final = core.store.call(lambda c: {r[0]: r[1] for r in c.execute(
+            "SELECT idem_key, state FROM sales")})
+        _assert_documents(final, core.store.call(_documents))
+    finally:
+        core.close()
+    server = server_sales(host.db_path, terminal_id)
+    print(f"kill loop: {len(server)} sales on the server, "
+          f"{sum(1 for s in final.values() if s == 'void')} never-sent sales voided")
+    assert all(final[k] == "tokened" and k in server for k in acked)
+    assert {k for k, s in final.items() if s == "tokened"} == set(server)
+    problems = _contents(db, key, host.db_path, terminal_id)
+    assert not problems, f"{len(problems)} sales differ from the server's record: {problems[:5]}"
+
+
+@pytest.mark.slow
+def test_kill_loop(tmp_path: Path) -> None:
+    kill_loop(tmp_path, KILLS)
+
+
+@pytest.mark.slow
+def test_kill_loop_fails_a_client_that_stores_tokens_reversed(tmp_path: Path) -> None:
+    with pytest.raises(AssertionError, match="differ from the server's record"):
+        kill_loop(tmp_path, 12, restart_every=0, worker_env={REVERSE_TOKENS_ENV: "1"})

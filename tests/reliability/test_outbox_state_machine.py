@@ -2,9 +2,12 @@
 
 Rules: sell, go offline, come back online, a sync step, a crash (before sending, or after the
 server committed but before the answer was recorded) followed by a restart, and a lost answer.
-After every step: each acknowledged sale is tokened (and on the server with the same receipt)
-or still in the outbox; the server holds no sale the terminal does not know; no key twice.
+The sync worker thread drains all the while. After every step: each acknowledged sale is
+tokened (and on the server with the same receipt) or still in the outbox; the server holds no
+sale the terminal does not know; no key twice; every tokened sale's stored and printed receipt
+(receipt number, amount, units, token digits in entry order) is the server's record of it.
 At the end the outbox drains and every acknowledged sale is on the server exactly once.
+A client that stores the token digits reversed fails the machine.
 """
 
 from __future__ import annotations
@@ -12,21 +15,32 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from app.api import Money
 from app.sales import repository as repo
 from common.errors import BusinessRuleError, UserFacingError
 from tests.reliability.faultproxy import FaultProxy
 from tests.reliability.harness import Core, build_core, server_sales
+from tests.reliability.records import client_records, content_problems, server_records
+from tests.reliability.scenarios import wait_until
 from vendserver.testing import RunningServer, running_server
+
+#: The sync worker's grace before it looks up a sale still being sent (seconds).
+GRACE = 2.0
 
 
 class SimulatedCrash(BaseException):
@@ -71,8 +85,10 @@ class OutboxMachine(RuleBasedStateMachine):
         self.acked: dict[str, str] = {}
 
     def _start(self) -> Core:
+        # The sync worker runs while the rules sell (a grace longer than an attempt here,
+        # where no answer is slow), and the rules ask for passes of their own too.
         return build_core(self.db, self.key, self.proxy.url, self.credential, create=True,
-                          read_timeout=3.0, resolve_grace=0.0)
+                          read_timeout=3.0, resolve_grace=GRACE, start=True)
 
     # -- rules ---------------------------------------------------------------------------------
     @rule(meter=st.integers(0, 1), rands=st.integers(100, 300))
@@ -105,7 +121,12 @@ class OutboxMachine(RuleBasedStateMachine):
     def crash_and_restart(self, after_send: bool, meter: int) -> None:
         service = self.core.service
 
-        def crash(*_: object) -> None:
+        main = threading.current_thread()
+        original_get_sale = self.core.client.get_sale
+
+        def crash(*args: Any) -> Any:
+            if threading.current_thread() is not main:
+                return original_get_sale(*args)  # the sync worker is not the dying call
             raise SimulatedCrash
 
         if after_send:
@@ -125,12 +146,17 @@ class OutboxMachine(RuleBasedStateMachine):
     # -- invariants ----------------------------------------------------------------------------
     @invariant()
     def acknowledged_sales_are_never_lost_or_doubled(self) -> None:
-        rows = self.core.store.call(lambda c: {r[0]: (r[1], r[2]) for r in c.execute(
-            "SELECT s.idem_key, s.state, r.receipt_no FROM sales s "
-            "LEFT JOIN receipts r ON r.idem_key = s.idem_key")})
-        outbox = self.core.store.call(lambda c: {r[0] for r in c.execute(
-            "SELECT idem_key FROM outbox")})
+        # One transaction for the client's view (the sync worker runs), then the server's.
+        rows, outbox, client = self.core.store.call(lambda c: (
+            {r[0]: (r[1], r[2]) for r in c.execute(
+                "SELECT s.idem_key, s.state, r.receipt_no FROM sales s "
+                "LEFT JOIN receipts r ON r.idem_key = s.idem_key")},
+            {r[0] for r in c.execute("SELECT idem_key FROM outbox")},
+            client_records(c)))
         server = server_sales(self.server.db_path, self.terminal_id)
+        problems = content_problems(client, server_records(self.server.db_path,
+                                                           self.terminal_id))
+        assert not problems, f"sales differ from the server's record: {problems[:3]}"
         assert set(server) <= set(rows)
         for key in self.acked:
             state, receipt = rows[key]
@@ -149,9 +175,9 @@ class OutboxMachine(RuleBasedStateMachine):
             self.proxy.drop_responses(b"", 0)
             self.proxy.up()
             self.server.service.wait_idle(30)
-            for _ in range(10):
-                if self.core.sync.step().remaining == 0:
-                    break
+            self.core.sync.wake()
+            wait_until(lambda: self.core.store.call(repo.outbox_stats).count == 0,
+                       GRACE + 15.0)
             final = self.core.store.call(lambda c: dict(c.execute(
                 "SELECT idem_key, state FROM sales").fetchall()))
             server = server_sales(self.server.db_path, self.terminal_id)
@@ -159,6 +185,9 @@ class OutboxMachine(RuleBasedStateMachine):
                 assert final[key] == "tokened" and key in server
             assert {k for k, s in final.items() if s == "tokened"} == set(server)
             assert self.core.store.call(repo.outbox_stats).count == 0
+            problems = content_problems(self.core.store.call(client_records),
+                                        server_records(self.server.db_path, self.terminal_id))
+            assert not problems, f"sales differ from the server's record: {problems[:3]}"
         finally:
             self.core.close()
             self.proxy.close()
@@ -170,3 +199,23 @@ OutboxMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 test_outbox_state_machine = OutboxMachine.TestCase
+
+
+def test_the_machine_fails_a_client_that_stores_tokens_reversed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    original = repo.mark_tokened
+
+    def reversed_digits(conn: Any, key: str, sale: Any) -> bool:
+        changed = original(conn, key, sale)
+        if changed:
+            rows = conn.execute("SELECT position, digits FROM tokens WHERE idem_key = ?",
+                                (key,)).fetchall()
+            conn.executemany("UPDATE tokens SET digits = ? WHERE idem_key = ? AND position = ?",
+                             [(d[::-1], key, p) for p, d in rows])
+        return changed
+
+    monkeypatch.setattr(repo, "mark_tokened", reversed_digits)
+    with pytest.raises(AssertionError, match="differ from the server's record"):
+        run_state_machine_as_test(OutboxMachine, settings=settings(
+            max_examples=5, stateful_step_count=6, deadline=None, database=None,
+            phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
