@@ -15,10 +15,17 @@ from offline_store.errors import (
     StoreTimeout,
     WrongKeyOrCorrupt,
 )
-from offline_store.store import Connection, Store, latest_schema_version, open_store
+from offline_store.store import (
+    Connection,
+    ConstraintError,
+    Store,
+    latest_schema_version,
+    open_store,
+)
 
 __all__ = [
     "Connection",
+    "ConstraintError",
     "DiskFull",
     "ForeignFile",
     "Store",

@@ -33,7 +33,19 @@ from offline_store.errors import (
     WrongKeyOrCorrupt,
 )
 
-__all__ = ["Connection", "Store", "connect", "latest_schema_version", "open_store"]
+__all__ = [
+    "Connection",
+    "ConstraintError",
+    "Store",
+    "connect",
+    "latest_schema_version",
+    "open_store",
+]
+
+#: A write that breaks a constraint of the schema (a unique receipt number, the journal's
+#: append-only rule): the transaction was rolled back. Callers outside the store catch this
+#: name, not the driver's.
+ConstraintError = sqlcipher3.IntegrityError
 
 log = logging.getLogger("vendpoint.store")
 

@@ -59,13 +59,34 @@ class PriceChanged(QuoteStale, Generic[ChangeT]):
 
 
 class SaleNotCompleted(UserFacingError):
-    """The server did not answer and the sale may not be sold offline: it is NOT complete."""
+    """The sale's outcome is not known yet (no answer, an unreadable answer, a fault): it is
+    NOT complete, and it is still open under its key.
+
+    The cashier may only retry THIS sale (`idempotency_key`: the same key, asked about before
+    anything is sent again) or leave it to the sync worker; a new sale for the customer needs
+    the core's "not made" answer (`SaleNotMade`) first, so one payment never becomes two sales.
+    """
 
     title = "Sale not completed"
 
-    def __init__(self, message: str, *, reference: str, hint: str = "") -> None:
+    def __init__(self, message: str, *, reference: str, idempotency_key: str = "",
+                 hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.reference = reference
+        self.idempotency_key = idempotency_key
+
+
+class SaleNotMade(UserFacingError):
+    """The server confirmed that this sale was never made: nothing was sold under its key, and
+    the customer may be sold to again (a new sale, a new key)."""
+
+    title = "Sale not made"
+
+    def __init__(self, message: str, *, reference: str, idempotency_key: str,
+                 hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.reference = reference
+        self.idempotency_key = idempotency_key
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,9 @@ from typing import Any
 
 from app.api.errors import MalformedResponse
 from app.api.models import MeterInfo, Money, OfflinePolicy, Sale, parse_meter, parse_offline_policy
+from app.sales.transitions import OPEN_STATES as OPEN_STATES  # re-exported
 from offline_store import Connection
 from offline_store.journal import append, utc_now
-
-#: States in which a sale still needs the server (it counts as "not synced").
-OPEN_STATES = ("sending", "pending", "unresolved", "needs_attention")
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,8 @@ class SaleRow:
     #: "server" (from the server's sale answer) or "local" (in force on this terminal when an
     #: offline sale was written: provisional until the server's answer replaces it).
     sold_tariff_source: str | None = None
+    #: Bumped by every state change (the guard's compare-and-set, migration 0014).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,10 @@ class OutboxItem:
     attempts: int
     maybe_sent: bool
     next_attempt_at: str | None
+    #: Who resolves it right now (`app.sales.transitions` lease), and until when.
+    held_by: str | None = None
+    held_until: str | None = None
+    last_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ class OutboxStats:
 _SALE_COLS = (
     "idem_key, state, offline, meter_number, amount_minor, currency, operator_id, customer, "
     "request, created_at, receipt_no, reason_code, reason, tariff_id, quoted_tariff_version, "
-    "sold_tariff_version, sold_tariff_source"
+    "sold_tariff_version, sold_tariff_source, version"
 )
 
 
@@ -92,7 +96,7 @@ def _sale(row: tuple[Any, ...]) -> SaleRow:
     return SaleRow(
         row[0], row[1], bool(row[2]), row[3], Money(int(row[4]), row[5]), row[6],
         json.loads(row[7]), json.loads(row[8]), row[9], row[10], row[11], row[12],
-        row[13], row[14], row[15], row[16],
+        row[13], row[14], row[15], row[16], int(row[17]),
     )
 
 
@@ -100,9 +104,13 @@ def insert_sale(
     conn: Connection, *, key: str, state: str, offline: bool, meter_number: str, amount: Money,
     operator_id: str, customer: dict[str, Any], request: dict[str, Any],
     quote: dict[str, Any] | None, maybe_sent: bool, created_at: str | None = None,
-    tariff: TariffFacts = TariffFacts(),
+    tariff: TariffFacts = TariffFacts(), lease: tuple[str, str] | None = None,
 ) -> SaleRow:
-    """Write a new sale and its outbox row and journal entry (one transaction, by the caller)."""
+    """Write a new sale and its outbox row and journal entry (one transaction, by the caller).
+
+    `lease` (holder, until): the actor that sends it holds it from the first commit, so the
+    sync worker never resolves a sale whose attempt is still running.
+    """
     now = created_at or utc_now()
     conn.execute(
         "INSERT INTO sales (idem_key, created_at, updated_at, state, offline, meter_number, "
@@ -115,8 +123,10 @@ def insert_sale(
          tariff.quoted_version, tariff.sold_version, tariff.sold_source),
     )
     conn.execute(
-        "INSERT INTO outbox (idem_key, queued_at, maybe_sent) VALUES (?, ?, ?)",
-        (key, now, int(maybe_sent)),
+        "INSERT INTO outbox (idem_key, queued_at, maybe_sent, held_by, held_until) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (key, now, int(maybe_sent), None if lease is None else lease[0],
+         None if lease is None else lease[1]),
     )
     body: dict[str, Any] = {
         "state": state, "meter_number": meter_number, "amount": amount.amount_str(),
@@ -152,38 +162,25 @@ def get_sale(conn: Connection, key: str) -> SaleRow | None:
     return None if row is None else _sale(row)
 
 
-def set_state(
-    conn: Connection, key: str, state: str, *, reason_code: str | None = None,
-    reason: str | None = None, offline: bool | None = None, keep_in_outbox: bool,
-) -> None:
-    """Move a sale to `state`, journal it, and drop it from the outbox unless still open."""
-    conn.execute(
-        "UPDATE sales SET state = ?, updated_at = ?, reason_code = ?, reason = ?, "
-        "offline = COALESCE(?, offline) WHERE idem_key = ?",
-        (state, utc_now(), reason_code, reason, None if offline is None else int(offline), key),
-    )
-    if not keep_in_outbox:
-        conn.execute("DELETE FROM outbox WHERE idem_key = ?", (key,))
-    append(conn, f"sale.{state}", {"reason_code": reason_code or "", "reason": reason or ""},
-           ref=key)
-
-
 def mark_tokened(conn: Connection, key: str, sale: Sale) -> bool:
     """Store the server's sale (receipt, tokens in entry order); False if already tokened."""
     current = get_sale(conn, key)
     if current is None:
         raise KeyError("unknown sale")
-    if current.state == "tokened":
-        return False
+    # Compare-and-set: from an open state (or void: the answer proves the server sold it),
+    # never twice, never over a rejection.
     # The server's version replaces a provisional local one (offline sales are priced by the
     # server when they sync); the tariff id follows the server's answer too.
-    conn.execute(
-        "UPDATE sales SET state = 'tokened', updated_at = ?, receipt_no = ?, response = ?, "
-        "reason_code = NULL, reason = NULL, tariff_id = ?, sold_tariff_version = ?, "
-        "sold_tariff_source = 'server' WHERE idem_key = ?",
+    cur = conn.execute(
+        "UPDATE sales SET state = 'tokened', version = version + 1, updated_at = ?, "
+        "receipt_no = ?, response = ?, reason_code = NULL, reason = NULL, tariff_id = ?, "
+        "sold_tariff_version = ?, sold_tariff_source = 'server' WHERE idem_key = ? "
+        "AND state IN ('sending', 'pending', 'unresolved', 'needs_attention', 'void')",
         (utc_now(), sale.receipt_no, json.dumps(sale.raw), sale.tariff_id or None,
          sale.tariff_version or None, key),
     )
+    if cur.rowcount != 1:
+        return False
     conn.execute(
         "INSERT INTO receipts (idem_key, receipt_no, issued_at, body) VALUES (?, ?, ?, ?)",
         (key, sale.receipt_no, sale.sold_at, json.dumps(sale.raw)),
@@ -227,11 +224,13 @@ def outbox_items(conn: Connection, *, limit: int = 1000) -> list[OutboxItem]:
     """Open items in drain order (outbox sequence)."""
     cols = ", ".join("s." + c.strip() for c in _SALE_COLS.split(","))
     sql = (
-        f"SELECT o.seq, o.attempts, o.maybe_sent, o.next_attempt_at, {cols} "  # noqa: S608
+        "SELECT o.seq, o.attempts, o.maybe_sent, o.next_attempt_at, o.held_by, "  # noqa: S608
+        f"o.held_until, o.last_error, {cols} "
         "FROM outbox o JOIN sales s ON s.idem_key = o.idem_key ORDER BY o.seq LIMIT ?"
     )
     rows = conn.execute(sql, (limit,)).fetchall()
-    return [OutboxItem(r[0], _sale(r[4:]), int(r[1]), bool(r[2]), r[3]) for r in rows]
+    return [OutboxItem(r[0], _sale(r[7:]), int(r[1]), bool(r[2]), r[3], r[4], r[5], r[6])
+            for r in rows]
 
 
 def outbox_stats(conn: Connection) -> OutboxStats:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.api.models import Money
-from app.sales import repository as repo
+from app.sales import transitions
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.ledger import Dim, add_entry, iso_seconds
 from app.supervisor.permissions import Actor, Permission
@@ -89,10 +89,13 @@ class AttentionService:
             item = self._open_item(conn, idem_key)
             # After an unreadable answer the server may have sold it: ask first (unresolved).
             state = "unresolved" if item.state == "needs_attention" else "pending"
-            conn.execute("INSERT OR IGNORE INTO outbox (idem_key, queued_at) VALUES (?, ?)",
-                         (idem_key, utc_now()))
-            repo.set_state(conn, idem_key, state, reason_code="RETRY_BY_SUPERVISOR",
-                           reason=note[:200] or "retry", keep_in_outbox=True)
+            if not transitions.transition(conn, idem_key, state, expect=(item.state,),
+                                          reason_code="RETRY_BY_SUPERVISOR",
+                                          reason=note[:200] or "retry"):
+                raise InvalidInput("This item changed meanwhile; look at it again.")
+            # Asked about at once, whatever backoff it was waiting on.
+            conn.execute("UPDATE outbox SET next_attempt_at = NULL WHERE idem_key = ?",
+                         (idem_key,))
             self._action(conn, actor, idem_key, "retry", note, 0)
 
         self.store.call(write)
@@ -112,8 +115,9 @@ class AttentionService:
                       shift_id=None if shift is None else shift.shift_id,
                       amount_minor=item.amount.minor)
             if item.state == "needs_attention":
-                repo.set_state(conn, idem_key, "needs_attention", reason_code="CASH_REFUNDED",
-                               reason=note[:200] or "cash refund", keep_in_outbox=False)
+                transitions.transition(conn, idem_key, "needs_attention",
+                                       expect=("needs_attention",), reason_code="CASH_REFUNDED",
+                                       reason=note[:200] or "cash refund")
             self._action(conn, actor, idem_key, "cash_refund", note, item.amount.minor)
             return item.amount
 
@@ -130,9 +134,9 @@ class AttentionService:
         def write(conn: Connection) -> None:
             item = self._open_item(conn, idem_key)
             if item.state == "needs_attention":
-                repo.set_state(conn, idem_key, "needs_attention",
-                               reason_code="CLOSED_BY_SUPERVISOR", reason=note[:200],
-                               keep_in_outbox=False)
+                transitions.transition(conn, idem_key, "needs_attention",
+                                       expect=("needs_attention",),
+                                       reason_code="CLOSED_BY_SUPERVISOR", reason=note[:200])
             self._action(conn, actor, idem_key, "close", note, 0)
 
         self.store.call(write)

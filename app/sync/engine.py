@@ -15,7 +15,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,13 +30,16 @@ from app.api.errors import (
 from app.api.models import BatchResult, Sale
 from app.push.events import PolicyPushed
 from app.sales import repository as repo
-from app.sales.events import SaleNeedsAttention, SaleRejected, SaleVoid
+from app.sales import transitions as tr
+from app.sales.events import SaleNeedsAttention
+from app.sales.outcomes import reference_for
 from app.sales.service import SaleService
 from app.sync.events import OfflinePolicyChanged, SyncProgress
 from app.sync.lock import FileLock
 from app.sync.wake import WakeSignal
 from common.backoff import Backoff
 from common.errors import TransientError, UserFacingError
+from offline_store import ConstraintError
 
 log = logging.getLogger("vendpoint.sync")
 
@@ -105,6 +108,9 @@ class SyncEngine:
         #: Shared with the sale service (it wakes the engine after a pending sale).
         self.wake_signal = wake if wake is not None else WakeSignal()
         self._step_lock = threading.Lock()
+        #: How long a pass holds a sale it resolves or sends (far above one batch deadline;
+        #: it expires on its own after a crash).
+        self._lease_seconds = 120.0
         self._thread: threading.Thread | None = None
         # Policy changes pushed by the server (`terminal.policy`, published by app.push)
         # take effect at once, not only at the next 10-minute GET /v1/terminal.
@@ -228,34 +234,18 @@ class SyncEngine:
         batch: list[repo.OutboxItem] = []
         total = len(items)
         for item in items:
-            if self._stop.is_set():
+            if self._stop.is_set() or report.unreachable:
                 break
-            sale = item.sale
-            if sale.state == "needs_attention":
-                continue
-            if item.next_attempt_at and _parse(item.next_attempt_at) > now:
-                report.deferred.append(sale.idem_key)
-                continue
-            if sale.state in ("sending", "unresolved") or item.maybe_sent:
-                if sale.state in ("sending", "unresolved") and \
-                        now - _parse(sale.created_at) < self.resolve_grace:
-                    report.deferred.append(sale.idem_key)
-                    continue
-                if not self._resolve(item, report):
-                    break  # unreachable
-                settled = (report.tokened, report.attention, report.voided)
-                if (sale.state == "pending" or sale.offline) and \
-                        not any(sale.idem_key in done for done in settled):
-                    batch.append(item)
-            elif sale.state == "pending":
-                batch.append(item)
-            if len(batch) >= self.batch_size:
-                if not self._upload(batch, report):
-                    break
-                batch = []
-                self._progress(report, total)
+            try:
+                if self._visit(item, now, batch, report) and len(batch) >= self.batch_size:
+                    self._flush(batch, report)
+                    self._progress(report, total)
+            except Exception as exc:  # one item's fault never stops the queue
+                self._set_aside(item, exc, report)
         if batch and not report.unreachable and not self._stop.is_set():
-            self._upload(batch, report)
+            self._flush(batch, report)
+        for left in batch:  # not sent this pass (unreachable, stopping): let go of them
+            self.service.writer.release_lease(left.sale.idem_key, tr.SYNC)
         if report.unreachable:
             self._failures += 1
         else:
@@ -264,13 +254,78 @@ class SyncEngine:
         self._progress(report, total)
         return report
 
+    def _visit(self, item: repo.OutboxItem, now: datetime, batch: list[repo.OutboxItem],
+               report: StepReport) -> bool:
+        """Look at one open sale: skip, resolve, or add it to the batch (True if added)."""
+        sale = item.sale
+        key = sale.idem_key
+        if sale.state == "needs_attention" and item.next_attempt_at is None:
+            return False  # set aside for a person: nothing automatic can fix it
+        if item.next_attempt_at and _parse(item.next_attempt_at) > now:
+            report.deferred.append(key)
+            return False
+        if tr.held_by_other(item.held_by, item.held_until, tr.SYNC, now):
+            report.deferred.append(key)  # the cashier's attempt is resolving it
+            return False
+        unknown = sale.state in ("sending", "unresolved", "needs_attention")
+        if sale.state in ("sending", "unresolved") and \
+                now - _parse(sale.created_at) < self.resolve_grace:
+            report.deferred.append(key)
+            return False
+        if not self.service.writer.take_lease(key, tr.SYNC, self._lease_seconds):
+            report.deferred.append(key)
+            return False
+        if unknown or item.maybe_sent:
+            if not self._resolve(item, report):
+                self.service.writer.release_lease(key, tr.SYNC)
+                return False
+            current = self.store.call(lambda c: repo.get_sale(c, key))
+            if current is None or current.state != "pending":
+                self.service.writer.release_lease(key, tr.SYNC)
+                return False
+            item = replace(item, sale=current)
+        elif sale.state != "pending":
+            self.service.writer.release_lease(key, tr.SYNC)
+            return False
+        batch.append(item)
+        return True
+
+    def _flush(self, batch: list[repo.OutboxItem], report: StepReport) -> None:
+        try:
+            self._upload(batch, report)
+        finally:
+            keys = [i.sale.idem_key for i in batch]
+            for key in keys:
+                self.service.writer.release_lease(key, tr.SYNC)
+            batch.clear()
+
     def _progress(self, report: StepReport, total: int) -> None:
         done = len(report.tokened) + len(report.rejected) + len(report.voided)
         self.bus.publish(SyncProgress(done=done, total=total, attention=len(report.attention),
                                       unreachable=report.unreachable))
 
+    def _set_aside(self, item: repo.OutboxItem, exc: Exception, report: StepReport) -> None:
+        """A sale whose answer could not be applied: needs attention, with the reason; retried
+        with backoff unless retrying cannot help (its receipt number is already stored)."""
+        key = item.sale.idem_key
+        if isinstance(exc, ConstraintError):
+            code, retry = "RECEIPT_CONFLICT", False
+            reason = ("the server's answer clashes with a sale already stored here (its "
+                      "receipt number is taken); a supervisor must check it")
+        else:
+            code, retry = "UNEXPECTED", True
+            reason = f"the answer could not be applied ({type(exc).__name__})"
+        log.error("sale %s set aside: %s (%s)", reference_for(key), code, type(exc).__name__)
+        self._attention(item, code, reason, report, retry=retry)
+        self.service.writer.release_lease(key, tr.SYNC)
+
+    def _retry_at(self, item: repo.OutboxItem) -> str:
+        delay = self._backoff.after(item.attempts + 1)
+        return tr.iso(self._clock() + timedelta(seconds=delay))
+
     def _resolve(self, item: repo.OutboxItem, report: StepReport) -> bool:
-        """Look the item up by key; False if the server is unreachable."""
+        """Look the item up by key; False when it is settled (or the server is unreachable),
+        True when it is still open and may be sent."""
         sale = item.sale
         key = sale.idem_key
         try:
@@ -280,24 +335,27 @@ class SyncEngine:
             report.unreachable = True
             return False
         except (MalformedResponse, ApiBug, ApiRejected) as exc:
-            self._attention(key, "RESOLVE_FAILED", str(exc), report)
-            return True
+            # Unreadable for now: set aside and asked again with backoff.
+            self._attention(item, "RESOLVE_FAILED", str(exc), report, retry=True)
+            return False
         self.connectivity.set(True)
         if found is not None:
             self._tokened(key, found, report, late=sale.state != "pending")
-        elif sale.state in ("sending", "unresolved") and sale.offline:
-            # Never processed, but the customer holds a pending slip (a supervisor retried it):
-            # send it, with the same key.
-            self.store.call(lambda c: repo.set_state(
-                c, key, "pending", reason_code="NOT_PROCESSED", keep_in_outbox=True))
-        elif sale.state in ("sending", "unresolved"):
-            # Never processed and never promised to the customer: it will not be sent.
-            self.store.call(lambda c: repo.set_state(
-                c, key, "void", reason_code="NOT_PROCESSED",
-                reason="the server never processed this sale", keep_in_outbox=False))
+            return False
+        expect = (sale.state,)
+        if sale.state == "pending":
+            return True  # never processed: send it (same key)
+        if sale.offline:
+            # Never processed, but the customer holds a pending slip (e.g. a supervisor's
+            # retry of a needs-attention item): send it, with the same key.
+            return self.store.call(lambda c: tr.transition(
+                c, key, "pending", expect=expect, version=sale.version,
+                reason_code="NOT_PROCESSED"))
+        # Never processed and never promised to the customer: it was not made.
+        if self.service.writer.void(key, "NOT_PROCESSED", "the server never processed this "
+                                    "sale", expect=expect):
             report.voided.append(key)
-            self.bus.publish(SaleVoid(idempotency_key=key))
-        return True
+        return False
 
     def _tokened(self, key: str, sale: Sale, report: StepReport, *, late: bool = False) -> None:
         self.service.record_tokened(key, sale, after_lost_answer=late, by_sync=True)
@@ -308,12 +366,15 @@ class SyncEngine:
                 idempotency_key=key, code="LATE_TOKEN",
                 reason="The sale went through after all; reprint the token."))
 
-    def _attention(self, key: str, code: str, reason: str, report: StepReport) -> None:
-        self.store.call(lambda c: repo.set_state(
-            c, key, "needs_attention", reason_code=code, reason=reason[:300],
-            keep_in_outbox=True))
+    def _attention(self, item: repo.OutboxItem, code: str, reason: str, report: StepReport,
+                   *, retry: bool = False) -> None:
+        key = item.sale.idem_key
+        retry_at = self._retry_at(item) if retry else None
+        if retry:
+            self.store.call(lambda c: repo.note_attempt(c, [key]))
+        self.service.writer.needs_attention(key, code, reason, expect=repo.OPEN_STATES,
+                                            retry_at=retry_at)
         report.attention.append(key)
-        self.bus.publish(SaleNeedsAttention(idempotency_key=key, code=code, reason=reason))
 
     def _upload(self, batch: list[repo.OutboxItem], report: StepReport) -> bool:
         """Send pending items in order; False if the server is unreachable."""
@@ -335,7 +396,10 @@ class SyncEngine:
             return self._upload_one_by_one(batch, report)
         self.connectivity.set(True)
         for item, result in zip(batch, results, strict=True):
-            self._apply(item, result, report)
+            try:
+                self._apply(item, result, report)
+            except Exception as exc:  # one item's fault never stops the queue
+                self._set_aside(item, exc, report)
         return True
 
     def _apply(self, item: repo.OutboxItem, result: BatchResult, report: StepReport) -> None:
@@ -356,49 +420,54 @@ class SyncEngine:
                 reason="The vendor float is too low to sync this offline sale; "
                        "top it up and it will be sent again."))
         elif error.code == "DUPLICATE_REQUEST_MISMATCH":
-            self._resolve(item, report)
-            if key not in report.tokened:
-                self._attention(key, error.code, error.message, report)
+            if self._resolve(item, report) and key not in report.tokened:
+                self._attention(item, error.code, error.message, report)
         elif error.code in ("VALIDATION_ERROR", "IDEMPOTENCY_KEY_INVALID", "OPERATOR_REQUIRED",
                             "MALFORMED_JSON"):
-            self._attention(key, error.code, error.message, report)
+            self._attention(item, error.code, error.message, report)
         else:
             self._rejected(key, error.code, error.message, report)
 
     def _rejected(self, key: str, code: str, message: str, report: StepReport) -> None:
-        self.store.call(lambda c: repo.set_state(
-            c, key, "rejected", reason_code=code, reason=message, keep_in_outbox=False))
+        refused = ApiRejected(message, code=code, status=422)
+        if not self.service.writer.reject(key, refused, expect=("pending",)):
+            return
         report.rejected.append(key)
-        self.bus.publish(SaleRejected(idempotency_key=key, code=code, reason=message))
         # An offline sale the server refused: the customer paid and must be refunded.
         self.bus.publish(SaleNeedsAttention(
             idempotency_key=key, code=code,
             reason=f"The server refused this offline sale: {message}"))
 
     def _defer(self, item: repo.OutboxItem, error: str, report: StepReport) -> None:
-        attempts = item.attempts + 1
-        delay = self._backoff.after(attempts)
-        when = _iso(self._clock() + timedelta(seconds=delay))
+        when = self._retry_at(item)
         self.store.call(lambda c: repo.note_failure(c, item.sale.idem_key, error, when))
         report.deferred.append(item.sale.idem_key)
 
     def _upload_one_by_one(self, batch: list[repo.OutboxItem], report: StepReport) -> bool:
         for item in batch:
-            key = item.sale.idem_key
-            if not self._resolve(item, report):
-                return False
-            if key in report.tokened or key in report.attention:
-                continue
             try:
-                sale = self.client.sell(key, item.sale.operator_id, item.sale.request)
-            except _UNREACHABLE as exc:
-                self.connectivity.set(False, str(exc))
-                report.unreachable = True
-                return False
-            except ApiRejected as exc:
-                self._rejected(key, exc.code, exc.message, report)
-            except (MalformedResponse, ApiBug, TransientError, UserFacingError) as exc:
-                self._attention(key, "UNREADABLE", str(exc), report)
-            else:
-                self._tokened(key, sale, report)
+                if not self._send_one(item, report):
+                    return False
+            except Exception as exc:  # one item's fault never stops the queue
+                self._set_aside(item, exc, report)
+        return True
+
+    def _send_one(self, item: repo.OutboxItem, report: StepReport) -> bool:
+        """Look one pending sale up, then send it if the server never saw it; False if the
+        server is unreachable."""
+        key = item.sale.idem_key
+        if not self._resolve(item, report):
+            return not report.unreachable
+        try:
+            sale = self.client.sell(key, item.sale.operator_id, item.sale.request)
+        except _UNREACHABLE as exc:
+            self.connectivity.set(False, str(exc))
+            report.unreachable = True
+            return False
+        except ApiRejected as exc:
+            self._rejected(key, exc.code, exc.message, report)
+        except (MalformedResponse, ApiBug, TransientError, UserFacingError) as exc:
+            self._attention(item, "UNREADABLE", str(exc), report, retry=True)
+        else:
+            self._tokened(key, sale, report)
         return True

@@ -144,8 +144,11 @@ def build_till(
     documents = Documents(store, bus, ReceiptContext.from_terminal_raw(terminal.raw),
                           printer_id=None if queue is None else queue.printer_id,
                           wake_printer=None if queue is None else queue.wake)
+    # The sync worker leaves a sale alone while the cashier's attempt holds it: for as long as
+    # it waits before looking up a sale still being sent (an attempt ends well within that).
     service = SaleService(store, backend, bus, connectivity, documents=documents,
-                          wake_sync=wake.set, tariffs=tariffs)
+                          wake_sync=wake.set, tariffs=tariffs,
+                          attempt_lease=timing.sync_resolve_grace)
     # One sync worker per data folder across processes (the lock file's place).
     sync = SyncEngine(service, lock_path=sync_lock or data_dir / "sync.lock", wake=wake,
                       backoff_cap=timing.sync_backoff_cap,

@@ -208,6 +208,8 @@ def _loop(tmp_path: Path, host: ServerHost, proxy: FaultProxy, db: Path, key: by
     print(f"kill loop: {len(server)} sales on the server, "
           f"{sum(1 for s in final.values() if s == 'void')} never-sent sales voided")
     assert all(final[k] == "tokened" and k in server for k in acked)
+    untokened = {k: final.get(k) for k in server if final.get(k) != "tokened"}
+    assert not untokened, f"on the server but not tokened here after the drain: {untokened}"
     assert {k for k, s in final.items() if s == "tokened"} == set(server)
     problems = _contents(db, key, host.db_path, terminal_id)
     assert not problems, f"{len(problems)} sales differ from the server's record: {problems[:5]}"

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from app.api import MalformedResponse, Money, Timeouts
+from app.api import Money, Timeouts
 from app.api.models import parse_meter, parse_offline_policy
 from app.backend import ClientBackend
 from app.sales import Connectivity, SaleService
 from app.sales import repository as repo
 from app.sales.events import SaleNeedsAttention
+from app.sales.outcomes import SaleNotCompleted
 from common.events import EventBus
 from offline_store import DiskFull, Store, open_store
 from offline_store.journal import verify_chain
@@ -126,9 +127,14 @@ def test_malformed_answer_is_kept_never_a_sale_and_needs_attention(tmp_path: Pat
         body = json.dumps(bad).encode()
         server.script += [(200, "application/json", body),   # the sale answer: malformed
                           (200, "text/html", b"<html>login</html>")]  # the look-up: HTML
-        with pytest.raises(MalformedResponse):
+        # The outcome is unknown: the sale stays open under its key, the cashier may only
+        # retry THIS sale (never a new key for the same payment).
+        with pytest.raises(SaleNotCompleted) as caught:
             service.sell(METER, Money(10000, "ZAR"), "thandi")
         assert [r[0] for r in server.requests] == ["POST", "GET"]
+        key = caught.value.idempotency_key
+        assert store.call(lambda c: c.execute("SELECT idem_key FROM sales").fetchall()) == \
+            [(key,)]
     rows = store.call(lambda c: c.execute("SELECT state, reason_code FROM sales").fetchall())
     assert rows == [("needs_attention", "MALFORMED")]
     kept = store.call(lambda c: c.execute(

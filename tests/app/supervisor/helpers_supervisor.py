@@ -10,6 +10,7 @@ from typing import Any
 
 from app.api.models import Money, parse_sale
 from app.sales import repository as repo
+from app.sales import transitions
 from app.sales.repository import record_tender
 from app.supervisor import Actor, Approval, Role
 from app.supervisor.approvals import OperatorCredential
@@ -125,8 +126,9 @@ class Seeder:
         return key
 
     def set_state(self, key: str, state: str, code: str = "X", reason: str = "why") -> None:
-        self.store.call(lambda c: repo.set_state(c, key, state, reason_code=code, reason=reason,
-                                                 keep_in_outbox=state != "rejected"))
+        expect = [s for s, nexts in transitions.ALLOWED.items() if state in nexts]
+        assert self.store.call(lambda c: transitions.transition(
+            c, key, state, expect=expect, reason_code=code, reason=reason))
 
 
 @dataclass

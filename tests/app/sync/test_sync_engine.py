@@ -13,6 +13,7 @@ import pytest
 
 from app.api import Money
 from app.sales import repository as repo
+from app.sales import transitions
 from app.sales.events import ConnectivityChanged, SaleTokened
 from app.sync import FileLock, SyncEngine
 from app.sync.events import SyncProgress
@@ -218,7 +219,8 @@ def test_retried_offline_sale_is_sent_and_retried_online_sale_is_voided(
         amount=Money(10000, ZAR), operator_id="thandi", customer={},
         request={"meter_number": meter, "amount": {"amount": "100.00", "currency": "ZAR"}},
         quote=None, maybe_sent=True, created_at="2026-01-01T00:00:00.000000Z"))
-    core.store.call(lambda c: repo.set_state(c, offline_key, "unresolved", keep_in_outbox=True))
+    assert core.store.call(lambda c: transitions.transition(
+        c, offline_key, "unresolved", expect=("pending",)))
     report = core.sync.step()
     assert report.tokened == [offline_key]
     assert report.voided == [online_key]
