@@ -52,6 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from vendserver.api import create_app
     from vendserver.demo import seed
+    from vendserver.http import ContractH11Protocol
     from vendserver.listen import free_socket
 
     if args.db is None:
@@ -84,6 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     app = create_app(service, heartbeat=args.heartbeat, shutdown=shutdown, on_ready=announce)
     server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="on",
+                                           http=ContractH11Protocol,
                                            timeout_graceful_shutdown=3))
     try:
         server.run(sockets=[sock])

@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from vendserver.api import create_app
 from vendserver.db import Store
 from vendserver.demo import demo_info, seed
+from vendserver.http import ContractH11Protocol
 from vendserver.listen import LISTEN_BACKLOG, free_socket
 from vendserver.mailer import SmtpConfig
 from vendserver.service import VendingService
@@ -86,6 +87,7 @@ def running_server(tmp_path: Path, *, demo: bool = True, heartbeat: float = 15.0
     sock = free_socket()
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan="on",
+                            http=ContractH11Protocol,
                             timeout_graceful_shutdown=3)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
