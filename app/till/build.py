@@ -253,6 +253,7 @@ def open_production(settings: Settings, *, data_dir: Path, bus: EventBus,
         raise setup.NotSetUp(
             "This till is not activated yet.",
             hint="Press F11 (Settings) and type the activation code from the utility.")
+    activation.bind_legacy(url)
     store = setup.open_production_store(data_dir, keyring)
     credential = KeyringCredentialProvider(keyring)
     try:

@@ -1,7 +1,8 @@
 """Setting a till up before it is built: activation, the activation's keys, the store, the
 demo server's data. Qt-free and blocking.
 
-Activation sends the utility's code once; the credential goes to the OS keyring and the
+Activation sends the utility's code once; the credential goes to the OS keyring, bound to the
+server's origin and public key (`app.api.origin`), and the
 activation answer's tariff-signing keys to a file beside the store (the store is not open at
 activation time), where `build_till` provisions them as the root of trust.
 """
@@ -19,6 +20,7 @@ from typing import Any
 import requests
 
 from app.api import models as api
+from app.api.origin import CredentialBinding, SpkiPinnedAdapter, fetch_spki, origin_of
 from app.backend import ClientBackend
 from app.keystore import (
     KeyringCredentialProvider,
@@ -108,14 +110,40 @@ class Activation:
         return True
 
     def activate(self, server_url: str, code: str, terminal_name: str) -> str:
-        """Activate with the utility's code; returns the terminal id."""
-        client = ClientBackend(requests.Session(), server_url, lambda: "")
+        """Activate with the utility's code; returns the terminal id.
+
+        The credential is kept bound to this server: its origin and, over https, the public
+        key its certificate presented (the activation answer itself came over a connection
+        pinned to that key). It is never sent to another server address.
+        """
+        url = server_url.strip().rstrip("/")
+        spki = fetch_spki(url) if url.lower().startswith("https://") else None
+        session = requests.Session()
+        client = ClientBackend(session, url, lambda: "")
+        if spki is not None:
+            session.mount(url + "/", SpkiPinnedAdapter(spki))
         activation = client.activate(code, terminal_name)
-        self._provider.save(activation.credential)
+        self._provider.save(activation.credential, CredentialBinding(origin_of(url), spki))
         if self._data_dir is not None:
             save_activation_keys(self._data_dir, activation)
         log.info("terminal activated as %s", activation.terminal.terminal_id)
         return activation.terminal.terminal_id
+
+
+    def server_changed(self, server_url: str) -> bool:
+        """The server address is being set to `server_url`: a credential bound to another
+        origin is made unusable (the till must be activated again); True if it was."""
+        binding = self._provider.binding()
+        if binding is None or binding.origin == origin_of(server_url):
+            return False
+        self._provider.forget()
+        log.warning("server address changed from %s: the terminal credential was cleared; "
+                    "activate again", binding.origin)
+        return True
+
+    def bind_legacy(self, server_url: str) -> None:
+        """Bind a credential kept before bindings were recorded to the configured server."""
+        self._provider.bind_legacy(CredentialBinding(origin_of(server_url)))
 
 
 def open_production_store(data_dir: Path, keyring: KeyringLike | None) -> Store:
