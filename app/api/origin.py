@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 from app.api.errors import TerminalNotAuthorised
 from app.api.limits import DeadlineAdapter, _WatchedHTTPSConnection, _WatchedHTTPSPool
 

@@ -7,8 +7,9 @@ besides the connect and per-read timeouts, and an answer size limit (refused fro
 given, `verify=False` is impossible); an optional pin checks the sha256 of the server
 certificate's DER bytes. The terminal credential comes from an injected provider (the keyring
 in production); one bound at activation (`app.api.origin`) is sent only to its own origin,
-and over https only after the server proved the public key recorded at activation. Every answer is decoded strictly and HTTP errors are mapped to the typed errors
-of `app.api.errors`; anything off-contract becomes a `MalformedResponse`, handed to the
+and over https only after the server proved the public key recorded at activation. Every
+answer is decoded strictly and HTTP errors are mapped to the typed errors of
+`app.api.errors`; anything off-contract becomes a `MalformedResponse`, handed to the
 `malformed_sink` (which stores it) and raised. The calls themselves are in `app.api.calls`.
 """
 
