@@ -326,6 +326,26 @@ class KeyringCredentialProvider:
             raise _no_keyring()
         return backend
 
+    def _data(self) -> dict[str, Any] | None:
+        value = self._keyring().get_password(SERVICE, self._account)
+        try:
+            data = json.loads(value) if value else None
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) and data.get("format") == _CREDENTIAL_FORMAT \
+            else None
+
+    def anchors(self) -> list[dict[str, Any]] | None:
+        """The tariff-signing keys of the activation answer kept with the credential (the
+        root of trust), or None for an entry kept before they were."""
+        try:
+            data = self._data()
+        except UserFacingError:
+            return None
+        keys = data.get("tariff_signing_keys") if data is not None else None
+        return [dict(k) for k in keys if isinstance(k, dict)] if isinstance(keys, list) \
+            else None
+
     def _entry(self) -> tuple[str, CredentialBinding | None]:
         value = self._keyring().get_password(SERVICE, self._account)
         if not value:
@@ -356,14 +376,20 @@ class KeyringCredentialProvider:
         except UserFacingError:
             return None
 
-    def save(self, credential: str, binding: CredentialBinding | None = None) -> None:
-        """Store the credential received at activation with the origin that issued it."""
+    def save(self, credential: str, binding: CredentialBinding | None = None, *,
+             anchors: list[dict[str, Any]] | None = None) -> None:
+        """Store the credential received at activation with the origin that issued it and
+        the activation's tariff-signing keys (`anchors`)."""
         if binding is None:
             self._keyring().set_password(SERVICE, self._account, credential)
             return
-        self._keyring().set_password(SERVICE, self._account, json.dumps({
-            "format": _CREDENTIAL_FORMAT, "credential": credential,
-            "origin": binding.origin, "spki_sha256": binding.spki_sha256}))
+        body: dict[str, Any] = {"format": _CREDENTIAL_FORMAT, "credential": credential,
+                                "origin": binding.origin, "spki_sha256": binding.spki_sha256}
+        if anchors is None:
+            anchors = self.anchors()  # re-binding keeps the anchors already kept
+        if anchors is not None:
+            body["tariff_signing_keys"] = anchors
+        self._keyring().set_password(SERVICE, self._account, json.dumps(body))
 
     def bind_legacy(self, binding: CredentialBinding) -> bool:
         """Bind a credential kept without a binding to `binding` (once); True if it did."""

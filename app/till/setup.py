@@ -2,9 +2,11 @@
 demo server's data. Qt-free and blocking.
 
 Activation sends the utility's code once; the credential goes to the OS keyring, bound to the
-server's origin and public key (`app.api.origin`), and the
-activation answer's tariff-signing keys to a file beside the store (the store is not open at
-activation time), where `build_till` provisions them as the root of trust.
+server's origin and public key (`app.api.origin`), together with the activation answer's
+tariff-signing keys: the root of trust, set only by an activation, which `build_till`
+provisions into the encrypted store. A plaintext `activation-keys.json` beside the store (what
+older versions kept) is read once only, as a migration, when neither the keyring entry nor the
+store has anchors yet; it is removed at every start either way, so editing it does nothing.
 """
 
 from __future__ import annotations
@@ -62,6 +64,32 @@ def quick_amounts(settings: Settings) -> list[Decimal]:
     return amounts
 
 
+def trust_anchors(data_dir: Path, provider: KeyringCredentialProvider,
+                  store_has_anchors: bool) -> list[dict[str, Any]] | None:
+    """The tariff-signing keys to provision at this start (None: none to add).
+
+    From the keyring entry written at activation. The plaintext file older versions kept is
+    a one-time migration only (no anchors in the keyring entry nor in the store); it is
+    deleted whatever happens, so a key added to it is never trusted.
+    """
+    kept = provider.anchors()
+    path = data_dir / ACTIVATION_KEYS_FILE
+    if not path.exists():
+        return kept
+    legacy = None
+    if kept is None and not store_has_anchors:
+        legacy = load_activation_keys(data_dir)
+        log.warning("tariff signing keys migrated once from %s into the store", path.name)
+    else:
+        log.warning("%s ignored: the root of trust is kept in the keyring and the store",
+                    path.name)
+    try:
+        path.unlink()
+    except OSError as exc:
+        log.error("could not remove %s: %s", path.name, type(exc).__name__)
+    return kept if kept is not None else legacy
+
+
 def save_activation_keys(data_dir: Path, activation: api.Activation) -> Path:
     """Keep the activation answer's `tariff_signing_keys` (public keys) beside the store,
     written to a temporary file first and renamed (never half-written)."""
@@ -93,8 +121,8 @@ def load_activation_keys(data_dir: Path) -> list[dict[str, Any]] | None:
 
 
 class Activation:
-    """Terminal activation: the code becomes a credential in the OS keyring, the
-    activation's tariff-signing keys a file in `data_dir` (when given)."""
+    """Terminal activation: the code becomes a credential in the OS keyring, kept with the
+    activation's tariff-signing keys (the root of trust)."""
 
     def __init__(self, keyring: KeyringLike | None = None, *,
                  data_dir: Path | None = None) -> None:
@@ -123,9 +151,10 @@ class Activation:
         if spki is not None:
             session.mount(url + "/", SpkiPinnedAdapter(spki))
         activation = client.activate(code, terminal_name)
-        self._provider.save(activation.credential, CredentialBinding(origin_of(url), spki))
-        if self._data_dir is not None:
-            save_activation_keys(self._data_dir, activation)
+        anchors = [dict(k) for k in activation.terminal.raw.get("tariff_signing_keys") or []
+                   if isinstance(k, dict)]
+        self._provider.save(activation.credential, CredentialBinding(origin_of(url), spki),
+                            anchors=anchors)
         log.info("terminal activated as %s", activation.terminal.terminal_id)
         return activation.terminal.terminal_id
 
