@@ -28,7 +28,10 @@ from vendserver.listen import LISTEN_BACKLOG, free_socket
 from vendserver.mailer import SmtpConfig
 from vendserver.service import VendingService
 
-__all__ = ["LISTEN_BACKLOG", "RunningServer", "free_socket", "running_server"]
+__all__ = ["LISTEN_BACKLOG", "TEST_PIN_COST", "RunningServer", "free_socket", "running_server"]
+
+#: argon2id cost of PIN material in tests: the production algorithm at a fraction of its cost.
+TEST_PIN_COST = {"iterations": 1, "memory_kib": 8192, "lanes": 1}
 
 
 @dataclass
@@ -73,12 +76,18 @@ class RunningServer:
 def running_server(tmp_path: Path, *, demo: bool = True, heartbeat: float = 15.0,
                    clock: Callable[[], datetime] | None = None,
                    smtp: SmtpConfig | None = None,
-                   start_timeout: float = 30.0) -> Iterator[RunningServer]:
-    """Start the server on a free loopback port; stop it when the block ends."""
+                   start_timeout: float = 30.0,
+                   pin_cost: dict[str, int] | None = None) -> Iterator[RunningServer]:
+    """Start the server on a free loopback port; stop it when the block ends.
+
+    `pin_cost`: the argon2id cost of the PIN verification material; tests default to
+    `TEST_PIN_COST` (the same algorithm, cheaper), production runs `PIN_MATERIAL`.
+    """
     Path(tmp_path).mkdir(parents=True, exist_ok=True)
     db_path = Path(tmp_path) / "vendserver.db"
     store = Store(db_path)
-    service = VendingService(store, clock=clock, smtp=smtp)
+    service = VendingService(store, clock=clock, smtp=smtp,
+                             pin_cost=pin_cost or TEST_PIN_COST)
     if demo:
         seed(service)
     ready = threading.Event()

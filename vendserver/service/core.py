@@ -19,7 +19,14 @@ from vendserver.errors import ApiError
 from vendserver.mailer import Mailer, SmtpConfig
 from vendserver.money import money
 from vendserver.pricing import TariffTerms
-from vendserver.service.common import DEFAULT_POLICY, IDEM_RE, SALE_MAX, SALE_MIN, iso
+from vendserver.service.common import (
+    DEFAULT_POLICY,
+    IDEM_RE,
+    PIN_MATERIAL,
+    SALE_MAX,
+    SALE_MIN,
+    iso,
+)
 from vendserver.signing import b64, endorsement_payload, new_keypair, sign
 from vendserver.smartmeters import SmartMeters
 
@@ -30,8 +37,13 @@ class ServiceCore:
     """State and helpers shared by every part of `VendingService`, over one `Store`."""
 
     def __init__(self, store: Store, *, smtp: SmtpConfig | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 pin_cost: dict[str, int] | None = None) -> None:
         self.store = store
+        #: argon2id cost of the terminals' PIN verification material (tests pass less)
+        self.pin_cost = dict(pin_cost or PIN_MATERIAL)
+        # (terminal, operator, pin hash) -> (salt, material): computed once per PIN change.
+        self._pin_material: dict[tuple[str, str, bytes], tuple[bytes, bytes]] = {}
         self.smtp = smtp
         self.clock = clock or (lambda: datetime.now(UTC))
         self._terms: dict[tuple[str, int], TariffTerms] = {}
