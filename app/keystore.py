@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.api.origin import CredentialBinding
 from common.errors import StorageError, UserFacingError
 
 log = logging.getLogger("vendpoint.keystore")
@@ -303,8 +304,17 @@ def load_or_create_insecure_demo_key(demo_dir: Path) -> bytes:
     return key
 
 
+_CREDENTIAL_FORMAT = "vendpoint-credential-v1"
+
+
 class KeyringCredentialProvider:
-    """Gives the API client the terminal credential from the keyring (set at activation)."""
+    """Gives the API client the terminal credential from the keyring (set at activation).
+
+    The keyring entry holds the credential with its binding: the origin of the server that
+    issued it and, over https, that server's public key pin (`app.api.origin`). The API
+    client sends it only there. An entry from before bindings were kept has none until
+    `bind_legacy` binds it once to the configured server.
+    """
 
     def __init__(self, backend: KeyringLike | None = None, *, account: str = CREDENTIAL_ACCOUNT):
         self._backend = backend
@@ -316,18 +326,87 @@ class KeyringCredentialProvider:
             raise _no_keyring()
         return backend
 
-    def __call__(self) -> str:
+    def _data(self) -> dict[str, Any] | None:
+        value = self._keyring().get_password(SERVICE, self._account)
+        try:
+            data = json.loads(value) if value else None
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) and data.get("format") == _CREDENTIAL_FORMAT \
+            else None
+
+    def anchors(self) -> list[dict[str, Any]] | None:
+        """The tariff-signing keys of the activation answer kept with the credential (the
+        root of trust), or None for an entry kept before they were."""
+        try:
+            data = self._data()
+        except UserFacingError:
+            return None
+        keys = data.get("tariff_signing_keys") if data is not None else None
+        return [dict(k) for k in keys if isinstance(k, dict)] if isinstance(keys, list) \
+            else None
+
+    def _entry(self) -> tuple[str, CredentialBinding | None]:
         value = self._keyring().get_password(SERVICE, self._account)
         if not value:
             raise CredentialMissing(
                 "This terminal has no credential.",
                 hint="Activate it with the code from the utility.",
             )
-        return value
+        try:
+            data = json.loads(value)
+        except ValueError:
+            return value, None  # a bare credential kept before bindings were recorded
+        if not isinstance(data, dict) or data.get("format") != _CREDENTIAL_FORMAT or \
+                not isinstance(data.get("credential"), str) or not data["credential"]:
+            return value, None
+        origin = data.get("origin")
+        spki = data.get("spki_sha256")
+        binding = CredentialBinding(str(origin), str(spki) if spki else None) \
+            if isinstance(origin, str) and origin else None
+        return str(data["credential"]), binding
 
-    def save(self, credential: str) -> None:
-        """Store the credential received at activation."""
-        self._keyring().set_password(SERVICE, self._account, credential)
+    def __call__(self) -> str:
+        return self._entry()[0]
+
+    def binding(self) -> CredentialBinding | None:
+        """Where the credential may be sent (None: no credential, or not bound yet)."""
+        try:
+            return self._entry()[1]
+        except UserFacingError:
+            return None
+
+    def save(self, credential: str, binding: CredentialBinding | None = None, *,
+             anchors: list[dict[str, Any]] | None = None) -> None:
+        """Store the credential received at activation with the origin that issued it and
+        the activation's tariff-signing keys (`anchors`)."""
+        if binding is None:
+            self._keyring().set_password(SERVICE, self._account, credential)
+            return
+        body: dict[str, Any] = {"format": _CREDENTIAL_FORMAT, "credential": credential,
+                                "origin": binding.origin, "spki_sha256": binding.spki_sha256}
+        if anchors is None:
+            anchors = self.anchors()  # re-binding keeps the anchors already kept
+        if anchors is not None:
+            body["tariff_signing_keys"] = anchors
+        self._keyring().set_password(SERVICE, self._account, json.dumps(body))
+
+    def bind_legacy(self, binding: CredentialBinding) -> bool:
+        """Bind a credential kept without a binding to `binding` (once); True if it did."""
+        try:
+            credential, current = self._entry()
+        except UserFacingError:
+            return False
+        if current is not None:
+            return False
+        self.save(credential, binding)
+        log.warning("terminal credential bound to %s (kept before bindings were recorded)",
+                    binding.origin)
+        return True
+
+    def forget(self) -> None:
+        """Make the credential unusable (an emptied entry reads as no credential)."""
+        self._keyring().set_password(SERVICE, self._account, "")
 
 
 CredentialProvider = Callable[[], str]

@@ -1,7 +1,10 @@
 """Logging: named loggers per component, a rotating file in the data dir, stderr, optional JSON.
 
 Secrets are never logged on purpose; `SecretFilter` is the safety net that masks anything that
-looks like a 20-digit token or a PIN field if it slips into a message.
+looks like a 20-digit token, a terminal credential, a bearer header or a PIN/key field if it
+slips into what is written: the message with its arguments, the formatted exception (its text
+and every chained one) and the stack. Crash reports (`ui.crash`) are written through the same
+masking.
 """
 
 from __future__ import annotations
@@ -10,27 +13,53 @@ import json
 import logging
 import logging.handlers
 import re
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
 _TOKEN_RE = re.compile(r"(?<!\d)(\d{4})[ -]?(?:\d{4}[ -]?){3}(\d{4})(?!\d)")
-_SECRET_FIELD_RE = re.compile(r"(?i)\b(pin|password|passphrase|credential|key)\b(\s*[=:]\s*)\S+")
+_SECRET_FIELD_RE = re.compile(
+    r"(?i)\b(pin|password|passphrase|credential|key|secret|activation[_ ]code)\b"
+    r"(['\"]?\s*[=:]\s*['\"]?)"
+    r"[^\s'\",;)}\]]+")
+#: terminal credentials as the server issues them, wherever they appear
+_CREDENTIAL_RE = re.compile(r"\bvpt_[A-Za-z0-9_\-]+")
+_BEARER_RE = re.compile(r"(?i)\b(bearer)(\s+)[A-Za-z0-9._~+/=\-]+")
 
 
 def mask_secrets(text: str) -> str:
-    """Mask 20-digit tokens (keep first and last group) and `pin=...`-style values."""
+    """Mask 20-digit tokens (keep first and last group), terminal credentials, bearer values
+    and `pin=...`-style values."""
     text = _TOKEN_RE.sub(lambda m: f"{m.group(1)} **** **** **** {m.group(2)}", text)
+    text = _CREDENTIAL_RE.sub("vpt_***", text)
+    text = _BEARER_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
     return _SECRET_FIELD_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
 
 
+def masked_traceback(exc: BaseException) -> str:
+    """The formatted traceback of `exc` with its chain, secrets masked (crash reports)."""
+    return mask_secrets("".join(traceback.format_exception(exc)).rstrip())
+
+
+_EXCEPTIONS = logging.Formatter()
+
+
 class SecretFilter(logging.Filter):
-    """Rewrites each record's message with tokens and secret fields masked."""
+    """Masks everything a record will write: the message with its arguments, the formatted
+    exception (kept as `exc_text`, which every formatter prints instead of formatting it
+    again) and the stack."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_secrets(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _EXCEPTIONS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_secrets(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_secrets(record.stack_info)
         return True
 
 
@@ -44,8 +73,12 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_secrets(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = mask_secrets(record.stack_info)
         return json.dumps(entry, ensure_ascii=False)
 
 

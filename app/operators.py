@@ -1,21 +1,22 @@
 """Operator sign-in that works offline: cached PIN hashes and a persisted lockout.
 
-`GET /v1/operators` gives each operator's salted scrypt PIN hash; they are cached in the store so
-cashiers can sign in while the server is unreachable. Five consecutive wrong PINs lock the
+`GET /v1/operators` gives the operators assigned to this terminal, each with PIN verification
+material made for this terminal only (argon2id, ~0.25 s and 64 MiB per guess, over the salted
+scrypt hash); it is cached in the store so cashiers can sign in while the server is
+unreachable. Five consecutive wrong PINs lock the
 operator for 15 minutes (the server's rule); the counter lives in the store, so restarting
 VendPoint does not reset it. PINs are never stored or logged.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.api.models import OperatorRecord
+from app.api.pins import verify_pin
 from app.backend import OperatorBackend
 from common.errors import PermissionDenied, UserFacingError
 from offline_store import Connection, Store
@@ -79,16 +80,6 @@ def _iso(dt: datetime) -> str:
 
 def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def verify_pin(pin: str, pin_kdf: dict[str, object], pin_hash: str) -> bool:
-    """scrypt check exactly as docs/api.md describes, in constant time."""
-    salt = bytes.fromhex(str(pin_kdf["salt"]))
-    n, r, p = (int(str(pin_kdf[k])) for k in ("n", "r", "p"))
-    dklen = int(str(pin_kdf["dklen"]))
-    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen,
-                            maxmem=256 * 1024 * 1024).hex()
-    return hmac.compare_digest(digest, pin_hash)
 
 
 class OperatorDirectory:

@@ -1,6 +1,8 @@
 """Encrypted backups of the store: `sqlcipher_export` into a new SQLCipher file.
 
-The backup is written to a temporary file beside the destination, checked (opened with its
+The store itself is integrity-checked first (`cipher_integrity_check`): a damaged store is
+not copied into a backup that would look good. The backup is written to a temporary file
+beside the destination, checked (opened with its
 key, integrity-checked), fsync'd and then renamed into place, so a half-written backup never
 carries the final name. An existing destination is never overwritten.
 """
@@ -11,7 +13,7 @@ import os
 from pathlib import Path
 
 from common.errors import StorageError
-from offline_store.store import Connection, Store, connect
+from offline_store.store import Connection, Store, check_integrity, connect
 
 
 def backup_store(store: Store, dest: Path, key: bytes) -> Path:
@@ -36,6 +38,7 @@ def backup_store(store: Store, dest: Path, key: bytes) -> Path:
         finally:
             conn.execute("DETACH DATABASE backup")
 
+    store.call(lambda conn: check_integrity(conn, store.path), transaction=False, timeout=None)
     try:
         store.call(export, transaction=False, timeout=None)
         check = connect(tmp, key)

@@ -35,3 +35,9 @@ class StoreTimeout(StorageError):
 
 class StoreIOError(StorageError):
     """A disk read/write error or a locked file outside VendPoint's control."""
+
+
+class StoreDamaged(WrongKeyOrCorrupt):
+    """The key is right (it read the first page) but pages past it fail their check: the
+    file is damaged. Found by `PRAGMA cipher_integrity_check` at open and before backups, or
+    by a read of a damaged page later."""

@@ -7,6 +7,10 @@ stderr logging is silenced; errors come back as typed `StorageError`s instead.
 
 Opening never recreates or overwrites a file: `create=False` refuses a missing or empty file,
 and a wrong key, a damaged file or a foreign file are refused before anything is written.
+Reading the first page proves the key; `PRAGMA cipher_integrity_check` then checks every other
+page's HMAC before migrations run (`StoreDamaged`, which says the key is right and the file is
+damaged), and again before each backup. Once the key has been proven, a damaged page found by
+a later read is reported as damage too, never as a wrong key.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from offline_store.errors import (
     DiskFull,
     ForeignFile,
     StoreClosed,
+    StoreDamaged,
     StoreIOError,
     StoreMissing,
     StoreTimeout,
@@ -37,6 +42,7 @@ __all__ = [
     "Connection",
     "ConstraintError",
     "Store",
+    "check_integrity",
     "connect",
     "latest_schema_version",
     "open_store",
@@ -76,8 +82,12 @@ def key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
-def translate_error(exc: BaseException, path: Path) -> BaseException:
-    """Map a SQLite error to the typed storage error a user can understand, else return it."""
+def translate_error(exc: BaseException, path: Path, *, key_proven: bool = False) -> BaseException:
+    """Map a SQLite error to the typed storage error a user can understand, else return it.
+
+    `key_proven`: the store was opened with this key (its first page decrypted), so an
+    unreadable page is damage, not a wrong key.
+    """
     original: BaseException = exc
     if not isinstance(exc, sqlcipher3.Error):
         return original
@@ -89,6 +99,13 @@ def translate_error(exc: BaseException, path: Path) -> BaseException:
             "The disk holding the local store is full; the operation was refused and "
             "nothing was saved half-way.",
             hint="Free some disk space, then try again.",
+        )
+    if key_proven and (primary in (_SQLITE_NOTADB, _SQLITE_CORRUPT) or "not a database" in text
+                       or "malformed" in text):
+        return StoreDamaged(
+            f"The local store {path.name} is damaged: a page could not be read. The key is "
+            "right (the store opened with it); this operation was not saved.",
+            hint="Stop using this till and restore the store from a backup.",
         )
     if primary in (_SQLITE_NOTADB, _SQLITE_CORRUPT) or "not a database" in text:
         return WrongKeyOrCorrupt(
@@ -225,7 +242,7 @@ class Store:
             try:
                 return fn(conn)
             except sqlcipher3.Error as exc:
-                raise translate_error(exc, self.path) from exc
+                raise translate_error(exc, self.path, key_proven=True) from exc
         try:
             conn.execute("BEGIN IMMEDIATE")
             result = fn(conn)
@@ -237,7 +254,7 @@ class Store:
                     conn.execute("ROLLBACK")
                 except sqlcipher3.Error:
                     log.exception("rollback failed")
-            raise translate_error(exc, self.path) from exc
+            raise translate_error(exc, self.path, key_proven=True) from exc
 
 
 # -- opening ---------------------------------------------------------------------------------
@@ -366,13 +383,35 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
     return conn
 
 
+def check_integrity(conn: Connection, path: Path) -> None:
+    """`PRAGMA cipher_integrity_check` over every page; `StoreDamaged` naming the damaged
+    pages if any fails (the key is right: it was proven on page 1 first)."""
+    try:
+        rows = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+    except sqlcipher3.Error as exc:
+        raise translate_error(exc, path, key_proven=True) from exc
+    if not rows:
+        return
+    pages = sorted({int(n) for row in rows for n in str(row[0]).split() if n.isdigit()})
+    shown = ", ".join(str(n) for n in pages[:10]) + (" …" if len(pages) > 10 else "")
+    log.error("store %s: %d integrity problem(s), pages %s", path.name, len(rows), shown)
+    raise StoreDamaged(
+        f"The local store {path.name} is damaged: {len(rows)} page(s) fail their integrity "
+        f"check (page {shown}). The key is right; the damage is in the file. It was left "
+        "untouched.",
+        hint="Stop using this till and restore the store from a backup.",
+    )
+
+
 def open_store(path: Path, key: bytes, *, create: bool = False) -> Store:
-    """Open (or, with `create=True`, create) the store at `path` and apply migrations."""
+    """Open (or, with `create=True`, create) the store at `path`, check every page's
+    integrity, and apply migrations."""
     path = Path(path)
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path, key, create=create)
     try:
+        check_integrity(conn, path)
         _migrate(conn, path)
     except BaseException:
         conn.close()

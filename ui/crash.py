@@ -1,7 +1,9 @@
 """Global exception hooks: log every uncaught exception and show it on the GUI thread.
 
 Exceptions in worker threads are marshalled to the GUI thread through a queued signal, so the
-crash dialog is never built off the GUI thread.
+crash dialog is never built off the GUI thread. The crash report is the traceback formatted here
+and masked (`app.logging_setup.masked_traceback`) before any handler sees it, so a token or a
+credential inside an exception is never written, whatever handlers are installed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import threading
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
+
+from app.logging_setup import masked_traceback
 
 log = logging.getLogger("vendpoint.crash")
 
@@ -43,16 +47,16 @@ class CrashHandler(QObject):
         if issubclass(kind, KeyboardInterrupt):
             self._previous_hook(kind, exc, tb)
             return
-        log.critical("uncaught exception", exc_info=(kind, exc, tb))
+        log.critical("uncaught exception\n%s", masked_traceback(exc.with_traceback(tb)))
         self.crashed.emit(exc)
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is None:
             return
         log.critical(
-            "uncaught exception in thread %s",
+            "uncaught exception in thread %s\n%s",
             args.thread.name if args.thread else "?",
-            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+            masked_traceback(args.exc_value.with_traceback(args.exc_traceback)),
         )
         self.crashed.emit(args.exc_value)
 

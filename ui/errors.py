@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.logging_setup import masked_traceback
 from common.errors import TransientError, UserCancelled, UserFacingError, user_message
 
 log = logging.getLogger("vendpoint.ui.errors")
@@ -44,7 +45,7 @@ def show_error(exc: BaseException, parent: QWidget | None = None) -> None:
         return
     is_bug = not isinstance(exc, UserFacingError | TransientError)
     if is_bug:
-        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+        log.error("unexpected error\n%s", masked_traceback(exc))
     else:
         log.info("shown to user: %s: %s", type(exc).__name__, exc)
     title, text = user_message(exc)

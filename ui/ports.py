@@ -133,6 +133,10 @@ class TerminalPort(Protocol):
         """Activate and store the credential; returns the terminal id."""
         ...
 
+    def server_changed(self, server_url: str) -> bool:
+        """Clear a credential bound to another server; True if it was cleared."""
+        ...
+
 
 @dataclass(frozen=True)
 class Services:

@@ -161,10 +161,17 @@ class SettingsDialog(QDialog):
             show_error(exc, self)
             return
         save_to = self._save_to
-        if save_to is None:
-            self._saved(new)
-            return
-        Op(self, lambda: new.save(save_to)).success(lambda _none: self._saved(new)).run()
+        terminal = self._terminal
+        url = new["server.url"]
+
+        def store() -> None:
+            # Another server makes the credential unusable first: it never follows the URL.
+            if terminal is not None and url:
+                terminal.server_changed(url)
+            if save_to is not None:
+                new.save(save_to)
+
+        Op(self, store).success(lambda _none: self._saved(new)).run()
 
     def _saved(self, new: Settings) -> None:
         self.saved = new

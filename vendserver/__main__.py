@@ -52,6 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from vendserver.api import create_app
     from vendserver.demo import seed
+    from vendserver.http import ContractH11Protocol
     from vendserver.listen import free_socket
 
     if args.db is None:
@@ -84,6 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     app = create_app(service, heartbeat=args.heartbeat, shutdown=shutdown, on_ready=announce)
     server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="on",
+                                           http=ContractH11Protocol,
                                            timeout_graceful_shutdown=3))
     try:
         server.run(sockets=[sock])
@@ -157,7 +159,12 @@ def cmd_meter_enter(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate_key(args: argparse.Namespace) -> int:
-    print(f"tariffs are now signed with {_existing(args.db).rotate_signing_key()}")
+    service = _existing(args.db)
+    key_id = service.rotate_signing_key()
+    print(f"tariffs are now signed with {key_id}")
+    # The new public key with its endorsement by the previous key, as terminals receive it.
+    entry = next(k for k in service.signing_keys_wire() if k["key_id"] == key_id)
+    print(json.dumps(entry, sort_keys=True))
     return 0
 
 

@@ -56,3 +56,10 @@ def verify(public: bytes, payload: bytes, signature: bytes) -> bool:
 def b64(data: bytes) -> str:
     """Standard base64 text."""
     return base64.b64encode(data).decode("ascii")
+
+
+def endorsement_payload(key_id: str, public_key_b64: str) -> bytes:
+    """The bytes the current tariff-signing key signs to endorse its successor (the client
+    trusts a rotated key only with this signature by a key it already trusts)."""
+    return canonical_json({"alg": "Ed25519", "key_id": key_id, "public_key": public_key_b64,
+                           "purpose": "tariff-signing-key"})

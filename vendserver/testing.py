@@ -23,11 +23,15 @@ from fastapi import FastAPI
 from vendserver.api import create_app
 from vendserver.db import Store
 from vendserver.demo import demo_info, seed
+from vendserver.http import ContractH11Protocol
 from vendserver.listen import LISTEN_BACKLOG, free_socket
 from vendserver.mailer import SmtpConfig
 from vendserver.service import VendingService
 
-__all__ = ["LISTEN_BACKLOG", "RunningServer", "free_socket", "running_server"]
+__all__ = ["LISTEN_BACKLOG", "TEST_PIN_COST", "RunningServer", "free_socket", "running_server"]
+
+#: argon2id cost of PIN material in tests: the production algorithm at a fraction of its cost.
+TEST_PIN_COST = {"iterations": 1, "memory_kib": 8192, "lanes": 1}
 
 
 @dataclass
@@ -72,12 +76,18 @@ class RunningServer:
 def running_server(tmp_path: Path, *, demo: bool = True, heartbeat: float = 15.0,
                    clock: Callable[[], datetime] | None = None,
                    smtp: SmtpConfig | None = None,
-                   start_timeout: float = 30.0) -> Iterator[RunningServer]:
-    """Start the server on a free loopback port; stop it when the block ends."""
+                   start_timeout: float = 30.0,
+                   pin_cost: dict[str, int] | None = None) -> Iterator[RunningServer]:
+    """Start the server on a free loopback port; stop it when the block ends.
+
+    `pin_cost`: the argon2id cost of the PIN verification material; tests default to
+    `TEST_PIN_COST` (the same algorithm, cheaper), production runs `PIN_MATERIAL`.
+    """
     Path(tmp_path).mkdir(parents=True, exist_ok=True)
     db_path = Path(tmp_path) / "vendserver.db"
     store = Store(db_path)
-    service = VendingService(store, clock=clock, smtp=smtp)
+    service = VendingService(store, clock=clock, smtp=smtp,
+                             pin_cost=pin_cost or TEST_PIN_COST)
     if demo:
         seed(service)
     ready = threading.Event()
@@ -86,6 +96,7 @@ def running_server(tmp_path: Path, *, demo: bool = True, heartbeat: float = 15.0
     sock = free_socket()
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan="on",
+                            http=ContractH11Protocol,
                             timeout_graceful_shutdown=3)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},

@@ -6,8 +6,10 @@ besides the connect and per-read timeouts, and an answer size limit (refused fro
 `MAX_JSON_DEPTH` is a malformed answer. TLS verification is always on (a CA bundle may be
 given, `verify=False` is impossible); an optional pin checks the sha256 of the server
 certificate's DER bytes. The terminal credential comes from an injected provider (the keyring
-in production). Every answer is decoded strictly and HTTP errors are mapped to the typed errors
-of `app.api.errors`; anything off-contract becomes a `MalformedResponse`, handed to the
+in production); one bound at activation (`app.api.origin`) is sent only to its own origin,
+and over https only after the server proved the public key recorded at activation. Every
+answer is decoded strictly and HTTP errors are mapped to the typed errors of
+`app.api.errors`; anything off-contract becomes a `MalformedResponse`, handed to the
 `malformed_sink` (which stores it) and raised. The calls themselves are in `app.api.calls`.
 """
 
@@ -33,6 +35,7 @@ from app.api.errors import (
 )
 from app.api.limits import DEFAULT_ANSWER_LIMIT, Deadline, DeadlineAdapter, TooDeep, loads
 from app.api.models import ApiErrorBody, Invalid, parse_error
+from app.api.origin import SpkiPinnedAdapter, guarded, pin_of
 from common.errors import ConfigError
 
 log = logging.getLogger("vendpoint.api")
@@ -126,7 +129,9 @@ class Transport:
             )
         self.base_url = base_url.rstrip("/")
         self._session = session
-        self._credential = credential
+        # A credential bound at activation is only ever given for its own origin.
+        self._credential = guarded(credential, self.base_url)
+        spki = pin_of(credential) if parts.scheme == "https" else None
         self._timeouts = timeouts
         # Never False: verification is always on; a path selects a private CA bundle.
         self._verify: bool | str = ca_bundle if ca_bundle else True
@@ -135,6 +140,9 @@ class Transport:
             if parts.scheme != "https":
                 raise ConfigError("Certificate pinning needs an https server address.")
             session.mount(self.base_url + "/", PinnedAdapter(pin_sha256))
+        elif spki is not None:
+            # The public key recorded at activation: checked before any request is written.
+            session.mount(self.base_url + "/", SpkiPinnedAdapter(spki))
         else:
             # Connections to the server obey each call's total deadline.
             session.mount(self.base_url + "/", DeadlineAdapter())

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from app.api.origin import guarded
 from app.push.config import PushConfig
 from app.push.events import PushConnected, PushDisconnected
 from app.push.handlers import WorkQueue, handle_event, run_tariff_worker
@@ -72,6 +73,8 @@ class PushListener:
         if config.read_timeout <= 0 or config.connect_timeout <= 0:
             raise ConfigError("Push timeouts must be positive.")
         self.config = config
+        # A credential bound at activation is only given for its own server's origin.
+        self._credential = guarded(config.credential, config.base_url)
         self.bus = bus
         self.tariffs = tariffs
         self.store = store
@@ -217,7 +220,7 @@ class PushListener:
         return failures, blocked, poll_until
 
     def _headers(self, accept: str) -> dict[str, str]:
-        headers = {"Accept": accept, "Authorization": f"Bearer {self.config.credential()}",
+        headers = {"Accept": accept, "Authorization": f"Bearer {self._credential()}",
                    "Cache-Control": "no-cache"}
         if self._last_id:
             headers["Last-Event-ID"] = str(self._last_id)

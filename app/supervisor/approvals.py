@@ -9,13 +9,12 @@ itself is never journaled, logged or put in a message.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from app.api.pins import verify_pin
 from app.supervisor.permissions import (
     APPROVABLE,
     Actor,
@@ -84,16 +83,12 @@ class OperatorCredential:
 
 
 def pin_matches(credential: OperatorCredential, pin: str) -> bool:
-    """scrypt(pin) == hash, in constant time (the server's documented KDF)."""
-    kdf = credential.pin_kdf
+    """The PIN matches the operator's verification material, in constant time (the server's
+    documented KDF, `app.api.pins`)."""
     try:
-        derived = hashlib.scrypt(
-            pin.encode("utf-8"), salt=bytes.fromhex(str(kdf["salt"])), n=int(kdf["n"]),
-            r=int(kdf["r"]), p=int(kdf["p"]), dklen=int(kdf["dklen"]),
-            maxmem=256 * 1024 * 1024)
+        return verify_pin(pin, credential.pin_kdf, credential.pin_hash)
     except (KeyError, ValueError, TypeError):
         return False
-    return hmac.compare_digest(derived.hex(), credential.pin_hash)
 
 
 class ScryptVerifier:

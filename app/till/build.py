@@ -256,13 +256,17 @@ def open_production(settings: Settings, *, data_dir: Path, bus: EventBus,
         raise setup.NotSetUp(
             "This till is not activated yet.",
             hint="Press F11 (Settings) and type the activation code from the utility.")
+    activation.bind_legacy(url)
     store = setup.open_production_store(data_dir, keyring)
     credential = KeyringCredentialProvider(keyring)
     try:
+        has_anchors = bool(store.call(
+            lambda c: c.execute("SELECT count(*) FROM tariff_keys").fetchone()[0]))
         till = build_till(settings, bus=bus, store=store,
                           backend=client_backend(settings, url, credential),
                           data_dir=data_dir, server_url=url, credential=credential,
-                          activation_keys=setup.load_activation_keys(data_dir),
+                          activation_keys=setup.trust_anchors(data_dir, credential,
+                                                              has_anchors),
                           closers=(store.close,))
     except BaseException:
         store.close()

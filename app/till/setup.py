@@ -1,9 +1,12 @@
 """Setting a till up before it is built: activation, the activation's keys, the store, the
 demo server's data. Qt-free and blocking.
 
-Activation sends the utility's code once; the credential goes to the OS keyring and the
-activation answer's tariff-signing keys to a file beside the store (the store is not open at
-activation time), where `build_till` provisions them as the root of trust.
+Activation sends the utility's code once; the credential goes to the OS keyring, bound to the
+server's origin and public key (`app.api.origin`), together with the activation answer's
+tariff-signing keys: the root of trust, set only by an activation, which `build_till`
+provisions into the encrypted store. A plaintext `activation-keys.json` beside the store (what
+older versions kept) is read once only, as a migration, when neither the keyring entry nor the
+store has anchors yet; it is removed at every start either way, so editing it does nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 import requests
 
 from app.api import models as api
+from app.api.origin import CredentialBinding, SpkiPinnedAdapter, fetch_spki, origin_of
 from app.backend import ClientBackend
 from app.keystore import (
     KeyringCredentialProvider,
@@ -60,6 +64,32 @@ def quick_amounts(settings: Settings) -> list[Decimal]:
     return amounts
 
 
+def trust_anchors(data_dir: Path, provider: KeyringCredentialProvider,
+                  store_has_anchors: bool) -> list[dict[str, Any]] | None:
+    """The tariff-signing keys to provision at this start (None: none to add).
+
+    From the keyring entry written at activation. The plaintext file older versions kept is
+    a one-time migration only (no anchors in the keyring entry nor in the store); it is
+    deleted whatever happens, so a key added to it is never trusted.
+    """
+    kept = provider.anchors()
+    path = data_dir / ACTIVATION_KEYS_FILE
+    if not path.exists():
+        return kept
+    legacy = None
+    if kept is None and not store_has_anchors:
+        legacy = load_activation_keys(data_dir)
+        log.warning("tariff signing keys migrated once from %s into the store", path.name)
+    else:
+        log.warning("%s ignored: the root of trust is kept in the keyring and the store",
+                    path.name)
+    try:
+        path.unlink()
+    except OSError as exc:
+        log.error("could not remove %s: %s", path.name, type(exc).__name__)
+    return kept if kept is not None else legacy
+
+
 def save_activation_keys(data_dir: Path, activation: api.Activation) -> Path:
     """Keep the activation answer's `tariff_signing_keys` (public keys) beside the store,
     written to a temporary file first and renamed (never half-written)."""
@@ -91,8 +121,8 @@ def load_activation_keys(data_dir: Path) -> list[dict[str, Any]] | None:
 
 
 class Activation:
-    """Terminal activation: the code becomes a credential in the OS keyring, the
-    activation's tariff-signing keys a file in `data_dir` (when given)."""
+    """Terminal activation: the code becomes a credential in the OS keyring, kept with the
+    activation's tariff-signing keys (the root of trust)."""
 
     def __init__(self, keyring: KeyringLike | None = None, *,
                  data_dir: Path | None = None) -> None:
@@ -108,14 +138,41 @@ class Activation:
         return True
 
     def activate(self, server_url: str, code: str, terminal_name: str) -> str:
-        """Activate with the utility's code; returns the terminal id."""
-        client = ClientBackend(requests.Session(), server_url, lambda: "")
+        """Activate with the utility's code; returns the terminal id.
+
+        The credential is kept bound to this server: its origin and, over https, the public
+        key its certificate presented (the activation answer itself came over a connection
+        pinned to that key). It is never sent to another server address.
+        """
+        url = server_url.strip().rstrip("/")
+        spki = fetch_spki(url) if url.lower().startswith("https://") else None
+        session = requests.Session()
+        client = ClientBackend(session, url, lambda: "")
+        if spki is not None:
+            session.mount(url + "/", SpkiPinnedAdapter(spki))
         activation = client.activate(code, terminal_name)
-        self._provider.save(activation.credential)
-        if self._data_dir is not None:
-            save_activation_keys(self._data_dir, activation)
+        anchors = [dict(k) for k in activation.terminal.raw.get("tariff_signing_keys") or []
+                   if isinstance(k, dict)]
+        self._provider.save(activation.credential, CredentialBinding(origin_of(url), spki),
+                            anchors=anchors)
         log.info("terminal activated as %s", activation.terminal.terminal_id)
         return activation.terminal.terminal_id
+
+
+    def server_changed(self, server_url: str) -> bool:
+        """The server address is being set to `server_url`: a credential bound to another
+        origin is made unusable (the till must be activated again); True if it was."""
+        binding = self._provider.binding()
+        if binding is None or binding.origin == origin_of(server_url):
+            return False
+        self._provider.forget()
+        log.warning("server address changed from %s: the terminal credential was cleared; "
+                    "activate again", binding.origin)
+        return True
+
+    def bind_legacy(self, server_url: str) -> None:
+        """Bind a credential kept before bindings were recorded to the configured server."""
+        self._provider.bind_legacy(CredentialBinding(origin_of(server_url)))
 
 
 def open_production_store(data_dir: Path, keyring: KeyringLike | None) -> Store:

@@ -35,3 +35,54 @@ def test_json_log_file_masks_tokens(tmp_path: Path) -> None:
             if getattr(handler, "_vendpoint", False):
                 root.removeHandler(handler)
                 handler.close()
+
+
+_TOKEN = "66493961688496658576"
+_CREDENTIAL = "vpt_Zm9vYmFyYmF6cXV4c2VjcmV0Y3JlZGVudGlhbA"
+
+
+def _written(tmp_path: Path, *, json_lines: bool, emit) -> str:
+    setup_logging(tmp_path, json_lines=json_lines)
+    try:
+        emit(logging.getLogger("vendpoint.test"))
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        return (tmp_path / "vendpoint.log").read_text(encoding="utf-8")
+    finally:
+        root = logging.getLogger()
+        for handler in list(root.handlers):
+            if getattr(handler, "_vendpoint", False):
+                root.removeHandler(handler)
+                handler.close()
+
+
+def _fail_with_secrets() -> None:
+    try:
+        raise KeyError(f"credential {_CREDENTIAL}")
+    except KeyError as inner:
+        raise RuntimeError(f"token {_TOKEN} refused; Authorization: Bearer {_CREDENTIAL}") \
+            from inner
+
+
+def test_secrets_inside_a_traceback_are_masked_in_text_and_json(tmp_path: Path) -> None:
+    def emit(log: logging.Logger) -> None:
+        try:
+            _fail_with_secrets()
+        except RuntimeError:
+            log.exception("sale failed for %s", _CREDENTIAL)
+        log.warning("stack here", stack_info=True)
+
+    for json_lines in (False, True):
+        folder = tmp_path / str(json_lines)
+        text = _written(folder, json_lines=json_lines, emit=emit)
+        assert "RuntimeError" in text and "KeyError" in text  # the traceback is written
+        assert _TOKEN not in text and _CREDENTIAL not in text
+        assert "vpt_***" in text and "6649 **** **** **** 8576" in text
+
+
+def test_credentials_bearer_and_secret_fields_are_masked() -> None:
+    text = mask_secrets(f"Bearer abc.def-123 {_CREDENTIAL} passphrase='correct horse' "
+                        "activation_code=ACT-1234 key_id=tsk-1 code=UNKNOWN_METER")
+    assert "abc.def-123" not in text and _CREDENTIAL not in text
+    assert "correct" not in text and "ACT-1234" not in text
+    assert "key_id=tsk-1" in text and "code=UNKNOWN_METER" in text  # ids are not secrets

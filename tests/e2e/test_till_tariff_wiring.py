@@ -13,7 +13,7 @@ import pytest
 
 from app.api import models as api
 from app.api.models import Money
-from app.keystore import MemoryKeyring
+from app.keystore import KeyringCredentialProvider, MemoryKeyring
 from app.settings import Settings
 from app.till import PriceChanged
 from common.events import EventBus
@@ -24,14 +24,16 @@ from vendserver.testing import running_server
 pytestmark = [pytest.mark.e2e]
 
 
-def test_activation_keeps_the_signing_keys_beside_the_store(tmp_path: Path) -> None:
+def test_activation_keeps_the_signing_keys_with_the_credential_not_in_a_file(
+        tmp_path: Path) -> None:
     (tmp_path / "srv").mkdir()
     with running_server(tmp_path / "srv", demo=True) as srv:
-        port = ActivationPort(MemoryKeyring(), data_dir=tmp_path / "till")
-        assert load_activation_keys(tmp_path / "till") is None
+        keyring = MemoryKeyring()
+        port = ActivationPort(keyring, data_dir=tmp_path / "till")
         port.activate(srv.base_url, str(srv.demo["activation_code"]), "Counter keys")
-        kept = load_activation_keys(tmp_path / "till")
+        kept = KeyringCredentialProvider(keyring).anchors()
         assert kept is not None and [k["key_id"] for k in kept] == ["tsk-1"]
+        assert load_activation_keys(tmp_path / "till") is None  # no plaintext root of trust
         assert port.is_activated()
 
 

@@ -21,12 +21,14 @@ from offline_store import (
     ForeignFile,
     Store,
     StoreClosed,
+    StoreDamaged,
     StoreMissing,
     WrongKeyOrCorrupt,
+    backup_store,
     latest_schema_version,
     open_store,
 )
-from offline_store.store import _schema_files
+from offline_store.store import _schema_files, connect
 
 
 def _digest(path: Path) -> str:
@@ -156,21 +158,64 @@ def test_corrupt_and_foreign_files_are_refused_untouched(tmp_path: Path, key: by
         assert not Path(f"{path}-wal").exists()
 
 
-def test_damaged_page_is_detected_by_cipher_integrity_check(tmp_path: Path, key: bytes) -> None:
-    path = tmp_path / "vend.db"
+def _filled_store(path: Path, key: bytes) -> int:
+    """A store with ~30 pages of settings, checkpointed into the main file; its page count."""
     with open_store(path, key, create=True) as s:
         s.call(lambda c: c.executemany(
             "INSERT INTO settings VALUES (?, ?, 'now')",
             [(f"k{i}", "x" * 500) for i in range(200)]))
         s.call(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall(),
                transaction=False)
+    return path.stat().st_size // 4096
+
+
+def _spoil_page(path: Path, page: int) -> None:
     data = bytearray(path.read_bytes())
-    data[4096 * 3 + 100] ^= 0xFF  # flip a byte in page 4
+    data[4096 * (page - 1) + 100] ^= 0xFF
     path.write_bytes(bytes(data))
-    with open_store(path, key) as s:
-        problems = s.call(lambda c: c.execute("PRAGMA cipher_integrity_check").fetchall(),
-                          transaction=False)
-    assert problems  # the HMAC of the damaged page does not match
+
+
+def test_a_damaged_middle_page_is_refused_at_open_with_a_true_message(
+        tmp_path: Path, key: bytes) -> None:
+    path = tmp_path / "vend.db"
+    pages = _filled_store(path, key)
+    middle = pages // 2
+    assert middle > 2
+    _spoil_page(path, middle)
+    before = _digest(path)
+    with pytest.raises(StoreDamaged) as caught:
+        open_store(path, key)
+    message = str(caught.value)
+    assert "damaged" in message and "key is right" in message
+    assert f"page {middle}" in message
+    assert "key does not match" not in message
+    assert _digest(path) == before  # nothing written, no migration ran
+
+
+def test_a_damaged_page_read_after_open_is_damage_not_a_wrong_key(
+        tmp_path: Path, key: bytes) -> None:
+    path = tmp_path / "vend.db"
+    pages = _filled_store(path, key)
+    _spoil_page(path, pages // 2)
+    # Damage that appears after the check at open: a connection whose key is proven (page 1
+    # reads) and whose cache holds none of the other pages.
+    with Store(path, connect(path, key)) as s:
+        with pytest.raises(StoreDamaged) as caught:
+            s.call(lambda c: c.execute("PRAGMA integrity_check").fetchall())
+    message = str(caught.value)
+    assert "damaged" in message and "key is right" in message
+    assert "key does not match" not in message
+
+
+def test_a_backup_of_a_damaged_store_is_refused(tmp_path: Path, key: bytes) -> None:
+    path = tmp_path / "vend.db"
+    pages = _filled_store(path, key)
+    _spoil_page(path, pages // 2)
+    dest = tmp_path / "backup.db"
+    with Store(path, connect(path, key)) as s:
+        with pytest.raises(StoreDamaged):
+            backup_store(s, dest, key)
+    assert not dest.exists()
 
 
 def test_newer_schema_is_refused(tmp_path: Path, key: bytes) -> None:

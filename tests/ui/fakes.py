@@ -261,7 +261,14 @@ class FakeTerminal:
             raise BusinessRuleError("That activation code is not valid.",
                                     code="ACTIVATION_CODE_INVALID")
         self.activated = True
+        self.server = server_url
         return "T0001"
+
+    def server_changed(self, server_url: str) -> bool:
+        if self.activated and server_url != getattr(self, "server", server_url):
+            self.activated = False
+            return True
+        return False
 
 
 class FakePrinter:

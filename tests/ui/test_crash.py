@@ -34,3 +34,23 @@ def test_install_uninstall_restores_hooks() -> None:
     assert sys.excepthook != before[0]
     handler.uninstall()
     assert (sys.excepthook, threading.excepthook) == before
+
+
+def test_a_crash_report_never_holds_the_secrets_in_the_exception(qtbot, shown_errors,
+                                                                  caplog) -> None:
+    credential = "vpt_c2VjcmV0LWNyZWRlbnRpYWwtb2YtdGhlLXRlcm1pbmFs"
+    handler = CrashHandler()
+    handler.install()
+    try:
+        def boom() -> None:
+            raise RuntimeError(f"sent Bearer {credential} for token 66493961688496658576")
+
+        with qtbot.waitSignal(handler.crashed, timeout=5000):
+            t = threading.Thread(target=boom, name="leaky-thread")
+            t.start()
+            t.join(5)
+        qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
+    finally:
+        handler.uninstall()
+    assert "RuntimeError" in caplog.text and "leaky-thread" in caplog.text
+    assert credential not in caplog.text and "66493961688496658576" not in caplog.text

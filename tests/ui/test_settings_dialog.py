@@ -67,3 +67,19 @@ def test_test_print_uses_edited_printer_settings(qtbot, tmp_path) -> None:
     qtbot.waitUntil(lambda: bool(printer.tests), timeout=5000)
     assert printer.tests[0]["printer.address"] == "127.0.0.1:9100"
     qtbot.waitUntil(lambda: "sent" in dialog.message.text(), timeout=5000)
+
+
+def test_saving_another_server_address_clears_the_activation(qtbot, tmp_path,
+                                                             shown_errors) -> None:
+    terminal = FakeTerminal()
+    saved: list[Settings] = []
+    dialog = _dialog(qtbot, tmp_path, terminal=terminal, saved=saved)
+    dialog.server_url.setText("http://127.0.0.1:1")
+    dialog.code.setText("DEMO-ACT-2026")
+    dialog.activate()
+    qtbot.waitUntil(lambda: terminal.activated, timeout=5000)
+    dialog.server_url.setText("http://127.0.0.1:2")
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(saved), timeout=5000)
+    assert not terminal.activated  # the credential does not follow the URL
+    assert Settings.load(tmp_path / "settings.toml")["server.url"] == "http://127.0.0.1:2"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.vendserver.vs_helpers import assert_error, money
+from tests.vendserver.vs_helpers import Api, assert_error, money
 
 
 def test_activation_gives_credential_key_and_policy(srv):
@@ -63,19 +63,30 @@ def test_terminal_state(api):
     assert t["sale_limits"] == {"minimum": money("5.00"), "maximum": money("5000.00")}
 
 
-def test_operators_carry_verifiable_scrypt_hashes(srv, api):
+def test_operators_carry_per_terminal_argon2id_material_not_the_scrypt_hash(srv, api):
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     ops = {o["id"]: o for o in api.http.get("/v1/operators").json()["operators"]}
     assert {o["role"] for o in ops.values()} == {"cashier", "supervisor", "admin"}
+    other = Api(srv)  # a second terminal of the same vendor
+    try:
+        theirs = {o["id"]: o for o in other.http.get("/v1/operators").json()["operators"]}
+    finally:
+        other.close()
     for demo_op in srv.demo["operators"]:
         o = ops[demo_op["id"]]
         kdf = o["pin_kdf"]
-        assert kdf["alg"] == "scrypt"
-        digest = hashlib.scrypt(demo_op["pin"].encode(), salt=bytes.fromhex(kdf["salt"]),
+        assert kdf["alg"] == "scrypt+argon2id"
+        scrypt = hashlib.scrypt(demo_op["pin"].encode(), salt=bytes.fromhex(kdf["salt"]),
                                 n=kdf["n"], r=kdf["r"], p=kdf["p"], dklen=kdf["dklen"])
-        assert hmac.compare_digest(digest.hex(), o["pin_hash"])
-        wrong = hashlib.scrypt(b"0000", salt=bytes.fromhex(kdf["salt"]), n=kdf["n"],
-                               r=kdf["r"], p=kdf["p"], dklen=kdf["dklen"])
-        assert wrong.hex() != o["pin_hash"]
+        assert scrypt.hex() != o["pin_hash"]  # the server's scrypt hash is never handed out
+        argon = kdf["argon2id"]
+        material = Argon2id(salt=bytes.fromhex(argon["salt"]), length=32,
+                            iterations=argon["iterations"], lanes=argon["lanes"],
+                            memory_cost=argon["memory_kib"]).derive(scrypt)
+        assert hmac.compare_digest(material.hex(), o["pin_hash"])
+        # Another terminal gets other material for the same PIN.
+        assert theirs[demo_op["id"]]["pin_hash"] != o["pin_hash"]
 
 
 def test_operator_restricted_to_other_terminal_is_not_listed(srv, api):

@@ -62,11 +62,13 @@ class UtilityOut(Out):
 
 
 class SigningKeyOut(Out):
-    """A tariff-signing public key."""
+    """A tariff-signing public key; a rotated one carries the previous key's endorsement."""
 
     key_id: str
     alg: Literal["Ed25519"]
     public_key: str
+    endorsed_by: str | None = None
+    endorsement: str | None = None
 
 
 class KeyOut(Out):

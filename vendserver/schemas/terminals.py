@@ -53,15 +53,25 @@ class TerminalOut(Out):
     tariff_signing_keys: list[SigningKeyOut]
 
 
-class PinKdfOut(Out):
-    """scrypt parameters of one operator's PIN hash."""
+class Argon2Out(Out):
+    """argon2id parameters of a terminal's PIN verification material."""
 
-    alg: Literal["scrypt"]
+    iterations: int
+    memory_kib: int
+    lanes: int
+    salt: str
+
+
+class PinKdfOut(Out):
+    """How to check a PIN against `pin_hash`: scrypt, then argon2id over the scrypt hash."""
+
+    alg: Literal["scrypt+argon2id"]
     n: int
     r: int
     p: int
     dklen: int
     salt: str
+    argon2id: Argon2Out
 
 
 class OperatorOut(Out):

@@ -19,8 +19,15 @@ from vendserver.errors import ApiError
 from vendserver.mailer import Mailer, SmtpConfig
 from vendserver.money import money
 from vendserver.pricing import TariffTerms
-from vendserver.service.common import DEFAULT_POLICY, IDEM_RE, SALE_MAX, SALE_MIN, iso
-from vendserver.signing import b64, new_keypair
+from vendserver.service.common import (
+    DEFAULT_POLICY,
+    IDEM_RE,
+    PIN_MATERIAL,
+    SALE_MAX,
+    SALE_MIN,
+    iso,
+)
+from vendserver.signing import b64, endorsement_payload, new_keypair, sign
 from vendserver.smartmeters import SmartMeters
 
 log = logging.getLogger("vendserver.service")
@@ -30,8 +37,13 @@ class ServiceCore:
     """State and helpers shared by every part of `VendingService`, over one `Store`."""
 
     def __init__(self, store: Store, *, smtp: SmtpConfig | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 pin_cost: dict[str, int] | None = None) -> None:
         self.store = store
+        #: argon2id cost of the terminals' PIN verification material (tests pass less)
+        self.pin_cost = dict(pin_cost or PIN_MATERIAL)
+        # (terminal, operator, pin hash) -> (salt, material): computed once per PIN change.
+        self._pin_material: dict[tuple[str, str, bytes], tuple[bytes, bytes]] = {}
         self.smtp = smtp
         self.clock = clock or (lambda: datetime.now(UTC))
         self._terms: dict[tuple[str, int], TariffTerms] = {}
@@ -54,12 +66,22 @@ class ServiceCore:
     def rotate_signing_key(self) -> str:
         """Make a new tariff-signing key the one used from now on; returns its key id.
 
-        Old public keys stay published so versions signed with them still verify.
+        The key signing until now endorses the new one (an Ed25519 signature over
+        `endorsement_payload`, published with the new key as `endorsed_by`/`endorsement`),
+        so terminals trust it without re-activation and nobody without the old private key
+        can add a key. Old public keys stay published so versions signed with them verify.
         """
         with self.store.transaction():
-            key_id = f"tsk-{len(self.store.signing_keys()) + 1}"
+            keys = self.store.signing_keys()
+            key_id = f"tsk-{len(keys) + 1}"
             private, public = new_keypair()
             self.store.add_signing_key(key_id, private, public, iso(self.clock()))
+            if keys:
+                current = keys[-1]
+                signature = sign(bytes(current["private_key"]),
+                                 endorsement_payload(key_id, b64(public)))
+                self.store.set_meta(f"endorsement:{key_id}", json.dumps(
+                    {"endorsed_by": current["key_id"], "endorsement": b64(signature)}))
         return key_id
 
     def start(self) -> None:
@@ -147,9 +169,15 @@ class ServiceCore:
                 "vat_number": u["vat_number"], "currency": u["currency"], "utc_offset": offset}
 
     def signing_keys_wire(self) -> list[dict[str, str]]:
-        """The tariff-signing public keys."""
-        return [{"key_id": k["key_id"], "alg": "Ed25519", "public_key": b64(k["public_key"])}
-                for k in self.store.signing_keys()]
+        """The tariff-signing public keys, each rotated one with its endorsement."""
+        out: list[dict[str, str]] = []
+        for k in self.store.signing_keys():
+            item = {"key_id": k["key_id"], "alg": "Ed25519", "public_key": b64(k["public_key"])}
+            endorsement = self.store.get_meta(f"endorsement:{k['key_id']}")
+            if endorsement is not None:
+                item.update(json.loads(endorsement))
+            out.append(item)
+        return out
 
     def policy(self, terminal: Row) -> dict[str, Any]:
         """The terminal's offline policy in the contract's form."""

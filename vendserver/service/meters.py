@@ -111,7 +111,14 @@ class MeterOps(ServiceCore):
 
     def search(self, q: str, limit: int) -> dict[str, Any]:
         """GET /v1/meters?q=."""
-        rows = self.store.search_meters(fold(q.strip()), limit)
+        # Whitespace and control characters (NUL included) say nothing about a customer: what
+        # is left must be 2 characters or more, or a search would list the whole directory.
+        needle = "".join(c if c.isprintable() else " " for c in fold(q)).strip()
+        if len(needle) < 2:
+            raise ApiError("VALIDATION_ERROR", "Type at least 2 letters or digits to search.",
+                           {"errors": [{"field": "q", "problem": "fewer than 2 characters "
+                                        "besides spaces and control characters"}]})
+        rows = self.store.search_meters(needle, limit)
         return {"results": [{"meter_number": r["drn"], "service": r["service"],
                              "customer_name": r["customer_name"], "account": r["account"],
                              "address": r["address"], "blocked": bool(r["blocked"])}

@@ -42,6 +42,10 @@ class ReportOps(TerminalOps):
                            ) from None
         opened = parse_time(body["opened_at"], "opened_at")
         closed = parse_time(body["closed_at"], "closed_at")
+        if closed < opened:
+            raise ApiError("VALIDATION_ERROR", "closed_at is before opened_at.",
+                           {"errors": [{"field": "closed_at",
+                                        "problem": "before opened_at"}]})
         with self.store.transaction():
             row = self.store.zreport(terminal["id"], shift_id)
             if row is not None:

@@ -21,6 +21,7 @@ from vendserver.service.common import (
     check_policy,
     iso,
     parse_time,
+    pin_material,
 )
 from vendserver.service.core import ServiceCore
 
@@ -146,14 +147,31 @@ class TerminalOps(ServiceCore):
         return op
 
     def operators(self, terminal: Row) -> dict[str, Any]:
-        """GET /v1/operators."""
+        """GET /v1/operators: the operators assigned to this terminal, each with PIN
+        verification material for this terminal only (argon2id over the scrypt hash, never
+        the scrypt hash itself)."""
         ops = self.store.operators_for_terminal(terminal["id"], terminal["vendor_id"])
-        return {"operators": [{
-            "id": o["id"], "name": o["name"], "role": o["role"], "active": bool(o["active"]),
-            "pin_kdf": {"alg": "scrypt", "n": o["kdf_n"], "r": o["kdf_r"], "p": o["kdf_p"],
-                        "dklen": o["kdf_dklen"], "salt": bytes(o["pin_salt"]).hex()},
-            "pin_hash": bytes(o["pin_hash"]).hex(), "updated_at": o["updated_at"],
-        } for o in ops]}
+        out = []
+        for o in ops:
+            salt, material = self._material(terminal["id"], o)
+            out.append({
+                "id": o["id"], "name": o["name"], "role": o["role"], "active": bool(o["active"]),
+                "pin_kdf": {"alg": "scrypt+argon2id", "n": o["kdf_n"], "r": o["kdf_r"],
+                            "p": o["kdf_p"], "dklen": o["kdf_dklen"],
+                            "salt": bytes(o["pin_salt"]).hex(),
+                            "argon2id": {**self.pin_cost, "salt": salt.hex()}},
+                "pin_hash": material.hex(), "updated_at": o["updated_at"],
+            })
+        return {"operators": out}
+
+    def _material(self, terminal_id: str, op: Row) -> tuple[bytes, bytes]:
+        key = (terminal_id, str(op["id"]), bytes(op["pin_hash"]))
+        found = self._pin_material.get(key)
+        if found is None:
+            found = pin_material(bytes(op["pin_hash"]), terminal_id, bytes(op["pin_salt"]),
+                                 self.pin_cost)
+            self._pin_material[key] = found
+        return found
 
     def verify_pin(self, terminal: Row, operator_id: str, pin: str) -> Row:
         """Check an operator's PIN with the attempt limit; returns the operator."""

@@ -43,11 +43,21 @@ def parse_operators(value: Any) -> list[OperatorRecord]:
     out: list[OperatorRecord] = []
     for where, data in object_list(req(obj(value, "body"), "operators", "body"), "operators"):
         kdf = obj(req(data, "pin_kdf", where), f"{where}.pin_kdf")
-        if kdf.get("alg") != "scrypt":
-            raise Invalid(f"{where}.pin_kdf.alg is not scrypt")
+        if kdf.get("alg") not in ("scrypt", "scrypt+argon2id"):
+            raise Invalid(f"{where}.pin_kdf.alg is not scrypt or scrypt+argon2id")
         for name in ("n", "r", "p", "dklen"):
             if integer(kdf, name, f"{where}.pin_kdf") <= 0:
                 raise Invalid(f"{where}.pin_kdf.{name} is not positive")
+        if kdf["alg"] == "scrypt+argon2id":
+            argon = obj(req(kdf, "argon2id", f"{where}.pin_kdf"), f"{where}.pin_kdf.argon2id")
+            # Bounded, so a hostile list cannot make a sign-in take minutes or all memory.
+            limits = {"iterations": 64, "memory_kib": 1 << 20, "lanes": 16}
+            for name, most in limits.items():
+                if not 0 < integer(argon, name, f"{where}.pin_kdf.argon2id") <= most:
+                    raise Invalid(f"{where}.pin_kdf.argon2id.{name} is out of range")
+            if not re.fullmatch(r"[0-9a-f]{16,}", string(argon, "salt",
+                                                         f"{where}.pin_kdf.argon2id")):
+                raise Invalid(f"{where}.pin_kdf.argon2id.salt is not lowercase hex")
         salt = string(kdf, "salt", f"{where}.pin_kdf")
         pin_hash = string(data, "pin_hash", where)
         if not re.fullmatch(r"[0-9a-f]+", salt) or not re.fullmatch(r"[0-9a-f]{16,}", pin_hash):
