@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from xml.parsers import expat
 from dataclasses import dataclass
 from typing import Any
+from xml.parsers import expat
 
 __all__ = ["Document", "HostileXml", "Limits", "local", "namespace", "parse_document",
            "parse_xml"]

@@ -1,12 +1,13 @@
 """`XmlVendBackend`: the backend port (`app.backend.VendingBackend`) over XMLVend 2.1 SOAP.
 
-| port call | XMLVend |
-| --- | --- |
-| `meter` | `confirmCustomerReq` by meter number |
-| `quote` | `trialCreditVendReq` by currency |
-| `sell` | `creditVendReq` with the cash tendered; its msgID is allocated and committed with the sale (by idempotency key) before the first byte |
-| `get_sale` | `adviceReq` `LastRespAdviceReq` (its own new msgID) about the sale's msgID: the original answer, or None when the server never processed it |
-| `terminal` | the terminal facts configured for this server (XMLVend has no such call), with the vendor credit of the last answer's `clientStatus` |
+- `meter`: `confirmCustomerReq` by meter number;
+- `quote`: `trialCreditVendReq` by currency;
+- `sell`: `creditVendReq` with the cash tendered; its msgID is allocated and committed with
+  the sale (by idempotency key) before the first byte;
+- `get_sale`: `adviceReq` `LastRespAdviceReq` (its own new msgID) about the sale's msgID: the
+  original answer, or None when the server never processed it;
+- `terminal`: the terminal facts configured for this server (XMLVend has no such call), with
+  the vendor credit of the last answer's `clientStatus`.
 
 What XMLVend does not offer is off in `capabilities` (tariff documents, push events, batch
 upload, search, reversal through the server, Z upload), so the core shows it as unavailable
@@ -23,7 +24,10 @@ with last-response advice instead of selling again.
 from __future__ import annotations
 
 import gzip
+import io
+import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -57,6 +61,7 @@ from app.api.models import (
 from app.backend import Capabilities, MalformedSink, NotOffered
 from app.xmlvend import faults, messages, msgids
 from app.xmlvend.messages import Header, MsgId, Node
+from app.xmlvend.ns import SOAP_VERSIONS
 from app.xmlvend.receipt import BadMessage, Response, parse_response
 from common.format import group_token
 from offline_store import Connection, Store
@@ -108,8 +113,6 @@ class XmlVendConfig:
 
 def messages_versions() -> tuple[str, ...]:
     """The SOAP versions the adapter speaks."""
-    from app.xmlvend.ns import SOAP_VERSIONS
-
     return tuple(SOAP_VERSIONS)
 
 
@@ -138,9 +141,10 @@ class XmlVendBackend:
         now = self._clock()
         return self.store.call(lambda c: msgids.allocate(c, self.config.terminal_id, now))
 
-    def _header(self, msg: MsgId) -> Header:
+    def _header(self, msg: MsgId, operator_id: str = "") -> Header:
         c = self.config
-        return Header(c.client_ean, c.terminal_id, msg, c.op_name, c.password)
+        # The configured operator name, else the signed-in cashier's id.
+        return Header(c.client_ean, c.terminal_id, msg, c.op_name or operator_id, c.password)
 
     def _post(self, body: Node, *, key: str | None = None) -> Response:
         """Send one request; the parsed answer or fault (faults are returned, not raised).
@@ -148,8 +152,6 @@ class XmlVendBackend:
         arrived) or `TlsProblem`; an unreadable answer raises `MalformedResponse`."""
         c = self.config
         data = messages.envelope(body, c.soap_version)
-        from app.xmlvend.ns import SOAP_VERSIONS
-
         content_type = SOAP_VERSIONS[c.soap_version][1]
         headers = {"Content-Type": content_type, "Accept-Encoding": "gzip"}
         if c.soap_action != "none":
@@ -225,7 +227,7 @@ class XmlVendBackend:
         raw = b"".join(chunks)
         if "gzip" in r.headers.get("Content-Encoding", "").lower():
             try:
-                with gzip.GzipFile(fileobj=_Bytes(raw)) as gz:
+                with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
                     raw = gz.read(limit + 1)
             except (OSError, EOFError):
                 raise ServerUnavailable("The XMLVend server's compressed answer is broken.",
@@ -286,7 +288,8 @@ class XmlVendBackend:
         }
         if raw["meter_number"] != meter_number:
             raw["meter_number"] = meter_number
-        return self._parsed(parse_meter, raw, "confirmCustomerReq")
+        meter: MeterInfo = self._parsed(parse_meter, raw, "confirmCustomerReq")
+        return meter
 
     def quote(self, meter_number: str, amount: Money) -> Quote:
         """`trialCreditVendReq` by currency."""
@@ -297,7 +300,8 @@ class XmlVendBackend:
         raw["priced_at"] = self._clock().strftime("%Y-%m-%dT%H:%M:%SZ")
         raw["tokens_preview"] = []
         raw["key_change"] = None
-        return self._parsed(parse_quote, raw, "trialCreditVendReq")
+        quote: Quote = self._parsed(parse_quote, raw, "trialCreditVendReq")
+        return quote
 
     def sell(self, key: str, operator_id: str, request: dict[str, Any]) -> Sale:
         """`creditVendReq` under the sale's msgID (committed before the first byte)."""
@@ -313,7 +317,7 @@ class XmlVendBackend:
             return msgids.for_sale(conn, key, terminal, now)
 
         msg = self.store.call(msg_for)
-        body = messages.credit_vend(self._header(msg), str(request["meter_number"]),
+        body = messages.credit_vend(self._header(msg, operator_id), str(request["meter_number"]),
                                     amount=amount.amount, symbol=self._symbol(amount.currency),
                                     tender=amount.amount)
         resp = self._post(body, key=key)
@@ -486,7 +490,7 @@ class XmlVendBackend:
                         "tendered": _opt(resp.tendered), "change": _opt(resp.change),
                         "kct": None if resp.kct is None else vars(resp.kct)},
         })
-        sale = self._parsed(parse_sale, raw, "creditVendReq", key=key)
+        sale: Sale = self._parsed(parse_sale, raw, "creditVendReq", key=key)
         self.store.call(lambda c: msgids.mark(c, key, msg, "answered", sale.receipt_no))
         return sale
 
@@ -495,8 +499,6 @@ class XmlVendBackend:
         try:
             return parser(raw)
         except (Invalid, ValueError) as exc:
-            import json
-
             problem = MalformedResponse(str(exc), method="POST", path=what, status=200,
                                         content_type="text/xml",
                                         body=json.dumps(raw, default=str).encode(),
@@ -504,18 +506,6 @@ class XmlVendBackend:
             if self.malformed_sink is not None:
                 self.malformed_sink(problem)
             raise problem from None
-
-
-class _Bytes:
-    """A minimal readable file over bytes (gzip needs one)."""
-
-    def __init__(self, data: bytes) -> None:
-        import io
-
-        self._io = io.BytesIO(data)
-
-    def read(self, n: int = -1) -> bytes:
-        return self._io.read(n)
 
 
 def _refused(exc: Exception) -> bool:
@@ -545,8 +535,6 @@ def _iso(value: str) -> str:
     """An XMLVend `respDateTime` (3 or 7 fractional digits, any offset) as UTC ISO with Z."""
     if not value:
         return ""
-    import re
-
     text = re.sub(r"(\.\d{6})\d+", r"\1", value.strip())
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))

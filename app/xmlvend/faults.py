@@ -1,14 +1,17 @@
 """XMLVend faults mapped to the client's typed errors (the ones the sale service handles).
 
-| fault | meaning | error |
-| --- | --- | --- |
-| `BusinessRuleEx` family (meter, customer, money, keys) | refused, nothing done: the cashier can fix it | `ApiRejected` with our code |
-| `ClientIDAuthorisationEx`, `RequestAuthorisationEx`, `ClientIDSSLEx` | this terminal is not allowed | `TerminalNotAuthorised` |
-| `XMLVendSchemaEx` | our request is wrong | `ApiBug` |
-| `UseCaseSupportEx` | the server does not implement it | `ApiRejected` `NOT_OFFERED` |
-| `SystemEx`, Hexing `VD.17020008` (busy) | the server failed: outcome unknown on a vend | `ServerUnavailable(sent=True)` |
-| `LastResponseEx` / `ConfirmationEx` / `ReversalEx` | no transaction for that msgID | `kind() == "no_such_message"` (the caller decides) |
-| a reused msgID refused (no type exists: read `faultCode`/`desc`) | the first request WAS seen | `kind() == "duplicate"` (resolve by advice) |
+- `BusinessRuleEx` family (meter, customer, money, keys): refused, nothing done, the cashier
+  can fix it: `ApiRejected` with our code;
+- `ClientIDAuthorisationEx`, `RequestAuthorisationEx`, `ClientIDSSLEx`: this terminal is not
+  allowed: `TerminalNotAuthorised`;
+- `XMLVendSchemaEx`: our request is wrong: `ApiBug`;
+- `UseCaseSupportEx`: the server does not implement it: `ApiRejected` `NOT_OFFERED`;
+- `SystemEx`, Hexing `VD.17020008` (busy): the server failed, the outcome of a vend is
+  unknown: `ServerUnavailable(sent=True)`;
+- `LastResponseEx` / `ConfirmationEx` / `ReversalEx`: no transaction for that msgID:
+  `kind() == "no_such_message"` (the caller decides);
+- a reused msgID refused (no type exists: `faultCode`/`desc` say it): the first request WAS
+  seen: `kind() == "duplicate"` (resolve by advice, never sell again).
 
 Some servers send business refusals as a `SystemEx` (Hexing's FBE-only refusal, Conlog's
 "meter not found"): known codes and texts are read before the type.

@@ -98,7 +98,7 @@ def _base_header(h: Header) -> list[Node]:
         Node("b", "msgID", (("dateTime", h.msg_id.date_time),
                             ("uniqueNumber", str(h.msg_id.unique_number)))),
     ]
-    if h.op_name:
+    if h.op_name or h.password:
         cred = [Node("b", "opName", text=h.op_name)]
         if h.password:
             cred.append(Node("b", "password", text=h.password))

@@ -117,8 +117,8 @@ class XmlVendFace:
                                   self.personality.fault_string)
             return self._out(500, body, req.version, accept_encoding)
         except ApiError as exc:
-            f = Fault(FAULTS.get(exc.code, "SystemEx"), exc.message, exc.code)
-            body = fault_envelope(self._fault_detail(req, f), req.version,
+            mapped = Fault(FAULTS.get(exc.code, "SystemEx"), exc.message, exc.code)
+            body = fault_envelope(self._fault_detail(req, mapped), req.version,
                                   self.personality.fault_string)
             return self._out(500, body, req.version, accept_encoding)
         return self._out(200, envelope(answer, req.version), req.version, accept_encoding)

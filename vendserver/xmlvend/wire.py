@@ -83,17 +83,18 @@ class Request:
             raise BadRequest("not an XMLVend request")
         msg = child(el, "msgID")
         client = child(el, "clientID")
+        terminal = child(el, "terminalID")
         cred = child(el, "authCred")
         return cls(version, local(el.tag), xsi_type(doc, el), el, doc,
-                   (client.get("ean") or client.get("id") or "") if client is not None else "",
-                   (child(el, "terminalID").get("id") or "")  # type: ignore[union-attr]
-                   if child(el, "terminalID") is not None else "",
-                   msg.get("dateTime", "") if msg is not None else "",
-                   msg.get("uniqueNumber", "") if msg is not None else "",
-                   (child(cred, "opName").text or "") if child(cred, "opName") is not None
-                   else "",  # type: ignore[union-attr]
-                   (child(cred, "password").text or "") if child(cred, "password") is not None
-                   else "")  # type: ignore[union-attr]
+                   "" if client is None else (client.get("ean") or client.get("id") or ""),
+                   "" if terminal is None else (terminal.get("id") or ""),
+                   "" if msg is None else msg.get("dateTime", ""),
+                   "" if msg is None else msg.get("uniqueNumber", ""),
+                   _text(child(cred, "opName")), _text(child(cred, "password")))
+
+
+def _text(node: ET.Element | None) -> str:
+    return "" if node is None else (node.text or "").strip()
 
 
 def xsi_type(doc: Document, el: ET.Element | None) -> str:

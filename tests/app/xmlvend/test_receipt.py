@@ -33,6 +33,7 @@ def test_hexing_receipt_tokens_in_entry_order_and_amounts() -> None:
     assert r.vendor_credit == Decimal("999255.5")
     assert (r.tendered, r.change) == (Decimal("100.00"), Decimal("10.00"))
     sale = r.credit_lines[1]
+    assert r.tendered is not None and r.change is not None
     # amt excludes VAT: 78.26 + 11.74 = tender - change.
     assert sale.amount + sale.tax == r.tendered - r.change
     assert sale.tax_rate == Decimal("0.1500") and sale.tariff_name == "Domestic Prepaid"
