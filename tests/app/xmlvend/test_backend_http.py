@@ -54,6 +54,7 @@ class Counter:
     def __init__(self, server: RunningServer, tmp: Path, personality: str,
                  soap_version: str = "1.1") -> None:
         self.server = server
+        self.tmp = tmp
         self.activation = server.activate("XMLVend counter")
         self.proxy = FaultProxy(int(server.base_url.rsplit(":", 1)[1]))
         self.store: Store = open_store(tmp / "vend.db", secrets.token_bytes(32), create=True)
@@ -107,9 +108,8 @@ def counter(server: RunningServer, personality: str, tmp_path: Path) -> Iterator
 
 def _till(counter: Counter) -> Any:
     return build_till(Settings({}), bus=EventBus(), store=counter.store,
-                      backend=counter.backend, data_dir=counter.store.path.parent
-                      if hasattr(counter.store, "path") else Path(counter.config.url),
-                      printer=None, tariffs_on=False, start=False)
+                      backend=counter.backend, data_dir=counter.tmp, printer=None,
+                      tariffs_on=False, start=False)
 
 
 def _meter(server: RunningServer, tag: str = "normal") -> str:
