@@ -102,7 +102,6 @@ class XmlVendConfig:
     ca_bundle: str | None = None
     client_cert: str | None = None
     client_key: str | None = None
-    advice_attempts: int = 3
 
     def __post_init__(self) -> None:
         if self.soap_version not in messages_versions():
