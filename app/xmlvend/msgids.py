@@ -1,4 +1,4 @@
-"""msgID allocation, persisted in the store (migration 0014) so a number is never reused.
+"""msgID allocation, persisted in the store (migration 0016) so a number is never reused.
 
 `allocate(conn, terminal_id, now)` advances the terminal's counter in the caller's
 transaction. `for_sale(conn, key, ...)` returns the msgID of a sale's current attempt,
