@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, metavar="PATH",
                         help=f"where the store and logs live (default: {default_data_dir()})")
     parser.add_argument("--server", metavar="URL", help="central vending API base URL")
+    parser.add_argument("--backend", choices=("rest", "xmlvend"),
+                        help="the vending server's protocol (setting server.backend)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")
     parser.add_argument("--help-settings", action="store_true",
                         help="list every setting with its type, default and description")
@@ -50,6 +52,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
     settings = Settings.load(args.config or default_config_path())
     if args.server:
         settings.set("server.url", args.server)
+    if args.backend:
+        settings.set("server.backend", args.backend)
     return settings
 
 

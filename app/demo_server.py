@@ -34,11 +34,15 @@ class DemoServer:
         self.url = url
 
     @classmethod
-    def start(cls, db_path: Path, *, timeout: float = 60.0) -> DemoServer:
-        """Start the server on a free loopback port and wait until it listens."""
+    def start(cls, db_path: Path, *, timeout: float = 60.0,
+              xmlvend: str | None = None) -> DemoServer:
+        """Start the server on a free loopback port and wait until it listens (`xmlvend`:
+        the personality of its XMLVend face)."""
         db_path.parent.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "vendserver", "serve", "--host", "127.0.0.1",
                "--port", "0", "--demo", "--db", str(db_path)]
+        if xmlvend:
+            cmd += ["--xmlvend", xmlvend]
         root = Path(__file__).resolve().parent.parent
         process = subprocess.Popen(
             cmd, cwd=root, stdout=subprocess.PIPE, stderr=None, text=True, bufsize=1

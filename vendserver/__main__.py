@@ -83,7 +83,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def announce() -> None:
         print(f"VENDSERVER LISTENING http://{host}:{port}", flush=True)
 
-    app = create_app(service, heartbeat=args.heartbeat, shutdown=shutdown, on_ready=announce)
+    app = create_app(service, heartbeat=args.heartbeat, shutdown=shutdown, on_ready=announce,
+                     xmlvend=args.xmlvend)
     server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="on",
                                            http=ContractH11Protocol,
                                            timeout_graceful_shutdown=3))
@@ -200,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db")
     p.add_argument("--demo", action="store_true", help="seed the demo data if empty")
     p.add_argument("--heartbeat", type=float, default=15.0, help="SSE heartbeat seconds")
+    p.add_argument("--xmlvend", choices=("hexing", "conlog"), default="hexing",
+                   help="personality of the XMLVend 2.1 SOAP face at /xmlvend/2.1")
     p.add_argument("--smtp", help="HOST:PORT of an SMTP relay for e-mail notifications")
     p.add_argument("--smtp-from", default="tokens@vendpoint.invalid")
     p.set_defaults(func=cmd_serve)

@@ -40,6 +40,7 @@ from app.tariffs import TariffService
 from app.till import setup
 from app.till.facade import Till
 from app.till.results import SearchHit
+from app.xmlvend.backend import XmlVendBackend, XmlVendConfig
 from common.errors import ConfigError, TransientError, UserFacingError
 from common.events import EventBus
 from offline_store import Store
@@ -51,6 +52,10 @@ from printers.queue import PrintQueue
 from printers.sql_job_store import SqlPrintJobStore
 
 log = logging.getLogger("vendpoint.till.build")
+
+#: Where the reference server's XMLVend face listens (`vendserver.xmlvend.PATH`; the core
+#: never imports the server).
+XMLVEND_PATH = "/xmlvend/2.1"
 
 TERMINAL_SETTING = "terminal_info"
 _FROM_SETTINGS: Any = object()
@@ -102,6 +107,48 @@ def client_backend(settings: Settings, server_url: str,
                           float(settings["server.call_deadline"]),
                           float(settings["server.batch_deadline"])),
         pin_sha256=settings["server.cert_sha256"] or None)
+
+
+def xmlvend_backend(settings: Settings, store: Store, *, url: str, password: str,
+                    terminal_facts: dict[str, Any],
+                    operators: Callable[[], list[api.OperatorRecord]] | None = None
+                    ) -> XmlVendBackend:
+    """The XMLVend 2.1 backend with the settings' per-server options (docs/xmlvend.md)."""
+    config = XmlVendConfig(
+        url=url, client_ean=settings["xmlvend.client_ean"] or "0000000000000",
+        terminal_id=settings["xmlvend.terminal_id"] or str(terminal_facts["terminal_id"]),
+        currency=settings["xmlvend.currency"], op_name=settings["xmlvend.operator"],
+        password=password, soap_version=settings["xmlvend.soap_version"],
+        soap_action=settings["xmlvend.soap_action"],
+        reused_msgid=settings["xmlvend.reused_msgid"],
+        connect_timeout=float(settings["server.connect_timeout"]),
+        read_timeout=float(settings["server.read_timeout"]),
+        ca_bundle=settings["xmlvend.ca_bundle"] or None,
+        client_cert=settings["xmlvend.client_cert"] or None,
+        client_key=settings["xmlvend.client_key"] or None)
+    return XmlVendBackend(requests.Session(), config, store, terminal_facts=terminal_facts,
+                          operators=operators)
+
+
+def _xmlvend_facts(settings: Settings, store: Store) -> dict[str, Any]:
+    """The terminal facts an XMLVend till starts with: what the last start remembered, else
+    a terminal that may not sell offline (XMLVend has no terminal or policy call)."""
+    cached = store.call(lambda c: repo.get_setting(c, TERMINAL_SETTING))
+    if isinstance(cached, dict):
+        return cached
+    cur = settings["xmlvend.currency"]
+    zero = {"amount": api.Money(0, cur).amount_str(), "currency": cur}
+    one = {"amount": api.Money(1, cur).amount_str(), "currency": cur}
+    top = {"amount": api.Money(10**9, cur).amount_str(), "currency": cur}
+    return {
+        "terminal_id": settings["xmlvend.terminal_id"],
+        "vendor": {"id": settings["xmlvend.client_ean"], "name": ""},
+        "utility": {"name": "", "currency": cur},
+        "offline_policy": {"offline_allowed": False, "max_sale": zero, "max_total": zero,
+                           "max_count": 0, "warn_after_hours": 24, "refuse_after_hours": 72,
+                           "refuse": []},
+        "sale_limits": {"minimum": one, "maximum": top},
+    }
 
 
 def build_till(
@@ -246,6 +293,8 @@ def _terminal_info(backend: VendingBackend, store: Store,
 def open_production(settings: Settings, *, data_dir: Path, bus: EventBus,
                     keyring: KeyringLike | None = None) -> Opened:
     """The till of an activated terminal: keyring store key, server from the settings."""
+    if settings["server.backend"] == "xmlvend":
+        return _open_xmlvend_production(settings, data_dir=data_dir, bus=bus, keyring=keyring)
     url = settings["server.url"]
     if not url:
         raise setup.NotSetUp(
@@ -274,6 +323,28 @@ def open_production(settings: Settings, *, data_dir: Path, bus: EventBus,
     return Opened(till, url, activation=activation)
 
 
+def _open_xmlvend_production(settings: Settings, *, data_dir: Path, bus: EventBus,
+                             keyring: KeyringLike | None) -> Opened:
+    """A till on an XMLVend server: ids and options from the settings, the operator's
+    password from the keyring (where the terminal credential lives)."""
+    url = settings["xmlvend.url"]
+    if not url or not settings["xmlvend.terminal_id"]:
+        raise setup.NotSetUp(
+            "This till does not know its XMLVend server yet.",
+            hint="Set xmlvend.url, xmlvend.client_ean and xmlvend.terminal_id (F11).")
+    store = setup.open_production_store(data_dir, keyring)
+    try:
+        backend = xmlvend_backend(settings, store, url=url,
+                                  password=KeyringCredentialProvider(keyring)(),
+                                  terminal_facts=_xmlvend_facts(settings, store))
+        till = build_till(settings, bus=bus, store=store, backend=backend, data_dir=data_dir,
+                          closers=(store.close,))
+    except BaseException:
+        store.close()
+        raise
+    return Opened(till, url)
+
+
 def open_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Opened:
     """The demo: the reference server on demo data, activated with the demo code, a
     throwaway store (its key in a labelled file beside it); without a printer set up, the
@@ -281,7 +352,9 @@ def open_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Opened:
     if not server_available():
         raise ConfigError("Demo mode needs the reference server (vendserver), which is missing.")
     db_path = data_dir / "server" / "vendserver.db"
-    server = DemoServer.start(db_path)
+    xmlvend = settings["server.backend"] == "xmlvend"
+    server = DemoServer.start(db_path, xmlvend=settings["xmlvend.demo_personality"]
+                              if xmlvend else None)
     store: Store | None = None
     try:
         info = setup.demo_info(db_path)
@@ -296,8 +369,15 @@ def open_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Opened:
         def secret() -> str:
             return credential
 
-        till = build_till(settings, bus=bus, store=store,
-                          backend=client_backend(settings, server.url, secret),
+        rest = client_backend(settings, server.url, secret)
+        backend: VendingBackend = rest
+        if xmlvend:
+            # The demo provisions the XMLVend till out of band, as a utility would: the
+            # terminal id, credential and operator list come from the reference server once.
+            backend = xmlvend_backend(
+                settings, store, url=server.url + XMLVEND_PATH, password=credential,
+                terminal_facts=dict(activation.terminal.raw), operators=rest.operators)
+        till = build_till(settings, bus=bus, store=store, backend=backend,
                           data_dir=data_dir, terminal=activation.terminal,
                           server_url=server.url, credential=secret, printer=config,
                           closers=(store.close, server.stop))

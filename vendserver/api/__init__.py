@@ -37,6 +37,7 @@ from vendserver.api.errors import install_error_handlers
 from vendserver.api.guard import BATCH_LIMIT, BODY_LIMIT, Guard
 from vendserver.eventhub import EventHub
 from vendserver.service import VendingService
+from vendserver.xmlvend import mount as mount_xmlvend
 
 __all__ = ["BATCH_LIMIT", "BODY_LIMIT", "EVENT_POLL_SECONDS", "Guard", "create_app"]
 
@@ -49,11 +50,13 @@ ROUTERS = (meta, terminals, meters, quotes, sales, batch, reversals, engineering
 
 def create_app(service: VendingService, *, heartbeat: float = 15.0,
                shutdown: threading.Event | None = None,
-               on_ready: Callable[[], None] | None = None) -> FastAPI:
+               on_ready: Callable[[], None] | None = None,
+               xmlvend: str = "hexing") -> FastAPI:
     """The ASGI application over `service`.
 
     `shutdown` ends open event streams (set it before stopping the server so it stops
-    promptly); `on_ready` is called once the service's workers run.
+    promptly); `on_ready` is called once the service's workers run. `xmlvend` names the
+    personality of the XMLVend 2.1 SOAP face at `/xmlvend/2.1` (`vendserver.xmlvend`).
     """
     stop = shutdown or threading.Event()
     # One event-log reader for all open streams (see vendserver/eventhub.py).
@@ -82,5 +85,6 @@ def create_app(service: VendingService, *, heartbeat: float = 15.0,
     install_error_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    mount_xmlvend(app, service, xmlvend)
     app.add_middleware(Guard)
     return app
