@@ -471,7 +471,7 @@ def test_the_parsed_amount_is_shown_large_before_selling(qtbot, sale, shown_erro
     assert view.quote.amount.text() == ""
     view.amount.clear()
     _type(qtbot, view.amount, "1,050")
-    qtbot.waitUntil(lambda: controller.step is Step.QUOTED, timeout=5000)
+    qtbot.waitUntil(lambda: _step(controller) is Step.QUOTED, timeout=5000)
     assert view.quote.amount.text() == "Amount: ZAR 1,050.00"
     assert view.quote.amount.objectName() == "quoteAmount"  # the large style (style.qss)
     assert sales.sold == []
