@@ -95,6 +95,8 @@ def sale(*, key_change: bool = True) -> SaleReceiptData:
         vat=zar("32.61"),
         vat_rate="15%",
         reference="VP-7F3K-9Q2M",
+        # The customer paid with R300 (key-change sample); the single-token one is exact.
+        cash_tendered=zar("300.00") if key_change else None,
     )
 
 
