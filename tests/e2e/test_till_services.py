@@ -86,7 +86,8 @@ def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_error
         asked.append(action)
         return Approval("sipho", "4321")
 
-    dialog = ReprintDialog(adapter, cashier, ask)
+    dialog = ReprintDialog(adapter, cashier, ask,
+                           confirm=lambda record, parent: "customer changed their mind")
     qtbot.addWidget(dialog)
     dialog.query.setText(meter)
     dialog.search()
