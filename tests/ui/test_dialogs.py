@@ -204,8 +204,11 @@ def test_reversal_cancelled_at_the_confirmation_sends_nothing(qtbot, shown_error
     def cancel(record: SaleRecord, parent: object) -> str:
         raise UserCancelled()
 
-    dialog = ReprintDialog(sales, CASHIER, lambda action, parent: asked.append(action) or
-                           Approval("sipho", "4321"), confirm=cancel)
+    def ask(action: str, parent: object) -> Approval:
+        asked.append(action)
+        return Approval("sipho", "4321")
+
+    dialog = ReprintDialog(sales, CASHIER, ask, confirm=cancel)
     qtbot.addWidget(dialog)
     dialog.show_records([_record("VP00000001")])
     dialog.reverse()
