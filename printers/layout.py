@@ -209,6 +209,8 @@ def _shift_close(b: ReceiptBuilder, slip: model.ShiftCloseSlip) -> None:
     b.rule()
     _money_line(b, "Opening float", slip.opening_float)
     _money_line(b, "Cash sales", slip.cash_sales)
+    if slip.cash_paid_back is not None:
+        _money_line(b, "Paid back (reversals, refunds)", slip.cash_paid_back)
     _money_line(b, "Cash drops", slip.cash_drops)
     _money_line(b, "Expected in drawer", slip.expected, bold=True)
     _money_line(b, "Counted", slip.counted, bold=True)

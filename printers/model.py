@@ -306,6 +306,9 @@ class ShiftCloseSlip:
     reversals_count: int = 0
     reprints_count: int = 0
     supervisor: str = ""
+    #: cash paid back to customers (reversals, cash refunds); not a drop to the safe.
+    #: None on slips stored before it was kept apart (their drops included it)
+    cash_paid_back: Money | None = None
     kind: str = field(default="shift_close", init=False)
 
     @property

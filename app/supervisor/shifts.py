@@ -20,7 +20,6 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from app.api.models import Money
@@ -294,7 +293,7 @@ class ShiftService:
             pos=self.terminal.pos(actor), shift_id=s.shift.shift_id,
             opened_at=_dt(s.shift.opened_at), closed_at=_dt(result.closed_at),
             opening_float=money(s.shift.opening_float), cash_sales=money(s.cash_sales),
-            cash_drops=money(Money(s.drops.minor + s.refunds.minor, cur)),
+            cash_drops=money(s.drops), cash_paid_back=money(s.refunds),
             expected=money(s.expected), counted=money(result.counted),
             sales_count=s.sales_count, reversals_count=s.reversals_count,
             reprints_count=s.reprints_count)
@@ -331,7 +330,7 @@ class ShiftService:
             pos=self.terminal.pos(actor), shift_id=shift_id, opened_at=_dt(shift.opened_at),
             closed_at=_dt(shift.closed_at or shift.opened_at),
             opening_float=money(body["opening_float"]), cash_sales=money(body["cash_sales"]),
-            cash_drops=money(str(Decimal(body["drops"]) + Decimal(body["refunds"]))),
+            cash_drops=money(str(body["drops"])), cash_paid_back=money(str(body["refunds"])),
             expected=money(body["expected"]), counted=money(body["counted"]),
             sales_count=int(body["sales_count"]))
         reprint = pm.Reprint(slip, count, self._clock(), actor.name)

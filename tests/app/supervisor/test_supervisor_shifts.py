@@ -53,6 +53,13 @@ def test_open_drop_close_short(sv: SupervisorServices, seed: Seeder, store: Stor
     assert slip.kind == "shift_close" and str(slip.over_short) == "-ZAR 4.50"
     text = render_text(slip, 42)
     assert "430.00" in text and "425.50" in text and "4.50" in text
+    # Money paid back to customers is not a drop to the safe: each on its own line.
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Cash drops ZAR 200.00" in lines
+    assert "Paid back (reversals, refunds) ZAR 7.00" in lines
+    again = render_text(sv.shifts.reprint_close(CASHIER, sid), 42)
+    assert [" ".join(line.split()) for line in again.splitlines()].count(
+        "Cash drops ZAR 200.00") == 1 and "Paid back (reversals, refunds)" in again
     with pytest.raises(BusinessRuleError):
         sv.shifts.cash_drop(CASHIER, sid, Money(100, ZAR))
 
