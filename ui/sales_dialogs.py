@@ -85,8 +85,10 @@ class SalesListDialog(QDialog):
         live = [r for r in records if counts_in_total(r)]
         total = Money(sum(r.amount.minor for r in live), live[0].amount.currency) if live \
             else None
-        self.total.setText(self.tr("{count} sales, total {money}").format(
-            count=len(live), money=format_money(total) if total is not None else "-"))
+        counted = self.tr("1 sale") if len(live) == 1 else self.tr("{count} sales")
+        self.total.setText(self.tr("{counted}, total {money}").format(
+            counted=counted.format(count=len(live)),
+            money=format_money(total) if total is not None else "-"))
         if records:
             self.table.selectRow(0)
             self.table.setFocus()
@@ -216,8 +218,9 @@ class ReprintDialog(QDialog):
                       str(rec.reprints), state_text(rec, self.tr))
             for col, text in enumerate(values):
                 self.table.setItem(row, col, _cell(text))
-        self.message.setText(self.tr("{count} sales found").format(count=len(records))
-                             if records else self.tr("No sales found for that number."))
+        found = self.tr("1 sale found") if len(records) == 1 else self.tr("{count} sales found")
+        self.message.setText(found.format(count=len(records)) if records
+                             else self.tr("No sales found for that number."))
         if records:
             self.table.selectRow(0)
             self.table.setFocus()

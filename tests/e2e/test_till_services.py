@@ -77,7 +77,7 @@ def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_error
     today.load()
     qtbot.waitUntil(lambda: len(today.records) == 1, timeout=10000)
     assert today.records[0].reference == sale.reference
-    assert today.total.text() == "1 sales, total ZAR 100.00"
+    assert today.total.text() == "1 sale, total ZAR 100.00"
     assert [r.reference for r in adapter.find(sale.reference)] == [sale.reference]
 
     asked: list[str] = []

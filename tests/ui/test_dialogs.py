@@ -214,3 +214,14 @@ def test_reversal_cancelled_at_the_confirmation_sends_nothing(qtbot, shown_error
     dialog.reverse()
     assert dialog.message.text() == "Reversal cancelled."
     assert sales.reversals == [] and asked == [] and shown_errors.shown == []
+
+
+def test_one_sale_is_counted_in_the_singular(qtbot) -> None:
+    dialog = SalesListDialog("Today", list)
+    qtbot.addWidget(dialog)
+    dialog.show_records([_record("VP00000001")])
+    assert dialog.total.text() == "1 sale, total ZAR 100.00"
+    reprint = ReprintDialog(FakeSales(), CASHIER, lambda action, parent: Approval("s", "1"))
+    qtbot.addWidget(reprint)
+    reprint.show_records([_record("VP00000001")])
+    assert reprint.message.text() == "1 sale found"
