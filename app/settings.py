@@ -16,6 +16,7 @@ from typing import Any
 import platformdirs
 
 from app.version import APP_ID
+from common.amounts import AMOUNT_FORMATS
 from common.errors import ConfigError
 
 
@@ -122,6 +123,10 @@ SETTINGS: tuple[Setting, ...] = (
             "XMLVend demo: which real server the reference server imitates.",
             choices=("hexing", "conlog")),
     Setting("ui.language", str, "en", "Language of the cashier screens.", choices=("en",)),
+    Setting("ui.locale", str, "en_ZA",
+            "Terminal locale: how amounts are typed at the counter (decimal point or decimal "
+            "comma, and the grouping); amounts that could be read two ways are refused.",
+            choices=tuple(AMOUNT_FORMATS)),
     Setting("ui.idle_lock_minutes", int, 5,
             "Lock the till after this many idle minutes (0 = never).", minimum=0, maximum=240),
     Setting("ui.quick_amounts", str, "20,50,100,200,500",

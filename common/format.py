@@ -33,3 +33,14 @@ def format_units(units_tenths: int, unit: str = "kWh") -> str:
     sign = "-" if units_tenths < 0 else ""
     whole, tenth = divmod(abs(units_tenths), 10)
     return f"{sign}{whole:,}.{tenth} {unit}"
+
+
+def format_percent(rate: str) -> str:
+    """A rate as the API writes it ("15.00", "7.5") shown with its sign: '15%', '7.5%'
+    ('15%' stays '15%'; anything that is not a number is shown as given)."""
+    text = rate.strip().removesuffix("%").strip()
+    whole, dot, frac = text.partition(".")
+    if not whole.isdigit() or (dot and not frac.isdigit()):
+        return rate
+    frac = frac.rstrip("0")
+    return f"{whole}.{frac}%" if frac else f"{whole}%"

@@ -9,7 +9,7 @@ types are `printers.blocks` (re-exported here, where renderers and tests import 
 
 from __future__ import annotations
 
-from common.format import format_units
+from common.format import format_percent, format_units
 from common.money import Money, format_money
 from printers import model
 from printers.blocks import Align, Barcode, Block, Feed, Line, Logo, QrCode, Rule
@@ -69,7 +69,12 @@ def _token_receipt(b: ReceiptBuilder, sale: model.SaleReceiptData) -> None:
     b.rule()
     b.customer_lines(sale.customer, sale.meter)
     b.rule()
-    _money_line(b, "Amount tendered", sale.amount_tendered, bold=True)
+    # The amount sold (the API calls it amount_tendered); the cash handed over and the change
+    # only when the till knows them: never the sale amount under the name "tendered".
+    _money_line(b, "Amount", sale.amount_tendered, bold=True)
+    if sale.cash_tendered is not None and sale.change is not None:
+        _money_line(b, "Cash tendered", sale.cash_tendered)
+        _money_line(b, "Change", sale.change, bold=True)
     b.rule()
     b.tokens(sale.ordered_tokens(), sale.unit)
     b.rule()
@@ -81,7 +86,7 @@ def _token_receipt(b: ReceiptBuilder, sale: model.SaleReceiptData) -> None:
         _money_line(b, label, line.amount)
         if line.detail:
             b.indented(line.detail)
-    vat_label = f"VAT {sale.vat_rate}" if sale.vat_rate else "VAT"
+    vat_label = f"VAT {format_percent(sale.vat_rate)}" if sale.vat_rate else "VAT"
     _money_line(b, vat_label, sale.vat)
     _money_line(b, "Total", sale.amount_tendered, bold=True)
     b.rule()
@@ -204,6 +209,8 @@ def _shift_close(b: ReceiptBuilder, slip: model.ShiftCloseSlip) -> None:
     b.rule()
     _money_line(b, "Opening float", slip.opening_float)
     _money_line(b, "Cash sales", slip.cash_sales)
+    if slip.cash_paid_back is not None:
+        _money_line(b, "Paid back (reversals, refunds)", slip.cash_paid_back)
     _money_line(b, "Cash drops", slip.cash_drops)
     _money_line(b, "Expected in drawer", slip.expected, bold=True)
     _money_line(b, "Counted", slip.counted, bold=True)

@@ -169,8 +169,14 @@ class SaleReceiptData:
     )
     unit: str = "kWh"
     vat_rate: str = ""
+    #: the cash the customer handed over (None: not known; only the amount is printed)
+    cash_tendered: Money | None = None
 
     def __post_init__(self) -> None:
+        if self.cash_tendered is not None and (
+                self.cash_tendered.currency != self.amount_tendered.currency
+                or self.cash_tendered < self.amount_tendered):
+            raise InvalidInput("The cash tendered must cover the amount, in its currency.")
         if not self.tokens:
             raise InvalidInput("A token receipt needs at least one token.")
         if self.issued_at.tzinfo is None:
@@ -179,6 +185,11 @@ class SaleReceiptData:
     def ordered_tokens(self) -> tuple[TokenLine, ...]:
         """Tokens in entry order (see `entry_order`)."""
         return entry_order(self.tokens)
+
+    @property
+    def change(self) -> Money | None:
+        """Cash handed back: tendered − amount (None when the tendered cash is not known)."""
+        return None if self.cash_tendered is None else self.cash_tendered - self.amount_tendered
 
 
 @dataclass(frozen=True)
@@ -295,6 +306,9 @@ class ShiftCloseSlip:
     reversals_count: int = 0
     reprints_count: int = 0
     supervisor: str = ""
+    #: cash paid back to customers (reversals, cash refunds); not a drop to the safe.
+    #: None on slips stored before it was kept apart (their drops included it)
+    cash_paid_back: Money | None = None
     kind: str = field(default="shift_close", init=False)
 
     @property

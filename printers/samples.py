@@ -95,6 +95,8 @@ def sale(*, key_change: bool = True) -> SaleReceiptData:
         vat=zar("32.61"),
         vat_rate="15%",
         reference="VP-7F3K-9Q2M",
+        # The customer paid with R300 (key-change sample); the single-token one is exact.
+        cash_tendered=zar("300.00") if key_change else None,
     )
 
 
@@ -260,8 +262,9 @@ def shift_close() -> ShiftCloseSlip:
         opened_at=AT.replace(hour=7, minute=0),
         closed_at=AT.replace(hour=18, minute=25),
         opening_float=zar("500.00"),
-        cash_sales=zar("7230.00"),
+        cash_sales=zar("7330.00"),
         cash_drops=zar("5000.00"),
+        cash_paid_back=zar("100.00"),  # one reversal paid back in cash
         expected=zar("2730.00"),
         counted=zar("2715.50"),
         sales_count=53,

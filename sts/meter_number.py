@@ -28,6 +28,11 @@ def luhn_check_digit(digits: str) -> int:
     return (10 - total % 10) % 10
 
 
+_NOT_VALID = ("This is not a valid meter number: its check digit does not match. "
+              "Check the whole number on the meter or the customer's card and type it again.")
+_PAN_NOT_VALID = ("This is not a valid meter PAN: its check digit does not match. "
+                  "Check the whole number and type it again.")
+
 _SEPARATORS = str.maketrans("", "", " -\t")
 
 
@@ -62,7 +67,8 @@ def parse_meter_number(text: str) -> MeterNumber:
     """Parse an 11- or 13-digit DRN (spaces/dashes allowed) or an 18-digit meter PAN.
 
     Raises :class:`MeterNumberError` with a specific reason: not digits, wrong length or a
-    wrong check digit (naming the digit it should be).
+    check digit that does not match. The message never names the "right" digit: the typo is
+    as often elsewhere in the number, and the suggested digit makes another customer's meter.
     """
     if not isinstance(text, str):
         raise MeterNumberError("Meter number must be text of digits.")
@@ -81,9 +87,7 @@ def parse_meter_number(text: str) -> MeterNumber:
         )
     expected = luhn_check_digit(digits[:-1])
     if int(digits[-1]) != expected:
-        raise MeterNumberError(
-            f"Meter number check digit should be {expected}, not {digits[-1]}."
-        )
+        raise MeterNumberError(_NOT_VALID)
     iin = IIN_11 if len(digits) == 11 else IIN_13
     body = iin + digits
     pan = body + str(luhn_check_digit(body))
@@ -103,9 +107,7 @@ def normalise_pan(text: str) -> str:
     if len(digits) == 18 and digits.isascii() and digits.isdigit():
         expected = luhn_check_digit(digits[:17])
         if int(digits[17]) != expected:
-            raise MeterNumberError(
-                f"Meter PAN check digit should be {expected}, not {digits[17]}."
-            )
+            raise MeterNumberError(_PAN_NOT_VALID)
         return digits
     return parse_meter_number(digits).pan
 
@@ -120,12 +122,8 @@ def _parse_pan(digits: str) -> MeterNumber:
         raise MeterNumberError("Meter PAN must start with IIN 600727 or 0000.")
     expected = luhn_check_digit(digits[:17])
     if int(digits[17]) != expected:
-        raise MeterNumberError(
-            f"Meter PAN check digit should be {expected}, not {digits[17]}."
-        )
+        raise MeterNumberError(_PAN_NOT_VALID)
     expected_drn = luhn_check_digit(drn[:-1])
     if int(drn[-1]) != expected_drn:
-        raise MeterNumberError(
-            f"Meter number check digit should be {expected_drn}, not {drn[-1]}."
-        )
+        raise MeterNumberError(_NOT_VALID)
     return MeterNumber(drn=drn, iin=iin, pan=digits)

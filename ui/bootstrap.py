@@ -42,6 +42,7 @@ from app.till.setup import (
     load_activation_keys,
     quick_amounts,
 )
+from common.amounts import amount_format
 from common.errors import InvalidInput, UserFacingError
 from common.events import EventBus
 from offline_store import Store
@@ -136,6 +137,7 @@ def services_for(till: Till, settings: Settings, *, terminal: TerminalPort | Non
     """The screens' services over one till."""
     return Services(auth=till, sales=till, status=till, printer=TillPrinter(till),
                     terminal=terminal, quick_amounts=tuple(quick_amounts(settings)),
+                    amount_format=amount_format(str(settings["ui.locale"])),
                     demo_meters=demo_meters, suggested_operator=suggested_operator,
                     login_hint=login_hint, tariffs=till.tariffs)
 

@@ -35,6 +35,7 @@ from app.till.results import (
     SearchHit,
     Status,
 )
+from common.amounts import DECIMAL_POINT, AmountFormat
 from common.money import Money
 
 if TYPE_CHECKING:
@@ -151,6 +152,7 @@ class Services:
     printer: PrinterPort | None = None
     terminal: TerminalPort | None = None
     quick_amounts: tuple[Decimal, ...] = ()
+    amount_format: AmountFormat = DECIMAL_POINT  # how amounts are typed (`ui.locale`)
     demo_meters: tuple[SearchHit, ...] = ()
     suggested_operator: str = ""
     login_hint: str = ""  # demo mode: the demo operators and PINs (public demo data)

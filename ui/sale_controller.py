@@ -16,18 +16,17 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from app.till.results import Operator, PrintState, SaleResult, SearchHit
-from common.money import Money
+from common.amounts import DECIMAL_POINT, AmountFormat
 from ui import sale_actions as f
 from ui.errors import show_error
 from ui.keymap import Action, Where, shortcuts
-from ui.money import parse_amount as _parse_amount
 from ui.ops import Op
 from ui.ports import SalePort
 from ui.sale_actions import Field
 from ui.sale_flow import SaleFlow, Step
 from ui.sale_view import SaleView
 
-__all__ = ["SaleController", "Step", "parse_amount"]
+__all__ = ["SaleController", "Step"]
 
 log = logging.getLogger("vendpoint.ui.sale")
 
@@ -37,11 +36,6 @@ _SALE_KEYS = (Action.SELL, Action.NEXT_CUSTOMER, Action.SEARCH, Action.QUOTE, Ac
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SaleFlow", text)
-
-
-def parse_amount(text: str, field: str, currency: str) -> Money:
-    """A positive amount typed by the cashier, in the UI's language (`ui.money`)."""
-    return _parse_amount(text, field, currency, _tr)
 
 
 class SaleController(QObject):
@@ -58,14 +52,14 @@ class SaleController(QObject):
 
     def __init__(
         self, view: SaleView, sales: SalePort, *, examples: tuple[SearchHit, ...] = (),
-        quick_amounts: Sequence[Decimal] = (),
+        quick_amounts: Sequence[Decimal] = (), amount_format: AmountFormat = DECIMAL_POINT,
     ) -> None:
         super().__init__(view)
         self._view = view
         self._sales = sales
         self._examples = examples
         self._quick = tuple(quick_amounts)
-        self.flow = SaleFlow(tr=_tr)
+        self.flow = SaleFlow(tr=_tr, amount_format=amount_format)
         self._busy = False
         self._wire()
         self.new_customer()

@@ -24,13 +24,14 @@ from app.till.results import (
     SaleResult,
     SaleState,
 )
+from common.amounts import DECIMAL_POINT, AmountFormat, parse_amount
 from common.errors import InvalidInput, TransientError
 from common.money import Money
 from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number
 from ui import sale_actions as do
 from ui.keymap import Action
-from ui.money import format_money, parse_amount
+from ui.money import format_money
 from ui.sale_actions import Act, ChangeText, Controls, Field, Step, controls_for
 from ui.sale_input import Translate, meter_problem, same
 from ui.sale_news import SaleNews
@@ -43,10 +44,13 @@ log = logging.getLogger("vendpoint.ui.sale")
 class SaleFlow(SaleNews):
     """One customer's sale at a time: events in, actions out (see the module docstring)."""
 
-    def __init__(self, *, currency: str = "ZAR", tr: Translate = same) -> None:
+    def __init__(self, *, currency: str = "ZAR", tr: Translate = same,
+                 amount_format: AmountFormat = DECIMAL_POINT) -> None:
         super().__init__()
         self._tr = tr
         self.currency = currency
+        #: how the terminal's locale writes amounts (`ui.locale`)
+        self.amount_format = amount_format
         self.operator: Operator | None = None
         self.step = Step.IDLE
         self.customer: Customer | None = None
@@ -212,7 +216,7 @@ class SaleFlow(SaleNews):
                 or self.customer is None or not self.customer.can_sell:
             return []
         try:
-            amount = parse_amount(self.amount_text, "amount", self.currency, self._tr)
+            amount = parse_amount(self.amount_text, "amount", self.currency, self.amount_format)
         except InvalidInput as exc:
             return [do.ShowError(exc), do.Focus(Field.AMOUNT)]
         self.generation += 1
@@ -237,7 +241,7 @@ class SaleFlow(SaleNews):
             return []
         if isinstance(error, TransientError) and self.customer is not None:
             try:
-                amount = parse_amount(self.amount_text, "amount", self.currency, self._tr)
+                amount = parse_amount(self.amount_text, "amount", self.currency, self.amount_format)
             except InvalidInput:
                 amount = None
             if amount is not None:
@@ -257,7 +261,9 @@ class SaleFlow(SaleNews):
 
     def _tendered(self) -> Money | None:
         text = self.tendered_text.strip()
-        return parse_amount(text, "cash tendered", self.currency, self._tr) if text else None
+        if not text:
+            return None
+        return parse_amount(text, "cash tendered", self.currency, self.amount_format)
 
     def _change(self) -> ChangeText:
         if self.agreed is None:
@@ -286,7 +292,7 @@ class SaleFlow(SaleNews):
             return [do.ShowError(InvalidInput(self._tr("Sign in before selling.")))]
         try:
             tendered = self._tendered()
-            amount = parse_amount(self.amount_text, "amount", self.currency, self._tr)
+            amount = parse_amount(self.amount_text, "amount", self.currency, self.amount_format)
         except InvalidInput as exc:
             return [do.ShowError(exc)]
         if amount != self.agreed:

@@ -96,6 +96,9 @@ class QuotePanel(QFrame):
         self.notice = _label(name="priceChange", wrap=True)
         self.notice.hide()
         layout.addWidget(self.notice)
+        #: the amount as the till read it, large: what will be sold (and paid) on Enter
+        self.amount = _label(name="quoteAmount")
+        layout.addWidget(self.amount)
         self.headline = _label(name="quoteHeadline", wrap=True)
         layout.addWidget(self.headline)
         self.grid_host = QWidget()
@@ -120,6 +123,12 @@ class QuotePanel(QFrame):
         self.footer.setText("")
         self.notice.setText("")
         self.notice.hide()
+        self.amount.setText("")
+        self.amount.hide()
+
+    def _show_amount(self, amount: Money) -> None:
+        self.amount.setText(self.tr("Amount: {amount}").format(amount=format_money(amount)))
+        self.amount.show()
 
     def show_price_change(self, summary: str, lines: Sequence[tuple[str, str, str]],
                           confirmed: bool = False) -> None:
@@ -140,6 +149,7 @@ class QuotePanel(QFrame):
     def show_offline(self, amount: Money, reason: str) -> None:
         """No quote possible (server unreachable): say what selling now will mean."""
         self.clear()
+        self._show_amount(amount)
         set_state(self.headline, "pending")
         self.headline.setText(
             self.tr("OFFLINE: no quote for {amount}.").format(
@@ -153,6 +163,7 @@ class QuotePanel(QFrame):
     def show_quote(self, quote: Quote) -> None:
         """Show the units and the full breakdown that explains them."""
         self.clear()
+        self._show_amount(quote.amount)
         self.headline.setText(
             self.tr("{amount} buys {units} {unit}").format(
                 amount=format_money(quote.amount), units=quote.units,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.supervisor.approvals import Approval
+from app.supervisor.reversals import ReversalResult
 from app.till.results import Operator, PrintState, ReprintResult, SaleRecord, SaleState
 from common.errors import BusinessRuleError, InvalidInput, UserCancelled
 from common.money import Money
@@ -84,11 +85,64 @@ class SalesListDialog(QDialog):
         live = [r for r in records if counts_in_total(r)]
         total = Money(sum(r.amount.minor for r in live), live[0].amount.currency) if live \
             else None
-        self.total.setText(self.tr("{count} sales, total {money}").format(
-            count=len(live), money=format_money(total) if total is not None else "-"))
+        counted = self.tr("1 sale") if len(live) == 1 else self.tr("{count} sales")
+        self.total.setText(self.tr("{counted}, total {money}").format(
+            counted=counted.format(count=len(live)),
+            money=format_money(total) if total is not None else "-"))
         if records:
             self.table.selectRow(0)
             self.table.setFocus()
+
+
+class ReversalDialog(QDialog):
+    """Confirm a reversal with the sale shown, and a reason typed by the cashier (required:
+    it goes to the server, the journal and the slip)."""
+
+    def __init__(self, record: SaleRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Reverse this sale?"))
+        layout = QVBoxLayout(self)
+        self.sale = QLabel(self.tr(
+            "Receipt {ref}\nMeter {meter} · {customer}\n{amount} · {units}\nSold {when}\n\n"
+            "The customer gets the money back and the tokens become void.").format(
+            ref=record.reference, meter=record.meter_number, customer=record.customer_name,
+            amount=format_money(record.amount), units=record.units or "-",
+            when=record.created_at.strftime("%d %b %Y %H:%M")))
+        self.sale.setObjectName("reversalSale")
+        self.sale.setWordWrap(True)
+        layout.addWidget(self.sale)
+        layout.addWidget(QLabel(self.tr("Reason (required):")))
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reversalReason")
+        self.reason.setMaxLength(200)
+        layout.addWidget(self.reason)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Reverse"))
+        ok.setEnabled(False)
+        self.reason.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.reason.setFocus()
+
+    def accept(self) -> None:
+        """Only with a reason (Enter in an empty reason does nothing)."""
+        if self.reason.text().strip():
+            super().accept()
+
+
+#: shows the sale and asks for the reason; UserCancelled when the cashier backs out
+ConfirmReversal = Callable[[SaleRecord, QWidget], str]
+
+
+def confirm_reversal(record: SaleRecord, parent: QWidget) -> str:
+    """Show `ReversalDialog` modally; the typed reason, or UserCancelled."""
+    dialog = ReversalDialog(record, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        raise UserCancelled()
+    return dialog.reason.text().strip()
 
 
 class ReprintDialog(QDialog):
@@ -96,9 +150,12 @@ class ReprintDialog(QDialog):
 
     def __init__(self, sales: SalePort, operator: Operator,
                  ask: AskSupervisor = ask_supervisor, parent: QWidget | None = None, *,
-                 reversal_offered: bool = True) -> None:
+                 reversal_offered: bool = True,
+                 confirm: ConfirmReversal = confirm_reversal) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Reprint or reverse a sale"))
+        self._confirm = confirm
+        self._keep_message = ""
         self.resize(900, 520)
         self._sales = sales
         self._operator = operator
@@ -161,8 +218,9 @@ class ReprintDialog(QDialog):
                       str(rec.reprints), state_text(rec, self.tr))
             for col, text in enumerate(values):
                 self.table.setItem(row, col, _cell(text))
-        self.message.setText(self.tr("{count} sales found").format(count=len(records))
-                             if records else self.tr("No sales found for that number."))
+        found = self.tr("1 sale found") if len(records) == 1 else self.tr("{count} sales found")
+        self.message.setText(found.format(count=len(records)) if records
+                             else self.tr("No sales found for that number."))
         if records:
             self.table.selectRow(0)
             self.table.setFocus()
@@ -215,7 +273,7 @@ class ReprintDialog(QDialog):
             return
         refusal = ""
         if record.reversed:
-            refusal = self.tr("This sale is reversed already.")
+            refusal = self.tr("Receipt {ref} was already reversed.").format(ref=record.reference)
         elif record.state.is_open:
             refusal = self.tr("A pending sale cannot be reversed until its token has arrived.")
         elif record.state is not SaleState.TOKENED:
@@ -225,19 +283,38 @@ class ReprintDialog(QDialog):
             show_error(BusinessRuleError(refusal, code="REVERSAL_NOT_ALLOWED"), self)
             return
         try:
+            reason = self._confirm(record, self)
             approval = self._ask(self.tr("reverse receipt {ref}").format(ref=record.reference),
                                  self)
         except UserCancelled:
+            self.message.setText(self.tr("Reversal cancelled."))
             return
         ref = record.reference
-        reason = self.tr("Requested at the counter by {name}").format(name=self._operator.name)
         self.message.setText(self.tr("Requesting reversal of {ref}…").format(ref=ref))
         Op(self, lambda: self._sales.request_reversal(ref, reason, self._operator, approval)
-           ).success(lambda done: self.message.setText(
-               self.tr("Receipt {ref} reversed ({number}).").format(ref=ref,
-                                                                    number=done.reversal_no))
-        ).failure(self._reverse_failed).run()
+           ).success(self._reversed).failure(self._reverse_failed).run()
+
+    def _reversed(self, done: ReversalResult) -> None:
+        if done.newly_recorded:
+            text = self.tr("Receipt {ref} reversed ({number}).")
+        else:
+            text = self.tr("Receipt {ref} was already reversed ({number}).")
+        self.message.setText(text.format(ref=done.receipt_no, number=done.reversal_no))
+        self._refresh()
 
     def _reverse_failed(self, exc: BaseException) -> None:
         self.message.setText("")
         show_error(exc, self)
+        if isinstance(exc, BusinessRuleError) and exc.code == "ALREADY_REVERSED":
+            self._refresh()
+
+    def _refresh(self) -> None:
+        """The list again, so the sale shows "reversed" (the message stays)."""
+        text = "".join(self.query.text().split())
+        if text:
+            self._keep_message = self.message.text()
+            Op(self, lambda: list(self._sales.find(text))).success(self._refreshed).run()
+
+    def _refreshed(self, records: list[SaleRecord]) -> None:
+        self.show_records(records)
+        self.message.setText(self._keep_message)

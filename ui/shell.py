@@ -97,7 +97,8 @@ class Shell(QObject):
 
         self.sale_view = SaleView()
         self.sale = SaleController(self.sale_view, services.sales, examples=services.demo_meters,
-                                   quick_amounts=services.quick_amounts)
+                                   quick_amounts=services.quick_amounts,
+                                   amount_format=services.amount_format)
         self.sale.action_requested.connect(self.action)
         self.sale.search_requested.connect(self.open_search)
         self.sale.sold.connect(self._sold)

@@ -135,9 +135,9 @@ class Documents:
         """The token receipt (tax invoice) of a tokened sale, in the caller's transaction."""
         # Imported here: the receipts mapping imports the supervisor package, which imports
         # the sale service (no import cycle at module load).
-        from app.sales.receipts import token_receipt
+        from app.sales.receipts import recorded_cash, token_receipt
 
-        receipt = token_receipt(sale)
+        receipt = token_receipt(sale, recorded_cash(conn, sale))
         # A pending slip still waiting for the printer is superseded: the customer gets the
         # token receipt, not a "NOT A TOKEN" slip after the tokens exist.
         conn.execute(

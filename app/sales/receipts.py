@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from app.api.models import Money, Sale, parse_sale
+from app.sales.cash import cash_tendered_for
 from app.sales.token_lines import token_lines
 from offline_store import Connection
 from printers import model as pm
@@ -39,8 +40,9 @@ def _text(data: dict[str, Any], name: str) -> str:
     return "" if value is None else str(value)
 
 
-def sale_receipt_data(sale: Sale) -> pm.SaleReceiptData:
-    """The printable receipt of a completed sale, from the server's (validated) answer."""
+def sale_receipt_data(sale: Sale, cash_tendered: Money | None = None) -> pm.SaleReceiptData:
+    """The printable receipt of a completed sale, from the server's (validated) answer, with
+    the cash the customer handed over when the till recorded it (`app.sales.cash`)."""
     raw = sale.raw
     utility, vendor, customer = _part(raw, "utility"), _part(raw, "vendor"), _part(raw, "customer")
     meter, tariff, vat = _part(raw, "meter"), _part(raw, "tariff"), _part(raw, "vat")
@@ -71,12 +73,27 @@ def sale_receipt_data(sale: Sale) -> pm.SaleReceiptData:
         reference=_text(raw, "client_reference") or sale.receipt_no,
         unit=sale.unit,
         vat_rate=_text(vat, "rate"),
+        cash_tendered=_cash(cash_tendered, sale.amount_tendered),
     )
 
 
-def token_receipt(sale: Sale) -> pm.TokenReceipt:
+def _cash(cash: Money | None, amount: Money) -> pm.Money | None:
+    # A record in another currency or below the amount cannot be the sale's tender: the
+    # receipt then prints the amount only, never a negative change.
+    if cash is None or cash.currency != amount.currency or cash < amount:
+        return None
+    return _pm_money(cash)
+
+
+def token_receipt(sale: Sale, cash_tendered: Money | None = None) -> pm.TokenReceipt:
     """The token receipt (the printers' `TokenReceipt`) of a completed sale."""
-    return pm.TokenReceipt(sale_receipt_data(sale))
+    return pm.TokenReceipt(sale_receipt_data(sale, cash_tendered))
+
+
+def recorded_cash(conn: Connection, sale: Sale) -> Money | None:
+    """The cash handed over for `sale`, as recorded with it (None when not recorded)."""
+    reference = _text(sale.raw, "client_reference")
+    return cash_tendered_for(conn, reference) if reference else None
 
 
 def stored_sale(conn: Connection, key: str) -> Sale | None:
@@ -90,4 +107,4 @@ def stored_sale(conn: Connection, key: str) -> Sale | None:
 def stored_sale_receipt(conn: Connection, key: str) -> pm.SaleReceiptData | None:
     """The receipt of a stored, tokened sale (reprints, late tokens); None if not tokened."""
     sale = stored_sale(conn, key)
-    return None if sale is None else sale_receipt_data(sale)
+    return None if sale is None else sale_receipt_data(sale, recorded_cash(conn, sale))

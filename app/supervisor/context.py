@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from app.supervisor.permissions import Actor
+from common.amounts import DECIMAL_POINT, AmountFormat
 from printers import model as pm
 
 
@@ -28,6 +29,8 @@ class TerminalContext:
     vat_number: str = ""
     currency: str = "ZAR"
     utc_offset: timedelta = timedelta(hours=2)
+    #: how amounts are typed at this terminal (the `ui.locale` setting)
+    amount_format: AmountFormat = DECIMAL_POINT
 
     def pos(self, actor: Actor | None) -> pm.PointOfSale:
         """The printers' `PointOfSale` for a slip printed by `actor`."""

@@ -24,7 +24,7 @@ from app.supervisor.ledger import Dim, add_entry
 from app.supervisor.permissions import Actor, Permission
 from app.supervisor.server import SupervisorApi
 from app.supervisor.shifts import open_shift_of
-from common.errors import InvalidInput
+from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
@@ -71,6 +71,16 @@ class ReversalService:
         reason = reason.strip()
         if not receipt_no.strip() or not 1 <= len(reason) <= 200:
             raise InvalidInput("Give the receipt number and a reason (up to 200 characters).")
+        # A second reversal of the same receipt is refused before any PIN is checked or the
+        # server asked: it would only repeat the first answer as if it had just happened.
+        done = self.store.call(lambda c: c.execute(
+            "SELECT reversal_no, reversed_at FROM reversals WHERE receipt_no = ? "
+            "ORDER BY reversed_at LIMIT 1", (receipt_no.strip(),)).fetchone())
+        if done is not None:
+            raise BusinessRuleError(
+                f"Receipt {receipt_no.strip()} was already reversed ({done[0]}); nothing was "
+                "reversed again.", code="ALREADY_REVERSED",
+                hint="Its reversal slip can be reprinted (F8).")
         self.approvals.authorise(actor, Permission.REVERSAL, approval, subject=receipt_no,
                                  details={"reason": reason})
         raw = self.api.reverse(receipt_no, actor.id, reason, approval.operator_id, approval.pin)

@@ -20,13 +20,13 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.api.models import Money
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.ledger import iso_seconds
 from app.supervisor.permissions import Actor, Permission, require
+from common.amounts import DECIMAL_POINT, AmountFormat, parse_amount
 from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
@@ -88,17 +88,12 @@ class ShiftClose:
         return Money(self.counted.minor - self.summary.expected.minor, self.counted.currency)
 
 
-def parse_money(text: str, currency: str) -> Money:
-    """A typed amount ('150', '150.5', '1 200.00') as exact minor units; refuses junk."""
-    cleaned = text.replace(" ", "").replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InvalidInput(f"{text!r} is not an amount of money.") from None
-    if not value.is_finite() or value < 0:
-        raise InvalidInput(f"{text!r} is not an amount of money.")
-    # The currency's own decimals (ISO 4217): more than it has is refused, never rounded.
-    return Money.from_decimal(value, currency)
+def parse_money(text: str, currency: str, fmt: AmountFormat = DECIMAL_POINT, *,
+                field: str = "amount") -> Money:
+    """A float, drop or counted amount as typed ('150', '150.5', '1 200.00'), read by the
+    one amount parser (`common.amounts`) in the terminal's format; zero is allowed, what is
+    ambiguous or has more decimals than the currency is refused, never guessed."""
+    return parse_amount(text, field, currency, fmt, allow_zero=True)
 
 
 def count_denominations(counts: Mapping[int, int], currency: str) -> Money:
@@ -298,7 +293,7 @@ class ShiftService:
             pos=self.terminal.pos(actor), shift_id=s.shift.shift_id,
             opened_at=_dt(s.shift.opened_at), closed_at=_dt(result.closed_at),
             opening_float=money(s.shift.opening_float), cash_sales=money(s.cash_sales),
-            cash_drops=money(Money(s.drops.minor + s.refunds.minor, cur)),
+            cash_drops=money(s.drops), cash_paid_back=money(s.refunds),
             expected=money(s.expected), counted=money(result.counted),
             sales_count=s.sales_count, reversals_count=s.reversals_count,
             reprints_count=s.reprints_count)
@@ -335,7 +330,7 @@ class ShiftService:
             pos=self.terminal.pos(actor), shift_id=shift_id, opened_at=_dt(shift.opened_at),
             closed_at=_dt(shift.closed_at or shift.opened_at),
             opening_float=money(body["opening_float"]), cash_sales=money(body["cash_sales"]),
-            cash_drops=money(str(Decimal(body["drops"]) + Decimal(body["refunds"]))),
+            cash_drops=money(str(body["drops"])), cash_paid_back=money(str(body["refunds"])),
             expected=money(body["expected"]), counted=money(body["counted"]),
             sales_count=int(body["sales_count"]))
         reprint = pm.Reprint(slip, count, self._clock(), actor.name)

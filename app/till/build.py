@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from app.till import setup
 from app.till.facade import Till
 from app.till.results import SearchHit
 from app.xmlvend.backend import XmlVendBackend, XmlVendConfig
+from common.amounts import amount_format
 from common.errors import ConfigError, TransientError, UserFacingError
 from common.events import EventBus
 from offline_store import Store
@@ -208,8 +209,10 @@ def build_till(
     except (TransientError, UserFacingError) as exc:
         log.info("operator list not refreshed (%s); the cached list is used",
                  type(exc).__name__)
+    context = replace(TerminalContext.from_terminal_raw(terminal.raw),
+                      amount_format=amount_format(str(settings["ui.locale"])))
     supervisor = SupervisorServices.build(
-        store, directory_verifier(directory), TerminalContext.from_terminal_raw(terminal.raw),
+        store, directory_verifier(directory), context,
         api=BackendSupervisorApi(backend), printer=documents, wake_sync=wake.set)
     push = None
     if tariffs is not None:

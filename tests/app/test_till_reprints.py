@@ -210,7 +210,18 @@ def test_reversal_slip_is_written_with_the_reversal(env: Env, core: Core,
     assert again.kind == "reversal"
     reprint = printer.wait_for_jobs(3, timeout=20)[2]
     assert b"REPRINT" in reprint and result.reversal_no.encode() in reprint
+    # The token is marked VOID and masked: never its whole digits, grouped or not.
+    digits = sale.tokens[0].digits
+    assert b"VOID" in reprint and b"TOKENS CANCELLED" in reprint
+    grouped = " ".join(digits[i:i + 4] for i in range(0, 20, 4))
+    assert digits.encode() not in reprint and grouped.encode() not in reprint
     copied = core.store.call(lambda c: c.execute(
         "SELECT o.kind FROM print_jobs r JOIN print_jobs o ON o.id = r.original_job_id "
         "WHERE r.id = ?", (again.job_id,)).fetchone())
     assert copied == ("reversal",)
+    # A second reversal of the same receipt says so; nothing is reversed, paid or printed.
+    with pytest.raises(BusinessRuleError, match="already reversed") as caught:
+        core.till.request_reversal(sale.reference, "again", CASHIER, Approval("sipho", "4321"))
+    assert caught.value.code == "ALREADY_REVERSED" and result.reversal_no in str(caught.value)
+    assert core.store.call(lambda c: c.execute("SELECT count(*) FROM reversals").fetchone()) \
+        == (1,)

@@ -77,7 +77,7 @@ def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_error
     today.load()
     qtbot.waitUntil(lambda: len(today.records) == 1, timeout=10000)
     assert today.records[0].reference == sale.reference
-    assert today.total.text() == "1 sales, total ZAR 100.00"
+    assert today.total.text() == "1 sale, total ZAR 100.00"
     assert [r.reference for r in adapter.find(sale.reference)] == [sale.reference]
 
     asked: list[str] = []
@@ -86,7 +86,8 @@ def test_lists_reprint_beyond_policy_and_reversal(qtbot, till: Till, shown_error
         asked.append(action)
         return Approval("sipho", "4321")
 
-    dialog = ReprintDialog(adapter, cashier, ask)
+    dialog = ReprintDialog(adapter, cashier, ask,
+                           confirm=lambda record, parent: "customer changed their mind")
     qtbot.addWidget(dialog)
     dialog.query.setText(meter)
     dialog.search()

@@ -101,6 +101,7 @@ class FakeSales:
     records: list[SaleRecord] = field(default_factory=list)
     reprints: list[tuple[str, Approval | None]] = field(default_factory=list)
     reversals: list[tuple[str, Approval]] = field(default_factory=list)
+    reversal_reasons: list[str] = field(default_factory=list)
     reprint_needs_supervisor: bool = False
     #: what `requote_if_stale` answers (None: the quote still stands); each call is recorded
     requote_change: QuoteChange | None = None
@@ -217,6 +218,10 @@ class FakeSales:
         if not self.capabilities.reversal:
             raise NotOffered(Capabilities.NAMES["reversal"])
         self.reversals.append((reference, approval))
+        self.reversal_reasons.append(reason)
+        for n, record in enumerate(self.records):
+            if record.reference == reference:  # the till's lists now say "reversed"
+                self.records[n] = replace(record, reversed=True)
         return ReversalResult("RV00000001", reference, "2026-11-25T10:00:00Z", zar("100.00"),
                               approval.operator_id, True, {})
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from app.supervisor.approvals import Approval
 from app.till.results import SaleRecord, SaleState, SearchHit
@@ -10,7 +11,7 @@ from common.errors import UserCancelled
 from tests.ui.fakes import CASHIER, GOOD, FakeSales, zar
 from ui.dialogs import SearchDialog, SupervisorDialog
 from ui.ops import running_ops
-from ui.sales_dialogs import ReprintDialog, SalesListDialog
+from ui.sales_dialogs import ReprintDialog, ReversalDialog, SalesListDialog
 
 
 def _text(table, row: int, col: int) -> str:
@@ -128,7 +129,8 @@ def test_reprint_cancelled_supervisor_prints_nothing(qtbot, shown_errors) -> Non
 
 def test_reversal_needs_supervisor_and_refuses_pending(qtbot, shown_errors) -> None:
     sales = FakeSales()
-    dialog = ReprintDialog(sales, CASHIER, lambda action, parent: Approval("sipho", "4321"))
+    dialog = ReprintDialog(sales, CASHIER, lambda action, parent: Approval("sipho", "4321"),
+                           confirm=lambda record, parent: "wrong meter")
     qtbot.addWidget(dialog)
     dialog.show_records([_record("P-0001", SaleState.PENDING)])
     dialog.reverse()
@@ -154,3 +156,72 @@ def test_supervisor_dialog_requires_both_fields(qtbot, shown_errors) -> None:
         dialog._ok()
     assert dialog.approval() == Approval("sipho", "4321")
     assert "4321" not in repr(dialog.approval())
+
+
+def test_reversal_confirms_the_sale_asks_a_reason_and_says_already_reversed(
+        qtbot, shown_errors) -> None:
+    # The reversal went out at once with an auto-filled reason; a second one said "reversed"
+    # again and the list stayed "tokened".
+    sales = FakeSales()
+    sales.records = [_record("VP00000001")]
+    shown: list[str] = []
+
+    def confirm(record: SaleRecord, parent: object) -> str:
+        box = ReversalDialog(record)
+        qtbot.addWidget(box)
+        shown.append(box.sale.text())
+        ok = box.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled()  # no reason, no reversal
+        box.accept()
+        assert box.result() != QDialog.DialogCode.Accepted
+        box.reason.setText("   ")
+        assert not ok.isEnabled()
+        box.reason.setText("customer typed the wrong meter")
+        assert ok.isEnabled()
+        return box.reason.text().strip()
+
+    dialog = ReprintDialog(sales, CASHIER, lambda action, parent: Approval("sipho", "4321"),
+                           confirm=confirm)
+    qtbot.addWidget(dialog)
+    dialog.query.setText(GOOD)
+    dialog.search()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
+    dialog.reverse()
+    assert "VP00000001" in shown[0] and "ZAR 100.00" in shown[0] and GOOD in shown[0]
+    qtbot.waitUntil(lambda: "reversed (RV00000001)" in dialog.message.text(), timeout=5000)
+    assert sales.reversal_reasons == ["customer typed the wrong meter"]
+    qtbot.waitUntil(lambda: _text(dialog.table, 0, 6) == "reversed", timeout=5000)
+    dialog.reverse()  # the same receipt again
+    assert "already reversed" in shown_errors.shown[-1][1]
+    assert len(sales.reversals) == 1 and len(shown) == 1
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=5000)
+
+
+def test_reversal_cancelled_at_the_confirmation_sends_nothing(qtbot, shown_errors) -> None:
+    sales = FakeSales()
+    asked: list[str] = []
+
+    def cancel(record: SaleRecord, parent: object) -> str:
+        raise UserCancelled()
+
+    def ask(action: str, parent: object) -> Approval:
+        asked.append(action)
+        return Approval("sipho", "4321")
+
+    dialog = ReprintDialog(sales, CASHIER, ask, confirm=cancel)
+    qtbot.addWidget(dialog)
+    dialog.show_records([_record("VP00000001")])
+    dialog.reverse()
+    assert dialog.message.text() == "Reversal cancelled."
+    assert sales.reversals == [] and asked == [] and shown_errors.shown == []
+
+
+def test_one_sale_is_counted_in_the_singular(qtbot) -> None:
+    dialog = SalesListDialog("Today", list)
+    qtbot.addWidget(dialog)
+    dialog.show_records([_record("VP00000001")])
+    assert dialog.total.text() == "1 sale, total ZAR 100.00"
+    reprint = ReprintDialog(FakeSales(), CASHIER, lambda action, parent: Approval("s", "1"))
+    qtbot.addWidget(reprint)
+    reprint.show_records([_record("VP00000001")])
+    assert reprint.message.text() == "1 sale found"

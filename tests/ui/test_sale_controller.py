@@ -13,7 +13,7 @@ from app.till.results import PrintState, QuoteChange, SaleState
 from common.errors import TransientError
 from tests.ui.fakes import BLOCKED, CASHIER, GOOD, KEYCHANGE, UNKNOWN, FakeSales, price_changed, zar
 from ui.ops import running_ops
-from ui.sale_controller import SaleController, Step, parse_amount
+from ui.sale_controller import SaleController, Step
 from ui.sale_view import SaleView
 
 
@@ -259,19 +259,6 @@ def test_function_keys_emit_actions(qtbot, sale) -> None:
         qtbot.keyClick(view.meter, Qt.Key.Key_F3)
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("", "Type the amount"), ("abc", "must be a number"), ("-5", "more than zero"),
-    ("1.234", "two decimals"), ("0", "more than zero"), ("1e3", "must be a number"),
-    ("1,000", None), ("9999999999", "must be a number"),
-])
-def test_parse_amount(text: str, problem: str | None) -> None:
-    if problem is None:
-        assert parse_amount(text, "amount", "ZAR") == Money(100000, "ZAR")
-        return
-    with pytest.raises(Exception, match=problem):
-        parse_amount(text, "amount", "ZAR")
-
-
 def test_offline_without_quote_sells_pending_after_plain_notice(qtbot, sale) -> None:
     view, controller, sales = sale
 
@@ -473,3 +460,18 @@ def test_escape_on_a_quote_releases_it_in_the_till(qtbot, sale) -> None:
     assert quote is not None
     qtbot.keyClick(view.tendered, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: sales.forgotten == [quote.handle], timeout=5000)
+
+
+def test_the_parsed_amount_is_shown_large_before_selling(qtbot, sale, shown_errors) -> None:
+    view, controller, sales = sale
+    _type(qtbot, view.meter, GOOD)
+    qtbot.waitUntil(lambda: controller.step is Step.CONFIRMED, timeout=5000)
+    _type(qtbot, view.amount, "10,50")  # could be 10.50 or 1050: refused, nothing quoted
+    assert "not clear" in shown_errors.shown[-1][1] and controller.step is Step.CONFIRMED
+    assert view.quote.amount.text() == ""
+    view.amount.clear()
+    _type(qtbot, view.amount, "1,050")
+    qtbot.waitUntil(lambda: _step(controller) is Step.QUOTED, timeout=5000)
+    assert view.quote.amount.text() == "Amount: ZAR 1,050.00"
+    assert view.quote.amount.objectName() == "quoteAmount"  # the large style (style.qss)
+    assert sales.sold == []

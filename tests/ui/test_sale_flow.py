@@ -10,6 +10,7 @@ import pytest
 from app.api.models import Money
 from app.sales.service import SaleNotCompleted
 from app.till.results import PrintState, QuoteChange, SaleState
+from common.amounts import amount_format
 from common.errors import BusinessRuleError, TransientError
 from tests.ui.fakes import BLOCKED, CASHIER, GOOD, FakeSales, price_changed, zar
 from ui import sale_actions as f
@@ -342,3 +343,27 @@ def test_a_quote_leaving_the_screen_is_released_in_the_till(till: Till) -> None:
     till.run(till.flow.key(Action.SELL))  # sold on: the till let go of it itself
     assert till.flow.quote is None
     assert not [a for a in till.flow.key(Action.NEXT_CUSTOMER) if isinstance(a, f.Forget)]
+
+
+def test_a_comma_amount_is_refused_never_quoted_as_a_thousand(till: Till) -> None:
+    # "10,50" under the decimal-point locale was read as ZAR 1,050.00, one Enter from selling.
+    till.type_meter(GOOD)
+    acts = till.type_amount("10,50")
+    assert not [a for a in acts if isinstance(a, f.FetchQuote)]
+    error = _one(acts, f.ShowError)
+    assert isinstance(error, f.ShowError) and "not clear" in str(error.error)
+    assert f.Focus(Field.AMOUNT) in acts and _step(till.flow) is Step.CONFIRMED
+    assert till.sales.sold == []
+
+
+def test_a_decimal_comma_terminal_reads_the_comma_as_cents() -> None:
+    comma = Till()
+    comma.flow = SaleFlow(amount_format=amount_format("af_ZA"))
+    comma.flow.operator = CASHIER
+    comma.type_meter(GOOD)
+    fetch = _one(comma.type_amount("10,50"), f.FetchQuote)
+    assert isinstance(fetch, f.FetchQuote) and fetch.amount == Money(1050, "ZAR")
+    comma.flow.amount_edited("10.50")
+    acts = comma.run(comma.flow.key(Action.AMOUNT_ENTER))
+    error = _one(acts, f.ShowError)
+    assert isinstance(error, f.ShowError) and "not clear" in str(error.error)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.supervisor.permissions import Permission, allowed
-from app.supervisor.reports import format_minor, wire_minor
+from app.supervisor.reports import format_minor
 from app.supervisor.shifts import (
     ZAR_DENOMINATIONS,
     CashSummary,
@@ -33,6 +33,7 @@ from app.supervisor.shifts import (
     ShiftClose,
     parse_money,
 )
+from common.money import Money
 from ui.ops import Op
 from ui.supervisor.common import ScreenContext, guarded
 
@@ -52,6 +53,7 @@ class ShiftView(QWidget):
         self.ctx = ctx
         self.shift: Shift | None = None
         self.currency = ctx.services.terminal.currency
+        self._amounts = ctx.services.terminal.amount_format
         layout = QVBoxLayout(self)
         self.state = QLabel()
         layout.addWidget(self.state)
@@ -154,12 +156,14 @@ class ShiftView(QWidget):
 
     def _sheet_changed(self) -> None:
         total = sum(value * spin.value() for value, spin in self.counts.items())
-        self.counted_edit.setText(wire_minor(total, self.currency) if total else "")
+        self.counted_edit.setText(
+            self._amounts.editable(Money(total, self.currency)) if total else "")
 
     def open_shift(self) -> None:
         """Open with the typed float."""
         actor = self.ctx.actor()
-        amount = parse_money(self.float_edit.text() or "0", self.currency)
+        amount = parse_money(self.float_edit.text() or "0", self.currency, self._amounts,
+                             field="opening float")
         shifts = self.ctx.services.shifts
         Op(self, lambda: shifts.open_shift(actor, amount)).success(lambda _s: self.load()).run()
 
@@ -168,7 +172,8 @@ class ShiftView(QWidget):
         if self.shift is None:
             return
         actor = self.ctx.actor()
-        amount = parse_money(self.drop_edit.text(), self.currency)
+        amount = parse_money(self.drop_edit.text(), self.currency, self._amounts,
+                             field="cash drop")
         note, shift_id = self.drop_note.text(), self.shift.shift_id
         shifts = self.ctx.services.shifts
 
@@ -188,7 +193,8 @@ class ShiftView(QWidget):
             return
         actor = self.ctx.actor()
         sheet = {v: s.value() for v, s in self.counts.items() if s.value()}
-        counted = parse_money(self.counted_edit.text(), self.currency) \
+        counted = parse_money(self.counted_edit.text(), self.currency, self._amounts,
+                              field="counted cash") \
             if self.counted_edit.text().strip() else None
         shift_id = self.shift.shift_id
         shifts = self.ctx.services.shifts

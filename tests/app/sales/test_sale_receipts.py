@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from app.api import Money
+from app.sales.cash import record_cash_tendered
+from app.sales.documents import Documents, ReceiptContext
 from app.sales.receipts import sale_receipt_data, stored_sale_receipt, token_receipt
+from common.events import EventBus
 from printers import model as pm
 from printers.render import render_text
+from printers.serialize import from_json
 from tests.reliability.harness import Core, Env
 
 ZAR = "ZAR"
@@ -72,3 +77,50 @@ def test_key_change_sale_prints_both_sections_first_and_the_new_key(env: Env,
     assert kinds[-1] is pm.TokenKind.CREDIT
     assert [t.digits for t in data.ordered_tokens()] == [t.digits for t in sale.tokens]
     assert data.meter.krn == str(sale.raw["meter"]["krn"]) != str(meter.get("krn", 1))
+
+
+def test_receipt_prints_the_cash_tendered_the_change_and_vat_with_its_percent(
+        env: Env, core: Core) -> None:
+    # The receipt printed the sale amount as "Amount tendered", no change line, "VAT 15.00".
+    meter = str(env.server.meter("normal")["meter_number"])
+    outcome = core.service.sell(meter, Money(15050, ZAR), "thandi")
+    sale = outcome.sale
+    assert sale is not None
+    key = outcome.idempotency_key
+    plain = render_text(token_receipt(sale), 42)
+    assert "Amount tendered" not in plain and "Change" not in plain
+    assert "VAT 15%" in plain and "VAT 15.00" not in plain
+    core.store.call(lambda c: record_cash_tendered(c, key, Money(20000, ZAR)))
+    data = core.store.call(lambda c: stored_sale_receipt(c, key))
+    assert data is not None and data.cash_tendered == Money(20000, ZAR)
+    assert data.change == Money(4950, ZAR)
+    text = render_text(pm.TokenReceipt(data), 42)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Amount ZAR 150.50" in lines
+    assert "Cash tendered ZAR 200.00" in lines and "Change ZAR 49.50" in lines
+    assert any(line.startswith("VAT 15% ZAR") for line in lines)
+    # A record that cannot be the tender (below the amount) prints the amount only.
+    core.store.call(lambda c: record_cash_tendered(c, key, Money(100, ZAR)))
+    short = core.store.call(lambda c: stored_sale_receipt(c, key))
+    assert short is not None and short.cash_tendered is None and short.change is None
+
+
+def test_a_late_token_receipt_carries_the_cash_recorded_with_the_sale(env: Env,
+                                                                      core: Core) -> None:
+    # The token receipt written in a sale's transaction (also a late one, through sync)
+    # reads the cash recorded with that sale.
+    meter = str(env.server.meter("normal")["meter_number"])
+    outcome = core.service.sell(meter, Money(10000, ZAR), "thandi")
+    sale = outcome.sale
+    assert sale is not None
+    key = outcome.idempotency_key
+    documents = Documents(core.store, EventBus(), ReceiptContext(), printer_id=None)
+
+    def record(conn: Any) -> Any:
+        record_cash_tendered(conn, key, Money(12000, ZAR))
+        return documents.record_token_receipt(conn, sale)
+
+    receipt = from_json(core.store.call(record).payload)
+    assert isinstance(receipt, pm.TokenReceipt)
+    assert receipt.sale.cash_tendered == Money(12000, ZAR)
+    assert receipt.sale.change == Money(2000, ZAR)

@@ -10,6 +10,7 @@ import pytest
 from app.api.models import Money
 from app.supervisor import SupervisorServices
 from app.supervisor.shifts import count_denominations, parse_money
+from common.amounts import amount_format
 from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Store
 from printers.render import render_text
@@ -52,6 +53,13 @@ def test_open_drop_close_short(sv: SupervisorServices, seed: Seeder, store: Stor
     assert slip.kind == "shift_close" and str(slip.over_short) == "-ZAR 4.50"
     text = render_text(slip, 42)
     assert "430.00" in text and "425.50" in text and "4.50" in text
+    # Money paid back to customers is not a drop to the safe: each on its own line.
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Cash drops ZAR 200.00" in lines
+    assert "Paid back (reversals, refunds) ZAR 7.00" in lines
+    again = render_text(sv.shifts.reprint_close(CASHIER, sid), 42)
+    assert [" ".join(line.split()) for line in again.splitlines()].count(
+        "Cash drops ZAR 200.00") == 1 and "Paid back (reversals, refunds)" in again
     with pytest.raises(BusinessRuleError):
         sv.shifts.cash_drop(CASHIER, sid, Money(100, ZAR))
 
@@ -80,11 +88,13 @@ def test_sales_without_shift_id_fall_in_the_operators_window(
 
 
 def test_bad_input_is_specific(sv: SupervisorServices) -> None:
-    with pytest.raises(InvalidInput, match="not an amount"):
+    with pytest.raises(InvalidInput, match="must be a number"):
         parse_money("12,3x", ZAR)
-    with pytest.raises(InvalidInput, match="2 decimals"):
+    with pytest.raises(InvalidInput, match="two decimals"):
         parse_money("1.234", ZAR)
     assert parse_money("1 200.5", ZAR) == Money(120050, ZAR)
+    assert parse_money("0", ZAR) == Money(0, ZAR)  # an empty drawer can be counted
+
     with pytest.raises(InvalidInput):
         count_denominations({500: -1}, ZAR)
     shift = sv.shifts.open_shift(SUPERVISOR, Money(0, ZAR))
@@ -105,3 +115,11 @@ def test_shift_report_reprint(sv: SupervisorServices, seed: Seeder, printed: Pri
     assert "REPRINT" in text and "150.00" in text and "140.00" in text
     with pytest.raises(InvalidInput):
         sv.shifts.reprint_close(CASHIER, "S-nope")
+
+
+@pytest.mark.parametrize("text", ["10,50", "500,5"])
+def test_float_and_counted_cash_refuse_a_comma_that_could_be_cents(text: str) -> None:
+    # The shift float and the counted cash were read with the commas stripped: 10,50 → 1050.
+    with pytest.raises(InvalidInput, match="not clear"):
+        parse_money(text, ZAR, field="counted cash")
+    assert parse_money(text, ZAR, amount_format("pt_MZ")).minor in (1050, 50050)

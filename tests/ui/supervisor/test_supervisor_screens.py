@@ -62,7 +62,10 @@ def test_shift_bad_float_is_explained(qtbot: QtBot, ctx: ScreenContext,
     qtbot.addWidget(view)
     view.float_edit.setText("5x0")
     view.open_button.click()
-    assert shown_errors and "not an amount" in shown_errors[0]
+    assert shown_errors and "opening float must be a number" in shown_errors[0]
+    view.float_edit.setText("500,5")  # the commas used to be dropped: 5005.00
+    view.open_button.click()
+    assert "not clear" in shown_errors[-1] and view.shift is None
 
 
 def test_engineering_screen_issues_with_pin(qtbot: QtBot, ctx: ScreenContext, answers: Any,

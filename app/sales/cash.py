@@ -1,0 +1,34 @@
+"""The cash a customer handed over for a sale, kept with the sale for its token receipt.
+
+The server's `amount_tendered` is the amount SOLD; what the customer gave the cashier is
+known only here. `record_cash_tendered` is called in the sale's insert transaction (with its
+idempotency key), so a token that arrives later (sync) still prints the tendered cash and the
+change on its receipt. A sale without the record prints its amount only.
+"""
+
+from __future__ import annotations
+
+from common.errors import InvalidInput
+from common.money import Money
+from offline_store import Connection
+
+
+def record_cash_tendered(conn: Connection, idem_key: str, cash: Money) -> None:
+    """Keep `cash` as what was handed over for the sale `idem_key` (same transaction)."""
+    if cash.minor < 0:
+        raise InvalidInput("The cash tendered cannot be negative.")
+    conn.execute(
+        "INSERT INTO sale_cash_tendered (idem_key, minor, currency) VALUES (?, ?, ?) "
+        "ON CONFLICT(idem_key) DO UPDATE SET minor = excluded.minor, "
+        "currency = excluded.currency", (idem_key, cash.minor, cash.currency))
+
+
+def cash_tendered_for(conn: Connection, client_reference: str) -> Money | None:
+    """The cash handed over for the sale whose slip reference is `client_reference` (the
+    reference the server echoes in its answer), or None when none was recorded."""
+    row = conn.execute(
+        "SELECT c.minor, c.currency FROM sale_cash_tendered c JOIN sales s "
+        "ON s.idem_key = c.idem_key "
+        "WHERE json_valid(s.request) AND json_extract(s.request, '$.client_reference') = ?",
+        (client_reference,)).fetchone()
+    return None if row is None else Money(int(row[0]), str(row[1]))
