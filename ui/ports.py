@@ -87,8 +87,18 @@ class SalePort(Protocol):
         ...
 
     def sell(self, meter_number: str, amount: Money, operator: Operator, *,
-             quote: QuoteHandle | None = None, tender: str = "cash") -> SaleResult:
+             quote: QuoteHandle | None = None, tender: str = "cash",
+             cash_tendered: Money | None = None) -> SaleResult:
         """TOKENED or PENDING; raises on refusal (`PriceChanged`, `SaleNotCompleted`...)."""
+        ...
+
+    def retry_sale(self, idempotency_key: str) -> SaleResult:
+        """Ask about THIS unfinished sale again (same key); raises `SaleNotCompleted` or
+        `SaleNotMade`."""
+        ...
+
+    def stored_result(self, idempotency_key: str) -> SaleResult | None:
+        """A sale's stored outcome (tokened: with its tokens), None while it is open."""
         ...
 
     def pending(self) -> Sequence[SaleRecord]: ...

@@ -26,7 +26,10 @@ class Step(Enum):
     QUOTED = auto()  # breakdown (or the offline notice) on screen, ready to sell
     PRICE_CHANGED = auto()  # a new price is on screen: the cashier must confirm it first
     SELLING = auto()
-    DONE = auto()  # the outcome on screen: tokens, pending, not complete
+    DONE = auto()  # the outcome on screen: tokens, pending, not made
+    #: the outcome of the sale is not known yet: only THIS sale may be retried (same key), or
+    #: left to the sync worker by going to the next customer
+    UNFINISHED = auto()
 
 
 class Field(StrEnum):
@@ -78,6 +81,27 @@ class Sell:
     amount: Money
     operator: Operator
     quote: QuoteHandle | None = None
+    #: the cash the customer handed over, for the receipt's tendered and change lines
+    cash: Money | None = None
+
+
+@dataclass(frozen=True)
+class RetrySale:
+    """Ask the core about THIS unfinished sale again (its idempotency key; core call)."""
+
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """Read a sale's stored outcome (its token arrived later) to show its tokens."""
+
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class ClearTokens:
+    """Empty the token side (nothing of the previous customer's sale stays on screen)."""
 
 
 @dataclass(frozen=True)
@@ -219,7 +243,8 @@ class ShowPrintState:
 Act = (Lookup | FetchQuote | CheckQuote | Forget | Sell | Sold | Search | ShowError | Focus
        | SetText | MeterMessage | ChangeText | ShowCustomer | ShowQuote | ShowOffline
        | ShowPriceChange | ShowSelling | ShowResult | ShowDelivered | ShowPriceNote
-       | ShowTokenArrived | ShowNotSold | ShowPrintState)
+       | ShowTokenArrived | ShowNotSold | ShowPrintState | RetrySale | FetchResult
+       | ClearTokens)
 
 
 @dataclass(frozen=True)
@@ -246,16 +271,19 @@ def controls_for(step: Step, can_sell: bool, tr: Callable[[str], str]) -> Contro
     quoted = step in (Step.QUOTED, Step.PRICE_CHANGED)
     if step is Step.SELLING:
         label = tr("Selling…")
+    elif step is Step.UNFINISHED:
+        label = tr("Ask again (Enter / F12)")
     elif step is Step.PRICE_CHANGED:
         label = tr("Confirm (Enter)")
     else:
         label = tr("Sell (Enter / F12)")
     return Controls(
-        meter_read_only=step in (Step.SELLING, Step.DONE),
-        amount_enabled=has_customer and can_sell and step is not Step.DONE,
+        meter_read_only=step is Step.SELLING,
+        amount_enabled=has_customer and can_sell and step not in (Step.DONE, Step.UNFINISHED),
         amount_read_only=not editing,
-        tendered_enabled=quoted or step in (Step.SELLING, Step.DONE),
+        tendered_enabled=quoted or step in (Step.SELLING, Step.DONE, Step.UNFINISHED),
         tendered_read_only=not quoted,
-        quick_amounts=editing and can_sell, quote=editing and can_sell, sell=quoted,
+        quick_amounts=editing and can_sell, quote=editing and can_sell,
+        sell=quoted or step is Step.UNFINISHED,
         sell_label=label, next_customer=step is not Step.SELLING,
-        tokens_side=step is Step.DONE)
+        tokens_side=step in (Step.DONE, Step.UNFINISHED))

@@ -175,9 +175,10 @@ class SaleController(QObject):
         """A two-way meter's read-back."""
         self._run(self.flow.delivered(receipt_no, accepted, balance, unit))
 
-    def pending_resolved(self, reference: str, receipt_no: str, job_id: str = "") -> None:
+    def pending_resolved(self, reference: str, receipt_no: str, job_id: str = "",
+                         idempotency_key: str = "") -> None:
         """A pending sale got its token."""
-        self._run(self.flow.pending_resolved(reference, receipt_no, job_id))
+        self._run(self.flow.pending_resolved(reference, receipt_no, job_id, idempotency_key))
 
     def not_sold(self, reference: str) -> None:
         """An unanswered sale never reached the server."""
@@ -228,13 +229,24 @@ class SaleController(QObject):
                 # Only housekeeping in the till: a failure is logged, never shown.
                 Op(v, lambda: self._sales.forget_quote(held)).failure(
                     lambda e: log.warning("quote not released: %s", type(e).__name__)).run()
-            case f.Sell(meter, amount, operator, handle):
-                # The till records the tender in the sale's own transaction; cash only, for
-                # now.
+            case f.Sell(meter, amount, operator, handle, cash):
+                # The till records the tender and the cash handed over in the sale's own
+                # transaction; cash only, for now.
                 Op(v, lambda: self._sales.sell(meter, amount, operator, quote=handle,
-                                               tender="cash")).success(
+                                               tender="cash", cash_tendered=cash)).success(
                     lambda r: self._run(flow.sold(r))
                 ).failure(lambda e: self._run(flow.sell_failed(e))).run()
+            case f.RetrySale(key):
+                Op(v, lambda: self._sales.retry_sale(key)).success(
+                    lambda r: self._run(flow.sold(r))
+                ).failure(lambda e: self._run(flow.sell_failed(e))).run()
+            case f.FetchResult(key):
+                Op(v, lambda: self._sales.stored_result(key)).success(
+                    lambda r: self._run(flow.late_result(r))
+                ).failure(lambda e: log.warning("late token not shown: %s",
+                                                type(e).__name__)).run()
+            case f.ClearTokens():
+                v.tokens.clear()
             case f.Sold(result):
                 self.sold.emit(result)
             case f.Search(text):
@@ -272,6 +284,7 @@ class SaleController(QObject):
             case f.ShowPriceChange(summary, lines, confirmed):
                 v.quote.show_price_change(summary, lines, confirmed)
             case f.ShowSelling():
+                v.tokens.clear()
                 v.tokens.headline.setText(self.tr("Selling…"))
             case f.ShowResult(result):
                 v.tokens.show_result(result)

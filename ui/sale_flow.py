@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from app.sales.service import PriceChanged, SaleNotCompleted
+from app.sales.service import PriceChanged, SaleNotCompleted, SaleNotMade
 from app.till.results import (
     Customer,
     Operator,
@@ -66,6 +66,8 @@ class SaleFlow(SaleNews):
         self.amount_text = ""
         self.tendered_text = ""
         self.generation = 0  # bumps when the cashier moves on; older answers are dropped
+        #: the idempotency key of the sale on screen whose outcome is not known yet
+        self.unfinished: str | None = None
 
     # -- derived ----------------------------------------------------------------------------
     @property
@@ -101,12 +103,18 @@ class SaleFlow(SaleNews):
             return []
         self.generation += 1
         forget = self._forget()
+        if self.unfinished is not None:
+            # Left to the sync worker: the core keeps checking it; the till refuses a new sale
+            # on this meter until its outcome is known.
+            log.info("unfinished sale left to the sync worker")
         self.customer = self.agreed = self.result = None
+        self.unfinished = None
         self._reconfirm = None
         self.meter_text = self.amount_text = self.tendered_text = ""
         self.step = Step.IDLE
-        return [*forget, do.SetText(Field.METER, ""), do.SetText(Field.AMOUNT, ""),
-                do.SetText(Field.TENDERED, ""), ChangeText(""), do.MeterMessage(""),
+        return [*forget, do.ClearTokens(), do.SetText(Field.METER, ""),
+                do.SetText(Field.AMOUNT, ""), do.SetText(Field.TENDERED, ""), ChangeText(""),
+                do.MeterMessage(""),
                 do.ShowCustomer(None),
                 do.ShowQuote(None, self._tr("The quote and its breakdown appear here.")),
                 do.Focus(Field.METER)]
@@ -114,10 +122,17 @@ class SaleFlow(SaleNews):
     def meter_edited(self, text: str) -> list[Act]:
         """The cashier typed in the meter field: check at once, as soon as the number is
         complete, so a mistyped digit shows before Enter; another number drops the customer."""
-        self.meter_text = text
         acts: list[Act] = []
-        if self.step not in (Step.IDLE, Step.LOOKING_UP, Step.SELLING, Step.DONE):
+        if self.step in (Step.DONE, Step.UNFINISHED) and text and (
+                self.customer is None or text != self.customer.meter_number):
+            # Digits typed or scanned after a sale start the next customer (the finished
+            # sale's number was selected, so the typing replaced it).
+            acts += [a for a in self.new_customer()
+                     if not (isinstance(a, do.SetText) and a.field is Field.METER)]
+        elif self.step not in (Step.IDLE, Step.LOOKING_UP, Step.SELLING, Step.DONE,
+                               Step.UNFINISHED):
             acts += self._drop_customer()
+        self.meter_text = text
         return [*acts, do.MeterMessage(meter_problem(text, complete_only=True))]
 
     def _drop_customer(self) -> list[Act]:
@@ -135,14 +150,17 @@ class SaleFlow(SaleNews):
         acts: list[Act] = []
         if self.step is Step.SELLING:
             return acts
-        if self.step is Step.DONE:
+        if self.step in (Step.DONE, Step.UNFINISHED):
             acts += self.new_customer()
         self.meter_text = meter_number
         return [*acts, do.SetText(Field.METER, meter_number), *self.meter_entered()]
 
     def meter_entered(self) -> list[Act]:
         """Enter in the meter field: validate the check digit, then confirm the customer."""
-        if self.step in (Step.SELLING, Step.DONE):
+        if self.step is Step.UNFINISHED and self.customer is not None \
+                and self.meter_text == self.customer.meter_number:
+            return self.retry()
+        if self.step in (Step.SELLING, Step.DONE, Step.UNFINISHED):
             return []
         try:
             meter = parse_meter_number(self.meter_text)
@@ -281,10 +299,19 @@ class SaleFlow(SaleNews):
                 money=format_money(Money(-difference.minor, agreed.currency))))
         return ChangeText(self._tr("Change: {money}").format(money=format_money(difference)))
 
+    def unfinished_resolved(self) -> None:
+        """The unfinished sale on screen got its token through sync: it is done."""
+        self.unfinished = None
+        if self.step is Step.UNFINISHED:
+            self.step = Step.DONE
+
     # -- sell -------------------------------------------------------------------------------
     def sell(self) -> list[Act]:
         """Enter / F12 on a quote: sell exactly what was quoted (after a price change, the
-        first Enter only confirms that the customer accepts the new price)."""
+        first Enter only confirms that the customer accepts the new price). On a sale whose
+        outcome is not known, it asks the core about THAT sale again."""
+        if self.step is Step.UNFINISHED:
+            return self.retry()
         if self.step not in (Step.QUOTED, Step.PRICE_CHANGED) or self.agreed is None \
                 or self.customer is None:
             return []
@@ -311,30 +338,56 @@ class SaleFlow(SaleNews):
         self.step = Step.SELLING
         handle = None if self.quote is None else self.quote.handle  # None: sold pending
         return [do.ShowSelling(),
-                do.Sell(self.customer.meter_number, amount, self.operator, handle)]
+                do.Sell(self.customer.meter_number, amount, self.operator, handle,
+                        cash=tendered)]
+
+    def retry(self) -> list[Act]:
+        """Enter / F12 on an unfinished sale: ask the core about the SAME sale (same key)."""
+        if self.step is not Step.UNFINISHED or self.unfinished is None:
+            return []
+        log.info("asking the server again about the unfinished sale")
+        self.step = Step.SELLING
+        return [do.ShowSelling(), do.RetrySale(self.unfinished)]
 
     def sold(self, result: SaleResult) -> list[Act]:
         """The core answered the sale: its outcome goes on screen."""
         self.result = result
         self.quote = None  # sold on: the till has let go of it
+        self.unfinished = None
         self.step = Step.DONE
         acts: list[Act] = [do.ShowResult(result), *self._noted(result)]
         if result.state is SaleState.PENDING:
             log.info("sale kept pending as %s", result.reference)
-        return [*acts, do.Focus(Field.NEXT), do.Sold(result)]
+        # The meter field, its number selected: a scan or typed digits start the next customer.
+        return [*acts, do.Focus(Field.METER, select_all=True), do.Sold(result)]
 
     def sell_failed(self, error: BaseException) -> list[Act]:
         """The sale was not made, or its outcome is not known yet."""
         customer = self.customer
         if isinstance(error, SaleNotCompleted) and customer is not None:
-            # No answer, and the sale may not go offline: it may yet go through. Selling again
-            # could sell twice, so the screen holds this sale until the core tells.
+            # The outcome is not known: it may yet go through. Selling again could sell twice,
+            # so the screen holds THIS sale: Enter asks about it again, Esc/F2 leave it to sync.
+            self.quote = None  # the till let go of it with the attempt
+            self.unfinished = error.idempotency_key or None
             self.result = SaleResult(
                 SaleState.UNRESOLVED, error.reference, customer.meter_number, customer.name,
                 self.agreed or Money(0, self.currency), print_state=PrintState.NO_PRINTER,
                 pending_reason=str(error))
-            self.step = Step.DONE
-            return [do.ShowResult(self.result), do.Focus(Field.NEXT), do.ShowError(error)]
+            self.step = Step.UNFINISHED if self.unfinished else Step.DONE
+            return [do.ShowResult(self.result), do.Focus(Field.METER, select_all=True),
+                    do.ShowError(error)]
+        if isinstance(error, SaleNotMade) and customer is not None:
+            # The core confirmed nothing was sold: the customer is free to buy again.
+            self.unfinished = None
+            self.result = None
+            self.quote = None
+            self.step = Step.CONFIRMED
+            return [do.ClearTokens(), do.ShowQuote(None), do.ShowError(error),
+                    do.Focus(Field.AMOUNT, select_all=True)]
+        if self.unfinished is not None and customer is not None:
+            # A retry was refused or failed otherwise: the sale stays unfinished on screen.
+            self.step = Step.UNFINISHED
+            return [do.ShowError(error), do.Focus(Field.METER, select_all=True)]
         if isinstance(error, PriceChanged) and customer is not None:
             # The tariff changed since the quote: nothing was sold. Show the new price; the
             # cashier confirms it before selling.
@@ -406,7 +459,7 @@ class SaleFlow(SaleNews):
                     do.Focus(Field.AMOUNT, select_all=True)]
         if self.step in (Step.CONFIRMED, Step.LOOKING_UP):
             return [*self._drop_customer(), do.Focus(Field.METER, select_all=True)]
-        if self.step is Step.DONE:
+        if self.step in (Step.DONE, Step.UNFINISHED):
             return self.new_customer()
         if self.step is Step.IDLE:
             self.meter_text = ""

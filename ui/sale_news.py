@@ -13,10 +13,12 @@ from dataclasses import replace
 from app.till.results import PrintState, SaleResult, SaleState
 from ui.sale_actions import (
     Act,
+    FetchResult,
     ShowDelivered,
     ShowNotSold,
     ShowPriceNote,
     ShowPrintState,
+    ShowResult,
     ShowTokenArrived,
     Step,
 )
@@ -34,6 +36,8 @@ class SaleNews:
     def __init__(self) -> None:
         self._deliveries: dict[str, tuple[bool, str, str]] = {}
         self._differences: dict[str, str] = {}
+        #: (slip reference, receipt number) of the late token whose tokens are being fetched
+        self._arrived: tuple[str, str] | None = None
 
     def _noted(self, result: SaleResult) -> list[Act]:
         """What was announced for `result` before it reached the screen."""
@@ -78,22 +82,44 @@ class SaleNews:
         return (result is not None and result.state is SaleState.TOKENED
                 and result.reference == receipt_no)
 
-    def pending_resolved(self, reference: str, receipt_no: str, job_id: str = "") -> list[Act]:
-        """A pending or unanswered sale got its token; if it is the one on screen, say so and
-        follow the token receipt's print job from now on."""
+    def pending_resolved(self, reference: str, receipt_no: str, job_id: str = "",
+                         idempotency_key: str = "") -> list[Act]:
+        """A pending or unanswered sale got its token; if it is the one on screen, say so,
+        follow the token receipt's print job from now on, and fetch its tokens to show them."""
         result = self.result
         if result is None or result.state not in (SaleState.PENDING, SaleState.UNRESOLVED) \
                 or result.reference != reference:
             return []
         self.result = replace(result, print_job=job_id)
-        return [ShowTokenArrived(reference, receipt_no),
-                ShowPrintState(PrintState.QUEUED if job_id else PrintState.NO_PRINTER)]
+        self._arrived = (reference, receipt_no)
+        acts: list[Act] = [ShowTokenArrived(reference, receipt_no),
+                           ShowPrintState(PrintState.QUEUED if job_id else PrintState.NO_PRINTER)]
+        if idempotency_key:
+            acts.append(FetchResult(idempotency_key))
+        return acts
+
+    def late_result(self, result: SaleResult | None) -> list[Act]:
+        """The stored outcome of the sale whose token arrived: its tokens go on screen."""
+        arrived, self._arrived = self._arrived, None
+        if result is None or arrived is None or result.state is not SaleState.TOKENED:
+            return []
+        current = self.result
+        if current is None or current.reference != arrived[0]:
+            return []  # the cashier moved on meanwhile
+        self.result = replace(result, print_job=current.print_job,
+                              print_state=current.print_state)
+        self.unfinished_resolved()
+        return [ShowResult(self.result)]
+
+    def unfinished_resolved(self) -> None:
+        """Hook: the unfinished sale on screen is settled (the flow moves to DONE)."""
 
     def not_sold(self, reference: str) -> list[Act]:
         """An unanswered sale never reached the server; if it is on screen, say so."""
         result = self.result
         if result is not None and result.state is SaleState.UNRESOLVED \
                 and result.reference == reference:
+            self.unfinished_resolved()  # "not made": the customer may buy again
             return [ShowNotSold(reference)]
         return []
 

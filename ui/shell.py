@@ -329,4 +329,5 @@ class Shell(QObject):
             else self.tr("could not print: press F8 to reprint"),
         )
         self.window.notifications.notify(message)
-        self.sale.pending_resolved(event.reference, event.receipt_no, event.job_id)
+        self.sale.pending_resolved(event.reference, event.receipt_no, event.job_id,
+                                   event.idempotency_key)

@@ -48,6 +48,16 @@ class TokenPanel(QFrame):
                 widget.deleteLater()
         self.token_labels = []
 
+    def clear(self) -> None:
+        """Nothing on the token side: no digits, notes or print state of an earlier sale."""
+        self._clear_rows()
+        for note in (self.delivered, self.price_note):
+            note.setText("")
+            note.hide()
+        self.headline.setText("")
+        set_state(self.headline, "")
+        self.print_state.setText("")
+
     def show_delivered(self, accepted: bool, balance: str, unit: str) -> None:
         """The smart meter of the sale on screen read back after the token was delivered."""
         if accepted:
@@ -79,10 +89,10 @@ class TokenPanel(QFrame):
         if result.state is SaleState.UNRESOLVED:
             set_state(self.headline, "bad")
             self.headline.setText(
-                self.tr("NOT COMPLETE: the server did not answer for sale {ref}.\n"
-                        "Do not hand over anything and do not sell again: VendPoint is "
-                        "checking with the server and the result will show here.").format(
-                    ref=result.reference))
+                self.tr("NOT COMPLETE: no usable answer for sale {ref}.\n"
+                        "Do not hand over anything and do not sell again. Enter asks the "
+                        "server about this same sale; Esc leaves it to VendPoint, which keeps "
+                        "checking and shows the result.").format(ref=result.reference))
             if result.pending_reason:
                 self.rows.addWidget(_label(result.pending_reason, "pendingReason", wrap=True))
             self.print_state.setText("")

@@ -22,6 +22,7 @@ from app.backend import VendingBackend
 from app.sales import repository as repo
 from app.sales import transitions as tr
 from app.sales.attempt import ATTEMPT_LEASE, SaleAttempt
+from app.sales.cash import record_cash_tendered
 from app.sales.connectivity import Connectivity
 from app.sales.documents import Documents
 from app.sales.outcomes import (
@@ -144,8 +145,12 @@ class SaleService:
         notify: Sequence[str] = (),
         shift_id: str | None = None,
         tender: str | None = None,
+        cash_tendered: Money | None = None,
     ) -> SaleOutcome:
         """Sell `amount` on `meter_number`; returns tokened or pending, or raises with a reason.
+
+        `cash_tendered`: what the customer handed over (for the receipt's tendered and change
+        lines), kept in the sale's insert transaction.
 
         `tender` (e.g. "cash", "card") is recorded in the sale's own insert transaction, before
         anything is sent, so the report ledger's by-tender totals have it when the sale turns
@@ -162,6 +167,9 @@ class SaleService:
             raise InvalidInput("The amount must be more than zero.")
         if tender is not None and not _TENDER_RE.match(tender):
             raise InvalidInput("The tender must be a short lowercase name such as cash or card.")
+        if cash_tendered is not None and (cash_tendered.currency != amount.currency
+                                          or cash_tendered.minor < amount.minor):
+            raise InvalidInput("The cash tendered must cover the amount, in its currency.")
         if quote is not None:
             self._check_quote(meter_number, amount, quote)
         key = self._key_factory()
@@ -176,14 +184,15 @@ class SaleService:
             # Known offline: do not make the cashier wait for a timeout if policy allows.
             try:
                 return self._write_offline(key, meter_number, amount, operator_id, request,
-                                           quote, notify, shift_id, tender)
+                                           quote, notify, shift_id, tender, cash_tendered)
             except OfflineRefused:
                 pass  # it needs the server anyway: try it, the connection may be back
 
         lease = (tr.ATTEMPT, tr.iso(self._clock() + timedelta(seconds=self._lease)))
         row = self.store.call(lambda c: self._insert(
             c, key, "sending", False, meter_number, amount, operator_id, request, quote_raw,
-            shift_id, maybe_sent=True, quote_obj=quote, tender=tender, lease=lease))
+            shift_id, maybe_sent=True, quote_obj=quote, tender=tender, lease=lease,
+            cash=cash_tendered))
         if self._after_write is not None:
             self._after_write(key)
         self.writer.publish_outbox()
@@ -278,7 +287,7 @@ class SaleService:
         shift_id: str | None, *, maybe_sent: bool, created_at: str | None = None,
         meter: MeterInfo | None = None, quote_obj: Quote | None = None,
         local_versions: dict[str, int] | None = None, tender: str | None = None,
-        lease: tuple[str, str] | None = None,
+        lease: tuple[str, str] | None = None, cash: Money | None = None,
     ) -> repo.SaleRow:
         if meter is None:
             cached = repo.cached_meter(conn, meter_number)
@@ -307,12 +316,14 @@ class SaleService:
             conn.execute("UPDATE sales SET shift_id = ? WHERE idem_key = ?", (shift_id, key))
         if tender is not None:
             repo.record_tender(conn, key, tender)
+        if cash is not None:
+            record_cash_tendered(conn, key, cash)
         return row
 
     def _write_offline(
         self, key: str, meter_number: str, amount: Money, operator_id: str,
         request: dict[str, Any], quote: Quote | None, notify: Sequence[str],
-        shift_id: str | None, tender: str | None = None,
+        shift_id: str | None, tender: str | None = None, cash: Money | None = None,
     ) -> SaleOutcome:
         """Policy check and the pending sale in ONE transaction (no race on the caps)."""
         created = utc_now()
@@ -326,7 +337,7 @@ class SaleService:
             self._insert(conn, key, "pending", True, meter_number, amount, operator_id,
                          offline_request, quote_raw, shift_id, maybe_sent=False,
                          created_at=created, meter=meter, quote_obj=quote,
-                         local_versions=local_versions, tender=tender)
+                         local_versions=local_versions, tender=tender, cash=cash)
             slip = self.writer.slip(key, created, amount, meter_number, meter, operator_id,
                                     notify, decision.warning)
             job = self.writer.record_slip(conn, slip)

@@ -35,6 +35,7 @@ from app.push import PushListener
 from app.sales.documents import Documents
 from app.sales.history import FAILED_STATES, SOLD_STATES, SaleHistory
 from app.sales.history import SaleRecord as StoredSale
+from app.sales.outcomes import SaleNotMade, SaleOutcome
 from app.sales.price_difference import price_difference
 from app.sales.service import PriceChanged, QuoteStale, SaleNotCompleted, SaleService
 from app.supervisor.approvals import Approval, CallableVerifier
@@ -60,6 +61,7 @@ from app.till.results import (
     Status,
 )
 from app.till.status import TerminalWatch
+from app.till.unfinished import UnfinishedSale, check_no_unfinished
 from common.errors import InvalidInput, PermissionDenied
 from common.events import EventBus
 from printers.connections import ConnectionConfig, open_connection
@@ -72,7 +74,8 @@ log = logging.getLogger("vendpoint.till")
 #: how many quotes the till holds at once (the oldest is dropped)
 MAX_QUOTES = 64
 
-__all__ = ["PriceChanged", "QuoteStale", "SaleNotCompleted", "Till"]
+__all__ = ["PriceChanged", "QuoteStale", "SaleNotCompleted", "SaleNotMade", "Till",
+           "UnfinishedSale"]
 
 
 class Till:
@@ -233,25 +236,30 @@ class Till:
     # -- sale --------------------------------------------------------------------------------
     def sell(self, meter_number: str, amount: api.Money, operator: Operator, *,
              quote: QuoteHandle | None = None, tender: str = "cash",
-             notify: Sequence[str] = ()) -> SaleResult:
+             notify: Sequence[str] = (), cash_tendered: api.Money | None = None) -> SaleResult:
         """Sell; TOKENED (token receipt queued) or PENDING (pending slip queued).
 
         With `quote`, the held quote is checked against the tariff in force and sold on
         (`PriceChanged` with the new quote held, nothing sold, when the price changed).
-        Raises `SaleNotCompleted` (no answer, not allowed offline: the core checks it with
-        the server), `ApiRejected` / `OfflineRefused` (refused, nothing sold).
+        `cash_tendered` (what the customer handed over) goes on the receipt with the change.
+        Raises `SaleNotCompleted` (the outcome is not known: the sale stays open under its
+        key; `retry_sale(exc.idempotency_key)` asks about the SAME sale), `UnfinishedSale` (an
+        earlier sale for this meter has no known outcome yet: nothing sold), `ApiRejected` /
+        `OfflineRefused` (refused, nothing sold).
         """
         held = None if quote is None else self._held(quote)
         if held is not None and (held.meter_number != SaleService.clean_meter(meter_number)
                                  or held.amount_tendered != amount):
             raise InvalidInput("The amount or meter changed since the quote.",
                                hint="Quote again (F5).")
+        check_no_unfinished(self.store, SaleService.clean_meter(meter_number))
         # The operator's open shift gets the sale (exact shift cash).
         shift = self.supervisor.shifts.current(operator.id)
         try:
             outcome = self.service.sell(meter_number, amount, operator.id, quote=held,
                                         shift_id=None if shift is None else shift.shift_id,
-                                        tender=tender, notify=notify)
+                                        tender=tender, notify=notify,
+                                        cash_tendered=cash_tendered)
         except QuoteStale as exc:
             if quote is not None:
                 self.forget_quote(quote)
@@ -261,8 +269,29 @@ class Till:
                 change = QuoteChange(held_new, exc.summary,
                                      exc.difference.lines if exc.difference else ())
             raise PriceChanged(exc, change) from exc
+        except SaleNotCompleted:
+            if quote is not None:
+                self.forget_quote(quote)
+            raise
         if quote is not None:
             self.forget_quote(quote)
+        return self._result(outcome)
+
+    def retry_sale(self, idempotency_key: str) -> SaleResult:
+        """Ask the server about THIS unfinished sale again (the same key, never a new one).
+
+        TOKENED or PENDING; raises `SaleNotCompleted` (still not known), `SaleNotMade` (the
+        server confirmed it never happened: the customer may be sold to again) or
+        `ApiRejected` (refused when it was sent again: nothing sold).
+        """
+        return self._result(self.service.retry(idempotency_key))
+
+    def stored_result(self, idempotency_key: str) -> SaleResult | None:
+        """A sale's stored outcome (tokened with its tokens, or pending), None otherwise."""
+        outcome = self.service.writer.outcome_of(idempotency_key)
+        return None if outcome is None else self._result(outcome)
+
+    def _result(self, outcome: SaleOutcome) -> SaleResult:
         print_state = self._print_state(outcome.job is not None)
         job_id = "" if outcome.job is None else outcome.job.id
         if outcome.state == "tokened" and outcome.sale is not None:

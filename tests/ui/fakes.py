@@ -112,6 +112,14 @@ class FakeSales:
     #: what this fake vending server offers
     capabilities: Capabilities = field(default_factory=Capabilities)
     quotes: int = 0
+    #: the cash handed over passed with each sale
+    cash_tendered: list[Money | None] = field(default_factory=list)
+    #: `retry_sale`: the keys asked about, what it answers or raises (once)
+    retried: list[str] = field(default_factory=list)
+    retry_result: SaleResult | None = None
+    retry_raises: BaseException | None = None
+    #: `stored_result` answers, by idempotency key
+    stored: dict[str, SaleResult] = field(default_factory=dict)
 
     @property
     def currency(self) -> str:
@@ -162,8 +170,21 @@ class FakeSales:
         self.requote_checks.append(handle)
         return self.requote_change
 
+    def retry_sale(self, idempotency_key: str) -> SaleResult:
+        self.retried.append(idempotency_key)
+        if self.retry_raises is not None:
+            exc, self.retry_raises = self.retry_raises, None
+            raise exc
+        assert self.retry_result is not None
+        return self.retry_result
+
+    def stored_result(self, idempotency_key: str) -> SaleResult | None:
+        return self.stored.get(idempotency_key)
+
     def sell(self, meter_number: str, amount: Money, operator: Operator, *,
-             quote: QuoteHandle | None = None, tender: str = "cash") -> SaleResult:
+             quote: QuoteHandle | None = None, tender: str = "cash",
+             cash_tendered: Money | None = None) -> SaleResult:
+        self.cash_tendered.append(cash_tendered)
         if self.gate is not None:
             assert self.gate.wait(10)
         if self.sell_raises is not None:

@@ -70,7 +70,9 @@ def test_keyboard_sale_meter_enter_amount_enter_confirm(qtbot, sale, shown_error
     assert _step(controller) is Step.DONE
     assert [lbl.text() for lbl in view.tokens.token_labels] == ["1234 5678 9012 3456 7890"]
     assert "VP00000001" in view.tokens.headline.text()
-    assert view.next_button.hasFocus()
+    # The meter field, its number selected: the next scan starts the next customer.
+    assert view.meter.hasFocus() and view.meter.selectedText() == GOOD
+    assert sales.cash_tendered == [Money(15000, "ZAR")]  # for the receipt's change line
     assert shown_errors.shown == []
 
 

@@ -100,12 +100,13 @@ def test_keyboard_sale_meter_enter_amount_enter_enter(till: Till) -> None:
     quote = till.flow.quote
     assert quote is not None
     acts = till.run(till.flow.key(Action.AMOUNT_ENTER))  # Enter on the quoted amount sells
-    assert _one(acts, f.Sell) == f.Sell(GOOD, zar("100"), CASHIER, quote.handle)
+    assert _one(acts, f.Sell) == f.Sell(GOOD, zar("100"), CASHIER, quote.handle,
+                                        cash=zar("150"))
     assert till.sales.sold_on == [quote.handle]  # sold on the quote the till holds
     result = _one(acts, f.Sold)
     assert isinstance(result, f.Sold) and result.result.state is SaleState.TOKENED
     assert _step(till.flow) is Step.DONE and till.flow.controls().tokens_side
-    assert f.Focus(Field.NEXT) in acts
+    assert f.Focus(Field.METER, select_all=True) in acts  # a scan starts the next customer
     for action in (Action.SELL, Action.AMOUNT_ENTER, Action.METER_ENTER):
         assert till.run(till.flow.key(action)) == []
     assert len(till.sales.sold) == 1
