@@ -28,8 +28,9 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 
 from app.backend import Capabilities
 from app.push.events import SaleDelivered
@@ -56,6 +57,24 @@ from ui.tariff_banner import TariffBanner
 from ui.tariff_viewer import TariffViewer
 
 log = logging.getLogger("vendpoint.ui.shell")
+
+
+class _KeysOnButtons(QObject):
+    """Digits typed while a button of the main window has the focus go to the sale screen's
+    meter field (a scanner types a meter number wherever the focus happens to be)."""
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell)
+        self._shell = shell
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Only keys nothing else took reach the window: fields keep their own digits.
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and isinstance(QApplication.focusWidget(), QAbstractButton)
+                and self._shell.window.current_screen() is self._shell.sale_view
+                and self._shell.operator is not None):
+            return self._shell.sale.typed_elsewhere(event)
+        return False
 
 
 class Shell(QObject):
@@ -111,6 +130,9 @@ class Shell(QObject):
         self.idle = IdleWatcher(minutes * 60_000 if idle_ms is None else idle_ms, self)
         self.idle.idle.connect(self.lock)
         self.sale.busy_changed.connect(self.idle.hold)
+
+        self._keys_on_buttons = _KeysOnButtons(self)
+        window.installEventFilter(self._keys_on_buttons)
 
         self._bridge = bridge
         self.tariff_banner = TariffBanner(window)
