@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
@@ -61,6 +69,12 @@ class SupervisorConsole(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(self._load_current)
+        # Enter in a field does that field's action; in a dialog every button would
+        # otherwise be an "auto default" one, and Enter would also press the first of them
+        # (e.g. "Open shift" after Enter in the counted cash).
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
 
     def show_tab(self, name: str) -> None:
         """Bring tab `name` (one of TABS) forward and load it."""
