@@ -33,6 +33,7 @@ from common.errors import InvalidInput, UserCancelled
 from ui.errors import show_error
 from ui.ops import Op
 from ui.ports import SalePort
+from ui.widgets import fit_to_screen
 
 log = logging.getLogger("vendpoint.ui.dialogs")
 
@@ -105,7 +106,7 @@ class SearchDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Find a customer"))
-        self.resize(860, 480)
+        fit_to_screen(self, 860, 520)
         self._sales = sales
         self.chosen: SearchHit | None = None
         self._hits: list[SearchHit] = []
@@ -198,7 +199,17 @@ class SupervisorDialog(QDialog):
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.username.returnPressed.connect(self.pin.setFocus)
+        self.username.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in the username only moves to the PIN: the dialog's default OK button must
+        # not also take it (that approved with an empty PIN and said so).
+        if (watched is self.username and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.pin.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
 
     def _ok(self) -> None:
         if not self.username.text().strip() or not self.pin.text():

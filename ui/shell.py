@@ -39,9 +39,11 @@ from app.sales.service import reference_for
 from app.settings import Settings
 from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from app.till.results import Operator, PrintState, SaleRecord, SaleResult, Status
+from common.errors import UserCancelled
 from common.events import CoreEvent
 from printers.events import PrintJobDone, PrintJobFailed
 from ui.dialogs import AskSupervisor, SearchDialog, ask_supervisor
+from ui.errors import show_error
 from ui.idle import IdleWatcher
 from ui.login import LoginController, LoginView
 from ui.main_window import MainWindow
@@ -210,14 +212,36 @@ class Shell(QObject):
             listing.load()
             dialog = listing
         elif name == "settings":
-            dialog = SettingsDialog(self.settings, save_to=self._settings_path,
-                                    terminal=self.services.terminal,
-                                    printer=self.services.printer,
-                                    on_saved=self._settings_saved, parent=self.window)
+            if not self.operator.can_approve:
+                self._settings_approved()
+                return
+            dialog = self._settings_dialog()
         else:
             log.warning("unknown action %s", name)
             return
         self._open(dialog)
+
+    def _settings_dialog(self) -> SettingsDialog:
+        return SettingsDialog(self.settings, save_to=self._settings_path,
+                              terminal=self.services.terminal, printer=self.services.printer,
+                              on_saved=self._settings_saved, parent=self.window)
+
+    def _settings_approved(self) -> None:
+        """A cashier asked for the settings (server, activation, printer): a supervisor
+        approves with their PIN, checked by the core, before the dialog opens."""
+        try:
+            approval = self._ask(self.tr("change the till's settings"), self.window)
+        except UserCancelled:
+            return
+        auth = self.services.auth
+        Op(self.window, lambda: auth.check_supervisor(approval)).success(
+            self._open_settings_for).failure(lambda exc: show_error(exc, self.window)).run()
+
+    def _open_settings_for(self, supervisor: Operator) -> None:
+        if self.operator is None or self.dialog is not None:
+            return  # locked, or another dialog came up, while the PIN was checked
+        log.info("settings opened with supervisor %s's approval", supervisor.id)
+        self._open(self._settings_dialog())
 
     def open_search(self, text: str) -> None:
         """F3: find a customer; the chosen meter is looked up on the sale screen."""

@@ -85,7 +85,8 @@ def dialog_of(qtbot, till: Till, kind: type[QDialog]) -> QDialog:
 
 def back_on_window(qtbot, till: Till) -> None:
     """The dialog closed and the main window is the active one again."""
-    qtbot.waitUntil(lambda: till.shell.dialog is None, timeout=5000)
+    qtbot.waitUntil(lambda: till.shell.dialog is None
+                    and QApplication.activeModalWidget() is None, timeout=5000)
     # The offscreen platform has no window manager to give the activation back.
     till.window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is till.window, timeout=5000)
@@ -181,7 +182,7 @@ def test_function_keys_and_digits_from_a_banner_button(qtbot, till, shown_errors
     shell.tariff_banner.view_button.setFocus()
     assert shell.tariff_banner.view_button.hasFocus()
     press(qtbot, Qt.Key.Key_F9)
-    listing = dialog_of(qtbot, till, SalesListDialog)
+    dialog_of(qtbot, till, SalesListDialog)
     press(qtbot, Qt.Key.Key_Escape)
     back_on_window(qtbot, till)
     shell.tariff_banner.view_button.setFocus()
@@ -279,7 +280,7 @@ def test_settings_need_a_supervisor_and_menu_is_off_while_locked(qtbot, till,
     on_next_modal(qtbot, cancel)
     press(qtbot, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: bool(asked), timeout=5000)
-    qtbot.wait(50)
+    back_on_window(qtbot, till)
     assert not isinstance(shell.dialog, SettingsDialog)
 
     def approve(box: QWidget) -> None:
@@ -294,6 +295,7 @@ def test_settings_need_a_supervisor_and_menu_is_off_while_locked(qtbot, till,
     on_next_modal(qtbot, approve)
     press(qtbot, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: isinstance(shell.dialog, SettingsDialog), timeout=10000)
+    dialog_of(qtbot, till, SettingsDialog)
     press(qtbot, Qt.Key.Key_Escape)
     back_on_window(qtbot, till)
     # Locked: the Supervisor menu and its keys are off.
@@ -344,6 +346,7 @@ def test_screens_and_dialogs_fit_1024x768(qtbot, till) -> None:
     _fits(search)
     assert search.width() <= 1024 and search.height() <= 768 - WM_ALLOWANCE
     press(qtbot, Qt.Key.Key_Escape)
+    back_on_window(qtbot, till)
     press(qtbot, Qt.Key.Key_R,
           Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     console = _console(till)
