@@ -130,7 +130,7 @@ class Shell(QObject):
         self.status.refreshed.connect(self._status_refreshed)
         minutes = int(settings["ui.idle_lock_minutes"])
         self.idle = IdleWatcher(minutes * 60_000 if idle_ms is None else idle_ms, self)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(self._idle_lock)
         self.sale.busy_changed.connect(self.idle.hold)
 
         self._keys_on_buttons = _KeysOnButtons(self)
@@ -169,7 +169,10 @@ class Shell(QObject):
         self.idle.arm()
         self.operator_changed.emit(operator)
 
-    def lock(self) -> None:
+    def _idle_lock(self) -> None:
+        self.lock(idle=True)
+
+    def lock(self, *, idle: bool = False) -> None:
         """Idle or Ctrl+L: back to the login screen; the sale on screen is kept."""
         if self.operator is None:
             return
@@ -178,7 +181,7 @@ class Shell(QObject):
         if self.dialog is not None:
             self.dialog.reject()
         self.window.set_screen(self.login_view)
-        self.login.start(locked=self.operator)
+        self.login.start(locked=self.operator, idle=idle)
         self.operator = None
         self.window.status_view.show_operator(None)
         self.operator_changed.emit(None)

@@ -76,7 +76,8 @@ def test_demo_examples_one_per_kind_and_login_hint() -> None:
                       {"id": "sipho", "role": "supervisor", "pin": "4321"},
                       {"id": "admin", "role": "admin", "pin": "9999"}],
         "meters": [
-            {"meter_number": "04200000117", "customer_name": "A", "tags": ["normal"]},
+            {"meter_number": "04200000117", "customer_name": "A", "tags": ["normal"],
+             "address": "12 Acacia Street"},
             {"meter_number": "04200001305", "customer_name": "B", "tags": ["normal"]},
             {"meter_number": "04200000182", "customer_name": "C", "tags": ["blocked"],
              "blocked": True},
@@ -85,8 +86,11 @@ def test_demo_examples_one_per_kind_and_login_hint() -> None:
         ],
     }
     hits = demo_examples(info)
+    # The address column shows the address, never the demo kind; the kind goes with the name.
     assert [(h.meter_number, h.address) for h in hits] == [
-        ("04200000117", "normal"), ("04200000182", "blocked"), ("04200000398", "key change")]
+        ("04200000117", "12 Acacia Street"), ("04200000182", ""), ("04200000398", "")]
+    assert [h.customer_name for h in hits] == [
+        "A (demo: normal)", "C (demo: blocked)", "D (demo: key change)"]
     assert hits[1].blocked
     assert demo_login_hint(info) == "Demo: cashier thandi (PIN 1234) · supervisor sipho (PIN 4321)"
 
