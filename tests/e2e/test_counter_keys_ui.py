@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPu
 
 from app.tariffs.events import TariffInForce
 from tests.e2e.harness import Till, open_till
+from ui.application import create_qapplication
 from ui.dialogs import SearchDialog, SupervisorDialog
 from ui.sale_flow import Step
 from ui.sales_dialogs import ReprintDialog, SalesListDialog
@@ -39,11 +40,16 @@ WM_ALLOWANCE = 60
 
 @pytest.fixture
 def till(qtbot, tmp_path: Path) -> Iterator[Till]:
+    # The application's own style sheet (large counter fonts): sizes are judged with it.
+    app = create_qapplication()
     with open_till(tmp_path) as opened:
         qtbot.addWidget(opened.window)
         qtbot.waitExposed(opened.window)
         opened.window.activateWindow()
-        yield opened
+        try:
+            yield opened
+        finally:
+            app.setStyleSheet("")
 
 
 def focused() -> QWidget:
@@ -351,6 +357,9 @@ def test_screens_and_dialogs_fit_1024x768(qtbot, till) -> None:
           Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     console = _console(till)
     qtbot.waitExposed(console)
+    attention = console.attention
+    with qtbot.waitSignal(attention.loaded, timeout=10000):
+        console.tabs.setCurrentWidget(attention)
     for index in range(console.tabs.count()):
         console.tabs.setCurrentIndex(index)
         _fits(console)
