@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,8 +60,6 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 def _check_qt() -> str:
     """Start Qt on the offscreen platform and build the main window."""
-    import os
-
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
@@ -110,6 +109,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir: Path = args.data_dir or (ROOT / "demo-data" if args.demo else default_data_dir())
     setup_logging(data_dir / "logs", json_lines=settings["log.json"], level=settings["log.level"])
     log.info("%s %s starting (demo=%s)", APP_NAME, VERSION, args.demo)
+    from ui.qt_preflight import check
+
+    problem = check(os.environ)
+    if problem:  # before Qt: its own message says "reinstalling may fix this", it will not
+        log.error("Qt cannot start: system libraries missing")
+        print(f"{APP_NAME}: {problem}", file=sys.stderr)
+        return 1
     try:
         from ui.application import run_app
     except ImportError as exc:  # PySide6 missing or broken: say so plainly

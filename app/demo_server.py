@@ -11,6 +11,7 @@ import queue
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from common.errors import UserFacingError
@@ -27,11 +28,47 @@ class DemoServerError(UserFacingError):
 
 
 class DemoServer:
-    """A running `python -m vendserver serve --demo` child; `stop()` ends it."""
+    """A running `python -m vendserver serve --demo` child; `stop()` ends it.
+
+    A reader thread follows the child's output to its end: when the child dies (killed,
+    crashed) the thread reaps it at once (no zombie) and calls the `on_exit` callbacks with
+    its exit code, so the till can say the server is gone. A `stop()` of ours is no news.
+    """
 
     def __init__(self, process: subprocess.Popen[str], url: str) -> None:
         self.process = process
         self.url = url
+        self._lock = threading.Lock()
+        self._stopping = False
+        self._exit_code: int | None = None
+        self._callbacks: list[Callable[[int], None]] = []
+        self.exited = threading.Event()
+
+    def on_exit(self, callback: Callable[[int], None]) -> None:
+        """Call `callback(exit code)` (on the reader thread) if the child dies on its own;
+        at once if it has already."""
+        with self._lock:
+            code = self._exit_code
+            if code is None:
+                self._callbacks.append(callback)
+        if code is not None and not self._stopping:
+            callback(code)
+
+    def _ended(self) -> None:
+        code = self.process.wait()  # reap: the child must not linger as a zombie
+        with self._lock:
+            self._exit_code = code
+            callbacks, self._callbacks = self._callbacks, []
+            stopping = self._stopping
+        self.exited.set()
+        if stopping:
+            return
+        log.warning("the demo server stopped on its own (exit code %s)", code)
+        for callback in callbacks:
+            try:
+                callback(code)
+            except Exception:
+                log.exception("demo server exit callback failed")
 
     @classmethod
     def start(cls, db_path: Path, *, timeout: float = 60.0,
@@ -48,12 +85,14 @@ class DemoServer:
             cmd, cwd=root, stdout=subprocess.PIPE, stderr=None, text=True, bufsize=1
         )
         lines: queue.Queue[str | None] = queue.Queue()
+        server = cls(process, "")
 
         def pump() -> None:
             assert process.stdout is not None
             for line in process.stdout:
                 lines.put(line)
             lines.put(None)
+            server._ended()
 
         threading.Thread(target=pump, name="demo-server-stdout", daemon=True).start()
         try:
@@ -67,19 +106,22 @@ class DemoServer:
                 if line.startswith(LISTENING_PREFIX):
                     url = line[len(LISTENING_PREFIX):].strip()
                     log.info("demo server listening at %s", url)
-                    return cls(process, url)
+                    server.url = url
+                    return server
         except queue.Empty:
             process.kill()
+            server.stop()
             raise DemoServerError(
                 f"The demo vending server did not answer within {timeout:.0f} seconds."
             ) from None
         except BaseException:
-            if process.poll() is None:
-                process.kill()
+            server.stop()
             raise
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate the child and wait for it."""
+        with self._lock:
+            self._stopping = True
         if self.process.poll() is None:
             self.process.terminate()
             try:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QW
 
 from app.backend import Capabilities
 from app.settings import Settings
+from app.supervisor.services import SupervisorServices
 from app.version import APP_NAME, VERSION
 from common.events import EventBus
 from ui.bootstrap import ActivationPort, Core, bootstrap
@@ -97,11 +98,23 @@ def disable_not_offered(menu: SupervisorMenu, offered: Capabilities) -> None:
     """Supervisor entries the vending server does not offer: disabled, with the reason."""
     for name, capability in (("engineering", "engineering_tokens"),):
         if not getattr(offered, capability):
+            menu.unavailable.add(name)
             action = menu.actions[name]
             action.setEnabled(False)
             action.setToolTip(QCoreApplication.translate("AppController", NOT_OFFERED))
             action.setText(action.text() + QCoreApplication.translate(
                 "AppController", " (not offered by this vending server)"))
+
+
+def install_menus(window: MainWindow, shell: Shell, supervisor: SupervisorServices,
+                  offered: Capabilities) -> SupervisorMenu:
+    """The Supervisor menu on the window, for whoever is signed in on `shell`: off while the
+    till is locked or nobody is signed in, and without what the server does not offer."""
+    menu = install_supervisor(window, supervisor, lambda: actor_from_ui_operator(shell.operator))
+    disable_not_offered(menu, offered)
+    menu.operator_changed(shell.operator)
+    shell.operator_changed.connect(menu.operator_changed)
+    return menu
 
 
 class AppController(QObject):
@@ -147,10 +160,8 @@ class AppController(QObject):
         self.shell = Shell(self.window, core.services, settings=self.settings,
                            settings_path=self.settings_path, bridge=self.bridge)
         self.shell.start()
-        shell = self.shell
-        self.supervisor_menu = install_supervisor(
-            self.window, core.supervisor, lambda: actor_from_ui_operator(shell.operator))
-        disable_not_offered(self.supervisor_menu, core.capabilities)
+        self.supervisor_menu = install_menus(self.window, self.shell, core.supervisor,
+                                             core.capabilities)
         log.info("ready: login screen up (suggested operator: %s)",
                  core.services.suggested_operator or "none")
         self.ready.emit(True)
@@ -187,6 +198,13 @@ class AppController(QObject):
             self.core = None
 
 
+def show_main_window(window: MainWindow) -> None:
+    """The till takes the whole screen (a counter PC runs nothing else); the window manager
+    keeps the panel and the title bar visible."""
+    window.resize(1024, 768)  # the size it comes back to when un-maximised
+    window.showMaximized()
+
+
 def run_app(
     settings: Settings, *, data_dir: Path, demo: bool, quit_after_ms: int | None = None,
     settings_path: Path | None = None, quit_when_ready: bool = False,
@@ -205,8 +223,7 @@ def run_app(
         # Queued: after a failed start the error dialog's own loop is running by then, and
         # quitting from inside it ends that loop too.
         controller.ready.connect(app.quit, Qt.ConnectionType.QueuedConnection)
-    window.resize(1024, 768)
-    window.show()
+    show_main_window(window)
     controller.start()
     if quit_after_ms is not None:
         QTimer.singleShot(quit_after_ms, app.quit)

@@ -9,16 +9,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,6 +33,7 @@ from common.errors import InvalidInput, UserCancelled
 from ui.errors import show_error
 from ui.ops import Op
 from ui.ports import SalePort
+from ui.widgets import fit_to_screen
 
 log = logging.getLogger("vendpoint.ui.dialogs")
 
@@ -51,6 +54,51 @@ def cell(text: str) -> QTableWidgetItem:
     return QTableWidgetItem(text)
 
 
+#: the key that brings the focus back to a dialog's query field from anywhere in it
+FIND_KEY = "Ctrl+F"
+
+
+class QueryKeys(QObject):
+    """The keys of a find-then-choose dialog, by where the focus is.
+
+    Enter in the query searches; Enter on a result chooses it; ↓ goes from the query to the
+    results; Esc on the results and Ctrl+F anywhere go back to the query. Every push button
+    of the dialog loses "auto default", so Enter in the query never presses a button.
+    """
+
+    def __init__(self, dialog: QDialog, query: QLineEdit, results: QTableWidget,
+                 search: Callable[[], None], choose: Callable[[], None]) -> None:
+        super().__init__(dialog)
+        self._query, self._results, self._choose = query, results, choose
+        query.returnPressed.connect(search)
+        query.installEventFilter(self)
+        results.installEventFilter(self)
+        QShortcut(QKeySequence(FIND_KEY), dialog, self.focus_query)
+        for button in dialog.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+
+    def focus_query(self) -> None:
+        """Put the cursor in the query, its text selected for typing over."""
+        self._query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._query.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        key = event.key()
+        if watched is self._query and key == Qt.Key.Key_Down and self._results.rowCount():
+            self._results.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        if watched is self._results and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._choose()
+            return True
+        if watched is self._results and key == Qt.Key.Key_Escape:
+            self.focus_query()
+            return True
+        return False
+
+
 class SearchDialog(QDialog):
     """Find a customer by name, account, address or meter prefix; Enter picks the row."""
 
@@ -58,30 +106,34 @@ class SearchDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Find a customer"))
-        self.resize(860, 480)
+        fit_to_screen(self, 860, 520)
         self._sales = sales
         self.chosen: SearchHit | None = None
         self._hits: list[SearchHit] = []
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr(
+        hint = QLabel(self.tr(
             "Type part of the name, account number, address or meter number, then Enter. "
-            "Use ↓ to move to the results and Enter to choose.")))
+            "Use ↓ to move to the results and Enter to choose; Esc or Ctrl+F goes back to "
+            "the search."))
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        row = QHBoxLayout()
         self.query = QLineEdit(text)
         self.query.setObjectName("searchField")
-        layout.addWidget(self.query)
+        self.search_button = QPushButton(self.tr("&Search (Enter)"))
+        row.addWidget(self.query, 1)
+        row.addWidget(self.search_button)
+        layout.addLayout(row)
         self.results = table([self.tr("Meter"), self.tr("Customer"), self.tr("Account"),
                                self.tr("Address")])
         layout.addWidget(self.results, 1)
         self.message = QLabel("")
         layout.addWidget(self.message)
-        self.query.returnPressed.connect(self.search)
-        self.results.activated.connect(self._choose_row)
-        QShortcut(QKeySequence("Down"), self.query, self.results.setFocus,
-                  Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence("Return"), self.results, self._choose_current,
-                  Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence("Enter"), self.results, self._choose_current,
-                  Qt.ShortcutContext.WidgetShortcut)
+        self.search_button.clicked.connect(self.search)
+        self.results.doubleClicked.connect(self._choose_row)
+        self.keys = QueryKeys(self, self.query, self.results, self.search,
+                              self._choose_current)
+        self.query.setFocus()
         if examples:
             self.message.setText(self.tr("Demo meters are listed as examples."))
             self.show_hits(examples)
@@ -147,7 +199,17 @@ class SupervisorDialog(QDialog):
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.username.returnPressed.connect(self.pin.setFocus)
+        self.username.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in the username only moves to the PIN: the dialog's default OK button must
+        # not also take it (that approved with an empty PIN and said so).
+        if (watched is self.username and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.pin.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
 
     def _ok(self) -> None:
         if not self.username.text().strip() or not self.pin.text():

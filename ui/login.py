@@ -88,16 +88,19 @@ class LoginView(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.username.setCompleter(completer)
 
-    def set_locked(self, operator: Operator | None) -> None:
-        """Switch between the normal sign-in and the 'locked' look after an idle lock."""
+    def set_locked(self, operator: Operator | None, *, idle: bool = False) -> None:
+        """Switch between the normal sign-in and the 'locked' look (after an idle lock, or
+        a lock by hand: Ctrl+L)."""
         if operator is None:
             self.title.setText(self.tr("Sign in to sell"))
             self.subtitle.setText(self.tr("Type your username and PIN, then press Enter."))
             return
         self.title.setText(self.tr("Till locked"))
+        why = self.tr("Locked after a quiet spell.") if idle else \
+            self.tr("Locked by {name}.").format(name=operator.name)
         self.subtitle.setText(
-            self.tr("Locked after a quiet spell. {name}, enter your PIN to carry on, "
-                    "or another operator can sign in.").format(name=operator.name)
+            self.tr("{why} {name}, enter your PIN to carry on, or another operator can "
+                    "sign in.").format(why=why, name=operator.name)
         )
         self.username.setText(operator.id)
 
@@ -129,9 +132,9 @@ class LoginController(QObject):
         view.hint.setText(hint)
         view.hint.setVisible(bool(hint))
 
-    def start(self, locked: Operator | None = None) -> None:
+    def start(self, locked: Operator | None = None, *, idle: bool = False) -> None:
         """Load the operator list in the background and put the focus in place."""
-        self._view.set_locked(locked)
+        self._view.set_locked(locked, idle=idle)
         Op(self._view, self._auth.operators).success(self._view.set_operators).failure(
             self._operators_failed
         ).run()

@@ -61,7 +61,9 @@ class MainWindow(QMainWindow):
     def __init__(self, *, demo: bool, server_url: str) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("{name} {version}").format(name=APP_NAME, version=VERSION))
-        self.setMinimumSize(1024, 700)
+        # Small enough that a window manager can fit it, with its title bar and a panel,
+        # on a 1024×768 screen; the screens are laid out for 1024×768 and it starts maximised.
+        self.setMinimumSize(800, 600)
         root = QWidget(self)
         self._layout = QVBoxLayout(root)
         self._layout.setContentsMargins(0, 0, 0, 0)

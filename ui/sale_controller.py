@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from app.till.results import Operator, PrintState, SaleResult, SearchHit
@@ -81,8 +81,11 @@ class SaleController(QObject):
         keys = shortcuts(Where.SALE, Where.TENDERED_OR_SALE, Where.SALE_OR_REPRINT,
                          Where.SALE_OR_START)
         for key, action in keys.items():
+            # Window context: the keys work wherever the focus is in the main window (a
+            # banner's button, the notification bar), as long as the sale screen is the one
+            # shown (a hidden screen's shortcuts never fire; dialogs are their own windows).
             shortcut = QShortcut(QKeySequence(key), v)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(self._key_slot(action))
             self.shortcuts[key] = shortcut
 
@@ -138,6 +141,24 @@ class SaleController(QObject):
         """Enter in the meter field."""
         self._pull()
         self._run(self.flow.meter_entered())
+
+    def typed_elsewhere(self, event: QKeyEvent) -> bool:
+        """A digit typed while a button (not a field) has the focus: it is the start of a
+        meter number (typed or scanned), so it goes to the meter field; after a sale it starts
+        the next customer. True when the key was taken."""
+        text = event.text()
+        if not text or not text.isdigit() or self.flow.busy:
+            return False
+        if self.flow.result is not None:
+            self.new_customer()
+        v = self._view
+        if v.meter.isReadOnly() or not v.meter.isEnabled():
+            return False
+        v.meter.setFocus(Qt.FocusReason.OtherFocusReason)
+        v.meter.end(False)
+        QCoreApplication.sendEvent(v.meter, QKeyEvent(event.type(), event.key(),
+                                                     event.modifiers(), text))
+        return True
 
     def use_amount(self, amount: str) -> None:
         """A quick-amount key: fill the amount and ask for the quote."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,7 +26,7 @@ from app.supervisor.reversals import ReversalResult
 from app.till.results import Operator, PrintState, ReprintResult, SaleRecord, SaleState
 from common.errors import BusinessRuleError, InvalidInput, UserCancelled
 from common.money import Money
-from ui.dialogs import AskSupervisor, ask_supervisor
+from ui.dialogs import AskSupervisor, QueryKeys, ask_supervisor
 from ui.dialogs import cell as _cell
 from ui.dialogs import table as _table
 from ui.errors import show_error
@@ -164,10 +163,14 @@ class ReprintDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr(
             "Meter or receipt number, then Enter. ↓ to the list; Enter or F8 reprints, "
-            "F7 asks for a reversal (supervisor).")))
+            "F7 asks for a reversal (supervisor). Esc or Ctrl+F goes back to the search.")))
+        top = QHBoxLayout()
         self.query = QLineEdit()
         self.query.setObjectName("reprintQuery")
-        layout.addWidget(self.query)
+        self.search_button = QPushButton(self.tr("&Search (Enter)"))
+        top.addWidget(self.query, 1)
+        top.addWidget(self.search_button)
+        layout.addLayout(top)
         self.table = _table([self.tr("Time"), self.tr("Receipt"), self.tr("Meter"),
                              self.tr("Customer"), self.tr("Amount"), self.tr("Reprints"),
                              self.tr("State")])
@@ -188,16 +191,16 @@ class ReprintDialog(QDialog):
         self.message.setObjectName("dialogMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self.query.returnPressed.connect(self.search)
+        self.search_button.clicked.connect(self.search)
         self.reprint_button.clicked.connect(self.reprint)
         self.reverse_button.clicked.connect(self.reverse)
         QShortcut(QKeySequence(sequence(Action.REPRINT, Where.SALE_OR_REPRINT)), self,
                   self.reprint)
         QShortcut(QKeySequence(sequence(Action.REVERSAL, Where.REPRINT)), self, self.reverse)
-        QShortcut(QKeySequence("Down"), self.query, self.table.setFocus,
-                  Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence("Return"), self.table, self.reprint,
-                  Qt.ShortcutContext.WidgetShortcut)
+        # Enter in the query searches, Enter on a sale reprints it (never a button's Enter).
+        self.keys = QueryKeys(self, self.query, self.table, self.search,
+                              lambda: self.reprint())
+        self.query.setFocus()
 
     def search(self) -> None:
         """Look the sales up in the background."""

@@ -28,8 +28,9 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 
 from app.backend import Capabilities
 from app.push.events import SaleDelivered
@@ -38,9 +39,11 @@ from app.sales.service import reference_for
 from app.settings import Settings
 from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from app.till.results import Operator, PrintState, SaleRecord, SaleResult, Status
+from common.errors import UserCancelled
 from common.events import CoreEvent
 from printers.events import PrintJobDone, PrintJobFailed
 from ui.dialogs import AskSupervisor, SearchDialog, ask_supervisor
+from ui.errors import show_error
 from ui.idle import IdleWatcher
 from ui.login import LoginController, LoginView
 from ui.main_window import MainWindow
@@ -56,6 +59,24 @@ from ui.tariff_banner import TariffBanner
 from ui.tariff_viewer import TariffViewer
 
 log = logging.getLogger("vendpoint.ui.shell")
+
+
+class _KeysOnButtons(QObject):
+    """Digits typed while a button of the main window has the focus go to the sale screen's
+    meter field (a scanner types a meter number wherever the focus happens to be)."""
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell)
+        self._shell = shell
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Only keys nothing else took reach the window: fields keep their own digits.
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and isinstance(QApplication.focusWidget(), QAbstractButton)
+                and self._shell.window.current_screen() is self._shell.sale_view
+                and self._shell.operator is not None):
+            return self._shell.sale.typed_elsewhere(event)
+        return False
 
 
 class Shell(QObject):
@@ -110,8 +131,11 @@ class Shell(QObject):
         self.status.refreshed.connect(self._status_refreshed)
         minutes = int(settings["ui.idle_lock_minutes"])
         self.idle = IdleWatcher(minutes * 60_000 if idle_ms is None else idle_ms, self)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(self._idle_lock)
         self.sale.busy_changed.connect(self.idle.hold)
+
+        self._keys_on_buttons = _KeysOnButtons(self)
+        window.installEventFilter(self._keys_on_buttons)
 
         self._bridge = bridge
         self.tariff_banner = TariffBanner(window)
@@ -146,7 +170,10 @@ class Shell(QObject):
         self.idle.arm()
         self.operator_changed.emit(operator)
 
-    def lock(self) -> None:
+    def _idle_lock(self) -> None:
+        self.lock(idle=True)
+
+    def lock(self, *, idle: bool = False) -> None:
         """Idle or Ctrl+L: back to the login screen; the sale on screen is kept."""
         if self.operator is None:
             return
@@ -155,7 +182,7 @@ class Shell(QObject):
         if self.dialog is not None:
             self.dialog.reject()
         self.window.set_screen(self.login_view)
-        self.login.start(locked=self.operator)
+        self.login.start(locked=self.operator, idle=idle)
         self.operator = None
         self.window.status_view.show_operator(None)
         self.operator_changed.emit(None)
@@ -189,14 +216,36 @@ class Shell(QObject):
             listing.load()
             dialog = listing
         elif name == "settings":
-            dialog = SettingsDialog(self.settings, save_to=self._settings_path,
-                                    terminal=self.services.terminal,
-                                    printer=self.services.printer,
-                                    on_saved=self._settings_saved, parent=self.window)
+            if not self.operator.can_approve:
+                self._settings_approved()
+                return
+            dialog = self._settings_dialog()
         else:
             log.warning("unknown action %s", name)
             return
         self._open(dialog)
+
+    def _settings_dialog(self) -> SettingsDialog:
+        return SettingsDialog(self.settings, save_to=self._settings_path,
+                              terminal=self.services.terminal, printer=self.services.printer,
+                              on_saved=self._settings_saved, parent=self.window)
+
+    def _settings_approved(self) -> None:
+        """A cashier asked for the settings (server, activation, printer): a supervisor
+        approves with their PIN, checked by the core, before the dialog opens."""
+        try:
+            approval = self._ask(self.tr("change the till's settings"), self.window)
+        except UserCancelled:
+            return
+        auth = self.services.auth
+        Op(self.window, lambda: auth.check_supervisor(approval)).success(
+            self._open_settings_for).failure(lambda exc: show_error(exc, self.window)).run()
+
+    def _open_settings_for(self, supervisor: Operator) -> None:
+        if self.operator is None or self.dialog is not None:
+            return  # locked, or another dialog came up, while the PIN was checked
+        log.info("settings opened with supervisor %s's approval", supervisor.id)
+        self._open(self._settings_dialog())
 
     def open_search(self, text: str) -> None:
         """F3: find a customer; the chosen meter is looked up on the sale screen."""

@@ -38,6 +38,7 @@ from ui.money import Money, format_money
 from ui.ops import Op
 from ui.qt_bridge import QtEventBridge
 from ui.tariff_banner import UTILITY_OFFSET
+from ui.widgets import fit_to_screen
 
 
 class TariffCatalog(Protocol):
@@ -96,7 +97,7 @@ class TariffViewer(QDialog):
         super().__init__(parent)
         self.setObjectName("tariffViewer")
         self.setWindowTitle(self.tr("Tariffs"))
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
         self._catalog = catalog
         self._zone = timezone(utc_offset)
         self._clock = clock
@@ -163,7 +164,11 @@ class TariffViewer(QDialog):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Each column as wide as its header and values (Stretch cut "Signed with key" and
+        # long key ids at 1024 px); the last one takes what is left.
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         return table
 
     @staticmethod

@@ -61,6 +61,11 @@ class TokenPanel(QFrame):
     def show_delivered(self, accepted: bool, balance: str, unit: str) -> None:
         """The smart meter of the sale on screen read back after the token was delivered."""
         if accepted:
+            # Nothing to type in: the meter took it (the headline said "Enter the tokens").
+            set_state(self.headline, "ok")
+            self.headline.setText(self.tr(
+                "Delivered into the smart meter: the customer does not need to enter these "
+                "tokens (they are on the receipt)."))
             set_state(self.delivered, "ok")
             self.delivered.setText(self.tr(
                 "Delivered into the smart meter: it accepted the token. Meter balance now "

@@ -348,6 +348,16 @@ def _open_xmlvend_production(settings: Settings, *, data_dir: Path, bus: EventBu
     return Opened(till, url)
 
 
+def watch_demo_server(server: DemoServer, till: Till) -> None:
+    """When the demo server dies on its own, the till is offline at once and says why (the
+    status bar shows it; nothing waits for the next request to time out)."""
+    def gone(code: int) -> None:
+        till.service.connectivity.set(
+            False, f"the demo server stopped (exit code {code}); restart with make run")
+
+    server.on_exit(gone)
+
+
 def open_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Opened:
     """The demo: the reference server on demo data, activated with the demo code, a
     throwaway store (its key in a labelled file beside it); without a printer set up, the
@@ -389,5 +399,6 @@ def open_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Opened:
             store.close()
         server.stop()
         raise
+    watch_demo_server(server, till)
     return Opened(till, server.url, server, setup.demo_examples(info),
                   setup.demo_cashier(info), setup.demo_login_hint(info))

@@ -209,8 +209,10 @@ def demo_examples(info: dict[str, Any]) -> tuple[SearchHit, ...]:
                       and m["meter_number"] not in {h.meter_number for h in hits}), None)
         if meter is None:
             continue
-        hits.append(SearchHit(str(meter["meter_number"]), str(meter.get("customer_name", "")),
-                              str(meter.get("account", "")), tag.replace("_", " "),
+        # The address column holds the address; the kind of demo meter goes with the name.
+        name = f'{meter.get("customer_name", "")} (demo: {tag.replace("_", " ")})'
+        hits.append(SearchHit(str(meter["meter_number"]), name, str(meter.get("account", "")),
+                              str(meter.get("address", "")),
                               bool(meter.get("blocked", False))))
     return tuple(hits)
 

@@ -18,11 +18,11 @@ from common.events import EventBus
 from offline_store.store import open_store
 from printers.testing import FakeTcpPrinter
 from tests.reliability.faultproxy import FaultProxy
+from ui.application import install_menus
 from ui.bootstrap import Core, build_core, demo_examples, demo_login_hint
 from ui.main_window import MainWindow
 from ui.qt_bridge import QtEventBridge
 from ui.shell import Shell
-from ui.supervisor.install import actor_from_ui_operator, install_supervisor
 from vendserver.testing import RunningServer, running_server
 
 
@@ -102,8 +102,7 @@ def open_till(tmp_path: Path, *, demo_window: bool = False) -> Iterator[Till]:
     stack.callback(window.close)
     shell.start()
     # As the application does: the supervisor menu on the window (kept alive with the till).
-    menu = install_supervisor(window, core.supervisor,
-                              lambda: actor_from_ui_operator(shell.operator))
+    menu = install_menus(window, shell, core.supervisor, core.capabilities)
     stack.callback(lambda: menu.menu.deleteLater())
     try:
         yield Till(shell, window, core, printer, proxy, srv, activation["credential"],

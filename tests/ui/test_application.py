@@ -55,7 +55,9 @@ def test_start_failure_explains_then_retry_starts(qtbot, shown_errors, tmp_path:
     assert window.current_screen() is shell.login_view
     assert controller.supervisor_menu is not None
     assert "Supervisor" in controller.supervisor_menu.menu.title()
-    assert controller.supervisor_menu.actions["engineering"].isEnabled()
+    # Nobody is signed in yet: the menu is off (the server offers engineering tokens).
+    assert not controller.supervisor_menu.menu.menuAction().isEnabled()
+    assert "engineering" not in controller.supervisor_menu.unavailable
     controller.stop()
     assert core.closed == [True]
     bridge.close()
@@ -74,7 +76,8 @@ def test_demo_examples_one_per_kind_and_login_hint() -> None:
                       {"id": "sipho", "role": "supervisor", "pin": "4321"},
                       {"id": "admin", "role": "admin", "pin": "9999"}],
         "meters": [
-            {"meter_number": "04200000117", "customer_name": "A", "tags": ["normal"]},
+            {"meter_number": "04200000117", "customer_name": "A", "tags": ["normal"],
+             "address": "12 Acacia Street"},
             {"meter_number": "04200001305", "customer_name": "B", "tags": ["normal"]},
             {"meter_number": "04200000182", "customer_name": "C", "tags": ["blocked"],
              "blocked": True},
@@ -83,8 +86,11 @@ def test_demo_examples_one_per_kind_and_login_hint() -> None:
         ],
     }
     hits = demo_examples(info)
+    # The address column shows the address, never the demo kind; the kind goes with the name.
     assert [(h.meter_number, h.address) for h in hits] == [
-        ("04200000117", "normal"), ("04200000182", "blocked"), ("04200000398", "key change")]
+        ("04200000117", "12 Acacia Street"), ("04200000182", ""), ("04200000398", "")]
+    assert [h.customer_name for h in hits] == [
+        "A (demo: normal)", "C (demo: blocked)", "D (demo: key change)"]
     assert hits[1].blocked
     assert demo_login_hint(info) == "Demo: cashier thandi (PIN 1234) · supervisor sipho (PIN 4321)"
 
@@ -108,6 +114,26 @@ def test_supervisor_entries_not_offered_are_disabled(qtbot, tmp_path: Path) -> N
     engineering = menu.actions["engineering"]
     assert not engineering.isEnabled()
     assert engineering.toolTip() == "Not offered by this vending server."
+    assert not menu.actions["shift"].isEnabled()  # nobody signed in yet
+    shell = controller.shell
+    assert shell is not None
+    shell.login_view.username.setText("thandi")
+    shell.login_view.pin.setText("1234")
+    shell.login.submit()
+    qtbot.waitUntil(lambda: shell.operator is not None, timeout=5000)
     assert menu.actions["shift"].isEnabled()
+    assert not engineering.isEnabled()  # a sign-in does not bring back what is not offered
     controller.stop()
     bridge.close()
+
+
+def test_main_window_starts_maximised(qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.application import show_main_window
+
+    window = MainWindow(demo=True, server_url="")
+    qtbot.addWidget(window)
+    show_main_window(window)
+    qtbot.waitExposed(window)
+    assert window.windowState() & Qt.WindowState.WindowMaximized

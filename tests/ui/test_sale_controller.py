@@ -432,9 +432,13 @@ def test_smart_meter_balance_shown_on_its_sale(qtbot, sale) -> None:
         qtbot.keyClick(view.tendered, Qt.Key.Key_Return)
     controller.delivered("VP99999999", True, "1.0", "kWh")  # another sale: not shown
     assert not view.tokens.delivered.isVisible()
+    assert "Enter the tokens" in view.tokens.headline.text()
     controller.delivered("VP00000001", True, "123.4", "kWh")
     assert view.tokens.delivered.isVisible()
     assert "balance now 123.4 kWh" in view.tokens.delivered.text()
+    # The meter took it: the cashier is no longer told to have the tokens entered.
+    assert "Enter the tokens" not in view.tokens.headline.text()
+    assert "does not need to enter" in view.tokens.headline.text()
     controller.delivered("VP00000001", False, "", "")
     assert "did NOT accept" in view.tokens.delivered.text()
     controller.new_customer()

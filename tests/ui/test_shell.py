@@ -68,6 +68,9 @@ def test_lock_keeps_sale_and_unlock_returns_to_it(qtbot, shell) -> None:
     qtbot.keyClick(shell_.sale_view.meter, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() is shell_.login_view
     assert shell_.login_view.title.text() == "Till locked"
+    # Locked by hand: not "after a quiet spell".
+    assert "quiet spell" not in shell_.login_view.subtitle.text()
+    assert "Locked by Thandi Nkosi" in shell_.login_view.subtitle.text()
     assert window.status_view.operator.text() == "Not signed in"
     assert shell_.operator is None  # nothing may act for the locked operator
     qtbot.keyClick(shell_.sale_view.meter, Qt.Key.Key_F8)
@@ -85,6 +88,7 @@ def test_idle_lock_fires(qtbot, shell) -> None:
         pass
     assert blocker.args == [None]
     assert window.current_screen() is shell_.login_view
+    assert "Locked after a quiet spell" in shell_.login_view.subtitle.text()
 
 
 def test_pending_token_arrival_notifies(qtbot, shell) -> None:

@@ -52,9 +52,11 @@ class AttentionView(QWidget):
         self._note = note
         self.items: list[AttentionItem] = []
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr(
+        intro = QLabel(self.tr(
             "Sales the server refused or could not settle. The customer paid; decide what "
-            "happens: try again, pay back in cash, or write a note and close.")))
+            "happens: try again, pay back in cash, or write a note and close."))
+        intro.setWordWrap(True)  # one long line made the console wider than a 1024 screen
+        layout.addWidget(intro)
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels([
             self.tr("Reference"), self.tr("Taken"), self.tr("Meter"), self.tr("Amount"),

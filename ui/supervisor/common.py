@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
@@ -23,6 +23,18 @@ def ask_save_path(parent: QWidget, title: str, suggested: str, filt: str) -> Pat
     return Path(name) if name else None
 
 
+#: confirm(parent, title, question) -> True when the operator said yes
+Confirm = Callable[[QWidget, str, str], bool]
+
+
+def ask_confirm(parent: QWidget, title: str, question: str) -> bool:
+    """A Yes / No question; No is the default, so a stray Enter changes nothing."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
 @dataclass
 class ScreenContext:
     """Dependencies of the supervisor screens (tests swap the dialogs)."""
@@ -31,6 +43,7 @@ class ScreenContext:
     current_actor: Callable[[], Actor | None]
     ask: AskApproval = ask_approval
     ask_path: AskPath = field(default=ask_save_path)
+    confirm: Confirm = field(default=ask_confirm)
 
     def actor(self) -> Actor:
         """The signed-in operator, or PermissionDenied when nobody is."""

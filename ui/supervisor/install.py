@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
@@ -25,6 +33,7 @@ from ui.supervisor.engineering_view import EngineeringView
 from ui.supervisor.journal_view import JournalView
 from ui.supervisor.reports_view import ReportsView
 from ui.supervisor.shift_view import ShiftView
+from ui.widgets import fit_to_screen
 
 TABS = ("shift", "reports", "engineering", "attention", "journal")
 
@@ -44,7 +53,7 @@ class SupervisorConsole(QDialog):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Supervisor"))
-        self.resize(1100, 720)
+        fit_to_screen(self, 1000, 680)
         self.ctx = ctx
         self.tabs = QTabWidget()
         self.shift = ShiftView(ctx)
@@ -61,6 +70,12 @@ class SupervisorConsole(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(self._load_current)
+        # Enter in a field does that field's action; in a dialog every button would
+        # otherwise be an "auto default" one, and Enter would also press the first of them
+        # (e.g. "Open shift" after Enter in the counted cash).
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
 
     def show_tab(self, name: str) -> None:
         """Bring tab `name` (one of TABS) forward and load it."""
@@ -87,6 +102,8 @@ class SupervisorMenu:
         self.console: SupervisorConsole | None = None
         self.menu = QMenu(window.tr("&Supervisor"), window)
         self.actions: dict[str, QAction] = {}
+        #: entries that stay disabled whoever signs in (not offered by the vending server)
+        self.unavailable: set[str] = set()
         for name, title, key in (("shift", "&Shift (open, drop, close)", "Ctrl+Shift+S"),
                                  ("reports", "&Reports, X and Z", "Ctrl+Shift+R"),
                                  ("engineering", "&Engineering tokens", "Ctrl+Shift+E"),
@@ -98,6 +115,16 @@ class SupervisorMenu:
             self.menu.addAction(action)
             self.actions[name] = action
         window.menuBar().addMenu(self.menu)
+
+    def operator_changed(self, operator: object | None) -> None:
+        """Someone signed in (the menu works) or the till locked (None: the menu, its keys
+        and an open console are put away until the next sign-in)."""
+        signed_in = operator is not None
+        self.menu.menuAction().setEnabled(signed_in)
+        for name, action in self.actions.items():
+            action.setEnabled(signed_in and name not in self.unavailable)
+        if not signed_in and self.console is not None:
+            self.console.reject()
 
     def open(self, tab: str) -> SupervisorConsole:
         """Show the console on `tab`."""

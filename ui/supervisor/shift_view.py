@@ -33,6 +33,7 @@ from app.supervisor.shifts import (
     ShiftClose,
     parse_money,
 )
+from common.errors import InvalidInput
 from common.money import Money
 from ui.ops import Op
 from ui.supervisor.common import ScreenContext, guarded
@@ -52,6 +53,7 @@ class ShiftView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.shift: Shift | None = None
+        self._summary: CashSummary | None = None
         self.currency = ctx.services.terminal.currency
         self._amounts = ctx.services.terminal.amount_format
         layout = QVBoxLayout(self)
@@ -60,7 +62,8 @@ class ShiftView(QWidget):
         open_box = QGroupBox(self.tr("Open a shift"))
         open_form = QFormLayout(open_box)
         self.float_edit = QLineEdit()
-        self.float_edit.setPlaceholderText("500.00")
+        # Not a number: a grey "500.00" reads like a float that is already there.
+        self.float_edit.setPlaceholderText(self.tr("type the float you counted"))
         self.open_button = QPushButton(self.tr("Open shift"))
         open_form.addRow(self.tr("Counted float"), self.float_edit)
         open_form.addRow(self.open_button)
@@ -111,6 +114,10 @@ class ShiftView(QWidget):
         self.open_button.clicked.connect(guarded(self, self.open_shift))
         self.drop_button.clicked.connect(guarded(self, self.cash_drop))
         self.close_button.clicked.connect(guarded(self, self.close_shift))
+        # Keyboard first: Enter in a field does what its button does.
+        self.float_edit.returnPressed.connect(self.open_button.click)
+        self.drop_edit.returnPressed.connect(self.drop_button.click)
+        self.counted_edit.returnPressed.connect(self.close_button.click)
 
     def load(self) -> None:
         """Show the operator's open shift and its expected cash."""
@@ -128,10 +135,13 @@ class ShiftView(QWidget):
 
     def _show(self, result: tuple[Shift | None, CashSummary | None]) -> None:
         self.shift, summary = result
+        self._summary = summary
         open_ = self.shift is not None
         self.open_button.setEnabled(not open_)
         self.drop_button.setEnabled(open_)
         self.close_button.setEnabled(open_)
+        # The cursor goes where the operator types next: the float, or the counted cash.
+        (self.counted_edit if open_ else self.float_edit).setFocus()
         if self.shift is None:
             self.state.setText(self.tr("No shift is open."))
             self.expected.setText("")
@@ -162,8 +172,12 @@ class ShiftView(QWidget):
     def open_shift(self) -> None:
         """Open with the typed float."""
         actor = self.ctx.actor()
-        amount = parse_money(self.float_edit.text() or "0", self.currency, self._amounts,
-                             field="opening float")
+        text = self.float_edit.text().strip()
+        if not text:
+            self.float_edit.setFocus()
+            raise InvalidInput(self.tr("Type the float you counted into the drawer (0 if "
+                                       "there is none), then Enter."))
+        amount = parse_money(text, self.currency, self._amounts, field="opening float")
         shifts = self.ctx.services.shifts
         Op(self, lambda: shifts.open_shift(actor, amount)).success(lambda _s: self.load()).run()
 
@@ -197,10 +211,34 @@ class ShiftView(QWidget):
                               field="counted cash") \
             if self.counted_edit.text().strip() else None
         shift_id = self.shift.shift_id
+        if not self._confirm_close(counted):
+            return
         shifts = self.ctx.services.shifts
         Op(self, lambda: shifts.close_shift(actor, shift_id, counted=counted,
                                             denominations=sheet or None)).success(
             self._closed).run()
+
+    def _confirm_close(self, counted: Money | None) -> bool:
+        """Ask before closing, with what was counted and (for who may see it) the over /
+        short: a close cannot be undone."""
+        if counted is None:
+            counted_text = self.tr("no counted cash")
+        else:
+            counted_text = format_minor(counted.minor, self.currency)
+        if self._summary is not None and counted is not None:
+            expected = self._summary.expected.minor
+            diff = counted.minor - expected
+            word = self.tr("over") if diff > 0 else self.tr("short") if diff < 0 else \
+                self.tr("exact")
+            figures = self.tr("Counted {counted}, expected {expected}: {word} {diff}.").format(
+                counted=counted_text, expected=format_minor(expected, self.currency),
+                word=word, diff=format_minor(abs(diff), self.currency))
+        else:
+            figures = self.tr("Counted {counted}. The expected amount and the difference "
+                              "are shown once the shift is closed.").format(
+                counted=counted_text)
+        return self.ctx.confirm(self, self.tr("Close the shift"), self.tr(
+            "Close the shift now? {figures}").format(figures=figures))
 
     def reprint_last(self) -> None:
         """Print the last closed shift's report again (marked REPRINT)."""

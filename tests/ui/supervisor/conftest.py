@@ -52,13 +52,16 @@ def services(store: Store, api: FakeApi, printed: Printed) -> SupervisorServices
 
 
 class Answers:
-    """Scripted dialog answers: approvals and save paths (None = cancel)."""
+    """Scripted dialog answers: approvals, save paths (None = cancel), confirmations."""
 
     def __init__(self, tmp_path: Path) -> None:
         self.approval: Approval | None = Approval("sipho", "4321")
         self.paths: list[Path | None] = []
         self.asked: list[str] = []
         self.actor: Actor | None = SUPERVISOR
+        #: the confirmations asked (their text) and the answer given to them
+        self.questions: list[str] = []
+        self.yes = True
 
     def ask(self, action: str, parent: object) -> Approval:
         self.asked.append(action)
@@ -69,6 +72,10 @@ class Answers:
     def ask_path(self, parent: object, title: str, suggested: str, filt: str) -> Path | None:
         return self.paths.pop(0)
 
+    def confirm(self, parent: object, title: str, question: str) -> bool:
+        self.questions.append(question)
+        return self.yes
+
 
 @pytest.fixture
 def answers(tmp_path: Path) -> Answers:
@@ -77,7 +84,8 @@ def answers(tmp_path: Path) -> Answers:
 
 @pytest.fixture
 def ctx(services: SupervisorServices, answers: Answers) -> ScreenContext:
-    return ScreenContext(services, lambda: answers.actor, answers.ask, answers.ask_path)
+    return ScreenContext(services, lambda: answers.actor, answers.ask, answers.ask_path,
+                         answers.confirm)
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from ui.supervisor.shift_view import ShiftView
 
 
 def test_shift_open_drop_close_over_short(qtbot: QtBot, ctx: ScreenContext, seed: Seeder,
-                                          printed: Printed) -> None:
+                                          printed: Printed, answers: Any) -> None:
     view = ShiftView(ctx)
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.changed, timeout=10000):
@@ -48,6 +48,7 @@ def test_shift_open_drop_close_over_short(qtbot: QtBot, ctx: ScreenContext, seed
     with qtbot.waitSignal(view.closed, timeout=10000) as closed:
         view.close_button.click()
     assert closed.args[0].over_short.minor == -500
+    assert "Counted ZAR 515.00, expected ZAR 520.00: short ZAR 5.00" in answers.questions[-1]
     assert "short ZAR 5.00" in view.result.text() and "ZAR 515.00" in view.result.text()
     assert "Expected ZAR 520.00" in view.result.text()
     assert printed.items[-1].kind == "shift_close"
@@ -223,6 +224,11 @@ def test_cashier_counts_blind(qtbot: QtBot, ctx: ScreenContext, answers: Any) ->
     assert "shown when the shift is closed" in view.expected.text()
     assert "100.00" not in view.expected.text()
     view.counted_edit.setText("90")
+    answers.yes = False  # "not yet": nothing is closed
+    view.close_button.click()
+    assert "ZAR 90.00" in answers.questions[-1] and "100.00" not in answers.questions[-1]
+    assert view.shift is not None and not view.result.text()
+    answers.yes = True
     with qtbot.waitSignal(view.closed, timeout=10000):
         view.close_button.click()
     assert "Expected ZAR 100.00, counted ZAR 90.00: short ZAR 10.00" in view.result.text()
