@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
 from app.api.models import Money
-from app.sales.service import SaleNotCompleted
-from app.till.results import PrintState, QuoteChange, SaleState
+from app.sales.service import SaleNotCompleted, SaleNotMade
+from app.till.results import PrintState, QuoteChange, SaleResult, SaleState, Token
 from common.amounts import amount_format
 from common.errors import BusinessRuleError, TransientError
 from tests.ui.fakes import BLOCKED, CASHIER, GOOD, FakeSales, price_changed, zar
@@ -51,10 +52,17 @@ class Till:
                     out += self.answer(lambda: self.sales.quote(meter, amount),
                                        lambda q: self.flow.quote_loaded(generation, q),
                                        lambda e: self.flow.quote_failed(generation, e))
-                case f.Sell(meter, amount, operator, handle):
+                case f.Sell(meter, amount, operator, handle, cash):
                     out += self.answer(lambda: self.sales.sell(meter, amount, operator,
-                                                               quote=handle),
+                                                               quote=handle,
+                                                               cash_tendered=cash),
                                        self.flow.sold, self.flow.sell_failed)
+                case f.RetrySale(key):
+                    out += self.answer(lambda: self.sales.retry_sale(key),
+                                       self.flow.sold, self.flow.sell_failed)
+                case f.FetchResult(key):
+                    out += self.answer(lambda: self.sales.stored_result(key),
+                                       self.flow.late_result, self.flow.sell_failed)
         return out
 
     def answer(self, call, ok, failed) -> list[f.Act]:
@@ -233,6 +241,83 @@ def test_unanswered_sale_is_held_then_not_sold(till: Till) -> None:
     acts = till.flow.pending_resolved("VP-1", "R-9", "job-1")
     assert f.ShowTokenArrived("VP-1", "R-9") in acts
     assert till.flow.result is not None and till.flow.result.print_job == "job-1"
+
+
+def _unfinished(till: Till, error: BaseException) -> None:
+    """Sell once; the sale's answer is lost with `error`."""
+    till.sales.sell_raises = error
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    till.run(till.flow.key(Action.SELL))
+
+
+LOST = SaleNotCompleted("The answer was lost. The sale is NOT complete.", reference="VP-7",
+                        idempotency_key="key-7")
+
+
+def test_after_a_lost_answer_enter_asks_about_the_same_sale_never_sells_again(
+        till: Till) -> None:
+    _unfinished(till, LOST)
+    assert _step(till.flow) is Step.UNFINISHED and till.flow.unfinished == "key-7"
+    assert till.flow.controls().sell and "Ask again" in till.flow.controls().sell_label
+    assert till.sales.sold == [] and till.sales.cash_tendered == [None]
+    till.sales.retry_result = replace(_tokened_result(till), reference="R-7")
+    for action in (Action.SELL, Action.METER_ENTER):  # F12 / Enter in the meter field
+        till.sales.retry_raises = LOST if action is Action.SELL else None
+        acts = till.run(till.flow.key(action))
+        assert _one(acts, f.RetrySale) == f.RetrySale("key-7")  # the SAME key, each time
+    assert till.sales.retried == ["key-7", "key-7"]
+    assert till.sales.sold == []  # never a second sale (a new key) for the same payment
+    assert _step(till.flow) is Step.DONE and till.flow.result is not None
+    assert till.flow.result.reference == "R-7" and till.flow.unfinished is None
+
+
+def test_a_sale_the_core_says_was_not_made_frees_the_customer(till: Till) -> None:
+    _unfinished(till, LOST)
+    till.sales.retry_raises = SaleNotMade("Never made: nothing was sold.", reference="VP-7",
+                                          idempotency_key="key-7")
+    acts = till.run(till.flow.key(Action.SELL))
+    assert isinstance(_one(acts, f.ShowError), f.ShowError)
+    assert _step(till.flow) is Step.CONFIRMED and till.flow.unfinished is None
+    assert f.ClearTokens() in acts and f.Focus(Field.AMOUNT, select_all=True) in acts
+    till.run(till.flow.key(Action.AMOUNT_ENTER))  # quote again, then sell: a new sale
+    acts = till.run(till.flow.key(Action.SELL))
+    assert isinstance(_one(acts, f.Sold), f.Sold) and len(till.sales.sold) == 1
+
+
+def test_esc_leaves_an_unfinished_sale_to_sync_and_a_scan_starts_the_next_customer(
+        till: Till) -> None:
+    _unfinished(till, LOST)
+    acts = till.flow.meter_edited("0" * 11)  # the scanner's digits replace the selection
+    assert _step(till.flow) is Step.IDLE and till.flow.unfinished is None
+    assert f.ClearTokens() in acts and till.flow.meter_text == "0" * 11
+    assert not any(isinstance(a, f.SetText) and a.field is Field.METER for a in acts)
+    _unfinished(till, LOST)
+    assert till.run(till.flow.key(Action.BACK))  # Esc: next customer
+    assert _step(till.flow) is Step.IDLE and till.sales.retried == []
+
+
+def test_a_late_token_shows_its_digits_on_the_pending_screen(till: Till) -> None:
+    till.sales.offline = True
+    till.type_meter(GOOD)
+    till.type_amount("50")
+    till.run(till.flow.key(Action.SELL))
+    pending = till.flow.result
+    assert pending is not None and pending.state is SaleState.PENDING
+    till.sales.offline = False
+    tokened = _tokened_result(till)
+    till.sales.stored["key-p"] = tokened
+    acts = till.run(till.flow.pending_resolved(pending.reference, tokened.reference, "job-2",
+                                               "key-p"))
+    shown = [a for a in acts if isinstance(a, f.ShowResult)]
+    assert shown and shown[-1].result.tokens == tokened.tokens  # the digits are on screen
+    assert shown[-1].result.print_job == "job-2"
+
+
+def _tokened_result(till: Till) -> SaleResult:
+    return SaleResult(SaleState.TOKENED, "R-1", GOOD, "Lindiwe Mokoena", zar("100"),
+                      tokens=(Token(1, "credit", "Credit 55.6 kWh", "12345678901234567890",
+                                    "55.6"),), units="55.6")
 
 
 def _change(till: Till) -> QuoteChange:
