@@ -110,7 +110,8 @@ def install_menus(window: MainWindow, shell: Shell, supervisor: SupervisorServic
                   offered: Capabilities) -> SupervisorMenu:
     """The Supervisor menu on the window, for whoever is signed in on `shell`: off while the
     till is locked or nobody is signed in, and without what the server does not offer."""
-    menu = install_supervisor(window, supervisor, lambda: actor_from_ui_operator(shell.operator))
+    menu = install_supervisor(window, supervisor, lambda: actor_from_ui_operator(shell.operator),
+                              lookup=shell.services.sales.lookup)
     disable_not_offered(menu, offered)
     menu.operator_changed(shell.operator)
     shell.operator_changed.connect(menu.operator_changed)

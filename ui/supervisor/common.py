@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
+from app.till.results import Customer
 from common.errors import PermissionDenied
 from ui.supervisor.approval_dialog import AskApproval, ask_approval
 
@@ -44,6 +45,9 @@ class ScreenContext:
     ask: AskApproval = ask_approval
     ask_path: AskPath = field(default=ask_save_path)
     confirm: Confirm = field(default=ask_confirm)
+    #: the till's customer look-up (meter → confirmed customer), for screens that name a
+    #: meter (engineering tokens); None where there is no till (some tests)
+    lookup: Callable[[str], Customer] | None = None
 
     def actor(self) -> Actor:
         """The signed-in operator, or PermissionDenied when nobody is."""

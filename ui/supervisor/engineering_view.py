@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.supervisor.engineering import REGISTERS, TYPES, EngineeringRequest, EngineeringResult
+from app.till.results import Customer
 from ui.ops import Op
 from ui.supervisor.common import ScreenContext, guarded
+from ui.widgets import set_state
 
 
 class EngineeringView(QWidget):
@@ -32,7 +36,11 @@ class EngineeringView(QWidget):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.meter = QLineEdit()
-        self.meter.setPlaceholderText(self.tr("11 or 13 digits"))
+        self.meter.setPlaceholderText(self.tr("11 or 13 digits, then Enter to look it up"))
+        #: the meter's customer (or why it could not be looked up), and a BLOCKED warning
+        self.customer = QLabel()
+        self.customer.setObjectName("engineeringCustomer")
+        self.customer.setWordWrap(True)
         self.type = QComboBox()
         for key, label in TYPES.items():
             self.type.addItem(label, key)
@@ -48,6 +56,7 @@ class EngineeringView(QWidget):
         self.new_ti.setSpecialValueText(self.tr("pending change only"))
         self.reason = QLineEdit()
         form.addRow(self.tr("Meter"), self.meter)
+        form.addRow("", self.customer)
         form.addRow(self.tr("Token"), self.type)
         form.addRow(self.tr("Limit"), self.value)
         form.addRow(self.tr("Register"), self.register)
@@ -65,7 +74,37 @@ class EngineeringView(QWidget):
         self.history = QListWidget()
         layout.addWidget(self.history, 1)
         self.type.currentIndexChanged.connect(self._type_changed)
+        self.meter.returnPressed.connect(guarded(self, self.look_up))
+        self.meter.textEdited.connect(lambda _text: self.customer.setText(""))
         self._type_changed()
+
+    def look_up(self) -> None:
+        """Name the meter's customer (and say BLOCKED) before a token is issued for it."""
+        lookup = self.ctx.lookup
+        if lookup is None or not self.meter.text().strip():
+            return
+        meter = self.meter.text().strip()
+        self.customer.setText(self.tr("Looking up meter {meter}…").format(meter=meter))
+        Op(self, lambda: lookup(meter)).success(self._customer).failure(
+            lambda exc: self._customer_failed(str(exc))).run()
+
+    def _customer(self, customer: Customer) -> None:
+        self.meter.setText(customer.meter_number)
+        text = self.tr("{name}, {address} · {utility} · {tariff}").format(
+            name=customer.name, address=customer.address, utility=customer.utility,
+            tariff=customer.tariff)
+        if customer.blocked:
+            reason = customer.blocked_reason or self.tr("no reason given")
+            text += "\n" + self.tr("BLOCKED: {reason}. Check with the utility before issuing "
+                                    "a token for this meter.").format(reason=reason)
+            set_state(self.customer, "bad")
+        else:
+            set_state(self.customer, "")
+        self.customer.setText(text)
+
+    def _customer_failed(self, message: str) -> None:
+        set_state(self.customer, "warn")
+        self.customer.setText(message)
 
     def _type_changed(self) -> None:
         kind = str(self.type.currentData())
@@ -97,7 +136,8 @@ class EngineeringView(QWidget):
     def _issued(self, result: EngineeringResult) -> None:
         lines = [f"{i}. {t.label}: {t.grouped()}" for i, t in enumerate(result.tokens, 1)]
         self.tokens.setText("\n".join(lines))
-        self.history.insertItem(0, f"{result.reference}  {result.meter_number}  {result.type}")
+        self.history.insertItem(0, f"{result.reference}  {result.meter_number}  "
+                                   f"{_kind(result.type)}")
         self.issued.emit(result)
 
     def load(self) -> None:
@@ -108,4 +148,19 @@ class EngineeringView(QWidget):
     def _history(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         self.history.clear()
         for reference, issued_at, meter, kind, supervisor in rows:
-            self.history.addItem(f"{reference}  {issued_at}  {meter}  {kind}  ({supervisor})")
+            self.history.addItem(f"{reference}  {_when(issued_at)}  {meter}  {_kind(kind)}  "
+                                 f"({supervisor})")
+
+
+def _kind(kind: str) -> str:
+    """The token type as the supervisor chose it ("Set power limit"), not its code."""
+    return TYPES.get(kind, kind)
+
+
+def _when(at: str) -> str:
+    """A stored UTC timestamp as "2026-11-25 08:15" in this PC's time."""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
+from app.till.results import Customer
 from ui.supervisor.approval_dialog import AskApproval, ask_approval
 from ui.supervisor.attention_view import AttentionView
 from ui.supervisor.common import ScreenContext
@@ -138,9 +139,11 @@ class SupervisorMenu:
 
 def install_supervisor(window: QMainWindow, services: SupervisorServices,
                        actor: Callable[[], Actor | None], *,
-                       ask: AskApproval = ask_approval) -> SupervisorMenu:
-    """Add the Supervisor menu to `window`; returns it (keep a reference)."""
-    return SupervisorMenu(window, ScreenContext(services, actor, ask))
+                       ask: AskApproval = ask_approval,
+                       lookup: Callable[[str], Customer] | None = None) -> SupervisorMenu:
+    """Add the Supervisor menu to `window`; returns it (keep a reference). `lookup` is the
+    till's customer look-up (the engineering screen names the meter's customer)."""
+    return SupervisorMenu(window, ScreenContext(services, actor, ask, lookup=lookup))
 
 
 __all__ = ["TABS", "SupervisorConsole", "SupervisorMenu", "actor_from_ui_operator",

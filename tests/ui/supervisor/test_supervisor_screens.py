@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMainWindow
 from pytestqt.qtbot import QtBot
 
+from app.api.models import Money
 from app.supervisor import SupervisorServices
+from app.till.results import Customer
 from offline_store import Store
 from tests.app.supervisor.helpers_supervisor import CASHIER, FakeApi, Printed, Seeder
 from ui.supervisor.approval_dialog import ApprovalDialog
@@ -93,6 +96,31 @@ def test_engineering_screen_issues_with_pin(qtbot: QtBot, ctx: ScreenContext, an
     calls = len(api.calls)
     view.issue_button.click()
     assert len(api.calls) == calls and len(shown_errors) == 1
+
+
+def test_engineering_screen_names_the_customer_and_warns_of_a_blocked_meter(
+        qtbot: QtBot, ctx: ScreenContext, answers: Any, api: FakeApi) -> None:
+    looked_up: list[str] = []
+
+    def lookup(meter: str) -> Customer:
+        looked_up.append(meter)
+        return Customer(meter_number="14339800360", name="Lindiwe Mokoena",
+                        address="12 Jacaranda Street", account="ACC-1", utility="Demo Power",
+                        tariff="Residential", arrears=Money(0, "ZAR"), blocked=True,
+                        blocked_reason="tamper reported")
+
+    view = EngineeringView(replace(ctx, lookup=lookup))
+    qtbot.addWidget(view)
+    view.meter.setText("1433 9800 360")
+    qtbot.keyClick(view.meter, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Lindiwe Mokoena" in view.customer.text(), timeout=10000)
+    assert looked_up == ["1433 9800 360"] and view.meter.text() == "14339800360"
+    assert "BLOCKED: tamper reported" in view.customer.text()
+    with qtbot.waitSignal(view.issued, timeout=10000):
+        view.issue_button.click()
+    # The history names the token type as chosen, not its code.
+    assert "clear_tamper" not in view.history.item(0).text()
+    assert "Clear tamper" in view.history.item(0).text()
 
 
 def test_attention_screen_actions(qtbot: QtBot, ctx: ScreenContext, seed: Seeder,
