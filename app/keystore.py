@@ -4,8 +4,10 @@ Modes, recorded in a small sidecar file beside the database (`<db>.keyinfo.json`
 
 * ``keyring``: a random 256-bit key created at first run and kept in the OS keyring
   (Windows Credential Manager, macOS Keychain, Secret Service).
-* ``passphrase``: for machines without a usable keyring, chosen explicitly by the user; the
-  key is derived with scrypt from the passphrase and the salt stored in the sidecar.
+* ``passphrase``: for machines without a usable keyring, chosen explicitly by the user; a
+  random key wrapped (AES-GCM) by a key derived with scrypt from the passphrase and the salt
+  stored in the sidecar, so the passphrase can be changed without re-encrypting the store
+  (older sidecars without a wrapped key: the key is the scrypt output itself).
 * ``insecure-demo``: only for the throwaway demo store (`--demo`): the key sits in a file
   beside it, labelled as insecure. Production code never calls that function.
 
@@ -169,7 +171,7 @@ def _write_new_file(path: Path, text: str, *, mode: int = 0o600) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _write_keyinfo(db_path: Path, info: KeyInfo) -> None:
+def _write_keyinfo(db_path: Path, info: KeyInfo, *, replace: bool = False) -> None:
     body: dict[str, Any] = {
         "format": SIDECAR_FORMAT,
         "version": 1,
@@ -181,7 +183,25 @@ def _write_keyinfo(db_path: Path, info: KeyInfo) -> None:
     if info.kdf is not None:
         body["kdf"] = info.kdf
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    _write_new_file(sidecar_path(db_path), json.dumps(body, indent=2) + "\n")
+    text = json.dumps(body, indent=2) + "\n"
+    if replace:
+        _replace_file(sidecar_path(db_path), text)
+    else:
+        _write_new_file(sidecar_path(db_path), text)
+
+
+def _replace_file(path: Path, text: str, *, mode: int = 0o600) -> None:
+    """Replace `path` atomically: a temporary file, permissions first, fsync, rename."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def derive_passphrase_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
@@ -193,6 +213,66 @@ def derive_passphrase_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
     return hashlib.scrypt(
         passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32
     )
+
+
+def _wrap_aad(store_id: str) -> bytes:
+    return f"vendpoint store key {store_id}".encode()
+
+
+def _passphrase_kdf(passphrase: str, key: bytes, store_id: str,
+                    scrypt_params: dict[str, int] | None) -> dict[str, Any]:
+    """New passphrase parameters (fresh salt) with `key` wrapped by the passphrase."""
+    if len(passphrase) < 8:
+        raise UserFacingError(
+            "The passphrase is too short.", hint="Use at least 8 characters, ideally a sentence."
+        )
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    kdf: dict[str, Any] = {
+        "name": "scrypt",
+        **dict(scrypt_params or DEFAULT_SCRYPT),
+        "salt": base64.b64encode(secrets.token_bytes(16)).decode(),
+    }
+    nonce = secrets.token_bytes(12)
+    wrapped = AESGCM(derive_passphrase_key(passphrase, kdf)).encrypt(nonce, key,
+                                                                     _wrap_aad(store_id))
+    kdf["wrapped_key"] = base64.b64encode(nonce + wrapped).decode()
+    return kdf
+
+
+def _unwrap(passphrase: str, info: KeyInfo) -> bytes:
+    """The store key of a passphrase sidecar, checked; WrongPassphrase if it does not fit."""
+    assert info.kdf is not None
+    derived = derive_passphrase_key(passphrase, info.kdf)
+    wrapped = info.kdf.get("wrapped_key")
+    if wrapped is None:
+        key = derived  # a sidecar of an older version: the key is the scrypt output
+    else:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        raw = base64.b64decode(str(wrapped))
+        try:
+            key = AESGCM(derived).decrypt(raw[:12], raw[12:], _wrap_aad(info.store_id))
+        except InvalidTag:
+            key = b""
+    if len(key) != 32 or not hmac.compare_digest(key_check(key), info.check):
+        raise WrongPassphrase("That passphrase does not unlock the local store.",
+                              hint="Try again.")
+    return key
+
+
+def change_passphrase(db_path: Path, old: str, new: str, *,
+                      scrypt_params: dict[str, int] | None = None) -> None:
+    """Re-wrap the store key of a passphrase store under `new` (the store itself is not
+    touched); the sidecar is replaced atomically. WrongPassphrase if `old` is wrong."""
+    db_path = Path(db_path)
+    info = read_keyinfo(db_path)
+    if info.mode != "passphrase":
+        raise StorageError("This store is not protected by a passphrase.")
+    key = _unwrap(old, info)
+    kdf = _passphrase_kdf(new, key, info.store_id, scrypt_params)
+    _write_keyinfo(db_path, KeyInfo(info.store_id, "passphrase", info.check, kdf), replace=True)
 
 
 def _keyring_account(store_id: str) -> str:
@@ -209,7 +289,8 @@ def create_store_key(
     """Create the key for a NEW store at `db_path` and record how to find it again.
 
     Without `passphrase`: a random key saved in the keyring (KeyringUnavailable if there is
-    none usable; nothing is written then). With `passphrase`: scrypt-derived, salt in sidecar.
+    none usable; nothing is written then). With `passphrase`: a random key wrapped by the
+    scrypt-derived one, salt and wrapped key in the sidecar.
     """
     db_path = Path(db_path)
     if db_path.exists() or sidecar_path(db_path).exists():
@@ -231,17 +312,8 @@ def create_store_key(
             raise _no_keyring() from exc
         _write_keyinfo(db_path, KeyInfo(store_id, "keyring", key_check(key)))
         return key
-    if len(passphrase) < 8:
-        raise UserFacingError(
-            "The passphrase is too short.", hint="Use at least 8 characters, ideally a sentence."
-        )
-    params = dict(scrypt_params or DEFAULT_SCRYPT)
-    kdf: dict[str, Any] = {
-        "name": "scrypt",
-        **params,
-        "salt": base64.b64encode(secrets.token_bytes(16)).decode(),
-    }
-    key = derive_passphrase_key(passphrase, kdf)
+    key = secrets.token_bytes(32)
+    kdf = _passphrase_kdf(passphrase, key, store_id, scrypt_params)
     _write_keyinfo(db_path, KeyInfo(store_id, "passphrase", key_check(key), kdf))
     return key
 
@@ -258,13 +330,7 @@ def load_store_key(
             raise PassphraseRequired(
                 "This store is protected by a passphrase.", hint="Type the store passphrase."
             )
-        assert info.kdf is not None
-        key = derive_passphrase_key(passphrase, info.kdf)
-        if not hmac.compare_digest(key_check(key), info.check):
-            raise WrongPassphrase(
-                "That passphrase does not unlock the local store.", hint="Try again."
-            )
-        return key
+        return _unwrap(passphrase, info)
     backend = backend if backend is not None else default_keyring()
     if not keyring_usable(backend):
         raise _no_keyring()

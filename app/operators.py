@@ -4,8 +4,9 @@
 material made for this terminal only (argon2id, ~0.25 s and 64 MiB per guess, over the salted
 scrypt hash); it is cached in the store so cashiers can sign in while the server is
 unreachable. Five consecutive wrong PINs lock the
-operator for 15 minutes (the server's rule); the counter lives in the store, so restarting
-VendPoint does not reset it. PINs are never stored or logged.
+operator for 15 minutes (the server's rule); the counter and the lock live in the store and
+the lock runs on VendPoint's persisted run clock (`app.lockout`), so neither restarting
+VendPoint nor moving the terminal's clock ends it. PINs are never stored or logged.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
+from app import lockout
 from app.api.models import OperatorRecord
 from app.api.pins import verify_pin
 from app.backend import OperatorBackend
+from app.lockout import LOCKOUT, MAX_FAILURES, RunClock
 from common.errors import PermissionDenied, UserFacingError
 from offline_store import Connection, Store
 from offline_store.journal import append
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
+__all__ = ["LOCKOUT", "MAX_FAILURES", "CachedOperator", "OperatorDirectory", "OperatorLocked",
+           "SignedIn", "WrongPin"]
 
 
 class OperatorLocked(PermissionDenied):
@@ -31,7 +34,7 @@ class OperatorLocked(PermissionDenied):
 
     def __init__(self, locked_until: datetime) -> None:
         super().__init__(
-            f"This operator is locked after {MAX_FAILURES} wrong PINs until "
+            f"This operator is locked after {MAX_FAILURES} wrong PINs until about "
             f"{locked_until:%H:%M} UTC.", hint="Ask a supervisor, or wait.")
         self.locked_until = locked_until
 
@@ -78,18 +81,20 @@ def _iso(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 class OperatorDirectory:
-    """Refreshes the operator cache from the server and signs operators in (offline too)."""
+    """Refreshes the operator cache from the server and signs operators in (offline too).
+
+    `clock` (the wall clock) only dates what is shown and journaled; the lockout runs on
+    `run_clock` (`app.lockout.RunClock`).
+    """
 
     def __init__(self, store: Store, client: OperatorBackend | None = None, *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 run_clock: RunClock | None = None) -> None:
         self.store = store
         self.client = client
         self._clock = clock
+        self._run = run_clock if run_clock is not None else RunClock()
 
     def refresh(self) -> int:
         """Replace the cache with the server's list; returns how many operators it has."""
@@ -118,18 +123,17 @@ class OperatorDirectory:
         `refresh`). The PIN hashes are never read.
         """
         now = self._clock()
-        where = "" if include_inactive else "WHERE o.active = 1 "
-        sql = ("SELECT o.operator_id, o.name, o.role, o.active, l.locked_until "  # noqa: S608
-               "FROM operators o LEFT JOIN operator_lockout l "
-               f"ON l.operator_id = o.operator_id {where}"
-               "ORDER BY o.name COLLATE NOCASE, o.operator_id")
-        rows = self.store.call(lambda c: c.execute(sql).fetchall())
-        out = []
-        for operator_id, name, role, active, locked in rows:
-            until = _parse(locked) if locked else None
-            out.append(CachedOperator(str(operator_id), str(name), str(role), bool(active),
-                                      until if until is not None and until > now else None))
-        return out
+        where = "" if include_inactive else "WHERE active = 1 "
+        sql = ("SELECT operator_id, name, role, active FROM operators "  # noqa: S608
+               f"{where}ORDER BY name COLLATE NOCASE, operator_id")
+
+        def read(conn: Connection) -> list[CachedOperator]:
+            run_ms = self._run.read(conn)
+            return [CachedOperator(str(operator_id), str(name), str(role), bool(active),
+                                   lockout.lock_of(conn, str(operator_id), run_ms).until(now))
+                    for operator_id, name, role, active in conn.execute(sql).fetchall()]
+
+        return self.store.call(read)
 
     def sign_in(self, operator_id: str, pin: str) -> SignedIn:
         """Check the PIN against the cache; counts failures and locks out (persisted)."""
@@ -141,33 +145,21 @@ class OperatorDirectory:
                 (operator_id,)).fetchone()
             if row is None or not row[3]:
                 return PermissionDenied("This operator is not allowed on this terminal.")
-            lock = conn.execute(
-                "SELECT failures, locked_until FROM operator_lockout WHERE operator_id = ?",
-                (operator_id,)).fetchone()
-            failures = int(lock[0]) if lock else 0
-            if lock and lock[1] and _parse(lock[1]) > now:
-                return OperatorLocked(_parse(lock[1]))
-            if lock and lock[1]:
-                failures = 0  # the lock has expired: a fresh start
+            run_ms = self._run.read(conn)
+            lock = lockout.lock_of(conn, operator_id, run_ms)
+            until = lock.until(now)
+            if until is not None:
+                return OperatorLocked(until)
             stored = json.loads(row[2])
             if verify_pin(pin, stored["kdf"], stored["hash"]):
-                conn.execute("DELETE FROM operator_lockout WHERE operator_id = ?",
-                             (operator_id,))
+                lockout.clear(conn, operator_id)
                 append(conn, "operator.signed_in", {"operator_id": operator_id})
                 return SignedIn(operator_id, str(row[0]), str(row[1]))
-            failures += 1
-            locked_until = _iso(now + LOCKOUT) if failures >= MAX_FAILURES else None
-            conn.execute(
-                "INSERT INTO operator_lockout (operator_id, failures, locked_until, last_failure)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT(operator_id) DO UPDATE SET "
-                "failures = excluded.failures, locked_until = excluded.locked_until, "
-                "last_failure = excluded.last_failure",
-                (operator_id, failures, locked_until, _iso(now)))
-            append(conn, "operator.pin_failed", {"operator_id": operator_id,
-                                                 "failures": failures})
-            if locked_until is not None:
-                return OperatorLocked(_parse(locked_until))
-            return WrongPin(MAX_FAILURES - failures)
+            after = lockout.note_failure(conn, operator_id, run_ms, now)
+            until = after.until(now)
+            if until is not None:
+                return OperatorLocked(until)
+            return WrongPin(MAX_FAILURES - after.failures)
 
         # The failure count must be committed, so errors are returned, then raised.
         result = self.store.call(check)

@@ -2,7 +2,9 @@
 
 The window comes up at once with a "Starting…" screen; the core (store, server contact, demo
 server in demo mode) is built by `ui.bootstrap` through `Op`, so the GUI thread never waits.
-When the till is not set up yet, the startup screen says so and offers Settings (F11).
+When the till is not set up yet, the startup screen says so and offers Settings (F11); a till
+without a usable keyring is offered passphrase mode there, and a passphrase-protected store is
+unlocked (or recovered from a backup) with `ui.passphrase` before the core is built.
 """
 
 from __future__ import annotations
@@ -23,16 +25,19 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.backend import Capabilities
+from app.keystore import KeyringUnavailable, PassphraseRequired
 from app.settings import Settings
 from app.supervisor.services import SupervisorServices
+from app.till.passphrase import Unlocked, is_passphrase_store
 from app.version import APP_NAME, VERSION
 from common.events import EventBus
-from ui.bootstrap import ActivationPort, Core, bootstrap
+from ui.bootstrap import ActivationPort, Core, NotSetUp, bootstrap
 from ui.crash import CrashHandler
 from ui.errors import show_error
 from ui.keymap import Action, Where, sequence
 from ui.main_window import MainWindow
 from ui.ops import Op, thread_pool
+from ui.passphrase import PassphraseDialog, PassphraseMode
 from ui.qt_bridge import QtEventBridge
 from ui.qt_messages import qt_message_handler
 from ui.sales_dialogs import NOT_OFFERED
@@ -72,7 +77,8 @@ class StartupScreen(QWidget):
         layout.addWidget(self.message)
         self.retry = QPushButton(self.tr("Try again (F5)"))
         self.settings = QPushButton(self.tr("Settings (F11)"))
-        for button in (self.retry, self.settings):
+        self.passphrase = QPushButton(self.tr("No keyring? Use a passphrase…"))
+        for button in (self.retry, self.settings, self.passphrase):
             button.hide()
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
@@ -82,16 +88,18 @@ class StartupScreen(QWidget):
             QKeySequence(sequence(Action.SETTINGS, Where.SALE_OR_START)), self,
             self.settings.click)
 
-    def show_problem(self, text: str) -> None:
+    def show_problem(self, text: str, *, offer_passphrase: bool = False) -> None:
         self.message.setText(text)
         self.retry.show()
         self.settings.show()
+        self.passphrase.setVisible(offer_passphrase)
         self.retry.setFocus()
 
     def show_starting(self) -> None:
         self.message.setText(self.tr("Starting VendPoint…"))
         self.retry.hide()
         self.settings.hide()
+        self.passphrase.hide()
 
 
 def disable_not_offered(menu: SupervisorMenu, offered: Capabilities) -> None:
@@ -140,14 +148,19 @@ class AppController(QObject):
         self.shell: Shell | None = None
         self.supervisor_menu: SupervisorMenu | None = None
         self._builder = builder
+        #: passphrase mode: the store key and vault once the passphrase was typed
+        self.unlocked: Unlocked | None = None
         self.startup = StartupScreen()
         self.startup.retry.clicked.connect(self.start)
         self.startup.settings.clicked.connect(self.open_settings)
+        self.startup.passphrase.clicked.connect(
+            lambda: self.ask_passphrase(PassphraseMode.SET))
 
     def _build(self) -> Core:
         if self._builder is not None:
             return self._builder()
-        return bootstrap(self.settings, data_dir=self.data_dir, demo=self.demo, bus=self.bus)
+        return bootstrap(self.settings, data_dir=self.data_dir, demo=self.demo, bus=self.bus,
+                         unlocked=self.unlocked)
 
     def start(self) -> None:
         """Show 'Starting…' and build the core off the GUI thread."""
@@ -163,6 +176,9 @@ class AppController(QObject):
         self.shell.start()
         self.supervisor_menu = install_menus(self.window, self.shell, core.supervisor,
                                              core.capabilities)
+        if self.unlocked is not None:
+            change = self.supervisor_menu.menu.addAction(self.tr("Change the passphrase…"))
+            change.triggered.connect(lambda: self.ask_passphrase(PassphraseMode.CHANGE))
         log.info("ready: login screen up (suggested operator: %s)",
                  core.services.suggested_operator or "none")
         self.ready.emit(True)
@@ -170,14 +186,34 @@ class AppController(QObject):
     def _failed(self, exc: BaseException) -> None:
         log.warning("start-up failed: %s", type(exc).__name__)
         text = str(exc) if hasattr(exc, "hint") else self.tr("VendPoint could not start.")
-        self.startup.show_problem(text)
+        # Passphrase mode is offered where it can help: no passphrase store yet, and no
+        # keyring to keep a key (or a credential) in.
+        offer = not self.demo and self.unlocked is None and isinstance(
+            exc, (KeyringUnavailable, NotSetUp)) and not is_passphrase_store(self.data_dir)
+        self.startup.show_problem(text, offer_passphrase=offer)
         self.ready.emit(False)
+        if isinstance(exc, PassphraseRequired):
+            self.ask_passphrase(PassphraseMode.UNLOCK)
+            return
         show_error(exc, self.window)
 
+    def ask_passphrase(self, mode: PassphraseMode) -> PassphraseDialog:
+        """Open the passphrase screen; set, unlock and recover start the till again."""
+        dialog = PassphraseDialog(mode, self.data_dir, parent=self.window)
+        dialog.unlocked.connect(self._unlocked)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _unlocked(self, unlocked: Unlocked) -> None:
+        self.unlocked = unlocked
+        self.start()
+
     def open_settings(self) -> None:
+        keyring = self.unlocked.vault if self.unlocked is not None else None
         dialog = SettingsDialog(self.settings, save_to=self.settings_path,
                                 terminal=None if self.demo else ActivationPort(
-                                    data_dir=self.data_dir),
+                                    keyring, data_dir=self.data_dir),
                                 printer=None, on_saved=self._saved, parent=self.window)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

@@ -33,6 +33,7 @@ from app.till.build import (
     printer_config,
     printer_profile,
 )
+from app.till.passphrase import Unlocked
 from app.till.results import SearchHit
 from app.till.setup import (
     Activation,
@@ -175,9 +176,11 @@ def build_core(
 
 
 def bootstrap(settings: Settings, *, data_dir: Path, demo: bool, bus: EventBus,
-              keyring: KeyringLike | None = None) -> Core:
-    """Everything `run_app` needs, from the settings (and the demo server in demo mode)."""
+              keyring: KeyringLike | None = None, unlocked: Unlocked | None = None) -> Core:
+    """Everything `run_app` needs, from the settings (and the demo server in demo mode);
+    `unlocked`: the passphrase mode's store key and vault (`ui.passphrase`)."""
     if demo:
         return _core(open_demo(settings, data_dir=data_dir, bus=bus), settings, None)
-    opened = open_production(settings, data_dir=data_dir, bus=bus, keyring=keyring)
+    opened = open_production(settings, data_dir=data_dir, bus=bus, keyring=keyring,
+                             unlocked=unlocked)
     return _core(opened, settings, opened.activation)

@@ -30,12 +30,12 @@ from urllib.parse import urlsplit
 
 import requests
 
-from app.api.origin import guarded
+from app.api.origin import CredentialNotForThisServer, guarded, pin_of
 from app.push.config import PushConfig
 from app.push.events import PushConnected, PushDisconnected
 from app.push.handlers import WorkQueue, handle_event, run_tariff_worker
 from app.push.position import read_last_id, write_last_id
-from app.push.sockets import StoppableAdapter
+from app.push.sockets import SPKI_MISMATCH, StoppableAdapter
 from app.push.sse import SseEvent, SseParser, SseProtocolError
 from app.tariffs import TariffService
 from common.errors import ConfigError
@@ -73,8 +73,11 @@ class PushListener:
         if config.read_timeout <= 0 or config.connect_timeout <= 0:
             raise ConfigError("Push timeouts must be positive.")
         self.config = config
-        # A credential bound at activation is only given for its own server's origin.
+        # A credential bound at activation is only given for its own server's origin, and
+        # over https only after the server presented the public key recorded with it.
         self._credential = guarded(config.credential, config.base_url)
+        self._spki = pin_of(config.credential) if parts.scheme == "https" else None
+        self._warned: set[str] = set()
         self.bus = bus
         self.tariffs = tariffs
         self.store = store
@@ -155,7 +158,7 @@ class PushListener:
 
     def _new_session(self) -> requests.Session:
         session = self._session_factory()
-        adapter = StoppableAdapter(self._track, self.config.pin_sha256)
+        adapter = StoppableAdapter(self._track, self.config.pin_sha256, spki_sha256=self._spki)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         return session
@@ -178,6 +181,13 @@ class PushListener:
                 try:
                     failures, blocked, poll_until = self._round(session, failures, blocked,
                                                                 poll_until)
+                except CredentialNotForThisServer:
+                    # Nothing was sent; it stays so until the till is activated again.
+                    self._warn_once("origin", "event stream: the terminal credential was issued "
+                                    "by another server address, so it is not sent to %s; "
+                                    "activate the till again", self._base)
+                    failures += 1
+                    self._stop.wait(backoff.cap)
                 except Exception:
                     # A bug must not end the listener for good: log it and retry later.
                     log.exception("push listener round failed")
@@ -257,6 +267,10 @@ class PushListener:
         except (requests.RequestException, SseProtocolError, OSError) as exc:
             if self._stop.is_set():
                 return "stopped", parser.bytes_seen > 0
+            if SPKI_MISMATCH in str(exc):
+                self._warn_once("spki", "event stream: %s (%s); the credential was not sent",
+                                SPKI_MISMATCH, self._base)
+                return "the server's public key changed", False
             timed_out = "timed out" in str(exc).lower() or isinstance(exc, requests.Timeout)
             if timed_out and parser.bytes_seen == 0 and response is not None:
                 # Connected, 200, yet not even the retry line in a heartbeat-and-a-half:
@@ -298,7 +312,16 @@ class PushListener:
                 log.info("event poll failed: %s", type(exc).__name__)
             return False
 
+    def _warn_once(self, key: str, message: str, *args: object) -> None:
+        """One clear line for a refusal that every retry would repeat (later ones: debug)."""
+        if key in self._warned:
+            log.debug(message, *args)
+            return
+        self._warned.add(key)
+        log.warning(message, *args)
+
     def _on_connected(self, mode: str) -> None:
+        self._warned.clear()  # a later refusal is news again
         self.mode = mode
         self.connected = True
         self.reconnects += 1

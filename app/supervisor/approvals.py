@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from app import lockout
 from app.api.pins import verify_pin
+from app.lockout import RunClock
 from app.supervisor.permissions import (
     APPROVABLE,
     Actor,
@@ -25,11 +27,11 @@ from app.supervisor.permissions import (
     hint_for,
 )
 from common.errors import BusinessRuleError, PermissionDenied
-from offline_store import Connection, Store
+from offline_store import Store
 from offline_store.journal import append
 
-MAX_PIN_FAILURES = 5
-LOCK_MINUTES = 15
+MAX_PIN_FAILURES = lockout.MAX_FAILURES
+LOCK_MINUTES = int(lockout.LOCKOUT.total_seconds()) // 60
 
 
 @dataclass(frozen=True)
@@ -92,63 +94,42 @@ def pin_matches(credential: OperatorCredential, pin: str) -> bool:
 
 
 class ScryptVerifier:
-    """Offline PIN check against the operators' scrypt hashes, with a persisted lockout.
-
-    Failures are counted per operator in `operator_lockout` (store), so restarting the app
-    does not reset them; 5 consecutive failures lock the operator for 15 minutes.
+    """Offline PIN check against the operators' verification material, with the persisted
+    lockout of the operator sign-in (`app.lockout`): 5 consecutive failures lock the
+    operator for 15 minutes of VendPoint run time, which neither a restart nor moving the
+    terminal's clock shortens.
     """
 
     def __init__(
         self, store: Store, credentials: Callable[[], Iterable[OperatorCredential]],
         *, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        run_clock: RunClock | None = None,
     ) -> None:
         self._store = store
         self._credentials = credentials
         self._clock = clock
+        self._run = run_clock if run_clock is not None else RunClock()
 
     def verify(self, operator_id: str, pin: str) -> Actor:
         now = self._clock()
-        locked_until = self._store.call(lambda c: _locked_until(c, operator_id))
-        if locked_until is not None and locked_until > now:
+        until = self._store.call(
+            lambda c: lockout.lock_of(c, operator_id, self._run.read(c)).until(now))
+        if until is not None:
             raise BusinessRuleError(
                 f"Operator {operator_id} is locked after {MAX_PIN_FAILURES} wrong PINs.",
-                code="OPERATOR_LOCKED", hint=f"Try again after {locked_until:%H:%M} UTC.")
+                code="OPERATOR_LOCKED", hint=f"Try again after about {until:%H:%M} UTC.")
         record = next((c for c in self._credentials() if c.operator_id == operator_id), None)
         if record is None or not record.active or not pin_matches(record, pin):
-            left = self._store.call(lambda c: _note_failure(c, operator_id, now))
+            after = self._store.call(
+                lambda c: lockout.note_failure(c, operator_id, self._run.read(c), now))
+            left = MAX_PIN_FAILURES - after.failures
             raise PermissionDenied(
                 "That operator and PIN do not match.",
-                hint=f"{left} attempts left before this operator is locked." if left else
-                f"Operator {operator_id} is now locked for {LOCK_MINUTES} minutes.")
-        self._store.call(lambda c: c.execute(
-            "DELETE FROM operator_lockout WHERE operator_id = ?", (operator_id,)))
+                hint=f"Operator {operator_id} is now locked for {LOCK_MINUTES} minutes."
+                if after.remaining is not None else
+                f"{left} attempts left before this operator is locked.")
+        self._store.call(lambda c: lockout.clear(c, operator_id))
         return Actor.of(record.operator_id, record.name, record.role)
-
-
-def _locked_until(conn: Connection, operator_id: str) -> datetime | None:
-    row = conn.execute("SELECT locked_until FROM operator_lockout WHERE operator_id = ?",
-                       (operator_id,)).fetchone()
-    if row is None or not row[0]:
-        return None
-    return datetime.fromisoformat(str(row[0]).replace("Z", "+00:00"))
-
-
-def _note_failure(conn: Connection, operator_id: str, now: datetime) -> int:
-    row = conn.execute("SELECT failures FROM operator_lockout WHERE operator_id = ?",
-                       (operator_id,)).fetchone()
-    failures = (0 if row is None else int(row[0])) + 1
-    locked = None
-    if failures >= MAX_PIN_FAILURES:
-        locked = (now + timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-    conn.execute(
-        "INSERT INTO operator_lockout (operator_id, failures, locked_until, last_failure) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT(operator_id) DO UPDATE SET failures = excluded.failures,"
-        " locked_until = excluded.locked_until, last_failure = excluded.last_failure",
-        (operator_id, 0 if locked else failures, locked, stamp))
-    append(conn, "operator.pin_failed", {"operator_id": operator_id, "locked": bool(locked)},
-           ref=operator_id)
-    return max(0, MAX_PIN_FAILURES - failures)
 
 
 class ApprovalService:

@@ -22,7 +22,12 @@ from app.api.errors import ServerUnavailable, TlsProblem
 from app.api.tariff_source import ClientTariffSource
 from app.backend import BackendSupervisorApi, ClientBackend, VendingBackend
 from app.demo_server import DemoServer, server_available
-from app.keystore import KeyringCredentialProvider, KeyringLike, load_or_create_insecure_demo_key
+from app.keystore import (
+    KeyringCredentialProvider,
+    KeyringLike,
+    PassphraseRequired,
+    load_or_create_insecure_demo_key,
+)
 from app.operators import OperatorDirectory
 from app.push import PushConfig, PushListener
 from app.sales import repository as repo
@@ -37,7 +42,7 @@ from app.supervisor.services import SupervisorServices
 from app.sync.engine import SyncEngine
 from app.sync.wake import WakeSignal
 from app.tariffs import TariffService
-from app.till import setup
+from app.till import passphrase, setup
 from app.till.facade import Till
 from app.till.results import SearchHit
 from app.xmlvend.backend import XmlVendBackend, XmlVendConfig
@@ -294,8 +299,19 @@ def _terminal_info(backend: VendingBackend, store: Store,
 
 
 def open_production(settings: Settings, *, data_dir: Path, bus: EventBus,
-                    keyring: KeyringLike | None = None) -> Opened:
-    """The till of an activated terminal: keyring store key, server from the settings."""
+                    keyring: KeyringLike | None = None,
+                    unlocked: passphrase.Unlocked | None = None) -> Opened:
+    """The till of an activated terminal: keyring store key, server from the settings.
+
+    In passphrase mode (`app.till.passphrase`) `unlocked` carries the store key and the
+    vault that stands in for the keyring; without it such a store raises
+    `PassphraseRequired` (the UI asks for the passphrase and starts again).
+    """
+    if unlocked is None and passphrase.is_passphrase_store(data_dir):
+        raise PassphraseRequired("This till's store is protected by a passphrase.",
+                                 hint="Type the passphrase to start VendPoint.")
+    if unlocked is not None:
+        keyring = unlocked.vault
     if settings["server.backend"] == "xmlvend":
         return _open_xmlvend_production(settings, data_dir=data_dir, bus=bus, keyring=keyring)
     url = settings["server.url"]
@@ -309,7 +325,8 @@ def open_production(settings: Settings, *, data_dir: Path, bus: EventBus,
             "This till is not activated yet.",
             hint="Press F11 (Settings) and type the activation code from the utility.")
     activation.bind_legacy(url)
-    store = setup.open_production_store(data_dir, keyring)
+    store = setup.open_production_store(data_dir, keyring) if unlocked is None else \
+        open_store(passphrase.store_path(data_dir), unlocked.key)
     credential = KeyringCredentialProvider(keyring)
     try:
         has_anchors = bool(store.call(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import secrets
 import subprocess
 import sys
 from decimal import Decimal, InvalidOperation
@@ -27,6 +29,7 @@ from app.backend import ClientBackend
 from app.keystore import (
     KeyringCredentialProvider,
     KeyringLike,
+    KeyringUnavailable,
     create_store_key,
     load_store_key,
     sidecar_path,
@@ -42,6 +45,9 @@ log = logging.getLogger("vendpoint.till.setup")
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: the tariff-signing keys of the activation answer, kept for the first start of a new store
 ACTIVATION_KEYS_FILE = "activation-keys.json"
+#: this till's random activation fingerprint (not a secret on its own: useless without the
+#: activation code, and only until the credential is first used)
+FINGERPRINT_FILE = "terminal-fingerprint"
 
 
 class NotSetUp(UserFacingError):
@@ -128,6 +134,34 @@ class Activation:
                  data_dir: Path | None = None) -> None:
         self._provider = KeyringCredentialProvider(keyring)
         self._data_dir = data_dir
+        self._fingerprint: str | None = None
+
+    def fingerprint(self) -> str:
+        """This till's activation fingerprint: random, made once and kept in the data folder
+        (in memory without one), written before the code is sent, so every retry of an
+        activation carries the same one."""
+        if self._fingerprint is not None:
+            return self._fingerprint
+        if self._data_dir is None:
+            self._fingerprint = secrets.token_urlsafe(24)
+            return self._fingerprint
+        path = self._data_dir / FINGERPRINT_FILE
+        try:
+            kept = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeError):
+            kept = ""
+        if len(kept) < 16 or not all(c.isalnum() or c in "-_" for c in kept):
+            kept = secrets.token_urlsafe(24)
+            self._data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(kept + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            tmp.replace(path)
+        self._fingerprint = kept
+        return kept
 
     def is_activated(self) -> bool:
         """Whether a credential is kept for this till."""
@@ -143,18 +177,33 @@ class Activation:
         The credential is kept bound to this server: its origin and, over https, the public
         key its certificate presented (the activation answer itself came over a connection
         pinned to that key). It is never sent to another server address.
+
+        Safe to retry: the code goes with this till's fingerprint, so when keeping the
+        credential fails (a keyring that refuses) the same code activates again and gets the
+        same credential, until the till first uses it.
         """
         url = server_url.strip().rstrip("/")
+        fingerprint = self.fingerprint()
         spki = fetch_spki(url) if url.lower().startswith("https://") else None
         session = requests.Session()
         client = ClientBackend(session, url, lambda: "")
         if spki is not None:
             session.mount(url + "/", SpkiPinnedAdapter(spki))
-        activation = client.activate(code, terminal_name)
+        activation = client.activate(code, terminal_name, fingerprint=fingerprint)
         anchors = [dict(k) for k in activation.terminal.raw.get("tariff_signing_keys") or []
                    if isinstance(k, dict)]
-        self._provider.save(activation.credential, CredentialBinding(origin_of(url), spki),
-                            anchors=anchors)
+        try:
+            self._provider.save(activation.credential, CredentialBinding(origin_of(url), spki),
+                                anchors=anchors)
+        except Exception as exc:
+            # The server counted the code; it answers this till's fingerprint again with the
+            # same credential, so the code is not lost.
+            log.error("terminal credential not kept: %s", type(exc).__name__)
+            raise KeyringUnavailable(
+                "The terminal was activated, but its credential could not be kept in this "
+                "computer's keyring.",
+                hint="The activation code is not used up: fix the keyring (or choose "
+                "passphrase mode) and activate again with the same code.") from exc
         log.info("terminal activated as %s", activation.terminal.terminal_id)
         return activation.terminal.terminal_id
 

@@ -1,4 +1,5 @@
-"""Offline operator sign-in: cached PIN hashes from the real server, persisted lockout."""
+"""Offline operator sign-in: cached PIN hashes from the real server, persisted lockout on
+the persisted run clock (moving the wall clock neither ends nor stretches a lock)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,26 @@ import pytest
 import requests
 
 from app.backend import ClientBackend
+from app.lockout import RunClock
 from app.operators import OperatorDirectory, OperatorLocked, WrongPin
 from common.errors import PermissionDenied
 from offline_store import open_store
 from tests.reliability.harness import environment
 
 
+class Monotonic:
+    """A process's monotonic clock, moved by the test (each restart is a new one at 0)."""
+
+    def __init__(self) -> None:
+        self.value = 0.0
+
+    def __call__(self) -> float:
+        return self.value
+
+
 def test_offline_sign_in_and_persisted_lockout(tmp_path: Path) -> None:
     now = [datetime(2026, 11, 25, 8, 0, tzinfo=UTC)]
+    mono = Monotonic()
     key = secrets.token_bytes(32)
     db = tmp_path / "ops.db"
     with environment(tmp_path) as env:
@@ -50,10 +63,14 @@ def test_offline_sign_in_and_persisted_lockout(tmp_path: Path) -> None:
         directory.sign_in("thandi", pins["thandi"])  # even the right PIN while locked
     store.close()
     store = open_store(env.db, env.key)
-    directory = OperatorDirectory(store, None, clock=lambda: now[0])
+    mono = Monotonic()  # a new process: its monotonic clock starts elsewhere
+    mono.value = 5.0
+    directory = OperatorDirectory(store, None, clock=lambda: now[0],
+                                  run_clock=RunClock(mono))
     with pytest.raises(OperatorLocked):
         directory.sign_in("thandi", pins["thandi"])
     now[0] += timedelta(minutes=16)
+    mono.value += 16 * 60
     assert directory.sign_in("thandi", pins["thandi"]).operator_id == "thandi"
     rows = store.call(lambda c: c.execute("SELECT pin_hash FROM operators").fetchall())
     assert all(pins["thandi"] not in r[0] for r in rows)
@@ -63,6 +80,7 @@ def test_offline_sign_in_and_persisted_lockout(tmp_path: Path) -> None:
 
 def test_login_screen_list_from_the_cache_without_hashes(tmp_path: Path) -> None:
     now = [datetime(2026, 11, 25, 8, 0, tzinfo=UTC)]
+    mono = Monotonic()
     with environment(tmp_path) as env:
         # A former cashier the server still lists (inactive), so terminals drop her.
         env.server.service.store.add_operator({
@@ -77,7 +95,7 @@ def test_login_screen_list_from_the_cache_without_hashes(tmp_path: Path) -> None
         directory.refresh()
         fresh.close()
     store = open_store(env.db, env.key)  # offline: the cache only
-    directory = OperatorDirectory(store, None, clock=lambda: now[0])
+    directory = OperatorDirectory(store, None, clock=lambda: now[0], run_clock=RunClock(mono))
     listed = directory.list_operators()
     demo = sorted(env.server.demo["operators"], key=lambda o: str(o["name"]).lower())
     assert [(o.operator_id, o.name, o.role) for o in listed] == \
@@ -97,5 +115,6 @@ def test_login_screen_list_from_the_cache_without_hashes(tmp_path: Path) -> None
     locked = {o.operator_id: o.locked_until for o in directory.list_operators()}
     assert locked["thandi"] == now[0] + timedelta(minutes=15) and locked["sipho"] is None
     now[0] += timedelta(minutes=16)  # the lock has run out
+    mono.value += 16 * 60
     assert all(o.locked_until is None for o in directory.list_operators())
     store.close()

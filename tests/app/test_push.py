@@ -9,6 +9,7 @@ import queue
 import random
 import secrets
 import socket
+import ssl
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -444,3 +445,108 @@ def test_tariff_work_is_retried_when_the_tariff_server_fails(server, store):
         assert listener.stop(timeout=10.0)
     assert source.failures == 0
     assert len(events.named("push.connected")) == 1  # no reconnect was needed
+
+
+# -- the credential's binding -------------------------------------------------------------------
+class PushLog(logging.Handler):
+    """The push logger's records; `wait_for` blocks on a condition, never on time."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self._cond = threading.Condition()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self._cond:
+            self.records.append(record)
+            self._cond.notify_all()
+
+    def wait_for(self, pred: Callable[[list[logging.LogRecord]], bool]) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: pred(self.records), WAIT)
+
+
+@pytest.fixture
+def push_log() -> Iterator[PushLog]:
+    handler = PushLog()
+    logger = logging.getLogger("vendpoint.push")
+    old = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(old)
+
+
+def test_https_stream_needs_the_public_key_recorded_at_activation(tmp_path, store, push_log):
+    from app.api.origin import CredentialBinding, origin_of, spki_sha256
+    from app.keystore import KeyringCredentialProvider, MemoryKeyring
+    from tests.app.api.test_api_client import _self_signed
+    from tests.app.api.test_api_origin import _serve
+
+    cert, key, der = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd, seen = _serve(context)
+    url = f"https://127.0.0.1:{httpd.server_address[1]}"
+    provider = KeyringCredentialProvider(MemoryKeyring())
+    good = spki_sha256(der)
+    other = ("0" if good[0] != "0" else "1") + good[1:]
+    try:
+        # Same origin, a certificate the CA bundle trusts, but not the key of the activation.
+        provider.save("vpt_" + "s" * 43, CredentialBinding(origin_of(url), other))
+        listener = PushListener(PushConfig(url, provider, verify=str(cert), read_timeout=5.0,
+                                           backoff=Backoff(0.01, 0.02)), EventBus(), None, store)
+        listener.start()
+        try:
+            assert push_log.wait_for(lambda rs: sum(
+                "does not match the key recorded" in r.getMessage() for r in rs) >= 3)
+        finally:
+            assert listener.stop(timeout=10.0)
+        assert seen == []  # not a request, so never the credential
+        warned = [r for r in push_log.records if r.levelno >= logging.WARNING]
+        assert len(warned) == 1 and "does not match the key recorded" in warned[0].getMessage()
+        # The key of the activation: the stream request goes out with the credential.
+        provider.save("vpt_" + "s" * 43, CredentialBinding(origin_of(url), good))
+        listener = PushListener(PushConfig(url, provider, verify=str(cert), read_timeout=5.0,
+                                           backoff=Backoff(0.01, 0.02)), EventBus(), None, store)
+        listener.start()
+        try:
+            assert push_log.wait_for(lambda rs: len(seen) >= 1)
+        finally:
+            assert listener.stop(timeout=10.0)
+        assert seen[0].get("Authorization") == "Bearer vpt_" + "s" * 43
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_credential_of_another_address_is_one_clear_line(server, store, push_log):
+    from app.api.origin import CredentialBinding
+    from app.keystore import KeyringCredentialProvider, MemoryKeyring
+
+    class Counting(KeyringCredentialProvider):
+        asked = 0
+
+        def binding(self) -> CredentialBinding | None:
+            Counting.asked += 1
+            with push_log._cond:
+                push_log._cond.notify_all()
+            return super().binding()
+
+    provider = Counting(MemoryKeyring())
+    provider.save("vpt_" + "o" * 43, CredentialBinding("http://127.0.0.1:1"))  # another server
+    bus = EventBus()
+    events = Events(bus)
+    listener = PushListener(PushConfig(server.base_url, provider, read_timeout=5.0,
+                                       backoff=Backoff(0.01, 0.02)), bus, None, store)
+    listener.start()
+    try:
+        assert push_log.wait_for(lambda rs: Counting.asked >= 4)  # it kept retrying
+    finally:
+        assert listener.stop(timeout=10.0)
+    assert events.named("push.connected") == []
+    assert not any(r.exc_info for r in push_log.records)  # no traceback, ever
+    warned = [r.getMessage() for r in push_log.records if r.levelno >= logging.WARNING]
+    assert len(warned) == 1
+    assert "issued by another server address" in warned[0] and "o" * 43 not in warned[0]

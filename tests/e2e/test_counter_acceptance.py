@@ -77,7 +77,7 @@ def test_a_decimal_comma_is_refused_and_the_amount_is_shown_large(
     qtbot.waitUntil(lambda: sale.step is Step.CONFIRMED, timeout=20000)
     type_keys(qtbot, "100,50", enter=True)
     qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
-    assert sale.step is Step.CONFIRMED  # nothing quoted, nothing one Enter from selling
+    assert sale.step == Step.CONFIRMED  # nothing quoted, nothing one Enter from selling
     assert "1,050" not in shown_errors.shown[0][1] and "100,50" in shown_errors.shown[0][1]
     view.amount.selectAll()
     type_keys(qtbot, "100.50", enter=True)
@@ -181,6 +181,7 @@ def test_a_late_token_shows_its_digits_and_the_list_is_updated(
     press(qtbot, Qt.Key.Key_F9)
     listing = dialog_of(qtbot, till, SalesListDialog)
     assert isinstance(listing, SalesListDialog)
-    texts = [listing.table.item(r, c).text() for r in range(listing.table.rowCount())
-             for c in range(listing.table.columnCount()) if listing.table.item(r, c)]
+    cells = [listing.table.item(r, c) for r in range(listing.table.rowCount())
+             for c in range(listing.table.columnCount())]
+    texts = [cell.text() for cell in cells if cell is not None]
     assert not any("PENDING" in t for t in texts), texts

@@ -45,6 +45,36 @@ def test_used_up_activation_code(srv):
                  "ACTIVATION_CODE_INVALID")
 
 
+def test_the_same_code_and_fingerprint_activate_again_until_the_credential_is_used(srv):
+    srv.service.store.add_activation_code("ONCE-RETRY", "V001", 1)
+    url = f"{srv.base_url}/v1/terminals/activate"
+    body = {"activation_code": "ONCE-RETRY", "terminal_name": "a",
+            "terminal_fingerprint": "f" * 32}
+    first = httpx.post(url, json=body)
+    assert first.status_code == 200
+    again = httpx.post(url, json=body)  # the answer was lost, or keeping it failed
+    assert again.status_code == 200
+    assert again.json()["credential"] == first.json()["credential"]
+    assert again.json()["terminal_id"] == first.json()["terminal_id"]
+    assert srv.service.store.activation_code("ONCE-RETRY")["uses"] == 1
+    # Another terminal with the used code: refused, as before.
+    assert_error(httpx.post(url, json={**body, "terminal_fingerprint": "g" * 32}),
+                 "ACTIVATION_CODE_INVALID")
+    # The terminal uses its credential: from then on the code is spent for it too.
+    auth = {"Authorization": f"Bearer {first.json()['credential']}"}
+    assert httpx.get(f"{srv.base_url}/v1/terminal", headers=auth).status_code == 200
+    assert_error(httpx.post(url, json=body), "ACTIVATION_CODE_INVALID")
+    row = srv.service.store.terminal(first.json()["terminal_id"])
+    assert row["pending_credential"] is None  # no longer kept in clear
+
+
+def test_a_malformed_fingerprint_is_a_validation_error(srv):
+    r = httpx.post(f"{srv.base_url}/v1/terminals/activate",
+                   json={"activation_code": srv.demo["activation_code"], "terminal_name": "a",
+                         "terminal_fingerprint": "short"})
+    assert_error(r, "VALIDATION_ERROR")
+
+
 def test_credential_required_and_checked(srv, api):
     assert_error(httpx.get(f"{srv.base_url}/v1/terminal"), "TERMINAL_UNAUTHENTICATED")
     assert_error(httpx.get(f"{srv.base_url}/v1/terminal",

@@ -25,6 +25,9 @@ class ActivateIn(Strict):
 
     activation_code: str = Field(min_length=1, max_length=64)
     terminal_name: str = Field(min_length=1, max_length=64)
+    #: a random id the terminal keeps across retries: the same code with the same fingerprint
+    #: gets the same terminal and credential until the terminal first uses it
+    terminal_fingerprint: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class LoginIn(Strict):

@@ -18,7 +18,8 @@ router = APIRouter()
 def activate(service: Service, body: ActivateIn, request: Request) -> dict[str, Any]:
     """One-time activation code -> terminal credential."""
     client = request.client.host if request.client else "unknown"
-    return service.activate(body.activation_code, body.terminal_name, client)
+    return service.activate(body.activation_code, body.terminal_name, client,
+                            fingerprint=body.terminal_fingerprint)
 
 
 @router.get("/v1/terminal", tags=["terminal"], response_model=None,

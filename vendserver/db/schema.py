@@ -96,4 +96,13 @@ MIGRATIONS: list[str] = [
         balance INTEGER NOT NULL, source TEXT NOT NULL, at TEXT NOT NULL);
     CREATE INDEX vm_entries_meter ON vm_entries(meter_drn, id);
     """,
+    # 2: activation safe to retry: the code and fingerprint that activated a terminal, and
+    # its credential in clear only until the terminal first uses it.
+    """
+    ALTER TABLE terminals ADD COLUMN activation_code TEXT;
+    ALTER TABLE terminals ADD COLUMN fingerprint TEXT;
+    ALTER TABLE terminals ADD COLUMN pending_credential TEXT;
+    CREATE UNIQUE INDEX terminals_activation ON terminals(activation_code, fingerprint)
+        WHERE fingerprint IS NOT NULL;
+    """,
 ]

@@ -50,9 +50,21 @@ class TerminalQueries(StoreBase):
             return int(row["value"])
 
     def add_terminal(self, terminal_id: str, name: str, vendor_id: str, credential_hash: str,
-                     at: str) -> None:
-        self._exec("INSERT INTO terminals(id, name, vendor_id, credential_hash, created_at) "
-                   "VALUES (?, ?, ?, ?, ?)", (terminal_id, name, vendor_id, credential_hash, at))
+                     at: str, *, code: str | None = None, fingerprint: str | None = None,
+                     pending_credential: str | None = None) -> None:
+        self._exec("INSERT INTO terminals(id, name, vendor_id, credential_hash, created_at, "
+                   "activation_code, fingerprint, pending_credential) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   (terminal_id, name, vendor_id, credential_hash, at, code, fingerprint,
+                    pending_credential))
+
+    def terminal_by_activation(self, code: str, fingerprint: str) -> Row | None:
+        return self._one("SELECT * FROM terminals WHERE activation_code=? AND fingerprint=?",
+                         (code, fingerprint))
+
+    def confirm_terminal(self, terminal_id: str) -> None:
+        """The terminal used its credential: it is no longer kept in clear."""
+        self._exec("UPDATE terminals SET pending_credential=NULL WHERE id=?", (terminal_id,))
 
     def terminal_by_credential(self, credential_hash: str) -> Row | None:
         return self._one("SELECT * FROM terminals WHERE credential_hash=?", (credential_hash,))

@@ -40,12 +40,28 @@ class TerminalOps(ServiceCore):
             raise ApiError("TERMINAL_UNAUTHENTICATED", "The terminal credential is not valid.")
         if terminal["disabled"]:
             raise ApiError("TERMINAL_DISABLED", "This terminal has been disabled by the utility.")
+        if terminal["pending_credential"] is not None:
+            # The terminal kept its credential: a repeated activation no longer returns it.
+            with self.store.transaction():
+                self.store.confirm_terminal(terminal["id"])
         return terminal
 
-    def activate(self, code: str, name: str, client: str) -> dict[str, Any]:
-        """Exchange an activation code for a terminal credential."""
+    def activate(self, code: str, name: str, client: str, *,
+                 fingerprint: str | None = None) -> dict[str, Any]:
+        """Exchange an activation code for a terminal credential.
+
+        Safe to retry: the same code with the same terminal `fingerprint` returns the
+        terminal and credential it created (without using the code again) until the
+        terminal first authenticates with that credential; a till whose keyring failed
+        after the code was counted activates again with the same code.
+        """
         now = self.now()
         since = iso(now - ACTIVATION_WINDOW)
+        if fingerprint is not None:
+            with self.store.transaction():
+                earlier = self.store.terminal_by_activation(code, fingerprint)
+                if earlier is not None and earlier["pending_credential"] is not None:
+                    return self._activation_answer(earlier, str(earlier["pending_credential"]))
         with self.store.transaction():
             if self.store.count_attempts("activation", client, since) >= ACTIVATION_MAX_FAILURES:
                 oldest = self.store.oldest_attempt("activation", client, since) or iso(now)
@@ -69,22 +85,29 @@ class TerminalOps(ServiceCore):
             terminal_id = f"T{self.store.next_counter('terminal'):04d}"
             credential = "vpt_" + secrets.token_urlsafe(32)
             digest = hashlib.sha256(credential.encode()).hexdigest()
-            self.store.add_terminal(terminal_id, name, row["vendor_id"], digest, iso(now))
+            self.store.add_terminal(terminal_id, name, row["vendor_id"], digest, iso(now),
+                                    code=code if fingerprint is not None else None,
+                                    fingerprint=fingerprint,
+                                    pending_credential=credential
+                                    if fingerprint is not None else None)
             self.store.use_activation_code(code)
-            vendor = self.store.vendor(row["vendor_id"])
-            assert vendor is not None
             terminal = self.store.terminal(terminal_id)
             assert terminal is not None
-            return {
-                "terminal_id": terminal_id,
-                "credential": credential,
-                "vendor": {"id": vendor["id"], "name": vendor["name"]},
-                "utility": self.utility_wire(),
-                "tariff_signing_keys": self.signing_keys_wire(),
-                "offline_policy": self.policy(terminal),
-                "sale_limits": self.sale_limits(),
-                "server_time": iso(now),
-            }
+            return self._activation_answer(terminal, credential)
+
+    def _activation_answer(self, terminal: Row, credential: str) -> dict[str, Any]:
+        vendor = self.store.vendor(terminal["vendor_id"])
+        assert vendor is not None
+        return {
+            "terminal_id": terminal["id"],
+            "credential": credential,
+            "vendor": {"id": vendor["id"], "name": vendor["name"]},
+            "utility": self.utility_wire(),
+            "tariff_signing_keys": self.signing_keys_wire(),
+            "offline_policy": self.policy(terminal),
+            "sale_limits": self.sale_limits(),
+            "server_time": iso(self.now()),
+        }
 
     def terminal_info(self, terminal: Row) -> dict[str, Any]:
         """GET /v1/terminal."""

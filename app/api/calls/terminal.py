@@ -27,9 +27,17 @@ class TerminalCalls(Transport):
             raise self._malformed("health status is not ok", "GET", "/health", 200, None, b"")
         return data
 
-    def activate(self, code: str, terminal_name: str) -> Activation:
-        """`POST /v1/terminals/activate`: returns the credential (save it in the keyring)."""
+    def activate(self, code: str, terminal_name: str, *,
+                 fingerprint: str | None = None) -> Activation:
+        """`POST /v1/terminals/activate`: returns the credential (save it in the keyring).
+
+        With `fingerprint` (this till's random id, kept across retries) the same code may be
+        sent again until the credential is first used: the server answers with the same
+        terminal and credential, so a failed save does not burn a one-time code.
+        """
         body = {"activation_code": code, "terminal_name": terminal_name}
+        if fingerprint is not None:
+            body["terminal_fingerprint"] = fingerprint
         return self._parsed(parse_activation, "POST", "/v1/terminals/activate", body=body,
                             auth=False)
 
