@@ -7,7 +7,10 @@ buttons an operator could not use. Everything runs through `Op`.
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.sales.outcomes import reference_for
 from app.supervisor import audit
 from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, allowed
@@ -67,7 +71,7 @@ class JournalView(QWidget):
             filters.addWidget(w)
         layout.addLayout(filters)
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("#"), self.tr("Time (UTC)"),
+        self.table.setHorizontalHeaderLabels([self.tr("#"), self.tr("Time"),
                                               self.tr("Kind"), self.tr("Reference"),
                                               self.tr("Details")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -112,9 +116,13 @@ class JournalView(QWidget):
         self.kind.blockSignals(False)
         self.table.setRowCount(len(entries))
         for r, e in enumerate(entries):
-            for c, value in enumerate((str(e.seq), e.at[:19].replace("T", " "), e.kind, e.ref,
-                                       json.dumps(e.body, ensure_ascii=False))):
+            for c, value in enumerate((str(e.seq), local_time(e.at), e.kind,
+                                       readable_ref(e.ref), readable_details(e.body))):
                 self.table.setItem(r, c, QTableWidgetItem(value))
+            # The stored entry, exactly, for whoever needs it (the CSV export has it too).
+            raw = self.table.item(r, 4)
+            if raw is not None:
+                raw.setToolTip(json.dumps(e.body, ensure_ascii=False, indent=1))
         self.table.resizeColumnsToContents()
         self.status.setText(self.tr("{n} entries shown.").format(n=len(entries)))
         self.loaded.emit(entries)
@@ -147,3 +155,39 @@ class JournalView(QWidget):
         self.status.setText(audit.describe(report))
         self.status.setStyleSheet("" if report.ok else "color: #b00020; font-weight: bold")
         self.verified.emit(report)
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def readable_ref(ref: str) -> str:
+    """A sale's idempotency key as the slip reference people see ("VP-…"); others as they are."""
+    return reference_for(ref) if _UUID.match(ref) else ref
+
+
+def readable_details(body: dict[str, Any]) -> str:
+    """ "state: tokened · amount: 100.00 · tariff: id RES-IBT, version 1" rather than JSON;
+    empty values are left out."""
+    parts: list[str] = []
+    for key, value in body.items():
+        if value in ("", None, [], {}):
+            continue
+        if isinstance(value, dict):
+            inner = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items()
+                              if v not in ("", None))
+            parts.append(f"{key.replace('_', ' ')}: {inner}")
+        elif isinstance(value, list):
+            parts.append(f"{key.replace('_', ' ')}: {', '.join(str(v) for v in value)}")
+        else:
+            text = readable_ref(value) if isinstance(value, str) else str(value)
+            parts.append(f"{key.replace('_', ' ')}: {text}")
+    return " · ".join(parts)
+
+
+def local_time(at: str) -> str:
+    """A journal timestamp (UTC) as "2026-11-25 10:15:03" in this PC's time."""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")

@@ -22,7 +22,7 @@ from ui.supervisor.attention_view import AttentionView
 from ui.supervisor.common import ScreenContext, guarded
 from ui.supervisor.engineering_view import EngineeringView
 from ui.supervisor.install import actor_from_ui_operator, install_supervisor
-from ui.supervisor.journal_view import JournalView
+from ui.supervisor.journal_view import JournalView, readable_ref
 from ui.supervisor.shift_view import ShiftView
 
 
@@ -164,6 +164,12 @@ def test_journal_viewer_filters_and_verify(qtbot: QtBot, ctx: ScreenContext, see
     with qtbot.waitSignal(view.loaded, timeout=10000) as loaded:
         view.search_button.click()
     assert [e.kind for e in loaded.args[0]] == ["sale.tokened", "sale.tokened"]
+    # People read it: slip references, not keys; words, not JSON.
+    shown = [view.table.item(r, c).text() for r in range(view.table.rowCount())
+             for c in (3, 4)]
+    assert all(not t.startswith("{") for t in shown), shown
+    assert any("receipt no:" in t for t in shown[1::2]), shown
+    assert readable_ref("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f") == "VP-6F1C2D3E4A"
     with qtbot.waitSignal(view.verified, timeout=10000) as verified:
         view.verify_button.click()
     assert verified.args[0].ok and "hash chain intact" in view.status.text()
