@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.supervisor.permissions import Actor
@@ -18,9 +19,20 @@ from ui.supervisor.approval_dialog import AskApproval, ask_approval
 AskPath = Callable[[QWidget, str, str, str], "Path | None"]
 
 
+def export_folder() -> Path:
+    """Where exports are offered first: the user's documents, in a VendPoint folder (never the
+    program's own folder or whatever the working directory happens to be)."""
+    return Path(platformdirs.user_documents_dir()) / "VendPoint"
+
+
 def ask_save_path(parent: QWidget, title: str, suggested: str, filt: str) -> Path | None:
-    """A native save dialog; None when cancelled."""
-    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt)
+    """A native save dialog, opened in `export_folder()`; None when cancelled."""
+    folder = export_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path.home()
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested), filt)
     return Path(name) if name else None
 
 

@@ -287,3 +287,20 @@ def test_attention_queue_for_a_cashier_needs_a_pin(qtbot: QtBot, ctx: ScreenCont
     view.table.setRowCount(0)
     guarded(view, view.load)()  # as the console calls it
     assert view.table.rowCount() == 0 and shown_errors == []
+
+
+def test_exports_are_offered_in_the_documents_folder_not_the_working_directory(
+        qtbot: QtBot, monkeypatch: Any, tmp_path: Path) -> None:
+    from ui.supervisor import common
+
+    monkeypatch.setattr(common.platformdirs, "user_documents_dir", lambda: str(tmp_path))
+    offered: list[str] = []
+
+    def dialog(parent: object, title: str, start: str, filt: str) -> tuple[str, str]:
+        offered.append(start)
+        return "", ""
+
+    monkeypatch.setattr(common.QFileDialog, "getSaveFileName", dialog)
+    assert common.ask_save_path(None, "Export", "z-report.pdf", "PDF (*.pdf)") is None  # type: ignore[arg-type]
+    assert offered == [str(tmp_path / "VendPoint" / "z-report.pdf")]
+    assert (tmp_path / "VendPoint").is_dir()
