@@ -165,8 +165,8 @@ def test_journal_viewer_filters_and_verify(qtbot: QtBot, ctx: ScreenContext, see
         view.search_button.click()
     assert [e.kind for e in loaded.args[0]] == ["sale.tokened", "sale.tokened"]
     # People read it: slip references, not keys; words, not JSON.
-    shown = [view.table.item(r, c).text() for r in range(view.table.rowCount())
-             for c in (3, 4)]
+    cells = [view.table.item(r, c) for r in range(view.table.rowCount()) for c in (3, 4)]
+    shown = [cell.text() if cell is not None else "" for cell in cells]
     assert all(not t.startswith("{") for t in shown), shown
     assert any("receipt no:" in t for t in shown[1::2]), shown
     assert readable_ref("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f") == "VP-6F1C2D3E4A"
@@ -293,14 +293,17 @@ def test_exports_are_offered_in_the_documents_folder_not_the_working_directory(
         qtbot: QtBot, monkeypatch: Any, tmp_path: Path) -> None:
     from ui.supervisor import common
 
-    monkeypatch.setattr(common.platformdirs, "user_documents_dir", lambda: str(tmp_path))
+    import platformdirs
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(tmp_path))
     offered: list[str] = []
 
     def dialog(parent: object, title: str, start: str, filt: str) -> tuple[str, str]:
         offered.append(start)
         return "", ""
 
-    monkeypatch.setattr(common.QFileDialog, "getSaveFileName", dialog)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
     assert common.ask_save_path(None, "Export", "z-report.pdf", "PDF (*.pdf)") is None  # type: ignore[arg-type]
     assert offered == [str(tmp_path / "VendPoint" / "z-report.pdf")]
     assert (tmp_path / "VendPoint").is_dir()
