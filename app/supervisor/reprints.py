@@ -27,7 +27,6 @@ from printers import model as pm
 from printers.job_store import PrintJob
 from printers.sql_job_store import latest_original
 
-
 #: The vending server's copy of a tokened sale's receipt, by idempotency key (None: the
 #: server has none, or cannot be asked now). Reprints prefer it to the till's own record.
 ServerReprint = Callable[[str], "pm.Receipt | None"]

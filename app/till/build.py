@@ -28,6 +28,7 @@ from app.push import PushConfig, PushListener
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
 from app.sales.documents import Documents, ReceiptContext
+from app.sales.events import SaleTokened
 from app.sales.service import SaleService
 from app.settings import Settings
 from app.supervisor.approvals import CallableVerifier
@@ -40,7 +41,6 @@ from app.tariffs import TariffService
 from app.till import setup
 from app.till.facade import Till
 from app.till.results import SearchHit
-from app.sales.events import SaleTokened
 from app.xmlvend.backend import XmlVendBackend, XmlVendConfig
 from app.xmlvend.till import Confirmations, ShiftBatchesOverXmlVend, server_reprint
 from common.amounts import amount_format

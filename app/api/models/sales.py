@@ -13,7 +13,6 @@ from app.api.models.validators import (
     MAX_TEXT,
     Invalid,
     boolean,
-    identifier,
     integer,
     money,
     obj,

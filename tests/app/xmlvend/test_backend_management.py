@@ -6,7 +6,6 @@ XMLVend does not offer refused as NotOffered."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -21,14 +20,7 @@ from app.till.build import build_till
 from app.xmlvend.backend import XmlVendBackend
 from common.errors import BusinessRuleError
 from common.events import EventBus
-from tests.app.xmlvend.test_backend_http import (  # noqa: F401  (fixtures)
-    Counter,
-    _meter,
-    _request,
-    counter,
-    personality,
-    server,
-)
+from tests.app.xmlvend.test_backend_http import Counter, _meter
 
 
 def _with(c: Counter, **changes: Any) -> XmlVendBackend:
@@ -143,7 +135,7 @@ def test_reversal_advice_where_the_server_supports_it(counter: Counter,
 
 
 def test_confirmation_advice_names_the_sales_msgid(counter: Counter) -> None:
-    key, sale = _sold(counter)
+    key, _ = _sold(counter)
     assert counter.backend.confirm(key) is True
     face = counter.server.app.state.xmlvend  # type: ignore[union-attr]
     (attempt,) = counter.attempts(key)

@@ -20,13 +20,7 @@ from app.till.build import build_till
 from app.xmlvend.backend import XmlVendBackend
 from app.xmlvend.till import Confirmations
 from common.events import EventBus
-from tests.app.xmlvend.test_backend_http import (  # noqa: F401  (fixtures)
-    Counter,
-    _meter,
-    counter,
-    personality,
-    server,
-)
+from tests.app.xmlvend.test_backend_http import Counter, _meter
 from tests.reliability.faultproxy import Fault, FaultKind
 from vendserver.xmlvend import PATH
 
@@ -35,7 +29,7 @@ SUPERVISOR = Actor.of("sipho", "Sipho", "supervisor")
 
 
 @pytest.fixture
-def till(counter: Counter) -> Iterator[Any]:  # noqa: F811
+def till(counter: Counter) -> Iterator[Any]:
     facts = {k: counter.activation[k] for k in ("terminal_id", "vendor", "utility",
                                                 "offline_policy", "sale_limits")}
     backend = XmlVendBackend(requests.Session(), replace(counter.config, confirm_advice=True),
@@ -47,8 +41,9 @@ def till(counter: Counter) -> Iterator[Any]:  # noqa: F811
 
 
 def _journal(till: Any, kind: str) -> list[dict[str, Any]]:
-    return till.store.call(lambda c: [json.loads(r[0]) for r in c.execute(
+    rows: list[dict[str, Any]] = till.store.call(lambda c: [json.loads(r[0]) for r in c.execute(
         "SELECT body FROM journal WHERE kind = ? ORDER BY seq", (kind,))])
+    return rows
 
 
 def test_shift_and_z_are_the_servers_batches(till: Any, counter: Counter) -> None:
@@ -86,7 +81,7 @@ def test_reprint_from_the_servers_copy_else_local(till: Any, counter: Counter) -
 
 def test_each_tokened_sale_is_confirmed_by_advice(till: Any, counter: Counter) -> None:
     # The composition root subscribed a confirmation worker (stopped when the till closes).
-    (confirmations,) = [getattr(c, "__self__", None) for c in till._closers
+    (confirmations,) = [c.__self__ for c in till._closers
                         if isinstance(getattr(c, "__self__", None), Confirmations)]
     confirmations.start()  # the till was built with start=False
     outcome = till.service.sell(_meter(counter.server), Money.of("100.00", "ZAR"), "thandi")
