@@ -186,7 +186,11 @@ class XmlVendBackend:
                                   timeout=(c.connect_timeout, c.read_timeout),
                                   verify=c.ca_bundle if c.ca_bundle else True, cert=cert)
         except requests.exceptions.SSLError as exc:
-            raise TlsProblem(f"The XMLVend server's certificate was refused: {exc}") from None
+            # Either side may refuse: the server's certificate (not of the pinned CA), or
+            # this till's client certificate (missing, or not of the server's CA).
+            raise TlsProblem("The TLS connection to the XMLVend server was refused (its "
+                             "certificate, or this till's client certificate, is not "
+                             f"accepted): {exc}") from None
         except requests.exceptions.ConnectTimeout:
             raise ServerUnavailable("The XMLVend server did not accept the connection.",
                                     sent=False) from None
