@@ -107,8 +107,8 @@ def tls(server: RunningServer, tmp_path: Path) -> Iterator[tuple[TlsFront, Pki, 
     seen: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-            peer = self.connection.getpeercert()  # type: ignore[attr-defined]
+        def do_POST(self) -> None:
+            peer = self.connection.getpeercert()
             seen.append(dict(x[0] for x in peer["subject"])["commonName"])
             data = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             status, body, headers = face.handle(data, self.headers.get("Accept-Encoding", ""))
@@ -119,7 +119,7 @@ def tls(server: RunningServer, tmp_path: Path) -> Iterator[tuple[TlsFront, Pki, 
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
