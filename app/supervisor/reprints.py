@@ -12,6 +12,7 @@ some other way.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,13 @@ from offline_store.journal import append
 from printers import model as pm
 from printers.job_store import PrintJob
 from printers.sql_job_store import latest_original
+
+#: The vending server's copy of a tokened sale's receipt, by idempotency key (None: the
+#: server has none, or cannot be asked now). Reprints prefer it to the till's own record.
+ServerReprint = Callable[[str], "pm.Receipt | None"]
+
+
+log = logging.getLogger("vendpoint.supervisor.reprints")
 
 
 class SupervisorRequired(BusinessRuleError):
@@ -46,6 +54,8 @@ class ReprintDone:
     reprint_no: int
     job: PrintJob
     approved_by: str
+    #: Where the reprinted token receipt came from: "server" (its reprint answer) or "local".
+    source: str = "local"
 
 
 def _sale_facts(conn: Connection, key: str) -> tuple[str, str, int, str, str]:
@@ -77,11 +87,29 @@ class ReprintGate:
 
     def __init__(self, store: Store, approvals: ApprovalService,
                  policy: ReprintPolicy = ReprintPolicy(), *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 server_copy: ServerReprint | None = None) -> None:
         self.store = store
         self.approvals = approvals
         self.policy = policy
         self._clock = clock
+        self.server_copy = server_copy
+
+    def _server_receipt(self, idem_key: str, state: str, receipt_no: str) -> pm.Receipt | None:
+        """The server's copy of a tokened, unreversed sale's receipt, or None (asked before
+        the reprint's transaction: it is a network call; any failure means local)."""
+        if self.server_copy is None or state != "tokened" or not receipt_no:
+            return None
+        reversed_ = self.store.call(lambda c: c.execute(
+            "SELECT 1 FROM reversals WHERE receipt_no = ?", (receipt_no,)).fetchone())
+        if reversed_ is not None:
+            return None
+        try:
+            return self.server_copy(idem_key)
+        except Exception as exc:  # the till's own record is always there to reprint
+            log.info("no server copy of %s (%s); reprinting the local record", receipt_no,
+                     type(exc).__name__)
+            return None
 
     def beyond_policy(self, reprints_so_far: int, issued_at: datetime) -> bool:
         """True when this reprint needs a supervisor."""
@@ -111,10 +139,12 @@ class ReprintGate:
         PermissionDenied beyond policy without a valid approval, BusinessRuleError when the
         sale has no document yet."""
         require(actor, Permission.REPRINT)
-        _, reference, count, issued, _ = self.store.call(lambda c: _sale_facts(c, idem_key))
+        state0, reference, count, issued, receipt0 = self.store.call(
+            lambda c: _sale_facts(c, idem_key))
         beyond = self.beyond_policy(count, _parse(issued))
         auth = self._approve(actor, reference, count, beyond, approval)
         at = self._clock()
+        server = self._server_receipt(idem_key, state0, receipt0)
 
         def write(conn: Connection) -> ReprintDone:
             state, ref, now_count, issued_at, receipt_no = _sale_facts(conn, idem_key)
@@ -128,6 +158,9 @@ class ReprintGate:
                                                    receipt_no)
             number = now_count + 1
             base = original.receipt() if isinstance(original, PrintJob) else original
+            source = "local"
+            if kind == "token" and server is not None:
+                base, source = server, "server"
             if isinstance(base, pm.Reprint):  # originals only are selected; be safe
                 base = base.original
             receipt = pm.Reprint(base, number, at, actor.name)
@@ -138,9 +171,9 @@ class ReprintGate:
             approver = auth.supervisor.id if beyond else ""
             append(conn, "sale.reprint", {
                 "operator_id": actor.id, "reprint_no": number, "document": kind,
-                "beyond_policy": beyond, "approved_by": approver},
+                "beyond_policy": beyond, "approved_by": approver, "source": source},
                 ref=receipt_no or ref)  # what the counter calls the sale
-            return ReprintDone(idem_key, kind, number, job, approver)
+            return ReprintDone(idem_key, kind, number, job, approver, source)
 
         done = self.store.call(write)
         documents.announce(done.job)

@@ -18,10 +18,10 @@ from app.supervisor.endofday import DayService
 from app.supervisor.engineering import EngineeringService
 from app.supervisor.exports import ExportService
 from app.supervisor.reporting import ReportService
-from app.supervisor.reprints import ReprintGate
+from app.supervisor.reprints import ReprintGate, ServerReprint
 from app.supervisor.reversals import ReversalService
 from app.supervisor.server import SupervisorApi
-from app.supervisor.shifts import ShiftService
+from app.supervisor.shifts import ShiftBatches, ShiftService
 from offline_store import Store
 
 
@@ -45,18 +45,22 @@ class SupervisorServices:
     @classmethod
     def build(cls, store: Store, verifier: PinVerifier, terminal: TerminalContext, *,
               api: SupervisorApi | None = None, printer: ReceiptSink | None = None,
-              wake_sync: Callable[[], None] | None = None) -> SupervisorServices:
-        """Wire everything; `api` None means no server features (tests, offline tools)."""
+              wake_sync: Callable[[], None] | None = None,
+              batches: ShiftBatches | None = None,
+              server_reprint: ServerReprint | None = None) -> SupervisorServices:
+        """Wire everything; `api` None means no server features (tests, offline tools).
+        `batches` tells the server about shifts (XMLVend batches); `server_reprint` gives
+        the server's copy of a receipt to reprint from."""
         approvals = ApprovalService(store, verifier)
         server = api if api is not None else _NoServer()
         return cls(
             store, terminal, approvals,
-            ShiftService(store, terminal, printer=printer),
+            ShiftService(store, terminal, printer=printer, batches=batches),
             DayService(store, approvals, terminal, api=api, printer=printer),
             ReversalService(store, server, approvals, terminal, printer=printer),
             EngineeringService(store, server, approvals, terminal, printer=printer),
             AttentionService(store, approvals, wake_sync=wake_sync),
-            ReprintGate(store, approvals),
+            ReprintGate(store, approvals, server_copy=server_reprint),
             ReportService(store, terminal, printer=printer),
             ExportService(store),
             JournalService(store),

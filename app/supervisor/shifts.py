@@ -16,11 +16,12 @@ VIEW_SHIFT_FIGURES; a cashier learns it from the close's result.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from app.api.models import Money
 from app.supervisor.context import ReceiptSink, TerminalContext
@@ -31,6 +32,8 @@ from common.errors import BusinessRuleError, InvalidInput
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
+
+log = logging.getLogger("vendpoint.supervisor.shifts")
 
 #: States of a sale whose money was taken at the counter.
 MONEY_TAKEN = "(s.state IN ('tokened', 'sending', 'pending', 'unresolved', " \
@@ -156,16 +159,39 @@ def cash_summary(conn: Connection, shift: Shift, *, until: str | None = None) ->
                        Money(int(drops), cur), int(reversals), int(reprints))
 
 
+class ShiftBatches(Protocol):
+    """What the vending server is told when shifts open and close (XMLVend's shift and
+    sales batches); each returns a short note for the journal. Called after the shift's own
+    transaction: a failure is journaled, never undoes or blocks the shift."""
+
+    def shift_opened(self, operator_id: str) -> str: ...
+
+    def shift_closed(self, operator_id: str, others_open: bool) -> str: ...
+
+
 class ShiftService:
     """Open, drop cash, close; each step journaled; the close slip printed."""
 
     def __init__(self, store: Store, terminal: TerminalContext, *,
                  printer: ReceiptSink | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 batches: ShiftBatches | None = None) -> None:
         self.store = store
         self.terminal = terminal
         self.printer = printer
         self._clock = clock
+        self.batches = batches
+
+    def _tell_server(self, shift_id: str, what: str, call: Callable[[], str]) -> None:
+        """Tell the server's batches about a shift; journal the outcome (never raise)."""
+        try:
+            note, ok = call(), True
+        except Exception as exc:  # the shift stands whatever the server says
+            log.warning("server batch for shift %s (%s) failed: %s", shift_id, what,
+                        type(exc).__name__)
+            note, ok = str(exc) or type(exc).__name__, False
+        self.store.call(lambda c: append(c, f"shift.batch_{what}", {"ok": ok, "note": note},
+                                         ref=shift_id))
 
     def current(self, operator_id: str) -> Shift | None:
         """The operator's open shift, if any."""
@@ -195,7 +221,11 @@ class ShiftService:
             assert shift is not None
             return shift
 
-        return self.store.call(write)
+        shift = self.store.call(write)
+        if self.batches is not None:
+            batches = self.batches
+            self._tell_server(shift.shift_id, "opened", lambda: batches.shift_opened(actor.id))
+        return shift
 
     def cash_drop(self, actor: Actor, shift_id: str, amount: Money, note: str = "") -> None:
         """Record cash taken out of the drawer to the safe."""
@@ -277,6 +307,12 @@ class ShiftService:
             return result
 
         result = self.store.call(write)
+        if self.batches is not None:
+            batches = self.batches
+            others = self.store.call(lambda c: c.execute(
+                "SELECT count(*) FROM shifts WHERE state = 'open'").fetchone()[0])
+            self._tell_server(shift_id, "closed",
+                              lambda: batches.shift_closed(actor.id, bool(others)))
         if self.printer is not None:
             self.printer.enqueue(self.close_slip(result, actor))
         return result

@@ -33,6 +33,7 @@ from app.push import PushConfig, PushListener
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
 from app.sales.documents import Documents, ReceiptContext
+from app.sales.events import SaleTokened
 from app.sales.service import SaleService
 from app.settings import Settings
 from app.supervisor.approvals import CallableVerifier
@@ -46,6 +47,7 @@ from app.till import passphrase, setup
 from app.till.facade import Till
 from app.till.results import SearchHit
 from app.xmlvend.backend import XmlVendBackend, XmlVendConfig
+from app.xmlvend.till import Confirmations, ShiftBatchesOverXmlVend, server_reprint
 from common.amounts import amount_format
 from common.errors import ConfigError, TransientError, UserFacingError
 from common.events import EventBus
@@ -117,8 +119,8 @@ def client_backend(settings: Settings, server_url: str,
 
 def xmlvend_backend(settings: Settings, store: Store, *, url: str, password: str,
                     terminal_facts: dict[str, Any],
-                    operators: Callable[[], list[api.OperatorRecord]] | None = None
-                    ) -> XmlVendBackend:
+                    operators: Callable[[], list[api.OperatorRecord]] | None = None,
+                    **overrides: Any) -> XmlVendBackend:
     """The XMLVend 2.1 backend with the settings' per-server options (docs/xmlvend.md)."""
     config = XmlVendConfig(
         url=url, client_ean=settings["xmlvend.client_ean"] or "0000000000000",
@@ -131,7 +133,11 @@ def xmlvend_backend(settings: Settings, store: Store, *, url: str, password: str
         read_timeout=float(settings["server.read_timeout"]),
         ca_bundle=settings["xmlvend.ca_bundle"] or None,
         client_cert=settings["xmlvend.client_cert"] or None,
-        client_key=settings["xmlvend.client_key"] or None)
+        client_key=settings["xmlvend.client_key"] or None,
+        reversal_advice=bool(settings["xmlvend.reversal_advice"]),
+        confirm_advice=bool(settings["xmlvend.confirm_advice"]),
+        server_reprint=bool(settings["xmlvend.server_reprint"]))
+    config = replace(config, **overrides)
     return XmlVendBackend(requests.Session(), config, store, terminal_facts=terminal_facts,
                           operators=operators)
 
@@ -216,9 +222,19 @@ def build_till(
                  type(exc).__name__)
     context = replace(TerminalContext.from_terminal_raw(terminal.raw),
                       amount_format=amount_format(str(settings["ui.locale"])))
+    confirmations = None
+    batches = reprints = None
+    if isinstance(backend, XmlVendBackend):
+        # XMLVend's shift batches, reprints from the server's copy, confirmation advice.
+        batches = ShiftBatchesOverXmlVend(backend)
+        reprints = server_reprint(backend, store)
+        if backend.config.confirm_advice:
+            confirmations = Confirmations(backend)
+            bus.subscribe(SaleTokened, confirmations.on_tokened)
     supervisor = SupervisorServices.build(
         store, directory_verifier(directory), context,
-        api=BackendSupervisorApi(backend), printer=documents, wake_sync=wake.set)
+        api=BackendSupervisorApi(backend), printer=documents, wake_sync=wake.set,
+        batches=batches, server_reprint=reprints)
     push = None
     if tariffs is not None:
         if start:
@@ -234,6 +250,8 @@ def build_till(
     if tariffs is not None:
         stops.append(tariffs.stop)
     stops += [sync.stop, sync.detach]  # no pushed policy may reach a closed store
+    if confirmations is not None:
+        stops.append(confirmations.stop)
     if queue is not None:
         stops.append(queue.stop)
     till = Till(service=service, sync=sync, directory=directory, supervisor=supervisor,
@@ -245,6 +263,8 @@ def build_till(
         sync.start()
         if queue is not None:
             queue.start()
+    if start and confirmations is not None:
+        confirmations.start()
     return till
 
 
@@ -404,9 +424,14 @@ def open_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Opened:
         if xmlvend:
             # The demo provisions the XMLVend till out of band, as a utility would: the
             # terminal id, credential and operator list come from the reference server once.
+            # The demo server's personality says what it supports (reused msgIDs, reversal
+            # advice), as a utility's documentation would.
+            personality = settings["xmlvend.demo_personality"]
             backend = xmlvend_backend(
                 settings, store, url=server.url + XMLVEND_PATH, password=credential,
-                terminal_facts=dict(activation.terminal.raw), operators=rest.operators)
+                terminal_facts=dict(activation.terminal.raw), operators=rest.operators,
+                reused_msgid="refuse" if personality == "conlog" else "replay",
+                reversal_advice=personality == "conlog")
         till = build_till(settings, bus=bus, store=store, backend=backend,
                           data_dir=data_dir, terminal=activation.terminal,
                           server_url=server.url, credential=secret, printer=config,

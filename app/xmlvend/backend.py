@@ -28,8 +28,9 @@ import io
 import json
 import logging
 import re
+import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -53,16 +54,22 @@ from app.api.models import (
     TerminalInfo,
     ZReconciliation,
     ZReportUpload,
+    ZTotals,
+    parse_engineering,
     parse_meter,
     parse_quote,
+    parse_reversal,
     parse_sale,
     parse_terminal,
+    parse_z_reconciliation,
 )
 from app.backend import Capabilities, MalformedSink, NotOffered
+from app.sales.repository import sale_response
 from app.xmlvend import faults, messages, msgids
 from app.xmlvend.messages import Header, MsgId, Node
 from app.xmlvend.ns import SOAP_VERSIONS
-from app.xmlvend.receipt import BadMessage, Response, parse_response
+from app.xmlvend.receipt import BadMessage, BatchFigures, Response, parse_response
+from common.errors import BusinessRuleError
 from common.format import group_token
 from offline_store import Connection, Store
 
@@ -70,10 +77,13 @@ __all__ = ["XMLVEND_CAPABILITIES", "XmlVendBackend", "XmlVendConfig"]
 
 log = logging.getLogger("vendpoint.xmlvend")
 
-#: What an XMLVend server offers beyond confirm, quote, sell and last-response advice.
+#: What an XMLVend server offers beyond confirm, quote, sell and last-response advice:
+#: engineering tokens (meterSpecificEngReq, nonMeterSpecificEngReq, updateMeterKeyReq) and
+#: the Z report as the end of the sales batch. Reversal advice only where the server supports
+#: it (`XmlVendConfig.reversal_advice`).
 XMLVEND_CAPABILITIES = Capabilities(tariff_documents=False, push_events=False,
                                     batch_upload=False, search=False, reversal=False,
-                                    z_upload=False, engineering_tokens=False)
+                                    z_upload=True, engineering_tokens=True)
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,12 @@ class XmlVendConfig:
     ca_bundle: str | None = None
     client_cert: str | None = None
     client_key: str | None = None
+    #: The server undoes a sale on `ReversalAdviceReq` (many answer UseCaseSupportEx).
+    reversal_advice: bool = False
+    #: Send `ConfirmationAdviceReq` after each tokened sale (best effort).
+    confirm_advice: bool = False
+    #: Reprint from the server's `reprintReq` answer when it has the receipt (else local).
+    server_reprint: bool = True
 
     def __post_init__(self) -> None:
         if self.soap_version not in messages_versions():
@@ -118,8 +134,6 @@ def messages_versions() -> tuple[str, ...]:
 class XmlVendBackend:
     """The vending backend over an XMLVend 2.1 server (see the module docstring)."""
 
-    capabilities: Capabilities = XMLVEND_CAPABILITIES
-
     def __init__(self, session: requests.Session, config: XmlVendConfig, store: Store, *,
                  terminal_facts: dict[str, Any],
                  operators: Callable[[], list[OperatorRecord]] | None = None,
@@ -134,6 +148,11 @@ class XmlVendBackend:
         self._clock = clock
         self._vendor_credit: Decimal | None = None
         self.last_response: Response | None = None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """`XMLVEND_CAPABILITIES`, with reversal where this server supports reversal advice."""
+        return replace(XMLVEND_CAPABILITIES, reversal=self.config.reversal_advice)
 
     # -- transport ------------------------------------------------------------------------------
     def _allocate(self) -> MsgId:
@@ -167,7 +186,11 @@ class XmlVendBackend:
                                   timeout=(c.connect_timeout, c.read_timeout),
                                   verify=c.ca_bundle if c.ca_bundle else True, cert=cert)
         except requests.exceptions.SSLError as exc:
-            raise TlsProblem(f"The XMLVend server's certificate was refused: {exc}") from None
+            # Either side may refuse: the server's certificate (not of the pinned CA), or
+            # this till's client certificate (missing, or not of the server's CA).
+            raise TlsProblem("The TLS connection to the XMLVend server was refused (its "
+                             "certificate, or this till's client certificate, is not "
+                             f"accepted): {exc}") from None
         except requests.exceptions.ConnectTimeout:
             raise ServerUnavailable("The XMLVend server did not accept the connection.",
                                     sent=False) from None
@@ -377,19 +400,276 @@ class XmlVendBackend:
     def search_meters(self, query: str, limit: int = 20) -> list[MeterSearchHit]:
         raise NotOffered(Capabilities.NAMES["search"])
 
-    def reverse(self, receipt_no: str, operator_id: str, *, reason: str, supervisor_id: str,
-                supervisor_pin: str) -> Reversal:
-        raise NotOffered(Capabilities.NAMES["reversal"])
+    # -- supervisor features ------------------------------------------------------------------
+    # XMLVend carries no supervisor PIN: the till checks the supervisor's PIN (the approval)
+    # and names the supervisor as the request's operator (authCred/opName); the PIN is
+    # never sent.
+    def _supervisor_header(self, msg: MsgId, supervisor_id: str) -> Header:
+        c = self.config
+        return Header(c.client_ean, c.terminal_id, msg, supervisor_id, c.password)
+
+    def _post_once(self, key: str, body_for: Callable[[MsgId], Node]) -> Response:
+        """Send a request whose msgID is recorded under `key` before the first byte; a lost
+        answer is asked for once by last-response advice (never sent again)."""
+        now = self._clock()
+        msg = self.store.call(lambda c: msgids.for_sale(c, key, self.config.terminal_id, now))
+        try:
+            return self._post(body_for(msg), key=key)
+        except ServerUnavailable as exc:
+            if not exc.sent:
+                raise
+            lost = exc
+        advice = self._post(messages.advice(self._header(self._allocate()),
+                                            "LastRespAdviceReq", msg), key=key)
+        if advice.fault is None and advice.last_response is not None:
+            return _replace_msg(advice.last_response, msg)
+        raise lost
+
+    def _key_data(self, meter_number: str) -> dict[str, str]:
+        """The meter's key data (sgc, krn, ti, at, tt) from `confirmCustomerReq`."""
+        resp = self._answer(self._post(messages.confirm_customer(
+            self._header(self._allocate()), meter_number)))
+        key = {k: v for k, v in resp.meter_key.items() if v}
+        missing = [k for k in ("sgc", "krn", "ti") if k not in key]
+        if missing:
+            raise BusinessRuleError("The server did not give this meter's key data, so no "
+                                    "key change can be asked for.", code="STS_DATA",
+                                    hint="Ask the utility to check the meter's record.")
+        key.setdefault("at", "07")
+        key.setdefault("tt", "02")
+        return key
 
     def engineering_token(self, operator_id: str, *, meter_number: str, type: str,
                           supervisor_id: str, supervisor_pin: str, value: int | None = None,
                           register: str | None = None, new_ti: int | None = None,
                           idempotency_key: str | None = None) -> EngineeringTokens:
-        raise NotOffered(Capabilities.NAMES["engineering_tokens"])
+        """Engineering tokens: clear tamper / credit and power limits by
+        `meterSpecificEngReq`, a key change by `updateMeterKeyReq` (the server picks the new
+        key) or, with `new_ti`, by `EngKCTReq` with explicit from/to data, the test token by
+        `nonMeterSpecificEngReq TestAllReq`. What XMLVend cannot express is `NotOffered`."""
+        key = idempotency_key or f"eng-{uuid.uuid4()}"
+        service = "electricity"
+        if type == "clear_credit":
+            if register == "all":
+                raise NotOffered("Clearing every credit register at once")
+            service = register or "electricity"
+        if type == "test" and value is not None and value != (1 << 36) - 1:
+            raise NotOffered("A test token with chosen control bits")
+        kct: dict[str, str] | None = None
+        body_for: Callable[[MsgId], Node]
+        if type == "test":
+            data = self._key_data_or_default(meter_number)
+            body_for = lambda m: messages.non_meter_specific_eng(  # noqa: E731
+                self._supervisor_header(m, supervisor_id), "TestAll", at=data["at"],
+                tt=data["tt"])
+        elif type == "key_change" and new_ti is None:
+            data = self._key_data(meter_number)
+            body_for = lambda m: messages.update_meter_key(  # noqa: E731
+                self._supervisor_header(m, supervisor_id), meter_number, sgc=data["sgc"],
+                krn=data["krn"], ti=data["ti"], at=data["at"], tt=data["tt"])
+        elif type in messages.ENG_TYPES:
+            if type == "key_change":
+                data = self._key_data(meter_number)
+                kct = {"fromSGC": data["sgc"], "fromKRN": data["krn"], "fromTI": data["ti"],
+                       "toSGC": data["sgc"], "toKRN": data["krn"], "toTI": str(new_ti)}
+            body_for = lambda m: messages.meter_specific_eng(  # noqa: E731
+                self._supervisor_header(m, supervisor_id), meter_number, type,
+                service=service, watts=value, kct=kct)
+        else:
+            raise NotOffered(f"The engineering token {type!r}")
+        resp = self._post_once(key, body_for)
+        if resp.fault is not None:
+            if faults.kind(resp.fault) == "unsupported":
+                raise NotOffered(f"This engineering token ({type.replace('_', ' ')})")
+            raise faults.to_error(resp.fault)
+        resp = self._answer(resp)
+        recorded = self.store.call(lambda c: msgids.current(c, key))
+        assert recorded is not None  # recorded by _post_once before sending
+        msg = recorded[1]
+        tokens = self._tokens(resp)
+        meter = dict(resp.meter_key)
+        if resp.kct is not None:
+            meter.update(sgc=resp.kct.to_sgc, krn=resp.kct.to_krn, ti=resp.kct.to_ti)
+        raw = {"reference": _reference(msg), "meter_number": meter_number, "type": type,
+               "issued_at": _iso(resp.resp_date_time) or self._now_iso(),
+               "supervisor": {"id": supervisor_id, "name": supervisor_id},
+               "tokens": tokens,
+               "meter": {k: v for k, v in meter.items() if k in ("sgc", "krn", "ti") and v},
+               "xmlvend": {"msg_id": {"date_time": msg.date_time,
+                                      "unique_number": msg.unique_number},
+                           "kct": None if resp.kct is None else vars(resp.kct)}}
+        self.store.call(lambda c: msgids.mark(c, key, msg, "answered"))
+        result: EngineeringTokens = self._parsed(parse_engineering, raw, "meterSpecificEngReq",
+                                                 key=key)
+        return result
+
+    def _key_data_or_default(self, meter_number: str) -> dict[str, str]:
+        """The meter type (at, tt) for a test token: the server's, else STS's defaults."""
+        try:
+            return self._key_data(meter_number)
+        except BusinessRuleError:
+            return {"at": "07", "tt": "02"}
+
+    def reverse(self, receipt_no: str, operator_id: str, *, reason: str, supervisor_id: str,
+                supervisor_pin: str) -> Reversal:
+        """`ReversalAdviceReq` about the msgID that produced `receipt_no` (the server applies
+        its policy); `txReversed=false` is a refusal, UseCaseSupportEx is `NotOffered`."""
+        self.capabilities.require("reversal")
+        found = self.store.call(lambda c: msgids.receipt_msg_id(c, receipt_no))
+        stored = None if found is None else self.store.call(
+            lambda c: sale_response(c, found[0]))
+        if found is None or stored is None:
+            raise BusinessRuleError(f"Receipt {receipt_no} was not sold through this XMLVend "
+                                    "server from this till.", code="RECEIPT_NOT_FOUND")
+        _, original = found
+        msg = self._allocate()
+        resp = self._post(messages.advice(self._supervisor_header(msg, supervisor_id),
+                                          "ReversalAdviceReq", original))
+        if resp.fault is not None:
+            what = faults.kind(resp.fault)
+            if what == "unsupported":
+                raise NotOffered(Capabilities.NAMES["reversal"])
+            if what == "no_such_message":
+                raise BusinessRuleError(f"The server has no sale for receipt {receipt_no}.",
+                                        code="RECEIPT_NOT_FOUND")
+            raise faults.to_error(resp.fault)
+        if resp.advice_result is not True:
+            raise BusinessRuleError(resp.operator_msg or "The server did not reverse this "
+                                    "sale.", code="REVERSAL_NOT_ALLOWED",
+                                    hint="The sale stands; nothing was paid back.")
+        zero = self._money(Decimal(0)).to_json()
+        credit = self._vendor_credit
+        raw = {"receipt_no": receipt_no, "reversal_no": _reference(msg),
+               "reversed_at": _iso(resp.resp_date_time) or self._now_iso(), "reason": reason,
+               "supervisor": {"id": supervisor_id, "name": supervisor_id},
+               "amount_refunded": stored["amount_tendered"],
+               "vendor_credit": zero if credit is None else self._money(credit).to_json(),
+               "arrears_restored": zero}
+        result: Reversal = self._parsed(parse_reversal, raw, "adviceReq")
+        return result
+
+    def confirm(self, key: str) -> bool | None:
+        """`ConfirmationAdviceReq` for the sale under `key` (the client completed it): the
+        server's `txConfirmed`, or None when this sale has no msgID."""
+        found = self.store.call(lambda c: msgids.current(c, key))
+        if found is None:
+            return None
+        resp = self._post(messages.advice(self._header(self._allocate()),
+                                          "ConfirmationAdviceReq", found[1]), key=key)
+        if resp.fault is not None:
+            raise faults.to_error(resp.fault)
+        return resp.advice_result
+
+    # -- batches: shift and Z -------------------------------------------------------------------
+    def batch(self, op: str, kind: str, operator_id: str = "") -> BatchFigures | None:
+        """`start|end|totalBatchReq` for a `shift` or `sales` batch: the server's figures;
+        None when the server says it is already open (start) or not open (end, total)."""
+        resp = self._post(messages.batch(self._header(self._allocate(), operator_id), op,
+                                         kind))
+        if resp.fault is not None:
+            if resp.fault.type in ("StartBatchEx", "EndBatchEx", "CheckBatchTotalEx"):
+                log.info("%s %s batch: %s", op, kind, faults.message(resp.fault))
+                return None
+            if faults.kind(resp.fault) == "unsupported":
+                raise NotOffered(f"The {kind} batch")
+            raise faults.to_error(resp.fault)
+        return self._answer(resp).batch
 
     def z_report(self, shift_id: str, operator_id: str,
                  upload: ZReportUpload) -> ZReconciliation:
-        raise NotOffered(Capabilities.NAMES["z_upload"])
+        """The Z as the end of the sales batch (`EndSalesBatchReq`), compared with the
+        server's batch figures; the next sales batch is started at once. A figure the server
+        does not report is not compared (listed under `xmlvend.not_reported`)."""
+        figures = self.batch("end", "sales", operator_id)
+        self.batch("start", "sales", operator_id)
+        if figures is None:
+            raise BusinessRuleError("The server had no open sales batch, so this Z cannot be "
+                                    "compared with it; a new batch was started for the next Z.",
+                                    code="NO_OPEN_BATCH",
+                                    hint="The Z stands on this till.")
+        mine = upload.totals
+        cur = mine.sales_amount.currency
+        not_reported: list[str] = []
+
+        def money(value: Decimal | None, name: str, own: Money) -> Money:
+            if value is None:
+                not_reported.append(name)
+                return own
+            return Money.from_decimal(value, cur)
+
+        def count(value: int | None, name: str, own: int) -> int:
+            if value is None:
+                not_reported.append(name)
+                return own
+            return value
+
+        sales = figures.tx_totals.get("CreditVendTx", (None, None))
+        back = figures.tx_totals.get("ReversalTx", (None, None))
+        sales_amount = sales[1]
+        if sales_amount is None and figures.total is not None and back[1] is not None:
+            sales_amount = figures.total + back[1]
+        server = ZTotals(
+            count(sales[0], "sales_count", mine.sales_count),
+            money(sales_amount, "sales_amount", mine.sales_amount),
+            count(back[0], "reversals_count", mine.reversals_count),
+            money(back[1], "reversals_amount", mine.reversals_amount),
+            mine.units if figures.units is None else _units(figures.units),
+            money(figures.tax, "vat", mine.vat))
+        if figures.units is None:
+            not_reported.append("units")
+        diff_units = _tenths(mine.units) - _tenths(server.units)
+        differences = {
+            "sales_count": mine.sales_count - server.sales_count,
+            "sales_amount": Money(mine.sales_amount.minor - server.sales_amount.minor,
+                                  cur).to_json(),
+            "reversals_count": mine.reversals_count - server.reversals_count,
+            "reversals_amount": Money(mine.reversals_amount.minor
+                                      - server.reversals_amount.minor, cur).to_json(),
+            "units": f"{'-' if diff_units < 0 else ''}{abs(diff_units) // 10}."
+                     f"{abs(diff_units) % 10}",
+            "vat": Money(mine.vat.minor - server.vat.minor, cur).to_json(),
+        }
+        raw = {"shift_id": shift_id, "z_number": upload.z_number,
+               "received_at": self._now_iso(), "terminal": mine.to_json(),
+               "server": server.to_json(), "differences": differences,
+               "matched": all(v in (0, "0.0") or (isinstance(v, dict) and
+                                                  Money.from_json(v).minor == 0)
+                              for v in differences.values()),
+               "xmlvend": {"batch_no": figures.seq_no, "started": figures.started,
+                           "ended": figures.ended, "not_reported": not_reported}}
+        result: ZReconciliation = self._parsed(parse_z_reconciliation, raw, "endBatchReq")
+        return result
+
+    # -- reprint from the server ----------------------------------------------------------------
+    def reprint_copy(self, meter_number: str, receipt_no: str,
+                     operator_id: str = "") -> Sale | None:
+        """The server's copy of an earlier sale (`reprintReq` by meter), or None when this
+        server is not asked for reprints, did not return that receipt, or cannot be reached
+        now (the till then reprints its own record)."""
+        if not self.config.server_reprint:
+            return None
+        found = self.store.call(lambda c: msgids.receipt_msg_id(c, receipt_no))
+        if found is None:
+            return None
+        key, msg = found
+        try:
+            resp = self._post(messages.reprint(self._header(self._allocate(), operator_id),
+                                               meter_number))
+        except (ServerUnavailable, TlsProblem, MalformedResponse) as exc:
+            log.info("reprint of %s from the server not available: %s", receipt_no,
+                     type(exc).__name__)
+            return None
+        if resp.fault is not None:
+            log.info("reprint of %s refused by the server: %s", receipt_no, resp.fault.type)
+            return None
+        for copy in resp.reprints:
+            if copy.receipt_no == receipt_no and copy.fault is None:
+                try:
+                    return self._sale(copy, key, msg, {"meter_number": meter_number},
+                                      operator_id, record=False)
+                except MalformedResponse:
+                    return None
+        return None
 
     # -- mapping to the core's models --------------------------------------------------------------
     def _symbol(self, currency: str) -> str:
@@ -440,13 +720,12 @@ class XmlVendBackend:
             "vat": {"rate": percent, "amount": self._money(vat).to_json()},
         }
 
-    def _sale(self, resp: Response, key: str, msg: MsgId, request: dict[str, Any],
-              operator_id: str) -> Sale:
-        meter_number = str(request.get("meter_number") or
-                           (resp.customer.meter if resp.customer else ""))
-        raw = self._priced(resp, meter_number)
-        cust = resp.customer
-        stamp = _iso(resp.resp_date_time) or self._clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+    def _now_iso(self) -> str:
+        return self._clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @staticmethod
+    def _tokens(resp: Response) -> list[dict[str, Any]]:
+        """The answer's tokens in entry order, in the core's shape."""
         tokens = []
         for seq, t in enumerate(resp.tokens, 1):
             kind = "key_change" if t.kind.startswith("key_change") else t.kind
@@ -456,6 +735,16 @@ class XmlVendBackend:
                            "token": t.digits, "display": group_token(t.digits),
                            "units": None if t.units is None or kind not in ("credit", "fbe")
                            else _units(t.units)})
+        return tokens
+
+    def _sale(self, resp: Response, key: str, msg: MsgId, request: dict[str, Any],
+              operator_id: str, *, record: bool = True) -> Sale:
+        meter_number = str(request.get("meter_number") or
+                           (resp.customer.meter if resp.customer else ""))
+        raw = self._priced(resp, meter_number)
+        cust = resp.customer
+        stamp = _iso(resp.resp_date_time) or self._clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+        tokens = self._tokens(resp)
         credit = self._vendor_credit if resp.vendor_credit is None else resp.vendor_credit
         key_data = dict(resp.meter_key)
         if resp.kct is not None:
@@ -490,7 +779,8 @@ class XmlVendBackend:
                         "kct": None if resp.kct is None else vars(resp.kct)},
         })
         sale: Sale = self._parsed(parse_sale, raw, "creditVendReq", key=key)
-        self.store.call(lambda c: msgids.mark(c, key, msg, "answered", sale.receipt_no))
+        if record:
+            self.store.call(lambda c: msgids.mark(c, key, msg, "answered", sale.receipt_no))
         return sale
 
     def _parsed(self, parser: Callable[[Any], Any], raw: dict[str, Any], what: str, *,
@@ -515,6 +805,21 @@ def _refused(exc: Exception) -> bool:
 
 def _units(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.1")), "f")
+
+
+def _tenths(units: str) -> int:
+    return int(Decimal(units) * 10)
+
+
+def _reference(msg: MsgId) -> str:
+    """Our reference for an answer that has no number of its own (engineering, reversal):
+    the request's msgID."""
+    return f"XV{msg.date_time}-{msg.unique_number}"
+
+
+def _replace_msg(resp: Response, msg: MsgId) -> Response:
+    """An advice's `lastResponse` named by the msgID asked about (Hexing echoes another)."""
+    return replace(resp, req_msg_id=msg)
 
 
 def _percent(rate: Decimal | None) -> str:

@@ -33,8 +33,10 @@ __all__ = [
     "credit_vend",
     "envelope",
     "meter_specific_eng",
+    "non_meter_specific_eng",
     "reprint",
     "trial_credit_vend",
+    "update_meter_key",
 ]
 
 
@@ -187,21 +189,56 @@ def reprint(h: Header, meter_number: str) -> Node:
 
 #: Our engineering types -> the meterSpecificEngReq xsi type.
 ENG_TYPES = {"clear_tamper": "ClearTamperReq", "clear_credit": "ClearCreditReq",
-             "set_power_limit": "PwrLmtReq"}
+             "set_power_limit": "PwrLmtReq", "set_phase_unbalance": "PhUnbalReq",
+             "key_change": "EngKCTReq"}
+#: The key data of `kctData` (from and to), in the schema's attribute order.
+KCT_FIELDS = ("fromSGC", "fromKRN", "fromTI", "toSGC", "toKRN", "toTI")
 
 
 def meter_specific_eng(h: Header, meter_number: str, kind: str, *,
-                       service: str = "electricity", watts: int | None = None) -> Node:
-    """`meterSpecificEngReq` (meter ns, xsi) for one of `ENG_TYPES`."""
+                       service: str = "electricity", watts: int | None = None,
+                       kct: dict[str, str] | None = None) -> Node:
+    """`meterSpecificEngReq` (meter ns, xsi) for one of `ENG_TYPES`; a power or phase
+    unbalance limit carries `watts` (written in kW), a key change (`EngKCTReq`) its explicit
+    `kct` data (`KCT_FIELDS`)."""
     xsi = ENG_TYPES[kind]
     children = [*_base_header(h), _resource(service),
                 Node("b", "idMethod", children=[_meter_identifier(meter_number)])]
-    if kind == "set_power_limit":
+    if kind in ("set_power_limit", "set_phase_unbalance"):
         if watts is None:
             raise ValueError("a power limit needs its value")
-        kw = Decimal(watts) / 1000
+        kw = (Decimal(watts) / 1000).normalize()
         children.append(Node("m", "pwrLmt", (("value", _amount(kw)), ("siUnit", "kW"))))
+    if kind == "key_change":
+        if kct is None or set(kct) != set(KCT_FIELDS):
+            raise ValueError("a key change needs its from and to key data")
+        children.append(Node("m", "kctData", tuple((k, kct[k]) for k in KCT_FIELDS)))
     return Node("m", "meterSpecificEngReq", (_xsi(f"m:{xsi}"),), children)
+
+
+#: The nonMeterSpecificEngReq types (each + `Req`).
+NON_METER_TYPES = ("TestAll", "TestBreaker", "TestDisplay", "DispPwrLmt", "DispTI", "DispKRN",
+                   "DispTamper", "DispInstPwr", "DispConsTot", "DispPhUnbalance", "DispVer")
+
+
+def non_meter_specific_eng(h: Header, kind: str, *, at: str, tt: str) -> Node:
+    """`nonMeterSpecificEngReq` (meter ns, xsi `<kind>Req`): no meter number, only the meter
+    type (`at` algorithm, `tt` token carrier)."""
+    if kind not in NON_METER_TYPES:
+        raise ValueError(f"unknown non-meter-specific type {kind!r}")
+    return Node("m", "nonMeterSpecificEngReq", (_xsi(f"m:{kind}Req"),), [
+        *_base_header(h), Node("m", "meterType", (("at", at), ("tt", tt)))])
+
+
+def update_meter_key(h: Header, meter_number: str, *, sgc: str, krn: str, ti: str, at: str,
+                     tt: str) -> Node:
+    """`updateMeterKeyReq` (meter ns): `idMethod` (declared MeterConfig, so xsi) as a
+    `MeterDetail` with the meter's current key data; the server picks the new key."""
+    return Node("m", "updateMeterKeyReq", children=[
+        *_base_header(h),
+        Node("m", "idMethod", (_xsi("b:MeterDetail"), ("msno", meter_number), ("sgc", sgc),
+                               ("krn", krn), ("ti", ti)),
+             [Node("b", "meterType", (("at", at), ("tt", tt)))])])
 
 
 BATCH_OPS = {"start": "startBatchReq", "end": "endBatchReq", "total": "totalBatchReq"}

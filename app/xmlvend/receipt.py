@@ -34,6 +34,7 @@ from common.safexml import Document, HostileXml, Limits, local, parse_document
 
 __all__ = [
     "BadMessage",
+    "BatchFigures",
     "Charge",
     "Customer",
     "Fault",
@@ -48,6 +49,9 @@ _TOKEN_RE = re.compile(r"[0-9]{20}")
 _ORDER = {"key_change_1": 0, "key_change_2": 0, "power_limit": 1, "credit": 2,
           "clear_tamper": 2, "clear_credit": 2, "set_phase_unbalance": 2, "test": 2,
           "fbe": 3}
+#: The answer children of nonMeterSpecificEngResp (test and display tokens).
+_NON_METER = ("testAll", "testBreaker", "testDisp", "dispPwrLmt", "dispTI", "dispKRN",
+              "dispTamper", "dispInstPwr", "dispConsTot", "dispPhUnbalance", "dispVer")
 #: A GECOL monthly charge line such as `accDesc="everymonth * 2"` (its amt is per month).
 _MONTHS_RE = re.compile(r"\*\s*([0-9]{1,2})\s*$")
 LIMITS = Limits(max_bytes=1_048_576, max_depth=40, max_elements=20_000, max_text=16_384)
@@ -127,6 +131,22 @@ class Fault:
 
 
 @dataclass(frozen=True)
+class BatchFigures:
+    """A batch answer (`startedBatch`, `endBatch`, `totalBatch`): its kind (`shift`, `sales`,
+    `bank`), number and period, and the totals the server reported (None: not reported).
+    `tx_totals` maps a `txTotal@type` to (count, amount)."""
+
+    kind: str
+    seq_no: str
+    started: str
+    ended: str
+    total: Decimal | None = None
+    tax: Decimal | None = None
+    units: Decimal | None = None
+    tx_totals: dict[str, tuple[int | None, Decimal | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Response:
     """One XMLVend answer as read (see the module docstring)."""
 
@@ -159,6 +179,9 @@ class Response:
     min_vend: Decimal | None = None
     max_vend: Decimal | None = None
     soap_version: str = "1.1"
+    #: `reprintResp`: each earlier answer the server returned, as read.
+    reprints: tuple[Response, ...] = ()
+    batch: BatchFigures | None = None
 
     @property
     def receipt(self) -> Response:
@@ -368,8 +391,38 @@ class _Reader:
             meter_type = _child(meter_detail, "meterType")
             values["meter_key"] = {k: _attr(meter_detail, k) for k in ("sgc", "krn", "ti")}
             values["meter_key"].update(at=_attr(meter_type, "at"), tt=_attr(meter_type, "tt"))
+        reprints = _children(el, "reprint")
+        if reprints:
+            # Each reprint is a whole earlier answer (xsi e.g. CreditVendResp): read alone.
+            values["reprints"] = tuple(
+                self.response(r, (lambda x: x[:1].lower() + x[1:])(self.xsi(r) or
+                                                                   "CreditVendResp"))
+                for r in reprints)
+            values["customer"] = None
+            return Response(**values)
+        for name in ("startedBatch", "endBatch", "totalBatch"):
+            found = _child(el, name)
+            if found is not None:
+                values["batch"] = self.batch(found)
         self.receipt(el, values)
         return Response(**values)
+
+    def batch(self, el: ET.Element) -> BatchFigures:
+        xsi = self.xsi(el).lower()
+        kind = next((k for k in ("shift", "sales", "bank") if xsi.startswith(k)), "")
+        report = _child(el, "batchReport")
+        totals: dict[str, tuple[int | None, Decimal | None]] = {}
+        for tx in _children(report, "txTotal") if report is not None else []:
+            count = _attr(tx, "count")
+            amount = _num(_attr(tx, "value")) if _attr(tx, "value") else \
+                _num(_attr(_child(tx, "amt"), "value"))
+            totals[_attr(tx, "type")] = (int(count) if count.isdigit() else None, amount)
+        res = _child(report, "resTot") if report is not None else None
+        return BatchFigures(kind, _attr(el, "seqNo"), _text(_child(el, "started")),
+                            _text(_child(el, "ended")),
+                            _num(_attr(_child(el, "batchTot"), "value")),
+                            _num(_attr(_child(el, "totTax"), "value")),
+                            _num(_attr(res, "value")), totals)
 
     # -- the receipt model ----------------------------------------------------------------------
     def receipt(self, el: ET.Element, values: dict[str, Any]) -> None:
@@ -403,7 +456,8 @@ class _Reader:
                 self.kct(issue, add, values)
         for name, kind in (("pwrLmtToken", "power_limit"), ("clearTamper", "clear_tamper"),
                            ("clearCredit", "clear_credit"), ("phUnbalance",
-                                                             "set_phase_unbalance")):
+                                                             "set_phase_unbalance"),
+                           *((n, "test") for n in _NON_METER)):
             for issue in (n for n in el.iter() if local(n.tag).lower() == name.lower()):
                 digits = _digits(_find(issue, "stsCipher"))
                 if digits and not any(t.digits == digits for _, _, t in tokens):

@@ -79,13 +79,13 @@ def test_count_policy_and_journal(env: Env, core: Core, printer: FakeTcpPrinter)
     assert [r.reprints for r in core.till.find(sale.reference)] == [free + 2]
     assert _journal(core) == [
         {"operator_id": "thandi", "reprint_no": 1, "document": "token",
-         "beyond_policy": False, "approved_by": ""},
+         "beyond_policy": False, "approved_by": "", "source": "local"},
         {"operator_id": "thandi", "reprint_no": 2, "document": "token",
-         "beyond_policy": False, "approved_by": ""},
+         "beyond_policy": False, "approved_by": "", "source": "local"},
         {"operator_id": "thandi", "reprint_no": 3, "document": "token",
-         "beyond_policy": True, "approved_by": "sipho"},
+         "beyond_policy": True, "approved_by": "sipho", "source": "local"},
         {"operator_id": "sipho", "reprint_no": 4, "document": "token",
-         "beyond_policy": True, "approved_by": "sipho"},
+         "beyond_policy": True, "approved_by": "sipho", "source": "local"},
     ]
     refs = core.store.call(lambda c: {r[0] for r in c.execute(
         "SELECT ref FROM journal WHERE kind = 'sale.reprint'")})

@@ -26,8 +26,13 @@ class EngineeringOps(MeterOps, TokenOps, TerminalOps):
     """POST /v1/engineering-tokens, idempotent when an Idempotency-Key is sent."""
 
     def engineering(self, terminal: Row, operator_id: str | None, key: str | None,
-                    body: dict[str, Any]) -> tuple[str, bool]:
-        """POST /v1/engineering-tokens: (response JSON text, replayed?)."""
+                    body: dict[str, Any], *, approved_by: Row | None = None
+                    ) -> tuple[str, bool]:
+        """POST /v1/engineering-tokens: (response JSON text, replayed?).
+
+        `approved_by`: the supervisor, already authenticated by the caller (the XMLVend
+        face, whose protocol carries no supervisor PIN); else `body["supervisor"]`'s PIN is
+        checked."""
         self.check_key(key, required=False)
         op = self._operator(terminal, operator_id)
         fp = fingerprint(body)
@@ -39,7 +44,8 @@ class EngineeringOps(MeterOps, TokenOps, TerminalOps):
                                    "already used for a different request.")
                 return str(row["response"]), True
         self._meter(body["meter_number"])  # refuse a bad meter before the slow PIN check
-        sup = self._supervisor(terminal, body["supervisor"])
+        sup = approved_by if approved_by is not None else \
+            self._supervisor(terminal, body["supervisor"])
         type_ = body["type"]
         now = self.now()
         job = None

@@ -16,13 +16,15 @@ class ReversalOps(TerminalOps):
     """POST /v1/sales/{receipt_no}/reversal."""
 
     def reverse(self, terminal: Row, operator_id: str | None, receipt_no: str,
-                body: dict[str, Any]) -> dict[str, Any]:
-        """POST /v1/sales/{receipt_no}/reversal."""
+                body: dict[str, Any], *, approved_by: Row | None = None) -> dict[str, Any]:
+        """POST /v1/sales/{receipt_no}/reversal (`approved_by`: the supervisor, already
+        authenticated by the caller, as for `engineering`)."""
         self._operator(terminal, operator_id)
         sale = self.store.sale(receipt_no)
         if sale is None or sale["vendor_id"] != terminal["vendor_id"]:
             raise ApiError("RECEIPT_NOT_FOUND", "No sale with that receipt number.")
-        sup = self._supervisor(terminal, body["supervisor"])
+        sup = approved_by if approved_by is not None else \
+            self._supervisor(terminal, body["supervisor"])
         now = self.now()
         cur = self._currency()
         with self.store.transaction():

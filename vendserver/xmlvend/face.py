@@ -19,14 +19,18 @@ import hashlib
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from common.money import exponent
 from common.safexml import HostileXml
+from sts.tokens import test_token
 from vendserver.errors import ApiError
+from vendserver.money import fmt_units
 from vendserver.service import VendingService
+from vendserver.service.common import iso
 from vendserver.xmlvend.wire import (
     CONTENT_TYPE,
     BadRequest,
@@ -53,12 +57,25 @@ class Personality:
     soap_versions: tuple[str, ...]
     gzip: bool
     fault_string: str = "XMLVend fault"
+    #: Whether `ReversalAdviceReq` undoes a sale (else UseCaseSupportEx, as many servers do).
+    reversal: bool = False
 
 
 PERSONALITIES = {
-    "conlog": Personality("conlog", "refuse", ("1.1", "1.2"), True),
+    "conlog": Personality("conlog", "refuse", ("1.1", "1.2"), True, reversal=True),
     "hexing": Personality("hexing", "replay", ("1.1",), False, "NRSFaultResponseSoapOut"),
 }
+
+#: meterSpecificEngReq xsi -> (our engineering type, answer xsi, answer child).
+ENGINEERING = {
+    "ClearTamperReq": ("clear_tamper", "ClearTamperResp", "clearTamper"),
+    "ClearCreditReq": ("clear_credit", "ClearCreditResp", "clearCredit"),
+    "PwrLmtReq": ("set_power_limit", "PwrLmtResp", "pwrLmtToken"),
+    "PhUnbalReq": ("set_phase_unbalance", "PhUnbalResp", "phUnbalance"),
+    "EngKCTReq": ("key_change", "EngKCTResp", "engKCToken"),
+}
+#: Batch request xsi prefix -> our batch kind.
+BATCH_KINDS = {"Shift": "shift", "Sales": "sales"}
 
 #: The service's error codes -> XMLVend fault types.
 FAULTS = {
@@ -70,7 +87,8 @@ FAULTS = {
     "OPERATOR_REQUIRED": "RequestAuthorisationEx", "OPERATOR_LOCKED": "RequestAuthorisationEx",
     "TERMINAL_UNAUTHENTICATED": "ClientIDAuthorisationEx",
     "TERMINAL_DISABLED": "ClientIDAuthorisationEx", "VALIDATION_ERROR": "XMLVendSchemaEx",
-    "CURRENCY_MISMATCH": "XMLVendSchemaEx",
+    "CURRENCY_MISMATCH": "XMLVendSchemaEx", "ENGINEERING_TOKEN_INVALID": "BusinessRuleEx",
+    "SUPERVISOR_REQUIRED": "RequestAuthorisationEx",
 }
 _KEY_SAFE = re.compile(r"[^A-Za-z0-9.-]")
 
@@ -92,6 +110,12 @@ class XmlVendFace:
         self.service = service
         self.personality = personality
         self.server_ean = "6004930000009"
+        # Batches by (terminal, kind): [seqNo, opened at or None, receipts sold while open].
+        # Kept in memory: the face is a test double (a restart closes every batch).
+        self._batches: dict[tuple[str, str], list[Any]] = {}
+        self._batch_lock = threading.Lock()
+        #: The service idempotency keys of the sales confirmed by ConfirmationAdviceReq.
+        self.confirmed: list[str] = []
 
     # -- entry point -----------------------------------------------------------------------------
     def handle(self, data: bytes, accept_encoding: str = "") -> tuple[int, bytes, dict[str, str]]:
@@ -144,6 +168,16 @@ class XmlVendFace:
             return self._vend(req, terminal, trial=False)
         if req.op == "adviceReq":
             return self._advice(req, terminal)
+        if req.op == "meterSpecificEngReq":
+            return self._engineering(req, terminal)
+        if req.op == "nonMeterSpecificEngReq":
+            return self._non_meter_engineering(req, terminal)
+        if req.op == "updateMeterKeyReq":
+            return self._update_meter_key(req, terminal)
+        if req.op == "reprintReq":
+            return self._reprint(req, terminal)
+        if req.op in ("startBatchReq", "endBatchReq", "totalBatchReq"):
+            return self._batch(req, terminal)
         raise Fault("UseCaseSupportEx", f"{req.op} is not implemented by this server.")
 
     def _terminal(self, req: Request) -> Any:
@@ -160,6 +194,9 @@ class XmlVendFace:
     def _msno(req: Request) -> str:
         ident = find(req.element, "meterIdentifier")
         msno = "" if ident is None else (ident.get("msno") or "")
+        if not msno:  # updateMeterKeyReq: idMethod is itself a MeterDetail
+            detail = child(req.element, "idMethod")
+            msno = "" if detail is None else (detail.get("msno") or "")
         if not msno:
             raise Fault("XMLVendSchemaEx", "The request names no meter.")
         return msno
@@ -229,6 +266,10 @@ class XmlVendFace:
                 "meter_number": meter, "amount": amount, "client_reference": None,
                 "notify": []})
             sale = json.loads(text)
+            with self._batch_lock:  # the sale belongs to the terminal's open batches
+                for (terminal_id, _), state in self._batches.items():
+                    if terminal_id == str(terminal["id"]) and state[1] is not None:
+                        state[2].append(str(sale["receipt_no"]))
         return self._vend_resp("ns3:creditVendResp", req, sale, trial=False,
                                echo=(req.msg_date_time, req.msg_number))
 
@@ -256,8 +297,243 @@ class XmlVendFace:
             resp = self._resp_header("ns2:adviceResp", req, req.msg_date_time, req.msg_number,
                                      xsi="ns2:ConfirmationAdviceResp")
             resp.attrs["txConfirmed"] = "true"
+            self.confirmed.append(key)
             return resp.add(el("ns2:adviceReqMsgID", dateTime=date_time, uniqueNumber=number))
+        if kind == "ReversalAdviceReq":
+            return self._reversal(req, terminal, row, date_time, number)
         raise Fault("UseCaseSupportEx", f"{kind or 'this advice'} is not implemented here.")
+
+    def _reversal(self, req: Request, terminal: Any, row: Any, date_time: str,
+                  number: str) -> El:
+        """`ReversalAdviceReq`: the service's reversal (same policy: same day, not delivered,
+        no key change) of the sale made under `adviceReqMsgID`, approved by `opName`."""
+        if not self.personality.reversal:
+            raise Fault("UseCaseSupportEx", "Reversal advice is not supported by this server.")
+        if row is None:
+            raise Fault("ReversalEx", "There is no transaction for that msgID.")
+        sale = json.loads(row["response"])
+        resp = self._resp_header("ns2:adviceResp", req, req.msg_date_time, req.msg_number,
+                                 xsi="ns2:ReversalAdviceResp")
+        try:
+            self.service.reverse(terminal, req.op_name or None, str(sale["receipt_no"]),
+                                 {"reason": "XMLVend reversal advice"},
+                                 approved_by=self._supervisor(req, terminal))
+        except ApiError as exc:
+            if exc.code != "REVERSAL_NOT_ALLOWED":
+                raise
+            resp.attrs["txReversed"] = "false"
+            resp.children.insert(5, el("ns2:operatorMsg", text=exc.message))
+            return resp.add(el("ns2:adviceReqMsgID", dateTime=date_time, uniqueNumber=number))
+        resp.attrs["txReversed"] = "true"
+        return resp.add(el("ns2:adviceReqMsgID", dateTime=date_time, uniqueNumber=number))
+
+    def _supervisor(self, req: Request, terminal: Any) -> Any:
+        """The operator named in `authCred/opName`, who must be a supervisor: XMLVend carries
+        no supervisor PIN, so the till checked it and names the supervisor here."""
+        try:
+            op = self.service._operator(terminal, req.op_name or None)
+        except ApiError:
+            raise Fault("RequestAuthorisationEx", "That operator may not work on this "
+                        "terminal.") from None
+        if op["role"] not in ("supervisor", "admin"):
+            raise Fault("RequestAuthorisationEx", "This needs a supervisor as the operator.")
+        return op
+
+    # -- engineering -------------------------------------------------------------------------
+    def _engineering(self, req: Request, terminal: Any) -> El:
+        """`meterSpecificEngReq`: the service's engineering tokens under the msgID's key."""
+        if req.xsi_type not in ENGINEERING:
+            raise Fault("UseCaseSupportEx", f"{req.xsi_type or 'this request'} is not "
+                        "implemented by this server.")
+        type_, resp_xsi, child_name = ENGINEERING[req.xsi_type]
+        meter = self._msno(req)
+        body: dict[str, Any] = {"meter_number": meter, "type": type_}
+        if type_ in ("set_power_limit", "set_phase_unbalance"):
+            limit = child(req.element, "pwrLmt")
+            try:
+                kw = Decimal((limit.get("value") if limit is not None else "") or "x")
+            except ArithmeticError:
+                raise Fault("XMLVendSchemaEx", "pwrLmt needs a value in kW.") from None
+            if kw != kw.quantize(Decimal("0.001")):
+                raise Fault("XMLVendSchemaEx", "pwrLmt has more than 3 decimals.")
+            body["value"] = int(kw * 1000)
+        if type_ == "key_change":
+            data = child(req.element, "kctData")
+            info = self.service.meter_info(meter)
+            to_ti = "" if data is None else (data.get("toTI") or "")
+            if to_ti and to_ti != str(info["key"].get("ti", "")):
+                if not to_ti.isdigit():
+                    raise Fault("XMLVendSchemaEx", "kctData toTI is not a number.")
+                body["new_ti"] = int(to_ti)
+        return self._eng_answer(req, terminal, body, "ns4:meterSpecificEngResp",
+                                f"ns4:{resp_xsi}", f"ns4:{child_name}")
+
+    def _update_meter_key(self, req: Request, terminal: Any) -> El:
+        """`updateMeterKeyReq`: the meter's pending key change (the server picks the to-data);
+        none pending is `UpdateMtrKeySameEx`."""
+        meter = self._msno(req)
+        return self._eng_answer(req, terminal, {"meter_number": meter, "type": "key_change"},
+                                "ns4:updateMeterKeyResp", None, "ns4:updateMeterKey")
+
+    def _eng_answer(self, req: Request, terminal: Any, body: dict[str, Any], tag: str,
+                    xsi: str | None, child_tag: str) -> El:
+        key = self.key(req.client_id, req.terminal_id, req.msg_date_time, req.msg_number)
+        if (self.personality.reused_msgid == "refuse"
+                and self.service.store.engineering_by_key(terminal["id"], key) is not None):
+            raise Fault("BusinessRuleEx", "Duplicate msgID: this msgID was already used by an "
+                        "earlier request.", "DUPLICATE_MSGID")
+        sup = self._supervisor(req, terminal)
+        before = self.service.meter_info(str(body["meter_number"]))["key"]
+        try:
+            text, _ = self.service.engineering(terminal, req.op_name or None, key, body,
+                                               approved_by=sup)
+        except ApiError as exc:
+            details = exc.details if isinstance(exc.details, dict) else {}
+            if exc.code == "ENGINEERING_TOKEN_INVALID" and \
+                    details.get("reason") == "nothing_to_change":
+                raise Fault("UpdateMtrKeySameEx", exc.message) from None
+            raise
+        answer = json.loads(text)
+        resp = self._vend_header(tag, req, answer["meter_number"], xsi=xsi)
+        meter = {"meter_number": answer["meter_number"], **answer["meter"]}
+        tokens = answer["tokens"]
+        issue = el(child_tag).add(el("ns2:desc", text=tokens[0]["description"]),
+                                  self._meter_detail(meter))
+        if body["type"] == "key_change":
+            pairs = [tokens[i:i + 2] for i in range(0, len(tokens) - 1, 2)]
+            for first, second in pairs[:1]:
+                issue.add(el("ns2:token", "ns2:KCToken").add(
+                    el("ns2:set1stMeterKey", "ns2:STS1Token").add(
+                        el("ns2:stsCipher", text=first["token"])),
+                    el("ns2:set2ndMeterKey", "ns2:STS1Token").add(
+                        el("ns2:stsCipher", text=second["token"]))))
+            issue.add(el("ns2:kctData", fromSGC=str(before.get("sgc", "")),
+                         fromKRN=str(before.get("krn", "")),
+                         fromTI=str(before.get("ti", "")), toSGC=str(meter.get("sgc", "")),
+                         toKRN=str(meter.get("krn", "")), toTI=str(meter.get("ti", ""))))
+            resp.add(issue)
+            # A 128-bit key change has a 3rd and 4th section: a second KCTokenIssue.
+            for first, second in pairs[1:]:
+                resp.add(el(child_tag).add(
+                    el("ns2:desc", text=first["description"]), self._meter_detail(meter),
+                    el("ns2:token", "ns2:KCToken").add(
+                        el("ns2:set1stMeterKey", "ns2:STS1Token").add(
+                            el("ns2:stsCipher", text=first["token"])),
+                        el("ns2:set2ndMeterKey", "ns2:STS1Token").add(
+                            el("ns2:stsCipher", text=second["token"])))))
+            return resp
+        issue.add(el("ns2:token", "ns2:STS1Token").add(
+            el("ns2:stsCipher", text=tokens[0]["token"])))
+        if body["type"] in ("set_power_limit", "set_phase_unbalance"):
+            issue.add(el("ns2:pwrLmt", value=_kw(int(body["value"])), siUnit="kW"))
+        return resp.add(issue)
+
+    def _non_meter_engineering(self, req: Request, terminal: Any) -> El:
+        """`nonMeterSpecificEngReq` `TestAllReq`: a class 1 test token testing everything
+        (not encrypted, no meter number: manufacturer code 00). Other test and display types
+        are `UseCaseSupportEx` here."""
+        if req.xsi_type != "TestAllReq":
+            raise Fault("UseCaseSupportEx", f"{req.xsi_type or 'this request'} is not "
+                        "implemented by this server.")
+        self._supervisor(req, terminal)
+        meter_type = child(req.element, "meterType")
+        token = test_token(0, (1 << 36) - 1, "00")
+        resp = self._resp_header("ns4:nonMeterSpecificEngResp", req, req.msg_date_time,
+                                 req.msg_number, xsi="ns4:TestAllResp")
+        return resp.add(el("ns4:testAll").add(
+            el("ns2:desc", text="Test all"),
+            el("ns2:meterType", at=(meter_type.get("at") or "07") if meter_type is not None
+               else "07", tt=(meter_type.get("tt") or "02") if meter_type is not None
+               else "02"),
+            el("ns2:token", "ns2:STS1Token").add(el("ns2:stsCipher", text=token))))
+
+    # -- reprint ---------------------------------------------------------------------------------
+    def _reprint(self, req: Request, terminal: Any) -> El:
+        """`reprintReq` by meter: the meter's latest sales by this vendor, each a whole
+        `creditVendResp` as first answered (the server picks which: the last five)."""
+        found = self.service.sales_for_meter(terminal, self._msno(req), 5)["sales"]
+        if not found:
+            raise Fault("ReprintEx", "There is no earlier sale of this meter to reprint.")
+        resp = self._resp_header("ns3:reprintResp", req, req.msg_date_time, req.msg_number)
+        for item in found:
+            sale = item["sale"]
+            parts = str(sale.get("idempotency_key", "")).split(".")
+            echo = (parts[-2], parts[-1]) if len(parts) >= 4 else ("", "")
+            resp.add(self._vend_resp("ns3:reprint", req, sale, trial=False, echo=echo,
+                                     xsi="ns3:CreditVendResp"))
+        return resp
+
+    # -- batches -----------------------------------------------------------------------------------
+    def _batch(self, req: Request, terminal: Any) -> El:
+        """`start|end|totalBatchReq` for shift and sales batches: start opens one (already
+        open: `StartBatchEx`), total reports the open one, end reports and closes it (none
+        open: `EndBatchEx`). The figures are those of this terminal's sales made while the
+        batch was open (count, amount, VAT, units, and which of them were reversed since),
+        as the JSON API's Z report compares them."""
+        verb = req.op[:-len("BatchReq")]
+        name = req.xsi_type
+        kind = next((k for prefix, k in BATCH_KINDS.items()
+                     if name == f"{verb.capitalize()}{prefix}BatchReq"), None)
+        if kind is None:
+            raise Fault("UseCaseSupportEx", f"{name or 'this batch'} is not implemented here.")
+        label = "Shift" if kind == "shift" else "Sales"
+        now = self.service.now()
+        slot = (str(terminal["id"]), kind)
+        with self._batch_lock:
+            state = self._batches.setdefault(slot, [0, None, []])
+            if verb == "start":
+                if state[1] is not None:
+                    raise Fault("StartBatchEx", f"A {kind} batch is already open "
+                                f"(No. {state[0]}).")
+                state[0] += 1
+                state[1] = now
+                state[2] = []
+                resp = self._resp_header("ns3:startBatchResp", req, req.msg_date_time,
+                                         req.msg_number)
+                return resp.add(el("ns3:startedBatch", f"ns3:{label}StartBatch",
+                                   seqNo=str(state[0])).add(
+                    el("ns3:started", text=iso(now))))
+            if state[1] is None:
+                raise Fault("EndBatchEx", f"No {kind} batch is open.")
+            seq, opened, receipts = state[0], state[1], list(state[2])
+            if verb == "end":
+                state[1] = None
+        totals = {"sales_count": 0, "sales_amount": 0, "vat": 0, "units": 0,
+                  "reversals_count": 0, "reversals_amount": 0}
+        for receipt_no in receipts:
+            row = self.service.store.sale(receipt_no)
+            if row is None:
+                continue
+            totals["sales_count"] += 1
+            totals["sales_amount"] += int(row["amount_cents"])
+            totals["vat"] += int(row["vat_cents"])
+            totals["units"] += int(row["units"])
+            if row["reversed_at"]:
+                totals["reversals_count"] += 1
+                totals["reversals_amount"] += int(row["amount_cents"])
+        cur = self.service.utility_wire()["currency"]
+        symbol = "R" if cur == "ZAR" else cur
+
+        def amt(tag: str, cents: int) -> El:
+            return el(tag, value=_fmt(Decimal(cents).scaleb(-exponent(cur)), cur),
+                      symbol=symbol)
+
+        sales, reversed_ = int(totals["sales_amount"]), int(totals["reversals_amount"])
+        batch = el(f"ns3:{'endBatch' if verb == 'end' else 'totalBatch'}",
+                   f"ns3:{label}Batch", seqNo=str(seq)).add(
+            el("ns3:started", text=iso(opened)), el("ns3:ended", text=iso(now)),
+            amt("ns3:batchTot", sales - reversed_), amt("ns3:totTax", int(totals["vat"])),
+            el("ns3:batchReport").add(
+                amt("ns3:txTotal", sales).add(), amt("ns3:txTotal", reversed_),
+                el("ns3:resTot", value=fmt_units(int(totals["units"])), siUnit="kWh")))
+        report = batch.children[-1]
+        report.children[0].attrs.update(type="CreditVendTx",
+                                        count=str(int(totals["sales_count"])))
+        report.children[1].attrs.update(type="ReversalTx",
+                                        count=str(int(totals["reversals_count"])))
+        resp = self._resp_header(f"ns3:{verb}BatchResp", req, req.msg_date_time,
+                                 req.msg_number)
+        return resp.add(batch)
 
     # -- answers -------------------------------------------------------------------------------
     def _resp_header(self, tag: str, req: Request, date_time: str, number: str,
@@ -281,6 +557,9 @@ class XmlVendFace:
         resp_time = created.replace("Z", ".000+00:00") if created else None
         resp = self._resp_header(tag, req, *echo, xsi=xsi, resp_time=resp_time)
         credit = sale.get("vendor_credit") or {"amount": "0", "currency": cur}
+        if trial:
+            # A quote has no float of its own: the vendor's float now.
+            credit = self._float(req) or credit
         utility = sale.get("utility") or self.service.utility_wire()
         customer = sale.get("customer") or {}
         meter = sale.get("meter") or {"meter_number": sale.get("meter_number", ""),
@@ -371,6 +650,44 @@ class XmlVendFace:
                                        amt("ns3:change", _fmt(Decimal(0), cur))))
         return resp.add(receipt)
 
+    def _float(self, req: Request) -> dict[str, str] | None:
+        """The vendor's float (the terminal's vendor, by the credential), as API money."""
+        try:
+            terminal = self.service.authenticate(req.password)
+        except ApiError:
+            return None
+        vendor = self.service.store.vendor(terminal["vendor_id"])
+        if vendor is None:
+            return None
+        cur = self.service.utility_wire()["currency"]
+        return {"amount": _fmt(Decimal(int(vendor["credit_cents"])).scaleb(-exponent(cur)),
+                               cur), "currency": cur}
+
+    def _vend_header(self, tag: str, req: Request, meter_number: str, *,
+                     xsi: str | None = None) -> El:
+        """A BaseVendResp header (clientStatus with the vendor's float, utility, vendor,
+        customer) for an answer that is not a sale (engineering, key update)."""
+        resp = self._resp_header(tag, req, req.msg_date_time, req.msg_number, xsi=xsi)
+        cur = self.service.utility_wire()["currency"]
+        credit = self._float(req) or {"amount": "0", "currency": cur}
+        utility = self.service.utility_wire()
+        info = self.service.meter_info(meter_number)
+        cust = info["customer"]
+        return resp.add(
+            el("ns2:clientStatus").add(el("ns2:availCredit", value=credit["amount"],
+                                          symbol="R" if cur == "ZAR" else cur)),
+            el("ns2:utility", name=str(utility.get("name", "")),
+               address=str(utility.get("address", ""))),
+            el("ns2:custVendDetail", name=str(cust.get("name") or "null"),
+               address=str(cust.get("address") or "null"),
+               accNo=str(cust.get("account") or "")))
+
+    @staticmethod
+    def _meter_detail(meter: dict[str, Any]) -> El:
+        return el("ns2:meterDetail", msno=str(meter["meter_number"]),
+                  sgc=str(meter.get("sgc", "")), krn=str(meter.get("krn", "")),
+                  ti=str(meter.get("ti", ""))).add(el("ns2:meterType", at="07", tt="02"))
+
     def _fault_detail(self, req: Request, f: Fault) -> El:
         detail = self._resp_header("ns2:xmlvendFaultResp", req, req.msg_date_time,
                                    req.msg_number)
@@ -387,6 +704,11 @@ def _dec(text: str) -> Decimal:
 def _fmt(value: Decimal | int, cur: str) -> str:
     places = exponent(cur)
     return format(Decimal(value).quantize(Decimal(1).scaleb(-places)), "f")
+
+
+def _kw(watts: int) -> str:
+    """Watts as XMLVend's kW value ("2.5", "10")."""
+    return format((Decimal(watts) / 1000).normalize(), "f")
 
 
 def _rate(percent: str) -> str:

@@ -12,6 +12,7 @@ from app.api.models.validators import (
     identifier,
     money,
     obj,
+    receipt_id,
     req,
     string,
     time_str,
@@ -54,7 +55,7 @@ def parse_reversal(value: Any) -> Reversal:
     if len({refunded.currency, credit.currency, restored.currency}) != 1:
         raise Invalid(f"{where} mixes currencies")
     return Reversal(
-        identifier(data, "receipt_no", where), identifier(data, "reversal_no", where),
+        receipt_id(data, "receipt_no", where), identifier(data, "reversal_no", where),
         time_str(data, "reversed_at", where) or "", string(data, "reason", where, empty=True),
         supervisor[0], supervisor[1], refunded, credit, restored, data,
     )

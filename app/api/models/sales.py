@@ -13,12 +13,12 @@ from app.api.models.validators import (
     MAX_TEXT,
     Invalid,
     boolean,
-    identifier,
     integer,
     money,
     obj,
     object_list,
     opt_string,
+    receipt_id,
     req,
     string,
     time_str,
@@ -96,13 +96,15 @@ def _bounded_text(part: dict[str, Any], where: str) -> None:
 
 
 def _token_units(units: str | None, where: str) -> int:
-    """A credit or FBE token's units: present, above zero, and exactly what an STS amount
-    field can carry (0.1 steps up to 1638.3, then coarser steps, at most 1,820,162.4)."""
+    """A credit or FBE token's units: present, not negative, and exactly what an STS amount
+    field can carry (0.1 steps up to 1638.3, then coarser steps, at most 1,820,162.4).
+    Zero is an amount a token carries (a zero-unit token, issued when the whole payment
+    went to debt or charges)."""
     if units is None:
         raise Invalid(f"{where} is missing for a token that carries units")
     tenths = units_tenths(units)
-    if tenths <= 0 or tenths > AMOUNT_MAX_TENTHS:
-        raise Invalid(f"{where} is not above zero and within what a token carries")
+    if tenths < 0 or tenths > AMOUNT_MAX_TENTHS:
+        raise Invalid(f"{where} is negative or beyond what a token carries")
     if decode_amount(encode_amount(tenths)) != tenths:
         raise Invalid(f"{where} is not an amount an STS token can carry")
     return tenths
@@ -151,24 +153,35 @@ def parse_sale(value: Any, where: str = "sale") -> Sale:
     money(req(data, "arrears_remaining", where), f"{where}.arrears_remaining")
     time_str(data, "created_at", where)
     units = units_str(req(data, "units", where), f"{where}.units")
-    # `units` is the credit bought: what the credit token(s) carry, never more or less.
+    # A sale delivers energy: at least one token that carries units (credit or FBE). Only
+    # the credit tokens count in `units` (the credit bought), never more or less; it may be
+    # zero when the whole amount went to charges or debt and the server issued a zero-unit
+    # credit token or only the FBE token (as XMLVend servers do).
+    if not any(t.kind in UNIT_TOKENS for t in tokens):
+        raise Invalid(f"{where}.tokens have no credit or FBE token")
     credit = [units_tenths(t.units) for t in tokens if t.kind == "credit" and t.units]
-    if not credit:
-        raise Invalid(f"{where}.tokens have no credit token")
     tenths = units_tenths(units)
-    if tenths <= 0 or tenths > AMOUNT_MAX_TENTHS * len(credit):
-        raise Invalid(f"{where}.units is not above zero and within what a token carries")
+    if tenths < 0 or tenths > AMOUNT_MAX_TENTHS * max(len(credit), 1):
+        raise Invalid(f"{where}.units is negative or beyond what the credit tokens carry")
+    if not credit and tenths:
+        raise Invalid(f"{where}.tokens have no credit token for {where}.units")
     if tenths != sum(credit):
         raise Invalid(f"{where}.units is not what the credit token carries")
+    lines = parse_lines(data, where, tendered)
+    if tenths == 0 and any(ln.kind == "energy" and ln.units and units_tenths(ln.units) > 0
+                           for ln in lines):
+        # Energy was priced but no unit was issued for it: the customer would pay for
+        # nothing. Zero units are legitimate only when nothing bought energy.
+        raise Invalid(f"{where}.units is zero but an energy line bought units")
     return Sale(
-        identifier(data, "receipt_no", where),
+        receipt_id(data, "receipt_no", where),
         string(data, "idempotency_key", where, max_len=128),
         string(meter, "meter_number", f"{where}.meter"),
         tendered,
         units,
         string(data, "unit", where),
         tokens,
-        parse_lines(data, where, tendered),
+        lines,
         vendor_credit,
         time_str(data, "sold_at", where) or "",
         boolean(data, "offline", where),

@@ -30,6 +30,7 @@ __all__ = [
     "object_list",
     "opt_money",
     "opt_string",
+    "receipt_id",
     "req",
     "string",
     "time_str",
@@ -44,6 +45,9 @@ _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 #: The form of the server's ids: tariffs, receipts, shifts.
 ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+#: A receipt number: an id, or two id parts joined by one `/` (XMLVend servers number
+#: receipts like `CLIENT/0001234`), at most 64 characters in all.
+RECEIPT_RE = re.compile(r"^(?=.{1,64}$)[A-Za-z0-9._:-]+(?:/[A-Za-z0-9._:-]+)?$")
 #: The longest text field accepted in an answer (names, addresses, descriptions, reasons).
 MAX_TEXT = 200
 #: A meter number as the server sends it: 11 or 13 digits (its check digit is the server's).
@@ -85,6 +89,17 @@ def identifier(data: dict[str, Any], name: str, where: str) -> str:
     value = req(data, name, where)
     if not isinstance(value, str) or not ID_RE.fullmatch(value):
         raise Invalid(f"{where}.{name} is not an id of 1 to 64 letters, digits or ._:-")
+    return value
+
+
+def receipt_id(data: dict[str, Any], name: str, where: str) -> str:
+    """A required receipt number: `RECEIPT_RE`, and no part that is `.` or `..` (a receipt
+    number goes into paths and file names; it must never walk out of them)."""
+    value = req(data, name, where)
+    if not isinstance(value, str) or not RECEIPT_RE.fullmatch(value) or any(
+            part in (".", "..") for part in value.split("/")):
+        raise Invalid(f"{where}.{name} is not a receipt number (letters, digits or ._:- "
+                      "in one part, or two parts joined by /; at most 64 characters)")
     return value
 
 

@@ -34,13 +34,25 @@ def _token(**fields: Any) -> Callable[[dict[str, Any]], None]:
 
 
 _CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
-    ("zero units", _units("0.0"), "sale.tokens[0].units"),
+    # A zero-unit token is legitimate, but not for energy the lines say was bought.
+    ("zero units for priced energy", _units("0.0"), "sale.units is zero but an energy line"),
     ("negative units", _units("-5.0"), "sale.tokens[0].units"),
     ("huge units", _units("999999999999.9"), "sale.tokens[0].units"),
     ("units a token cannot carry", _units("2000.0"), "sale.tokens[0].units"),
     ("sale units differ from the token's", lambda s: s.update(units="60.0"), "sale.units"),
     ("credit token without units", _token(units=None), "sale.tokens[0].units"),
     ("no credit token", _token(kind="fbe", units="55.5"), "sale.tokens"),
+    ("no token that carries units", _token(kind="key_change", units=None), "sale.tokens"),
+    ("receipt number with two slashes", lambda s: s.update(receipt_no="CLIENT//0001234"),
+     "sale.receipt_no"),
+    ("receipt number walking up", lambda s: s.update(receipt_no="../0001234"),
+     "sale.receipt_no"),
+    ("receipt number with a leading slash", lambda s: s.update(receipt_no="/0001234"),
+     "sale.receipt_no"),
+    ("receipt number of three parts", lambda s: s.update(receipt_no="A/B/C"),
+     "sale.receipt_no"),
+    ("receipt number with a space", lambda s: s.update(receipt_no="CLIENT/000 1234"),
+     "sale.receipt_no"),
     ("token with a trailing newline",
      _token(token="12345678901234567890\n", display="1234 5678 9012 3456 7890\n"),
      "sale.tokens[0].token"),

@@ -55,3 +55,61 @@ def test_a_sale_with_a_bad_list_is_refused_with_its_place(change: Any, problem: 
     with pytest.raises(Invalid) as caught:
         models.parse_sale(body)
     assert str(caught.value) == problem
+
+
+def test_an_xmlvend_receipt_number_with_one_slash_is_a_receipt_number() -> None:
+    # XMLVend servers number receipts like CLIENT/NNNNNNN (docs/xmlvend.md).
+    body = sale()
+    body["receipt_no"] = "CLIENT/0001234"
+    assert models.parse_sale(body).receipt_no == "CLIENT/0001234"
+    for bad in ("CLIENT/", "/0001234", "A/B/C", "CLIENT/..", "C" * 60 + "/12345"):
+        body["receipt_no"] = bad
+        with pytest.raises(Invalid, match=r"^sale\.receipt_no is not a receipt number"):
+            models.parse_sale(body)
+
+
+def _fbe_only(body: dict[str, Any]) -> dict[str, Any]:
+    """The whole amount went to debt; the server issued only the FBE token."""
+    body["units"] = "0.0"
+    body["tokens"] = [{"seq": 1, "kind": "fbe", "description": "Free basic electricity",
+                       "token": "12345678901234567890", "display": "1234 5678 9012 3456 7890",
+                       "units": "50.0"}]
+    body["lines"] = [
+        {"kind": "debt_recovery", "description": "Debt", "units": None, "rate": None,
+         "amount": {"amount": "100.00", "currency": "ZAR"}, "vat": None},
+        {"kind": "fbe", "description": "FBE", "units": "50.0", "rate": None,
+         "amount": {"amount": "0.00", "currency": "ZAR"}, "vat": None},
+        {"kind": "vat", "description": "VAT", "units": None, "rate": None,
+         "amount": {"amount": "0.00", "currency": "ZAR"}, "vat": None}]
+    body["vat"] = {"rate": "15.00", "amount": {"amount": "0.00", "currency": "ZAR"}}
+    return body
+
+
+def test_a_sale_of_only_an_fbe_token_has_zero_units() -> None:
+    parsed = models.parse_sale(_fbe_only(sale()))
+    assert parsed.units == "0.0"
+    assert [t.kind for t in parsed.tokens] == ["fbe"]
+
+
+def test_a_zero_unit_credit_token_is_a_sale_when_nothing_bought_energy() -> None:
+    body = _fbe_only(sale())
+    body["tokens"] = [{"seq": 1, "kind": "credit", "description": "Credit 0.0 kWh",
+                       "token": "12345678901234567890", "display": "1234 5678 9012 3456 7890",
+                       "units": "0.0"}]
+    body["lines"] = [body["lines"][0], body["lines"][2]]
+    assert models.parse_sale(body).tokens[0].units == "0.0"
+    # ... but not when an energy line says units were bought for the money.
+    body["lines"][0].update(kind="energy", units="55.5")
+    with pytest.raises(Invalid, match=r"^sale\.units is zero but an energy line bought units"):
+        models.parse_sale(body)
+
+
+def test_an_fbe_only_sale_still_needs_its_units_to_be_the_credit_bought() -> None:
+    body = _fbe_only(sale())
+    body["units"] = "50.0"  # the FBE units are not credit bought
+    with pytest.raises(Invalid, match=r"^sale\.tokens have no credit token for sale\.units"):
+        models.parse_sale(body)
+    body = _fbe_only(sale())
+    body["tokens"][0]["units"] = "-1.0"
+    with pytest.raises(Invalid, match=r"^sale\.tokens\[0\]\.units is negative"):
+        models.parse_sale(body)

@@ -227,7 +227,8 @@ def test_business_refusals_are_typed(counter: Counter) -> None:
 
 def test_what_xmlvend_does_not_offer_is_refused_before_sending(counter: Counter) -> None:
     caps = counter.backend.capabilities
-    assert caps.offered() == () and "batch_upload" in caps.missing()
+    assert caps.offered() == ("z_upload", "engineering_tokens")
+    assert "batch_upload" in caps.missing() and "reversal" in caps.missing()
     with pytest.raises(NotOffered):
         counter.backend.search_meters("Mokoena")
     with pytest.raises(NotOffered):

@@ -22,7 +22,7 @@ def test_demo_sells_through_xmlvend(tmp_path: Path) -> None:
     try:
         backend = till.backend
         assert isinstance(backend, XmlVendBackend)
-        assert backend.capabilities.offered() == ()
+        assert backend.capabilities.offered() == ("reversal", "z_upload", "engineering_tokens")
         meter = opened.demo_meters[0].meter_number
         assert till.service.confirm_customer(meter).meter.customer_name
         outcome = till.service.sell(meter, Money.of("100.00", "ZAR"), opened.suggested_operator)

@@ -111,3 +111,34 @@ def test_soap_12_envelope_and_text_is_escaped() -> None:
 def test_a_vend_is_by_currency_or_by_units() -> None:
     with pytest.raises(ValueError):
         m.credit_vend(HEADER, "04040404040", symbol="ZAR")
+
+
+def test_key_change_test_token_and_update_meter_key_messages() -> None:
+    kct = dict(zip(m.KCT_FIELDS, ("600123", "1", "01", "600123", "1", "02"), strict=True))
+    doc = parse_document(m.envelope(m.meter_specific_eng(HEADER, "04040404040", "key_change",
+                                                         kct=kct)))
+    req = _body(doc)
+    assert _xsi(doc, req) == (ns.METER, "EngKCTReq")
+    assert _one(req, ns.METER, "kctData").attrib == kct  # the meter ns: declared there
+    doc = parse_document(m.envelope(m.meter_specific_eng(HEADER, "04040404040",
+                                                         "set_phase_unbalance", watts=10000)))
+    assert _one(_body(doc), ns.METER, "pwrLmt").attrib == {"value": "10", "siUnit": "kW"}
+    doc = parse_document(m.envelope(m.non_meter_specific_eng(HEADER, "TestAll", at="07",
+                                                             tt="02")))
+    req = _body(doc)
+    assert req.tag == f"{{{ns.METER}}}nonMeterSpecificEngReq"
+    assert _xsi(doc, req) == (ns.METER, "TestAllReq")
+    assert _one(req, ns.METER, "meterType").attrib == {"at": "07", "tt": "02"}
+    assert _one(req, ns.BASE, "msgID") is not None  # no meter number, the base header
+    doc = parse_document(m.envelope(m.update_meter_key(HEADER, "04040404040", sgc="600123",
+                                                       krn="1", ti="01", at="07", tt="02")))
+    req = _body(doc)
+    assert req.tag == f"{{{ns.METER}}}updateMeterKeyReq"
+    ident = _one(req, ns.METER, "idMethod")
+    assert _xsi(doc, ident) == (ns.BASE, "MeterDetail")
+    assert ident.get("krn") == "1" and _one(ident, ns.BASE, "meterType").get("at") == "07"
+    doc = parse_document(m.envelope(m.advice(HEADER, "ReversalAdviceReq",
+                                             m.MsgId("20240102030405", 7))))
+    assert _xsi(doc, _body(doc)) == (ns.BASE, "ReversalAdviceReq")
+    with pytest.raises(ValueError):
+        m.meter_specific_eng(HEADER, "04040404040", "key_change")

@@ -136,3 +136,29 @@ def test_a_token_that_is_not_20_digits_refuses_the_answer() -> None:
                                                             b"4444444444444444444")
     with pytest.raises(BadMessage, match="20 digits"):
         parse_response(data)
+
+
+def test_the_core_accepts_the_gecol_sale_with_its_receipt_number_and_zero_units(
+        tmp_path: Path) -> None:
+    # GECOL numbers receipts like CLIENT/NNNNNNN and answers units 0 on a real sale: both
+    # legitimate (docs/xmlvend.md), so the mapped sale passes the core's own sale check.
+    import secrets
+
+    import requests
+
+    from app.xmlvend.backend import XmlVendBackend, XmlVendConfig
+    from offline_store import open_store
+
+    store = open_store(tmp_path / "s.db", secrets.token_bytes(32), create=True)
+    try:
+        backend = XmlVendBackend(requests.Session(), XmlVendConfig(
+            url="http://127.0.0.1:9/x", client_ean="1", terminal_id="T1", currency="LYD"),
+            store, terminal_facts={})
+        resp = parse_response(_load("gecol_credit_vend_lyd.xml"))
+        sale = backend._sale(resp, "key-1", MsgId("20240102030405", 1),
+                             {"meter_number": resp.customer.meter if resp.customer else ""},
+                             "op", record=False)
+        assert sale.receipt_no == "GECOL01/0001234"
+        assert sale.units == "0.0" and [t.kind for t in sale.tokens] == ["credit"]
+    finally:
+        store.close()
