@@ -291,10 +291,10 @@ def test_attention_queue_for_a_cashier_needs_a_pin(qtbot: QtBot, ctx: ScreenCont
 
 def test_exports_are_offered_in_the_documents_folder_not_the_working_directory(
         qtbot: QtBot, monkeypatch: Any, tmp_path: Path) -> None:
-    from ui.supervisor import common
-
     import platformdirs
     from PySide6.QtWidgets import QFileDialog
+
+    from ui.supervisor import common
 
     monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(tmp_path))
     offered: list[str] = []
