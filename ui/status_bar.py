@@ -110,9 +110,14 @@ class StatusBarView(QWidget):
 
     def show_missing(self, names: list[str]) -> None:
         """What the vending server does not offer (empty hides the line)."""
+        # Short enough for a 1024-pixel status bar; the whole list is in the tooltip.
+        shown = ", ".join(names[:2])
+        if len(names) > 2:
+            shown = self.tr("{names} and {n} more").format(names=shown, n=len(names) - 2)
         self.missing.setText(self.tr("Not offered by this server: {names}").format(
-            names=", ".join(names)))
-        self.missing.setToolTip(self.tr("These actions are disabled on this till."))
+            names=shown))
+        self.missing.setToolTip(self.tr("Not offered by this server, so disabled on this "
+                                        "till: {names}.").format(names=", ".join(names)))
         self.missing.setVisible(bool(names))
 
     def show_operator(self, operator: Operator | None) -> None:

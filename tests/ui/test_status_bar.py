@@ -87,3 +87,10 @@ def test_needs_attention_and_what_the_server_does_not_offer(qtbot) -> None:
     view.show_missing(["Customer search", "Sale reversal"])
     assert view.missing.text() == "Not offered by this server: Customer search, Sale reversal"
     assert not view.missing.isHidden()
+    # A long list stays short on the bar (a 1024-pixel screen); the tooltip has it all.
+    many = ["Signed tariff documents", "Server events", "Batch upload of offline sales",
+            "Customer search", "Sale reversal"]
+    view.show_missing(many)
+    assert view.missing.text() == ("Not offered by this server: Signed tariff documents, "
+                                   "Server events and 3 more")
+    assert all(name in view.missing.toolTip() for name in many)
