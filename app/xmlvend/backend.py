@@ -34,10 +34,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from app.api.errors import MalformedResponse, ServerUnavailable, TlsProblem
+from app.api.limits import Deadline, DeadlineAdapter
 from app.api.models import (
     BatchResult,
     EngineeringTokens,
@@ -108,6 +110,9 @@ class XmlVendConfig:
     reused_msgid: str = "replay"
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    #: One call in all — connect, headers and the whole answer — like the REST client's
+    #: `server.call_deadline`: a trickled answer never keeps a sale waiting longer.
+    call_deadline: float = 9.0
     max_answer_bytes: int = 1_048_576
     ca_bundle: str | None = None
     client_cert: str | None = None
@@ -143,6 +148,10 @@ class XmlVendBackend:
         self.config = config
         self.store = store
         self.malformed_sink = malformed_sink
+        # Connections to the server obey each call's total deadline (`call_deadline`).
+        parts = urlsplit(config.url)
+        if parts.scheme and parts.netloc:
+            session.mount(f"{parts.scheme}://{parts.netloc}/", DeadlineAdapter())
         self._facts = dict(terminal_facts)
         self._operators = operators
         self._clock = clock
@@ -181,6 +190,38 @@ class XmlVendBackend:
         cert: tuple[str, str] | str | None = None
         if c.client_cert:
             cert = (c.client_cert, c.client_key) if c.client_key else c.client_cert
+        with Deadline(c.call_deadline) as due:
+            try:
+                raw, status, answer_type = self._exchange(data, headers, cert)
+            except ServerUnavailable:
+                if due.expired:
+                    raise ServerUnavailable(
+                        f"The XMLVend server did not answer within {c.call_deadline:g} "
+                        "seconds.", sent=True) from None
+                raise
+        try:
+            resp = parse_response(raw)
+        except BadMessage as exc:
+            if status >= 500 or status in (408, 429):
+                # A 5xx without a readable xmlvendFaultResp: the outcome is unknown.
+                raise ServerUnavailable(f"The XMLVend server failed (HTTP {status}).",
+                                        sent=True, status=status) from None
+            problem = MalformedResponse(str(exc), method="POST", path=body.name,
+                                        status=status, content_type=answer_type, body=raw,
+                                        idempotency_key=key)
+            if self.malformed_sink is not None:
+                self.malformed_sink(problem)
+            raise problem from None
+        self.last_response = resp
+        receipt = resp.receipt
+        if receipt.vendor_credit is not None:
+            self._vendor_credit = receipt.vendor_credit
+        return resp
+
+    def _exchange(self, data: bytes, headers: dict[str, str],
+                  cert: tuple[str, str] | str | None) -> tuple[bytes, int, str | None]:
+        """POST one envelope and read the whole answer: (body, HTTP status, content type)."""
+        c = self.config
         try:
             r = self.session.post(c.url, data=data, headers=headers, stream=True,
                                   timeout=(c.connect_timeout, c.read_timeout),
@@ -199,30 +240,12 @@ class XmlVendBackend:
             raise ServerUnavailable("The XMLVend server could not be reached or the answer "
                                     "was lost.", sent=sent) from None
         except requests.exceptions.RequestException:
-            raise ServerUnavailable("The XMLVend server's answer was lost.", sent=True) from None
+            raise ServerUnavailable("The XMLVend server's answer was lost.",
+                                    sent=True) from None
         try:
-            raw = self._read(r)
+            return self._read(r), r.status_code, r.headers.get("Content-Type")
         finally:
             r.close()
-        try:
-            resp = parse_response(raw)
-        except BadMessage as exc:
-            if r.status_code >= 500 or r.status_code in (408, 429):
-                # A 5xx without a readable xmlvendFaultResp: the outcome is unknown.
-                raise ServerUnavailable(f"The XMLVend server failed (HTTP {r.status_code}).",
-                                        sent=True, status=r.status_code) from None
-            problem = MalformedResponse(str(exc), method="POST", path=body.name,
-                                        status=r.status_code,
-                                        content_type=r.headers.get("Content-Type"), body=raw,
-                                        idempotency_key=key)
-            if self.malformed_sink is not None:
-                self.malformed_sink(problem)
-            raise problem from None
-        self.last_response = resp
-        receipt = resp.receipt
-        if receipt.vendor_credit is not None:
-            self._vendor_credit = receipt.vendor_credit
-        return resp
 
     def _read(self, r: requests.Response) -> bytes:
         """The body, gunzipped when the server compressed it, under the size limit."""

@@ -81,10 +81,8 @@ class Counter:
     def server_tokens(self, receipt_no: str) -> list[str]:
         con = sqlite3.connect(f"file:{self.server.db_path}?mode=ro", uri=True, timeout=30)
         try:
-            rows = con.execute("SELECT token FROM tokens WHERE receipt_no = ? ORDER BY seq",
-                               (receipt_no,)).fetchall()
-        except sqlite3.Error:
-            rows = []
+            rows = con.execute("SELECT token FROM sale_tokens WHERE receipt_no = ? "
+                               "ORDER BY seq", (receipt_no,)).fetchall()
         finally:
             con.close()
         return [str(r[0]) for r in rows]

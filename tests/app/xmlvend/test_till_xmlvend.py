@@ -93,3 +93,38 @@ def test_each_tokened_sale_is_confirmed_by_advice(till: Any, counter: Counter) -
     (attempt,) = counter.attempts(key)
     assert face.key(counter.config.client_ean, counter.config.terminal_id, attempt[1],
                     str(attempt[2])) in face.confirmed
+
+
+def test_offline_sales_go_up_one_by_one_in_order_with_their_own_msgids(
+        till: Any, counter: Counter) -> None:
+    meter = _meter(counter.server)
+    till.service.confirm_customer(meter)  # cached for the offline sales
+    before = {r for _, r in counter.server_sales()}
+    till.service.connectivity.set(False, "test: the network dropped")
+    counter.proxy.down()
+    keys = []
+    for amount in ("100.00", "120.00"):
+        outcome = till.service.sell(meter, Money.of(amount, "ZAR"), "thandi")
+        assert outcome.state == "pending"
+        keys.append(outcome.idempotency_key)
+    assert {r for _, r in counter.server_sales()} == before  # nothing sent while offline
+    counter.proxy.up()
+    tokened: list[str] = []
+    for _ in range(5):  # the worker's passes (the first may find a connection the drop cut)
+        report = till.sync.step()
+        tokened += report.tokened
+        if report.remaining == 0:
+            break
+    assert tokened == keys, report  # in the order they were sold
+    receipts = [till.store.call(lambda c, k=k: c.execute(
+        "SELECT receipt_no FROM sales WHERE idem_key = ?", (k,)).fetchone()[0]) for k in keys]
+    assert {r for _, r in counter.server_sales()} - before == set(receipts)
+    for key, receipt in zip(keys, receipts, strict=True):
+        stored = till.store.call(lambda c, k=key: [r[0] for r in c.execute(
+            "SELECT digits FROM tokens WHERE idem_key = ? ORDER BY position", (k,))])
+        assert sorted(stored) == sorted(counter.server_tokens(receipt))
+    msgids = [counter.attempts(k) for k in keys]
+    assert all(len(m) >= 1 for m in msgids)
+    numbers = {(a[1], a[2]) for m in msgids for a in m}
+    assert len(numbers) == sum(len(m) for m in msgids)  # each sale its own msgID
+    assert till.sync.step().tokened == []  # exactly once: nothing sent again
