@@ -9,6 +9,7 @@ import secrets
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,21 @@ def test_lost_answer_after_commit_gives_the_same_tokens_and_one_sale(counter: Co
     (sold,) = counter.server_sales()
     assert sold[1] == sale.receipt_no
     assert len(counter.attempts(key)) == 1
+
+
+def test_a_trickled_answer_ends_at_the_calls_deadline(counter: Counter) -> None:
+    """requests' read timeout is per chunk; the call's deadline bounds the whole answer."""
+    from app.api.errors import ServerUnavailable
+
+    backend = XmlVendBackend(requests.Session(), replace(counter.config, call_deadline=1.0,
+                                                         read_timeout=5.0),
+                             counter.store, terminal_facts=counter.backend._facts)
+    counter.proxy.inject(Fault(FaultKind.TRICKLE, interval=0.3), match=MATCH, count=1)
+    with pytest.raises(ServerUnavailable, match="within 1 seconds") as lost:
+        backend.sell(str(uuid.uuid4()), "thandi", _request(_meter(counter.server)))
+    # The deadline cut it (a 3 KB answer at one byte per 0.3 s would take a quarter of an
+    # hour); the server may have sold it: resolved by advice, never sold again.
+    assert lost.value.sent
 
 
 def test_lost_answer_through_the_sale_service(counter: Counter) -> None:
