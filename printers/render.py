@@ -16,7 +16,7 @@ import contextlib
 import io
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from escpos.printer import Dummy
 from PIL import Image
@@ -72,12 +72,18 @@ def render_escpos(receipt: model.Receipt, profile: PrinterProfile, *,
                   open_drawer: bool = False) -> bytes:
     """The complete print job for `receipt`: ESC @, the receipt, feed and cut; then the cash
     drawer kick when `open_drawer` and the profile has a drawer (`printers.drawer` decides)."""
+    return render_blocks(layout(receipt, profile), profile, open_drawer=open_drawer)
+
+
+def render_blocks(blocks: Iterable[Block], profile: PrinterProfile, *,
+                  open_drawer: bool = False) -> bytes:
+    """Laid-out blocks as one ESC/POS job (what `render_escpos` sends; the test page too)."""
     printer = Dummy(profile=profile.escpos_profile)
     printer.hw("INIT")
     if profile.code_page is not None:
         printer.charcode(profile.code_page)
     fold = _folder(profile.code_page)
-    for block in layout(receipt, profile):
+    for block in blocks:
         _emit(printer, block, profile, fold)
     printer.set(align="left", bold=False, normal_textsize=True, invert=False)
     if profile.cut:
