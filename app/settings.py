@@ -18,6 +18,7 @@ import platformdirs
 from app.version import APP_ID
 from common.amounts import AMOUNT_FORMATS
 from common.errors import ConfigError
+from common.files import replace_file
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,7 @@ class Settings:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text("\n".join(lines), encoding="utf-8")
-        tmp.replace(path)
+        replace_file(tmp, path)
 
 
 def _toml_value(value: Any) -> str:
