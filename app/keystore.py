@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from app.api.origin import CredentialBinding
 from common.errors import StorageError, UserFacingError
+from common.files import replace_file
 
 log = logging.getLogger("vendpoint.keystore")
 
@@ -199,7 +200,7 @@ def _replace_file(path: Path, text: str, *, mode: int = 0o600) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_file(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -13,6 +13,7 @@ import json
 import logging
 import logging.handlers
 import re
+import time
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,6 +83,38 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class SharedRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file that keeps writing when it cannot rotate.
+
+    On Windows a file another process holds open (a second VendPoint, an editor, a log
+    shipper, an antivirus scan) cannot be renamed or deleted: the standard handler then fails
+    on every record. This one keeps appending to the current file and tries the rotation
+    again after `retry_s`, so the log grows past `maxBytes` for a while but nothing is lost.
+    """
+
+    def __init__(self, filename: Path, *, max_bytes: int, backup_count: int,
+                 retry_s: float = 60.0) -> None:
+        super().__init__(filename, maxBytes=max_bytes, backupCount=backup_count,
+                         encoding="utf-8")
+        self.retry_s = retry_s
+        self._retry_at = 0.0
+        self.rotation_failures = 0
+
+    def shouldRollover(self, record: logging.LogRecord) -> int:
+        if time.monotonic() < self._retry_at:
+            return 0
+        return super().shouldRollover(record)
+
+    def doRollover(self) -> None:
+        try:
+            super().doRollover()
+        except PermissionError:  # held by another process: keep the current file for now
+            self.rotation_failures += 1
+            self._retry_at = time.monotonic() + self.retry_s
+            if self.stream is None:  # the standard rollover closed it before renaming
+                self.stream = self._open()
+
+
 def setup_logging(log_dir: Path | None, *, json_lines: bool = False, level: str = "INFO") -> None:
     """Configure the root `vendpoint` logger: stderr plus a rotating file when `log_dir` is set."""
     root = logging.getLogger()
@@ -94,9 +127,8 @@ def setup_logging(log_dir: Path | None, *, json_lines: bool = False, level: str 
     handlers[0].setFormatter(JsonFormatter() if json_lines else text_format)
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
-            log_dir / "vendpoint.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
-        )
+        file_handler = SharedRotatingFileHandler(
+            log_dir / "vendpoint.log", max_bytes=5_000_000, backup_count=5)
         file_handler.setFormatter(JsonFormatter() if json_lines else text_format)
         handlers.append(file_handler)
     for handler in handlers:

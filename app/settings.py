@@ -18,6 +18,7 @@ import platformdirs
 from app.version import APP_ID
 from common.amounts import AMOUNT_FORMATS
 from common.errors import ConfigError
+from common.files import replace_file
 
 
 @dataclass(frozen=True)
@@ -138,15 +139,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ui.quick_amounts", str, "20,50,100,200,500",
             "Quick-amount keys on the sale screen, comma separated, in major currency units."),
     Setting("printer.connection", str, "none", "How the receipt printer is connected.",
-            choices=("none", "network", "usb", "serial", "file", "cups")),
+            choices=("none", "network", "usb", "serial", "file", "cups", "windows")),
     Setting("printer.address", str, "",
-            "Printer address: host:port, USB vid:pid, serial device, file path or CUPS queue."),
+            "Printer address: host:port, USB vid:pid, serial device, file path, CUPS queue or "
+            "Windows printer name."),
     Setting("printer.columns", int, 48,
             "Characters per line: 32 for 58 mm paper, 42 or 48 for 80 mm.",
             choices=(32, 42, 48)),
     Setting("printer.profile", str, "default",
             "python-escpos capabilities profile of the printer (code pages, cutter), "
             "e.g. TM-T20II; 'default' suits most ESC/POS printers."),
+    Setting("printer.code_page", str, "",
+            "ESC/POS code page receipts are printed in, e.g. CP858 (French, Portuguese) or "
+            "CP860; empty: chosen per character from the printer profile's tables."),
+    Setting("printer.qr_code", bool, False,
+            "Print the meter and tokens as a QR code (an image where the printer has no QR)."),
+    Setting("printer.logo", str, "", "Image file printed at the top of receipts (empty: none)."),
+    Setting("printer.cash_drawer", str, "none",
+            "Cash drawer on the printer's drawer port: opened after a cash sale's receipt.",
+            choices=("none", "pin2", "pin5")),
+    Setting("printer.drawer_pulse_ms", int, 100,
+            "How long the drawer's opening pulse lasts.", minimum=10, maximum=510),
     Setting("log.json", bool, False, "Write the log file as JSON lines."),
     Setting("log.level", str, "INFO", "Least important log level written.",
             choices=("DEBUG", "INFO", "WARNING", "ERROR")),
@@ -232,7 +245,7 @@ class Settings:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text("\n".join(lines), encoding="utf-8")
-        tmp.replace(path)
+        replace_file(tmp, path)
 
 
 def _toml_value(value: Any) -> str:

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from common.errors import StorageError
+from common.files import replace_file
 from offline_store.store import Connection, Store, check_integrity, connect
 
 
@@ -56,7 +57,7 @@ def backup_store(store: Store, dest: Path, key: bytes) -> Path:
             side = Path(f"{tmp}{suffix}")
             if side.exists():
                 side.unlink()
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)
         if os.name == "posix":
             dest.chmod(0o600)
             dir_fd = os.open(dest.parent, os.O_RDONLY)

@@ -1,14 +1,16 @@
-"""Build a connection config from the app's two printer settings.
+"""Build a connection config and a printer profile from the app's printer settings.
 
 `printer.connection` (none, network, usb, serial, file, cups, windows) and `printer.address`
 (its meaning depends on the connection) become one of the typed configs of
 `printers.connections`. A bad address is a `ConfigError` that names the setting and shows
-the expected form.
+the expected form. `profile_from_settings` reads the paper width, python-escpos profile, code
+page, QR, logo and cash drawer settings into a `PrinterProfile`.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any, Protocol
 
 from common.errors import ConfigError
 from printers.connections import (
@@ -20,6 +22,7 @@ from printers.connections import (
     UsbConfig,
     Win32Config,
 )
+from printers.profile import DrawerKick, PrinterProfile
 
 FORMS = {
     "network": "host or host:port, e.g. 192.168.1.50:9100 or [fe80::1]:9100",
@@ -82,4 +85,28 @@ def _bad(connection: str, address: str, why: str) -> ConfigError:
     return ConfigError(
         f"printer.address {address!r} does not work for a {connection} printer: {why}.",
         hint=f"Expected {FORMS[connection]}.",
+    )
+
+
+class SettingsLike(Protocol):
+    """What `profile_from_settings` reads: values by setting key (`app.settings.Settings`)."""
+
+    def __getitem__(self, key: str) -> Any: ...
+
+
+_DRAWER_PIN = {"pin2": 2, "pin5": 5}
+
+
+def profile_from_settings(settings: SettingsLike) -> PrinterProfile:
+    """The printer profile the `printer.*` settings describe (ConfigError when it cannot work:
+    an unknown python-escpos profile, a code page that profile lacks)."""
+    drawer = _DRAWER_PIN.get(str(settings["printer.cash_drawer"]))
+    return PrinterProfile(
+        columns=int(settings["printer.columns"]),
+        escpos_profile=str(settings["printer.profile"]) or "default",
+        code_page=str(settings["printer.code_page"]).strip().upper() or None,
+        qr_code=bool(settings["printer.qr_code"]),
+        logo_path=str(settings["printer.logo"]).strip() or None,
+        cash_drawer=None if drawer is None else DrawerKick(
+            pin=drawer, on_ms=int(settings["printer.drawer_pulse_ms"])),
     )

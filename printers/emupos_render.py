@@ -36,7 +36,7 @@ def render(data: bytes, width_dots: int) -> tuple[bytes, str]:
             "width_dots": width_dots,
             "font_a": {"width": 12, "height": 24},
             "font_b": {"width": 9, "height": 17},
-            "code_pages": {0: "PC437", 2: "PC850", 16: "WPC1252", 19: "PC858"},
+            "code_pages": {0: "PC437", 2: "PC850", 3: "PC860", 16: "WPC1252", 19: "PC858"},
             "default_code_page": 0,
             "drawer_sensor_open_level": "high",
         }

@@ -215,6 +215,10 @@ class PendingSlip:
         "Your token will be printed here when the system is back online, and sent by SMS."
     )
     valid_until: datetime | None = None
+    #: the cash the customer handed over (None: not paid in cash, or not known); it is not
+    #: printed (the slip shows the amount paid) but makes the slip a cash sale's document,
+    #: which opens the cash drawer where one is configured (`printers.drawer`)
+    cash_tendered: Money | None = None
     kind: str = field(default="pending", init=False)
 
 

@@ -25,6 +25,7 @@ from common.backoff import Backoff
 from common.events import EventBus
 from printers import model
 from printers.connections import PrinterConnection, PrintError, PrinterState, PrinterStatus
+from printers.drawer import opens_drawer
 from printers.events import PrinterStatusChanged, PrintJobDone, PrintJobFailed, PrintJobQueued
 from printers.job_store import PrintJob, PrintJobStore, new_job
 from printers.profile import PrinterProfile
@@ -171,7 +172,9 @@ class PrintQueue:
             if self._stopping:
                 return 0.0
             try:
-                data = render_escpos(job.receipt(), self.profile)
+                receipt = job.receipt()
+                kick = opens_drawer(job, receipt, self.profile, self.store, self.clock())
+                data = render_escpos(receipt, self.profile, open_drawer=kick)
             except Exception as exc:
                 # A bug or an unreadable payload: this job can never print; skip it.
                 log.exception("print job %s cannot be rendered", job.id)

@@ -2,16 +2,21 @@
 golden tests and logs, with tokens masked).
 
 `render_escpos` builds the whole job with python-escpos's `Dummy` printer: initialise (ESC @)
-first, then every line, then feed and cut, so the caller sends it in ONE write. Text goes
-through python-escpos's magic encoding, which picks a code page the printer profile has for
-accented and non-Latin characters (and prints "?" for what no code page holds).
+first, then every line, then feed and cut (and the cash drawer kick when asked), so the caller
+sends it in ONE write. Text is sent in the profile's fixed code page (`PrinterProfile.code_page`,
+selected once with ESC t; a character the page lacks prints without its accent, else as "?"),
+or, without one, through python-escpos's magic encoding, which picks a code page the printer
+profile has per character (and prints "?" for what no code page holds).
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import logging
+import unicodedata
+from collections.abc import Callable, Iterable
 
 from escpos.printer import Dummy
 from PIL import Image
@@ -63,22 +68,70 @@ def _align(text: str, align: Align, cols: int) -> str:
     return text
 
 
-def render_escpos(receipt: model.Receipt, profile: PrinterProfile) -> bytes:
-    """The complete print job for `receipt`: ESC @, the receipt, feed and cut."""
+def render_escpos(receipt: model.Receipt, profile: PrinterProfile, *,
+                  open_drawer: bool = False) -> bytes:
+    """The complete print job for `receipt`: ESC @, the receipt, feed and cut; then the cash
+    drawer kick when `open_drawer` and the profile has a drawer (`printers.drawer` decides)."""
+    return render_blocks(layout(receipt, profile), profile, open_drawer=open_drawer)
+
+
+def render_blocks(blocks: Iterable[Block], profile: PrinterProfile, *,
+                  open_drawer: bool = False) -> bytes:
+    """Laid-out blocks as one ESC/POS job (what `render_escpos` sends; the test page too)."""
     printer = Dummy(profile=profile.escpos_profile)
     printer.hw("INIT")
-    for block in layout(receipt, profile):
-        _emit(printer, block, profile)
+    if profile.code_page is not None:
+        printer.charcode(profile.code_page)
+    fold = _folder(profile.code_page)
+    for block in blocks:
+        _emit(printer, block, profile, fold)
     printer.set(align="left", bold=False, normal_textsize=True, invert=False)
     if profile.cut:
         printer.ln(profile.feed_lines_before_cut)
         printer.cut()
     else:
         printer.ln(profile.feed_lines_before_cut + 3)
+    if open_drawer and profile.cash_drawer is not None:
+        # After the cut: the drawer opens as the receipt comes off, never mid-print.
+        printer.cashdraw(list(profile.cash_drawer.command()))
     return bytes(printer.output)
 
 
-def _emit(printer: Dummy, block: Block, profile: PrinterProfile) -> None:
+def fold_to_code_page(text: str, code_page: str) -> str:
+    """`text` with each character the code page lacks replaced by its unaccented letter
+    ("ő" -> "o", "ł" stays and prints "?"); characters the page has are kept as they are."""
+    return _folder(code_page)(text)
+
+
+def _folder(code_page: str | None) -> Callable[[str], str]:
+    if code_page is None:
+        return _same
+    try:
+        codec = codecs.lookup(code_page.lower()).name
+    except LookupError:  # no Python codec: python-escpos's own table decides
+        return _same
+
+    def fold(text: str) -> str:
+        out = []
+        for char in text:
+            try:
+                char.encode(codec)
+            except UnicodeEncodeError:
+                base = "".join(c for c in unicodedata.normalize("NFKD", char)
+                               if not unicodedata.combining(c))
+                char = base or char
+            out.append(char)
+        return "".join(out)
+
+    return fold
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _emit(printer: Dummy, block: Block, profile: PrinterProfile,
+          fold: Callable[[str], str]) -> None:
     if isinstance(block, Line):
         printer.set(
             align=block.align.value,
@@ -88,7 +141,7 @@ def _emit(printer: Dummy, block: Block, profile: PrinterProfile) -> None:
             double_width=block.double,
             double_height=block.double,
         )
-        printer.text(block.text + "\n")
+        printer.text(fold(block.text) + "\n")
     elif isinstance(block, Rule):
         printer.set(align="left", bold=False, normal_textsize=True, invert=False)
         printer.text(block.char * profile.columns + "\n")
@@ -98,7 +151,8 @@ def _emit(printer: Dummy, block: Block, profile: PrinterProfile) -> None:
         size = next(s for cols, s in _QR_SIZE_BY_COLUMNS if profile.columns >= cols)
         printer.set(align="center", normal_textsize=True)
         printer.ln()
-        printer.qr(block.data, size=size, native=profile.native_qr)
+        # Printers without GS ( k (per their capabilities profile) get the QR as an image.
+        printer.qr(block.data, size=size, native=profile.qr_is_native)
         printer.ln()
         printer.set(align="left")
     elif isinstance(block, Barcode):

@@ -288,3 +288,52 @@ def all_variants() -> dict[str, Receipt]:
         "shift_close": shift_close(),
     }
 
+
+
+#: Words of the French and Portuguese samples that need a code page beyond ASCII; every one of
+#: é, ç, ã, õ and à is in them (the accent tests look for each word on paper).
+ACCENTED_WORDS = {
+    "fr": ("Électricité", "Aïcha Traoré", "Françoise", "à Cocody", "Redevance d'éclairage"),
+    "pt": ("Moçambique", "João Gonçalves", "Conceição", "instruções", "Escalão 1"),
+}
+
+
+def token_receipt_fr() -> TokenReceipt:
+    """A French receipt in Abidjan (XOF, no decimals) with accented names and text."""
+    base = sale(key_change=False)
+    xof = "XOF"
+    return TokenReceipt(replace(
+        base,
+        utility=Party("Compagnie Ivoirienne d'Électricité",
+                      address=("Avenue Christiani, Treichville", "Abidjan"),
+                      tax_id="CI-0123456"),
+        pos=replace(POS, vendor=Party("Épicerie du Carrefour", address=("Boulevard Latrille",)),
+                    operator="Françoise Kouassi"),
+        customer=Party("Aïcha Traoré", address=("Rue des Jardins à Cocody", "Abidjan")),
+        amount_tendered=Money.of("12000", xof),
+        breakdown=(BreakdownLine("Tranche 1", Money.of("7900", xof), units_tenths=962),
+                   BreakdownLine("Redevance d'éclairage", Money.of("2270", xof))),
+        vat=Money.of("1830", xof), vat_rate="18%", cash_tendered=Money.of("15000", xof),
+        instructions="Entrez les codes dans le compteur dans l'ordre imprimé, puis appuyez "
+                     "sur Entrée (#). Conservez ce reçu.",
+    ))
+
+
+def token_receipt_pt() -> TokenReceipt:
+    """A Portuguese receipt in Maputo (MZN) with accented names and text."""
+    base = sale(key_change=False)
+    mzn = "MZN"
+    return TokenReceipt(replace(
+        base,
+        utility=Party("Electricidade de Moçambique",
+                      address=("Avenida Agostinho Neto", "Maputo"), tax_id="400123456"),
+        pos=replace(POS, vendor=Party("Loja São Tomé", address=("Rua da Mesquita",)),
+                    operator="Conceição Machava"),
+        customer=Party("João Gonçalves", address=("Rua da Conceição, 12", "Matola")),
+        amount_tendered=Money.of("500.00", mzn),
+        breakdown=(BreakdownLine("Escalão 1", Money.of("390.10", mzn), units_tenths=962),
+                   BreakdownLine("Taxa de lixo", Money.of("37.25", mzn))),
+        vat=Money.of("72.65", mzn), vat_rate="17%", cash_tendered=Money.of("500.00", mzn),
+        instructions="Siga as instruções: introduza os códigos no contador pela ordem "
+                     "impressa e prima Enter (#). Não perca este recibo.",
+    ))

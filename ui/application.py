@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.backend import Capabilities
@@ -57,10 +57,24 @@ def create_qapplication() -> QApplication:
         app = QApplication([APP_NAME])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(VERSION)
+    load_bundled_fonts()
     style = RESOURCES / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
     return app
+
+
+def load_bundled_fonts() -> list[str]:
+    """Register the fonts in resources/fonts (the style sheet's DejaVu Sans Mono, which
+    Windows does not have); returns the families loaded."""
+    families: list[str] = []
+    for font in sorted((RESOURCES / "fonts").glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(font))
+        if font_id < 0:
+            log.warning("bundled font %s could not be loaded", font.name)
+            continue
+        families += QFontDatabase.applicationFontFamilies(font_id)
+    return families
 
 
 class StartupScreen(QWidget):

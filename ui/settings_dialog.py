@@ -1,8 +1,11 @@
 """The settings dialog: server URL, terminal activation, printer (with a test print), language.
 
 Values are validated by the declared settings (`app.settings`), so a bad URL or printer width
-gets the same plain message as in the settings file. Activation sends the one-time code to the
-server and keeps the returned credential in the OS keyring (never in the settings file).
+gets the same plain message as in the settings file. *Find printers* lists the USB, serial,
+Windows and CUPS printers this PC sees (`printers.discovery`, off the GUI thread); choosing
+one fills the connection and address, ready for a test print. Activation sends the one-time
+code to the server and keeps the returned credential in the OS keyring (never in the
+settings file).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.settings import SETTINGS, Settings
 from common.errors import ConfigError, InvalidInput
+from printers.discovery import Discovery, discover
 from ui.errors import show_error
 from ui.ops import Op
 from ui.ports import PrinterPort, TerminalPort
@@ -43,7 +48,8 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, *, save_to: Path | None,
                  terminal: TerminalPort | None, printer: PrinterPort | None,
                  on_saved: Callable[[Settings], None] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 find_printers: Callable[[], Discovery] = discover) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self._settings = settings
@@ -51,6 +57,7 @@ class SettingsDialog(QDialog):
         self._terminal = terminal
         self._printer = printer
         self._on_saved = on_saved
+        self._find_printers = find_printers
         self.saved: Settings | None = None
         layout = QVBoxLayout(self)
 
@@ -87,10 +94,49 @@ class SettingsDialog(QDialog):
         self.profile = QLineEdit(settings["printer.profile"])
         self.profile.setPlaceholderText(self.tr("default, or e.g. TM-T20II"))
         self.test_button = QPushButton(self.tr("Test print"))
+        self.find_button = QPushButton(self.tr("Find printers"))
+        self.found = QComboBox()
+        self.found.setObjectName("foundPrinters")
+        self.found.setEnabled(False)
+        self.found.addItem(self.tr("Find printers to list the ones this PC sees"))
+        found_row = QHBoxLayout()
+        found_row.addWidget(self.find_button)
+        found_row.addWidget(self.found, 1)
+        self.code_page = QComboBox()
+        self.code_page.setEditable(True)
+        for page in ("", "CP858", "CP860", "CP850", "CP1252", "CP437"):
+            self.code_page.addItem(page)
+        self.code_page.setItemText(0, "")
+        edit = self.code_page.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText(self.tr("automatic, or e.g. CP858 for French and Portuguese"))
+        self.code_page.setCurrentText(settings["printer.code_page"])
+        self.qr_code = QCheckBox(self.tr("Print a QR code of the meter and tokens"))
+        self.qr_code.setChecked(bool(settings["printer.qr_code"]))
+        self.logo = QLineEdit(settings["printer.logo"])
+        self.logo.setPlaceholderText(self.tr("image file, or empty for none"))
+        self.drawer = QComboBox()
+        for value, label in (("none", self.tr("none")), ("pin2", self.tr("on pin 2")),
+                             ("pin5", self.tr("on pin 5"))):
+            self.drawer.addItem(label, value)
+        self.drawer.setCurrentIndex(self.drawer.findData(settings["printer.cash_drawer"]))
+        self.drawer_pulse = QSpinBox()
+        self.drawer_pulse.setRange(10, 510)
+        self.drawer_pulse.setSuffix(self.tr(" ms"))
+        self.drawer_pulse.setValue(int(settings["printer.drawer_pulse_ms"]))
+        drawer_row = QHBoxLayout()
+        drawer_row.addWidget(self.drawer, 1)
+        drawer_row.addWidget(QLabel(self.tr("pulse")))
+        drawer_row.addWidget(self.drawer_pulse)
+        pform.addRow(self.tr("Printers found"), found_row)
         pform.addRow(self.tr("Connection"), self.connection)
         pform.addRow(self.tr("Address"), self.address)
         pform.addRow(self.tr("Paper width"), self.columns)
         pform.addRow(self.tr("Printer profile"), self.profile)
+        pform.addRow(self.tr("Code page"), self.code_page)
+        pform.addRow(self.tr("Logo"), self.logo)
+        pform.addRow("", self.qr_code)
+        pform.addRow(self.tr("Cash drawer"), drawer_row)
         pform.addRow("", self.test_button)
         layout.addWidget(printer_box)
 
@@ -126,6 +172,8 @@ class SettingsDialog(QDialog):
 
         self.activate_button.clicked.connect(self.activate)
         self.test_button.clicked.connect(self.test_print)
+        self.find_button.clicked.connect(self.find_printers)
+        self.found.activated.connect(self._found_chosen)
         self.activate_button.setEnabled(terminal is not None)
         self.test_button.setEnabled(printer is not None)
         self._refresh_terminal()
@@ -148,6 +196,11 @@ class SettingsDialog(QDialog):
         new.set("printer.address", self.address.text().strip())
         new.set("printer.columns", int(self.columns.currentData()))
         new.set("printer.profile", self.profile.text().strip() or "default")
+        new.set("printer.code_page", self.code_page.currentText().strip().upper())
+        new.set("printer.qr_code", self.qr_code.isChecked())
+        new.set("printer.logo", self.logo.text().strip())
+        new.set("printer.cash_drawer", str(self.drawer.currentData()))
+        new.set("printer.drawer_pulse_ms", self.drawer_pulse.value())
         new.set("ui.language", str(self.language.currentData()))
         new.set("ui.idle_lock_minutes", self.idle_minutes.value())
         new.set("ui.quick_amounts", self.quick_amounts.text().strip())
@@ -227,3 +280,36 @@ class SettingsDialog(QDialog):
     def _test_failed(self, exc: BaseException) -> None:
         self.message.setText(self.tr("The test print failed."))
         show_error(exc, self)
+
+    def find_printers(self) -> None:
+        """List the printers this PC sees (USB, serial, Windows, CUPS), off the GUI thread."""
+        self.find_button.setEnabled(False)
+        self.message.setText(self.tr("Looking for printers…"))
+        Op(self, self._find_printers).success(self._printers_found).failure(
+            lambda exc: show_error(exc, self)).finally_(
+            lambda: self.find_button.setEnabled(True)).run()
+
+    def _printers_found(self, found: Discovery) -> None:
+        self.found.clear()
+        for printer in found.printers:
+            self.found.addItem(printer.label, (printer.connection, printer.address))
+        if found.printers:
+            self.found.setEnabled(True)
+            self.found.setCurrentIndex(-1)
+            self.found.setPlaceholderText(self.tr("{n} found: choose one").format(
+                n=len(found.printers)))
+            text = self.tr("Choose a printer from the list, then Test print.")
+        else:
+            self.found.setEnabled(False)
+            self.found.addItem(self.tr("no printer found"))
+            text = self.tr("No printer found; type the address (a network printer's IP).")
+        notes = "; ".join(found.notes)
+        self.message.setText(text + (f" ({notes})" if notes else ""))
+
+    def _found_chosen(self, index: int) -> None:
+        data = self.found.itemData(index)
+        if not data:
+            return
+        connection, address = data
+        self.connection.setCurrentText(connection)
+        self.address.setText(address)

@@ -21,7 +21,6 @@ import csv
 import html
 import io
 import json
-import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -32,6 +31,7 @@ from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.ranges import LedgerRow
 from app.supervisor.report_model import Report, format_minor, format_tenths, wire_minor
+from common.files import replace_file
 from offline_store import Store
 from offline_store.journal import append
 
@@ -146,7 +146,7 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
         write(part)
         if not part.exists():
             raise OSError(f"nothing was written for {path.name}")
-        os.replace(part, path)
+        replace_file(part, path)
     finally:
         part.unlink(missing_ok=True)
     return path

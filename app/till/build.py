@@ -53,7 +53,7 @@ from common.errors import ConfigError, TransientError, UserFacingError
 from common.events import EventBus
 from offline_store import Store
 from offline_store.store import open_store
-from printers.config import config_from_settings
+from printers.config import config_from_settings, profile_from_settings
 from printers.connections import ConnectionConfig, FileConfig, open_connection
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
@@ -75,9 +75,9 @@ def printer_config(settings: Settings) -> ConnectionConfig | None:
 
 
 def printer_profile(settings: Settings) -> PrinterProfile:
-    """Paper width and capabilities profile from the settings (a bad profile: ConfigError)."""
-    return PrinterProfile(columns=int(settings["printer.columns"]),
-                          escpos_profile=str(settings["printer.profile"]) or "default")
+    """Paper width, capabilities profile, code page, QR, logo and cash drawer from the
+    settings (a bad profile: ConfigError)."""
+    return profile_from_settings(settings)
 
 
 @dataclass(frozen=True)

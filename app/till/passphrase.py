@@ -39,6 +39,7 @@ from app.keystore import (
     sidecar_path,
 )
 from common.errors import InvalidInput, StorageError
+from common.files import replace_file
 from offline_store.backup import backup_store
 from offline_store.store import open_store
 
@@ -109,7 +110,7 @@ class Vault:
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
+            replace_file(tmp, self.path)
         finally:
             tmp.unlink(missing_ok=True)
 

@@ -86,3 +86,39 @@ def test_credentials_bearer_and_secret_fields_are_masked() -> None:
     assert "abc.def-123" not in text and _CREDENTIAL not in text
     assert "correct" not in text and "ACT-1234" not in text
     assert "key_id=tsk-1" in text and "code=UNKNOWN_METER" in text  # ids are not secrets
+
+
+def test_rotation_while_another_process_holds_the_log_loses_nothing(
+        tmp_path, monkeypatch, capsys) -> None:
+    import os
+
+    from app.logging_setup import SharedRotatingFileHandler
+
+    path = tmp_path / "vendpoint.log"
+    held = {str(path)}
+    real_rename = os.rename
+
+    def windows_rename(src, dst):  # Windows: a file open in another process cannot move
+        if str(src) in held:
+            raise PermissionError(32, "The process cannot access the file", str(src))
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", windows_rename)
+    handler = SharedRotatingFileHandler(path, max_bytes=300, backup_count=2, retry_s=0.0)
+    logger = logging.getLogger("vendpoint.test.rotation")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        for n in range(40):
+            logger.warning("record %03d", n)
+        assert handler.rotation_failures > 0
+        text = path.read_text(encoding="utf-8")
+        assert all(f"record {n:03d}" in text for n in range(40))  # kept writing, in the file
+        assert not (tmp_path / "vendpoint.log.1").exists()
+        held.clear()  # the other process let go: the next record rotates
+        logger.warning("after release")
+        assert (tmp_path / "vendpoint.log.1").exists()
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert "Logging error" not in capsys.readouterr().err

@@ -50,3 +50,22 @@ def test_bad_settings_say_what_is_expected(connection: str, address: str, match:
     with pytest.raises(ConfigError, match=match) as info:
         config_from_settings(connection, address)
     assert info.value.hint
+
+
+def test_profile_from_the_printer_settings() -> None:
+    from app.settings import Settings
+    from printers.config import profile_from_settings
+    from printers.profile import DrawerKick, PrinterProfile
+
+    assert profile_from_settings(Settings()) == PrinterProfile()
+    settings = Settings({"printer.columns": 32, "printer.profile": "POS-5890",
+                         "printer.code_page": "cp860", "printer.qr_code": True,
+                         "printer.logo": "logo.png", "printer.cash_drawer": "pin5",
+                         "printer.drawer_pulse_ms": 150})
+    profile = profile_from_settings(settings)
+    assert profile == PrinterProfile(columns=32, escpos_profile="POS-5890", code_page="CP860",
+                                     qr_code=True, logo_path="logo.png",
+                                     cash_drawer=DrawerKick(pin=5, on_ms=150))
+    with pytest.raises(ConfigError, match="no code page 'CP1252'"):
+        profile_from_settings(Settings({"printer.profile": "simple",
+                                        "printer.code_page": "CP1252"}))

@@ -153,3 +153,54 @@ def test_paper_status_falls_back_to_gs_r_1(
     fake_printer.answers_dle_eot_paper = False
     assert open_connection(_config(fake_printer)).status().state is state
     assert fake_printer.wait_for_status_queries(3) == 3  # DLE EOT 1, DLE EOT 4, GS r 1
+
+
+class _Win32PrintStandIn:
+    """win32print as pywin32 offers it, recording the spooler calls."""
+
+    def __init__(self, fail_write: bool = False) -> None:
+        self.calls: list[tuple[object, ...]] = []
+        self.fail_write = fail_write
+
+    def OpenPrinter(self, name: str) -> str:
+        self.calls.append(("open", name))
+        return "handle"
+
+    def StartDocPrinter(self, handle: str, level: int, info: tuple[object, ...]) -> int:
+        self.calls.append(("doc", level, info))
+        return 1
+
+    def StartPagePrinter(self, handle: str) -> None:
+        self.calls.append(("page",))
+
+    def WritePrinter(self, handle: str, data: bytes) -> int:
+        if self.fail_write:
+            raise OSError("The printer is out of paper")
+        self.calls.append(("write", data))
+        return len(data)
+
+    def EndPagePrinter(self, handle: str) -> None:
+        self.calls.append(("end page",))
+
+    def EndDocPrinter(self, handle: str) -> None:
+        self.calls.append(("end doc",))
+
+    def ClosePrinter(self, handle: str) -> None:
+        self.calls.append(("close",))
+
+
+def test_windows_spooler_gets_the_job_raw_in_one_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    spooler = _Win32PrintStandIn()
+    monkeypatch.setitem(sys.modules, "win32print", spooler)
+    conn = open_connection(Win32Config("EPSON TM-T20III Receipt"))
+    conn.send(b"\x1b@job\x1dV\x00")
+    assert spooler.calls == [
+        ("open", "EPSON TM-T20III Receipt"), ("doc", 1, ("VendPoint receipt", None, "RAW")),
+        ("page",), ("write", b"\x1b@job\x1dV\x00"), ("end page",), ("end doc",), ("close",)]
+    failing = _Win32PrintStandIn(fail_write=True)
+    monkeypatch.setitem(sys.modules, "win32print", failing)
+    with pytest.raises(PrintError, match="Windows could not print"):
+        open_connection(Win32Config("EPSON")).send(b"x")
+    assert failing.calls[-2:] == [("end doc",), ("close",)]  # the spooler handle is released

@@ -18,6 +18,7 @@ from printers.model import Party
 from printers.profile import PrinterProfile
 from printers.render import render_escpos
 
+ACCENTED = {"fr": samples.token_receipt_fr, "pt": samples.token_receipt_pt}
 HOSTILE = replace(samples.pending_slip(), customer=Party(name="Eve\x1b@\x1dV\x00 Attacker"))
 
 
@@ -36,6 +37,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Pa
            for c in (32, 42, 48)},
         "pending58": (render_escpos(samples.pending_slip(), PrinterProfile(columns=32)), 384),
         "hostile": (render_escpos(HOSTILE, PrinterProfile(columns=48)), 576),
+        **{f"{lang}-{page}": (render_escpos(receipt(), PrinterProfile(
+            columns=48, escpos_profile="TM-T20II", code_page=page)), 576)
+           for lang, receipt in ACCENTED.items() for page in ("CP858", "CP860")},
     }
     pngs = {name: out / f"{name}.png" for name in cases}
     texts = emulator.render_many(
@@ -76,3 +80,16 @@ def test_hostile_name_prints_as_text(printed: dict[str, tuple[str, Path]]) -> No
     assert "Eve@V Attacker" in text
     # The receipt is whole: no reset or cut from the name cut it short.
     assert text.count("NOT A TOKEN") == 2
+
+
+@pytest.mark.parametrize("page", ["CP858", "CP860"])
+@pytest.mark.parametrize("language", list(ACCENTED))
+def test_french_and_portuguese_print_their_accents(printed: dict[str, tuple[str, Path]],
+                                                   language: str, page: str) -> None:
+    text, _ = printed[f"{language}-{page}"]
+    flat = " ".join(text.split())
+    for word in samples.ACCENTED_WORDS[language]:
+        if page == "CP860":
+            word = word.replace("ï", "i")  # not in CP860: printed without the accent
+        assert word in flat
+    assert "\ufffd" not in text and "?" not in flat.replace("(#)", "")

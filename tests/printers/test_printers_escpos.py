@@ -91,3 +91,16 @@ def test_qr_barcode_and_logo_are_optional(tmp_path: Path) -> None:
     raster = full.index(b"\x1dv0")  # GS v 0 raster logo, scaled to the paper width
     width_bytes = int.from_bytes(full[raster + 4:raster + 6], "little")
     assert width_bytes * 8 <= 48 * 12
+
+
+def test_qr_prints_as_an_image_on_a_model_without_native_qr() -> None:
+    receipt = samples.token_receipt()
+    # POS-5890 (a common 58 mm clone) has no GS ( k in its capabilities profile.
+    cheap = PrinterProfile(columns=32, escpos_profile="POS-5890", qr_code=True)
+    assert not cheap.qr_is_native
+    data = render_escpos(receipt, cheap)
+    assert b"\x1d(k" not in data
+    assert b"\x1dv0" in data  # the QR as a GS v 0 raster image
+    assert PrinterProfile(columns=32, escpos_profile="TM-T20II", qr_code=True).qr_is_native
+    # Asked not to (a model the profile gets wrong): an image too.
+    assert not PrinterProfile(escpos_profile="TM-T20II", native_qr=False).qr_is_native
