@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.api.models import Money, Sale
+from app.sales.cash import cash_tendered_for
 from common.events import EventBus
 from offline_store import Connection, Store
 from printers import model as pm
@@ -157,11 +158,15 @@ class Documents:
     def pending_slip(self, conn: Connection, *, reference: str, created_at: str,
                      customer_name: str, customer_address: str, meter_number: str,
                      amount: Money, operator_id: str, delivery: str) -> pm.PendingSlip:
-        """The pending (offline) slip, which says it is NOT a token."""
+        """The pending (offline) slip, which says it is NOT a token. The cash handed over (kept
+        with the sale in this same transaction) makes it a cash sale's document: the drawer
+        opens where one is configured."""
+        cash = cash_tendered_for(conn, reference)
         return pm.PendingSlip(
             utility=self.context.utility(),
             pos=self.context.pos(operator_name(conn, operator_id)),
             reference=reference,
             issued_at=datetime.fromisoformat(created_at.replace("Z", "+00:00")),
             customer=pm.Party(customer_name, (customer_address,)),
-            meter=pm.MeterInfo(meter_number), amount=pm_money(amount), delivery=delivery)
+            meter=pm.MeterInfo(meter_number), amount=pm_money(amount), delivery=delivery,
+            cash_tendered=None if cash is None else pm_money(cash))

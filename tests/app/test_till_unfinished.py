@@ -65,3 +65,22 @@ def test_unreadable_answer_then_retry_resolves_the_same_sale(env: Env) -> None:
         assert again.state is SaleState.TOKENED and len(env.server_sales()) == 2
     finally:
         core.close()
+
+
+def test_an_offline_cash_sales_slip_is_a_cash_document(env: Env) -> None:
+    """The cash handed over is kept with the pending sale, so its slip opens the drawer."""
+    from printers.drawer import is_cash_sale
+    from printers.sql_job_store import SqlPrintJobStore
+
+    core = env.core(start=False)
+    try:
+        meter = str(env.server.meter("normal")["meter_number"])
+        core.till.lookup(meter)
+        env.cut(core)
+        result = core.till.sell(meter, Money(5000, "ZAR"), CASHIER,
+                                cash_tendered=Money(10000, "ZAR"))
+        assert result.state is SaleState.PENDING and result.print_job
+        job = SqlPrintJobStore(core.store).get(result.print_job)
+        assert job is not None and is_cash_sale(job.receipt())
+    finally:
+        core.close()
