@@ -13,6 +13,7 @@ from typing import Any
 
 from app.api.models import Money
 from app.backend import Capabilities, NotOffered
+from app.sales.policy import OfflineDecision
 from app.sales.service import PriceChanged, QuoteStale
 from app.settings import Settings
 from app.supervisor.approvals import Approval
@@ -112,6 +113,9 @@ class FakeSales:
     #: what this fake vending server offers
     capabilities: Capabilities = field(default_factory=Capabilities)
     quotes: int = 0
+    #: what `offline_check` raises (None: the offline policy would take the sale)
+    offline_refusal: BaseException | None = None
+    offline_checks: list[tuple[str, Money]] = field(default_factory=list)
 
     @property
     def currency(self) -> str:
@@ -154,6 +158,12 @@ class FakeSales:
                    QuoteLine("vat", "VAT 15%", vat)),
             vat=vat, key_change=meter_number == KEYCHANGE,
             tokens_preview=("Credit 55.6 kWh",), tariff_id="RES-IBT", tariff_version=1)
+
+    def offline_check(self, meter_number: str, amount: Money) -> OfflineDecision:
+        self.offline_checks.append((meter_number, amount))
+        if self.offline_refusal is not None:
+            raise self.offline_refusal
+        return OfflineDecision()
 
     def forget_quote(self, handle: QuoteHandle) -> None:
         self.forgotten.append(handle)

@@ -279,6 +279,33 @@ def test_offline_without_quote_sells_pending_after_plain_notice(qtbot, sale) -> 
     assert "NO TOKEN YET" in view.tokens.headline.text()
 
 
+def test_offline_quote_never_offers_what_the_policy_refuses(qtbot, sale,
+                                                            shown_errors) -> None:
+    from app.sales.policy import OfflineRefused
+
+    view, controller, sales = sale
+
+    def unreachable(meter_number: str, amount: Money):
+        raise TransientError("The server could not be reached.")
+
+    sales.quote = unreachable
+    sales.offline_refusal = OfflineRefused(
+        "This customer has arrears (ZAR 120.00); the server must work out the debt "
+        "recovery.", code="OFFLINE_ARREARS")
+    _type(qtbot, view.meter, KEYCHANGE)
+    qtbot.waitUntil(lambda: _step(controller) is Step.CONFIRMED, timeout=5000)
+    _type(qtbot, view.amount, "50")
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
+    assert sales.offline_checks == [(KEYCHANGE, zar("50.00"))]
+    assert "arrears" in shown_errors.shown[-1][1]
+    assert _step(controller) is Step.CONFIRMED
+    assert "Press Enter to sell pending" not in view.quote.footer.text()
+    assert "OFFLINE" not in view.quote.headline.text()
+    qtbot.keyClick(view.amount, Qt.Key.Key_Return)  # Enter again asks again, sells nothing
+    qtbot.waitUntil(lambda: len(sales.offline_checks) == 2, timeout=5000)
+    assert sales.sold == []
+
+
 def test_alt_number_is_a_quick_amount_key(qtbot, sale) -> None:
     view, controller, _sales = sale
     _type(qtbot, view.meter, GOOD)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.supervisor.permissions import Actor
 from app.supervisor.services import SupervisorServices
@@ -15,6 +15,16 @@ from ui.supervisor.approval_dialog import AskApproval, ask_approval
 
 #: ask_path(parent, title, suggested file name, filter) -> chosen path or None
 AskPath = Callable[[QWidget, str, str, str], "Path | None"]
+#: confirm(parent, title, text) -> True to go ahead
+Confirm = Callable[[QWidget, str, str], bool]
+
+
+def confirm_box(parent: QWidget, title: str, text: str) -> bool:
+    """A Yes/No question whose default is No: Enter alone never confirms."""
+    answer = QMessageBox.question(
+        parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def ask_save_path(parent: QWidget, title: str, suggested: str, filt: str) -> Path | None:
@@ -31,6 +41,7 @@ class ScreenContext:
     current_actor: Callable[[], Actor | None]
     ask: AskApproval = ask_approval
     ask_path: AskPath = field(default=ask_save_path)
+    confirm: Confirm = field(default=confirm_box)
 
     def actor(self) -> Actor:
         """The signed-in operator, or PermissionDenied when nobody is."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.supervisor.engineering import REGISTERS, TYPES, EngineeringRequest, EngineeringResult
+from common.format import format_time
 from ui.ops import Op
 from ui.supervisor.common import ScreenContext, guarded
 
@@ -108,4 +109,5 @@ class EngineeringView(QWidget):
     def _history(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         self.history.clear()
         for reference, issued_at, meter, kind, supervisor in rows:
-            self.history.addItem(f"{reference}  {issued_at}  {meter}  {kind}  ({supervisor})")
+            self.history.addItem(
+                f"{reference}  {format_time(issued_at)}  {meter}  {kind}  ({supervisor})")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.supervisor import audit
 from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, allowed
+from common.format import format_time
 from offline_store.journal import ChainReport
 from ui.ops import Op
 from ui.supervisor.common import ScreenContext, guarded
@@ -112,7 +113,7 @@ class JournalView(QWidget):
         self.kind.blockSignals(False)
         self.table.setRowCount(len(entries))
         for r, e in enumerate(entries):
-            for c, value in enumerate((str(e.seq), e.at[:19].replace("T", " "), e.kind, e.ref,
+            for c, value in enumerate((str(e.seq), format_time(e.at, seconds=True), e.kind, e.ref,
                                        json.dumps(e.body, ensure_ascii=False))):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()

@@ -59,6 +59,8 @@ class Answers:
         self.paths: list[Path | None] = []
         self.asked: list[str] = []
         self.actor: Actor | None = SUPERVISOR
+        self.confirm_answer = True
+        self.confirmations: list[str] = []
 
     def ask(self, action: str, parent: object) -> Approval:
         self.asked.append(action)
@@ -69,6 +71,10 @@ class Answers:
     def ask_path(self, parent: object, title: str, suggested: str, filt: str) -> Path | None:
         return self.paths.pop(0)
 
+    def confirm(self, parent: object, title: str, text: str) -> bool:
+        self.confirmations.append(text)
+        return self.confirm_answer
+
 
 @pytest.fixture
 def answers(tmp_path: Path) -> Answers:
@@ -77,7 +83,8 @@ def answers(tmp_path: Path) -> Answers:
 
 @pytest.fixture
 def ctx(services: SupervisorServices, answers: Answers) -> ScreenContext:
-    return ScreenContext(services, lambda: answers.actor, answers.ask, answers.ask_path)
+    return ScreenContext(services, lambda: answers.actor, answers.ask, answers.ask_path,
+                         answers.confirm)
 
 
 @pytest.fixture(autouse=True)
