@@ -154,7 +154,8 @@ class FakeSales:
             handle=QuoteHandle(f"q{self.quotes}"), meter_number=meter_number, amount=amount,
             units="55.6", unit="kWh", tariff="Residential inclining block v1",
             lines=(QuoteLine("energy", "Block 1 (0.0-50.0 kWh)",
-                             Money(amount.minor - vat.minor, "ZAR"), "55.6", "1.8000"),
+                             Money(amount.minor - vat.minor, "ZAR"), "55.6", "1.8000",
+                             vat=vat, rate_includes_vat=True, unit="kWh"),
                    QuoteLine("vat", "VAT 15%", vat)),
             vat=vat, key_change=meter_number == KEYCHANGE,
             tokens_preview=("Credit 55.6 kWh",), tariff_id="RES-IBT", tariff_version=1)

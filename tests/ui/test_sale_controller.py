@@ -306,6 +306,23 @@ def test_offline_quote_never_offers_what_the_policy_refuses(qtbot, sale,
     assert sales.sold == []
 
 
+def test_quote_lines_show_vat_inclusive_amounts_and_the_rate_per_unit(qtbot, sale) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    view, controller, _sales = sale
+    _to_quote(qtbot, view, controller, amount="100")
+    grid = view.quote.grid
+    cells = [[grid.itemAtPosition(r, c).widget().text()  # type: ignore[union-attr]
+              for c in range(3)] for r in range(grid.rowCount())
+             if isinstance(grid.itemAtPosition(r, 0) and grid.itemAtPosition(r, 0).widget(),
+                           QLabel)]
+    assert cells[0] == ["Item", "Units", "Amount incl. VAT"]
+    energy, vat = cells[1], cells[2]
+    assert energy == ["Block 1 (0.0-50.0 kWh) @ ZAR 1.8000/kWh incl. VAT", "55.6 kWh",
+                      "ZAR 100.00"]
+    assert vat == ["VAT 15% (included above)", "", "ZAR 13.04"]
+
+
 def test_alt_number_is_a_quick_amount_key(qtbot, sale) -> None:
     view, controller, _sales = sale
     _type(qtbot, view.meter, GOOD)
