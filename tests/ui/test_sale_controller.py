@@ -312,7 +312,7 @@ def test_quote_lines_show_vat_inclusive_amounts_and_the_rate_per_unit(qtbot, sal
     view, controller, _sales = sale
     _to_quote(qtbot, view, controller, amount="100")
     grid = view.quote.grid
-    cells = [[grid.itemAtPosition(r, c).widget().text()  # type: ignore[union-attr]
+    cells = [[grid.itemAtPosition(r, c).widget().text()
               for c in range(3)] for r in range(grid.rowCount())
              if isinstance(grid.itemAtPosition(r, 0) and grid.itemAtPosition(r, 0).widget(),
                            QLabel)]
