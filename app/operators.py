@@ -22,6 +22,7 @@ from app.api.pins import verify_pin
 from app.backend import OperatorBackend
 from app.lockout import LOCKOUT, MAX_FAILURES, RunClock
 from common.errors import PermissionDenied, UserFacingError
+from common.format import format_time
 from offline_store import Connection, Store
 from offline_store.journal import append
 
@@ -34,8 +35,8 @@ class OperatorLocked(PermissionDenied):
 
     def __init__(self, locked_until: datetime) -> None:
         super().__init__(
-            f"This operator is locked after {MAX_FAILURES} wrong PINs until about "
-            f"{locked_until:%H:%M} UTC.", hint="Ask a supervisor, or wait.")
+            f"This operator is locked after {MAX_FAILURES} wrong PINs until "
+            f"{format_time(locked_until, date=False)}.", hint="Ask a supervisor, or wait.")
         self.locked_until = locked_until
 
 
@@ -43,8 +44,9 @@ class WrongPin(PermissionDenied):
     """The PIN does not match."""
 
     def __init__(self, attempts_left: int) -> None:
+        left = f"{attempts_left} attempt{'' if attempts_left == 1 else 's'}"
         super().__init__("That PIN is not correct.",
-                         hint=f"{attempts_left} attempt(s) left before the operator is locked.")
+                         hint=f"{left} left before the operator is locked.")
         self.attempts_left = attempts_left
 
 

@@ -2,10 +2,19 @@
 
 Tokens are printed and shown in groups of four digits (4-4-4-4-4); a token in a log or a
 preview shows only its first and last four digits. Energy is held as an integer count of 0.1
-units and shown with one decimal.
+units and shown with one decimal. Times are shown in ONE zone, the utility's (its IANA name or
+UTC offset from the terminal facts, `utility.time_zone` / `utility.utc_offset`), as
+'2026-11-25 08:10': the status bar, receipts, banners, lists, reports and messages all agree,
+whatever the PC's own clock zone is. Money has its one format in `common.money.format_money`.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TOKEN_GROUP = 4
 """Digits per group of a displayed token."""
@@ -35,6 +44,11 @@ def format_units(units_tenths: int, unit: str = "kWh") -> str:
     return f"{sign}{whole:,}.{tenth} {unit}"
 
 
+def plural(count: int, noun: str, many: str = "") -> str:
+    """'1 sale', '2 sales', '0 sales' ('many' for an irregular plural): never 'sale(s)'."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
 def format_percent(rate: str) -> str:
     """A rate as the API writes it ("15.00", "7.5") shown with its sign: '15%', '7.5%'
     ('15%' stays '15%'; anything that is not a number is shown as given)."""
@@ -44,3 +58,76 @@ def format_percent(rate: str) -> str:
         return rate
     frac = frac.rstrip("0")
     return f"{whole}.{frac}%" if frac else f"{whole}%"
+
+
+UTILITY_ZONE_DEFAULT = timezone(timedelta(hours=2))
+"""The zone used until the terminal facts say otherwise (the demo utility's, UTC+02:00)."""
+
+_display_zone: tzinfo = UTILITY_ZONE_DEFAULT
+
+_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+
+
+def utility_zone(value: str | timedelta | tzinfo | None) -> tzinfo:
+    """The utility's zone from the terminal facts: an IANA name ('Africa/Johannesburg'), a UTC
+    offset ('+02:00', '-0530') or a timedelta; the default zone when absent or unreadable."""
+    if isinstance(value, tzinfo):
+        return value
+    if isinstance(value, timedelta):
+        return timezone(value)
+    text = (value or "").strip()
+    match = _OFFSET.match(text)
+    if match:
+        sign = -1 if match.group(1) == "-" else 1
+        return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
+    if text in ("Z", "UTC"):
+        return UTC
+    if text:
+        try:
+            return ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return UTILITY_ZONE_DEFAULT
+
+
+def terminal_zone(raw: Mapping[str, Any]) -> tzinfo:
+    """The utility's zone named by the terminal facts (`GET /v1/terminal`): its IANA
+    `time_zone` when given, else its `utc_offset`."""
+    utility = raw.get("utility") or {}
+    if not isinstance(utility, Mapping):
+        return UTILITY_ZONE_DEFAULT
+    return utility_zone(str(utility.get("time_zone") or utility.get("utc_offset") or ""))
+
+
+def set_display_zone(zone: tzinfo) -> None:
+    """Set the one zone every time is shown in (the till calls it with the terminal facts)."""
+    global _display_zone
+    _display_zone = zone
+
+
+def display_zone() -> tzinfo:
+    """The zone every displayed time is in: the utility's (see `set_display_zone`)."""
+    return _display_zone
+
+
+def parse_time(value: str | datetime) -> datetime:
+    """An API/store timestamp ('...Z' or with an offset) as an aware datetime (naive = UTC)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(
+        value.strip().replace("Z", "+00:00"))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def format_time(value: str | datetime, zone: tzinfo | None = None, *, date: bool = True,
+                seconds: bool = False) -> str:
+    """'2026-11-25 08:10' in the utility's zone (`date=False`: '08:10'): the one displayed
+    local time. Accepts an aware datetime or an API timestamp string; `zone` defaults to
+    the display zone."""
+    local = parse_time(value).astimezone(zone or _display_zone)
+    clock = local.strftime("%H:%M:%S" if seconds else "%H:%M")
+    return f"{local:%Y-%m-%d} {clock}" if date else clock
+
+
+def format_period(start: str | datetime, end: str | datetime,
+                  zone: tzinfo | None = None) -> str:
+    """'2026-11-25 00:00 – 2026-11-26 00:00': a report's period in the utility's time."""
+    return f"{format_time(start, zone)} – {format_time(end, zone)}"

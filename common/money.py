@@ -189,7 +189,7 @@ class Money:
         return {"amount": self.amount_str(), "currency": self.currency}
 
     def __str__(self) -> str:
-        # Display text, so the one display format: "ZAR 1,234.50", "-ZAR 4.50".
+        # Display text, so the one display format: "ZAR 1,234.50", "ZAR -4.50".
         return format_money(self)
 
     # -- arithmetic and order (same currency only) ---------------------------------------------
@@ -239,9 +239,15 @@ class Money:
 
 
 def format_money(money: Money) -> str:
-    """'ZAR 1,234.50', 'UGX 12,500', 'LYD 1,234.500', '-ZAR 5.00': the one display format
-    (thousands grouped, the currency's decimals, the sign before the code)."""
+    """'ZAR 1,234.50', 'UGX 12,500', 'LYD 1,234.500', 'ZAR -5.00': the one display format
+    (the code first, thousands grouped, the currency's decimals, the sign on the number).
+
+    The code always leads, so every amount on a screen, slip or report starts the same way
+    and lines up; the minus sits on the number it changes. Brackets ('(ZAR 5.00)') are an
+    accountant's habit a customer reading a slip may not know, and a thermal printer's
+    brackets are easily lost in a torn or faded line.
+    """
     sign = "-" if money.minor < 0 else ""
     whole, frac = divmod(abs(money.minor), 10**money.exponent)
     decimals = f".{frac:0{money.exponent}d}" if money.exponent else ""
-    return f"{sign}{money.currency} {whole:,}{decimals}"
+    return f"{money.currency} {sign}{whole:,}{decimals}"

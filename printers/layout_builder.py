@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from common.format import format_units
+from common.format import format_time, format_units
 from printers import model
 from printers.blocks import Align, Barcode, Block, Feed, Line, Logo, QrCode, Rule
 from printers.profile import PrinterProfile
@@ -92,7 +92,7 @@ class ReceiptBuilder:
         self.blocks.append(Feed(lines))
 
     def when(self, at: datetime) -> str:
-        return at.strftime("%Y-%m-%d %H:%M")
+        return format_time(at)
 
     # --- shared parts -------------------------------------------------------------------
 

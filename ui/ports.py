@@ -23,6 +23,7 @@ from app.settings import Settings
 from app.supervisor.approvals import Approval
 from app.supervisor.permissions import Role
 from app.supervisor.reversals import ReversalResult
+from app.till.offline import OfflineDecision
 from app.till.results import (
     Customer,
     Operator,
@@ -77,6 +78,10 @@ class SalePort(Protocol):
         ...
 
     def quote(self, meter_number: str, amount: Money) -> Quote: ...
+
+    def offline_check(self, meter_number: str, amount: Money) -> OfflineDecision:
+        """Would a pending sale pass the offline policy now? Raises `OfflineRefused`."""
+        ...
 
     def forget_quote(self, handle: QuoteHandle) -> None:
         """The quote left the screen: the till lets go of it."""

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from app.till.results import Operator, PrintState, SaleResult, SearchHit
 from common.amounts import DECIMAL_POINT, AmountFormat
+from common.errors import TransientError
+from common.money import Money
 from ui import sale_actions as f
 from ui.errors import show_error
 from ui.keymap import Action, Where, shortcuts
@@ -213,6 +215,18 @@ class SaleController(QObject):
         self.flow.amount_text = v.amount.text()
         self.flow.tendered_text = v.tendered.text()
 
+    def _quote_failed(self, generation: int, meter: str, amount: Money,
+                      error: BaseException) -> None:
+        """No quote because the server is unreachable: before a pending sale is offered, ask
+        the till whether the offline policy would take it; if not, its refusal is shown."""
+        flow = self.flow
+        if not isinstance(error, TransientError):
+            self._run(flow.quote_failed(generation, error))
+            return
+        Op(self._view, lambda: self._sales.offline_check(meter, amount)).success(
+            lambda _decision: self._run(flow.quote_failed(generation, error))
+        ).failure(lambda refusal: self._run(flow.quote_failed(generation, refusal))).run()
+
     def _run(self, acts: Sequence[f.Act]) -> None:
         # Widgets first, then what is enabled, then focus (a field must be enabled to take
         # it), then the signals (their receivers see the finished screen).
@@ -240,7 +254,7 @@ class SaleController(QObject):
             case f.FetchQuote(generation, meter, amount):
                 Op(v, lambda: self._sales.quote(meter, amount)).success(
                     lambda q: self._run(flow.quote_loaded(generation, q))
-                ).failure(lambda e: self._run(flow.quote_failed(generation, e))).run()
+                ).failure(lambda e: self._quote_failed(generation, meter, amount, e)).run()
             case f.CheckQuote(generation, stale):
                 Op(v, lambda: self._sales.requote_if_stale(stale.handle)).success(
                     lambda c: self._run(flow.requoted(generation, stale, c))

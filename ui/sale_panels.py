@@ -170,19 +170,23 @@ class QuotePanel(QFrame):
                 unit=quote.unit,
             )
         )
-        header = [self.tr("Item"), self.tr("Units"), self.tr("Amount")]
+        # The customer pays VAT-inclusive prices: every line shows what it costs with its
+        # VAT, and the VAT line says it is already in those amounts (they add up to the sale).
+        header = [self.tr("Item"), self.tr("Units"), self.tr("Amount incl. VAT")]
         for col, text in enumerate(header):
             cell = _label(text, "gridHeader")
             self.grid.addWidget(cell, 0, col)
         for row, line in enumerate(quote.lines, start=1):
             desc = line.description
-            if line.rate:
-                desc = self.tr("{desc} @ {rate}").format(desc=desc, rate=line.rate)
+            if line.rate_text:
+                desc = self.tr("{desc} @ {rate}").format(desc=desc, rate=line.rate_text)
+            if line.kind == "vat":
+                desc = self.tr("{desc} (included above)").format(desc=desc)
             self.grid.addWidget(_label(desc, wrap=True), row, 0)
-            units = _label(line.units or "")
+            units = _label(f"{line.units} {line.unit}".strip() if line.units else "")
             units.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.grid.addWidget(units, row, 1)
-            amount = _label(format_money(line.amount))
+            amount = _label(format_money(line.amount_incl_vat))
             amount.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.grid.addWidget(amount, row, 2)
         self.grid.setColumnStretch(0, 1)

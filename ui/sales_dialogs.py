@@ -25,6 +25,7 @@ from app.supervisor.approvals import Approval
 from app.supervisor.reversals import ReversalResult
 from app.till.results import Operator, PrintState, ReprintResult, SaleRecord, SaleState
 from common.errors import BusinessRuleError, InvalidInput, UserCancelled
+from common.format import format_time
 from common.money import Money
 from ui.dialogs import AskSupervisor, QueryKeys, ask_supervisor
 from ui.dialogs import cell as _cell
@@ -74,7 +75,7 @@ class SalesListDialog(QDialog):
         self.records = records
         self.table.setRowCount(len(records))
         for row, rec in enumerate(records):
-            values = (rec.created_at.astimezone().strftime("%H:%M"), rec.reference,
+            values = (format_time(rec.created_at, date=False), rec.reference,
                       state_text(rec, self.tr), rec.meter_number, rec.customer_name,
                       format_money(rec.amount), rec.units, rec.operator)
             for col, text in enumerate(values):
@@ -106,7 +107,7 @@ class ReversalDialog(QDialog):
             "The customer gets the money back and the tokens become void.").format(
             ref=record.reference, meter=record.meter_number, customer=record.customer_name,
             amount=format_money(record.amount), units=record.units or "-",
-            when=record.created_at.strftime("%d %b %Y %H:%M")))
+            when=format_time(record.created_at)))
         self.sale.setObjectName("reversalSale")
         self.sale.setWordWrap(True)
         layout.addWidget(self.sale)
@@ -216,7 +217,7 @@ class ReprintDialog(QDialog):
         self.records = records
         self.table.setRowCount(len(records))
         for row, rec in enumerate(records):
-            values = (rec.created_at.astimezone().strftime("%d %b %H:%M"), rec.reference,
+            values = (format_time(rec.created_at), rec.reference,
                       rec.meter_number, rec.customer_name, format_money(rec.amount),
                       str(rec.reprints), state_text(rec, self.tr))
             for col, text in enumerate(values):

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QStatusBar, QWidget
 
 from app.till.results import Operator, Status
+from common.format import format_time
 from ui.money import format_money
 from ui.ops import Op
 from ui.ports import StatusPort
@@ -83,7 +84,7 @@ class StatusBarView(QWidget):
             self.sync.setText(self.tr("Last sync: never"))
         else:
             self.sync.setText(self.tr("Last sync: {time}").format(
-                time=status.last_sync.astimezone().strftime("%H:%M")))
+                time=format_time(status.last_sync, date=False)))
         self.printer.setText(self.tr("Printer: {state}").format(
             state=status.printer or self.tr("not set up")))
         # No printer at all is a choice (tokens are read out), not a fault.

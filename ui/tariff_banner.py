@@ -10,7 +10,7 @@ thread); it decides nothing. Wire it with `install_tariff_banner(bridge, parent)
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from app.push.events import SaleDelivered
 from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from common.events import CoreEvent
+from common.format import display_zone, utility_zone
 from ui.qt_bridge import QtEventBridge
 from ui.widgets import set_state
 
 #: The utility's fixed offset (SAST, docs/api.md §1) unless the caller passes another.
-UTILITY_OFFSET = timedelta(hours=2)
 
 _REFUSAL_WORDS = {
     "UNSIGNED": "it was not signed",
@@ -35,13 +35,14 @@ _REFUSAL_WORDS = {
 }
 
 
-def local_when(value: str, offset: timedelta, now: datetime) -> str:
-    """A contract time as the cashier reads it: "00:00" today, else "26 Nov 00:00"."""
+def local_when(value: str, offset: timedelta | tzinfo | None, now: datetime) -> str:
+    """A contract time as the cashier reads it, in the utility's zone (the display zone when
+    `offset` is None): "00:00" today, else "26 Nov 00:00"."""
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    zone = timezone(offset)
+    zone = display_zone() if offset is None else utility_zone(offset)
     local, today = moment.astimezone(zone), now.astimezone(zone)
     if local.date() == today.date():
         return local.strftime("%H:%M")
@@ -54,7 +55,8 @@ def local_when(value: str, offset: timedelta, now: datetime) -> str:
 BANNER_EVENTS = (TariffApplied, TariffInForce, TariffRejected, SaleDelivered)
 
 
-def banner_text(event: CoreEvent, offset: timedelta, now: datetime) -> tuple[str, str] | None:
+def banner_text(event: CoreEvent, offset: timedelta | tzinfo | None,
+                now: datetime) -> tuple[str, str] | None:
     """(text, state) for a core event, or None if the banner does not show it."""
     if isinstance(event, TariffApplied):
         when = local_when(event.effective_from, offset, now)
@@ -86,7 +88,8 @@ class TariffBanner(QFrame):
     #: The cashier asked to see the tariffs (the shell opens `TariffViewer`).
     view_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, utc_offset: timedelta = UTILITY_OFFSET,
+    def __init__(self, parent: QWidget | None = None, *,
+                 utc_offset: timedelta | tzinfo | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(parent)
         self.setObjectName("tariffBanner")
@@ -128,7 +131,7 @@ class TariffBanner(QFrame):
 
 
 def install_tariff_banner(bridge: QtEventBridge, parent: QWidget, *,
-                          utc_offset: timedelta = UTILITY_OFFSET) -> TariffBanner:
+                          utc_offset: timedelta | tzinfo | None = None) -> TariffBanner:
     """Create the banner under `parent` and feed it tariff and delivery events.
 
     The caller places it in a layout (e.g. above the sale screen) and connects

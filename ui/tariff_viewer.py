@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 
 from app.tariffs import TariffDocument
 from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
+from common.format import display_zone, format_time, utility_zone
 from ui.money import Money, format_money
 from ui.ops import Op
 from ui.qt_bridge import QtEventBridge
-from ui.tariff_banner import UTILITY_OFFSET
 from ui.widgets import fit_to_screen
 
 
@@ -92,14 +92,15 @@ class TariffViewer(QDialog):
     """A read-only dialog over the accepted tariffs."""
 
     def __init__(self, catalog: TariffCatalog, parent: QWidget | None = None, *,
-                 bridge: QtEventBridge | None = None, utc_offset: timedelta = UTILITY_OFFSET,
+                 bridge: QtEventBridge | None = None,
+                 utc_offset: timedelta | tzinfo | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(parent)
         self.setObjectName("tariffViewer")
         self.setWindowTitle(self.tr("Tariffs"))
         fit_to_screen(self, 900, 600)
         self._catalog = catalog
-        self._zone = timezone(utc_offset)
+        self._zone = display_zone() if utc_offset is None else utility_zone(utc_offset)
         self._clock = clock
         self._snapshot: CatalogSnapshot | None = None
         #: Number of completed loads (tests wait on it).
@@ -178,7 +179,7 @@ class TariffViewer(QDialog):
         return box
 
     def _local(self, dt: datetime) -> str:
-        return dt.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")
+        return format_time(dt, self._zone)
 
     def _local_text(self, value: str) -> str:
         try:

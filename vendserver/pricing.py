@@ -136,6 +136,8 @@ class Line:
     rate: int | None
     amount: int
     vat: int | None
+    #: whether `rate` already includes VAT (the tariff's `prices_include_vat`); None: no rate
+    rate_includes_vat: bool | None = None
 
     def wire(self, currency: str) -> dict[str, Any]:
         """The contract's Line object."""
@@ -148,6 +150,7 @@ class Line:
             "rate": None if self.rate is None else fmt_rate(self.rate),
             "amount": money(self.amount, currency),
             "vat": None if self.vat is None else money(self.vat, currency),
+            "rate_includes_vat": self.rate_includes_vat,
         }
 
 
@@ -163,6 +166,12 @@ class Priced:
     vat: int
     fbe_units: int
     lines: tuple[Line, ...]
+
+
+def block_title(unit: str) -> str:
+    """What a tariff block sells: 'Energy block' for kWh, 'Water block' for kL, else
+    'Block' (a gas or other meter is never told it bought energy blocks)."""
+    return {"kWh": "Energy block", "kL": "Water block"}.get(unit, "Block")
 
 
 def _energy_rate(terms: TariffTerms, rate: int) -> Fraction:
@@ -263,8 +272,9 @@ def price(terms: TariffTerms, state: MeterState, amount: int) -> Priced:
         share = vat_shares[len(fixed_incl) + i]
         hi = "+" if block.hi is None else "-" + fmt_units(block.hi)
         number = terms.blocks.index(block) + 1
-        desc = f"Energy block {number} ({fmt_units(block.lo)}{hi} {terms.unit})"
-        lines.append(Line("energy", desc, units, block.rate, cents - share, share))
+        desc = f"{block_title(terms.unit)} {number} ({fmt_units(block.lo)}{hi} {terms.unit})"
+        lines.append(Line("energy", desc, units, block.rate, cents - share, share,
+                          terms.prices_include_vat))
     for i, f in enumerate(terms.fixed_charges if fixed else ()):
         lines.append(Line("fixed_charge", f.description, None, None,
                           fixed_incl[i] - vat_shares[i], vat_shares[i]))

@@ -11,8 +11,10 @@ not in the local cache (we could not show the customer's name).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from app.api.models import MeterInfo, Money, OfflinePolicy
 from app.sales.repository import OutboxStats
@@ -121,3 +123,30 @@ def check_offline_sale(
             warning = (f"Offline sales have been waiting more than {policy.warn_after_hours} "
                        "hours; connect to the server soon.")
     return OfflineDecision(warning)
+
+
+def month_fixed_charges(charges_minor: Sequence[int], *, prices_include_vat: bool,
+                        vat_rate: Decimal) -> int:
+    """The month's fixed charges as the server takes them from a purchase (VAT-inclusive,
+    each charge rounded half up to a cent, as docs/api.md §6 prices them)."""
+    if prices_include_vat:
+        return sum(charges_minor)
+    factor = (Decimal(100) + vat_rate) / Decimal(100)
+    return sum(int((Decimal(c) * factor).quantize(Decimal(1), ROUND_HALF_UP))
+               for c in charges_minor)
+
+
+def check_fixed_charges(amount: Money, fixed_minor: int) -> None:
+    """Refuse an offline sale that the month's fixed charges would swallow: the server takes
+    them first when it prices the sale, finds nothing left for units, and rejects it at sync
+    (AMOUNT_OUT_OF_RANGE) after the customer left with a pending slip. Offline the terminal
+    cannot know whether they were paid this month already, so it assumes they are due."""
+    if fixed_minor <= 0 or amount.minor > fixed_minor:
+        return
+    least = Money(fixed_minor + 1, amount.currency)
+    raise OfflineRefused(
+        f"Offline, {amount} does not cover this month's fixed charges "
+        f"({Money(fixed_minor, amount.currency)}); the server would refuse it. "
+        f"The smallest offline sale for this meter is {least}.",
+        code="OFFLINE_BELOW_FIXED_CHARGES", hint=f"Sell at least {least}, or wait for the "
+        "connection.")

@@ -20,9 +20,10 @@ from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.report_model import Line, Report, format_minor, format_tenths, wire_minor
-from app.supervisor.reports import IssuedZ
+from app.supervisor.reports import IssuedZ, OpenShift, ZReadiness
 from app.supervisor.server import SupervisorApi
-from common.errors import InvalidInput
+from common.errors import BusinessRuleError, InvalidInput
+from common.format import format_time, plural
 from offline_store import Store
 from offline_store.journal import append, utc_now
 from printers import model as pm
@@ -105,7 +106,7 @@ class Reconciliation:
                 out.append(f"{name.replace('_', ' ')}: {shown}")
         if out and self.late_offline_count:
             out.append(
-                f"{self.late_offline_count} offline sale(s) of an earlier day "
+                f"{plural(self.late_offline_count, 'offline sale')} of an earlier day "
                 f"({format_minor(self.late_offline_minor, self.currency)}) were synced in this "
                 "period: the "
                 "server counts them on the day they were taken")
@@ -119,6 +120,17 @@ def late_offline(conn: Any, z_number: int, period_start: str) -> tuple[int, int]
         "JOIN report_dims d ON d.dim_id = l.dim_id WHERE l.z_number = ? AND d.kind = 'sale' "
         "AND l.offline = 1 AND l.at < ?", (z_number, period_start)).fetchone()
     return int(row[0]), int(row[1])
+
+
+def open_shifts_refusal(shifts: tuple[OpenShift, ...]) -> BusinessRuleError:
+    """Why a Z is refused while drawers are open (a Z would split their cash over two days)."""
+    who = ", ".join(f"{s.operator_id} (since {format_time(s.opened_at)})" for s in shifts)
+    count = len(shifts)
+    return BusinessRuleError(
+        f"{count} shift{'s are' if count != 1 else ' is'} still open: {who}.",
+        code="SHIFTS_OPEN",
+        hint="Close every shift (count the drawer) before closing the day; a supervisor "
+             "may close another operator's shift.")
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,13 @@ class DayService:
             self.printer.enqueue(to_shift_report(report, self.terminal, actor))
         return report
 
+    def z_readiness(self, actor: Actor) -> ZReadiness:
+        """What closing the day now would issue, the shifts still open and the last Z: the
+        confirmation before a Z shows it. X_REPORT: the same figures as an X report."""
+        require(actor, Permission.X_REPORT)
+        return self.store.call(lambda c: reports.z_readiness(
+            c, currency=self.terminal.currency, now=self._clock()))
+
     def issue_z(self, actor: Actor, approval: Approval | None = None, *,
                 print_it: bool = True) -> IssuedZ:
         """Close the day: the next Z number, stored immutably and journaled."""
@@ -181,9 +200,15 @@ class DayService:
             return DayClose(issued, None, str(exc) or type(exc).__name__)
 
     def _issue(self, actor: Actor, approved_by: str, print_it: bool) -> IssuedZ:
-        issued = self.store.call(lambda c: reports.issue_z(
-            c, issued_by=actor.id, approved_by=approved_by,
-            currency=self.terminal.currency, now=self._clock()))
+        def issue(conn: Any) -> IssuedZ:
+            # Checked in the transaction that issues: no shift opens between check and Z.
+            still_open = reports.open_shifts(conn)
+            if still_open:
+                raise open_shifts_refusal(still_open)
+            return reports.issue_z(conn, issued_by=actor.id, approved_by=approved_by,
+                                   currency=self.terminal.currency, now=self._clock())
+
+        issued = self.store.call(issue)
         if print_it and self.printer is not None:
             self.printer.enqueue(to_shift_report(issued.report, self.terminal, actor))
             self.store.call(lambda c: c.execute(

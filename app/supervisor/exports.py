@@ -32,6 +32,7 @@ from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.ranges import LedgerRow
 from app.supervisor.report_model import Report, format_minor, format_tenths, wire_minor
 from common.files import replace_file
+from common.format import format_period, format_time
 from offline_store import Store
 from offline_store.journal import append
 
@@ -105,9 +106,9 @@ def report_html(report: Report, *, heading: str = "", images: Sequence[str] = ()
         "margin-top:12pt} table{border-collapse:collapse} td,th{padding:2pt 8pt;"
         "border-bottom:1px solid #ccc} td.n{text-align:right}</style></head><body>",
         f"<h1>{e(heading or report.title)}</h1>",
-        f"<p>Period {e(report.period_start)} to {e(report.period_end)} (UTC)"
+        f"<p>Period {e(format_period(report.period_start, report.period_end))}"
         + (f" &middot; operator {e(report.operator_filter)}" if report.operator_filter else "")
-        + f"<br>Generated {e(report.generated_at)}</p>",
+        + f"<br>Generated {e(format_time(report.generated_at))}</p>",
     ]
     for name in images:
         width = f" width='{image_width}'" if image_width else ""

@@ -26,7 +26,18 @@ def range_report(conn: Connection, start: str, end: str, *, operator: str = "",
         "WHERE at >= ? AND at < ? GROUP BY dim_id", (start, end)))
     roll_up(report, grouped, dims_by_id(conn, (g for g, _ in grouped)), operator)
     count_exceptions(conn, report, operator, start, end)
+    report.open_shifts = count_open_shifts(conn, end, operator)
     return report
+
+
+def count_open_shifts(conn: Connection, end: str, operator: str = "") -> int:
+    """Shifts open now that were opened before `end` (one operator's, if given)."""
+    sql = "SELECT count(*) FROM shifts WHERE state = 'open' AND opened_at < ?"
+    params = [end]
+    if operator:
+        sql += " AND operator_id = ?"
+        params.append(operator)
+    return int(conn.execute(sql, params).fetchone()[0])
 
 
 def sales_per_hour(conn: Connection, start: str, end: str, *, operator: str = "",

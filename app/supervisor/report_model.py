@@ -102,6 +102,11 @@ class Report:
             self.cash_refunds.amount_minor
 
     @property
+    def net_vat_minor(self) -> int:
+        """VAT of the sales less the VAT of the sales reversed (like Net: what stands)."""
+        return self.sales.vat_minor - self.reversals.vat_minor
+
+    @property
     def title(self) -> str:
         """'X REPORT', 'Z REPORT No. 12' or 'SALES REPORT'."""
         if self.kind == "Z":
@@ -141,7 +146,7 @@ class Report:
             Line("Reversals", self.reversals.count, -self.reversals.amount_minor),
             Line("Cash refunds", self.cash_refunds.count, -self.cash_refunds.amount_minor),
             Line("Net", None, self.net_minor),
-            Line("VAT", None, s.vat_minor),
+            Line("VAT (net of reversals)", None, self.net_vat_minor),
             Line("Fixed charges", None, s.charges_minor),
             Line("Debt recovered", None, s.debt_minor),
             Line("Tokens issued", s.tokens, None),

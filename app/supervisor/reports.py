@@ -37,10 +37,31 @@ from offline_store.journal import append, canonical_json
 
 # The report model is re-exported: reports were one module, and callers import it from here.
 __all__ = [
-    "PENDING_STATES", "SUMS", "IssuedZ", "Line", "Report", "Section", "Totals", "ZTampered",
-    "aggregate_z", "count_exceptions", "dims_by_id", "format_minor", "format_tenths",
-    "group_totals", "issue_z", "list_z", "load_z", "raw_aggregate",
-    "roll_up", "running_report", "wire_minor",
+    "PENDING_STATES",
+    "SUMS",
+    "IssuedZ",
+    "Line",
+    "OpenShift",
+    "Report",
+    "Section",
+    "Totals",
+    "ZReadiness",
+    "ZTampered",
+    "aggregate_z",
+    "count_exceptions",
+    "dims_by_id",
+    "format_minor",
+    "format_tenths",
+    "group_totals",
+    "issue_z",
+    "list_z",
+    "load_z",
+    "open_shifts",
+    "raw_aggregate",
+    "roll_up",
+    "running_report",
+    "wire_minor",
+    "z_readiness",
 ]
 
 #: Sale states whose money was taken but whose token the server has not confirmed yet.
@@ -160,6 +181,51 @@ def running_report(conn: Connection, *, currency: str = "", now: datetime | None
     report.open_shifts = int(conn.execute(
         "SELECT count(*) FROM shifts WHERE state = 'open'").fetchone()[0])
     return report
+
+
+@dataclass(frozen=True)
+class OpenShift:
+    """A shift whose drawer is still open."""
+
+    shift_id: str
+    operator_id: str
+    opened_at: str
+
+
+def open_shifts(conn: Connection) -> tuple[OpenShift, ...]:
+    """Every open shift, oldest first."""
+    return tuple(OpenShift(str(r[0]), str(r[1]), str(r[2])) for r in conn.execute(
+        "SELECT shift_id, operator_id, opened_at FROM shifts WHERE state = 'open' "
+        "ORDER BY opened_at"))
+
+
+@dataclass(frozen=True)
+class ZReadiness:
+    """What a supervisor must see before closing the day: the Z to come (its figures so far),
+    the shifts still open (a Z is refused while any is), and the last Z issued."""
+
+    report: Report
+    open_shifts: tuple[OpenShift, ...]
+    last_z_number: int | None
+    last_z_issued_at: str | None
+
+    @property
+    def has_activity(self) -> bool:
+        """Anything was booked since the last Z (sales, reversals, refunds, reprints,
+        engineering tokens); sales still waiting for the server are not new activity."""
+        r = self.report
+        return bool(r.sales.count or r.reversals.count or r.cash_refunds.count or r.reprints
+                    or r.engineering)
+
+
+def z_readiness(conn: Connection, *, currency: str = "",
+                now: datetime | None = None) -> ZReadiness:
+    """The preview of the next Z, the open shifts and the previous Z (read only)."""
+    report = running_report(conn, currency=currency, now=now, kind="Z")
+    last = conn.execute("SELECT z_number, issued_at FROM z_reports "
+                        "ORDER BY z_number DESC LIMIT 1").fetchone()
+    return ZReadiness(report, open_shifts(conn), None if last is None else int(last[0]),
+                      None if last is None else str(last[1]))
 
 
 @dataclass(frozen=True)

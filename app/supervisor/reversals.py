@@ -25,6 +25,7 @@ from app.supervisor.permissions import Actor, Permission
 from app.supervisor.server import SupervisorApi
 from app.supervisor.shifts import open_shift_of
 from common.errors import BusinessRuleError, InvalidInput
+from common.money import MoneyError
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
@@ -37,6 +38,14 @@ def money_minor(value: Any) -> int:
             or len(text.split(".")[1]) != 2:
         raise ValueError("money is not a 2-decimal string")
     return int(text.replace(".", ""))
+
+
+def _vat_minor(sale: dict[str, Any]) -> int:
+    """The VAT of a stored sale answer (0 when it has none readable)."""
+    try:
+        return Money.from_json((sale.get("vat") or {}).get("amount") or {}).minor
+    except MoneyError:
+        return 0
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,7 @@ class ReversalService:
             return False
         sale = conn.execute("SELECT response FROM sales WHERE receipt_no = ?",
                             (r.receipt_no,)).fetchone()
-        units = tokens = 0
+        units = tokens = vat = 0
         tariff = tariff_name = utility = unit = ""
         if sale is not None and sale[0]:
             data = json.loads(sale[0])
@@ -128,12 +137,15 @@ class ReversalService:
             tariff_name = str((data.get("tariff") or {}).get("name", ""))
             utility = str((data.get("utility") or {}).get("name", ""))
             unit = str(data.get("unit", ""))
+            # The sale's VAT goes back with it: the report's VAT is net of reversals.
+            vat = _vat_minor(data)
         shift = open_shift_of(conn, actor.id)
         add_entry(conn, Dim("reversal", actor.id, "cash", tariff, tariff_name, utility, "",
                             unit, r.amount_refunded.currency),
                   at=r.reversed_at[:19] + "Z", ref=r.reversal_no,
                   shift_id=None if shift is None else shift.shift_id,
-                  amount_minor=r.amount_refunded.minor, units_tenths=units, tokens=tokens)
+                  amount_minor=r.amount_refunded.minor, units_tenths=units, tokens=tokens,
+                  vat_minor=vat)
         append(conn, "sale.reversed", {
             "receipt_no": r.receipt_no, "reversal_no": r.reversal_no,
             "amount": r.amount_refunded.amount_str(), "currency": r.amount_refunded.currency,

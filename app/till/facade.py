@@ -45,7 +45,9 @@ from app.supervisor.reversals import ReversalResult
 from app.supervisor.services import SupervisorServices
 from app.sync.engine import SyncEngine
 from app.tariffs import TariffService
-from app.till import mapping
+from app.till import mapping, offline
+from app.till.offline import OfflineDecision
+from app.till.offline import utc_now as _utc_now
 from app.till.results import (
     Customer,
     Operator,
@@ -188,6 +190,10 @@ class Till:
     def quote(self, meter_number: str, amount: api.Money) -> Quote:
         """A trial vend (needs the server); the till holds it under the returned handle."""
         return self._hold(self.service.quote(meter_number, amount))
+
+    def offline_check(self, meter_number: str, amount: api.Money) -> OfflineDecision:
+        """Would a pending sale of `amount` pass the offline policy now? (`app.till.offline`)"""
+        return offline.offline_check(self.store, self.tariffs, meter_number, amount, _utc_now)
 
     def _hold(self, quote: api.Quote) -> Quote:
         handle = QuoteHandle(uuid.uuid4().hex)

@@ -48,10 +48,20 @@ def _vat(raw: dict[str, Any], currency: str) -> api.Money:
 def quote_from(quote: api.Quote, handle: QuoteHandle) -> Quote:
     """The quote panel's data: every breakdown line, the VAT and the tokens to come."""
     raw_lines = quote.raw.get("lines", [])
+
+    def raw(i: int) -> dict[str, Any]:
+        line = raw_lines[i] if i < len(raw_lines) else {}
+        return line if isinstance(line, dict) else {}
+
+    def includes_vat(value: Any) -> bool | None:
+        return value if isinstance(value, bool) else None
+
     lines = tuple(
         QuoteLine(kind=line.kind, description=line.description, amount=line.amount,
-                  units=line.units,
-                  rate=(raw_lines[i].get("rate") if i < len(raw_lines) else None))
+                  units=line.units, rate=raw(i).get("rate"),
+                  vat=None if line.kind == "vat" else line.vat,
+                  rate_includes_vat=includes_vat(raw(i).get("rate_includes_vat")),
+                  unit=quote.unit)
         for i, line in enumerate(quote.lines)
     )
     tariff = quote.raw.get("tariff") or {}

@@ -85,13 +85,37 @@ class QuoteHandle:
 
 @dataclass(frozen=True)
 class QuoteLine:
-    """One breakdown line (energy block, fixed charge, debt recovery, FBE, VAT)."""
+    """One breakdown line (energy block, fixed charge, debt recovery, FBE, VAT).
+
+    `amount` is the server's: VAT-exclusive for energy and fixed charges, `vat` their VAT
+    share. The customer pays VAT-inclusive prices, so the screen shows `amount_incl_vat`
+    (what the line costs the customer) and the one VAT line as already included.
+    """
 
     kind: str
     description: str
     amount: Money
     units: str | None = None
     rate: str | None = None
+    vat: Money | None = None
+    #: whether `rate` includes VAT (None: the server did not say)
+    rate_includes_vat: bool | None = None
+    #: the unit the rate is per (kWh, kL)
+    unit: str = ""
+
+    @property
+    def amount_incl_vat(self) -> Money:
+        """What this line costs the customer, VAT included (the VAT line itself: its VAT)."""
+        return self.amount if self.vat is None else self.amount + self.vat
+
+    @property
+    def rate_text(self) -> str:
+        """'ZAR 2.0000/kWh incl. VAT' (or 'excl. VAT'); '' when the line has no rate."""
+        if not self.rate:
+            return ""
+        per = f"/{self.unit}" if self.unit else ""
+        vat = {True: " incl. VAT", False: " excl. VAT", None: ""}[self.rate_includes_vat]
+        return f"{self.amount.currency} {self.rate}{per}{vat}"
 
 
 @dataclass(frozen=True)

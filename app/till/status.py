@@ -23,6 +23,7 @@ from app.sync.events import SyncProgress
 from app.tariffs import TariffService
 from app.till.mapping import when
 from app.till.results import Status, TariffInForce
+from common.format import set_display_zone, terminal_zone
 from printers.connections import PrinterState
 from printers.queue import PrintQueue
 
@@ -61,6 +62,8 @@ class TerminalWatch:
             bus.subscribe(SyncProgress, self._on_sync),
         ]
         self._note_skew(terminal.server_time)
+        # Every time shown (screens, receipts, reports) is in the utility's zone.
+        set_display_zone(terminal_zone(terminal.raw))
 
     @property
     def terminal(self) -> api.TerminalInfo:
@@ -87,6 +90,7 @@ class TerminalWatch:
         with self._lock:
             self._terminal = info
             self._credit = info.vendor_credit
+        set_display_zone(terminal_zone(info.raw))
         self._note_skew(info.server_time)
         return True
 

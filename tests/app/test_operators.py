@@ -118,3 +118,15 @@ def test_login_screen_list_from_the_cache_without_hashes(tmp_path: Path) -> None
     mono.value += 16 * 60
     assert all(o.locked_until is None for o in directory.list_operators())
     store.close()
+
+
+def test_pin_messages_count_attempts_and_say_the_local_time() -> None:
+    from datetime import UTC, datetime
+
+    from app.operators import OperatorLocked, WrongPin
+
+    assert WrongPin(1).hint == "1 attempt left before the operator is locked."
+    assert WrongPin(3).hint == "3 attempts left before the operator is locked."
+    # 15:05 UTC is 17:05 in the utility's zone (UTC+02:00 until the terminal says otherwise)
+    locked = OperatorLocked(datetime(2026, 11, 25, 15, 5, tzinfo=UTC))
+    assert "until 17:05." in str(locked) and "UTC" not in str(locked)

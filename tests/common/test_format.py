@@ -38,3 +38,40 @@ def test_units_are_tenths() -> None:
 def test_the_receipt_prints_tokens_with_the_shared_grouping() -> None:
     text = render_text(samples.token_receipt(), 48)
     assert group_token(samples.CREDIT.digits) in text
+
+
+def test_one_displayed_local_time_in_the_utilitys_zone() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from common.format import (
+        display_zone,
+        format_period,
+        format_time,
+        set_display_zone,
+        terminal_zone,
+        utility_zone,
+    )
+
+    moment = datetime(2026, 11, 25, 22, 30, tzinfo=UTC)
+    assert format_time(moment, utility_zone("+02:00")) == "2026-11-26 00:30"
+    assert format_time("2026-11-25T22:30:00Z", utility_zone("Africa/Johannesburg"),
+                       date=False) == "00:30"
+    assert format_time(moment, utility_zone("-0530")) == "2026-11-25 17:00"
+    assert terminal_zone({"utility": {"utc_offset": "+03:00"}}).utcoffset(None) == \
+        timedelta(hours=3)
+    assert str(terminal_zone({"utility": {"time_zone": "Africa/Nairobi",
+                                          "utc_offset": "+02:00"}})) == "Africa/Nairobi"
+    before = display_zone()
+    try:
+        set_display_zone(timezone(timedelta(hours=3)))
+        assert format_time(moment) == "2026-11-26 01:30"  # the PC's zone plays no part
+        assert format_period("2026-11-24T21:00:00Z", "2026-11-25T21:00:00Z") == \
+            "2026-11-25 00:00 – 2026-11-26 00:00"
+    finally:
+        set_display_zone(before)
+
+
+def test_counts_are_never_written_with_s_in_brackets() -> None:
+    from common.format import plural
+
+    assert [plural(n, "sale") for n in (0, 1, 2)] == ["0 sales", "1 sale", "2 sales"]

@@ -50,7 +50,7 @@ def test_api_money_behaviour_is_kept_for_two_decimal_currencies() -> None:
     assert m.amount_str() == "150.50"
     assert m.to_json() == {"amount": "150.50", "currency": "ZAR"}
     assert str(m) == "ZAR 150.50" == format_money(m)
-    assert str(Money(-123450, "ZAR")) == "-ZAR 1,234.50"
+    assert str(Money(-123450, "ZAR")) == "ZAR -1,234.50"
     assert Money(-5, "ZAR").amount_str() == "-0.05"
     assert m + Money(50, "ZAR") == Money(15100, "ZAR")
     assert sorted([Money(3, "ZAR"), Money(1, "ZAR"), Money(2, "ZAR")]) == [
@@ -125,7 +125,7 @@ def test_one_formatter_groups_thousands_with_the_currency_decimals() -> None:
     assert format_money(Money(123450, "ZAR")) == "ZAR 1,234.50"
     assert format_money(Money(12500, "UGX")) == "UGX 12,500"
     assert format_money(Money(1234500, "LYD")) == "LYD 1,234.500"
-    assert format_money(Money(-500, "ZAR")) == "-ZAR 5.00"
+    assert format_money(Money(-500, "ZAR")) == "ZAR -5.00"
     assert format_money(Money(5, "KWD")) == "KWD 0.005"
 
 

@@ -25,7 +25,7 @@ def test_receipt_money_is_the_common_money_refusing_floats_and_formatting_exactl
     with pytest.raises(InvalidInput, match="Currency"):
         Money(1, "rand")
     assert format_money(Money.of("1234.5", "ZAR")) == "ZAR 1,234.50"
-    assert format_money(Money.of("-250", "ZAR")) == "-ZAR 250.00"
+    assert format_money(Money.of("-250", "ZAR")) == "ZAR -250.00"
     assert format_money(Money.from_decimal(Decimal("0.10") + Decimal("0.20"), "ZAR")) == "ZAR 0.30"
 
 
@@ -102,3 +102,16 @@ def test_print_job_payloads_keep_the_wire_form_of_money() -> None:
         data["amount"] = bad
         with pytest.raises(InvalidInput):
             from_json(json.dumps(data))
+
+
+def test_receipt_time_is_the_utilitys_whatever_zone_the_moment_came_in() -> None:
+    from dataclasses import replace
+    from datetime import UTC
+
+    from printers import samples
+    from printers.render import render_text
+
+    slip = samples.pending_slip()
+    utc = replace(slip, issued_at=samples.AT.astimezone(UTC))  # as the store gives it
+    assert "2026-11-25 09:41" in render_text(utc, 42)  # 07:41 UTC, 09:41 utility time
+    assert "07:41" not in render_text(utc, 42)

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.api.models import Money
 from app.backend import Capabilities, NotOffered
+from app.sales.policy import OfflineDecision
 from app.sales.service import PriceChanged, QuoteStale
 from app.settings import Settings
 from app.supervisor.approvals import Approval
@@ -120,6 +121,9 @@ class FakeSales:
     retry_raises: BaseException | None = None
     #: `stored_result` answers, by idempotency key
     stored: dict[str, SaleResult] = field(default_factory=dict)
+    #: what `offline_check` raises (None: the offline policy would take the sale)
+    offline_refusal: BaseException | None = None
+    offline_checks: list[tuple[str, Money]] = field(default_factory=list)
 
     @property
     def currency(self) -> str:
@@ -158,10 +162,17 @@ class FakeSales:
             handle=QuoteHandle(f"q{self.quotes}"), meter_number=meter_number, amount=amount,
             units="55.6", unit="kWh", tariff="Residential inclining block v1",
             lines=(QuoteLine("energy", "Block 1 (0.0-50.0 kWh)",
-                             Money(amount.minor - vat.minor, "ZAR"), "55.6", "1.8000"),
+                             Money(amount.minor - vat.minor, "ZAR"), "55.6", "1.8000",
+                             vat=vat, rate_includes_vat=True, unit="kWh"),
                    QuoteLine("vat", "VAT 15%", vat)),
             vat=vat, key_change=meter_number == KEYCHANGE,
             tokens_preview=("Credit 55.6 kWh",), tariff_id="RES-IBT", tariff_version=1)
+
+    def offline_check(self, meter_number: str, amount: Money) -> OfflineDecision:
+        self.offline_checks.append((meter_number, amount))
+        if self.offline_refusal is not None:
+            raise self.offline_refusal
+        return OfflineDecision()
 
     def forget_quote(self, handle: QuoteHandle) -> None:
         self.forgotten.append(handle)

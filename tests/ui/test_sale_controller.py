@@ -281,6 +281,50 @@ def test_offline_without_quote_sells_pending_after_plain_notice(qtbot, sale) -> 
     assert "NO TOKEN YET" in view.tokens.headline.text()
 
 
+def test_offline_quote_never_offers_what_the_policy_refuses(qtbot, sale,
+                                                            shown_errors) -> None:
+    from app.sales.policy import OfflineRefused
+
+    view, controller, sales = sale
+
+    def unreachable(meter_number: str, amount: Money):
+        raise TransientError("The server could not be reached.")
+
+    sales.quote = unreachable
+    sales.offline_refusal = OfflineRefused(
+        "This customer has arrears (ZAR 120.00); the server must work out the debt "
+        "recovery.", code="OFFLINE_ARREARS")
+    _type(qtbot, view.meter, KEYCHANGE)
+    qtbot.waitUntil(lambda: _step(controller) is Step.CONFIRMED, timeout=5000)
+    _type(qtbot, view.amount, "50")
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=5000)
+    assert sales.offline_checks == [(KEYCHANGE, zar("50.00"))]
+    assert "arrears" in shown_errors.shown[-1][1]
+    assert _step(controller) is Step.CONFIRMED
+    assert "Press Enter to sell pending" not in view.quote.footer.text()
+    assert "OFFLINE" not in view.quote.headline.text()
+    qtbot.keyClick(view.amount, Qt.Key.Key_Return)  # Enter again asks again, sells nothing
+    qtbot.waitUntil(lambda: len(sales.offline_checks) == 2, timeout=5000)
+    assert sales.sold == []
+
+
+def test_quote_lines_show_vat_inclusive_amounts_and_the_rate_per_unit(qtbot, sale) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    view, controller, _sales = sale
+    _to_quote(qtbot, view, controller, amount="100")
+    grid = view.quote.grid
+    cells = [[grid.itemAtPosition(r, c).widget().text()
+              for c in range(3)] for r in range(grid.rowCount())
+             if isinstance(grid.itemAtPosition(r, 0) and grid.itemAtPosition(r, 0).widget(),
+                           QLabel)]
+    assert cells[0] == ["Item", "Units", "Amount incl. VAT"]
+    energy, vat = cells[1], cells[2]
+    assert energy == ["Block 1 (0.0-50.0 kWh) @ ZAR 1.8000/kWh incl. VAT", "55.6 kWh",
+                      "ZAR 100.00"]
+    assert vat == ["VAT 15% (included above)", "", "ZAR 13.04"]
+
+
 def test_alt_number_is_a_quick_amount_key(qtbot, sale) -> None:
     view, controller, _sales = sale
     _type(qtbot, view.meter, GOOD)

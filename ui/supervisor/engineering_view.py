@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.supervisor.engineering import REGISTERS, TYPES, EngineeringRequest, EngineeringResult
 from app.till.results import Customer
+from common.format import format_time
 from ui.ops import Op
 from ui.supervisor.common import ScreenContext, guarded
 from ui.widgets import set_state
@@ -148,19 +147,10 @@ class EngineeringView(QWidget):
     def _history(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         self.history.clear()
         for reference, issued_at, meter, kind, supervisor in rows:
-            self.history.addItem(f"{reference}  {_when(issued_at)}  {meter}  {_kind(kind)}  "
-                                 f"({supervisor})")
+            self.history.addItem(f"{reference}  {format_time(issued_at)}  {meter}  "
+                                 f"{_kind(kind)}  ({supervisor})")
 
 
 def _kind(kind: str) -> str:
     """The token type as the supervisor chose it ("Set power limit"), not its code."""
     return TYPES.get(kind, kind)
-
-
-def _when(at: str) -> str:
-    """A stored UTC timestamp as "2026-11-25 08:15" in this PC's time."""
-    try:
-        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
-    except ValueError:
-        return at
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

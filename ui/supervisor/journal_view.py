@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from app.sales.outcomes import reference_for
 from app.supervisor import audit
 from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, allowed
+from common.format import format_time
 from offline_store.journal import ChainReport
 from ui.ops import Op
 from ui.supervisor.common import ScreenContext, guarded
@@ -116,7 +116,7 @@ class JournalView(QWidget):
         self.kind.blockSignals(False)
         self.table.setRowCount(len(entries))
         for r, e in enumerate(entries):
-            for c, value in enumerate((str(e.seq), local_time(e.at), e.kind,
+            for c, value in enumerate((str(e.seq), format_time(e.at, seconds=True), e.kind,
                                        readable_ref(e.ref), readable_details(e.body))):
                 self.table.setItem(r, c, QTableWidgetItem(value))
             # The stored entry, exactly, for whoever needs it (the CSV export has it too).
@@ -182,12 +182,3 @@ def readable_details(body: dict[str, Any]) -> str:
             text = readable_ref(value) if isinstance(value, str) else str(value)
             parts.append(f"{key.replace('_', ' ')}: {text}")
     return " · ".join(parts)
-
-
-def local_time(at: str) -> str:
-    """A journal timestamp (UTC) as "2026-11-25 10:15:03" in this PC's time."""
-    try:
-        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
-    except ValueError:
-        return at
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.supervisor.endofday import DayClose, Reconciliation
+from app.supervisor.endofday import DayClose, Reconciliation, open_shifts_refusal
 from app.supervisor.ledger import iso_seconds
 from app.supervisor.permissions import Actor, Permission, allowed
 from app.supervisor.report_model import Report, format_minor, format_tenths
 from app.supervisor.reporting import ReportOverview
+from app.supervisor.reports import ZReadiness
+from common.format import format_period, format_time, plural
 from ui.ops import Op
 from ui.supervisor.charts import BarChart
 from ui.supervisor.common import ScreenContext, guarded
@@ -50,6 +52,8 @@ class ReportsView(QWidget):
     failed = Signal(str)
     #: emitted when an export failed (the message shown)
     export_failed = Signal(str)
+    #: emitted when closing the day was refused before asking anything (the reason)
+    z_refused = Signal(str)
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,7 +213,7 @@ class ReportsView(QWidget):
     def _fill_z_list(self, zs: list[tuple[int, str, str]]) -> None:
         self.z_list.clear()
         for number, issued_at, state in zs:
-            self.z_list.addItem(f"Z {number}  {issued_at}  {state}")
+            self.z_list.addItem(f"Z {number}  {format_time(issued_at)}  {state}")
         self.z_listed.emit()
 
     def _hour_bars(self) -> list[tuple[str, int]]:
@@ -301,13 +305,58 @@ class ReportsView(QWidget):
                 n=r.sales.count, amount=format_minor(r.sales.amount_minor, r.currency)))).run()
 
     def close_day(self) -> None:
-        """Issue the Z report (a supervisor approves when a cashier asks)."""
+        """Close the day: first what the Z will hold and what stands in its way, then a
+        confirmation, then (for a cashier) a supervisor's PIN, then the Z."""
         actor = self.ctx.actor()
+        day = self.ctx.services.day
+        Op(self, lambda: day.z_readiness(actor)).success(
+            lambda ready: self._confirm_z(actor, ready)).run()
+
+    def _confirm_z(self, actor: Actor, ready: ZReadiness) -> None:
+        if ready.open_shifts:
+            # Refused by the core as well; said here before any PIN is asked for.
+            refusal = open_shifts_refusal(ready.open_shifts)
+            self.message.setText(f"{refusal} {refusal.hint}")
+            self.z_refused.emit(str(refusal))
+            return
+        text = self.z_confirmation(ready)
+        if not self.ctx.confirm(self, self.tr("Close the day?"), text):
+            self._done(self.tr("The day was not closed; no Z report was issued."))
+            return
         approval = None
         if not allowed(actor.role, Permission.CLOSE_DAY):
             approval = self.ctx.ask(self.tr("close the day (Z report)"), self)
         day = self.ctx.services.day
         Op(self, lambda: day.close_day(actor, approval)).success(self._z_issued).run()
+
+    def z_confirmation(self, ready: ZReadiness) -> str:
+        """What the supervisor confirms: the Z's number and figures, and every warning."""
+        r = ready.report
+        lines = [self.tr("Issue Z report No. {n} for {period}?").format(
+            n=r.z_number, period=format_period(r.period_start, r.period_end))]
+        sold = plural(r.sales.count, self.tr("sale"), self.tr("sales"))
+        lines.append(self.tr("{sold}, {amount}; net {net}.").format(
+            sold=sold, amount=format_minor(r.sales.amount_minor, r.currency),
+            net=format_minor(r.net_minor, r.currency)))
+        if r.pending_offline_count:
+            lines.append(self.tr(
+                "Warning: {n} ({amount}) still waiting for the server; they count in the "
+                "Z of the day they are synced.").format(
+                n=plural(r.pending_offline_count, self.tr("offline sale"),
+                         self.tr("offline sales")),
+                amount=format_minor(r.pending_offline_minor, r.currency)))
+        if r.attention_count:
+            lines.append(self.tr("Warning: {n} needing a supervisor's attention.").format(
+                n=plural(r.attention_count, self.tr("sale"), self.tr("sales"))))
+        if not ready.has_activity:
+            if ready.last_z_number is not None and ready.last_z_issued_at:
+                lines.append(self.tr(
+                    "Warning: nothing happened since Z report No. {n} ({when}).").format(
+                    n=ready.last_z_number, when=format_time(ready.last_z_issued_at)))
+            else:
+                lines.append(self.tr("Warning: nothing was sold in this period."))
+        lines.append(self.tr("A Z report cannot be changed or taken back once issued."))
+        return "\n".join(lines)
 
     def _z_issued(self, result: DayClose) -> None:
         number = result.issued.report.z_number or 0

@@ -18,6 +18,7 @@ class LineOut(Out):
     rate: str | None
     amount: MoneyOut
     vat: MoneyOut | None
+    rate_includes_vat: bool | None = None
 
 
 class VatOut(Out):

@@ -7,12 +7,13 @@ import re
 from datetime import datetime
 from typing import Any
 
+from common.money import Money, format_money
 from sts.meter_number import luhn_check_digit
 from vendserver import engine
 from vendserver.db import Row
 from vendserver.engine import MeterKey
 from vendserver.errors import ApiError
-from vendserver.money import fmt_cents, fmt_units, money
+from vendserver.money import fmt_units, money
 from vendserver.pricing import MeterState, TariffTerms
 from vendserver.service.common import fold, iso, mask_email, mask_phone, parse_time
 from vendserver.service.core import ServiceCore
@@ -76,8 +77,9 @@ class MeterOps(ServiceCore):
             warnings.append({"code": "BLOCKED_METER",
                              "message": f"Blocked: {meter['blocked_reason'] or 'see the utility'}"})
         if state.arrears:
-            warnings.append({"code": "ARREARS", "message": f"Arrears of {fmt_cents(state.arrears)}"
-                             f" {cur}; part of each purchase goes to the debt."})
+            owed = format_money(Money(state.arrears, cur))
+            warnings.append({"code": "ARREARS", "message": f"Arrears of {owed}; part of each "
+                             "purchase goes to the debt."})
         if kc:
             warnings.append({"code": "KEY_CHANGE_DUE", "message": "Key change tokens will be "
                              "issued with the next sale; enter them before the credit token."})

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from common.money import Money, format_money
 from vendserver.db import Row
 from vendserver.errors import ApiError
-from vendserver.money import fmt_cents, fmt_percent, fmt_units, money, parse_money
+from vendserver.money import fmt_percent, fmt_units, money, parse_money
 from vendserver.pricing import AmountTooLow, MeterState, Priced, TariffTerms, price
 from vendserver.service.common import SALE_MAX, SALE_MIN, iso
 from vendserver.service.meters import MeterOps
@@ -26,16 +27,19 @@ class QuoteOps(MeterOps):
         amount = parse_money(amount_obj, cur)
         limits = {"minimum": money(SALE_MIN, cur), "maximum": money(SALE_MAX, cur)}
         if not SALE_MIN <= amount <= SALE_MAX:
-            raise ApiError("AMOUNT_OUT_OF_RANGE", f"The amount must be from {fmt_cents(SALE_MIN)}"
-                           f" to {fmt_cents(SALE_MAX)} {cur}.", limits)
+            raise ApiError("AMOUNT_OUT_OF_RANGE", "The amount must be from "
+                           f"{format_money(Money(SALE_MIN, cur))} to "
+                           f"{format_money(Money(SALE_MAX, cur))}.", limits)
         terms = self._terms_at(meter["tariff_id"], at)
         state = self._state(meter, terms, at)
         try:
             priced = price(terms, state, amount)
         except AmountTooLow as exc:
-            limits["minimum"] = money(max(exc.minimum, SALE_MIN), cur)
+            least = max(exc.minimum, SALE_MIN)
+            limits["minimum"] = money(least, cur)
             raise ApiError("AMOUNT_OUT_OF_RANGE", "The amount does not cover this month's "
-                           "fixed charges and debt recovery; a larger amount is needed.",
+                           "fixed charges and debt recovery; the smallest amount that buys "
+                           f"units is {format_money(Money(least, cur))}.",
                            limits) from None
         return terms, state, priced
 

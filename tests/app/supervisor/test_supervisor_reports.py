@@ -266,7 +266,7 @@ def test_offline_sale_synced_after_its_day_is_explained(
                                     "sales_amount": {"amount": "30.00", "currency": "ZAR"}}}
     rec = sv.day.upload_z(SUPERVISOR, 2)
     assert (rec.late_offline_count, rec.late_offline_minor) == (1, 3000)
-    assert rec.lines()[-1].startswith("1 offline sale(s) of an earlier day (ZAR 30.00)")
+    assert rec.lines()[-1].startswith("1 offline sale of an earlier day (ZAR 30.00)")
 
 
 def test_z_numbers_stay_sequential_across_two_stores_on_one_file(
@@ -306,14 +306,63 @@ def test_z_numbers_stay_sequential_across_two_stores_on_one_file(
         other.close()
 
 
-def test_open_shifts_are_shown_not_forced(sv: SupervisorServices) -> None:
+def test_z_is_refused_while_a_shift_is_open(sv: SupervisorServices, store: Store) -> None:
     from app.api.models import Money
+    from common.errors import BusinessRuleError
 
-    sv.shifts.open_shift(CASHIER, Money(0, "ZAR"))
+    shift = sv.shifts.open_shift(CASHIER, Money(0, "ZAR"))
+    ready = sv.day.z_readiness(SUPERVISOR)
+    assert [s.operator_id for s in ready.open_shifts] == ["thandi"]
+    assert ready.report.open_shifts == 1 and not ready.has_activity
+    with pytest.raises(BusinessRuleError, match="1 shift is still open: thandi") as refused:
+        sv.day.issue_z(SUPERVISOR)
+    assert refused.value.code == "SHIFTS_OPEN"
+    with pytest.raises(BusinessRuleError, match="still open"):
+        sv.day.close_day(SUPERVISOR)
+    assert sv.day.list_z(SUPERVISOR) == []  # nothing issued, no number taken
+    # X (and the screen's range report) count it
+    exceptions = {x.label: x.count for x in sv.day.x_report(SUPERVISOR).sections()[-1].lines}
+    assert exceptions["Shifts still open"] == 1
+    sv.shifts.close_shift(CASHIER, shift.shift_id, counted=Money(0, "ZAR"))
     issued = sv.day.issue_z(SUPERVISOR)
-    assert issued.report.open_shifts == 1
-    exceptions = issued.report.sections()[-1]
-    assert ("Shifts still open", 1) in [(x.label, x.count) for x in exceptions.lines]
+    assert issued.report.z_number == 1 and issued.report.open_shifts == 0
+    ready = sv.day.z_readiness(SUPERVISOR)
+    assert ready.last_z_number == 1 and not ready.has_activity
+
+
+def test_range_report_screen_pdf_csv_count_open_shifts(sv: SupervisorServices,
+                                                       seed: Seeder) -> None:
+    from app.api.models import Money
+    from app.supervisor.exports import report_csv, report_html
+
+    _seed_day(seed)
+    sv.shifts.open_shift(CASHIER, Money(0, "ZAR"))
+    r = sv.reports.range_report(SUPERVISOR, "2026-11-25T00:00:00Z", "2999-01-01T00:00:00Z")
+    assert r.open_shifts == 1
+    assert "Exceptions,Shifts still open,1," in report_csv(r)
+    assert "Shifts still open</td><td class='n'>1<" in report_html(r).replace("\n", "")
+    # another operator's filter: that cashier's shift is not theirs
+    r = sv.reports.range_report(SUPERVISOR, "2026-11-25T00:00:00Z", "2999-01-01T00:00:00Z",
+                                operator="sipho")
+    assert r.open_shifts == 0
+
+
+def test_vat_is_net_of_reversals_like_net(sv: SupervisorServices, seed: Seeder,
+                                          store: Store) -> None:
+    keys = _seed_day(seed)
+    receipt = store.call(lambda c: c.execute(
+        "SELECT receipt_no FROM sales WHERE idem_key = ?", (keys["a"],)).fetchone()[0])
+    sv.reversals.reverse(CASHIER, receipt, "wrong meter", SUP_OK)  # sale a: VAT 12.39
+    r = sv.day.x_report(SUPERVISOR)
+    assert r.reversals.vat_minor == 1239 and r.net_vat_minor == 4963 - 1239
+    summary = {x.label: x.amount_minor for x in r.sections()[0].lines}
+    assert summary["VAT (net of reversals)"] == 4963 - 1239
+    assert summary["Net"] == 38550 - 5000
+    # units stay per unit in every summary line (kWh and kL are never one figure)
+    units = {x.label: (x.units_tenths, x.unit) for x in r.sections()[0].lines if x.unit}
+    assert units == {"Units (kL)": (15, "kL"), "Units (kWh)": (1741, "kWh")}
+    # the server compares the gross VAT of the sales it made: the upload keeps it gross
+    assert z_upload_body(r)["totals"]["vat"] == {"amount": "49.63", "currency": "ZAR"}
 
 
 def test_z_reprint_counter_when_not_printed_at_issue(sv: SupervisorServices) -> None:

@@ -50,7 +50,7 @@ def test_open_drop_close_short(sv: SupervisorServices, seed: Seeder, store: Stor
         "SELECT body FROM journal WHERE kind = 'shift.closed'").fetchone()[0]))
     assert body["expected"] == "430.00" and body["over_short"] == "-4.50"
     slip = printed.items[-1]
-    assert slip.kind == "shift_close" and str(slip.over_short) == "-ZAR 4.50"
+    assert slip.kind == "shift_close" and str(slip.over_short) == "ZAR -4.50"
     text = render_text(slip, 42)
     assert "430.00" in text and "425.50" in text and "4.50" in text
     # Money paid back to customers is not a drop to the safe: each on its own line.

@@ -61,6 +61,7 @@ def test_rejected_offline_sale_is_queued_refunded_and_reported(env: Env, core: C
     assert sv.attention.items(SUPERVISOR) == []
     x = sv.day.x_report(SUPERVISOR)
     assert (x.cash_refunds.count, x.cash_refunds.amount_minor, x.attention_count) == (1, 1000, 0)
-    issued = sv.day.issue_z(SUPERVISOR)
+    sv.shifts.close_shift(CASHIER, shift.shift_id, counted=Money(5000, "ZAR"))
+    issued = sv.day.issue_z(SUPERVISOR)  # refused while the shift is open
     rec = sv.day.upload_z(SUPERVISOR, issued.report.z_number or 0)
     assert rec.matched, rec.differences

@@ -164,6 +164,40 @@ def test_print_x_and_close_day_with_approval(qtbot: QtBot, view: ReportsView,
     assert services.day.get_z(SUPERVISOR, 1).approved_by == "sipho"
 
 
+def test_close_day_confirms_warns_and_refuses_with_open_shifts(
+        qtbot: QtBot, view: ReportsView, answers: Any, seed: Seeder, api: FakeApi,
+        services: SupervisorServices) -> None:
+    from app.api.models import Money
+
+    seed.insert(amount=3000, offline=True, state="pending")
+    # declined: nothing issued, nothing asked beyond the confirmation
+    answers.yes = False
+    with qtbot.waitSignal(view.done, timeout=10000) as declined:
+        view.z_button.click()
+    text = answers.questions[-1]
+    assert "Issue Z report No. 1" in text and "3 sales, ZAR 350.00" in text
+    assert "1 offline sale (ZAR 30.00) still waiting" in text
+    assert "not closed" in declined.args[0] and services.day.list_z(SUPERVISOR) == []
+    # an open shift: refused before any confirmation or PIN
+    shift = services.shifts.open_shift(CASHIER, Money(0, "ZAR"))
+    asked = len(answers.questions)
+    with qtbot.waitSignal(view.z_refused, timeout=10000) as refused:
+        view.z_button.click()
+    assert "1 shift is still open: thandi" in refused.args[0]
+    assert "Close every shift" in view.message.text()
+    assert len(answers.questions) == asked and services.day.list_z(SUPERVISOR) == []
+    services.shifts.close_shift(CASHIER, shift.shift_id, counted=Money(0, "ZAR"))
+    answers.yes = True
+    with qtbot.waitSignal(view.done, timeout=10000) as closed:
+        view.z_button.click()
+    assert "Z report No. 1 issued" in closed.args[0]
+    # a second Z right after: the confirmation says nothing happened since Z 1
+    answers.yes = False
+    with qtbot.waitSignal(view.done, timeout=10000):
+        view.z_button.click()
+    assert "nothing happened since Z report No. 1" in answers.questions[-1]
+
+
 def test_cashier_cannot_view_reports(qtbot: QtBot, ctx: ScreenContext, answers: Any,
                                      shown_errors: list[str]) -> None:
     answers.actor = CASHIER
