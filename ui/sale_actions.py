@@ -50,6 +50,15 @@ class Lookup:
 
 
 @dataclass(frozen=True)
+class RefreshCustomer:
+    """Look the customer of `meter` up again after a sale, so its panel shows what is true
+    now (arrears paid, free units taken, the key change done) — core call."""
+
+    generation: int
+    meter: str
+
+
+@dataclass(frozen=True)
 class FetchQuote:
     """Start a quote for `amount` on `meter` (core call)."""
 
@@ -244,7 +253,7 @@ Act = (Lookup | FetchQuote | CheckQuote | Forget | Sell | Sold | Search | ShowEr
        | SetText | MeterMessage | ChangeText | ShowCustomer | ShowQuote | ShowOffline
        | ShowPriceChange | ShowSelling | ShowResult | ShowDelivered | ShowPriceNote
        | ShowTokenArrived | ShowNotSold | ShowPrintState | RetrySale | FetchResult
-       | ClearTokens)
+       | ClearTokens | RefreshCustomer)
 
 
 @dataclass(frozen=True)

@@ -251,6 +251,12 @@ class SaleController(QObject):
                 Op(v, lambda: self._sales.lookup(meter)).success(
                     lambda c: self._run(flow.customer_loaded(generation, c))
                 ).failure(lambda e: self._run(flow.lookup_failed(generation, e))).run()
+            case f.RefreshCustomer(generation, meter):
+                # Best effort: a failed refresh leaves the panel as it was (the sale is done).
+                Op(v, lambda: self._sales.lookup(meter)).success(
+                    lambda c: self._run(flow.customer_refreshed(generation, c))
+                ).failure(lambda e: log.info("customer not refreshed after the sale: %s",
+                                             type(e).__name__)).run()
             case f.FetchQuote(generation, meter, amount):
                 Op(v, lambda: self._sales.quote(meter, amount)).success(
                     lambda q: self._run(flow.quote_loaded(generation, q))

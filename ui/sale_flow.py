@@ -358,8 +358,19 @@ class SaleFlow(SaleNews):
         acts: list[Act] = [do.ShowResult(result), *self._noted(result)]
         if result.state is SaleState.PENDING:
             log.info("sale kept pending as %s", result.reference)
+        # The customer's panel as it is now (arrears paid, free units taken, key change done).
+        if self.customer is not None and result.state is SaleState.TOKENED:
+            acts.append(do.RefreshCustomer(self.generation, self.customer.meter_number))
         # The meter field, its number selected: a scan or typed digits start the next customer.
         return [*acts, do.Focus(Field.METER, select_all=True), do.Sold(result)]
+
+    def customer_refreshed(self, generation: int, customer: Customer) -> list[Act]:
+        """The customer looked up again after the sale: shown if the sale is still on screen."""
+        if generation != self.generation or self.step is not Step.DONE \
+                or self.customer is None or customer.meter_number != self.customer.meter_number:
+            return []
+        self.customer = customer
+        return [do.ShowCustomer(customer)]
 
     def sell_failed(self, error: BaseException) -> list[Act]:
         """The sale was not made, or its outcome is not known yet."""

@@ -185,3 +185,27 @@ def test_a_late_token_shows_its_digits_and_the_list_is_updated(
              for c in range(listing.table.columnCount())]
     texts = [cell.text() for cell in cells if cell is not None]
     assert not any("PENDING" in t for t in texts), texts
+
+
+def test_the_customer_panel_is_true_after_the_sale(qtbot, till, shown_errors) -> None:
+    """A key change is issued with the sale: afterwards the panel no longer announces it."""
+    sign_in(qtbot, till, CASHIER)
+    meter = till.server.meter("key_change")["meter_number"]
+    panel = till.shell.sale_view.customer
+    till.shell.sale_view.meter.setFocus()
+    type_keys(qtbot, meter, enter=True)
+    qtbot.waitUntil(lambda: till.shell.sale.step is Step.CONFIRMED, timeout=20000)
+
+    def panel_text() -> str:
+        return " ".join(label.text() for label in panel.findChildren(QLabel)
+                        if label.isVisible())
+
+    assert "Key change" in panel_text()
+    type_keys(qtbot, "100", enter=True)
+    qtbot.waitUntil(lambda: till.shell.sale.step is Step.QUOTED, timeout=20000)
+    with qtbot.waitSignal(till.shell.sale.sold, timeout=30000):
+        press(qtbot, Qt.Key.Key_Return)
+    result = till.shell.sale.result
+    assert result is not None and any(t.is_key_change for t in result.tokens)
+    qtbot.waitUntil(lambda: "Key change" not in panel_text(), timeout=20000)
+    assert not shown_errors.shown

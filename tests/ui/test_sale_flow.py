@@ -60,6 +60,10 @@ class Till:
                 case f.RetrySale(key):
                     out += self.answer(lambda: self.sales.retry_sale(key),
                                        self.flow.sold, self.flow.sell_failed)
+                case f.RefreshCustomer(generation, meter):
+                    out += self.answer(lambda: self.sales.lookup(meter),
+                                       lambda c: self.flow.customer_refreshed(generation, c),
+                                       lambda e: [])
                 case f.FetchResult(key):
                     out += self.answer(lambda: self.sales.stored_result(key),
                                        self.flow.late_result, self.flow.sell_failed)
@@ -312,6 +316,19 @@ def test_a_late_token_shows_its_digits_on_the_pending_screen(till: Till) -> None
     shown = [a for a in acts if isinstance(a, f.ShowResult)]
     assert shown and shown[-1].result.tokens == tokened.tokens  # the digits are on screen
     assert shown[-1].result.print_job == "job-2"
+
+
+def test_after_a_sale_the_customer_is_looked_up_again_and_only_shown_if_still_on_screen(
+        till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    acts = till.run(till.flow.key(Action.SELL))
+    refresh = _one(acts, f.RefreshCustomer)
+    assert refresh == f.RefreshCustomer(till.flow.generation, GOOD)
+    fresh = replace(till.sales.lookup(GOOD), key_change_due=False, arrears=zar("0"))
+    assert till.flow.customer_refreshed(refresh.generation, fresh) == [f.ShowCustomer(fresh)]
+    till.run(till.flow.key(Action.NEXT_CUSTOMER))  # the cashier moved on: nothing shown
+    assert till.flow.customer_refreshed(refresh.generation, fresh) == []
 
 
 def _tokened_result(till: Till) -> SaleResult:
