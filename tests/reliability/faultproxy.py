@@ -317,7 +317,10 @@ class FaultProxy:
 def _client_speaks_first(client: socket.socket, upstream: socket.socket) -> bool:
     """Wait for the client's next request; False if the server ends the connection first."""
     while True:
-        readable, _, _ = select.select([client, upstream], [], [], 60)
+        try:
+            readable, _, _ = select.select([client, upstream], [], [], 60)
+        except ValueError:  # closed by `down()` or `close()` meanwhile (its fd is -1)
+            return False
         if client in readable:
             return True
         if upstream in readable:

@@ -54,9 +54,9 @@ class Clock:
 class Attempt:
     """The cashier's `sell` on its own thread: its outcome or exception."""
 
-    thread: threading.Thread
     outcome: SaleOutcome | None = None
     error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
 
 
 @pytest.fixture(scope="module")
@@ -87,16 +87,17 @@ def _meter(env: Env) -> str:
 
 
 def _sell(service: SaleService, meter: str) -> Attempt:
-    attempt = Attempt(threading.Thread(name="cashier", daemon=True, target=lambda: None))
+    attempt = Attempt()
 
     def run() -> None:
         try:
             attempt.outcome = service.sell(meter, Money(10000, "ZAR"), "thandi")
         except BaseException as exc:  # judged by the test
             attempt.error = exc
+        finally:
+            attempt.done.set()
 
-    attempt.thread = threading.Thread(target=run, name="cashier", daemon=True)
-    attempt.thread.start()
+    threading.Thread(target=run, name="cashier", daemon=True).start()
     return attempt
 
 
@@ -121,7 +122,7 @@ def _assert_outbox_follows_state(core: Core) -> None:
         "SELECT s.idem_key, s.state, o.idem_key IS NOT NULL FROM sales s "
         "LEFT JOIN outbox o ON o.idem_key = s.idem_key").fetchall())
     for key, state, queued in rows:
-        assert bool(queued) == (state in OPEN), f"{state} sale with outbox row={bool(queued)}"
+        assert bool(queued) == (state in OPEN), f"{key}: {state} with outbox row={bool(queued)}"
 
 
 def _never_reopened(kinds: list[str]) -> None:
@@ -154,8 +155,7 @@ def test_sync_leaves_a_sale_to_the_attempt_that_holds_it(env: Env, core: Core) -
     assert key in report.deferred and not report.voided
 
     env.proxy.clear()  # the held look-up ends (reset): the attempt goes on
-    attempt.thread.join(30)
-    assert not attempt.thread.is_alive()
+    assert attempt.done.wait(30), "the sale call never returned"
     assert attempt.error is None, repr(attempt.error)
     assert attempt.outcome is not None and attempt.outcome.state == "pending"
     assert attempt.outcome.idempotency_key == key
@@ -196,8 +196,7 @@ def test_a_slower_attempt_never_overwrites_the_token_sync_recorded(env: Env,
     assert _state(core, key) == "tokened"
 
     env.proxy.clear()  # the attempt's look-up fails now; it would fall back to "pending"
-    attempt.thread.join(30)
-    assert not attempt.thread.is_alive()
+    assert attempt.done.wait(30), "the sale call never returned"
     assert attempt.error is None, repr(attempt.error)
     assert _state(core, key) == "tokened", "the slower attempt overwrote the token"
     # The cashier is told what sync found: the server's sale, its receipt.
