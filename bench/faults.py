@@ -38,11 +38,11 @@ from tests.reliability.scenarios import ALL_KINDS, Tally, run  # noqa: E402
 
 def report(tally: Tally, elapsed: float) -> list[str]:
     """The table by kind, the extra figures, and the summary line last."""
-    lines = [f"{'kind':<14} {'lost':>5} {'dup':>5} {'wrong':>5} {'stuck':>5}"]
+    lines = [f"{'kind':<14} {'runs':>5} {'lost':>5} {'dup':>5} {'wrong':>5} {'stuck':>5}"]
     for kind in sorted(tally.by_kind):
         c = tally.by_kind[kind]
-        lines.append(f"{kind:<14} {c['lost']:>5} {c['duplicated']:>5} {c['wrong']:>5} "
-                     f"{c['stuck']:>5}")
+        lines.append(f"{kind:<14} {c['scenarios']:>5} {c['lost']:>5} {c['duplicated']:>5} "
+                     f"{c['wrong']:>5} {c['stuck']:>5}")
     lines.append(f"(a customer's sale counts under every kind its scenario had; "
                  f"{tally.phantom} told 'not sold' yet on the server; {tally.slow_calls} "
                  f"sale calls over 20 s; {elapsed:.0f} s)")

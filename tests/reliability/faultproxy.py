@@ -117,6 +117,8 @@ class FaultProxy:
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
         self._lock = threading.Lock()
+        #: Notified whenever a fault is applied (`wait_applied`).
+        self._applied_cv = threading.Condition(self._lock)
         self._rules: list[_Rule] = []
         #: Set by `clear()`: faults in progress end now.
         self._release = threading.Event()
@@ -171,6 +173,17 @@ class FaultProxy:
         with self._lock:
             self.upstream_port = upstream_port
 
+    def wait_applied(self, kind: FaultKind, match: bytes = b"", times: int = 1,
+                     timeout: float = 30.0) -> bool:
+        """Wait until `kind` was applied `times` times to requests starting with `match`
+        (for tests that must act while a fault is in progress); whether it was in time."""
+        def seen() -> bool:
+            return sum(1 for k, line in self.applied
+                       if k is kind and line.startswith(match)) >= times
+
+        with self._applied_cv:
+            return self._applied_cv.wait_for(seen, timeout)
+
     def inject(self, fault: Fault, match: bytes = b"", count: int = 1) -> None:
         """Apply `fault` to the next `count` requests starting with `match` (-1: always)."""
         with self._lock:
@@ -215,6 +228,7 @@ class FaultProxy:
                     if rule.count > 0:
                         rule.count -= 1
                     self.applied.append((rule.fault.kind, line))
+                    self._applied_cv.notify_all()
                     return rule.fault
         return None
 
@@ -303,7 +317,10 @@ class FaultProxy:
 def _client_speaks_first(client: socket.socket, upstream: socket.socket) -> bool:
     """Wait for the client's next request; False if the server ends the connection first."""
     while True:
-        readable, _, _ = select.select([client, upstream], [], [], 60)
+        try:
+            readable, _, _ = select.select([client, upstream], [], [], 60)
+        except ValueError:  # closed by `down()` or `close()` meanwhile (its fd is -1)
+            return False
         if client in readable:
             return True
         if upstream in readable:

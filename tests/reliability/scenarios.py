@@ -280,6 +280,8 @@ def run_scenario(plan: Plan, host: ServerHost, proxy: FaultProxy, folder: Path, 
         judge(sales, client, server, tally)
         tally.slow_calls += sum(1 for d in durations if d > slow_after)
         tally.scenarios += 1
+        for kind in plan.kinds or ("none",):
+            tally.by_kind.setdefault(kind, Counter())["scenarios"] += 1
     finally:
         proxy.clear()
         core.session.close()
