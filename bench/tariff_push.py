@@ -81,20 +81,29 @@ def worker_server(tmp: Path, workers: int) -> Iterator[RunningServer]:
         proc = subprocess.Popen(
             [sys.executable, "-m", "vendserver", "serve", "--port", "0", "--demo", "--db", url,
              "--workers", str(workers), "--heartbeat", "15"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=(tmp / "server.log").open("w"), text=True)
         assert proc.stdout is not None
         line = proc.stdout.readline()
         if not line.startswith("VENDSERVER LISTENING "):
             raise RuntimeError(f"unexpected server output: {line!r}")
+        # uvicorn's access log goes to stdout: read it, or a full pipe stalls the workers.
+        out = proc.stdout
+        threading.Thread(target=lambda: [None for _ in out], daemon=True).start()
         service = VendingService(PostgresStore(url))
         yield RunningServer(line.split()[-1], demo_info(service), tmp, service, None, url)
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=60)
-        if service is not None:
-            service.store.close()
-        cluster.stop()
+        try:
+            if proc is not None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=30)
+            if service is not None:
+                service.store.close()
+        finally:
+            cluster.stop()
 
 
 # -- the light listeners (child process) --------------------------------------------------------
