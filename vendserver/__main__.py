@@ -1,6 +1,7 @@
 """Command line of the reference vending server (see docs/api.md §8).
 
-    python -m vendserver serve [--host 127.0.0.1] [--port 8080] [--db PATH] [--demo]
+    python -m vendserver serve [--host 127.0.0.1] [--port 8080] [--db PATH|URL] [--demo]
+                               [--workers N]     (N > 1 needs --db postgresql://...)
     python -m vendserver demo-info [--db PATH]
     python -m vendserver publish-tariff FILE --db PATH
     python -m vendserver audit --db PATH
@@ -15,13 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sqlite3
 import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from vendserver.db import Store
+from vendserver.db import StoreUnavailable, is_postgres_url, open_store
 from vendserver.errors import ApiError
 from vendserver.mailer import SmtpConfig
 from vendserver.service import DEFAULT_POLICY, VendingService
@@ -35,16 +38,45 @@ class CliRefusal(Exception):
         self.code = code
 
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+#: The environment variable that hands a worker process its settings (`worker_app`).
+WORKER_ENV = "VENDSERVER_WORKER"
+
+
 def _service(db: str, smtp: SmtpConfig | None = None) -> VendingService:
-    return VendingService(Store(Path(db)), smtp=smtp)
+    return VendingService(open_store(db), smtp=smtp)
 
 
 def _existing(db: str) -> VendingService:
     """The service over an EXISTING database: back-office commands never create one, so a
     mistyped --db cannot make `audit` report a false "OK" on a new empty database."""
+    if is_postgres_url(db):
+        try:
+            service = _service(db)
+        except StoreUnavailable as exc:
+            raise CliRefusal(f"error: cannot open the database: {exc}") from None
+        if service.store.utility() is None:
+            service.store.close()
+            raise CliRefusal("error: that PostgreSQL database holds no vending data "
+                             "(check --db).")
+        return service
     if not Path(db).is_file():
         raise CliRefusal(f"error: no vending database at {db} (check --db).")
     return _service(db)
+
+
+def worker_app() -> FastAPI:
+    """The app of one `serve --workers N` process, from the settings in WORKER_ENV (uvicorn
+    starts each worker afresh and calls this factory in it)."""
+    from vendserver.api import create_app
+
+    settings: dict[str, Any] = json.loads(os.environ[WORKER_ENV])
+    smtp = SmtpConfig(*settings["smtp"]) if settings["smtp"] else None
+    service = _service(settings["db"], smtp)
+    return create_app(service, heartbeat=float(settings["heartbeat"]),
+                      xmlvend=str(settings["xmlvend"]))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -60,6 +92,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print("serve needs --db PATH (or --demo for a throwaway database)", file=sys.stderr)
             return 2
         args.db = str(Path(tempfile.mkdtemp(prefix="vendserver-demo-")) / "vendserver.db")
+    if args.workers < 1:
+        raise CliRefusal("error: argument --workers: must be 1 or more.")
+    if args.workers > 1 and not is_postgres_url(args.db):
+        raise CliRefusal("error: --workers N needs a PostgreSQL database (--db postgresql://"
+                         "...): an SQLite file is served by one process.")
     smtp = None
     if args.smtp:
         host, _, port = args.smtp.rpartition(":")
@@ -70,6 +107,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         service = _service(args.db, smtp)
     except (OSError, sqlite3.Error) as exc:
         raise CliRefusal(f"error: cannot open the database {args.db}: {exc}") from None
+    except StoreUnavailable as exc:  # never the URL itself: it may carry a password
+        raise CliRefusal(f"error: cannot open the database: {exc}") from None
     if args.demo and seed(service):
         logging.getLogger("vendserver").info("demo data created in %s", args.db)
     try:
@@ -77,6 +116,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (OSError, OverflowError) as exc:
         service.store.close()
         raise CliRefusal(f"error: cannot listen on {args.host}:{args.port}: {exc}") from None
+    if args.workers > 1:
+        return _serve_workers(args, service, sock, smtp)
     host, port = sock.getsockname()[:2]
     shutdown = threading.Event()
 
@@ -93,6 +134,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         shutdown.set()
         service.store.close()
+    return 0
+
+
+def _serve_workers(args: argparse.Namespace, service: VendingService, sock: Any,
+                   smtp: SmtpConfig | None) -> int:
+    """N server processes on one listening socket over one PostgreSQL database. The schema
+    was migrated (and the demo seeded) above, once; each worker opens its own connections."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from vendserver.http import ContractH11Protocol
+
+    service.store.close()
+    os.environ[WORKER_ENV] = json.dumps({
+        "db": args.db, "heartbeat": args.heartbeat, "xmlvend": args.xmlvend,
+        "smtp": None if smtp is None else [smtp.host, smtp.port, smtp.sender]})
+    config = uvicorn.Config("vendserver.__main__:worker_app", factory=True,
+                            workers=args.workers, log_level="info", lifespan="on",
+                            http=ContractH11Protocol, timeout_graceful_shutdown=3)
+    host, port = sock.getsockname()[:2]
+    # Connections wait in the socket's backlog until a worker accepts them.
+    print(f"VENDSERVER LISTENING http://{host}:{port}", flush=True)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
     return 0
 
 
@@ -198,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("serve", help="run the HTTP server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
-    p.add_argument("--db")
+    p.add_argument("--db", help="an SQLite file, or postgresql://user@host:port/dbname")
     p.add_argument("--demo", action="store_true", help="seed the demo data if empty")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes on the one port (more than 1 needs PostgreSQL)")
     p.add_argument("--heartbeat", type=float, default=15.0, help="SSE heartbeat seconds")
     p.add_argument("--xmlvend", choices=("hexing", "conlog"), default="hexing",
                    help="personality of the XMLVend 2.1 SOAP face at /xmlvend/2.1")

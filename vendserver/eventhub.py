@@ -3,7 +3,9 @@
 Without it every open stream re-queried the event log on every commit and every 0.5 s; with
 1,000 streams that was ~2,000 queries a second at idle and 1,000 queued queries per
 publication. The hub reads the log ONCE (woken by a commit in this process, or every
-`poll_seconds` for commits by other processes such as the CLI's publish-tariff), filters each
+`poll_seconds` for commits by other processes such as the CLI's publish-tariff; on PostgreSQL
+also by the store's LISTEN/NOTIFY wake-up, so the other server processes' commits reach this
+process's streams at once), filters each
 row in memory by the stream's vendor and terminal, and puts it into each stream's in-memory
 queue. A stream queries the log only at connect (catch-up from Last-Event-ID) and again only if
 it fell so far behind that its queue overflowed.
@@ -14,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,6 +75,7 @@ class EventHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._unlisten: Callable[[], None] | None = None
         self.reads = 0  # log reads by the hub (tests check streams add none)
 
     @property
@@ -86,11 +89,17 @@ class EventHub:
         self._wake = asyncio.Event()
         self._last = await anyio.to_thread.run_sync(self._service.store.max_event_id)
         self._service.add_listener(self._notified)
+        # Commits of other processes (PostgreSQL NOTIFY); a no-op on SQLite, which polls.
+        self._unlisten = await anyio.to_thread.run_sync(self._service.store.listen,
+                                                        self._notified)
         self._task = self._loop.create_task(self._run(), name="event-hub")
 
     async def stop(self) -> None:
         """End the reader and every open stream."""
         self._service.remove_listener(self._notified)
+        if self._unlisten is not None:
+            await anyio.to_thread.run_sync(self._unlisten)
+            self._unlisten = None
         if self._task is not None:
             self._task.cancel()
             try:

@@ -105,6 +105,9 @@ class SmartMeters:
     def enter_token(self, drn: str, token: str, source: str = "keypad") -> dict[str, Any]:
         """Type a token into a virtual meter (as a customer would) and record it."""
         with self.store.transaction():
+            # Locked: another process may type into the same meter (its entries decide the
+            # balance this one replays).
+            self.store.meter(drn, lock=True)
             vm = self._vm(drn)
             before = vm.balance
             response = vm.enter(token)
@@ -131,7 +134,7 @@ class SmartMeters:
 
     def _deliver(self, job: DeliveryJob) -> None:
         with self.store.transaction():
-            sale = self.store.sale(job.receipt_no) if job.receipt_no else None
+            sale = self.store.sale(job.receipt_no, lock=True) if job.receipt_no else None
             if sale is not None and (sale["reversed_at"] or sale["delivered_at"]):
                 return
             accepted = True

@@ -87,7 +87,7 @@ def test_demo_info_is_deterministic_and_complete():
 
 def test_publish_tariff_refuses_a_bad_document(tmp_path):
     with running_server(tmp_path) as srv:
-        db = str(srv.db_path)
+        db = srv.db
         bad = tmp_path / "bad.json"
         bad.write_text(json.dumps({"tariff_id": "X", "name": "x", "service": "electricity",
                                    "unit": "kWh", "prices_include_vat": True,
@@ -100,7 +100,7 @@ def test_publish_tariff_refuses_a_bad_document(tmp_path):
 
 def test_vendor_topup(tmp_path):
     with running_server(tmp_path) as srv:
-        out = run("vendor-topup", "--db", str(srv.db_path), "--vendor", "V001",
+        out = run("vendor-topup", "--db", srv.db, "--vendor", "V001",
                   "--amount", "250.50")
         assert out.returncode == 0 and "50250.50" in out.stdout
         vendor = srv.service.store.vendor("V001")
@@ -117,7 +117,7 @@ def test_audit_flags_credit_no_sale_backs(tmp_path):
                        headers=srv.headers(act["credential"], "thandi", "audit-sale-0001"))
         assert r.status_code == 200
         assert srv.service.wait_idle()
-        db = str(srv.db_path)
+        db = srv.db
         clean = run("audit", "--db", db)
         assert clean.returncode == 0 and "OK" in clean.stdout
         # Someone with the vending key makes their own token and types it into the meter.
@@ -140,7 +140,7 @@ def test_audit_flags_credit_no_sale_backs(tmp_path):
 def test_set_policy_reaches_the_terminal(tmp_path):
     with running_server(tmp_path) as srv:
         act = srv.activate()
-        out = run("set-policy", "--db", str(srv.db_path), "--terminal", act["terminal_id"],
+        out = run("set-policy", "--db", srv.db, "--terminal", act["terminal_id"],
                   '{"max_count": 7, "refuse_after_hours": 48}')
         assert out.returncode == 0, out.stderr
         headers = srv.headers(act["credential"])
@@ -150,7 +150,7 @@ def test_set_policy_reaches_the_terminal(tmp_path):
         events = httpx.get(f"{srv.base_url}/v1/events/poll", headers=headers).json()["events"]
         assert events[-1]["event"] == "terminal.policy"
         assert events[-1]["data"]["offline_policy"]["max_count"] == 7
-        bad = run("set-policy", "--db", str(srv.db_path), "--terminal", act["terminal_id"],
+        bad = run("set-policy", "--db", srv.db, "--terminal", act["terminal_id"],
                   '{"max_kount": 7}')
         assert bad.returncode == 1 and "max_kount" in bad.stderr
 
@@ -163,7 +163,7 @@ def test_rotated_signing_key_signs_new_versions_and_old_ones_still_verify(tmp_pa
     from vendserver.demo import TARIFFS
 
     with running_server(tmp_path) as srv:
-        out = run("rotate-signing-key", "--db", str(srv.db_path))
+        out = run("rotate-signing-key", "--db", srv.db)
         assert out.returncode == 0 and "tsk-2" in out.stdout
         srv.service.publish_tariff(dict(TARIFFS[0]))
         act = srv.activate()

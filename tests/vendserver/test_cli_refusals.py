@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from vendserver.db import Store
+from vendserver.db import SqliteStore
 from vendserver.demo import seed
 from vendserver.service import VendingService
 
@@ -31,7 +31,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "v.db"
-    store = Store(path)
+    store = SqliteStore(path)
     service = VendingService(store)
     seed(service)
     from vendserver.demo import ACTIVATION_CODE
@@ -92,7 +92,7 @@ def test_bad_policy_values_are_refused(db: Path, changes: str) -> None:
     r = run("set-policy", "--db", str(db), "--terminal", "T0001", changes)
     assert r.returncode == 1, r.stdout
     assert r.stderr.startswith("policy refused: ") and "Traceback" not in r.stderr
-    store = Store(db)
+    store = SqliteStore(db)
     try:
         policy = VendingService(store).policy(store.terminal("T0001") or {})
     finally:

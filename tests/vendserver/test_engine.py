@@ -16,7 +16,7 @@ import pytest
 from sts.errors import KeyDataError, StsError
 from tests.vendserver.vs_helpers import Api, assert_error
 from vendserver import engine
-from vendserver.db import Store
+from vendserver.db import SqliteStore
 from vendserver.demo import meter_records
 from vendserver.engine import MeterKey
 from vendserver.service import VendingService
@@ -52,7 +52,7 @@ def test_demo_seed_refuses_a_bad_pairing(monkeypatch: pytest.MonkeyPatch,
 
     good = demo.meter_records()
     monkeypatch.setattr(demo, "meter_records", lambda: [{**good[0], "ea": 11, "dkga": 2}])
-    store = Store(tmp_path / "bad.db")
+    store = SqliteStore(tmp_path / "bad.db")
     try:
         with pytest.raises(KeyDataError, match="DKGA04"):
             demo.seed(VendingService(store))

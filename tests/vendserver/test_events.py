@@ -85,8 +85,8 @@ def test_resume_after_dropped_connection_misses_nothing(srv, api):
     assert poll["last_id"] == got[-1]["id"]
 
 
-def test_resume_after_server_restart_misses_nothing(tmp_path):
-    with running_server(tmp_path, heartbeat=0.3) as srv:
+def test_resume_after_server_restart_misses_nothing(tmp_path, db_url):
+    with running_server(tmp_path, heartbeat=0.3, db=db_url) as srv:
         api = Api(srv)
         drn = srv.meter("normal")["meter_number"]
         stream = open_stream(srv, api)
@@ -96,7 +96,7 @@ def test_resume_after_server_restart_misses_nothing(tmp_path):
         missed = [api.ok_sale(drn)["vendor_credit"] for _ in range(2)]
         api.close()
         credential = api.credential
-    with running_server(tmp_path, heartbeat=0.3) as srv:  # same database: a restart
+    with running_server(tmp_path, heartbeat=0.3, db=db_url) as srv:  # same database: a restart
         srv.service.top_up("V001", 500)
         headers = {**srv.headers(credential), "Last-Event-ID": str(seen["id"])}
         stream = SseReader(f"{srv.base_url}/v1/events", headers)
@@ -123,7 +123,7 @@ def test_tariff_published_by_the_cli_reaches_a_running_server(srv, api, tmp_path
         path.write_text(json.dumps(doc), encoding="utf-8")
         out = subprocess.run(
             [sys.executable, "-m", "vendserver", "publish-tariff", str(path), "--db",
-             str(srv.db_path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+             srv.db], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout)["document"]["name"] == "Domestic water 2027"
         event = stream.next_event()

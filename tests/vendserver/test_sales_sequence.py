@@ -40,10 +40,10 @@ def _tenths(text: str) -> int:
     return int(Decimal(text) * 10)
 
 
-def test_sales_sequence_money_units_and_tokens(tmp_path: Path) -> None:
+def test_sales_sequence_money_units_and_tokens(tmp_path: Path, db_url: str | None) -> None:
     now = [datetime(2026, 11, 10, 8, 0, 5, tzinfo=UTC)]
     rng = random.Random(20261125)
-    with running_server(tmp_path, demo=True, clock=lambda: now[0]) as srv:
+    with running_server(tmp_path, demo=True, clock=lambda: now[0], db=db_url) as srv:
         srv.service.top_up(srv.demo["vendor"]["id"], 10**11)
         cred = srv.activate()["credential"]
         http = httpx.Client(base_url=srv.base_url, timeout=30,

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from vendserver.db import Conflict, StoreUnavailable
 from vendserver.errors import ApiError
 
 log = logging.getLogger("vendserver.api")
@@ -78,7 +79,10 @@ def install_error_handlers(app: FastAPI) -> None:
                                        "The server failed; nothing was changed."))
 
     @app.exception_handler(sqlite3.OperationalError)
-    async def db_busy(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+    @app.exception_handler(StoreUnavailable)
+    @app.exception_handler(Conflict)
+    async def db_busy(_: Request, exc: Exception) -> JSONResponse:
+        # Nothing was committed: the terminal retries (a sale with the same key).
         log.warning("database error: %s", exc)
         return error_response(ApiError("SERVICE_UNAVAILABLE",
                                        "The server is busy; try again shortly."))

@@ -1,105 +1,101 @@
-"""The connection, transactions and migrations of the server's SQLite database, plus its
-small tables (meta, tariff-signing keys, the utility, supply groups).
+"""What every store engine provides (transactions, queries, migrations, wake-ups), plus the
+server's small tables (meta, tariff-signing keys, the utility, supply groups).
+
+The query modules speak one SQL: SQLite's spelling with ``?`` placeholders, restricted to
+what PostgreSQL also understands (``INSERT ... ON CONFLICT``, ``RETURNING``). An engine
+(`vendserver.db.sqlite`, `vendserver.db.postgres`) runs it; the few things the two databases
+do differently are engine methods: counters, row locks, the event log's ordering and the
+wake-up of other server processes.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
-
-from vendserver.db.schema import MIGRATIONS
 
 Row = dict[str, Any]
 
 
-class StoreBase:
-    """One SQLite connection shared by the server's threads, with nesting transactions."""
+class Conflict(Exception):
+    """Another transaction won a race the database refereed (a unique key, a deadlock, a
+    serialisation failure): nothing of this transaction was kept; the operation may be run
+    again from the start and will then see the winner's result."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.lock = threading.RLock()
-        self._depth = 0
-        self._conn = sqlite3.connect(
-            str(self.path), check_same_thread=False, isolation_level=None, timeout=30.0
-        )
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # FULL: an acknowledged sale survives a power cut, not only a process crash.
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA busy_timeout=30000")
-        self.migrate()
 
-    # -- plumbing --------------------------------------------------------------
-    def migrate(self) -> None:
-        """Bring the schema forward to the newest version (forward only)."""
-        with self.transaction():
-            version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > len(MIGRATIONS):
-                raise RuntimeError(
-                    f"database schema {version} is newer than this server ({len(MIGRATIONS)})"
-                )
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version={number}")
+class StoreUnavailable(Exception):
+    """The database cannot be reached or is too busy now (a transient condition)."""
 
-    def schema_version(self) -> int:
-        """The schema version recorded in the file."""
-        with self.lock:
-            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+class StoreBase(ABC):
+    """One database behind the server: what the query modules need from an engine."""
+
+    #: "sqlite" or "postgresql"
+    dialect: str = ""
+
+    # -- engine ----------------------------------------------------------------------------
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
         """One atomic unit of work (nests: inner blocks join the outer transaction)."""
-        with self.lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
-                yield
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            else:
-                self._conn.execute("COMMIT")
-            finally:
-                self._depth = 0
 
+    @abstractmethod
+    def in_transaction(self) -> bool:
+        """Whether the calling thread is inside `transaction()`."""
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The schema version recorded in the database."""
+
+    @abstractmethod
     def close(self) -> None:
-        """Close the connection."""
-        with self.lock:
-            self._conn.close()
+        """Close every connection."""
 
+    @abstractmethod
     def _one(self, sql: str, args: tuple[Any, ...] = ()) -> Row | None:
-        with self.lock:
-            row = self._conn.execute(sql, args).fetchone()
-        return None if row is None else dict(row)
+        """The first row of a query, or None."""
 
+    @abstractmethod
     def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[Row]:
-        with self.lock:
-            return [dict(r) for r in self._conn.execute(sql, args).fetchall()]
+        """Every row of a query."""
 
+    @abstractmethod
     def _exec(self, sql: str, args: tuple[Any, ...] = ()) -> int:
-        with self.lock:
-            cur = self._conn.execute(sql, args)
-            return int(cur.lastrowid or 0)
+        """Run a statement; the number of rows it changed."""
+
+    @abstractmethod
+    def next_counter(self, name: str) -> int:
+        """The next number of a named counter (receipts, reversals, terminals...): unique
+        even across server processes."""
+
+    @abstractmethod
+    def add_event(self, type_: str, data_json: str, vendor_id: str | None,
+                  terminal_id: str | None, at: str) -> int:
+        """Append to the event log; ids become visible in increasing order."""
+
+    def listen(self, wake: Callable[[], None]) -> Callable[[], None]:
+        """Call `wake` (from any thread) when another process committed events; returns a
+        function that stops listening. An engine without cross-process wake-ups returns a
+        no-op and its readers poll."""
+        return lambda: None
+
+    #: appended to a SELECT that reads rows the transaction will change
+    lock_clause: str = ""
+
+    def _locking(self, sql: str, lock: bool) -> str:
+        """`sql` (a SELECT) with the engine's row-lock clause when `lock`."""
+        return sql + self.lock_clause if lock else sql
 
     def _insert(self, table: str, cols: tuple[str, ...], row: Row) -> None:
         # Table and column names are constants of this module, never input: safe to format.
         sql = f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"  # noqa: S608
         self._exec(sql, tuple(row[c] for c in cols))
+
+    def _id(self, sql: str, args: tuple[Any, ...]) -> int:
+        """Run an INSERT ... RETURNING id; the new row's id."""
+        row = self._one(sql, args)
+        assert row is not None
+        return int(row["id"])
 
     # -- meta, keys, utility --------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -107,7 +103,8 @@ class StoreBase:
         return None if row is None else str(row["value"])
 
     def set_meta(self, key: str, value: str) -> None:
-        self._exec("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+        self._exec("INSERT INTO meta(key, value) VALUES (?, ?) "
+                   "ON CONFLICT (key) DO UPDATE SET value=excluded.value", (key, value))
 
     def add_signing_key(self, key_id: str, private: bytes, public: bytes, at: str) -> None:
         self._exec(
@@ -122,7 +119,10 @@ class StoreBase:
 
     def set_utility(self, row: Row) -> None:
         self._exec(
-            "INSERT OR REPLACE INTO utility VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO utility(id, name, address, vat_number, currency, utc_offset_minutes) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
+            "address=excluded.address, vat_number=excluded.vat_number, "
+            "currency=excluded.currency, utc_offset_minutes=excluded.utc_offset_minutes",
             (row["id"], row["name"], row["address"], row["vat_number"], row["currency"],
              row["utc_offset_minutes"]))
 

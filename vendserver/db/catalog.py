@@ -10,7 +10,9 @@ class CatalogQueries(StoreBase):
 
     # -- tariffs ---------------------------------------------------------------
     def add_tariff(self, tariff_id: str, name: str, service: str, unit: str) -> None:
-        self._exec("INSERT OR REPLACE INTO tariffs VALUES (?, ?, ?, ?)",
+        self._exec("INSERT INTO tariffs(id, name, service, unit) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
+                   "service=excluded.service, unit=excluded.unit",
                    (tariff_id, name, service, unit))
 
     def tariff(self, tariff_id: str) -> Row | None:
@@ -45,9 +47,9 @@ class CatalogQueries(StoreBase):
     # -- customers and meters --------------------------------------------------
     def add_customer(self, name: str, address: str, account: str, phone: str | None,
                      email: str | None, fbe_eligible: bool, arrears: int, search: str) -> int:
-        return self._exec(
+        return self._id(
             "INSERT INTO customers(name, address, account, phone, email, fbe_eligible, "
-            "arrears_cents, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "arrears_cents, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (name, address, account, phone, email, int(fbe_eligible), arrears, search))
 
     def add_meter(self, row: Row) -> None:
@@ -56,11 +58,13 @@ class CatalogQueries(StoreBase):
                 "pending_ti", "initial_key")
         self._insert("meters", cols, row)
 
-    def meter(self, drn: str) -> Row | None:
-        return self._one(
+    def meter(self, drn: str, *, lock: bool = False) -> Row | None:
+        """A meter with its customer; `lock`: the transaction will change them (sale,
+        reversal, engineering, token entry), so a parallel one waits for its commit."""
+        return self._one(self._locking(
             "SELECT m.*, c.name AS customer_name, c.address AS customer_address, c.account, "
             "c.phone, c.email, c.fbe_eligible, c.arrears_cents FROM meters m "
-            "JOIN customers c ON c.id = m.customer_id WHERE m.drn=?", (drn,))
+            "JOIN customers c ON c.id = m.customer_id WHERE m.drn=?", lock), (drn,))
 
     def meters(self) -> list[Row]:
         return self._all("SELECT drn FROM meters ORDER BY drn")

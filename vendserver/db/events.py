@@ -8,12 +8,7 @@ from vendserver.db.base import Row, StoreBase
 class EventQueries(StoreBase):
     """The event log terminals read, and received Z reports."""
 
-    # -- events ----------------------------------------------------------------
-    def add_event(self, type_: str, data_json: str, vendor_id: str | None,
-                  terminal_id: str | None, at: str) -> int:
-        return self._exec("INSERT INTO events(type, data, vendor_id, terminal_id, created_at) "
-                          "VALUES (?, ?, ?, ?, ?)", (type_, data_json, vendor_id, terminal_id, at))
-
+    # -- events (appended by the engine's add_event) ----------------------------
     def events_after(self, after: int, terminal_id: str, vendor_id: str,
                      limit: int) -> list[Row]:
         return self._all(

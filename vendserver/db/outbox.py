@@ -11,9 +11,10 @@ class OutboxQueries(StoreBase):
     # -- outbox ----------------------------------------------------------------
     def add_outbox(self, receipt_no: str, channel: str, recipient: str, body: str, status: str,
                    at: str) -> int:
-        return self._exec(
+        return self._id(
             "INSERT INTO outbox(receipt_no, channel, recipient, body, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (receipt_no, channel, recipient, body, status, at))
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (receipt_no, channel, recipient, body, status, at))
 
     def outbox(self, status: str | None = None) -> list[Row]:
         if status is None:

@@ -13,8 +13,9 @@ class SaleQueries(StoreBase):
         return self._one("SELECT * FROM sales WHERE terminal_id=? AND idem_key=?",
                          (terminal_id, idem_key))
 
-    def sale(self, receipt_no: str) -> Row | None:
-        return self._one("SELECT * FROM sales WHERE receipt_no=?", (receipt_no,))
+    def sale(self, receipt_no: str, *, lock: bool = False) -> Row | None:
+        return self._one(self._locking("SELECT * FROM sales WHERE receipt_no=?", lock),
+                         (receipt_no,))
 
     def insert_sale(self, row: Row, tokens: list[tuple[int, str, str]]) -> None:
         cols = ("receipt_no", "terminal_id", "idem_key", "fingerprint", "operator_id",

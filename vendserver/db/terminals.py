@@ -18,12 +18,28 @@ class TerminalQueries(StoreBase):
     def set_vendor_credit(self, vendor_id: str, credit: int) -> None:
         self._exec("UPDATE vendors SET credit_cents=? WHERE id=?", (credit, vendor_id))
 
+    def debit_vendor(self, vendor_id: str, cents: int) -> int | None:
+        """Take `cents` from the vendor's float in one statement; the credit left, or None
+        (nothing taken) when the float is too low. One statement, so two processes selling
+        for the same vendor at once cannot both spend the same credit."""
+        row = self._one("UPDATE vendors SET credit_cents=credit_cents-? WHERE id=? AND "
+                        "credit_cents>=? RETURNING credit_cents", (cents, vendor_id, cents))
+        return None if row is None else int(row["credit_cents"])
+
+    def credit_vendor(self, vendor_id: str, cents: int) -> int | None:
+        """Add `cents` to the vendor's float (top-up, reversal); the new credit, or None
+        when there is no such vendor."""
+        row = self._one("UPDATE vendors SET credit_cents=credit_cents+? WHERE id=? "
+                        "RETURNING credit_cents", (cents, vendor_id))
+        return None if row is None else int(row["credit_cents"])
+
     def add_activation_code(self, code: str, vendor_id: str, max_uses: int) -> None:
         self._exec("INSERT INTO activation_codes(code, vendor_id, max_uses) VALUES (?, ?, ?)",
                    (code, vendor_id, max_uses))
 
-    def activation_code(self, code: str) -> Row | None:
-        return self._one("SELECT * FROM activation_codes WHERE code=?", (code,))
+    def activation_code(self, code: str, *, lock: bool = False) -> Row | None:
+        return self._one(self._locking("SELECT * FROM activation_codes WHERE code=?", lock),
+                         (code,))
 
     def use_activation_code(self, code: str) -> None:
         self._exec("UPDATE activation_codes SET uses=uses+1 WHERE code=?", (code,))
@@ -40,14 +56,6 @@ class TerminalQueries(StoreBase):
 
     def add_attempt(self, scope: str, who: str, at: str) -> None:
         self._exec("INSERT INTO attempts VALUES (?, ?, ?)", (scope, who, at))
-
-    def next_counter(self, name: str) -> int:
-        with self.transaction():
-            self._exec("INSERT OR IGNORE INTO counters VALUES (?, 0)", (name,))
-            self._exec("UPDATE counters SET value=value+1 WHERE name=?", (name,))
-            row = self._one("SELECT value FROM counters WHERE name=?", (name,))
-            assert row is not None
-            return int(row["value"])
 
     def add_terminal(self, terminal_id: str, name: str, vendor_id: str, credential_hash: str,
                      at: str, *, code: str | None = None, fingerprint: str | None = None,
@@ -69,8 +77,8 @@ class TerminalQueries(StoreBase):
     def terminal_by_credential(self, credential_hash: str) -> Row | None:
         return self._one("SELECT * FROM terminals WHERE credential_hash=?", (credential_hash,))
 
-    def terminal(self, terminal_id: str) -> Row | None:
-        return self._one("SELECT * FROM terminals WHERE id=?", (terminal_id,))
+    def terminal(self, terminal_id: str, *, lock: bool = False) -> Row | None:
+        return self._one(self._locking("SELECT * FROM terminals WHERE id=?", lock), (terminal_id,))
 
     def set_terminal_policy(self, terminal_id: str, policy_json: str | None) -> None:
         self._exec("UPDATE terminals SET policy=? WHERE id=?", (policy_json, terminal_id))
@@ -85,11 +93,11 @@ class TerminalQueries(StoreBase):
         self._insert("operators", cols, row)
 
     def restrict_operator(self, operator_id: str, terminal_id: str) -> None:
-        self._exec("INSERT OR IGNORE INTO operator_terminals VALUES (?, ?)",
+        self._exec("INSERT INTO operator_terminals VALUES (?, ?) ON CONFLICT DO NOTHING",
                    (operator_id, terminal_id))
 
-    def operator(self, operator_id: str) -> Row | None:
-        return self._one("SELECT * FROM operators WHERE id=?", (operator_id,))
+    def operator(self, operator_id: str, *, lock: bool = False) -> Row | None:
+        return self._one(self._locking("SELECT * FROM operators WHERE id=?", lock), (operator_id,))
 
     def operators_for_terminal(self, terminal_id: str, vendor_id: str) -> list[Row]:
         return self._all(

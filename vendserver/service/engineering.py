@@ -57,7 +57,7 @@ class EngineeringOps(MeterOps, TokenOps, TerminalOps):
                         raise ApiError("DUPLICATE_REQUEST_MISMATCH", "This Idempotency-Key "
                                        "was already used for a different request.")
                     return str(row["response"]), True
-            meter = self._meter(body["meter_number"])
+            meter = self._meter(body["meter_number"], lock=True)
             tokens, key_after = self._engineering_tokens(meter, type_, body, now)
             reference = f"EN{self.store.next_counter('engineering'):08d}"
             response = {

@@ -22,7 +22,7 @@ from vendserver.service.core import ServiceCore
 class MeterOps(ServiceCore):
     """Meter look-up (GET /v1/meters/...) and the meter state that pricing needs."""
 
-    def _meter(self, text: object) -> Row:
+    def _meter(self, text: object, *, lock: bool = False) -> Row:
         if not isinstance(text, str) or not re.fullmatch(r"[0-9]{11}|[0-9]{13}", text):
             raise ApiError("METER_NUMBER_INVALID", "A meter number has 11 or 13 digits.",
                            {"meter_number": text if isinstance(text, str) else ""})
@@ -30,7 +30,7 @@ class MeterOps(ServiceCore):
             raise ApiError("METER_CHECK_DIGIT",
                            "The meter number's check digit is wrong; please check the number.",
                            {"meter_number": text})
-        meter = self.store.meter(text)
+        meter = self.store.meter(text, lock=lock)
         if meter is None:
             raise ApiError("UNKNOWN_METER", f"No meter {text} is registered.",
                            {"meter_number": text})

@@ -28,7 +28,8 @@ class ReversalOps(TerminalOps):
         now = self.now()
         cur = self._currency()
         with self.store.transaction():
-            sale = self.store.sale(receipt_no)
+            # Locks in the order every transaction takes them: sale, meter, vendor, events.
+            sale = self.store.sale(receipt_no, lock=True)
             assert sale is not None
             if sale["reversal"]:
                 return dict(json.loads(sale["reversal"]))
@@ -46,12 +47,13 @@ class ReversalOps(TerminalOps):
                     "key_change_issued": "This sale changed the meter's key; it cannot be "
                                          "reversed.",
                 }[reason], {"reason": reason})
+            meter = self.store.meter(sale["meter_drn"], lock=True)
+            assert meter is not None
             vendor = self.store.vendor(sale["vendor_id"])
             assert vendor is not None
-            credit = int(vendor["credit_cents"]) + int(sale["amount_cents"])
-            self.store.set_vendor_credit(vendor["id"], credit)
-            meter = self.store.meter(sale["meter_drn"])
-            assert meter is not None
+            refunded = self.store.credit_vendor(vendor["id"], int(sale["amount_cents"]))
+            assert refunded is not None
+            credit = refunded
             if sale["debt_cents"]:
                 self.store.set_arrears(int(meter["customer_id"]),
                                        int(meter["arrears_cents"]) + int(sale["debt_cents"]))

@@ -9,7 +9,7 @@ from typing import Any
 
 from sts.errors import StsError
 from vendserver import engine
-from vendserver.db import Row
+from vendserver.db import Conflict, Row
 from vendserver.engine import MeterKey, TokenMinter
 from vendserver.errors import ApiError
 from vendserver.money import fmt_units, money
@@ -29,16 +29,35 @@ from vendserver.smartmeters import DeliveryJob
 
 log = logging.getLogger("vendserver.service")
 
+#: How often a sale is run again after losing a race refereed by the database.
+CONFLICT_RETRIES = 5
+
 
 class SaleOps(QuoteOps, TokenOps, TerminalOps):
     """Selling: one sale per (terminal, Idempotency-Key), replayed byte for byte."""
 
     def sale(self, terminal: Row, operator_id: str | None, key: str | None,
              body: dict[str, Any]) -> tuple[str, bool]:
-        """POST /v1/sales: (response JSON text, replayed?)."""
+        """POST /v1/sales: (response JSON text, replayed?).
+
+        Several server processes may take the same key at once (a terminal retrying on
+        another connection): the database's unique key lets one commit; the others get
+        `Conflict`, run again and replay that sale."""
         self.check_key(key)
         assert key is not None
         fp = fingerprint(body)
+        attempt = 0
+        while True:
+            try:
+                return self._sale_once(terminal, operator_id, key, fp, body)
+            except Conflict:
+                attempt += 1
+                if attempt > CONFLICT_RETRIES or self.store.in_transaction():
+                    raise
+                log.info("sale on terminal %s lost a race; running it again", terminal["id"])
+
+    def _sale_once(self, terminal: Row, operator_id: str | None, key: str, fp: str,
+                   body: dict[str, Any]) -> tuple[str, bool]:
         with self.store.transaction():
             existing = self.store.sale_by_key(terminal["id"], key)
             if existing is not None:
@@ -58,7 +77,9 @@ class SaleOps(QuoteOps, TokenOps, TerminalOps):
     def _new_sale(self, terminal: Row, operator_id: str | None, key: str, fp: str,
                   body: dict[str, Any]) -> tuple[str, DeliveryJob | None, list[int]]:
         op = self._operator(terminal, operator_id)
-        meter = self._meter(body["meter_number"])
+        # Locked until commit: the meter's last token id, key and month to date, and its
+        # customer's arrears, are read to make this sale and changed by it.
+        meter = self._meter(body["meter_number"], lock=True)
         now = self.now()
         sold_at = now
         offline = body.get("offline_created_at") is not None
@@ -102,9 +123,17 @@ class SaleOps(QuoteOps, TokenOps, TerminalOps):
             raise ApiError("TOKEN_ENGINE_ERROR", "The token engine could not make a token for "
                            "this meter; the sale was not made.") from None
 
+        # The float is taken in one statement (the check above may be stale by now); from
+        # here to the commit the vendor's row is locked, so the rest is kept short.
+        left = self.store.debit_vendor(vendor["id"], priced.amount)
+        if left is None:
+            fresh = self.store.vendor(vendor["id"])
+            assert fresh is not None
+            raise ApiError("INSUFFICIENT_VENDOR_CREDIT",
+                           "The vendor's credit is too low for this sale; top up the float.",
+                           {"vendor_credit": money(int(fresh["credit_cents"]), cur)})
+        credit = left
         receipt_no = f"VP{self.store.next_counter('receipt'):08d}"
-        credit = int(vendor["credit_cents"]) - priced.amount
-        self.store.set_vendor_credit(vendor["id"], credit)
         arrears = state.arrears - priced.debt
         if priced.debt:
             self.store.set_arrears(int(meter["customer_id"]), arrears)

@@ -78,7 +78,8 @@ class TerminalOps(ServiceCore):
             raise ApiError("ACTIVATION_CODE_INVALID",
                            "That activation code is not valid (unknown or already used).")
         with self.store.transaction():
-            row = self.store.activation_code(code)  # again: a parallel activation may have won
+            # Again, locked: a parallel activation (in any server process) may have won.
+            row = self.store.activation_code(code, lock=True)
             if row is None or row["uses"] >= row["max_uses"]:
                 raise ApiError("ACTIVATION_CODE_INVALID", "That activation code is not valid "
                                "(unknown or already used).")
@@ -128,7 +129,7 @@ class TerminalOps(ServiceCore):
     def set_policy(self, terminal_id: str, changes: dict[str, Any]) -> None:
         """Change a terminal's offline policy and tell it (terminal.policy)."""
         with self.store.transaction():
-            terminal = self.store.terminal(terminal_id)
+            terminal = self.store.terminal(terminal_id, lock=True)
             if terminal is None:
                 raise KeyError(terminal_id)
             current = json.loads(terminal["policy"]) if terminal["policy"] else {}
@@ -145,11 +146,10 @@ class TerminalOps(ServiceCore):
     def top_up(self, vendor_id: str, cents: int) -> int:
         """Add to a vendor's float (vendor.credit); returns the new credit."""
         with self.store.transaction():
-            vendor = self.store.vendor(vendor_id)
-            if vendor is None:
+            added = self.store.credit_vendor(vendor_id, cents)
+            if added is None:
                 raise KeyError(vendor_id)
-            credit = int(vendor["credit_cents"]) + cents
-            self.store.set_vendor_credit(vendor_id, credit)
+            credit = added
             self._event("vendor.credit", {"vendor_id": vendor_id,
                                           "vendor_credit": money(credit, self._currency()),
                                           "reason": "top_up"}, vendor_id=vendor_id)
@@ -207,7 +207,7 @@ class TerminalOps(ServiceCore):
                                 n=op["kdf_n"], r=op["kdf_r"], p=op["kdf_p"],
                                 dklen=op["kdf_dklen"])
         with self.store.transaction():
-            fresh = self.store.operator(operator_id)
+            fresh = self.store.operator(operator_id, lock=True)
             assert fresh is not None
             if hmac.compare_digest(digest, bytes(op["pin_hash"])):
                 if fresh["failed"] or fresh["locked_until"]:
