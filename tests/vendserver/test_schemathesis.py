@@ -7,6 +7,7 @@ minute; `VENDPOINT_SCHEMATHESIS_EXAMPLES` raises the count for a deeper run.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,4 +42,7 @@ def test_openapi_fuzzing_finds_no_server_error_or_schema_mismatch(tmp_path: Path
     out = result.stdout
     assert result.returncode == 0, out[-4000:] + result.stderr[-2000:]
     assert "19 selected" in out or "selected /" in out
-    assert " passed" in out and " failed" not in out.split("SUMMARY")[-1]
+    summary = out.split("SUMMARY")[-1]
+    # Failures are counted ("2 failed"); a warning such as "Authentication failed: 1 operation
+    # returned only 401/403 responses" (an operator locked out by the fuzzed PINs) is not one.
+    assert " passed" in out and not re.search(r"\b\d+ failed\b", summary), summary
