@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
 from app.api.client import VendingClient
@@ -64,7 +65,9 @@ class Capabilities:
     - `search`: customer search by name, account or address;
     - `reversal`: sale reversals through the server;
     - `z_upload`: Z reports reconciled with the server;
-    - `engineering_tokens`: management tokens (clear tamper, key change, ...).
+    - `engineering_tokens`: management tokens (clear tamper, key change, ...);
+    - `sale_by_units`: a quote by units (the least amount that buys them), then the ordinary
+      sale of that amount.
     """
 
     tariff_documents: bool = True
@@ -74,6 +77,7 @@ class Capabilities:
     reversal: bool = True
     z_upload: bool = True
     engineering_tokens: bool = True
+    sale_by_units: bool = True
 
     #: How each capability is named in a refusal ("... is not offered by this vending server").
     NAMES: ClassVar[dict[str, str]] = {
@@ -84,6 +88,7 @@ class Capabilities:
         "reversal": "Sale reversal",
         "z_upload": "Z report reconciliation",
         "engineering_tokens": "Engineering tokens",
+        "sale_by_units": "Sale by units",
     }
 
     def offered(self) -> tuple[str, ...]:
@@ -132,6 +137,10 @@ class VendingBackend(TariffBackend, OperatorBackend, Protocol):
     def meter(self, meter_number: str) -> MeterInfo: ...
 
     def quote(self, meter_number: str, amount: Money) -> Quote: ...
+
+    def quote_units(self, meter_number: str, units: Decimal) -> Quote:
+        """The quote of the least amount that buys at least `units` (`sale_by_units`)."""
+        ...
 
     def sell(self, key: str, operator_id: str, request: dict[str, Any]) -> Sale: ...
 

@@ -36,6 +36,7 @@ ERROR_CODES: dict[str, tuple[int, bool]] = {
     "REQUEST_TOO_LARGE": (413, False),
     "BLOCKED_METER": (422, False),
     "AMOUNT_OUT_OF_RANGE": (422, False),
+    "UNITS_OUT_OF_RANGE": (422, False),
     "CURRENCY_MISMATCH": (422, False),
     "INSUFFICIENT_VENDOR_CREDIT": (422, False),
     "REVERSAL_NOT_ALLOWED": (422, False),

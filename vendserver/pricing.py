@@ -297,3 +297,47 @@ def price(terms: TariffTerms, state: MeterState, amount: int) -> Priced:
         fbe_units=fbe,
         lines=tuple(lines),
     )
+
+
+class UnitsOutOfReach(Exception):
+    """No amount up to the sale maximum buys the units asked for; `most` tenths is what the
+    largest sale (`at` cents) buys (0 when even it leaves nothing for energy)."""
+
+    def __init__(self, most: int, at: int) -> None:
+        super().__init__("units out of reach")
+        self.most = most
+        self.at = at
+
+
+def amount_for_units(terms: TariffTerms, state: MeterState, units: int, floor: int,
+                     ceiling: int) -> Priced:
+    """The pricing of the SMALLEST amount in [`floor`, `ceiling`] cents that buys at least
+    `units` tenths (FBE excluded), for a meter in `state`.
+
+    The units a purchase buys never go down as the amount goes up (fixed charges are constant,
+    debt recovery grows by at most one cent per cent, blocks are walked in order and rounded
+    up, and the token's step rounding is monotone), so the answer is found by bisection over
+    `price` itself: the amount it names buys exactly what a sale of that amount will, with no
+    second set of rules to drift from the first. Raises `UnitsOutOfReach`.
+    """
+    if units <= 0:
+        raise ValueError("units must be positive")
+    least = minimum_amount(terms, state, floor)
+    if least > ceiling:
+        raise UnitsOutOfReach(0, ceiling)
+    most = price(terms, state, ceiling)
+    if most.units < units:
+        raise UnitsOutOfReach(most.units, ceiling)
+    first = price(terms, state, least)
+    if first.units >= units:
+        return first
+    # Invariant: `lo` buys fewer than `units`, `best` (at `hi`) buys at least `units`.
+    lo, hi, best = least, ceiling, most
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        priced = price(terms, state, mid)
+        if priced.units >= units:
+            hi, best = mid, priced
+        else:
+            lo = mid
+    return best

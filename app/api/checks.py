@@ -7,6 +7,7 @@ nothing reaches the server. Messages never carry a PIN.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from app.api.models import ID_RE, REGISTERS
 from sts.errors import MeterNumberError
@@ -20,11 +21,15 @@ __all__ = [
     "check_meter",
     "check_operator",
     "check_pin",
+    "units_wire",
 ]
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _OPERATOR_RE = re.compile(r"^[a-z0-9._-]{1,32}$")
 _PIN_RE = re.compile(r"^[0-9]{4,12}$")
+#: The most units a request may carry (the server's `^[0-9]{1,9}(\.[0-9])?$`).
+UNITS_MAX = Decimal("999999999.9")
+_TENTH = Decimal("0.1")
 
 
 def check_int(value: object, low: int, high: int | None, message: str) -> None:
@@ -63,6 +68,15 @@ def check_meter(meter_number: str) -> None:
         ok = False
     if not ok:
         raise ValueError("meter number must be 11 or 13 digits with a valid check digit")
+
+
+def units_wire(units: Decimal) -> str:
+    """Units to buy as a request carries them ("50.0"): a finite Decimal above zero, at
+    most `UNITS_MAX`, in whole tenths (the STS resolution; never rounded here)."""
+    if not isinstance(units, Decimal) or not units.is_finite() or not 0 < units <= UNITS_MAX \
+            or units != units.quantize(_TENTH):
+        raise ValueError("units must be more than 0 and in whole tenths (0.1)")
+    return format(units.quantize(_TENTH), "f")
 
 
 def check_key(key: str) -> None:

@@ -26,6 +26,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from app.api import models as api
 from app.api.errors import ServerUnavailable, TlsProblem
@@ -64,6 +65,7 @@ from app.till.results import (
 )
 from app.till.status import TerminalWatch
 from app.till.unfinished import UnfinishedSale, check_no_unfinished
+from app.till.units import quote_by_units
 from common.errors import InvalidInput, PermissionDenied
 from common.events import EventBus
 from printers.connections import ConnectionConfig, open_connection
@@ -190,6 +192,10 @@ class Till:
     def quote(self, meter_number: str, amount: api.Money) -> Quote:
         """A trial vend (needs the server); the till holds it under the returned handle."""
         return self._hold(self.service.quote(meter_number, amount))
+
+    def quote_units(self, meter_number: str, units: Decimal) -> Quote:
+        """A trial vend by units (`app.till.units`), held and sold on like `quote`."""
+        return self._hold(quote_by_units(self.service, self.backend, meter_number, units))
 
     def offline_check(self, meter_number: str, amount: api.Money) -> OfflineDecision:
         """Would a pending sale of `amount` pass the offline policy now? (`app.till.offline`)"""

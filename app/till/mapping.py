@@ -73,7 +73,8 @@ def quote_from(quote: api.Quote, handle: QuoteHandle) -> Quote:
         tokens_preview=tuple(str(p.get("description", ""))
                              for p in quote.raw.get("tokens_preview") or []),
         key_change=quote.raw.get("key_change") is not None,
-        tariff_id=quote.tariff_id, tariff_version=quote.tariff_version)
+        tariff_id=quote.tariff_id, tariff_version=quote.tariff_version,
+        requested_units=quote.requested_units)
 
 
 def tokens_from(sale: api.Sale) -> tuple[Token, ...]:

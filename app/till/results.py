@@ -135,6 +135,9 @@ class Quote:
     #: the signed tariff and version the server priced it on
     tariff_id: str = ""
     tariff_version: int = 0
+    #: a quote by units: the units asked for (`amount` is the least that buys them; `units`
+    #: may be a little more, never less)
+    requested_units: str | None = None
 
 
 @dataclass(frozen=True)

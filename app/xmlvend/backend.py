@@ -82,10 +82,13 @@ log = logging.getLogger("vendpoint.xmlvend")
 #: What an XMLVend server offers beyond confirm, quote, sell and last-response advice:
 #: engineering tokens (meterSpecificEngReq, nonMeterSpecificEngReq, updateMeterKeyReq) and
 #: the Z report as the end of the sales batch. Reversal advice only where the server supports
-#: it (`XmlVendConfig.reversal_advice`).
+#: it (`XmlVendConfig.reversal_advice`). No sale by units: `trialCreditVendReq` with
+#: `PurchaseValueUnits` is in the standard, but servers differ on it and the reference face
+#: answers `UseCaseSupportEx`, so the till never offers it here.
 XMLVEND_CAPABILITIES = Capabilities(tariff_documents=False, push_events=False,
                                     batch_upload=False, search=False, reversal=False,
-                                    z_upload=True, engineering_tokens=True)
+                                    z_upload=True, engineering_tokens=True,
+                                    sale_by_units=False)
 
 
 @dataclass(frozen=True)
@@ -412,6 +415,9 @@ class XmlVendBackend:
 
     def tariff_version(self, tariff_id: str, version: int) -> dict[str, Any]:
         raise NotOffered(Capabilities.NAMES["tariff_documents"])
+
+    def quote_units(self, meter_number: str, units: Decimal) -> Quote:
+        raise NotOffered(Capabilities.NAMES["sale_by_units"])
 
     def sell_batch(self, items: Sequence[tuple[str, str, dict[str, Any]]]
                    ) -> list[BatchResult]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ class CounterBackend:
 
     capabilities = Capabilities(tariff_documents=False, push_events=False,
                                 batch_upload=False, search=False, reversal=False,
-                                z_upload=False, engineering_tokens=False)
+                                z_upload=False, engineering_tokens=False, sale_by_units=False)
 
     def __init__(self, url: str, credential: str) -> None:
         self._api = ClientBackend(requests.Session(), url, lambda: credential,
@@ -84,6 +85,9 @@ class CounterBackend:
 
     def quote(self, meter_number: str, amount: api.Money) -> api.Quote:
         return self._call("quote").quote(meter_number, amount)
+
+    def quote_units(self, meter_number: str, units: Decimal) -> api.Quote:
+        return self._absent("quote_units")  # type: ignore[no-any-return]
 
     def sell(self, key: str, operator_id: str, request: dict[str, Any]) -> api.Sale:
         return self._call("sell").sell(key, operator_id, request)
@@ -170,11 +174,13 @@ def test_what_the_backend_does_not_offer_is_refused_and_reported(
     status = till.status()
     assert set(status.capabilities.missing()) == {
         "tariff_documents", "push_events", "batch_upload", "search", "reversal", "z_upload",
-        "engineering_tokens"}
+        "engineering_tokens", "sale_by_units"}
     assert status.tariffs == ()
     with pytest.raises(NotOffered, match="Customer search is not offered by this vending"):
         till.search("Nkosi")
     meter = str(server.meter("normal")["meter_number"])
+    with pytest.raises(NotOffered, match="Sale by units is not offered"):
+        till.quote_units(meter, Decimal("50"))
     sold = till.sell(meter, api.Money(10000, "ZAR"), CASHIER)
     with pytest.raises(NotOffered, match="Sale reversal is not offered") as refused:
         till.request_reversal(sold.reference, "wrong meter", CASHIER, SUPERVISOR)

@@ -35,6 +35,7 @@ def test_every_endpoint_answers_in_its_documented_shape(srv, api: Api):
     ok(h.get("/v1/meters", params={"q": "mokoena"}), S.SearchOut)
     kc = srv.meter("tid_rollover")["meter_number"]
     ok(api.quote(kc), S.QuoteOut)
+    ok(api.quote_units(kc, "25.0"), S.QuoteOut)
     ok(api.sale(kc), S.SaleOut)
     two_way = srv.meter("two_way")["meter_number"]
     key = str(uuid.uuid4())

@@ -47,6 +47,9 @@ class Api:
         return self.http.post("/v1/quotes", json={
             "meter_number": meter, "amount": {"amount": amount, "currency": "ZAR"}})
 
+    def quote_units(self, meter: str, units: Any) -> httpx.Response:
+        return self.http.post("/v1/quotes", json={"meter_number": meter, "units": units})
+
 
 def assert_error(r: httpx.Response, code: str) -> dict[str, Any]:
     """The response is the contract's error body with `code` and its status."""

@@ -38,10 +38,12 @@ class LoginIn(Strict):
 
 
 class QuoteIn(Strict):
-    """POST /v1/quotes."""
+    """POST /v1/quotes: exactly one of `amount` and `units` (checked by the service)."""
 
     meter_number: str = Field(max_length=32)
-    amount: MoneyIn
+    amount: MoneyIn | None = None
+    #: units to buy (0.1 resolution): the quote is for the least amount that buys them
+    units: str | None = Field(default=None, max_length=16)
 
 
 class SaleIn(Strict):

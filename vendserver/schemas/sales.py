@@ -60,6 +60,8 @@ class QuoteOut(Out):
     fbe_units: str
     key_change: KeyChangeQuote | None
     tokens_preview: list[TokenPreview]
+    #: the units asked for in a quote by units (null in a quote by amount)
+    requested_units: str | None = None
 
 
 class TokenOut(Out):

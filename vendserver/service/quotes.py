@@ -1,4 +1,5 @@
-"""Quotes: pricing an amount for a meter and the priced lines' wire form."""
+"""Quotes: pricing an amount (or the least amount for a number of units) for a meter, and the
+priced lines' wire form."""
 
 from __future__ import annotations
 
@@ -8,8 +9,16 @@ from typing import Any
 from common.money import Money, format_money
 from vendserver.db import Row
 from vendserver.errors import ApiError
-from vendserver.money import fmt_percent, fmt_units, money, parse_money
-from vendserver.pricing import AmountTooLow, MeterState, Priced, TariffTerms, price
+from vendserver.money import fmt_percent, fmt_units, money, parse_money, parse_units
+from vendserver.pricing import (
+    AmountTooLow,
+    MeterState,
+    Priced,
+    TariffTerms,
+    UnitsOutOfReach,
+    amount_for_units,
+    price,
+)
 from vendserver.service.common import SALE_MAX, SALE_MIN, iso
 from vendserver.service.meters import MeterOps
 
@@ -17,13 +26,17 @@ from vendserver.service.meters import MeterOps
 class QuoteOps(MeterOps):
     """Pricing calls: the trial vend of POST /v1/quotes and the pricing every sale uses."""
 
-    def _price(self, meter: Row, amount_obj: Any, at: datetime
-               ) -> tuple[TariffTerms, MeterState, Priced]:
-        cur = self._currency()
+    @staticmethod
+    def _check_not_blocked(meter: Row) -> None:
         if meter["blocked"]:
             why = meter["blocked_reason"] or "see the utility"
             raise ApiError("BLOCKED_METER", f"This meter is blocked: {why}.",
                            {"reason": meter["blocked_reason"] or ""})
+
+    def _price(self, meter: Row, amount_obj: Any, at: datetime
+               ) -> tuple[TariffTerms, MeterState, Priced]:
+        cur = self._currency()
+        self._check_not_blocked(meter)
         amount = parse_money(amount_obj, cur)
         limits = {"minimum": money(SALE_MIN, cur), "maximum": money(SALE_MAX, cur)}
         if not SALE_MIN <= amount <= SALE_MAX:
@@ -43,6 +56,44 @@ class QuoteOps(MeterOps):
                            limits) from None
         return terms, state, priced
 
+    def _price_units(self, meter: Row, units: int, at: datetime
+                     ) -> tuple[TariffTerms, MeterState, Priced]:
+        """The pricing of the smallest amount within the sale limits that buys at least
+        `units` tenths; UNITS_OUT_OF_RANGE (with the most one sale buys) when none does."""
+        cur = self._currency()
+        self._check_not_blocked(meter)
+        terms = self._terms_at(meter["tariff_id"], at)
+        state = self._state(meter, terms, at)
+        try:
+            priced = amount_for_units(terms, state, units, SALE_MIN, SALE_MAX)
+        except UnitsOutOfReach as exc:
+            most = f"{fmt_units(exc.most)} {terms.unit}"
+            largest = format_money(Money(exc.at, cur))
+            reason = (f"the largest sale ({largest}) buys {most}" if exc.most else
+                      f"this month's fixed charges and debt recovery take all of the largest "
+                      f"sale ({largest})")
+            raise ApiError("UNITS_OUT_OF_RANGE", f"No single sale buys "
+                           f"{fmt_units(units)} {terms.unit} on this meter now: {reason}.",
+                           {"minimum": "0.1", "maximum": fmt_units(exc.most),
+                            "maximum_amount": money(exc.at, cur)}) from None
+        return terms, state, priced
+
+    @staticmethod
+    def _requested_units(text: object) -> int:
+        """Tenths from a request's `units` ("50", "50.0"); more than zero."""
+        tenths = -1
+        if isinstance(text, str):
+            try:
+                tenths = parse_units(text)
+            except ValueError:
+                pass
+        if tenths > 0:
+            return tenths
+        problem = "zero" if tenths == 0 else "not a units value"
+        raise ApiError("VALIDATION_ERROR", "Units must be more than zero, as digits with at "
+                       "most one decimal, like \"50.0\".",
+                       {"errors": [{"field": "units", "problem": problem}]})
+
     def _priced_wire(self, terms: TariffTerms, state: MeterState, priced: Priced
                      ) -> dict[str, Any]:
         cur = self._currency()
@@ -56,10 +107,19 @@ class QuoteOps(MeterOps):
         }
 
     def quote(self, body: dict[str, Any]) -> dict[str, Any]:
-        """POST /v1/quotes."""
+        """POST /v1/quotes: by `amount`, or by `units` (the least amount that buys them)."""
+        if ("amount" in body) == ("units" in body):
+            raise ApiError("VALIDATION_ERROR", "A quote is for an amount or for units: send "
+                           "exactly one of them.", {"errors": [
+                               {"field": "amount", "problem": "send amount or units, not both"
+                                if "amount" in body else "amount or units is required"}]})
+        requested = None if "units" not in body else self._requested_units(body["units"])
         meter = self._meter(body["meter_number"])
         now = self.now()
-        terms, state, priced = self._price(meter, body["amount"], now)
+        if requested is None:
+            terms, state, priced = self._price(meter, body["amount"], now)
+        else:
+            terms, state, priced = self._price_units(meter, requested, now)
         kc = self._key_change(meter)
         preview: list[dict[str, Any]] = []
         count = 0
@@ -83,4 +143,7 @@ class QuoteOps(MeterOps):
             "key_change": None if kc is None else {"reason": kc[0], "new_key": kc[1].wire(),
                                                    "token_count": count},
             "tokens_preview": preview,
+            # A quote by units names the least amount that buys them; the sale is of that
+            # amount (its units may be a little more: units are rounded up, never down).
+            "requested_units": None if requested is None else fmt_units(requested),
         }

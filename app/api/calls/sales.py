@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from app.api.checks import check_key
+from app.api.checks import check_key, check_meter, units_wire
 from app.api.errors import ApiRejected
 from app.api.limits import BATCH_ANSWER_LIMIT
 from app.api.models import BatchResult, Money, Quote, Sale, parse_batch, parse_quote, parse_sale
+from app.api.models.validators import units_tenths
 from app.api.transport import Transport
 
 __all__ = ["SaleCalls"]
 
 
 class SaleCalls(Transport):
-    """`POST /v1/quotes`, `POST /v1/sales`, `GET /v1/sales/{key}`, `POST /v1/sales/batch`."""
+    """`POST /v1/quotes` (by amount or by units), `POST /v1/sales`, `GET /v1/sales/{key}`,
+    `POST /v1/sales/batch`."""
 
     def quote(self, meter_number: str, amount: Money) -> Quote:
         """`POST /v1/quotes`: trial vend."""
@@ -29,6 +32,29 @@ class SaleCalls(Transport):
         if result.meter_number != meter_number or result.amount_tendered != amount:
             raise self._malformed("quote is for another meter or amount", "POST",
                                   "/v1/quotes", 200, None, json.dumps(result.raw).encode())
+        return result
+
+    def quote_units(self, meter_number: str, units: Decimal) -> Quote:
+        """`POST /v1/quotes` by units: the quote of the least amount that buys at least
+        `units` (whole tenths, more than zero; ValueError otherwise). The answer must be for
+        this meter and these units, and buy at least them for a positive amount."""
+        check_meter(meter_number)
+        wanted = units_wire(units)
+        body = {"meter_number": meter_number, "units": wanted}
+        result = self._parsed(parse_quote, "POST", "/v1/quotes", body=body)
+        problem = ""
+        if result.meter_number != meter_number:
+            problem = "quote is for another meter"
+        elif result.requested_units is None or \
+                units_tenths(result.requested_units) != units_tenths(wanted):
+            problem = "quote is not for the units asked for"
+        elif units_tenths(result.units) < units_tenths(wanted):
+            problem = "quote buys fewer units than asked for"
+        elif result.amount_tendered.minor <= 0:
+            problem = "quote by units names no amount"
+        if problem:
+            raise self._malformed(problem, "POST", "/v1/quotes", 200, None,
+                                  json.dumps(result.raw).encode())
         return result
 
     def sell(self, key: str, operator_id: str, request: dict[str, Any]) -> Sale:

@@ -70,6 +70,8 @@ class Quote:
     unit: str
     lines: tuple[Line, ...]
     raw: dict[str, Any] = field(repr=False)
+    #: a quote by units: the units asked for (the amount is the least that buys them)
+    requested_units: str | None = None
 
 
 def parse_quote(value: Any) -> Quote:
@@ -79,6 +81,7 @@ def parse_quote(value: Any) -> Quote:
     tariff = obj(req(data, "tariff", where), "quote.tariff")
     tendered = money(req(data, "amount_tendered", where), "quote.amount_tendered")
     time_str(data, "priced_at", where)
+    requested = data.get("requested_units")
     return Quote(
         string(data, "meter_number", where),
         string(tariff, "id", "quote.tariff"),
@@ -88,4 +91,5 @@ def parse_quote(value: Any) -> Quote:
         string(data, "unit", where),
         parse_lines(data, where, tendered),
         data,
+        None if requested is None else units_str(requested, "quote.requested_units"),
     )

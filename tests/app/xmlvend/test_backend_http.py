@@ -10,6 +10,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +248,10 @@ def test_what_xmlvend_does_not_offer_is_refused_before_sending(counter: Counter)
         counter.backend.search_meters("Mokoena")
     with pytest.raises(NotOffered):
         counter.backend.sell_batch([])
+    # Sale by units: the standard has trial vends by units, the servers do not agree on them.
+    assert "sale_by_units" in caps.missing()
+    with pytest.raises(NotOffered, match="Sale by units"):
+        counter.backend.quote_units(_meter(counter.server), Decimal("50"))
 
 
 def test_soap_12_where_the_server_speaks_it(server: RunningServer, personality: str,
