@@ -32,6 +32,7 @@ class Action(StrEnum):
     BACK = "back"
     LOCK = "lock"
     RETRY = "retry"
+    UNITS = "units"
     NEXT_FIELD = "next_field"
     SUPERVISOR_MENU = "supervisor_menu"
 
@@ -80,6 +81,9 @@ KEYMAP: tuple[Binding, ...] = (
             "F2 New customer"),
     Binding("F3", Action.SEARCH, Where.SALE, "search customers", ("F3",), "F3 Search"),
     Binding("F5", Action.QUOTE, Where.SALE, "quote again", ("F5",), "F5 Quote"),
+    Binding("F7", Action.UNITS, Where.SALE,
+            "sell by units (kWh, kL) instead of an amount, and back; where the server "
+            "offers it", ("F7",), "F7 Units"),
     Binding("F6", Action.TARIFFS, Where.SALE,
             "tariffs: accepted signed versions, blocks, charges, refused updates", ("F6",),
             "F6 Tariffs"),
@@ -120,7 +124,8 @@ def sequence(action: Action, where: Where) -> str:
 
 
 #: the hint line's order: the steps of a sale first, then the rest
-HINT_ORDER = (Action.NEXT_CUSTOMER, Action.SEARCH, Action.QUOTE, Action.SELL, Action.TARIFFS,
+HINT_ORDER = (Action.NEXT_CUSTOMER, Action.SEARCH, Action.QUOTE, Action.SELL, Action.UNITS,
+              Action.TARIFFS,
               Action.REPRINT, Action.PENDING, Action.TODAY, Action.SETTINGS, Action.BACK,
               Action.LOCK)
 

@@ -79,6 +79,10 @@ class SalePort(Protocol):
 
     def quote(self, meter_number: str, amount: Money) -> Quote: ...
 
+    def quote_units(self, meter_number: str, units: Decimal) -> Quote:
+        """What `units` (0.1 resolution) cost, as a quote held like `quote`'s."""
+        ...
+
     def offline_check(self, meter_number: str, amount: Money) -> OfflineDecision:
         """Would a pending sale pass the offline policy now? Raises `OfflineRefused`."""
         ...

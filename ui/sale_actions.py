@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum, StrEnum, auto
 
 from app.till.results import Customer, Operator, PrintState, Quote, QuoteHandle, SaleResult
@@ -56,6 +57,23 @@ class RefreshCustomer:
 
     generation: int
     meter: str
+
+
+@dataclass(frozen=True)
+class FetchUnitsQuote:
+    """Ask the core what amount buys `units` on `meter` (a quote by units; core call)."""
+
+    generation: int
+    meter: str
+    units: Decimal
+
+
+@dataclass(frozen=True)
+class AmountMode:
+    """The amount field takes units (True, with the meter's unit) or money (False)."""
+
+    units: bool
+    unit: str = "kWh"
 
 
 @dataclass(frozen=True)
@@ -253,7 +271,7 @@ Act = (Lookup | FetchQuote | CheckQuote | Forget | Sell | Sold | Search | ShowEr
        | SetText | MeterMessage | ChangeText | ShowCustomer | ShowQuote | ShowOffline
        | ShowPriceChange | ShowSelling | ShowResult | ShowDelivered | ShowPriceNote
        | ShowTokenArrived | ShowNotSold | ShowPrintState | RetrySale | FetchResult
-       | ClearTokens | RefreshCustomer)
+       | ClearTokens | RefreshCustomer | FetchUnitsQuote | AmountMode)
 
 
 @dataclass(frozen=True)
@@ -273,8 +291,10 @@ class Controls:
     tokens_side: bool
 
 
-def controls_for(step: Step, can_sell: bool, tr: Callable[[str], str]) -> Controls:
-    """What the screen enables in `step` (`can_sell`: a customer that is not blocked)."""
+def controls_for(step: Step, can_sell: bool, tr: Callable[[str], str], *,
+                 by_units: bool = False) -> Controls:
+    """What the screen enables in `step` (`can_sell`: a customer that is not blocked;
+    `by_units`: the amount field takes units, so the money quick amounts are off)."""
     has_customer = step not in (Step.IDLE, Step.LOOKING_UP)
     editing = step in (Step.CONFIRMED, Step.QUOTING, Step.QUOTED, Step.PRICE_CHANGED)
     quoted = step in (Step.QUOTED, Step.PRICE_CHANGED)
@@ -292,7 +312,7 @@ def controls_for(step: Step, can_sell: bool, tr: Callable[[str], str]) -> Contro
         amount_read_only=not editing,
         tendered_enabled=quoted or step in (Step.SELLING, Step.DONE, Step.UNFINISHED),
         tendered_read_only=not quoted,
-        quick_amounts=editing and can_sell, quote=editing and can_sell,
+        quick_amounts=editing and can_sell and not by_units, quote=editing and can_sell,
         sell=quoted or step is Step.UNFINISHED,
         sell_label=label, next_customer=step is not Step.SELLING,
         tokens_side=step in (Step.DONE, Step.UNFINISHED))

@@ -33,7 +33,8 @@ __all__ = ["SaleController", "Step"]
 log = logging.getLogger("vendpoint.ui.sale")
 
 #: the flow's keys that the sale screen handles itself; the rest go to the shell
-_SALE_KEYS = (Action.SELL, Action.NEXT_CUSTOMER, Action.SEARCH, Action.QUOTE, Action.BACK)
+_SALE_KEYS = (Action.SELL, Action.NEXT_CUSTOMER, Action.SEARCH, Action.QUOTE, Action.BACK,
+              Action.UNITS)
 
 
 def _tr(text: str) -> str:
@@ -123,6 +124,10 @@ class SaleController(QObject):
     @property
     def result(self) -> SaleResult | None:
         return self.flow.result
+
+    def set_units_offered(self, offered: bool) -> None:
+        """Whether the vending server quotes by units (F7 is refused without it)."""
+        self.flow.units_offered = offered
 
     def set_operator(self, operator: Operator) -> None:
         """Who is selling: shown on screen and sent with every sale."""
@@ -257,6 +262,12 @@ class SaleController(QObject):
                     lambda c: self._run(flow.customer_refreshed(generation, c))
                 ).failure(lambda e: log.info("customer not refreshed after the sale: %s",
                                              type(e).__name__)).run()
+            case f.FetchUnitsQuote(generation, meter, wanted):
+                Op(v, lambda: self._sales.quote_units(meter, wanted)).success(
+                    lambda q: self._run(flow.quote_loaded(generation, q))
+                ).failure(lambda e: self._run(flow.quote_failed(generation, e))).run()
+            case f.AmountMode(in_units, unit):
+                v.set_amount_mode(in_units, unit)
             case f.FetchQuote(generation, meter, amount):
                 Op(v, lambda: self._sales.quote(meter, amount)).success(
                     lambda q: self._run(flow.quote_loaded(generation, q))

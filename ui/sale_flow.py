@@ -12,7 +12,9 @@ here: the whole flow, keyboard paths included, is tested without a display.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from app.sales.service import PriceChanged, SaleNotCompleted, SaleNotMade
 from app.till.results import (
@@ -68,6 +70,10 @@ class SaleFlow(SaleNews):
         self.generation = 0  # bumps when the cashier moves on; older answers are dropped
         #: the idempotency key of the sale on screen whose outcome is not known yet
         self.unfinished: str | None = None
+        #: the vending server quotes by units (the till's capabilities), and the amount field
+        #: takes units now (F7)
+        self.units_offered = False
+        self.by_units = False
 
     # -- derived ----------------------------------------------------------------------------
     @property
@@ -78,7 +84,7 @@ class SaleFlow(SaleNews):
     def controls(self) -> Controls:
         """What is enabled in the current step."""
         return controls_for(self.step, self.customer is not None and self.customer.can_sell,
-                            self._tr)
+                            self._tr, by_units=self.by_units)
 
     # -- keys -------------------------------------------------------------------------------
     def key(self, action: Action) -> list[Act]:
@@ -87,6 +93,7 @@ class SaleFlow(SaleNews):
             Action.METER_ENTER: self.meter_entered, Action.AMOUNT_ENTER: self.amount_entered,
             Action.SELL: self.sell, Action.NEXT_CUSTOMER: self.new_customer,
             Action.SEARCH: self.search, Action.QUOTE: self.request_quote, Action.BACK: self.back,
+            Action.UNITS: self.toggle_units,
         }
         handler = handlers.get(action)
         return [] if handler is None else handler()
@@ -112,7 +119,11 @@ class SaleFlow(SaleNews):
         self._reconfirm = None
         self.meter_text = self.amount_text = self.tendered_text = ""
         self.step = Step.IDLE
-        return [*forget, do.ClearTokens(), do.SetText(Field.METER, ""),
+        mode: list[Act] = []
+        if self.by_units:
+            self.by_units = False
+            mode.append(do.AmountMode(False))
+        return [*forget, *mode, do.ClearTokens(), do.SetText(Field.METER, ""),
                 do.SetText(Field.AMOUNT, ""), do.SetText(Field.TENDERED, ""), ChangeText(""),
                 do.MeterMessage(""),
                 do.ShowCustomer(None),
@@ -233,6 +244,16 @@ class SaleFlow(SaleNews):
         if self.step not in (Step.CONFIRMED, Step.QUOTED, Step.PRICE_CHANGED) \
                 or self.customer is None or not self.customer.can_sell:
             return []
+        if self.by_units:
+            try:
+                units = parse_units(self.amount_text, self.amount_format, self._tr)
+            except InvalidInput as exc:
+                return [do.ShowError(exc), do.Focus(Field.AMOUNT)]
+            self.generation += 1
+            self._reconfirm = None
+            self.step = Step.QUOTING
+            return [*self._forget(), do.ShowQuote(None, self._tr("Getting the quote…")),
+                    do.FetchUnitsQuote(self.generation, self.customer.meter_number, units)]
         try:
             amount = parse_amount(self.amount_text, "amount", self.currency, self.amount_format)
         except InvalidInput as exc:
@@ -242,6 +263,22 @@ class SaleFlow(SaleNews):
         self.step = Step.QUOTING
         return [*self._forget(), do.ShowQuote(None, self._tr("Getting the quote…")),
                 do.FetchQuote(self.generation, self.customer.meter_number, amount)]
+
+    def toggle_units(self) -> list[Act]:
+        """F7: the amount field takes units (kWh, kL) instead of money, or money again. A
+        sale by units is a quote by units (the server says what it costs) sold as usual."""
+        if self.step not in (Step.CONFIRMED, Step.QUOTING, Step.QUOTED, Step.PRICE_CHANGED) \
+                or self.customer is None:
+            return []
+        if not self.units_offered and not self.by_units:
+            return [do.ShowError(InvalidInput(
+                self._tr("Sale by units is not offered by this vending server."),
+                hint=self._tr("Type the amount of money instead.")))]
+        self.by_units = not self.by_units
+        acts = self.amount_edited("")
+        return [*acts, do.SetText(Field.AMOUNT, ""), do.ShowQuote(None),
+                do.AmountMode(self.by_units, self.customer.unit),
+                do.Focus(Field.AMOUNT, select_all=True)]
 
     def quote_loaded(self, generation: int, quote: Quote) -> list[Act]:
         """The quote came back: show it; the tendered field is next."""
@@ -257,6 +294,14 @@ class SaleFlow(SaleNews):
         offline policy) after a plain notice; any other refusal is shown."""
         if generation != self.generation:
             return []
+        if isinstance(error, TransientError) and self.customer is not None and self.by_units:
+            self.quote = self.agreed = None
+            self.step = Step.CONFIRMED
+            return [do.ShowQuote(None), do.ShowError(InvalidInput(
+                self._tr("A sale by units needs the server: only it knows what the units "
+                         "cost. {reason}").format(reason=error),
+                hint=self._tr("Press F7 and sell by amount (it goes pending), or wait."))),
+                do.Focus(Field.AMOUNT)]
         if isinstance(error, TransientError) and self.customer is not None:
             try:
                 amount = parse_amount(self.amount_text, "amount", self.currency, self.amount_format)
@@ -319,7 +364,15 @@ class SaleFlow(SaleNews):
             return [do.ShowError(InvalidInput(self._tr("Sign in before selling.")))]
         try:
             tendered = self._tendered()
-            amount = parse_amount(self.amount_text, "amount", self.currency, self.amount_format)
+            if self.by_units:
+                units = parse_units(self.amount_text, self.amount_format, self._tr)
+                quoted = None if self.quote is None else self.quote.requested_units
+                if quoted is None or Decimal(quoted) != units:
+                    return self.request_quote()
+                amount = self.agreed
+            else:
+                amount = parse_amount(self.amount_text, "amount", self.currency,
+                                      self.amount_format)
         except InvalidInput as exc:
             return [do.ShowError(exc)]
         if amount != self.agreed:
@@ -477,3 +530,18 @@ class SaleFlow(SaleNews):
             return [do.SetText(Field.METER, ""), do.MeterMessage("")]
         return []
 
+
+_UNITS = re.compile(r"^\d{1,7}(?:[.,]\d)?$")
+
+
+def parse_units(text: str, amount_format: AmountFormat, tr: Translate = same) -> Decimal:
+    """Units as typed ("50", "50.5"; a decimal comma where the terminal's locale uses one),
+    in tenths (0.1 kWh / 0.1 kL), more than zero; InvalidInput otherwise."""
+    cleaned = text.strip()
+    if amount_format.other in cleaned or not _UNITS.match(cleaned):
+        raise InvalidInput(tr("Type the units as a number with at most one decimal, such as "
+                              "50 or 50{sep}5.").format(sep=amount_format.decimal))
+    units = Decimal(cleaned.replace(",", "."))
+    if units <= 0:
+        raise InvalidInput(tr("The units must be more than zero."))
+    return units

@@ -75,6 +75,7 @@ class SaleView(QWidget):
         grid = QGridLayout(money)
         amount_label = QLabel(self.tr("&Amount"))
         amount_label.setObjectName("fieldLabel")
+        self.amount_label = amount_label
         self.amount = QLineEdit()
         self.amount.setObjectName("amountField")
         self.amount.setPlaceholderText(self.tr("e.g. 100"))
@@ -149,6 +150,15 @@ class SaleView(QWidget):
     def show_tokens_side(self, tokens: bool) -> None:
         """Right side shows the tokens (after a sale) or the quote."""
         self.right.setCurrentWidget(self.tokens if tokens else self.quote)
+
+    def set_amount_mode(self, units: bool, unit: str = "kWh") -> None:
+        """The amount field takes units (F7) or money: its label and example say which."""
+        if units:
+            self.amount_label.setText(self.tr("&Units ({unit})").format(unit=unit))
+            self.amount.setPlaceholderText(self.tr("e.g. 50"))
+        else:
+            self.amount_label.setText(self.tr("&Amount"))
+            self.amount.setPlaceholderText(self.tr("e.g. 100"))
 
     def set_meter_message(self, text: str) -> None:
         """The plain message under the meter field (check digit, length); empty hides it."""

@@ -128,6 +128,7 @@ class Shell(QObject):
                                           status_interval_ms)
         #: what the vending server offers, from the last status (all on until it is known)
         self.capabilities = Capabilities()
+        self.sale.set_units_offered(self.capabilities.sale_by_units)
         self.status.refreshed.connect(self._status_refreshed)
         minutes = int(settings["ui.idle_lock_minutes"])
         self.idle = IdleWatcher(minutes * 60_000 if idle_ms is None else idle_ms, self)
@@ -297,6 +298,7 @@ class Shell(QObject):
     def _apply_capabilities(self) -> None:
         """Disable what the vending server does not offer, saying so."""
         offered = self.capabilities
+        self.sale.set_units_offered(offered.sale_by_units)
         button = self.sale_view.search_button
         button.setEnabled(offered.search)
         button.setToolTip("" if offered.search else self.tr(NOT_OFFERED))

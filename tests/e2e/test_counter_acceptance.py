@@ -16,6 +16,7 @@ server on loopback through a fault proxy, core, SQLCipher store, loopback TCP pr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -208,4 +209,26 @@ def test_the_customer_panel_is_true_after_the_sale(qtbot, till, shown_errors) ->
     result = till.shell.sale.result
     assert result is not None and any(t.is_key_change for t in result.tokens)
     qtbot.waitUntil(lambda: "Key change" not in panel_text(), timeout=20000)
+    assert not shown_errors.shown
+
+
+def test_a_sale_by_units_buys_at_least_the_units_asked_for(qtbot, till, shown_errors) -> None:
+    sign_in(qtbot, till, CASHIER)
+    view, sale = till.shell.sale_view, till.shell.sale
+    view.meter.setFocus()
+    type_keys(qtbot, till.server.meter("normal")["meter_number"], enter=True)
+    qtbot.waitUntil(lambda: sale.step is Step.CONFIRMED, timeout=20000)
+    qtbot.waitUntil(lambda: till.shell.capabilities.sale_by_units, timeout=20000)
+    press(qtbot, Qt.Key.Key_F7)
+    assert "Units (kWh)" in view.amount_label.text().replace("&", "")
+    assert view.amount.hasFocus()
+    type_keys(qtbot, "72", enter=True)
+    qtbot.waitUntil(lambda: sale.step is Step.QUOTED, timeout=20000)
+    quoted = till.shell.sale.flow.agreed
+    assert quoted is not None and "ZAR" in view.quote.amount.text()
+    with qtbot.waitSignal(sale.sold, timeout=30000):
+        press(qtbot, Qt.Key.Key_Return)
+    result = sale.result
+    assert result is not None and result.state is SaleState.TOKENED
+    assert Decimal(result.units) >= Decimal("72") and result.amount == quoted
     assert not shown_errors.shown

@@ -119,6 +119,8 @@ class FakeSales:
     retried: list[str] = field(default_factory=list)
     retry_result: SaleResult | None = None
     retry_raises: BaseException | None = None
+    #: the units asked for by `quote_units`
+    units_quotes: list[Decimal] = field(default_factory=list)
     #: `stored_result` answers, by idempotency key
     stored: dict[str, SaleResult] = field(default_factory=dict)
     #: what `offline_check` raises (None: the offline policy would take the sale)
@@ -167,6 +169,12 @@ class FakeSales:
                    QuoteLine("vat", "VAT 15%", vat)),
             vat=vat, key_change=meter_number == KEYCHANGE,
             tokens_preview=("Credit 55.6 kWh",), tariff_id="RES-IBT", tariff_version=1)
+
+    def quote_units(self, meter_number: str, units: Decimal) -> Quote:
+        """50 kWh costs ZAR 100.00 here (2.00 a unit), as a quote by units."""
+        self.units_quotes.append(units)
+        quoted = self.quote(meter_number, Money(int(units * 200), "ZAR"))
+        return replace(quoted, units=str(units), requested_units=str(units))
 
     def offline_check(self, meter_number: str, amount: Money) -> OfflineDecision:
         self.offline_checks.append((meter_number, amount))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from app.api.models import Money
 from app.sales.service import SaleNotCompleted, SaleNotMade
-from app.till.results import PrintState, QuoteChange, SaleResult, SaleState, Token
+from app.till.results import PrintState, Quote, QuoteChange, SaleResult, SaleState, Token
 from common.amounts import amount_format
 from common.errors import BusinessRuleError, TransientError
 from tests.ui.fakes import BLOCKED, CASHIER, GOOD, FakeSales, price_changed, zar
@@ -64,6 +65,10 @@ class Till:
                     out += self.answer(lambda: self.sales.lookup(meter),
                                        lambda c: self.flow.customer_refreshed(generation, c),
                                        lambda e: [])
+                case f.FetchUnitsQuote(generation, meter, units):
+                    out += self.answer(lambda: self.sales.quote_units(meter, units),
+                                       lambda q: self.flow.quote_loaded(generation, q),
+                                       lambda e: self.flow.quote_failed(generation, e))
                 case f.FetchResult(key):
                     out += self.answer(lambda: self.sales.stored_result(key),
                                        self.flow.late_result, self.flow.sell_failed)
@@ -329,6 +334,42 @@ def test_after_a_sale_the_customer_is_looked_up_again_and_only_shown_if_still_on
     assert till.flow.customer_refreshed(refresh.generation, fresh) == [f.ShowCustomer(fresh)]
     till.run(till.flow.key(Action.NEXT_CUSTOMER))  # the cashier moved on: nothing shown
     assert till.flow.customer_refreshed(refresh.generation, fresh) == []
+
+
+def test_f7_sells_by_units_where_the_server_offers_it(till: Till) -> None:
+    till.type_meter(GOOD)
+    acts = till.run(till.flow.key(Action.UNITS))  # not offered: said so, nothing changes
+    assert isinstance(_one(acts, f.ShowError), f.ShowError) and not till.flow.by_units
+    till.flow.units_offered = True
+    acts = till.run(till.flow.key(Action.UNITS))
+    assert f.AmountMode(True, "kWh") in acts and till.flow.by_units
+    assert not till.flow.controls().quick_amounts  # the quick amounts are money
+    assert isinstance(_one(till.type_amount("50,5"), f.ShowError), f.ShowError)  # "50,5"?
+    acts = till.type_amount("50.5")
+    assert _one(acts, f.FetchUnitsQuote) == f.FetchUnitsQuote(till.flow.generation, GOOD,
+                                                              Decimal("50.5"))
+    assert till.sales.units_quotes == [Decimal("50.5")]
+    assert _step(till.flow) is Step.QUOTED and till.flow.agreed == zar("101.00")
+    acts = till.run(till.flow.key(Action.SELL))  # sold: the quoted amount, on its quote
+    assert isinstance(_one(acts, f.Sold), f.Sold)
+    assert till.sales.sold[-1][1] == Decimal("101.00")
+    till.run(till.flow.key(Action.NEXT_CUSTOMER))  # the next customer starts by amount
+    assert not till.flow.by_units
+
+
+def test_a_sale_by_units_needs_the_server(till: Till) -> None:
+    till.flow.units_offered = True
+    till.type_meter(GOOD)
+    till.run(till.flow.key(Action.UNITS))
+    till.sales.quote_units = _unreachable  # type: ignore[method-assign,assignment]
+    acts = till.type_amount("50")
+    error = _one(acts, f.ShowError)
+    assert isinstance(error, f.ShowError) and "needs the server" in str(error.error)
+    assert _step(till.flow) is Step.CONFIRMED and till.sales.sold == []
+
+
+def _unreachable(meter: str, units: Decimal) -> Quote:
+    raise TransientError("The server could not be reached.")
 
 
 def _tokened_result(till: Till) -> SaleResult:
