@@ -301,7 +301,8 @@ class SaleAttempt:
             writer.wake_sync()
             raise SaleNotCompleted(
                 "The server did not answer and this sale cannot be made offline "
-                f"({result.message}). The sale is NOT complete: do not hand over a token.",
+                f"({result.message.rstrip('.')}). The sale is NOT complete: do not hand over a "
+                "token.",
                 reference=reference_for(key), idempotency_key=key,
                 hint="Press Enter to ask the server about this same sale again; VendPoint "
                      "will also check it and show the result.",

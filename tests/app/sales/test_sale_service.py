@@ -211,6 +211,7 @@ def test_not_offline_eligible_and_answer_lost_is_not_completed_then_resolved(
         core.service.sell(meter, Money(20000, ZAR), "thandi")
     core.client.get_sale = original_get  # type: ignore[method-assign]
     assert "NOT complete" in str(info.value)
+    assert "debt recovery)." in str(info.value) and ".)." not in str(info.value)  # wording
     (key,) = core.store.call(lambda c: [r[0] for r in c.execute("SELECT idem_key FROM sales")])
     assert _state(core, key) == "unresolved"
     env.proxy.up()
