@@ -60,21 +60,30 @@ class JournalView(QWidget):
         self.text = QLineEdit()
         self.text.setPlaceholderText(self.tr("contains"))
         self.start = QLineEdit()
-        self.start.setPlaceholderText(self.tr("from (2026-11-25)"))
+        self.start.setPlaceholderText(self.tr("from 2026-11-25"))
         self.end = QLineEdit()
-        self.end.setPlaceholderText(self.tr("before (2026-11-26)"))
+        self.end.setPlaceholderText(self.tr("before 2026-11-26"))
         self.search_button = QPushButton(self.tr("Filter"))
         self.verify_button = QPushButton(self.tr("Verify hash chain"))
         self.export_button = QPushButton(self.tr("Export CSV"))
-        for w in (QLabel(self.tr("Kind")), self.kind, self.ref, self.text, self.start, self.end,
-                  self.search_button, self.verify_button, self.export_button):
+        # Two rows: the filters get room for their hints at 1024 pixels, the buttons below.
+        for w in (QLabel(self.tr("Kind")), self.kind, self.ref, self.text, self.start, self.end):
             filters.addWidget(w)
+        for edit in (self.ref, self.text, self.start, self.end):
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(
+                edit.placeholderText()) + 24)
         layout.addLayout(filters)
+        buttons = QHBoxLayout()
+        for w in (self.search_button, self.verify_button, self.export_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([self.tr("#"), self.tr("Time"),
                                               self.tr("Kind"), self.tr("Reference"),
                                               self.tr("Details")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.status = QLabel()
         layout.addWidget(self.status)
