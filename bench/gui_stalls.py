@@ -63,13 +63,13 @@ from app.api import models as api  # noqa: E402
 from app.api.models import parse_offline_policy  # noqa: E402
 from app.sales import repository as repo  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from app.till import SaleState  # noqa: E402
+from app.till import Operator, SaleState  # noqa: E402
 from common.events import EventBus  # noqa: E402
 from offline_store import open_store  # noqa: E402
 from printers.testing import FakeTcpPrinter  # noqa: E402
 from tests.reliability.faultproxy import FaultProxy  # noqa: E402
 from ui.application import create_qapplication, install_menus  # noqa: E402
-from ui.bootstrap import build_core  # noqa: E402
+from ui.bootstrap import Core, build_core  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.qt_bridge import QtEventBridge  # noqa: E402
 from ui.qt_messages import qt_message_handler  # noqa: E402
@@ -183,6 +183,71 @@ def focused_keys(text: str, enter: bool = True) -> None:
         QTest.keyClick(widget, Qt.Key.Key_Return)
 
 
+@dataclass
+class Counter:
+    """The real window on a real till: what the benches drive and inspect."""
+
+    core: Core
+    window: MainWindow
+    shell: Shell
+    proxy: FaultProxy
+    printer: FakeTcpPrinter
+    server_db: Path
+
+
+def open_counter(folder: Path, stack: ExitStack) -> Counter:
+    """As the e2e harness builds it (`tests/e2e/harness.py`), with the reference server as
+    its own process behind a loopback proxy; everything is stopped by `stack`."""
+    proc, url = start_server(folder)
+
+    def stop_server() -> None:
+        proc.terminate()
+        proc.wait(30)
+
+    stack.callback(stop_server)
+    proxy = FaultProxy(int(url.rsplit(":", 1)[1]))
+    stack.callback(proxy.close)
+    printer = stack.enter_context(FakeTcpPrinter())
+    act: dict[str, Any] = requests.post(
+        f"{url}/v1/terminals/activate", timeout=30,
+        json={"activation_code": "DEMO-ACT-2026", "terminal_name": "bench"}).json()
+    credential = act["credential"]
+    settings = Settings({"printer.connection": "network",
+                         "printer.address": f"127.0.0.1:{printer.port}",
+                         "server.connect_timeout": 2, "server.read_timeout": 10})
+    store = open_store(folder / "store.db", secrets.token_bytes(32), create=True)
+    bus = EventBus()
+    bridge = QtEventBridge(bus)
+    stack.callback(bridge.close)
+    core = build_core(bus=bus, server_url=proxy.url, credential=lambda: credential,
+                      store=store, settings=settings, data_dir=folder,
+                      terminal=api.parse_terminal(act), sync_backoff_cap=0.5,
+                      sync_idle_interval=5.0)
+    stack.callback(core.close)
+    window = MainWindow(demo=False, server_url=proxy.url)
+    window.resize(1024, 768)
+    window.show()
+    shell = Shell(window, core.services, settings=settings, bridge=bridge, idle_ms=0)
+    stack.callback(shell.stop)
+    stack.callback(window.close)
+    shell.start()
+    menu = install_menus(window, shell, core.supervisor, core.capabilities)
+    stack.callback(menu.menu.deleteLater)
+    return Counter(core, window, shell, proxy, printer, folder / "server.db")
+
+
+def sign_in(shell: Shell) -> Operator:
+    """The cashier signs in with the keyboard, as at the counter."""
+    login = shell.login_view
+    wait_until(lambda: login.username.completer() is not None, 30, "the operator list")
+    login.username.setFocus()
+    focused_keys("thandi")
+    focused_keys("1234")
+    wait_until(lambda: shell.operator is not None, 30, "sign-in")
+    assert shell.operator is not None
+    return shell.operator
+
+
 def idle_baseline(seconds: float) -> Beats:
     window = QMainWindow()
     window.resize(1024, 768)
@@ -208,53 +273,12 @@ def main() -> int:
     phases: dict[str, Beats] = {}
     with tempfile.TemporaryDirectory(dir=ROOT) as tmp, ExitStack() as stack:
         folder = Path(tmp)
-        proc, url = start_server(folder)
-
-        def stop_server() -> None:
-            proc.terminate()
-            proc.wait(30)
-
-        stack.callback(stop_server)
-        server_port = int(url.rsplit(":", 1)[1])
-        proxy = FaultProxy(server_port)
-        stack.callback(proxy.close)
-        printer = stack.enter_context(FakeTcpPrinter())
-        act: dict[str, Any] = requests.post(
-            f"{url}/v1/terminals/activate", timeout=30,
-            json={"activation_code": "DEMO-ACT-2026", "terminal_name": "bench"}).json()
-        credential = act["credential"]
-        settings = Settings({"printer.connection": "network",
-                             "printer.address": f"127.0.0.1:{printer.port}",
-                             "server.connect_timeout": 2, "server.read_timeout": 10})
-        store = open_store(folder / "store.db", secrets.token_bytes(32), create=True)
-        bus = EventBus()
-        bridge = QtEventBridge(bus)
-        stack.callback(bridge.close)
-        core = build_core(bus=bus, server_url=proxy.url, credential=lambda: credential,
-                          store=store, settings=settings, data_dir=folder,
-                          terminal=api.parse_terminal(act), sync_backoff_cap=0.5,
-                          sync_idle_interval=5.0)
-        stack.callback(core.close)
-        window = MainWindow(demo=False, server_url=proxy.url)
-        window.resize(1024, 768)
-        window.show()
-        shell = Shell(window, core.services, settings=settings, bridge=bridge, idle_ms=0)
-        stack.callback(shell.stop)
-        stack.callback(window.close)
-        shell.start()
-        menu = install_menus(window, shell, core.supervisor, core.capabilities)
-        stack.callback(menu.menu.deleteLater)
+        counter = open_counter(folder, stack)
+        core, window, shell = counter.core, counter.window, counter.shell
+        proxy, printer = counter.proxy, counter.printer
         beat = Heartbeat()
 
-        # -- sign in (not measured) -----------------------------------------------------------
-        login = shell.login_view
-        wait_until(lambda: login.username.completer() is not None, 30, "the operator list")
-        login.username.setFocus()
-        focused_keys("thandi")
-        focused_keys("1234")
-        wait_until(lambda: shell.operator is not None, 30, "sign-in")
-        operator = shell.operator
-        assert operator is not None
+        operator = sign_in(shell)  # not measured
 
         # -- selling --------------------------------------------------------------------------
         view, sale = shell.sale_view, shell.sale
@@ -310,7 +334,7 @@ def main() -> int:
         # Another process publishes, as the back office does; this thread waits in its loop.
         publisher = subprocess.Popen(
             [sys.executable, "-m", "vendserver", "publish-tariff", "--db",
-             str(folder / "server.db"), str(doc)], cwd=ROOT, stdout=subprocess.DEVNULL,
+             str(counter.server_db), str(doc)], cwd=ROOT, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         wait_until(lambda: publisher.poll() is not None, 120, "publish-tariff")
         if publisher.returncode != 0:
