@@ -8,12 +8,12 @@ from its event loop (a slot, a repaint, the GIL held by another thread) shows as
 Baseline, in the same process and run: the heartbeat on an empty, idle `QMainWindow`.
 Then the real till as the app builds it for a window (`ui.bootstrap.build_core`: SQLCipher
 store, sync, print and push workers running; a TCP printer on loopback; the reference server
-as its own process behind a loopback proxy that can be cut), the real `MainWindow` and `Shell`
+as its own process, stopped and started again on its port), the real `MainWindow` and `Shell`
 offscreen, and three measured phases:
 
 * selling: sign-in done, `--sales` online sales typed with key events (F2, meter, Enter,
   amount, Enter, Enter), each until the token is on screen;
-* sync: `--queued` sales made while the server is cut (pending slips printed), then the
+* sync: `--queued` sales made while the server is stopped (pending slips printed), then the
   server is back and the sync worker drains them (late tokens announced, receipts printed),
   until the status bar says "Pending: 0" and the printer has every receipt;
 * tariff push: a new tariff version published by the server's CLI (another process); the
@@ -67,7 +67,6 @@ from app.till import Operator, SaleState  # noqa: E402
 from common.events import EventBus  # noqa: E402
 from offline_store import open_store  # noqa: E402
 from printers.testing import FakeTcpPrinter  # noqa: E402
-from tests.reliability.faultproxy import FaultProxy  # noqa: E402
 from ui.application import create_qapplication, install_menus  # noqa: E402
 from ui.bootstrap import Core, build_core  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
@@ -161,18 +160,52 @@ def summary(name: str, beats: Beats) -> str:
             f"({len(ordered)} beats in {beats.seconds:.1f} s)")
 
 
-def start_server(folder: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vendserver", "serve", "--port", "0", "--demo",
-         "--db", str(folder / "server.db"), "--heartbeat", "5"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line.startswith("VENDSERVER LISTENING "):
-        raise RuntimeError(f"unexpected server output: {line!r}")
-    out = proc.stdout  # uvicorn's access log: read it, or a full pipe stalls the server
-    threading.Thread(target=lambda: [None for _ in out], daemon=True).start()
-    return proc, line.split()[-1]
+class ServerProcess:
+    """`python -m vendserver serve --demo` in its own process; stopped and started again on
+    the same port and database (the till's connection refused meanwhile, as when the
+    server or the line is down)."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.port = 0
+        self.url = ""
+        self.proc: subprocess.Popen[str] | None = None
+
+    def start(self) -> str:
+        """Start and wait until it listens; its URL."""
+        if not self.spawn().wait(120) or not self.url:
+            raise RuntimeError("the server did not start")
+        return self.url
+
+    def spawn(self) -> threading.Event:
+        """Start it; the event is set once it listens (or has failed: then `url` is "")."""
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vendserver", "serve", "--port", str(self.port), "--demo",
+             "--db", str(self.db), "--heartbeat", "5"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        self.proc, self.url = proc, ""
+        up = threading.Event()
+
+        def read() -> None:
+            # The first line says where it listens; then uvicorn's access log, read so that
+            # a full pipe never stalls the server.
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if not up.is_set():
+                    if line.startswith("VENDSERVER LISTENING "):
+                        self.url = line.split()[-1]
+                        self.port = int(self.url.rsplit(":", 1)[1])
+                    up.set()
+            up.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        return up
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(30)
+            self.proc = None
 
 
 def focused_keys(text: str, enter: bool = True) -> None:
@@ -190,23 +223,17 @@ class Counter:
     core: Core
     window: MainWindow
     shell: Shell
-    proxy: FaultProxy
+    server: ServerProcess
     printer: FakeTcpPrinter
     server_db: Path
 
 
 def open_counter(folder: Path, stack: ExitStack) -> Counter:
     """As the e2e harness builds it (`tests/e2e/harness.py`), with the reference server as
-    its own process behind a loopback proxy; everything is stopped by `stack`."""
-    proc, url = start_server(folder)
-
-    def stop_server() -> None:
-        proc.terminate()
-        proc.wait(30)
-
-    stack.callback(stop_server)
-    proxy = FaultProxy(int(url.rsplit(":", 1)[1]))
-    stack.callback(proxy.close)
+    its own process (no proxy threads in this one); everything is stopped by `stack`."""
+    server = ServerProcess(folder / "server.db")
+    url = server.start()
+    stack.callback(server.stop)
     printer = stack.enter_context(FakeTcpPrinter())
     act: dict[str, Any] = requests.post(
         f"{url}/v1/terminals/activate", timeout=30,
@@ -219,12 +246,12 @@ def open_counter(folder: Path, stack: ExitStack) -> Counter:
     bus = EventBus()
     bridge = QtEventBridge(bus)
     stack.callback(bridge.close)
-    core = build_core(bus=bus, server_url=proxy.url, credential=lambda: credential,
+    core = build_core(bus=bus, server_url=url, credential=lambda: credential,
                       store=store, settings=settings, data_dir=folder,
                       terminal=api.parse_terminal(act), sync_backoff_cap=0.5,
                       sync_idle_interval=5.0)
     stack.callback(core.close)
-    window = MainWindow(demo=False, server_url=proxy.url)
+    window = MainWindow(demo=False, server_url=url)
     window.resize(1024, 768)
     window.show()
     shell = Shell(window, core.services, settings=settings, bridge=bridge, idle_ms=0)
@@ -233,7 +260,7 @@ def open_counter(folder: Path, stack: ExitStack) -> Counter:
     shell.start()
     menu = install_menus(window, shell, core.supervisor, core.capabilities)
     stack.callback(menu.menu.deleteLater)
-    return Counter(core, window, shell, proxy, printer, folder / "server.db")
+    return Counter(core, window, shell, server, printer, folder / "server.db")
 
 
 def sign_in(shell: Shell) -> Operator:
@@ -275,7 +302,7 @@ def main() -> int:
         folder = Path(tmp)
         counter = open_counter(folder, stack)
         core, window, shell = counter.core, counter.window, counter.shell
-        proxy, printer = counter.proxy, counter.printer
+        printer = counter.printer
         beat = Heartbeat()
 
         operator = sign_in(shell)  # not measured
@@ -303,8 +330,8 @@ def main() -> int:
         till.store.call(lambda c: repo.save_policy(c, parse_offline_policy(BENCH_POLICY)))
         for meter in METERS:  # an offline sale needs its customer confirmed once before
             till.lookup(meter)
-        proxy.down()
-        core.till.service.connectivity.set(False, "bench: server cut")
+        counter.server.stop()
+        core.till.service.connectivity.set(False, "bench: server stopped")
         printed_before = len(printer.jobs)
         for i in range(args.queued):
             result = till.sell(METERS[i % len(METERS)], Money(5000, "ZAR"), operator)
@@ -317,7 +344,8 @@ def main() -> int:
             f"Pending: {args.queued}"), 30, "the pending count")
         printed_before = len(printer.jobs)
         beat.start()
-        proxy.up()
+        up = counter.server.spawn()  # the same port and database
+        wait_until(up.is_set, 120, "the server")
         till.sync.wake()
         wait_until(lambda: window.status_view.pending.text() == "Pending: 0", 300,
                    "the sync")
