@@ -74,8 +74,8 @@ class JournalView(QWidget):
                 edit.placeholderText()) + 24)
         layout.addLayout(filters)
         buttons = QHBoxLayout()
-        for w in (self.search_button, self.verify_button, self.export_button):
-            buttons.addWidget(w)
+        for button in (self.search_button, self.verify_button, self.export_button):
+            buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.table = QTableWidget(0, 5)
