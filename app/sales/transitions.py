@@ -87,12 +87,6 @@ def transition(
     return True
 
 
-def state_of(conn: Connection, key: str) -> tuple[str, int] | None:
-    """(state, version) of a sale, or None."""
-    row = conn.execute("SELECT state, version FROM sales WHERE idem_key = ?", (key,)).fetchone()
-    return None if row is None else (str(row[0]), int(row[1]))
-
-
 def iso(dt: datetime) -> str:
     """The store's timestamp text for `dt` (UTC, microseconds: compares as text)."""
     return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

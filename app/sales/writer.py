@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from app.api.errors import ApiRejected
-from app.api.models import MeterInfo, Money, Quote, Sale, parse_sale
+from app.api.models import MeterInfo, Money, Sale, parse_sale
 from app.sales import repository as repo
 from app.sales import transitions as tr
 from app.sales.documents import Documents
@@ -228,15 +228,6 @@ class SaleWriter:
             self.publish_outbox()
         return changed
 
-    def unresolved(self, key: str, code: str, reason: str, *, expect: Collection[str]) -> bool:
-        """No answer and not allowed offline: the sync worker will ask the server."""
-        changed = self.store.call(lambda c: tr.transition(
-            c, key, "unresolved", expect=expect, reason_code=code, reason=reason))
-        if changed:
-            self.publish_outbox()
-            self._wake_sync()
-        return changed
-
     # -- leases ----------------------------------------------------------------------------------
     def take_lease(self, key: str, holder: str, seconds: float) -> bool:
         """Hold `key` (see `app.sales.transitions.take_lease`)."""
@@ -247,7 +238,3 @@ class SaleWriter:
         """Let go of `key`."""
         if not self.store.closed:
             self.store.call(lambda c: tr.release_lease(c, key, holder))
-
-    def quote_raw(self, quote: Quote | None) -> dict[str, Any] | None:
-        """The quote JSON kept with a sale."""
-        return None if quote is None else quote.raw

@@ -4,10 +4,8 @@ tariff. Real server, real SQLCipher store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -18,20 +16,7 @@ from app.sales.policy import OfflineRefused, check_fixed_charges, month_fixed_ch
 from app.tariffs import TariffService
 from app.tariffs.document import FixedCharge
 from app.till.offline import offline_check, utc_now
-from tests.reliability.harness import Core, Env, environment
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
-
-
-@pytest.fixture
-def core(env: Env) -> Iterator[Core]:
-    c = env.core()
-    yield c
-    c.close()
+from tests.reliability.harness import Core, Env
 
 
 def test_arrears_and_unknown_meters_are_refused_before_pending_is_offered(

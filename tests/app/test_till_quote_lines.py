@@ -4,26 +4,8 @@ they sell (water is never an 'Energy block'). Real server, real SQLCipher store.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from app.api import Money
-from tests.reliability.harness import Core, Env, environment
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
-
-
-@pytest.fixture
-def core(env: Env) -> Iterator[Core]:
-    c = env.core()
-    yield c
-    c.close()
+from tests.reliability.harness import Core, Env
 
 
 def test_electricity_lines_are_vat_inclusive_with_the_rate_per_kwh(env: Env, core: Core) -> None:

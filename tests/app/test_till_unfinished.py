@@ -10,9 +10,6 @@ SQLCipher file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
 import pytest
 
@@ -21,15 +18,9 @@ from app.sales.outcomes import SaleNotCompleted
 from app.till import Operator, Role, SaleState
 from app.till.unfinished import UnfinishedSale
 from tests.reliability.faultproxy import Fault, FaultKind
-from tests.reliability.harness import Env, environment
+from tests.reliability.harness import Env
 
 CASHIER = Operator("thandi", "Thandi Nkosi", Role.CASHIER)
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
 
 
 def _server_digits(env: Env, key: str) -> list[str]:

@@ -3,9 +3,7 @@ sale of its amount on that quote. Real server over loopback, real SQLCipher stor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -14,22 +12,9 @@ from app.api.errors import ApiRejected, ServerUnavailable
 from app.supervisor.permissions import Role
 from app.till import Operator, SaleState
 from common.errors import InvalidInput
-from tests.reliability.harness import Core, Env, environment
+from tests.reliability.harness import Core, Env
 
 CASHIER = Operator("thandi", "Thandi Nkosi", Role.CASHIER)
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    with environment(tmp_path) as e:
-        yield e
-
-
-@pytest.fixture
-def core(env: Env) -> Iterator[Core]:
-    c = env.core()
-    yield c
-    c.close()
 
 
 def test_units_are_quoted_held_and_sold_as_the_quoted_amount(env: Env, core: Core) -> None:
