@@ -148,7 +148,7 @@ class SearchDialog(QDialog):
         Op(self, lambda: list(self._sales.search(text))).success(self._found).run()
 
     def _found(self, hits: list[SearchHit]) -> None:
-        self.message.setText(self.tr("{count} found").format(count=len(hits)) if hits
+        self.message.setText(self.tr("%n found", "", len(hits)) if hits
                              else self.tr("Nothing found: try fewer letters."))
         self.show_hits(hits)
         if hits:
@@ -159,7 +159,8 @@ class SearchDialog(QDialog):
         self._hits = list(hits)
         self.results.setRowCount(len(hits))
         for row, hit in enumerate(hits):
-            name = hit.customer_name + (self.tr(" (BLOCKED)") if hit.blocked else "")
+            name = (self.tr("{name} (BLOCKED)").format(name=hit.customer_name) if hit.blocked
+                    else hit.customer_name)
             for col, text in enumerate((hit.meter_number, name, hit.account, hit.address)):
                 self.results.setItem(row, col, cell(text))
         if hits:

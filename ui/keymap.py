@@ -4,13 +4,16 @@ The sale controller, the shell, the start-up screen and the dialogs make their s
 this table, the sale screen's hint line is built from it, and the keys table in docs/ui.md is
 checked against it by a test, so a key cannot do one thing and be documented as another.
 
-Qt-free: keys are written as `QKeySequence` understands them ("F2", "Ctrl+L", "Esc").
+Qt-free: keys are written as `QKeySequence` understands them ("F2", "Ctrl+L", "Esc"). The
+hints are marked for pyside6-lupdate under the context "keymap" and translated where shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from ui.translatable import QT_TRANSLATE_NOOP
 
 
 class Action(StrEnum):
@@ -75,29 +78,36 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("Enter", Action.AMOUNT_ENTER, Where.AMOUNT,
             "quote (or sell, if this amount is already quoted)"),
     Binding("Enter / F12", Action.SELL, Where.TENDERED_OR_SALE, "sell what is quoted",
-            ("F12",), "Enter/F12 Sell"),
+            ("F12",), QT_TRANSLATE_NOOP("keymap", "Enter/F12 Sell")),
     Binding("Alt+1…9", Action.QUICK_AMOUNT, Where.SALE, "quick amount, then quote"),
     Binding("F2", Action.NEXT_CUSTOMER, Where.SALE, "next customer", ("F2",),
-            "F2 New customer"),
-    Binding("F3", Action.SEARCH, Where.SALE, "search customers", ("F3",), "F3 Search"),
-    Binding("F5", Action.QUOTE, Where.SALE, "quote again", ("F5",), "F5 Quote"),
+            QT_TRANSLATE_NOOP("keymap", "F2 New customer")),
+    Binding("F3", Action.SEARCH, Where.SALE, "search customers", ("F3",),
+            QT_TRANSLATE_NOOP("keymap", "F3 Search")),
+    Binding("F5", Action.QUOTE, Where.SALE, "quote again", ("F5",),
+            QT_TRANSLATE_NOOP("keymap", "F5 Quote")),
     Binding("F7", Action.UNITS, Where.SALE,
             "sell by units (kWh, kL) instead of an amount, and back; where the server "
-            "offers it", ("F7",), "F7 Units"),
+            "offers it", ("F7",), QT_TRANSLATE_NOOP("keymap", "F7 Units")),
     Binding("F6", Action.TARIFFS, Where.SALE,
             "tariffs: accepted signed versions, blocks, charges, refused updates", ("F6",),
-            "F6 Tariffs"),
+            QT_TRANSLATE_NOOP("keymap", "F6 Tariffs")),
     Binding("F8", Action.REPRINT, Where.SALE_OR_REPRINT,
-            "reprint dialog / reprint the selected sale", ("F8",), "F8 Reprint"),
+            "reprint dialog / reprint the selected sale", ("F8",),
+            QT_TRANSLATE_NOOP("keymap", "F8 Reprint")),
     Binding("F7", Action.REVERSAL, Where.REPRINT, "request a reversal (supervisor)", ("F7",)),
-    Binding("F9", Action.PENDING, Where.SALE, "pending sales", ("F9",), "F9 Pending"),
-    Binding("F10", Action.TODAY, Where.SALE, "today's sales", ("F10",), "F10 Today"),
-    Binding("F11", Action.SETTINGS, Where.SALE_OR_START, "settings", ("F11",), "F11 Settings"),
+    Binding("F9", Action.PENDING, Where.SALE, "pending sales", ("F9",),
+            QT_TRANSLATE_NOOP("keymap", "F9 Pending")),
+    Binding("F10", Action.TODAY, Where.SALE, "today's sales", ("F10",),
+            QT_TRANSLATE_NOOP("keymap", "F10 Today")),
+    Binding("F11", Action.SETTINGS, Where.SALE_OR_START, "settings", ("F11",),
+            QT_TRANSLATE_NOOP("keymap", "F11 Settings")),
     Binding("F5", Action.RETRY, Where.START, "try again to start the till", ("F5",)),
     Binding("Esc", Action.BACK, Where.SALE,
             "one step back (quote → amount → meter; after a sale: next customer); "
-            "closes dialogs", ("Esc",), "Esc Back"),
-    Binding("Ctrl+L", Action.LOCK, Where.SALE, "lock the till", ("Ctrl+L",), "Ctrl+L Lock"),
+            "closes dialogs", ("Esc",), QT_TRANSLATE_NOOP("keymap", "Esc Back")),
+    Binding("Ctrl+L", Action.LOCK, Where.SALE, "lock the till", ("Ctrl+L",),
+            QT_TRANSLATE_NOOP("keymap", "Ctrl+L Lock")),
     Binding("Alt+S", Action.SUPERVISOR_MENU, Where.WINDOW,
             "supervisor menu (Ctrl+Shift+S shift, R reports, E engineering, A needs "
             "attention, J journal)"),

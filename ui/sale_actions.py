@@ -15,6 +15,7 @@ from enum import Enum, StrEnum, auto
 
 from app.till.results import Customer, Operator, PrintState, Quote, QuoteHandle, SaleResult
 from common.money import Money
+from ui.translatable import QT_TRANSLATE_NOOP
 
 
 class Step(Enum):
@@ -299,13 +300,13 @@ def controls_for(step: Step, can_sell: bool, tr: Callable[[str], str], *,
     editing = step in (Step.CONFIRMED, Step.QUOTING, Step.QUOTED, Step.PRICE_CHANGED)
     quoted = step in (Step.QUOTED, Step.PRICE_CHANGED)
     if step is Step.SELLING:
-        label = tr("Selling…")
+        label = tr(QT_TRANSLATE_NOOP("SaleFlow", "Selling…"))
     elif step is Step.UNFINISHED:
-        label = tr("Ask again (Enter / F12)")
+        label = tr(QT_TRANSLATE_NOOP("SaleFlow", "Ask again (Enter / F12)"))
     elif step is Step.PRICE_CHANGED:
-        label = tr("Confirm (Enter)")
+        label = tr(QT_TRANSLATE_NOOP("SaleFlow", "Confirm (Enter)"))
     else:
-        label = tr("Sell (Enter / F12)")
+        label = tr(QT_TRANSLATE_NOOP("SaleFlow", "Sell (Enter / F12)"))
     return Controls(
         meter_read_only=step is Step.SELLING,
         amount_enabled=has_customer and can_sell and step not in (Step.DONE, Step.UNFINISHED),

@@ -37,6 +37,7 @@ from ui.money import format_money
 from ui.sale_actions import Act, ChangeText, Controls, Field, Step, controls_for
 from ui.sale_input import Translate, meter_problem, same
 from ui.sale_news import SaleNews
+from ui.translatable import QT_TRANSLATE_NOOP
 
 __all__ = ["SaleFlow", "Step", "meter_problem", "parse_amount"]
 
@@ -49,7 +50,9 @@ class SaleFlow(SaleNews):
     def __init__(self, *, currency: str = "ZAR", tr: Translate = same,
                  amount_format: AmountFormat = DECIMAL_POINT) -> None:
         super().__init__()
-        self._tr = tr
+        #: translates in the context "SaleFlow" (pyside6-lupdate files `self.tr` texts under
+        #: this class's name)
+        self.tr = tr
         self.currency = currency
         #: how the terminal's locale writes amounts (`ui.locale`)
         self.amount_format = amount_format
@@ -84,7 +87,7 @@ class SaleFlow(SaleNews):
     def controls(self) -> Controls:
         """What is enabled in the current step."""
         return controls_for(self.step, self.customer is not None and self.customer.can_sell,
-                            self._tr, by_units=self.by_units)
+                            self.tr, by_units=self.by_units)
 
     # -- keys -------------------------------------------------------------------------------
     def key(self, action: Action) -> list[Act]:
@@ -127,7 +130,7 @@ class SaleFlow(SaleNews):
                 do.SetText(Field.AMOUNT, ""), do.SetText(Field.TENDERED, ""), ChangeText(""),
                 do.MeterMessage(""),
                 do.ShowCustomer(None),
-                do.ShowQuote(None, self._tr("The quote and its breakdown appear here.")),
+                do.ShowQuote(None, self.tr("The quote and its breakdown appear here.")),
                 do.Focus(Field.METER)]
 
     def meter_edited(self, text: str) -> list[Act]:
@@ -177,7 +180,7 @@ class SaleFlow(SaleNews):
             meter = parse_meter_number(self.meter_text)
         except MeterNumberError as exc:
             return [do.MeterMessage(str(exc)),
-                    do.ShowError(InvalidInput(str(exc), hint=self._tr(
+                    do.ShowError(InvalidInput(str(exc), hint=self.tr(
                         "Check the number on the meter or card."))),
                     do.Focus(Field.METER, select_all=True)]
         if (self.customer is not None and self.customer.meter_number == meter.drn
@@ -246,13 +249,13 @@ class SaleFlow(SaleNews):
             return []
         if self.by_units:
             try:
-                units = parse_units(self.amount_text, self.amount_format, self._tr)
+                units = parse_units(self.amount_text, self.amount_format, self.tr)
             except InvalidInput as exc:
                 return [do.ShowError(exc), do.Focus(Field.AMOUNT)]
             self.generation += 1
             self._reconfirm = None
             self.step = Step.QUOTING
-            return [*self._forget(), do.ShowQuote(None, self._tr("Getting the quote…")),
+            return [*self._forget(), do.ShowQuote(None, self.tr("Getting the quote…")),
                     do.FetchUnitsQuote(self.generation, self.customer.meter_number, units)]
         try:
             amount = parse_amount(self.amount_text, "amount", self.currency, self.amount_format)
@@ -261,7 +264,7 @@ class SaleFlow(SaleNews):
         self.generation += 1
         self._reconfirm = None  # the cashier asked for this quote: it is what they show
         self.step = Step.QUOTING
-        return [*self._forget(), do.ShowQuote(None, self._tr("Getting the quote…")),
+        return [*self._forget(), do.ShowQuote(None, self.tr("Getting the quote…")),
                 do.FetchQuote(self.generation, self.customer.meter_number, amount)]
 
     def toggle_units(self) -> list[Act]:
@@ -272,8 +275,8 @@ class SaleFlow(SaleNews):
             return []
         if not self.units_offered and not self.by_units:
             return [do.ShowError(InvalidInput(
-                self._tr("Sale by units is not offered by this vending server."),
-                hint=self._tr("Type the amount of money instead.")))]
+                self.tr("Sale by units is not offered by this vending server."),
+                hint=self.tr("Type the amount of money instead.")))]
         self.by_units = not self.by_units
         acts = self.amount_edited("")
         return [*acts, do.SetText(Field.AMOUNT, ""), do.ShowQuote(None),
@@ -298,9 +301,9 @@ class SaleFlow(SaleNews):
             self.quote = self.agreed = None
             self.step = Step.CONFIRMED
             return [do.ShowQuote(None), do.ShowError(InvalidInput(
-                self._tr("A sale by units needs the server: only it knows what the units "
+                self.tr("A sale by units needs the server: only it knows what the units "
                          "cost. {reason}").format(reason=error),
-                hint=self._tr("Press F7 and sell by amount (it goes pending), or wait."))),
+                hint=self.tr("Press F7 and sell by amount (it goes pending), or wait."))),
                 do.Focus(Field.AMOUNT)]
         if isinstance(error, TransientError) and self.customer is not None:
             try:
@@ -335,14 +338,14 @@ class SaleFlow(SaleNews):
         try:
             tendered = self._tendered()
         except InvalidInput:
-            return ChangeText(self._tr("not a number"))
+            return ChangeText(self.tr("not a number"))
         if tendered is None:
-            return ChangeText(self._tr("Change: -"))
+            return ChangeText(self.tr("Change: -"))
         difference = Money(tendered.minor - agreed.minor, agreed.currency)
         if difference.minor < 0:
-            return ChangeText(self._tr("Short by {money}").format(
+            return ChangeText(self.tr("Short by {money}").format(
                 money=format_money(Money(-difference.minor, agreed.currency))))
-        return ChangeText(self._tr("Change: {money}").format(money=format_money(difference)))
+        return ChangeText(self.tr("Change: {money}").format(money=format_money(difference)))
 
     def unfinished_resolved(self) -> None:
         """The unfinished sale on screen got its token through sync: it is done."""
@@ -361,11 +364,11 @@ class SaleFlow(SaleNews):
                 or self.customer is None:
             return []
         if self.operator is None:
-            return [do.ShowError(InvalidInput(self._tr("Sign in before selling.")))]
+            return [do.ShowError(InvalidInput(self.tr("Sign in before selling.")))]
         try:
             tendered = self._tendered()
             if self.by_units:
-                units = parse_units(self.amount_text, self.amount_format, self._tr)
+                units = parse_units(self.amount_text, self.amount_format, self.tr)
                 quoted = None if self.quote is None else self.quote.requested_units
                 if quoted is None or Decimal(quoted) != units:
                     return self.request_quote()
@@ -384,9 +387,9 @@ class SaleFlow(SaleNews):
             return [do.ShowPriceChange(summary, lines, confirmed=True)]
         if tendered is not None and tendered.minor < amount.minor:
             return [do.ShowError(InvalidInput(
-                self._tr("The cash tendered is {money} short of the amount.").format(
+                self.tr("The cash tendered is {money} short of the amount.").format(
                     money=format_money(Money(amount.minor - tendered.minor, amount.currency))),
-                hint=self._tr("Take the full amount or lower it."))), do.Focus(Field.TENDERED)]
+                hint=self.tr("Take the full amount or lower it."))), do.Focus(Field.TENDERED)]
         log.info("selling %s on meter %s", format_money(amount), self.customer.meter_number)
         self.step = Step.SELLING
         handle = None if self.quote is None else self.quote.handle  # None: sold pending
@@ -488,7 +491,7 @@ class SaleFlow(SaleNews):
         self.step = Step.CONFIRMED
         acts = self.quote_failed(generation, error)
         if self.step is Step.QUOTED:  # offline: it can be sold pending, priced later
-            acts += self._ask_reconfirm(self._tr(
+            acts += self._ask_reconfirm(self.tr(
                 "A new tariff is in force and the new price cannot be fetched now."), ())
         return acts
 
@@ -539,9 +542,10 @@ def parse_units(text: str, amount_format: AmountFormat, tr: Translate = same) ->
     in tenths (0.1 kWh / 0.1 kL), more than zero; InvalidInput otherwise."""
     cleaned = text.strip()
     if amount_format.other in cleaned or not _UNITS.match(cleaned):
-        raise InvalidInput(tr("Type the units as a number with at most one decimal, such as "
-                              "50 or 50{sep}5.").format(sep=amount_format.decimal))
+        raise InvalidInput(tr(QT_TRANSLATE_NOOP(
+            "SaleFlow", "Type the units as a number with at most one decimal, such as 50 or "
+            "50{sep}5.")).format(sep=amount_format.decimal))
     units = Decimal(cleaned.replace(",", "."))
     if units <= 0:
-        raise InvalidInput(tr("The units must be more than zero."))
+        raise InvalidInput(tr(QT_TRANSLATE_NOOP("SaleFlow", "The units must be more than zero.")))
     return units

@@ -2,7 +2,7 @@
 
 Every state the core's store has is shown as it is (`app.till.SaleState`): a rejected or void
 sale is never shown as "pending". A reversed sale says so whatever its state. Qt-free; the
-words go through the caller's `tr`.
+words are marked for lupdate under "SaleState" and go through the caller's `tr`.
 """
 
 from __future__ import annotations
@@ -10,17 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.till.results import SaleRecord, SaleState
+from ui.translatable import QT_TRANSLATE_NOOP
 
 #: the short word in a list, and whether money was taken and the sale stands
 _WORDS: dict[SaleState, tuple[str, bool]] = {
-    SaleState.TOKENED: ("tokened", True),
-    SaleState.PENDING: ("PENDING (no token yet)", True),
-    SaleState.SENDING: ("sending (not sold yet)", True),
-    SaleState.UNRESOLVED: ("NOT COMPLETE (being checked)", True),
-    SaleState.NEEDS_ATTENTION: ("NEEDS ATTENTION (supervisor)", True),
-    SaleState.REJECTED: ("REJECTED (nothing sold: refund)", False),
-    SaleState.VOID: ("NOT SOLD (void)", False),
+    SaleState.TOKENED: (QT_TRANSLATE_NOOP("SaleState", "tokened"), True),
+    SaleState.PENDING: (QT_TRANSLATE_NOOP("SaleState", "PENDING (no token yet)"), True),
+    SaleState.SENDING: (QT_TRANSLATE_NOOP("SaleState", "sending (not sold yet)"), True),
+    SaleState.UNRESOLVED: (QT_TRANSLATE_NOOP("SaleState", "NOT COMPLETE (being checked)"), True),
+    SaleState.NEEDS_ATTENTION: (QT_TRANSLATE_NOOP("SaleState", "NEEDS ATTENTION (supervisor)"),
+                                True),
+    SaleState.REJECTED: (QT_TRANSLATE_NOOP("SaleState", "REJECTED (nothing sold: refund)"),
+                         False),
+    SaleState.VOID: (QT_TRANSLATE_NOOP("SaleState", "NOT SOLD (void)"), False),
 }
+_REVERSED = QT_TRANSLATE_NOOP("SaleState", "reversed")
+#: a state this table does not know yet (never its raw value on screen)
+_UNKNOWN = QT_TRANSLATE_NOOP("SaleState", "state unknown (ask a supervisor)")
+_EXPLAINED = QT_TRANSLATE_NOOP("SaleState", "{state}: {reason}")
 
 
 def _same(text: str) -> str:
@@ -29,14 +36,17 @@ def _same(text: str) -> str:
 
 def state_text(record: SaleRecord, tr: Callable[[str], str] = _same) -> str:
     """The sale's state in a list: 'tokened', 'PENDING (no token yet)', 'reversed', ...;
-    for a sale a person must look at, the core's reason too."""
+    for a sale a person must look at, the core's reason too. `tr` translates in the context
+    "SaleState" (`ui.labels.sale_state_tr`)."""
     if record.reversed:
-        return tr("reversed")
-    word, _ = _WORDS.get(record.state, (record.state.value, False))
+        return tr(_REVERSED)
+    word, _ = _WORDS.get(record.state, (_UNKNOWN, False))
     text = tr(word)
     explained = record.state in (SaleState.NEEDS_ATTENTION, SaleState.REJECTED,
                                  SaleState.VOID)
-    return f"{text}: {record.reason}" if explained and record.reason else text
+    if explained and record.reason:
+        return tr(_EXPLAINED).format(state=text, reason=record.reason)
+    return text
 
 
 def counts_in_total(record: SaleRecord) -> bool:

@@ -27,20 +27,23 @@ from app.till.results import Operator, PrintState, ReprintResult, SaleRecord, Sa
 from common.errors import BusinessRuleError, InvalidInput, UserCancelled
 from common.format import format_time
 from common.money import Money
+from ui import labels
 from ui.dialogs import AskSupervisor, QueryKeys, ask_supervisor
 from ui.dialogs import cell as _cell
 from ui.dialogs import table as _table
 from ui.errors import show_error
 from ui.keymap import Action, Where, sequence
+from ui.labels import sale_state_tr
 from ui.money import format_money
 from ui.ops import Op
 from ui.ports import SalePort
 from ui.sale_states import counts_in_total, state_text
+from ui.translatable import plural
 
 log = logging.getLogger("vendpoint.ui.dialogs")
 
 #: the tooltip of an action the vending server does not offer
-NOT_OFFERED = "Not offered by this vending server."
+NOT_OFFERED = labels.NOT_OFFERED  # kept for the importers of the old name
 
 
 class SalesListDialog(QDialog):
@@ -76,7 +79,7 @@ class SalesListDialog(QDialog):
         self.table.setRowCount(len(records))
         for row, rec in enumerate(records):
             values = (format_time(rec.created_at, date=False), rec.reference,
-                      state_text(rec, self.tr), rec.meter_number, rec.customer_name,
+                      state_text(rec, sale_state_tr), rec.meter_number, rec.customer_name,
                       format_money(rec.amount), rec.units, rec.operator)
             for col, text in enumerate(values):
                 self.table.setItem(row, col, _cell(text))
@@ -85,9 +88,9 @@ class SalesListDialog(QDialog):
         live = [r for r in records if counts_in_total(r)]
         total = Money(sum(r.amount.minor for r in live), live[0].amount.currency) if live \
             else None
-        counted = self.tr("1 sale") if len(live) == 1 else self.tr("{count} sales")
-        self.total.setText(self.tr("{counted}, total {money}").format(
-            counted=counted.format(count=len(live)),
+        counted = plural(self.tr("%n sales, total {money}", "", len(live)), len(live),
+                         "1 sale, total {money}")
+        self.total.setText(counted.format(
             money=format_money(total) if total is not None else "-"))
         if records:
             self.table.selectRow(0)
@@ -183,7 +186,7 @@ class ReprintDialog(QDialog):
         self.reversal_offered = reversal_offered
         if not reversal_offered:
             self.reverse_button.setEnabled(False)
-            self.reverse_button.setToolTip(self.tr(NOT_OFFERED))
+            self.reverse_button.setToolTip(labels.not_offered())
         row.addWidget(self.reprint_button)
         row.addWidget(self.reverse_button)
         row.addStretch(1)
@@ -219,11 +222,12 @@ class ReprintDialog(QDialog):
         for row, rec in enumerate(records):
             values = (format_time(rec.created_at), rec.reference,
                       rec.meter_number, rec.customer_name, format_money(rec.amount),
-                      str(rec.reprints), state_text(rec, self.tr))
+                      str(rec.reprints), state_text(rec, sale_state_tr))
             for col, text in enumerate(values):
                 self.table.setItem(row, col, _cell(text))
-        found = self.tr("1 sale found") if len(records) == 1 else self.tr("{count} sales found")
-        self.message.setText(found.format(count=len(records)) if records
+        found = plural(self.tr("%n sales found", "", len(records)), len(records),
+                       "1 sale found")
+        self.message.setText(found if records
                              else self.tr("No sales found for that number."))
         if records:
             self.table.selectRow(0)
@@ -269,7 +273,7 @@ class ReprintDialog(QDialog):
     def reverse(self) -> None:
         """Ask the server to reverse the selected sale, with a supervisor's approval."""
         if not self.reversal_offered:
-            self.message.setText(self.tr("Reversal: {why}").format(why=self.tr(NOT_OFFERED)))
+            self.message.setText(self.tr("Reversal: {why}").format(why=labels.not_offered()))
             return
         record = self.selected()
         if record is None:
@@ -282,7 +286,7 @@ class ReprintDialog(QDialog):
             refusal = self.tr("A pending sale cannot be reversed until its token has arrived.")
         elif record.state is not SaleState.TOKENED:
             refusal = self.tr("Nothing was sold on this sale ({state}): there is nothing to "
-                              "reverse.").format(state=state_text(record, self.tr))
+                              "reverse.").format(state=state_text(record, sale_state_tr))
         if refusal:
             show_error(BusinessRuleError(refusal, code="REVERSAL_NOT_ALLOWED"), self)
             return

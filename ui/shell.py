@@ -45,6 +45,7 @@ from printers.events import PrintJobDone, PrintJobFailed
 from ui.dialogs import AskSupervisor, SearchDialog, ask_supervisor
 from ui.errors import show_error
 from ui.idle import IdleWatcher
+from ui.labels import capability_label, not_offered
 from ui.login import LoginController, LoginView
 from ui.main_window import MainWindow
 from ui.ops import Op
@@ -52,7 +53,7 @@ from ui.ports import Services
 from ui.qt_bridge import QtEventBridge
 from ui.sale_controller import SaleController
 from ui.sale_view import SaleView
-from ui.sales_dialogs import NOT_OFFERED, ReprintDialog, SalesListDialog
+from ui.sales_dialogs import ReprintDialog, SalesListDialog
 from ui.settings_dialog import SettingsDialog
 from ui.status_bar import StatusBarController
 from ui.tariff_banner import TariffBanner
@@ -252,7 +253,7 @@ class Shell(QObject):
         """F3: find a customer; the chosen meter is looked up on the sale screen."""
         if not self.capabilities.search:
             self.window.notifications.notify(self.tr("Customer search: {why}").format(
-                why=self.tr(NOT_OFFERED)), timeout_ms=8000)
+                why=not_offered()), timeout_ms=8000)
             return
         dialog = SearchDialog(self.services.sales, text, self.services.demo_meters, self.window)
         dialog.accepted.connect(lambda: self._searched(dialog))
@@ -301,9 +302,9 @@ class Shell(QObject):
         self.sale.set_units_offered(offered.sale_by_units)
         button = self.sale_view.search_button
         button.setEnabled(offered.search)
-        button.setToolTip("" if offered.search else self.tr(NOT_OFFERED))
+        button.setToolTip("" if offered.search else not_offered())
         self.window.status_view.show_missing([
-            self.tr(Capabilities.NAMES[name]) for name in offered.missing()])
+            capability_label(name) for name in offered.missing()])
 
     def _core_event(self, event: CoreEvent) -> None:
         if isinstance(event, SaleLateToken):
@@ -365,20 +366,21 @@ class Shell(QObject):
         """F6 / the banner's button: the accepted tariffs, versions, blocks and refusals."""
         if self.services.tariffs is None:
             self.window.notifications.notify(self.tr("Signed tariffs: {why}").format(
-                why=self.tr(NOT_OFFERED)), timeout_ms=8000)
+                why=not_offered()), timeout_ms=8000)
             return
         self._open(TariffViewer(self.services.tariffs, self.window, bridge=self._bridge))
 
     def _late_token(self, event: SaleLateToken) -> None:
-        message = self.tr(
-            "Token arrived for pending sale {ref} (meter {meter}, {name}): receipt {receipt} "
-            "{printing}. Give it to the customer."
-        ).format(
-            ref=event.reference, meter=event.meter_number, name=event.customer_name,
-            receipt=event.receipt_no,
-            printing=self.tr("is printing") if event.printed
-            else self.tr("could not print: press F8 to reprint"),
-        )
+        if event.printed:
+            message = self.tr(
+                "Token arrived for pending sale {ref} (meter {meter}, {name}): receipt "
+                "{receipt} is printing. Give it to the customer.")
+        else:
+            message = self.tr(
+                "Token arrived for pending sale {ref} (meter {meter}, {name}): receipt "
+                "{receipt} could not print: press F8 to reprint. Give it to the customer.")
+        message = message.format(ref=event.reference, meter=event.meter_number,
+                                 name=event.customer_name, receipt=event.receipt_no)
         self.window.notifications.notify(message)
         self.sale.pending_resolved(event.reference, event.receipt_no, event.job_id,
                                    event.idempotency_key)
