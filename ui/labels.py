@@ -49,3 +49,61 @@ def capability_label(name: str) -> str:
 def sale_state_tr(text: str) -> str:
     """Translate one of `ui.sale_states`' words (marked there under the context "SaleState")."""
     return QCoreApplication.translate("SaleState", text)
+
+
+def z_upload_label(state: str) -> str:
+    """A Z report's upload state ('pending', 'failed', 'matched', 'differences')."""
+    labels = {
+        "pending": QCoreApplication.translate("Labels", "not uploaded yet"),
+        "failed": QCoreApplication.translate("Labels", "upload failed"),
+        "matched": QCoreApplication.translate("Labels", "uploaded, matches the server"),
+        "differences": QCoreApplication.translate("Labels", "uploaded, differs from the server"),
+    }
+    return labels.get(state, QCoreApplication.translate("Labels", "upload state unknown"))
+
+
+def engineering_type_label(kind: str) -> str:
+    """An engineering token type (`app.supervisor.engineering.TYPES` key)."""
+    labels = {
+        "clear_tamper": QCoreApplication.translate("Labels", "Clear tamper"),
+        "clear_credit": QCoreApplication.translate("Labels", "Clear credit"),
+        "set_power_limit": QCoreApplication.translate("Labels", "Set maximum power limit"),
+        "set_phase_unbalance": QCoreApplication.translate("Labels",
+                                                          "Set phase unbalance limit"),
+        "key_change": QCoreApplication.translate("Labels",
+                                                 "Key change (TID rollover / tariff index)"),
+        "test": QCoreApplication.translate("Labels", "Test / display"),
+    }
+    return labels.get(kind, QCoreApplication.translate("Labels", "another token type"))
+
+
+def register_label(register: str) -> str:
+    """The credit register an engineering token clears (`REGISTERS`)."""
+    labels = {
+        "electricity": QCoreApplication.translate("Labels", "electricity"),
+        "water": QCoreApplication.translate("Labels", "water"),
+        "gas": QCoreApplication.translate("Labels", "gas"),
+        "all": QCoreApplication.translate("Labels", "all registers"),
+    }
+    return labels.get(register, register)
+
+
+def service_label(service: str) -> str:
+    """A utility service ('electricity', 'water', 'gas')."""
+    labels = {
+        "electricity": QCoreApplication.translate("Labels", "electricity"),
+        "water": QCoreApplication.translate("Labels", "water"),
+        "gas": QCoreApplication.translate("Labels", "gas"),
+    }
+    return labels.get(service, service)
+
+
+def tariff_status_label(status: str) -> str:
+    """A tariff version's status (`ui.tariff_viewer.version_status`)."""
+    labels = {
+        "in force": QCoreApplication.translate("Labels", "in force"),
+        "expired": QCoreApplication.translate("Labels", "expired"),
+        "scheduled": QCoreApplication.translate("Labels", "scheduled"),
+        "superseded": QCoreApplication.translate("Labels", "superseded"),
+    }
+    return labels.get(status, status)

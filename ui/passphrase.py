@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.till import passphrase as core
 from common.errors import UserFacingError
 from ui.ops import Op
+from ui.translatable import QT_TRANSLATE_NOOP
 
 __all__ = ["PassphraseDialog", "PassphraseMode"]
 
@@ -41,20 +42,28 @@ class PassphraseMode(Enum):
 
 
 _TITLES = {
-    PassphraseMode.SET: "Protect this till with a passphrase",
-    PassphraseMode.UNLOCK: "Unlock VendPoint",
-    PassphraseMode.CHANGE: "Change the passphrase",
-    PassphraseMode.RECOVER: "Restore the store from a backup",
+    PassphraseMode.SET: QT_TRANSLATE_NOOP("PassphraseDialog",
+                                          "Protect this till with a passphrase"),
+    PassphraseMode.UNLOCK: QT_TRANSLATE_NOOP("PassphraseDialog", "Unlock VendPoint"),
+    PassphraseMode.CHANGE: QT_TRANSLATE_NOOP("PassphraseDialog", "Change the passphrase"),
+    PassphraseMode.RECOVER: QT_TRANSLATE_NOOP("PassphraseDialog",
+                                              "Restore the store from a backup"),
 }
 _INTROS = {
-    PassphraseMode.SET: "This computer has no usable keyring. Choose a passphrase (8 characters "
-    "or more, ideally a sentence): it will be asked each time VendPoint starts. Without it "
-    "the store cannot be read, so keep it safe.",
-    PassphraseMode.UNLOCK: "This till's store is protected by a passphrase. Type it to start.",
-    PassphraseMode.CHANGE: "Type the current passphrase, then the new one twice.",
-    PassphraseMode.RECOVER: "Choose an encrypted backup, type its passphrase, and choose the "
-    "till's new passphrase. A store already here is moved aside, never deleted. Activate the "
-    "till again afterwards.",
+    PassphraseMode.SET: QT_TRANSLATE_NOOP(
+        "PassphraseDialog",
+        "This computer has no usable keyring. Choose a passphrase (8 characters or more, "
+        "ideally a sentence): it will be asked each time VendPoint starts. Without it the "
+        "store cannot be read, so keep it safe."),
+    PassphraseMode.UNLOCK: QT_TRANSLATE_NOOP(
+        "PassphraseDialog", "This till's store is protected by a passphrase. Type it to start."),
+    PassphraseMode.CHANGE: QT_TRANSLATE_NOOP(
+        "PassphraseDialog", "Type the current passphrase, then the new one twice."),
+    PassphraseMode.RECOVER: QT_TRANSLATE_NOOP(
+        "PassphraseDialog",
+        "Choose an encrypted backup, type its passphrase, and choose the till's new "
+        "passphrase. A store already here is moved aside, never deleted. Activate the till "
+        "again afterwards."),
 }
 
 
@@ -112,23 +121,28 @@ class PassphraseDialog(QDialog):
     def set_mode(self, mode: PassphraseMode) -> None:
         """Show the fields of `mode` (unlocking offers recovery too)."""
         self.mode = mode
-        self.setWindowTitle(self.tr(_TITLES[mode]))
-        self.intro.setText(self.tr(_INTROS[mode]))
+        self.setWindowTitle(QCoreApplication.translate("PassphraseDialog", _TITLES[mode]))
+        self.intro.setText(QCoreApplication.translate("PassphraseDialog", _INTROS[mode]))
+        new = QCoreApplication.translate("PassphraseDialog", "New passphrase")
+        again = QCoreApplication.translate("PassphraseDialog", "Again")
         rows: list[tuple[str, QLineEdit]] = {
-            PassphraseMode.SET: [("New passphrase", self.new), ("Again", self.repeat)],
-            PassphraseMode.UNLOCK: [("Passphrase", self.current)],
-            PassphraseMode.CHANGE: [("Current passphrase", self.current),
-                                    ("New passphrase", self.new), ("Again", self.repeat)],
-            PassphraseMode.RECOVER: [("Backup file", self.backup),
-                                     ("Backup passphrase", self.backup_passphrase),
-                                     ("New passphrase", self.new), ("Again", self.repeat)],
+            PassphraseMode.SET: [(new, self.new), (again, self.repeat)],
+            PassphraseMode.UNLOCK: [
+                (QCoreApplication.translate("PassphraseDialog", "Passphrase"), self.current)],
+            PassphraseMode.CHANGE: [
+                (QCoreApplication.translate("PassphraseDialog", "Current passphrase"),
+                 self.current), (new, self.new), (again, self.repeat)],
+            PassphraseMode.RECOVER: [
+                (QCoreApplication.translate("PassphraseDialog", "Backup file"), self.backup),
+                (QCoreApplication.translate("PassphraseDialog", "Backup passphrase"),
+                 self.backup_passphrase), (new, self.new), (again, self.repeat)],
         }[mode]
         for field in self._fields:
             self.form.setRowVisible(field, any(field is f for _label, f in rows))
         for label, field in rows:
             label_widget = self.form.labelForField(field)
             if isinstance(label_widget, QLabel):
-                label_widget.setText(self.tr(label))
+                label_widget.setText(label)
         self.recover_button.setVisible(mode is PassphraseMode.UNLOCK)
         self.problem.clear()
         rows[0][1].setFocus()

@@ -40,6 +40,7 @@ from ui.ports import PrinterPort, TerminalPort
 log = logging.getLogger("vendpoint.ui.settings")
 
 _CHOICES = {s.key: s.choices for s in SETTINGS}
+_LANGUAGE_NAMES = {"en": "English", "fr": "Français", "pt": "Português"}
 
 
 class SettingsDialog(QDialog):
@@ -83,8 +84,14 @@ class SettingsDialog(QDialog):
         printer_box = QGroupBox(self.tr("Receipt printer"))
         pform = QFormLayout(printer_box)
         self.connection = QComboBox()
-        self.connection.addItems([str(c) for c in _CHOICES["printer.connection"]])
-        self.connection.setCurrentText(settings["printer.connection"])
+        connections = {
+            "none": self.tr("none"), "network": self.tr("network"), "usb": self.tr("usb"),
+            "serial": self.tr("serial"), "file": self.tr("file"), "cups": self.tr("cups"),
+            "windows": self.tr("windows"),
+        }
+        for choice in _CHOICES["printer.connection"]:
+            self.connection.addItem(connections.get(str(choice), str(choice)), str(choice))
+        self._set_connection(settings["printer.connection"])
         self.address = QLineEdit(settings["printer.address"])
         self.address.setPlaceholderText(self.tr("e.g. 192.168.1.50:9100"))
         self.columns = QComboBox()
@@ -144,7 +151,8 @@ class SettingsDialog(QDialog):
         gform = QFormLayout(general)
         self.language = QComboBox()
         for code in _CHOICES["ui.language"]:
-            self.language.addItem({"en": "English"}.get(str(code), str(code)), code)
+            # Each language by its own name, whatever the language on screen.
+            self.language.addItem(_LANGUAGE_NAMES.get(str(code), str(code)), code)
         self.language.setCurrentIndex(self.language.findData(settings["ui.language"]))
         gform.addRow(self.tr("Language"), self.language)
         self.idle_minutes = QSpinBox()
@@ -192,7 +200,7 @@ class SettingsDialog(QDialog):
         """The edited settings, validated; raises ConfigError naming the bad field."""
         new = Settings(self._settings.as_dict())
         new.set("server.url", self.server_url.text().strip())
-        new.set("printer.connection", self.connection.currentText())
+        new.set("printer.connection", str(self.connection.currentData()))
         new.set("printer.address", self.address.text().strip())
         new.set("printer.columns", int(self.columns.currentData()))
         new.set("printer.profile", self.profile.text().strip() or "default")
@@ -304,12 +312,18 @@ class SettingsDialog(QDialog):
             self.found.addItem(self.tr("no printer found"))
             text = self.tr("No printer found; type the address (a network printer's IP).")
         notes = "; ".join(found.notes)
-        self.message.setText(text + (f" ({notes})" if notes else ""))
+        self.message.setText(self.tr("{message} ({notes})").format(message=text, notes=notes)
+                             if notes else text)
+
+    def _set_connection(self, connection: str) -> None:
+        index = self.connection.findData(connection)
+        if index >= 0:
+            self.connection.setCurrentIndex(index)
 
     def _found_chosen(self, index: int) -> None:
         data = self.found.itemData(index)
         if not data:
             return
         connection, address = data
-        self.connection.setCurrentText(connection)
+        self._set_connection(connection)
         self.address.setText(address)

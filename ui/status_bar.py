@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QStatusBar, QWidget
 
 from app.till.results import Operator, Status
 from common.format import format_time
+from ui.labels import role_label
 from ui.money import format_money
 from ui.ops import Op
 from ui.ports import StatusPort
@@ -127,7 +128,7 @@ class StatusBarView(QWidget):
             self.operator.setText(self.tr("Not signed in"))
         else:
             self.operator.setText(self.tr("Operator: {name} ({role})").format(
-                name=operator.name, role=operator.role.value))
+                name=operator.name, role=role_label(operator.role)))
 
 
 class StatusBarController(QObject):

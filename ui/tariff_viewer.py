@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.tariffs import TariffDocument
 from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from common.format import display_zone, format_time, utility_zone
+from ui.labels import service_label, tariff_status_label
 from ui.money import Money, format_money
 from ui.ops import Op
 from ui.qt_bridge import QtEventBridge
@@ -206,9 +207,10 @@ class TariffViewer(QDialog):
             current = [d for d in versions if version_status(d, versions, snapshot.at)
                        in ("in force", "expired")]
             name = versions[0].name if versions else tariff_id
-            label = f"{name} ({tariff_id})"
+            label = self.tr("{name} ({tariff})").format(name=name, tariff=tariff_id)
             if current:
-                label += f"\n{self.tr('version')} {current[0].version}"
+                label = self.tr("{name} ({tariff})\nversion {version}").format(
+                    name=name, tariff=tariff_id, version=current[0].version)
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, tariff_id)
             self.tariff_list.addItem(item)
@@ -218,10 +220,11 @@ class TariffViewer(QDialog):
         self.tariff_list.setCurrentRow(row)
         self._tariff_selected(row)
         if snapshot.rejections:
-            lines = [f"{self._local_text(str(r['at']))}  {r['tariff_id']} "
-                     f"v{r['version']}: {r['reason']}" for r in snapshot.rejections[:5]]
-            self.refused.setText(self.tr("Refused updates (the tariff in use was kept):\n")
-                                 + "\n".join(lines))
+            lines = [self.tr("{when}  {tariff} v{version}: {reason}").format(
+                when=self._local_text(str(r["at"])), tariff=r["tariff_id"],
+                version=r["version"], reason=r["reason"]) for r in snapshot.rejections[:5]]
+            self.refused.setText(self.tr("Refused updates (the tariff in use was kept):\n"
+                                         "{lines}").format(lines="\n".join(lines)))
         else:
             self.refused.setText(self.tr("No refused updates."))
         self.loads += 1
@@ -249,7 +252,8 @@ class TariffViewer(QDialog):
             if status in ("in force", "expired"):
                 select = i
             for col, text in enumerate([str(doc.version), self._local(doc.effective_from),
-                                        self._local(doc.expires_at), status, doc.key_id]):
+                                        self._local(doc.expires_at),
+                                        tariff_status_label(status), doc.key_id]):
                 self.history.setItem(i, col, QTableWidgetItem(text))
         self.history.blockSignals(False)
         if versions:
@@ -270,24 +274,32 @@ class TariffViewer(QDialog):
             return
         at = self._snapshot.at if self._snapshot else self._clock()
         status = version_status(doc, self._versions(), at)
-        self.heading.setText(
-            f"{doc.name} ({doc.tariff_id}), version {doc.version}: {status}. "
-            f"Effective {self._local(doc.effective_from)}, expires "
-            f"{self._local(doc.expires_at)}; signed with key {doc.key_id}.")
+        self.heading.setText(self.tr(
+            "{name} ({tariff}), version {version}: {status}. Effective {start}, expires "
+            "{end}; signed with key {key}.").format(
+            name=doc.name, tariff=doc.tariff_id, version=doc.version,
+            status=tariff_status_label(status), start=self._local(doc.effective_from),
+            end=self._local(doc.expires_at), key=doc.key_id))
         vat_note = self.tr("incl. VAT") if doc.prices_include_vat else self.tr("excl. VAT")
         self.blocks.setRowCount(len(doc.blocks))
         for i, b in enumerate(doc.blocks):
             cells = [str(b.start), "" if b.end is None else str(b.end),
-                     f"{doc.currency} {b.rate} / {doc.unit} ({vat_note})"]
+                     self.tr("{currency} {rate} / {unit} ({vat})").format(
+                         currency=doc.currency, rate=b.rate, unit=doc.unit, vat=vat_note)]
             for col, text in enumerate(cells):
                 self.blocks.setItem(i, col, QTableWidgetItem(text))
         self.charges.setRowCount(len(doc.fixed_charges))
         for i, c in enumerate(doc.fixed_charges):
             self.charges.setItem(i, 0, QTableWidgetItem(c.description))
             self.charges.setItem(i, 1, QTableWidgetItem(money(c.amount_minor, doc.currency)))
-        included = "prices include VAT" if doc.prices_include_vat else "added to prices"
-        self.terms.setText(
-            f"VAT {doc.vat_rate}% ({included}). "
-            f"Debt recovery {doc.debt_recovery_percent}% of each purchase, at least "
-            f"{money(doc.debt_recovery_minimum_minor, doc.currency)}. "
-            f"Free basic {doc.service}: {doc.fbe_units_per_month} {doc.unit} a month.")
+        if doc.prices_include_vat:
+            vat = self.tr("VAT {rate}% (prices include VAT).")
+        else:
+            vat = self.tr("VAT {rate}% (added to prices).")
+        self.terms.setText(self.tr(
+            "{vat} Debt recovery {debt}% of each purchase, at least {minimum}. Free basic "
+            "{service}: {units} {unit} a month.").format(
+            vat=vat.format(rate=doc.vat_rate), debt=doc.debt_recovery_percent,
+            minimum=money(doc.debt_recovery_minimum_minor, doc.currency),
+            service=service_label(doc.service), units=doc.fbe_units_per_month,
+            unit=doc.unit))

@@ -168,8 +168,10 @@ class TokenPanel(QFrame):
             PrintState.QUEUED: (self.tr("Printing the slip…"), "ok"),
             PrintState.PRINTED: (self.tr("Slip printed."), "ok"),
             PrintState.FAILED: (
-                self.tr("The slip did not print{detail}. Fix the printer, then press F8 to "
-                        "reprint.").format(detail=f" ({detail})" if detail else ""), "bad"),
+                self.tr("The slip did not print ({detail}). Fix the printer, then press F8 "
+                        "to reprint.").format(detail=detail) if detail else
+                self.tr("The slip did not print. Fix the printer, then press F8 to reprint."),
+                "bad"),
             PrintState.NO_PRINTER: (
                 self.tr("No printer is set up: read the tokens out or write them down."),
                 "warn"),

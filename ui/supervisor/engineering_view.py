@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.supervisor.engineering import REGISTERS, TYPES, EngineeringRequest, EngineeringResult
 from app.till.results import Customer
 from common.format import format_time
+from ui.labels import engineering_type_label, register_label
 from ui.ops import Op
 from ui.supervisor.common import ScreenContext, guarded
 from ui.widgets import set_state
@@ -41,15 +42,15 @@ class EngineeringView(QWidget):
         self.customer.setObjectName("engineeringCustomer")
         self.customer.setWordWrap(True)
         self.type = QComboBox()
-        for key, label in TYPES.items():
-            self.type.addItem(label, key)
+        for key in TYPES:
+            self.type.addItem(engineering_type_label(key), key)
         self.value = QSpinBox()
         self.value.setRange(1, 65535)
         self.value.setValue(4000)
-        self.value.setSuffix(" W")
+        self.value.setSuffix(self.tr(" W", "watts after the power limit"))
         self.register = QComboBox()
         for r in REGISTERS:
-            self.register.addItem(r, r)
+            self.register.addItem(register_label(r), r)
         self.new_ti = QSpinBox()
         self.new_ti.setRange(0, 99)
         self.new_ti.setSpecialValueText(self.tr("pending change only"))
@@ -126,7 +127,7 @@ class EngineeringView(QWidget):
         """Validate, ask the supervisor, then ask the server."""
         actor = self.ctx.actor()
         request = self.request().validated()  # a typo is reported before the PIN is asked
-        approval = self.ctx.ask(TYPES[request.type].lower(), self)
+        approval = self.ctx.ask(engineering_type_label(request.type).lower(), self)
         service = self.ctx.services.engineering
         self.issue_button.setEnabled(False)
         Op(self, lambda: service.issue(actor, request, approval)).success(self._issued) \
@@ -135,8 +136,9 @@ class EngineeringView(QWidget):
     def _issued(self, result: EngineeringResult) -> None:
         lines = [f"{i}. {t.label}: {t.grouped()}" for i, t in enumerate(result.tokens, 1)]
         self.tokens.setText("\n".join(lines))
-        self.history.insertItem(0, f"{result.reference}  {result.meter_number}  "
-                                   f"{_kind(result.type)}")
+        self.history.insertItem(0, self.tr("{ref}  {meter}  {kind}").format(
+            ref=result.reference, meter=result.meter_number,
+            kind=engineering_type_label(result.type)))
         self.issued.emit(result)
 
     def load(self) -> None:
@@ -147,10 +149,6 @@ class EngineeringView(QWidget):
     def _history(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         self.history.clear()
         for reference, issued_at, meter, kind, supervisor in rows:
-            self.history.addItem(f"{reference}  {format_time(issued_at)}  {meter}  "
-                                 f"{_kind(kind)}  ({supervisor})")
-
-
-def _kind(kind: str) -> str:
-    """The token type as the supervisor chose it ("Set power limit"), not its code."""
-    return TYPES.get(kind, kind)
+            self.history.addItem(self.tr("{ref}  {when}  {meter}  {kind}  ({supervisor})").format(
+                ref=reference, when=format_time(issued_at), meter=meter,
+                kind=engineering_type_label(kind), supervisor=supervisor))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -101,16 +102,24 @@ class SupervisorMenu:
         self.window = window
         self.ctx = ctx
         self.console: SupervisorConsole | None = None
-        self.menu = QMenu(window.tr("&Supervisor"), window)
+        self.menu = QMenu(QCoreApplication.translate("SupervisorMenu", "&Supervisor"), window)
         self.actions: dict[str, QAction] = {}
         #: entries that stay disabled whoever signs in (not offered by the vending server)
         self.unavailable: set[str] = set()
-        for name, title, key in (("shift", "&Shift (open, drop, close)", "Ctrl+Shift+S"),
-                                 ("reports", "&Reports, X and Z", "Ctrl+Shift+R"),
-                                 ("engineering", "&Engineering tokens", "Ctrl+Shift+E"),
-                                 ("attention", "&Needs attention", "Ctrl+Shift+A"),
-                                 ("journal", "&Journal", "Ctrl+Shift+J")):
-            action = QAction(window.tr(title), window)
+        entries = (
+            ("shift", QCoreApplication.translate("SupervisorMenu", "&Shift (open, drop, close)"),
+             "Ctrl+Shift+S"),
+            ("reports", QCoreApplication.translate("SupervisorMenu", "&Reports, X and Z"),
+             "Ctrl+Shift+R"),
+            ("engineering", QCoreApplication.translate("SupervisorMenu", "&Engineering tokens"),
+             "Ctrl+Shift+E"),
+            ("attention", QCoreApplication.translate("SupervisorMenu", "&Needs attention"),
+             "Ctrl+Shift+A"),
+            ("journal", QCoreApplication.translate("SupervisorMenu", "&Journal"),
+             "Ctrl+Shift+J"),
+        )
+        for name, title, key in entries:
+            action = QAction(title, window)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _c=False, n=name: self.open(n))
             self.menu.addAction(action)

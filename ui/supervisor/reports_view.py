@@ -32,11 +32,13 @@ from app.supervisor.permissions import Actor, Permission, allowed
 from app.supervisor.report_model import Report, format_minor, format_tenths
 from app.supervisor.reporting import ReportOverview
 from app.supervisor.reports import ZReadiness
-from common.format import format_period, format_time, plural
+from common.format import format_period, format_time
+from ui.labels import z_upload_label
 from ui.ops import Op
 from ui.supervisor.charts import BarChart
 from ui.supervisor.common import ScreenContext, guarded
 from ui.supervisor.pdf import Chart, write_report_pdf
+from ui.translatable import plural
 
 
 class ReportsView(QWidget):
@@ -213,7 +215,8 @@ class ReportsView(QWidget):
     def _fill_z_list(self, zs: list[tuple[int, str, str]]) -> None:
         self.z_list.clear()
         for number, issued_at, state in zs:
-            self.z_list.addItem(f"Z {number}  {format_time(issued_at)}  {state}")
+            self.z_list.addItem(self.tr("Z {number}  {when}  {state}").format(
+                number=number, when=format_time(issued_at), state=z_upload_label(state)))
         self.z_listed.emit()
 
     def _hour_bars(self) -> list[tuple[str, int]]:
@@ -334,20 +337,24 @@ class ReportsView(QWidget):
         r = ready.report
         lines = [self.tr("Issue Z report No. {n} for {period}?").format(
             n=r.z_number, period=format_period(r.period_start, r.period_end))]
-        sold = plural(r.sales.count, self.tr("sale"), self.tr("sales"))
-        lines.append(self.tr("{sold}, {amount}; net {net}.").format(
-            sold=sold, amount=format_minor(r.sales.amount_minor, r.currency),
+        sold = plural(self.tr("%n sales, {amount}; net {net}.", "", r.sales.count),
+                      r.sales.count, "1 sale, {amount}; net {net}.")
+        lines.append(sold.format(
+            amount=format_minor(r.sales.amount_minor, r.currency),
             net=format_minor(r.net_minor, r.currency)))
         if r.pending_offline_count:
-            lines.append(self.tr(
-                "Warning: {n} ({amount}) still waiting for the server; they count in the "
-                "Z of the day they are synced.").format(
-                n=plural(r.pending_offline_count, self.tr("offline sale"),
-                         self.tr("offline sales")),
+            n = r.pending_offline_count
+            lines.append(plural(self.tr(
+                "Warning: %n offline sales ({amount}) still waiting for the server; they "
+                "count in the Z of the day they are synced.", "", n), n,
+                "Warning: 1 offline sale ({amount}) still waiting for the server; it "
+                "counts in the Z of the day it is synced.").format(
                 amount=format_minor(r.pending_offline_minor, r.currency)))
         if r.attention_count:
-            lines.append(self.tr("Warning: {n} needing a supervisor's attention.").format(
-                n=plural(r.attention_count, self.tr("sale"), self.tr("sales"))))
+            n = r.attention_count
+            lines.append(plural(self.tr("Warning: %n sales needing a supervisor's attention.",
+                                        "", n), n,
+                                "Warning: 1 sale needing a supervisor's attention."))
         if not ready.has_activity:
             if ready.last_z_number is not None and ready.last_z_issued_at:
                 lines.append(self.tr(
