@@ -107,10 +107,10 @@ def widget_texts(widget: QWidget, tooltips: bool = False) -> Iterator[Text]:
             yield f"{where}[{index}]", widget.itemText(index)
     elif isinstance(widget, QAbstractSpinBox):
         yield f"{where}[special]", widget.specialValueText()
-        for name in ("prefix", "suffix"):
-            part = getattr(widget, name, None)
-            if callable(part):
-                yield f"{where}[{name}]", str(part())
+        for part in ("prefix", "suffix"):
+            read = getattr(widget, part, None)
+            if callable(read):
+                yield f"{where}[{part}]", str(read())
     elif isinstance(widget, QTabBar):
         for index in range(widget.count()):
             yield f"{where}[tab {index}]", widget.tabText(index)
@@ -189,6 +189,7 @@ def walk_screens(till: Till, qtbot) -> Iterable[tuple[str, list[Text]]]:
 
     press(qtbot, Qt.Key.Key_F8)
     reprint = dialog_of(qtbot, till, ReprintDialog)
+    assert isinstance(reprint, ReprintDialog)
     reprint.search()  # the query holds the sold meter
     qtbot.waitUntil(lambda: bool(reprint.records), timeout=10000)
     yield "reprint", visible_texts(reprint)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,7 +35,8 @@ AskNote = Callable[[QWidget, str], "str | None"]
 
 def ask_note(parent: QWidget, prompt: str) -> str | None:
     """A one-line note dialog; None when cancelled."""
-    text, ok = QInputDialog.getText(parent, parent.tr("Note"), prompt)
+    title = QCoreApplication.translate("AttentionView", "Note")
+    text, ok = QInputDialog.getText(parent, title, prompt)
     return text if ok else None
 
 
