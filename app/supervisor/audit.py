@@ -22,7 +22,7 @@ from app.supervisor.exports import journal_csv, write_text
 from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, require
 from common.errors import UserFacingError
-from common.i18n import _, ngettext
+from common.i18n import _
 from offline_store import Connection, Store, open_store
 from offline_store.journal import ChainReport, append, verify_chain
 
@@ -140,14 +140,11 @@ def kinds(conn: Connection) -> list[str]:
 
 def describe(report: ChainReport) -> str:
     """One line for people."""
+    # "entries" whatever the count: the line is read by scripts as it always was.
     if report.ok:
-        return ngettext("journal OK: {n} entry, hash chain intact",
-                        "journal OK: {n} entries, hash chain intact",
-                        report.entries).format(n=report.entries)
-    return ngettext("journal BROKEN at entry {seq}: {problem} ({n} entry read)",
-                    "journal BROKEN at entry {seq}: {problem} ({n} entries read)",
-                    report.entries).format(seq=report.first_bad_seq, problem=report.problem,
-                                           n=report.entries)
+        return _("journal OK: {n} entries, hash chain intact").format(n=report.entries)
+    return _("journal BROKEN at entry {seq}: {problem} ({n} entries read)").format(
+        seq=report.first_bad_seq, problem=report.problem, n=report.entries)
 
 
 def _default_store(data_dir: Path, demo: bool) -> Path:
