@@ -14,6 +14,7 @@ from pathlib import Path
 
 from common.errors import StorageError
 from common.files import replace_file
+from common.i18n import _
 from offline_store.store import Connection, Store, check_integrity, connect
 
 
@@ -21,7 +22,8 @@ def backup_store(store: Store, dest: Path, key: bytes) -> Path:
     """Export the whole store, encrypted with `key`, to the new file `dest`; returns `dest`."""
     dest = Path(dest)
     if dest.exists():
-        raise StorageError(f"The backup file {dest} already exists; choose another name.")
+        raise StorageError(_("The backup file {path} already exists; choose another name.").format(
+            path=dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.partial")
     if tmp.exists():
@@ -50,7 +52,7 @@ def backup_store(store: Store, dest: Path, key: bytes) -> Path:
         finally:
             check.close()
         if problems or integrity != [("ok",)]:
-            raise StorageError("The backup did not verify; it was discarded.")
+            raise StorageError(_("The backup did not verify; it was discarded."))
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         for suffix in ("-wal", "-shm"):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from common.i18n import _
 from offline_store.store import Connection
 
 GENESIS = "0" * 64
@@ -76,11 +77,12 @@ def verify_chain(conn: Connection) -> ChainReport:
     ):
         count += 1
         if seq != expected_seq:
-            return ChainReport(False, count, seq, f"entry {expected_seq} is missing")
+            return ChainReport(False, count, seq,
+                               _("entry {seq} is missing").format(seq=expected_seq))
         if prev_hash != prev:
-            return ChainReport(False, count, seq, "previous-hash link broken (reordered?)")
+            return ChainReport(False, count, seq, _("previous-hash link broken (reordered?)"))
         if _entry_hash(prev, seq, at, kind, ref, body) != digest:
-            return ChainReport(False, count, seq, "content does not match its hash (edited?)")
+            return ChainReport(False, count, seq, _("content does not match its hash (edited?)"))
         prev = digest
         expected_seq += 1
     return ChainReport(True, count)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlcipher3
 
+from common.i18n import _, ngettext
 from offline_store.errors import (
     DiskFull,
     ForeignFile,
@@ -96,32 +97,34 @@ def translate_error(exc: BaseException, path: Path, *, key_proven: bool = False)
     text = str(exc).lower()
     if primary == _SQLITE_FULL or "database or disk is full" in text:
         return DiskFull(
-            "The disk holding the local store is full; the operation was refused and "
-            "nothing was saved half-way.",
-            hint="Free some disk space, then try again.",
+            _("The disk holding the local store is full; the operation was refused and "
+              "nothing was saved half-way."),
+            hint=_("Free some disk space, then try again."),
         )
     if key_proven and (primary in (_SQLITE_NOTADB, _SQLITE_CORRUPT) or "not a database" in text
                        or "malformed" in text):
         return StoreDamaged(
-            f"The local store {path.name} is damaged: a page could not be read. The key is "
-            "right (the store opened with it); this operation was not saved.",
-            hint="Stop using this till and restore the store from a backup.",
+            _("The local store {name} is damaged: a page could not be read. The key is "
+              "right (the store opened with it); this operation was not saved.").format(
+                name=path.name),
+            hint=_("Stop using this till and restore the store from a backup."),
         )
     if primary in (_SQLITE_NOTADB, _SQLITE_CORRUPT) or "not a database" in text:
         return WrongKeyOrCorrupt(
-            f"The local store {path.name} cannot be read: the key does not match or the "
-            "file is damaged. It was left untouched.",
-            hint="Check the keyring entry or passphrase; restore from a backup if damaged.",
+            _("The local store {name} cannot be read: the key does not match or the "
+              "file is damaged. It was left untouched.").format(name=path.name),
+            hint=_("Check the keyring entry or passphrase; restore from a backup if damaged."),
         )
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
         return StoreIOError(
-            f"The local store {path.name} is locked by another program.",
-            hint="Close other VendPoint windows and try again.",
+            _("The local store {name} is locked by another program.").format(name=path.name),
+            hint=_("Close other VendPoint windows and try again."),
         )
     if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
         return StoreIOError(
-            f"The local store {path.name} could not be read or written (disk error).",
-            hint="Check the disk and its permissions.",
+            _("The local store {name} could not be read or written (disk error).").format(
+                name=path.name),
+            hint=_("Check the disk and its permissions."),
         )
     return original
 
@@ -168,8 +171,8 @@ class Store:
             return future.result(timeout=timeout)
         except concurrent.futures.TimeoutError:
             raise StoreTimeout(
-                "The local store did not answer in time.",
-                hint="The disk may be very slow; the operation may still complete.",
+                _("The local store did not answer in time."),
+                hint=_("The disk may be very slow; the operation may still complete."),
             ) from None
 
     def submit(self, fn: Callable[[Connection], T]) -> concurrent.futures.Future[T]:
@@ -203,7 +206,7 @@ class Store:
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
         with self._lock:
             if self._closed.is_set():
-                raise StoreClosed("The local store is closed.")
+                raise StoreClosed(_("The local store is closed."))
             self._queue.put((fn, future, transaction))
         return future
 
@@ -234,7 +237,7 @@ class Store:
                 except queue.Empty:
                     break
                 if not isinstance(job, _Stop):
-                    job[1].set_exception(StoreClosed("The local store is closed."))
+                    job[1].set_exception(StoreClosed(_("The local store is closed.")))
 
     def _execute(self, fn: Callable[[Connection], T], transaction: bool) -> T:
         conn = self._conn
@@ -289,9 +292,10 @@ def _migrate(conn: Connection, path: Path) -> int:
     latest = files[-1][0] if files else 0
     if current > latest:
         raise ForeignFile(
-            f"The local store {path.name} was written by a newer VendPoint "
-            f"(schema {current}, this version knows {latest}). It was left untouched.",
-            hint="Install the newer VendPoint version again.",
+            _("The local store {name} was written by a newer VendPoint (schema {schema}, "
+              "this version knows {latest}). It was left untouched.").format(
+                name=path.name, schema=current, latest=latest),
+            hint=_("Install the newer VendPoint version again."),
         )
     for number, name, sql in files:
         if number <= current:
@@ -338,12 +342,13 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
     path = Path(path)
     exists = path.exists()
     if exists and not path.is_file():
-        raise ForeignFile(f"{path} is not a file; the local store cannot be opened.")
+        raise ForeignFile(_("{path} is not a file; the local store cannot be opened.").format(
+            path=path))
     if not exists and not create:
         raise StoreMissing(
-            f"The local store {path} does not exist.",
-            hint="If this is a new installation, run the first-run setup; otherwise restore "
-            "the store from a backup.",
+            _("The local store {path} does not exist.").format(path=path),
+            hint=_("If this is a new installation, run the first-run setup; otherwise restore "
+                   "the store from a backup."),
         )
     if exists:
         size = path.stat().st_size
@@ -351,13 +356,14 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
             head = fh.read(16)
         if head == SQLITE_HEADER:
             raise ForeignFile(
-                f"{path.name} is an unencrypted SQLite file, not a VendPoint store. "
-                "It was left untouched."
+                _("{name} is an unencrypted SQLite file, not a VendPoint store. It was left "
+                  "untouched.").format(name=path.name)
             )
         if size == 0 and not create:
             raise WrongKeyOrCorrupt(
-                f"The local store {path.name} is empty (0 bytes); it was left untouched.",
-                hint="Restore the store from a backup.",
+                _("The local store {name} is empty (0 bytes); it was left untouched.").format(
+                    name=path.name),
+                hint=_("Restore the store from a backup."),
             )
     mode = "rw" if exists else "rwc"
     uri = f"{path.resolve().as_uri()}?mode={mode}"
@@ -396,10 +402,13 @@ def check_integrity(conn: Connection, path: Path) -> None:
     shown = ", ".join(str(n) for n in pages[:10]) + (" …" if len(pages) > 10 else "")
     log.error("store %s: %d integrity problem(s), pages %s", path.name, len(rows), shown)
     raise StoreDamaged(
-        f"The local store {path.name} is damaged: {len(rows)} page(s) fail their integrity "
-        f"check (page {shown}). The key is right; the damage is in the file. It was left "
-        "untouched.",
-        hint="Stop using this till and restore the store from a backup.",
+        ngettext("The local store {name} is damaged: {n} page fails its integrity check "
+                 "(page {pages}). The key is right; the damage is in the file. It was left "
+                 "untouched.",
+                 "The local store {name} is damaged: {n} pages fail their integrity check "
+                 "(page {pages}). The key is right; the damage is in the file. It was left "
+                 "untouched.", len(rows)).format(name=path.name, n=len(rows), pages=shown),
+        hint=_("Stop using this till and restore the store from a backup."),
     )
 
 

@@ -6,6 +6,10 @@ string from the model passes through `printers.text.clean` here, in one place
 nothing is truncated. Tokens are printed double size in groups of four; when 24 double-width
 characters do not fit (58 mm, 42-column 80 mm) the token goes on two lines, three groups then
 two. The sections of each receipt variant are in `printers.layout`.
+
+Every label is written through the builder's translator (`t`, a `common.i18n.Translator` for
+the slip's language); what the model holds (names, addresses, meter and token digits, receipt
+numbers, amounts) is printed as it is.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from common.format import format_time, format_units
+from common.i18n import Translator
 from printers import model
 from printers.blocks import Align, Barcode, Block, Feed, Line, Logo, QrCode, Rule
 from printers.profile import PrinterProfile
@@ -21,14 +26,28 @@ from printers.text import width, wrap
 
 
 class ReceiptBuilder:
-    """Collects the blocks of one receipt for `profile`'s paper width; `mask_tokens` prints
-    tokens masked (previews, logs)."""
+    """Collects the blocks of one receipt for `profile`'s paper width, its labels in `t`'s
+    language; `mask_tokens` prints tokens masked (previews, logs)."""
 
-    def __init__(self, profile: PrinterProfile, mask_tokens: bool) -> None:
+    def __init__(self, profile: PrinterProfile, mask_tokens: bool, t: Translator) -> None:
         self.profile = profile
         self.cols = profile.columns
         self.mask = mask_tokens
+        self.t = t
         self.blocks: list[Block] = []
+
+    def default_text(self, text: str, default: str) -> str:
+        """`text` in the slip's language when it is the model's English `default`; a text
+        the server or the core supplied is printed as it is."""
+        return self.t.gettext(default) if text == default else text
+
+    def core_words(self, text: str) -> str:
+        """Words the core put in the model in English (a report's section titles and labels)
+        in the slip's language; a name without a translation stays as it is."""
+        return self.t.gettext(text) if text else text
+
+    def token_label(self, token: model.TokenLine) -> str:
+        return self.default_text(token.label, token.kind.default_label)
 
     @staticmethod
     def clean(text: str) -> str:
@@ -105,68 +124,80 @@ class ReceiptBuilder:
         self.title(utility.name)
         for line in utility.address:
             self.text(line, align=Align.CENTER)
+        t = self.t
         if utility.phone:
-            self.text(f"Tel {utility.phone}", align=Align.CENTER)
+            self.text(t.gettext("Tel {phone}").format(phone=utility.phone), align=Align.CENTER)
         if utility.tax_id:
-            self.text(f"VAT No {utility.tax_id}", align=Align.CENTER)
+            self.text(t.gettext("VAT No {number}").format(number=utility.tax_id),
+                      align=Align.CENTER)
         self.rule()
 
     def pos_lines(self, pos: model.PointOfSale, *, number_label: str, number: str,
                   at: datetime) -> None:
-        align = self.kv("Vendor", pos.vendor.name)
+        t = self.t
+        align = self.kv(t.gettext("Vendor"), pos.vendor.name)
         for line in pos.vendor.address:
             self.continuation(line, align)
         if pos.vendor.tax_id:
-            self.kv("Vendor VAT No", pos.vendor.tax_id)
-        self.kv("Vendor ID", pos.vendor_id)
-        self.kv("Terminal", pos.terminal_id)
-        self.kv("Operator", pos.operator)
+            self.kv(t.gettext("Vendor VAT No"), pos.vendor.tax_id)
+        self.kv(t.gettext("Vendor ID"), pos.vendor_id)
+        self.kv(t.gettext("Terminal"), pos.terminal_id)
+        self.kv(t.gettext("Operator"), pos.operator)
         self.kv(number_label, number)
-        self.kv("Date", self.when(at))
+        self.kv(t.gettext("Date"), self.when(at))
 
     def customer_lines(self, customer: model.Party | None, meter: model.MeterInfo) -> None:
+        t = self.t
         if customer is not None:
-            align = self.kv("Customer", customer.name)
+            align = self.kv(t.gettext("Customer"), customer.name)
             for line in customer.address:
                 self.continuation(line, align)
         if meter.account:
-            self.kv("Account", meter.account)
-        self.kv("Meter", meter.number, bold=True)
+            self.kv(t.gettext("Account"), meter.account)
+        self.kv(t.gettext("Meter"), meter.number, bold=True)
         tariff = meter.tariff_name
         if meter.tariff_index:
-            tariff = f"{tariff} (TI {meter.tariff_index})".strip()
-        self.kv("Tariff", tariff)
+            # TI: the STS tariff index.
+            tariff = t.gettext("{tariff} (TI {index})").format(
+                tariff=tariff, index=meter.tariff_index).strip()
+        self.kv(t.gettext("Tariff"), tariff)
         if meter.tariff_version:
-            self.kv("Tariff version", meter.tariff_version)
+            self.kv(t.gettext("Tariff version"), meter.tariff_version)
         if meter.sgc or meter.krn:
-            self.kv("SGC / KRN", f"{meter.sgc or '-'} / {meter.krn or '-'}")
+            # SGC: supply group code; KRN: key revision number (STS terms).
+            self.kv(t.gettext("SGC / KRN"), f"{meter.sgc or '-'} / {meter.krn or '-'}")
 
     def token_digits(self, token: model.TokenLine) -> str:
         return token.masked() if self.mask else token.grouped()
 
     def tokens(self, tokens: tuple[model.TokenLine, ...], unit: str, *, void: bool = False) -> None:
+        t = self.t
         count = len(tokens)
         if void:
-            self.title("TOKENS CANCELLED")
+            self.title(t.gettext("TOKENS CANCELLED"))
         elif count > 1:
-            self.title(f"ENTER THESE {count} TOKENS IN THIS ORDER")
+            self.title(t.ngettext("ENTER THIS {n} TOKEN IN THIS ORDER",
+                                  "ENTER THESE {n} TOKENS IN THIS ORDER", count).format(n=count))
         else:
-            self.title("YOUR TOKEN")
+            self.title(t.gettext("YOUR TOKEN"))
         credit = (model.TokenKind.CREDIT, model.TokenKind.FREE_BASIC)
         if (not void and any(t.kind.is_key_change for t in tokens)
                 and any(t.kind in credit for t in tokens)):
             # Customers who type only the credit token get it rejected: say why, in words.
-            self.text("Enter the key change tokens first: the meter refuses the credit token "
-                      "until they are in.", align=Align.CENTER)
+            self.text(t.gettext("Enter the key change tokens first: the meter refuses the "
+                                "credit token until they are in."), align=Align.CENTER)
         for n, token in enumerate(tokens, start=1):
-            label = f"{n}. {token.label}" if count > 1 else token.label
+            label = self.token_label(token)
+            if count > 1:
+                label = f"{n}. {label}"
             if token.units_tenths is not None:
                 self.kv(label, format_units(token.units_tenths, unit), bold=True)
             else:
                 self.text(label, bold=True)
             if void:
                 # A voided token is only identified, never printed whole.
-                self.text(f"{token.masked()} VOID", align=Align.CENTER)
+                self.text(t.gettext("{token} VOID").format(token=token.masked()),
+                          align=Align.CENTER)
                 continue
             self.token_big(self.token_digits(token))
             if n < count:
@@ -187,9 +218,11 @@ class ReceiptBuilder:
             data = f"METER:{meter_no}"
             if tokens:
                 data += ";TOKENS:" + ",".join(t.digits for t in tokens)
-            caption = f"[QR: meter {meter_no}"
-            caption += f", {len(tokens)} token{'s' if len(tokens) != 1 else ''}]" if tokens else "]"
-            self.blocks.append(QrCode(data, caption))
+            n = len(tokens)
+            caption = self.t.ngettext("[QR: meter {meter}, {n} token]",
+                                      "[QR: meter {meter}, {n} tokens]", n) if tokens else \
+                self.t.gettext("[QR: meter {meter}]")
+            self.blocks.append(QrCode(data, caption.format(meter=meter_no, n=n)))
         self.barcode(meter_no)
 
     def barcode(self, value: str) -> None:
@@ -206,12 +239,16 @@ class ReceiptBuilder:
             self.text(text, align=Align.CENTER)
 
     def reprint_banner(self, reprint: model.Reprint, *, footer: bool = False) -> None:
+        t = self.t
         if footer:
             self.rule("=")
-        self.title("REPRINT", double=True)
-        self.text(f"Reprint no. {reprint.reprint_no}", align=Align.CENTER, bold=True)
+        self.title(t.gettext("REPRINT"), double=True)
+        self.text(t.gettext("Reprint no. {number}").format(number=reprint.reprint_no),
+                  align=Align.CENTER, bold=True)
         if not footer:
-            self.text(f"Reprinted {self.when(reprint.reprinted_at)}", align=Align.CENTER)
+            self.text(t.gettext("Reprinted {time}").format(time=self.when(reprint.reprinted_at)),
+                      align=Align.CENTER)
             if reprint.operator:
-                self.text(f"by {reprint.operator}", align=Align.CENTER)
+                self.text(t.gettext("by {operator}").format(operator=reprint.operator),
+                          align=Align.CENTER)
             self.rule("=")

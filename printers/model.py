@@ -15,6 +15,12 @@ Variants:
 - `EngineeringSlip` an engineering (management) token such as clear tamper or key change;
 - `ShiftReport`     X (running totals) and Z (end of day, numbered) reports;
 - `ShiftCloseSlip`  the cash count at the end of a shift (over/short).
+
+Every variant has `language`, the language its words print in ("en", "fr", "pt"), chosen when
+the slip is made: the customer-facing language for what the customer takes away, the
+operator's for reports and shift slips. "" (older print jobs) prints in the current language;
+a `Reprint` without one prints in its original's. The model's own words (token labels, the
+default instructions) are English; `printers.layout` prints them in the slip's language.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from common.errors import InvalidInput
 from common.format import compact_token, group_token
 from common.format import format_units as format_units  # re-exported for the layout and tests
 from common.format import mask_token as mask_token
+from common.i18n import N_
 from common.money import Money as Money
 
 # ASCII digits only (\d would take any script's digits); used with fullmatch.
@@ -56,17 +63,26 @@ class TokenKind(StrEnum):
         return self in (TokenKind.KEY_CHANGE_1, TokenKind.KEY_CHANGE_2)
 
 
+# In English (the model's words); the layout prints them in the receipt's language.
 _TOKEN_LABELS: dict[TokenKind, str] = {
-    TokenKind.KEY_CHANGE_1: "Key change 1 of 2",
-    TokenKind.KEY_CHANGE_2: "Key change 2 of 2",
-    TokenKind.CREDIT: "Electricity credit",
-    TokenKind.FREE_BASIC: "Free basic electricity",
-    TokenKind.CLEAR_TAMPER: "Clear tamper",
-    TokenKind.CLEAR_CREDIT: "Clear credit",
-    TokenKind.SET_POWER_LIMIT: "Set maximum power limit",
-    TokenKind.SET_PHASE_UNBALANCE: "Set phase unbalance limit",
-    TokenKind.TEST: "Test / display",
+    TokenKind.KEY_CHANGE_1: N_("Key change 1 of 2"),
+    TokenKind.KEY_CHANGE_2: N_("Key change 2 of 2"),
+    TokenKind.CREDIT: N_("Electricity credit"),
+    TokenKind.FREE_BASIC: N_("Free basic electricity"),
+    TokenKind.CLEAR_TAMPER: N_("Clear tamper"),
+    TokenKind.CLEAR_CREDIT: N_("Clear credit"),
+    TokenKind.SET_POWER_LIMIT: N_("Set maximum power limit"),
+    TokenKind.SET_PHASE_UNBALANCE: N_("Set phase unbalance limit"),
+    TokenKind.TEST: N_("Test / display"),
 }
+
+#: The default texts of the slips, in English: the layout prints a default in the receipt's
+#: language; a text the server or the core supplied instead is printed as it is.
+SALE_INSTRUCTIONS = N_(
+    "Enter the tokens into your meter in the order printed, then press Enter (#).")
+PENDING_DELIVERY = N_(
+    "Your token will be printed here when the system is back online, and sent by SMS.")
+ENGINEERING_INSTRUCTIONS = N_("Enter the tokens into the meter in the order printed.")
 
 
 @dataclass(frozen=True)
@@ -164,9 +180,7 @@ class SaleReceiptData:
     breakdown: tuple[BreakdownLine, ...]
     vat: Money
     reference: str
-    instructions: str = (
-        "Enter the tokens into your meter in the order printed, then press Enter (#)."
-    )
+    instructions: str = SALE_INSTRUCTIONS
     unit: str = "kWh"
     vat_rate: str = ""
     #: the cash the customer handed over (None: not known; only the amount is printed)
@@ -197,6 +211,7 @@ class TokenReceipt:
     """The sale receipt with its tokens; also the tax invoice."""
 
     sale: SaleReceiptData
+    language: str = ""  # see the module doc
     kind: str = field(default="token", init=False)
 
 
@@ -211,14 +226,13 @@ class PendingSlip:
     customer: Party
     meter: MeterInfo
     amount: Money
-    delivery: str = (
-        "Your token will be printed here when the system is back online, and sent by SMS."
-    )
+    delivery: str = PENDING_DELIVERY
     valid_until: datetime | None = None
     #: the cash the customer handed over (None: not paid in cash, or not known); it is not
     #: printed (the slip shows the amount paid) but makes the slip a cash sale's document,
     #: which opens the cash drawer where one is configured (`printers.drawer`)
     cash_tendered: Money | None = None
+    language: str = ""  # see the module doc
     kind: str = field(default="pending", init=False)
 
 
@@ -237,6 +251,7 @@ class ReversalSlip:
     tokens: tuple[TokenLine, ...]
     reason: str
     supervisor: str
+    language: str = ""  # see the module doc
     kind: str = field(default="reversal", init=False)
 
 
@@ -253,7 +268,8 @@ class EngineeringSlip:
     supervisor: str
     reason: str = ""
     customer: Party | None = None
-    instructions: str = "Enter the tokens into the meter in the order printed."
+    instructions: str = ENGINEERING_INSTRUCTIONS
+    language: str = ""  # see the module doc
     kind: str = field(default="engineering", init=False)
 
 
@@ -286,10 +302,12 @@ class ShiftReport:
     sections: tuple[ReportSection, ...]
     z_number: int | None = None
     utility: Party | None = None
+    language: str = ""  # see the module doc
     kind: str = field(default="report", init=False)
 
     @property
     def title(self) -> str:
+        """The title in English (the layout prints it in the receipt's language)."""
         return "X REPORT" if self.z_number is None else f"Z REPORT No. {self.z_number}"
 
 
@@ -313,6 +331,7 @@ class ShiftCloseSlip:
     #: cash paid back to customers (reversals, cash refunds); not a drop to the safe.
     #: None on slips stored before it was kept apart (their drops included it)
     cash_paid_back: Money | None = None
+    language: str = ""  # see the module doc
     kind: str = field(default="shift_close", init=False)
 
     @property
@@ -328,6 +347,7 @@ class Reprint:
     reprint_no: int
     reprinted_at: datetime
     operator: str = ""
+    language: str = ""  # see the module doc
     kind: str = field(default="reprint", init=False)
 
     def __post_init__(self) -> None:

@@ -21,8 +21,20 @@ from collections.abc import Callable, Iterable
 from escpos.printer import Dummy
 from PIL import Image
 
+from common.i18n import Translator
 from printers import model
-from printers.layout import Align, Barcode, Block, Feed, Line, Logo, QrCode, Rule, layout
+from printers.layout import (
+    Align,
+    Barcode,
+    Block,
+    Feed,
+    Line,
+    Logo,
+    QrCode,
+    Rule,
+    layout,
+    receipt_translator,
+)
 from printers.profile import PrinterProfile
 from printers.text import width
 
@@ -32,9 +44,11 @@ _QR_SIZE_BY_COLUMNS = ((48, 6), (42, 5), (0, 4))
 
 
 def render_text(
-    receipt: model.Receipt, profile: PrinterProfile | int, *, mask_tokens: bool = False
+    receipt: model.Receipt, profile: PrinterProfile | int, *, mask_tokens: bool = False,
+    language: str | Translator | None = None,
 ) -> str:
-    """The receipt as fixed-width text, one printed line per text line.
+    """The receipt as fixed-width text, one printed line per text line, in `language`
+    (default: the receipt's own, see `printers.layout.receipt_translator`).
 
     Double-size lines are shown at normal size (they are centred within the paper width);
     QR codes, barcodes and the logo appear as bracketed captions without any token.
@@ -42,8 +56,9 @@ def render_text(
     if isinstance(profile, int):
         profile = PrinterProfile(columns=profile)
     cols = profile.columns
+    t = receipt_translator(receipt, language)
     out: list[str] = []
-    for block in layout(receipt, profile, mask_tokens=mask_tokens):
+    for block in layout(receipt, profile, mask_tokens=mask_tokens, language=t):
         if isinstance(block, Line):
             out.append(_align(block.text, block.align, cols))
         elif isinstance(block, Rule):
@@ -53,9 +68,10 @@ def render_text(
         elif isinstance(block, QrCode):
             out.append(_align(block.caption, Align.CENTER, cols))
         elif isinstance(block, Barcode):
-            out.append(_align(f"[BARCODE: {block.data}]", Align.CENTER, cols))
+            caption = t.gettext("[BARCODE: {data}]").format(data=block.data)
+            out.append(_align(caption, Align.CENTER, cols))
         else:
-            out.append(_align("[LOGO]", Align.CENTER, cols))
+            out.append(_align(t.gettext("[LOGO]"), Align.CENTER, cols))
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
@@ -69,10 +85,12 @@ def _align(text: str, align: Align, cols: int) -> str:
 
 
 def render_escpos(receipt: model.Receipt, profile: PrinterProfile, *,
-                  open_drawer: bool = False) -> bytes:
+                  open_drawer: bool = False, language: str | Translator | None = None) -> bytes:
     """The complete print job for `receipt`: ESC @, the receipt, feed and cut; then the cash
-    drawer kick when `open_drawer` and the profile has a drawer (`printers.drawer` decides)."""
-    return render_blocks(layout(receipt, profile), profile, open_drawer=open_drawer)
+    drawer kick when `open_drawer` and the profile has a drawer (`printers.drawer` decides).
+    The words are in `language` (default: the receipt's own, see `printers.layout`)."""
+    return render_blocks(layout(receipt, profile, language=language), profile,
+                         open_drawer=open_drawer)
 
 
 def render_blocks(blocks: Iterable[Block], profile: PrinterProfile, *,

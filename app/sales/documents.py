@@ -14,6 +14,11 @@ screen and, once a printer is set up, a reprint prints the sale's newest documen
 documents are never printed by surprise when a printer appears. When a pending sale's token
 arrives while its pending slip has not printed yet (printer off), the slip is cancelled in the
 same transaction: the customer gets the token receipt, never a "NOT A TOKEN" slip after it.
+
+Each document is recorded with the language it prints in: what the customer takes away in the
+customer-facing language (`receipt_language`: the `receipt.language` setting, "" = the
+operator's), reports and shift slips in the operator's (the current language); a reprint in
+its original's.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 
 from app.api.models import Money, Sale
 from app.sales.cash import cash_tendered_for
+from common import i18n
 from common.events import EventBus
 from offline_store import Connection, Store
 from printers import model as pm
@@ -39,6 +45,20 @@ log = logging.getLogger("vendpoint.sales.documents")
 NO_PRINTER = "none"
 NO_PRINTER_NOTE = "no printer set up: recorded for a reprint"
 SUPERSEDED_NOTE = "superseded by the token receipt"
+
+
+#: The slips the operator keeps: printed in the operator's language, not the customer's.
+_OPERATOR_SLIPS = (pm.ShiftReport, pm.ShiftCloseSlip)
+
+
+def receipt_language(settings: Any) -> str:
+    """The customer-facing language from the settings: `receipt.language` ("" or absent: the
+    operator's, the current language)."""
+    try:
+        lang = str(settings["receipt.language"] or "")
+    except KeyError:  # settings without the key (older configurations)
+        lang = ""
+    return lang or i18n.language()
 
 
 def pm_money(money: Money) -> pm.Money:
@@ -89,7 +109,8 @@ class Documents:
 
     def __init__(self, store: Store, bus: EventBus, context: ReceiptContext, *,
                  printer_id: str | None, wake_printer: Callable[[], None] | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 customer_language: Callable[[], str] = i18n.language) -> None:
         self.store = store
         self.bus = bus
         self.context = context
@@ -97,6 +118,8 @@ class Documents:
         self.printer_id = printer_id
         self._wake = wake_printer or (lambda: None)
         self._clock = clock
+        #: The customer-facing language now (see `receipt_language`).
+        self.customer_language = customer_language
 
     @property
     def printing(self) -> bool:
@@ -107,8 +130,13 @@ class Documents:
                original_job_id: str | None = None) -> PrintJob:
         """Insert the print job for `receipt` with the caller's connection (same transaction).
 
-        Call `announce(job)` after the transaction committed.
+        Call `announce(job)` after the transaction committed. A receipt made without a
+        language gets the one it prints in (see the module doc).
         """
+        if not receipt.language and not isinstance(receipt, pm.Reprint):
+            lang = i18n.language() if isinstance(receipt, _OPERATOR_SLIPS) else \
+                self.customer_language()
+            receipt = replace(receipt, language=lang)
         job = new_job(receipt, self.printer_id or NO_PRINTER, self._clock(),
                       original_job_id=original_job_id)
         if self.printer_id is None:

@@ -25,8 +25,10 @@ from app.supervisor.permissions import (
     allowed,
     describe,
     hint_for,
+    not_allowed,
 )
 from common.errors import BusinessRuleError, PermissionDenied
+from common.i18n import _, ngettext
 from offline_store import Store
 from offline_store.journal import append
 
@@ -116,18 +118,23 @@ class ScryptVerifier:
             lambda c: lockout.lock_of(c, operator_id, self._run.read(c)).until(now))
         if until is not None:
             raise BusinessRuleError(
-                f"Operator {operator_id} is locked after {MAX_PIN_FAILURES} wrong PINs.",
-                code="OPERATOR_LOCKED", hint=f"Try again after about {until:%H:%M} UTC.")
+                _("Operator {operator} is locked after {n} wrong PINs.").format(
+                    operator=operator_id, n=MAX_PIN_FAILURES),
+                code="OPERATOR_LOCKED",
+                hint=_("Try again after about {time} UTC.").format(time=f"{until:%H:%M}"))
         record = next((c for c in self._credentials() if c.operator_id == operator_id), None)
         if record is None or not record.active or not pin_matches(record, pin):
             after = self._store.call(
                 lambda c: lockout.note_failure(c, operator_id, self._run.read(c), now))
             left = MAX_PIN_FAILURES - after.failures
             raise PermissionDenied(
-                "That operator and PIN do not match.",
-                hint=f"Operator {operator_id} is now locked for {LOCK_MINUTES} minutes."
+                _("That operator and PIN do not match."),
+                hint=ngettext("Operator {operator} is now locked for {n} minute.",
+                              "Operator {operator} is now locked for {n} minutes.",
+                              LOCK_MINUTES).format(operator=operator_id, n=LOCK_MINUTES)
                 if after.remaining is not None else
-                f"{left} attempts left before this operator is locked.")
+                ngettext("{n} attempt left before this operator is locked.",
+                         "{n} attempts left before this operator is locked.", left).format(n=left))
         self._store.call(lambda c: lockout.clear(c, operator_id))
         return Actor.of(record.operator_id, record.name, record.role)
 
@@ -151,13 +158,11 @@ class ApprovalService:
         if allowed(actor.role, permission) and approval is None:
             return Authorisation(actor, permission, None)
         if permission not in APPROVABLE and not allowed(actor.role, permission):
-            raise PermissionDenied(
-                f"{actor.name or actor.id} ({actor.role.value}) may not {describe(permission)}.",
-                hint=hint_for(permission))
+            raise PermissionDenied(not_allowed(actor, permission), hint=hint_for(permission))
         if approval is None:
             raise PermissionDenied(
-                f"A supervisor must approve: {describe(permission)}.",
-                hint="Ask a supervisor to enter their PIN.")
+                _("A supervisor must approve: {action}.").format(action=describe(permission)),
+                hint=_("Ask a supervisor to enter their PIN."))
         try:
             approver = self.verifier.verify(approval.operator_id, approval.pin)
         except PermissionDenied:
@@ -169,7 +174,8 @@ class ApprovalService:
             self._journal(actor, permission, subject, approver.id, False,
                           "approver is not a supervisor", details)
             raise PermissionDenied(
-                f"{approver.name or approver.id} is not a supervisor and cannot approve this.")
+                _("{operator} is not a supervisor and cannot approve this.").format(
+                    operator=approver.name or approver.id))
         self._journal(actor, permission, subject, approver.id, True, "", details)
         return Authorisation(actor, permission, approver)
 

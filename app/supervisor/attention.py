@@ -21,6 +21,7 @@ from app.supervisor.ledger import Dim, add_entry, iso_seconds
 from app.supervisor.permissions import Actor, Permission
 from app.supervisor.shifts import open_shift_of
 from common.errors import BusinessRuleError, InvalidInput
+from common.i18n import _
 from offline_store import Connection, Store
 from offline_store.journal import append, utc_now
 
@@ -92,7 +93,7 @@ class AttentionService:
             if not transitions.transition(conn, idem_key, state, expect=(item.state,),
                                           reason_code="RETRY_BY_SUPERVISOR",
                                           reason=note[:200] or "retry"):
-                raise InvalidInput("This item changed meanwhile; look at it again.")
+                raise InvalidInput(_("This item changed meanwhile; look at it again."))
             # Asked about at once, whatever backoff it was waiting on.
             conn.execute("UPDATE outbox SET next_attempt_at = NULL WHERE idem_key = ?",
                          (idem_key,))
@@ -127,7 +128,7 @@ class AttentionService:
               approval: Approval | None = None) -> None:
         """Write a note and close the item (a note is required)."""
         if not note.strip():
-            raise InvalidInput("Write a note saying why this item is closed.")
+            raise InvalidInput(_("Write a note saying why this item is closed."))
         self.approvals.authorise(actor, Permission.RESOLVE_ATTENTION, approval,
                                  subject=idem_key, details={"action": "close"})
 
@@ -146,8 +147,8 @@ class AttentionService:
         for item in attention_items(conn):
             if item.idem_key == idem_key:
                 return item
-        raise BusinessRuleError("This sale is not waiting for attention (any more).",
-                                code="NOT_IN_QUEUE", hint="Refresh the list.")
+        raise BusinessRuleError(_("This sale is not waiting for attention (any more)."),
+                                code="NOT_IN_QUEUE", hint=_("Refresh the list."))
 
     def _action(self, conn: Connection, actor: Actor, idem_key: str, action: str, note: str,
                 amount_minor: int) -> None:

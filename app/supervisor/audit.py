@@ -22,6 +22,7 @@ from app.supervisor.exports import journal_csv, write_text
 from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, require
 from common.errors import UserFacingError
+from common.i18n import _
 from offline_store import Connection, Store, open_store
 from offline_store.journal import ChainReport, append, verify_chain
 
@@ -89,8 +90,9 @@ def verify_with_anchors(conn: Connection) -> ChainReport:
         row = conn.execute("SELECT hash FROM journal WHERE seq = ?", (seq,)).fetchone()
         if row is None or row[0] != digest:
             return ChainReport(False, report.entries, int(seq),
-                               f"entry {seq} recorded by Z report {z_number} is missing or "
-                               "different (journal truncated or rewritten)")
+                               _("entry {seq} recorded by Z report {number} is missing or "
+                                 "different (journal truncated or rewritten)").format(
+                                   seq=seq, number=z_number))
     return report
 
 
@@ -138,10 +140,11 @@ def kinds(conn: Connection) -> list[str]:
 
 def describe(report: ChainReport) -> str:
     """One line for people."""
+    # "entries" whatever the count: the line is read by scripts as it always was.
     if report.ok:
-        return f"journal OK: {report.entries} entries, hash chain intact"
-    return (f"journal BROKEN at entry {report.first_bad_seq}: {report.problem} "
-            f"({report.entries} entries read)")
+        return _("journal OK: {n} entries, hash chain intact").format(n=report.entries)
+    return _("journal BROKEN at entry {seq}: {problem} ({n} entries read)").format(
+        seq=report.first_bad_seq, problem=report.problem, n=report.entries)
 
 
 def _default_store(data_dir: Path, demo: bool) -> Path:
@@ -155,7 +158,7 @@ def _load_key(path: Path, demo: bool) -> bytes:
         return keystore.load_or_create_insecure_demo_key(path.parent)
     info = keystore.read_keyinfo(path)
     if info.mode == "passphrase":
-        return keystore.load_store_key(path, passphrase=getpass.getpass("Store passphrase: "))
+        return keystore.load_store_key(path, passphrase=getpass.getpass(_("Store passphrase: ")))
     return keystore.load_store_key(path)
 
 
@@ -165,7 +168,7 @@ def verify_journal_cli(store_path: Path | None, *, data_dir: Path, demo: bool,
     out = out if out is not None else sys.stdout
     path = store_path or _default_store(data_dir, demo)
     if not path.exists():
-        print(f"verify-journal: no store at {path}", file=out)
+        print("verify-journal: " + _("no store at {path}").format(path=path), file=out)
         return 2
     try:
         key = _load_key(path, demo or path.name == "demo.db")

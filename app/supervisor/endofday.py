@@ -23,7 +23,8 @@ from app.supervisor.report_model import Line, Report, format_minor, format_tenth
 from app.supervisor.reports import IssuedZ, OpenShift, ZReadiness
 from app.supervisor.server import SupervisorApi
 from common.errors import BusinessRuleError, InvalidInput
-from common.format import format_time, plural
+from common.format import format_time
+from common.i18n import _, language, ngettext
 from offline_store import Store
 from offline_store.journal import append, utc_now
 from printers import model as pm
@@ -52,7 +53,7 @@ def to_shift_report(report: Report, terminal: TerminalContext,
         pos=terminal.pos(actor), generated_at=_dt(report.generated_at),
         period_start=_dt(report.period_start), period_end=_dt(report.period_end),
         sections=sections, z_number=report.z_number if report.kind == "Z" else None,
-        utility=terminal.utility())
+        utility=terminal.utility(), language=language())
 
 
 def _dt(text: str) -> datetime:
@@ -105,11 +106,14 @@ class Reconciliation:
             if str(shown).strip("-0.") != "":
                 out.append(f"{name.replace('_', ' ')}: {shown}")
         if out and self.late_offline_count:
-            out.append(
-                f"{plural(self.late_offline_count, 'offline sale')} of an earlier day "
-                f"({format_minor(self.late_offline_minor, self.currency)}) were synced in this "
-                "period: the "
-                "server counts them on the day they were taken")
+            out.append(ngettext(
+                "{n} offline sale of an earlier day ({amount}) was synced in this period: the "
+                "server counts it on the day it was taken",
+                "{n} offline sales of an earlier day ({amount}) were synced in this period: the "
+                "server counts them on the day they were taken",
+                self.late_offline_count).format(
+                    n=self.late_offline_count,
+                    amount=format_minor(self.late_offline_minor, self.currency)))
         return out
 
 
@@ -124,13 +128,15 @@ def late_offline(conn: Any, z_number: int, period_start: str) -> tuple[int, int]
 
 def open_shifts_refusal(shifts: tuple[OpenShift, ...]) -> BusinessRuleError:
     """Why a Z is refused while drawers are open (a Z would split their cash over two days)."""
-    who = ", ".join(f"{s.operator_id} (since {format_time(s.opened_at)})" for s in shifts)
+    who = ", ".join(_("{operator} (since {time})").format(
+        operator=s.operator_id, time=format_time(s.opened_at)) for s in shifts)
     count = len(shifts)
     return BusinessRuleError(
-        f"{count} shift{'s are' if count != 1 else ' is'} still open: {who}.",
+        ngettext("{n} shift is still open: {who}.", "{n} shifts are still open: {who}.",
+                 count).format(n=count, who=who),
         code="SHIFTS_OPEN",
-        hint="Close every shift (count the drawer) before closing the day; a supervisor "
-             "may close another operator's shift.")
+        hint=_("Close every shift (count the drawer) before closing the day; a supervisor "
+               "may close another operator's shift."))
 
 
 @dataclass(frozen=True)
@@ -224,7 +230,7 @@ class DayService:
     def _load(self, z_number: int) -> IssuedZ:
         found = self.store.call(lambda c: reports.load_z(c, z_number))
         if found is None:
-            raise InvalidInput(f"There is no Z report No. {z_number}.")
+            raise InvalidInput(_("There is no Z report No. {number}.").format(number=z_number))
         return found
 
     def list_z(self, actor: Actor) -> list[tuple[int, str, str]]:
@@ -263,7 +269,7 @@ class DayService:
 
     def _upload(self, actor: Actor, z_number: int) -> Reconciliation:
         if self.api is None:
-            raise InvalidInput("This terminal has no server connection configured.")
+            raise InvalidInput(_("This terminal has no server connection configured."))
         issued = self._load(z_number)
         body = z_upload_body(issued.report, self.terminal.currency)
         shift_id = f"{self.terminal.terminal_id or 'T'}-Z{z_number:06d}"

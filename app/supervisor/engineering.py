@@ -23,19 +23,21 @@ from app.supervisor.documents import DocumentWriter
 from app.supervisor.ledger import Dim, add_entry
 from app.supervisor.permissions import Actor, Permission, require
 from common.errors import InvalidInput
+from common.i18n import N_, _
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
 from sts.errors import MeterNumberError
 from sts.meter_number import parse_meter_number
 
+#: The engineering token types and their names (English; shown with `_()`).
 TYPES: dict[str, str] = {
-    "clear_tamper": "Clear tamper",
-    "clear_credit": "Clear credit",
-    "set_power_limit": "Set maximum power limit",
-    "set_phase_unbalance": "Set phase unbalance limit",
-    "key_change": "Key change (TID rollover / tariff index)",
-    "test": "Test / display",
+    "clear_tamper": N_("Clear tamper"),
+    "clear_credit": N_("Clear credit"),
+    "set_power_limit": N_("Set maximum power limit"),
+    "set_phase_unbalance": N_("Set phase unbalance limit"),
+    "key_change": N_("Key change (TID rollover / tariff index)"),
+    "test": N_("Test / display"),
 }
 REGISTERS = ("electricity", "water", "all")
 TEST_ALL_BITS = (1 << 36) - 1
@@ -59,26 +61,27 @@ class EngineeringRequest:
         except MeterNumberError as exc:
             raise InvalidInput(str(exc)) from None
         if self.type not in TYPES:
-            raise InvalidInput(f"Unknown engineering token type {self.type!r}.")
+            raise InvalidInput(_("Unknown engineering token type {type!r}.").format(
+                type=self.type))
         value, register, new_ti = self.value, self.register, self.new_ti
         if self.type in ("set_power_limit", "set_phase_unbalance"):
             if value is None or not 1 <= value <= 65535:
-                raise InvalidInput("The limit must be a whole number of watts from 1 to 65535.")
+                raise InvalidInput(_("The limit must be a whole number of watts from 1 to 65535."))
         elif self.type == "test":
             if value is not None and not 0 <= value <= TEST_ALL_BITS:
-                raise InvalidInput("Test control bits must fit in 36 bits.")
+                raise InvalidInput(_("Test control bits must fit in 36 bits."))
         elif value is not None:
-            raise InvalidInput(f"{TYPES[self.type]} takes no value.")
+            raise InvalidInput(_("{type} takes no value.").format(type=_(TYPES[self.type])))
         if self.type == "clear_credit":
             if register is not None and register not in REGISTERS:
-                raise InvalidInput("The register is electricity, water or all.")
+                raise InvalidInput(_("The register is electricity, water or all."))
         elif register is not None:
-            raise InvalidInput("Only clear credit takes a register.")
+            raise InvalidInput(_("Only clear credit takes a register."))
         if self.type == "key_change":
             if new_ti is not None and not 1 <= new_ti <= 99:
-                raise InvalidInput("The new tariff index is from 1 to 99.")
+                raise InvalidInput(_("The new tariff index is from 1 to 99."))
         elif new_ti is not None:
-            raise InvalidInput("Only a key change takes a new tariff index.")
+            raise InvalidInput(_("Only a key change takes a new tariff index."))
         return EngineeringRequest(meter, self.type, value, register, new_ti,
                                   self.reason.strip()[:200])
 
@@ -192,7 +195,8 @@ class EngineeringService:
         row = self.store.call(lambda c: c.execute(
             "SELECT body FROM engineering_tokens WHERE reference = ?", (reference,)).fetchone())
         if row is None:
-            raise InvalidInput(f"There is no engineering token {reference}.")
+            raise InvalidInput(_("There is no engineering token {reference}.").format(
+                reference=reference))
         raw = json.loads(row[0])
         result = EngineeringResult(
             str(raw["reference"]), str(raw.get("meter_number", "")), str(raw["type"]),

@@ -13,6 +13,12 @@ CRLF line ends, a header row first. Money is a plain decimal string (no thousand
 so spreadsheets read it as a number; the currency has its own column. Text cells that a
 spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading apostrophe;
 names come from the server and must not become formulas on a supervisor's computer.
+
+Exports are for people and their spreadsheets, so they are in the operator's language (the
+current one): the header row, the section titles and labels, "yes"/"no" and the HTML's words.
+The data cells are not translated (references, kinds, amounts, currency codes, UTC times), so
+a file is read by position the same way in every language; the English header names
+(`SUMMARY_HEADER`, ...) are what the columns are called in the documentation.
 """
 
 from __future__ import annotations
@@ -33,17 +39,26 @@ from app.supervisor.ranges import LedgerRow
 from app.supervisor.report_model import Report, format_minor, format_tenths, wire_minor
 from common.files import replace_file
 from common.format import format_period, format_time
+from common.i18n import N_, _
 from offline_store import Store
 from offline_store.journal import append
 
 #: render(report, path): writes the report as a PDF at `path` (Qt, on the calling thread)
 PdfRenderer = Callable[[Report, Path], object]
 
-SUMMARY_HEADER = ("section", "label", "count", "amount", "currency", "units", "unit")
-JOURNAL_HEADER = ("seq", "time_utc", "kind", "reference", "details")
-LEDGER_HEADER = ("time_utc", "kind", "reference", "operator", "tender", "tariff", "utility",
-                 "detail", "amount", "currency", "units", "unit", "vat", "charges",
-                 "debt_recovered", "tokens", "offline")
+# The column names in English (CSV column headers; written in the current language).
+SUMMARY_HEADER = (N_("section"), N_("label"), N_("count"), N_("amount"), N_("currency"),
+                  N_("units"), N_("unit"))
+JOURNAL_HEADER = (N_("seq"), N_("time_utc"), N_("kind"), N_("reference"), N_("details"))
+LEDGER_HEADER = (N_("time_utc"), N_("kind"), N_("reference"), N_("operator"), N_("tender"),
+                 N_("tariff"), N_("utility"), N_("detail"), N_("amount"), N_("currency"),
+                 N_("units"), N_("unit"), N_("vat"), N_("charges"), N_("debt_recovered"),
+                 N_("tokens"), N_("offline"))
+
+
+def header(names: Sequence[str]) -> list[str]:
+    """A CSV header row in the current language."""
+    return [_(name) for name in names]
 
 
 def _text(value: str) -> str:
@@ -63,7 +78,7 @@ def report_csv(report: Report) -> str:
     """The report's sections as CSV rows (header row first)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(SUMMARY_HEADER)
+    writer.writerow(header(SUMMARY_HEADER))
     for section in report.sections():
         for line in section.lines:
             writer.writerow((_text(section.title), _text(line.label),
@@ -78,7 +93,8 @@ def ledger_csv(rows: Iterable[LedgerRow]) -> str:
     """Every ledger row (transaction detail) as CSV (header row first)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(LEDGER_HEADER)
+    writer.writerow(header(LEDGER_HEADER))
+    yes, no = _("yes"), _("no")
     for r in rows:
         writer.writerow((r.at, r.kind, _text(r.ref), _text(r.operator_id), _text(r.tender),
                          _text(r.tariff), _text(r.utility), _text(r.detail),
@@ -87,7 +103,7 @@ def ledger_csv(rows: Iterable[LedgerRow]) -> str:
                          _plain_money(r.vat_minor, r.currency),
                          _plain_money(r.charges_minor, r.currency),
                          _plain_money(r.debt_minor, r.currency),
-                         str(r.tokens), "yes" if r.offline else "no"))
+                         str(r.tokens), yes if r.offline else no))
     return buffer.getvalue()
 
 
@@ -106,9 +122,12 @@ def report_html(report: Report, *, heading: str = "", images: Sequence[str] = ()
         "margin-top:12pt} table{border-collapse:collapse} td,th{padding:2pt 8pt;"
         "border-bottom:1px solid #ccc} td.n{text-align:right}</style></head><body>",
         f"<h1>{e(heading or report.title)}</h1>",
-        f"<p>Period {e(format_period(report.period_start, report.period_end))}"
-        + (f" &middot; operator {e(report.operator_filter)}" if report.operator_filter else "")
-        + f"<br>Generated {e(format_time(report.generated_at))}</p>",
+        "<p>" + e(_("Period {period}").format(
+            period=format_period(report.period_start, report.period_end)))
+        + (" &middot; " + e(_("operator {operator}").format(operator=report.operator_filter))
+           if report.operator_filter else "")
+        + "<br>" + e(_("Generated {time}").format(time=format_time(report.generated_at)))
+        + "</p>",
     ]
     for name in images:
         width = f" width='{image_width}'" if image_width else ""
@@ -116,8 +135,9 @@ def report_html(report: Report, *, heading: str = "", images: Sequence[str] = ()
     for section in report.sections():
         parts.append(f"<h2>{e(section.title)}</h2>"
                      "<table cellpadding='3' cellspacing='0' width='100%'>"
-                     "<tr><th align='left'>Item</th><th>Count</th>"
-                     f"<th>Amount ({e(cur)})</th><th>Units</th></tr>")
+                     f"<tr><th align='left'>{e(_('Item'))}</th><th>{e(_('Count'))}</th>"
+                     f"<th>{e(_('Amount ({currency})').format(currency=cur))}</th>"
+                     f"<th>{e(_('Units'))}</th></tr>")
         for line in section.lines:
             parts.append(
                 f"<tr><td>{e(line.label)}</td>"
@@ -133,7 +153,7 @@ def journal_csv(entries: Iterable[JournalEntry]) -> str:
     """Journal entries as CSV (header row first); details as compact JSON."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(JOURNAL_HEADER)
+    writer.writerow(header(JOURNAL_HEADER))
     for e in entries:
         writer.writerow((str(e.seq), e.at, _text(e.kind), _text(e.ref),
                          _text(json.dumps(e.body, ensure_ascii=False, sort_keys=True))))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from common.errors import PermissionDenied
+from common.i18n import N_, _
 
 
 class Role(StrEnum):
@@ -69,24 +70,36 @@ APPROVABLE = frozenset({
     Permission.CLOSE_DAY, Permission.RESOLVE_ATTENTION, Permission.VIEW_ATTENTION,
 })
 
+# What each permission lets one do, as the end of "... may not {action}." and "A supervisor
+# must approve: {action}." (English; `describe` gives them in the current language).
 _DESCRIPTIONS: dict[Permission, str] = {
-    Permission.REVERSAL: "reverse a sale",
-    Permission.ENGINEERING_TOKEN: "issue an engineering token",
-    Permission.CLOSE_DAY: "close the day (Z report)",
-    Permission.REPRINT_BEYOND_POLICY: "reprint beyond the reprint policy",
-    Permission.RESOLVE_ATTENTION: "resolve a sale that needs attention",
-    Permission.VIEW_JOURNAL: "view the audit journal",
-    Permission.VIEW_REPORTS: "view sales reports",
-    Permission.EXPORT_REPORTS: "export sales reports",
-    Permission.VIEW_ATTENTION: "see the sales that need attention",
-    Permission.VIEW_SHIFT_FIGURES: "see a drawer's expected cash",
-    Permission.X_REPORT: "print the X report",
+    Permission.REVERSAL: N_("reverse a sale"),
+    Permission.ENGINEERING_TOKEN: N_("issue an engineering token"),
+    Permission.CLOSE_DAY: N_("close the day (Z report)"),
+    Permission.REPRINT_BEYOND_POLICY: N_("reprint beyond the reprint policy"),
+    Permission.RESOLVE_ATTENTION: N_("resolve a sale that needs attention"),
+    Permission.VIEW_JOURNAL: N_("view the audit journal"),
+    Permission.VIEW_REPORTS: N_("view sales reports"),
+    Permission.EXPORT_REPORTS: N_("export sales reports"),
+    Permission.VIEW_ATTENTION: N_("see the sales that need attention"),
+    Permission.VIEW_SHIFT_FIGURES: N_("see a drawer's expected cash"),
+    Permission.X_REPORT: N_("print the X report"),
+}
+
+_ROLE_NAMES: dict[Role, str] = {
+    Role.CASHIER: N_("cashier"), Role.SUPERVISOR: N_("supervisor"), Role.ADMIN: N_("admin"),
 }
 
 
 def describe(permission: Permission) -> str:
-    """A few words for messages: 'reverse a sale'."""
-    return _DESCRIPTIONS.get(permission, permission.value.replace("_", " "))
+    """A few words for messages, in the current language: 'reverse a sale'."""
+    words = _DESCRIPTIONS.get(permission)
+    return _(words) if words else permission.value.replace("_", " ")
+
+
+def role_name(role: Role) -> str:
+    """The role as messages name it, in the current language: 'cashier'."""
+    return _(_ROLE_NAMES[role])
 
 
 @dataclass(frozen=True)
@@ -103,7 +116,8 @@ class Actor:
         try:
             parsed = Role(role)
         except ValueError:
-            raise PermissionDenied(f"Operator {operator_id} has an unknown role.") from None
+            raise PermissionDenied(_("Operator {operator} has an unknown role.").format(
+                operator=operator_id)) from None
         return cls(operator_id, name, parsed)
 
 
@@ -115,14 +129,17 @@ def allowed(role: Role, permission: Permission) -> bool:
 def hint_for(permission: Permission) -> str:
     """What someone refused `permission` can do about it."""
     if permission in APPROVABLE:
-        return "Ask a supervisor to approve it with their PIN."
-    return "Ask a supervisor to sign in and do it."
+        return _("Ask a supervisor to approve it with their PIN.")
+    return _("Ask a supervisor to sign in and do it.")
 
 
 def require(actor: Actor, permission: Permission) -> None:
     """Raise PermissionDenied unless `actor` holds `permission` on its own."""
     if not allowed(actor.role, permission):
-        raise PermissionDenied(
-            f"{actor.name or actor.id} ({actor.role.value}) may not {describe(permission)}.",
-            hint=hint_for(permission),
-        )
+        raise PermissionDenied(not_allowed(actor, permission), hint=hint_for(permission))
+
+
+def not_allowed(actor: Actor, permission: Permission) -> str:
+    """'Thandi (cashier) may not reverse a sale.' in the current language."""
+    return _("{operator} ({role}) may not {action}.").format(
+        operator=actor.name or actor.id, role=role_name(actor.role), action=describe(permission))

@@ -2,7 +2,8 @@
 
 `reports.py` (X and Z) and `ranges.py` (date ranges) build a `Report`; printing, the screen,
 PDF/HTML and CSV all read it through `Report.sections()`. Money is integer minor units and
-energy integer tenths of a unit: nothing here uses float.
+energy integer tenths of a unit: nothing here uses float. The titles and labels are in the
+operator's language (the current one, `common.i18n`) when the sections are made.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.i18n import N_, _
 from common.money import Money, format_money
 
 
@@ -108,10 +110,10 @@ class Report:
 
     @property
     def title(self) -> str:
-        """'X REPORT', 'Z REPORT No. 12' or 'SALES REPORT'."""
+        """'X REPORT', 'Z REPORT No. 12' or 'SALES REPORT' (in the current language)."""
         if self.kind == "Z":
-            return f"Z REPORT No. {self.z_number}"
-        return "X REPORT" if self.kind == "X" else "SALES REPORT"
+            return _("Z REPORT No. {number}").format(number=self.z_number)
+        return _("X REPORT") if self.kind == "X" else _("SALES REPORT")
 
     # -- serialisation ----------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
@@ -139,43 +141,64 @@ class Report:
 
     # -- presentation -----------------------------------------------------------------------
     def sections(self) -> list[Section]:
-        """The report as titled sections of lines (used for print, PDF/HTML and CSV)."""
+        """The report as titled sections of lines (used for print, PDF/HTML and CSV), in the
+        current language."""
         s = self.sales
-        out = [Section("Summary", [
-            Line("Sales", s.count, s.amount_minor),
-            Line("Reversals", self.reversals.count, -self.reversals.amount_minor),
-            Line("Cash refunds", self.cash_refunds.count, -self.cash_refunds.amount_minor),
-            Line("Net", None, self.net_minor),
-            Line("VAT (net of reversals)", None, self.net_vat_minor),
-            Line("Fixed charges", None, s.charges_minor),
-            Line("Debt recovered", None, s.debt_minor),
-            Line("Tokens issued", s.tokens, None),
-            *[Line(f"Units ({unit})", None, None, tenths, unit)
+        out = [Section(_("Summary"), [
+            Line(_("Sales"), s.count, s.amount_minor),
+            Line(_("Reversals"), self.reversals.count, -self.reversals.amount_minor),
+            Line(_("Cash refunds"), self.cash_refunds.count, -self.cash_refunds.amount_minor),
+            Line(_("Net"), None, self.net_minor),
+            Line(_("VAT (net of reversals)"), None, self.net_vat_minor),
+            Line(_("Fixed charges"), None, s.charges_minor),
+            Line(_("Debt recovered"), None, s.debt_minor),
+            Line(_("Tokens issued"), s.tokens, None),
+            *[Line(_("Units ({unit})").format(unit=unit), None, None, tenths, unit)
               for unit, tenths in sorted(self.units_by_unit.items())],
-            Line("Sold offline (now synced)", s.offline, None),
+            Line(_("Sold offline (now synced)"), s.offline, None),
         ])]
         # Units of different kinds (kWh, kL) are never added up: an operator or tender group
         # shows units only when the report has one kind; a tariff or utility has one service.
         units = sorted(self.units_by_unit)
         only = units[0] if len(units) == 1 else ""
-        for title, groups in (("By operator", self.by_operator), ("By tender", self.by_tender),
-                              ("By tariff", self.by_tariff), ("By utility", self.by_utility)):
-            mixed = title in ("By operator", "By tender") and len(units) > 1
-            out.append(Section(title, [
-                Line(label or "(none)", t.count, t.amount_minor,
+        # `key` (English) names the group in `units_of`; the title is what people read.
+        for key, groups in ((N_("By operator"), self.by_operator),
+                            (N_("By tender"), self.by_tender),
+                            (N_("By tariff"), self.by_tariff), (N_("By utility"), self.by_utility)):
+            mixed = key in ("By operator", "By tender") and len(units) > 1
+            out.append(Section(_(key), [
+                Line(label or _("(none)"), t.count, t.amount_minor,
                      None if mixed else t.units_tenths,
-                     self.units_of.get(f"{title}:{label}", only))
+                     self.units_of.get(f"{key}:{label}", only))
                 for label, t in sorted(groups.items())]))
-        out.append(Section("Exceptions", [
-            Line("Reprints", self.reprints, None),
-            *[Line(f"Engineering: {kind.replace('_', ' ')}", n, None)
+        out.append(Section(_("Exceptions"), [
+            Line(_("Reprints"), self.reprints, None),
+            *[Line(_("Engineering: {kind}").format(kind=engineering_type_name(kind)), n, None)
               for kind, n in sorted(self.engineering.items())],
-            Line("Offline sales pending sync", self.pending_offline_count,
+            Line(_("Offline sales pending sync"), self.pending_offline_count,
                  self.pending_offline_minor),
-            Line("Sales needing attention", self.attention_count, None),
-            Line("Shifts still open", self.open_shifts, None),
+            Line(_("Sales needing attention"), self.attention_count, None),
+            Line(_("Shifts still open"), self.open_shifts, None),
         ]))
         return out
+
+
+#: Engineering token types as a report names them (English; shown with `_()`).
+_ENGINEERING_NAMES = {
+    "clear_tamper": N_("clear tamper"),
+    "clear_credit": N_("clear credit"),
+    "set_power_limit": N_("set power limit"),
+    "set_phase_unbalance": N_("set phase unbalance"),
+    "key_change": N_("key change"),
+    "test": N_("test"),
+}
+
+
+def engineering_type_name(kind: str) -> str:
+    """'set power limit' for 'set_power_limit', in the current language (an unknown type by
+    its own words)."""
+    name = _ENGINEERING_NAMES.get(kind)
+    return _(name) if name else kind.replace("_", " ")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.ranges import LedgerRow
 from app.supervisor.report_model import Report
 from common.errors import InvalidInput
+from common.i18n import _
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
@@ -89,7 +90,7 @@ class ReportService:
         """Send `report` to the till's printer; journaled as `report.printed`."""
         require(actor, Permission.VIEW_REPORTS)
         if self.printer is None:
-            raise InvalidInput("No printer is set up.", hint="Set up a printer in Settings.")
+            raise InvalidInput(_("No printer is set up."), hint=_("Set up a printer in Settings."))
         slip = to_shift_report(report, self.terminal, actor)
         self.store.call(lambda c: append(c, "report.printed", {
             "operator_id": actor.id, "kind": report.kind, "period_start": report.period_start,

@@ -32,6 +32,7 @@ from app.supervisor.report_model import (
     format_tenths,
     wire_minor,
 )
+from common.i18n import _
 from offline_store import Connection
 from offline_store.journal import append, canonical_json
 
@@ -278,7 +279,8 @@ def load_z(conn: Connection, z_number: int) -> IssuedZ | None:
         return None
     body = str(row[0])
     if hashlib.sha256(body.encode("utf-8")).hexdigest() != row[1]:
-        raise ZTampered(f"Z report {z_number} does not match its recorded hash.")
+        raise ZTampered(_("Z report {number} does not match its recorded hash.").format(
+            number=z_number))
     return IssuedZ(Report.from_json(json.loads(body)), str(row[1]), str(row[2]), str(row[3]),
                    int(row[4]), str(row[5]), None if row[6] is None else json.loads(row[6]))
 

@@ -21,6 +21,7 @@ from app.supervisor.approvals import Approval, ApprovalService, Authorisation
 from app.supervisor.documents import DocumentWriter
 from app.supervisor.permissions import Actor, Permission, allowed, require
 from common.errors import BusinessRuleError, InvalidInput
+from common.i18n import N_, _, ngettext
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
@@ -38,11 +39,12 @@ log = logging.getLogger("vendpoint.supervisor.reprints")
 class SupervisorRequired(BusinessRuleError):
     """This reprint is beyond the reprint policy: a supervisor must approve it."""
 
-    title = "Supervisor needed"
+    title = N_("Supervisor needed")
 
     def __init__(self, message: str) -> None:
         super().__init__(message, code="SUPERVISOR_REQUIRED",
-                         hint="A supervisor must approve this reprint.")
+                         hint=_("A supervisor must approve this reprint."),
+                         title=_("Supervisor needed"))
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def _sale_facts(conn: Connection, key: str) -> tuple[str, str, int, str, str]:
         "LEFT JOIN receipts r ON r.idem_key = s.idem_key WHERE s.idem_key = ?",
         (key,)).fetchone()
     if row is None:
-        raise InvalidInput("There is no such sale on this terminal.")
+        raise InvalidInput(_("There is no such sale on this terminal."))
     return str(row[0]), str(row[1] or ""), int(row[2]), str(row[3]), str(row[4])
 
 
@@ -152,8 +154,8 @@ class ReprintGate:
                     now_count, _parse(issued_at)):
                 # Another reprint went first and this one is now beyond policy.
                 raise BusinessRuleError(
-                    "This receipt was reprinted meanwhile; this reprint needs a supervisor.",
-                    code="SUPERVISOR_REQUIRED", hint="Ask a supervisor to approve it.")
+                    _("This receipt was reprinted meanwhile; this reprint needs a supervisor."),
+                    code="SUPERVISOR_REQUIRED", hint=_("Ask a supervisor to approve it."))
             original, kind = self._newest_document(conn, documents, idem_key, state, ref,
                                                    receipt_no)
             number = now_count + 1
@@ -184,9 +186,11 @@ class ReprintGate:
         if not beyond:
             return Authorisation(actor, Permission.REPRINT, None)
         if approval is None and not allowed(actor.role, Permission.REPRINT_BEYOND_POLICY):
-            raise SupervisorRequired(
-                f"Receipt {reference} was reprinted {count} times already, or is too old "
-                "for a routine reprint.")
+            raise SupervisorRequired(ngettext(
+                "Receipt {reference} was reprinted {n} time already, or is too old for a "
+                "routine reprint.",
+                "Receipt {reference} was reprinted {n} times already, or is too old for a "
+                "routine reprint.", count).format(reference=reference, n=count))
         return self.approvals.authorise(actor, Permission.REPRINT_BEYOND_POLICY, approval,
                                         subject=reference, details={"reprints_so_far": count})
 
@@ -206,8 +210,9 @@ class ReprintGate:
             if job is not None:
                 return job, "reversal"
             raise BusinessRuleError(
-                f"Receipt {receipt_no} was reversed: its tokens cannot be reprinted.",
-                hint="The reversal slip was not kept on this terminal.")
+                _("Receipt {receipt} was reversed: its tokens cannot be reprinted.").format(
+                    receipt=receipt_no),
+                hint=_("The reversal slip was not kept on this terminal."))
         if state == "tokened":
             job = latest_original(conn, reference, ("token",))
             if job is not None:
@@ -220,6 +225,6 @@ class ReprintGate:
             if job is not None:
                 return job, "pending"
         raise BusinessRuleError(
-            "This sale has no receipt to reprint." if state in ("rejected", "void") else
-            "There is no receipt for this sale yet.",
-            hint="A pending sale's token receipt prints when its token arrives.")
+            _("This sale has no receipt to reprint.") if state in ("rejected", "void") else
+            _("There is no receipt for this sale yet."),
+            hint=_("A pending sale's token receipt prints when its token arrives."))

@@ -25,6 +25,7 @@ from app.supervisor.permissions import Actor, Permission
 from app.supervisor.server import SupervisorApi
 from app.supervisor.shifts import open_shift_of
 from common.errors import BusinessRuleError, InvalidInput
+from common.i18n import _
 from common.money import MoneyError
 from offline_store import Connection, Store
 from offline_store.journal import append
@@ -79,7 +80,8 @@ class ReversalService:
         """Reverse `receipt_no`; always needs a supervisor PIN (the server checks it too)."""
         reason = reason.strip()
         if not receipt_no.strip() or not 1 <= len(reason) <= 200:
-            raise InvalidInput("Give the receipt number and a reason (up to 200 characters).")
+            raise InvalidInput(
+                _("Give the receipt number and a reason (up to 200 characters)."))
         # A second reversal of the same receipt is refused before any PIN is checked or the
         # server asked: it would only repeat the first answer as if it had just happened.
         done = self.store.call(lambda c: c.execute(
@@ -87,9 +89,9 @@ class ReversalService:
             "ORDER BY reversed_at LIMIT 1", (receipt_no.strip(),)).fetchone())
         if done is not None:
             raise BusinessRuleError(
-                f"Receipt {receipt_no.strip()} was already reversed ({done[0]}); nothing was "
-                "reversed again.", code="ALREADY_REVERSED",
-                hint="Its reversal slip can be reprinted (F8).")
+                _("Receipt {receipt} was already reversed ({reversal}); nothing was reversed "
+                  "again.").format(receipt=receipt_no.strip(), reversal=done[0]),
+                code="ALREADY_REVERSED", hint=_("Its reversal slip can be reprinted (F8)."))
         self.approvals.authorise(actor, Permission.REVERSAL, approval, subject=receipt_no,
                                  details={"reason": reason})
         raw = self.api.reverse(receipt_no, actor.id, reason, approval.operator_id, approval.pin)

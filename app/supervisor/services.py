@@ -22,6 +22,7 @@ from app.supervisor.reprints import ReprintGate, ServerReprint
 from app.supervisor.reversals import ReversalService
 from app.supervisor.server import SupervisorApi
 from app.supervisor.shifts import ShiftBatches, ShiftService
+from common.i18n import _
 from offline_store import Store
 
 
@@ -73,7 +74,7 @@ class _NoServer:
     def _refuse(self) -> dict[str, object]:
         from common.errors import InvalidInput
 
-        raise InvalidInput("This terminal has no server connection configured.")
+        raise InvalidInput(_("This terminal has no server connection configured."))
 
     def reverse(self, receipt_no: str, operator_id: str, reason: str, supervisor_id: str,
                 pin: str) -> dict[str, object]:

@@ -29,6 +29,7 @@ from app.supervisor.ledger import iso_seconds
 from app.supervisor.permissions import Actor, Permission, require
 from common.amounts import DECIMAL_POINT, AmountFormat, parse_amount
 from common.errors import BusinessRuleError, InvalidInput
+from common.i18n import _, language
 from offline_store import Connection, Store
 from offline_store.journal import append
 from printers import model as pm
@@ -104,7 +105,7 @@ def count_denominations(counts: Mapping[int, int], currency: str) -> Money:
     total = 0
     for value, n in counts.items():
         if value <= 0 or n < 0:
-            raise InvalidInput("Counts and denominations must be positive whole numbers.")
+            raise InvalidInput(_("Counts and denominations must be positive whole numbers."))
         total += value * n
     return Money(total, currency)
 
@@ -201,15 +202,16 @@ class ShiftService:
         """Open a shift for `actor` with the counted float (refused if one is open)."""
         require(actor, Permission.OPEN_SHIFT)
         if opening_float.minor < 0:
-            raise InvalidInput("The opening float cannot be negative.")
+            raise InvalidInput(_("The opening float cannot be negative."))
         shift_id = f"S-{uuid.uuid4().hex[:16]}"
         now = _micro(self._clock())
 
         def write(conn: Connection) -> Shift:
             if open_shift_of(conn, actor.id) is not None:
-                raise BusinessRuleError(f"{actor.name or actor.id} already has an open shift.",
-                                        code="SHIFT_ALREADY_OPEN",
-                                        hint="Close it before opening a new one.")
+                raise BusinessRuleError(
+                    _("{operator} already has an open shift.").format(
+                        operator=actor.name or actor.id),
+                    code="SHIFT_ALREADY_OPEN", hint=_("Close it before opening a new one."))
             conn.execute(
                 "INSERT INTO shifts (shift_id, operator_id, opened_at, currency, "
                 "opening_float_minor, state) VALUES (?, ?, ?, ?, ?, 'open')",
@@ -231,12 +233,12 @@ class ShiftService:
         """Record cash taken out of the drawer to the safe."""
         require(actor, Permission.CASH_DROP)
         if amount.minor <= 0:
-            raise InvalidInput("A cash drop must be more than zero.")
+            raise InvalidInput(_("A cash drop must be more than zero."))
 
         def write(conn: Connection) -> None:
             shift = self._own_open_shift(conn, actor, shift_id)
             if amount.currency != shift.opening_float.currency:
-                raise InvalidInput("The cash drop is in another currency than the shift.")
+                raise InvalidInput(_("The cash drop is in another currency than the shift."))
             conn.execute("INSERT INTO cash_drops (shift_id, at, amount_minor, currency, "
                          "operator_id, note) VALUES (?, ?, ?, ?, ?, ?)",
                          (shift_id, iso_seconds(self._clock()), amount.minor, amount.currency,
@@ -254,7 +256,7 @@ class ShiftService:
         def read(conn: Connection) -> CashSummary:
             shift = get_shift(conn, shift_id)
             if shift is None:
-                raise InvalidInput(f"There is no shift {shift_id}.")
+                raise InvalidInput(_("There is no shift {shift}.").format(shift=shift_id))
             return cash_summary(conn, shift, until=None if shift.closed_at else
                                 _micro(self._clock()))
         return self.store.call(read)
@@ -276,14 +278,15 @@ class ShiftService:
                 from_sheet = count_denominations(sheet, cur)
                 if total is not None and total != from_sheet:
                     raise InvalidInput(
-                        f"The counted total {total} does not match the counting sheet "
-                        f"({from_sheet}).", hint="Check the counts or clear one of them.")
+                        _("The counted total {total} does not match the counting sheet "
+                          "({sheet}).").format(total=total, sheet=from_sheet),
+                        hint=_("Check the counts or clear one of them."))
                 total = from_sheet
             if total is None:
-                raise InvalidInput("Type the counted cash (or fill in the counting sheet).")
+                raise InvalidInput(_("Type the counted cash (or fill in the counting sheet)."))
             if total.currency != cur or total.minor < 0:
-                raise InvalidInput("The counted cash must be a positive amount in "
-                                   f"{cur}.")
+                raise InvalidInput(_("The counted cash must be a positive amount in "
+                                     "{currency}.").format(currency=cur))
             summary = cash_summary(conn, shift, until=now)
             result = ShiftClose(summary, total, now, {str(k): v for k, v in sheet.items()},
                                 actor.id)
@@ -332,7 +335,7 @@ class ShiftService:
             cash_drops=money(s.drops), cash_paid_back=money(s.refunds),
             expected=money(s.expected), counted=money(result.counted),
             sales_count=s.sales_count, reversals_count=s.reversals_count,
-            reprints_count=s.reprints_count)
+            reprints_count=s.reprints_count, language=language())
 
     def reprint_close(self, actor: Actor, shift_id: str) -> pm.Reprint:
         """The stored shift report printed again, marked REPRINT; journaled.
@@ -349,7 +352,7 @@ class ShiftService:
             row = conn.execute("SELECT body FROM shift_closes WHERE shift_id = ?",
                                (shift_id,)).fetchone()
             if shift is None or row is None:
-                raise InvalidInput(f"Shift {shift_id} has not been closed.")
+                raise InvalidInput(_("Shift {shift} has not been closed.").format(shift=shift_id))
             append(conn, "shift.report_reprinted", {"operator_id": actor.id}, ref=shift_id)
             count = int(conn.execute(
                 "SELECT count(*) FROM journal WHERE kind = 'shift.report_reprinted' "
@@ -368,7 +371,7 @@ class ShiftService:
             opening_float=money(body["opening_float"]), cash_sales=money(body["cash_sales"]),
             cash_drops=money(str(body["drops"])), cash_paid_back=money(str(body["refunds"])),
             expected=money(body["expected"]), counted=money(body["counted"]),
-            sales_count=int(body["sales_count"]))
+            sales_count=int(body["sales_count"]), language=language())
         reprint = pm.Reprint(slip, count, self._clock(), actor.name)
         if self.printer is not None:
             self.printer.enqueue(reprint)
@@ -377,9 +380,10 @@ class ShiftService:
     def _own_open_shift(self, conn: Connection, actor: Actor, shift_id: str) -> Shift:
         shift = get_shift(conn, shift_id)
         if shift is None:
-            raise InvalidInput(f"There is no shift {shift_id}.")
+            raise InvalidInput(_("There is no shift {shift}.").format(shift=shift_id))
         if shift.state != "open":
-            raise BusinessRuleError(f"Shift {shift_id} is already closed.", code="SHIFT_CLOSED")
+            raise BusinessRuleError(_("Shift {shift} is already closed.").format(shift=shift_id),
+                                    code="SHIFT_CLOSED")
         if shift.operator_id != actor.id:
             require(actor, Permission.APPROVE)  # only a supervisor handles another's drawer
         return shift

@@ -32,7 +32,7 @@ from app.operators import OperatorDirectory
 from app.push import PushConfig, PushListener
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
-from app.sales.documents import Documents, ReceiptContext
+from app.sales.documents import Documents, ReceiptContext, receipt_language
 from app.sales.events import SaleTokened
 from app.sales.service import SaleService
 from app.settings import Settings
@@ -202,7 +202,8 @@ def build_till(
                            printer_profile(settings), bus, idle_poll_s=timing.printer_idle_poll)
     documents = Documents(store, bus, ReceiptContext.from_terminal_raw(terminal.raw),
                           printer_id=None if queue is None else queue.printer_id,
-                          wake_printer=None if queue is None else queue.wake)
+                          wake_printer=None if queue is None else queue.wake,
+                          customer_language=lambda: receipt_language(settings))
     # The sync worker leaves a sale alone while the cashier's attempt holds it: for as long as
     # it waits before looking up a sale still being sent (an attempt ends well within that).
     service = SaleService(store, backend, bus, connectivity, documents=documents,
