@@ -75,3 +75,33 @@ def test_counts_are_never_written_with_s_in_brackets() -> None:
     from common.format import plural
 
     assert [plural(n, "sale") for n in (0, 1, 2)] == ["0 sales", "1 sale", "2 sales"]
+
+
+def test_units_and_percentages_follow_the_display_locale() -> None:
+    from common.format import format_percent
+    from common.money import set_display_locale
+
+    assert format_units(12345, "kWh", "fr_CI") == "1 234,5 kWh"
+    assert format_units(12345, "kL", "pt_MZ") == "1 234,5 kL"
+    assert format_units(12345, "kWh", "en_ZA") == "1,234.5 kWh"
+    assert format_percent("15.00") == "15%"
+    assert format_percent("7.50") == "7.5%"
+    assert format_percent("15.00", "fr_CI") == "15 %"
+    assert format_percent("7.5", "fr") == "7,5 %"
+    assert format_percent("7.5", "pt_MZ") == "7,5%"
+    assert format_percent("n/a", "fr") == "n/a"
+    try:
+        set_display_locale("fr_CI")
+        assert format_units(-12345) == "-1 234,5 kWh"
+        assert format_percent("15") == "15 %"
+    finally:
+        set_display_locale("en")
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12),
+       st.sampled_from(["en", "en_ZA", "fr", "fr_CI", "pt_MZ", "af_ZA", "de"]))
+def test_numbers_never_carry_a_no_break_space(tenths: int, locale: str) -> None:
+    from common.format import format_percent
+
+    text = format_units(tenths, "kWh", locale) + format_percent("12.5", locale)
+    assert "\u00a0" not in text and "\u202f" not in text and text.isascii()
