@@ -23,6 +23,7 @@ import io
 import json
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,8 @@ def _plain_money(minor: int | None, currency: str) -> str:
 
 
 def _plain_units(tenths: int | None) -> str:
-    return "" if tenths is None else format_tenths(tenths).replace(",", "")
+    # Machine-readable whatever the display locale: '1234.5'.
+    return "" if tenths is None else f"{Decimal(tenths).scaleb(-1):f}"
 
 
 def report_csv(report: Report) -> str:

@@ -8,9 +8,10 @@ energy integer tenths of a unit: nothing here uses float.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from common.money import Money, format_money
+from common.money import Money, format_money, format_number
 
 
 @dataclass
@@ -50,8 +51,7 @@ class Totals:
 def format_minor(minor: int, currency: str, *, code: bool = True) -> str:
     """'ZAR 1,234.50' ('1,234.50' without the code, for a column headed by the currency):
     the one money format (`common.money.format_money`), with the currency's own decimals."""
-    text = format_money(Money(minor, currency))
-    return text if code else text.replace(f"{currency} ", "", 1)
+    return format_money(Money(minor, currency), code=code)
 
 
 def wire_minor(minor: int, currency: str) -> str:
@@ -60,10 +60,8 @@ def wire_minor(minor: int, currency: str) -> str:
 
 
 def format_tenths(tenths: int, unit: str = "") -> str:
-    """'123.4' (plus the unit if given)."""
-    sign = "-" if tenths < 0 else ""
-    whole, tenth = divmod(abs(tenths), 10)
-    text = f"{sign}{whole:,}.{tenth}"
+    """'1,123.4' (plus the unit if given), in the display locale like every number."""
+    text = format_number(Decimal(tenths).scaleb(-1), 1)
     return f"{text} {unit}" if unit else text
 
 
