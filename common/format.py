@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -82,26 +82,38 @@ _display_zone: tzinfo = UTILITY_ZONE_DEFAULT
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 
 
-def utility_zone(value: str | timedelta | tzinfo | None) -> tzinfo:
-    """The utility's zone from the terminal facts: an IANA name ('Africa/Johannesburg'), a UTC
-    offset ('+02:00', '-0530') or a timedelta; the default zone when absent or unreadable."""
+def parse_zone(value: str | timedelta | tzinfo) -> tzinfo:
+    """A zone from an IANA name ('Africa/Tripoli', 'UTC'), a UTC offset ('+02:00', '-0530'),
+    a timedelta or a tzinfo; ValueError for anything else (`utility_zone` forgives)."""
     if isinstance(value, tzinfo):
         return value
     if isinstance(value, timedelta):
         return timezone(value)
-    text = (value or "").strip()
+    text = value.strip() if isinstance(value, str) else ""
     match = _OFFSET.match(text)
     if match:
         sign = -1 if match.group(1) == "-" else 1
         return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
     if text in ("Z", "UTC"):
         return UTC
-    if text:
+    if text and text[0] not in "+-0123456789":
         try:
             return ZoneInfo(text)
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    return UTILITY_ZONE_DEFAULT
+    raise ValueError(f"the utility's time zone must be an IANA name such as Africa/Tripoli or "
+                     f"a UTC offset like +02:00, not {value!r}")
+
+
+def utility_zone(value: str | timedelta | tzinfo | None) -> tzinfo:
+    """The utility's zone from the terminal facts: an IANA name ('Africa/Johannesburg'), a UTC
+    offset ('+02:00', '-0530') or a timedelta; the default zone when absent or unreadable."""
+    if value is None:
+        return UTILITY_ZONE_DEFAULT
+    try:
+        return parse_zone(value)
+    except ValueError:
+        return UTILITY_ZONE_DEFAULT
 
 
 def terminal_zone(raw: Mapping[str, Any]) -> tzinfo:
@@ -129,6 +141,29 @@ def parse_time(value: str | datetime) -> datetime:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(
         value.strip().replace("Z", "+00:00"))
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def local_midnight(day: date, zone: tzinfo | None = None) -> datetime:
+    """The moment `day` begins in the utility's zone (default: the display zone), in UTC.
+
+    Where a daylight-saving change skips midnight, zoneinfo reads 00:00 with the offset from
+    before the change: the instant the clock jumped, the first moment of the new day."""
+    return datetime.combine(day, time(), zone or _display_zone).astimezone(UTC)
+
+
+def day_span(first: date, last: date | None = None,
+             zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of the utility's local days `first` to `last` (inclusive, default
+    one day): local midnight to local midnight, so 23 or 25 hours over a DST change."""
+    return (local_midnight(first, zone),
+            local_midnight((last or first) + timedelta(days=1), zone))
+
+
+def local_day(moment: datetime, zone: tzinfo | None = None) -> date:
+    """The utility's local date (its business day) of an aware `moment`."""
+    if moment.tzinfo is None:
+        raise ValueError("an aware datetime is needed (with its time zone)")
+    return moment.astimezone(zone or _display_zone).date()
 
 
 def format_time(value: str | datetime, zone: tzinfo | None = None, *, date: bool = True,

@@ -23,7 +23,6 @@ import io
 import json
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,13 @@ from app.supervisor import ranges
 from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.ranges import LedgerRow
-from app.supervisor.report_model import Report, format_minor, format_tenths, wire_minor
+from app.supervisor.report_model import (
+    Report,
+    format_minor,
+    format_tenths,
+    wire_minor,
+    wire_tenths,
+)
 from common.files import replace_file
 from common.format import format_period, format_time
 from offline_store import Store
@@ -57,8 +62,7 @@ def _plain_money(minor: int | None, currency: str) -> str:
 
 
 def _plain_units(tenths: int | None) -> str:
-    # Machine-readable whatever the display locale: '1234.5'.
-    return "" if tenths is None else f"{Decimal(tenths).scaleb(-1):f}"
+    return "" if tenths is None else wire_tenths(tenths)
 
 
 def report_csv(report: Report) -> str:

@@ -59,6 +59,11 @@ def wire_minor(minor: int, currency: str) -> str:
     return Money(minor, currency).amount_str()
 
 
+def wire_tenths(tenths: int) -> str:
+    """'1234.5': energy as the vending API and CSV write it, whatever the display locale."""
+    return f"{Decimal(tenths).scaleb(-1):f}"
+
+
 def format_tenths(tenths: int, unit: str = "") -> str:
     """'1,123.4' (plus the unit if given), in the display locale like every number."""
     text = format_number(Decimal(tenths).scaleb(-1), 1)
