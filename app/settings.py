@@ -131,8 +131,9 @@ SETTINGS: tuple[Setting, ...] = (
             choices=("hexing", "conlog")),
     Setting("ui.language", str, "en", "Language of the cashier screens.", choices=("en",)),
     Setting("ui.locale", str, "en_ZA",
-            "Terminal locale: how amounts are typed at the counter (decimal point or decimal "
-            "comma, and the grouping); amounts that could be read two ways are refused.",
+            "Terminal locale: how amounts and numbers are shown, printed and typed (CLDR's "
+            "decimal point or comma, grouping, the currency code before or after the number); "
+            "amounts that could be read two ways are refused.",
             choices=tuple(AMOUNT_FORMATS)),
     Setting("ui.idle_lock_minutes", int, 5,
             "Lock the till after this many idle minutes (0 = never).", minimum=0, maximum=240),

@@ -1,12 +1,15 @@
 """Amounts typed by people (sale amount, cash tendered, shift float, counted cash): one parser.
 
 The terminal's locale decides the decimal separator: a point ("55.50") where that is the norm,
-a comma ("55,50") where the decimal comma is. What could be read two ways is refused with a
-message that says how to type it, never guessed: under a decimal-point locale "10,50" is not
-ZAR 1,050.00 and not ZAR 10.50, it is a question back to the cashier. Grouping (thousands
-separators) is accepted only where it cannot be a decimal: whole groups of three digits, the
-locale's group character (or a space), and never for a three-decimal currency, where "1,000"
-could be one unit. Stdlib only; the messages are plain English sentences for the cashier.
+a comma ("55,50") where the decimal comma is. The symbols come from the same CLDR data (Babel)
+as the display (`common.money.number_style`, with its `SEPARATOR_OVERRIDES`: en_ZA types and
+shows a decimal point), for any locale Babel knows, so an amount is typed the way the till
+shows it. What could be read two ways is refused with a message that says how to type it,
+never guessed: under a decimal-point locale "10,50" is not ZAR 1,050.00 and not ZAR 10.50, it
+is a question back to the cashier. Grouping (thousands separators) is accepted only where it
+cannot be a decimal: whole groups of three digits, the locale's group character (or a space),
+and never for a three-decimal currency, where "1,000" could be one unit. The messages are
+translated (`common.i18n`).
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from common.errors import InvalidInput
-from common.money import Money, exponent
+from common.i18n import _, ngettext
+from common.money import Money, exponent, number_style
 
-__all__ = ["AMOUNT_FORMATS", "DECIMAL_POINT", "AmountFormat", "amount_format", "parse_amount"]
+__all__ = [
+    "AMOUNT_FORMATS", "DECIMAL_POINT", "SUPPORTED_LOCALES", "AmountFormat", "amount_format",
+    "parse_amount",
+]
 
 #: at most 9 whole digits (the API's limit for a typed amount)
 MAX_WHOLE_DIGITS = 9
@@ -45,8 +52,8 @@ class AmountFormat:
 
     @property
     def decimal_name(self) -> str:
-        """'a point' or 'a comma', for messages."""
-        return "a point" if self.decimal == "." else "a comma"
+        """'a point' or 'a comma', for messages (translated)."""
+        return _("a point") if self.decimal == "." else _("a comma")
 
     def editable(self, money: Money) -> str:
         """'515.00' or '515,00': an amount as it is typed back into a field (no grouping)."""
@@ -59,38 +66,38 @@ class AmountFormat:
 
 DECIMAL_POINT = AmountFormat(".", ",")
 """Decimal point, comma grouping: '1,250.50'."""
-_COMMA_SPACE = AmountFormat(",", "\u00a0")
-_COMMA_DOT = AmountFormat(",", ".")
 
-AMOUNT_FORMATS: dict[str, AmountFormat] = {
-    # Decimal point where it is the norm at the counter (banks, utilities and tills in southern
-    # and eastern Africa, the English-speaking world).
-    **{name: DECIMAL_POINT for name in (
-        "en", "en_ZA", "en_BW", "en_NA", "en_ZM", "en_ZW", "en_KE", "en_UG", "en_TZ", "en_NG",
-        "en_GH", "en_GB", "en_US")},
-    # Decimal comma: Afrikaans, French-, Portuguese-speaking and most continental locales.
-    **{name: _COMMA_SPACE for name in ("af_ZA", "fr", "fr_FR", "fr_SN", "fr_CI", "fr_CM",
-                                       "fr_CD", "pt_MZ", "pt_AO")},
-    **{name: _COMMA_DOT for name in ("de", "de_DE", "es", "es_ES", "nl", "nl_NL", "pt_BR")},
-}
-"""The terminal locales this client knows (setting `ui.locale`) and how each writes amounts."""
+#: The terminal locales offered in Settings (`ui.locale`): the markets VendPoint serves and
+#: the continental locales of their neighbours and owners. `amount_format` takes any other
+#: locale Babel knows as well.
+SUPPORTED_LOCALES: tuple[str, ...] = (
+    "en", "en_ZA", "en_BW", "en_NA", "en_ZM", "en_ZW", "en_KE", "en_UG", "en_TZ", "en_NG",
+    "en_GH", "en_GB", "en_US", "af_ZA", "fr", "fr_FR", "fr_SN", "fr_CI", "fr_CM", "fr_CD",
+    "pt_MZ", "pt_AO", "de", "de_DE", "es", "es_ES", "nl", "nl_NL", "pt_BR",
+)
 
 
 def amount_format(locale: str) -> AmountFormat:
-    """The amount format of a terminal locale ('en_ZA', 'pt_MZ'); ValueError for an unknown
-    one (the settings offer only these)."""
-    try:
-        return AMOUNT_FORMATS[locale]
-    except KeyError:
-        raise ValueError(f"unknown locale {locale!r}") from None
+    """The amount format of a terminal locale ('en_ZA', 'pt_MZ'): its CLDR decimal and group
+    symbols (with the display's overrides); ValueError for a locale Babel does not know."""
+    style = number_style(locale)
+    return DECIMAL_POINT if (style.decimal, style.group) == (".", ",") else \
+        AmountFormat(style.decimal, style.group)
 
 
-def _decimals(places: int) -> str:
+AMOUNT_FORMATS: dict[str, AmountFormat] = {name: amount_format(name)
+                                           for name in SUPPORTED_LOCALES}
+"""The locales offered in Settings (`ui.locale`) and how each writes amounts."""
+
+
+def _too_many_decimals(field: str, places: int) -> str:
     if places == 0:
-        return "no decimals"
+        return _("The {field} can have no decimals.").format(field=field)
     if places == 2:
-        return "at most two decimals (cents)"
-    return f"at most {places} decimals"
+        return _("The {field} can have at most two decimals (cents).").format(field=field)
+    return ngettext("The {field} can have at most {n} decimal.",
+                    "The {field} can have at most {n} decimals.", places).format(
+        field=field, n=places)
 
 
 _GROUPED = re.compile(r"[0-9]{1,3}(?:(?P<sep>[^0-9])[0-9]{3})(?:(?P=sep)[0-9]{3})*")
@@ -112,9 +119,10 @@ def _whole_digits(whole: str, fmt: AmountFormat, places: int, text: str, name: s
 
 
 def _unclear(text: str, fmt: AmountFormat, name: str) -> str:
-    return (f"“{text.strip()}” is not clear as the {name}: this till writes decimals with "
-            f"{fmt.decimal_name}. Type ten and a half as {fmt.example('10', '50')} "
-            "and a thousand and fifty as 1050.")
+    return _("“{text}” is not clear as the {field}: this till writes decimals with "
+             "{decimal}. Type ten and a half as {example} and a thousand and fifty as "
+             "1050.").format(text=text.strip(), field=name, decimal=fmt.decimal_name,
+                             example=fmt.example("10", "50"))
 
 
 def parse_amount(text: str, field: str, currency: str, fmt: AmountFormat = DECIMAL_POINT, *,
@@ -128,14 +136,18 @@ def parse_amount(text: str, field: str, currency: str, fmt: AmountFormat = DECIM
     """
     cleaned = text.strip()
     places = exponent(currency)
-    example = "100" if places == 0 else f"100 or {fmt.example('55', '5' + '0' * (places - 1))}"
+    example = "100" if places == 0 else _("{whole} or {decimal}").format(
+        whole="100", decimal=fmt.example("55", "5" + "0" * (places - 1)))
+    not_a_number = _("The {field} must be a number, for example {example}.").format(
+        field=field, example=example)
     if not cleaned:
-        raise InvalidInput(f"Type the {field}, for example {example}.")
+        raise InvalidInput(_("Type the {field}, for example {example}.").format(
+            field=field, example=example))
     if cleaned.startswith("-"):
-        raise InvalidInput(f"The {field} cannot be negative." if allow_zero
-                           else f"The {field} must be more than zero.")
+        raise InvalidInput((_("The {field} cannot be negative.") if allow_zero
+                            else _("The {field} must be more than zero.")).format(field=field))
     if not all((ch.isascii() and ch.isdigit()) or ch in ".," + _SPACES for ch in cleaned):
-        raise InvalidInput(f"The {field} must be a number, for example {example}.")
+        raise InvalidInput(not_a_number)
     whole, sep, fraction = cleaned.rpartition(fmt.decimal) if fmt.decimal in cleaned \
         else (cleaned, "", "")
     if sep and fraction and not fraction.isdigit():
@@ -144,13 +156,13 @@ def parse_amount(text: str, field: str, currency: str, fmt: AmountFormat = DECIM
         raise InvalidInput(_unclear(cleaned, fmt, field))
     digits = _whole_digits(whole, fmt, places, cleaned, field)
     if not digits and not fraction:
-        raise InvalidInput(f"The {field} must be a number, for example {example}.")
+        raise InvalidInput(not_a_number)
     if len(digits.lstrip("0")) > MAX_WHOLE_DIGITS:
-        raise InvalidInput(f"The {field} is too large.")
+        raise InvalidInput(_("The {field} is too large.").format(field=field))
     if len(fraction.rstrip("0")) > places:
-        raise InvalidInput(f"The {field} can have {_decimals(places)}.")
+        raise InvalidInput(_too_many_decimals(field, places))
     value = Decimal(f"{digits or '0'}.{fraction or '0'}")
     money = Money.from_decimal(value.quantize(Decimal(1).scaleb(-places)), currency)
     if money.minor == 0 and not allow_zero:
-        raise InvalidInput(f"The {field} must be more than zero.")
+        raise InvalidInput(_("The {field} must be more than zero.").format(field=field))
     return money

@@ -7,6 +7,32 @@ everywhere, because it would already have lost cents.
 
 Wire form (the vending API's): `{"amount": "150.00", "currency": "ZAR"}`, the amount written
 with exactly as many decimals as the currency has ("12500" for UGX, "1234.500" for LYD).
+
+Display: ONE formatter, `format_money`, for screens, receipts, reports and exports alike. The
+receipts are made here in the core, which has no Qt, and what the screen shows must read the
+same as the slip the customer takes home, so money is never formatted with QLocale. The rules
+come from CLDR (through Babel) for the display locale (`set_display_locale`, from the
+`ui.locale` setting; "en" until it is set):
+
+- the locale's decimal symbol, grouping symbol, grouping sizes and minus sign, and the
+  currency's ISO 4217 decimals ("ZAR 1,234.50", "UGX 12,500", "LYD 1,234.500");
+- the currency's PLACE from the locale's CLDR currency pattern: before the number in English
+  ("ZAR 1,234.50"), after it in French and Portuguese ("12 500 XOF", "1 234,50 MZN");
+- the symbol is always the ISO code, never "R", "USh", "F CFA" or "د.ل.": a prepaid receipt
+  is a fiscal document, the code is unambiguous across the Rand and CFA zones, and it prints
+  on every ESC/POS code page;
+- one plain ASCII space between code and number, and as the grouping character wherever CLDR
+  uses a no-break or narrow no-break space (U+00A0, U+202F): what is shown, printed, exported
+  and searched is then the same text, and thermal code pages have no U+202F (bidi marks are
+  dropped and U+2212 is written '-' for the same reason);
+- the sign on the number, the code kept in its place: "ZAR -70.00", "-12 500 XOF". Brackets
+  ('(ZAR 70.00)') are an accountant's habit a customer reading a slip may not know, and a
+  thermal printer's brackets are easily lost in a torn or faded line.
+
+`SEPARATOR_OVERRIDES` corrects CLDR where the counter writes otherwise: CLDR gives en_ZA a
+decimal comma and space grouping, but South African tills, banks and utilities print
+"R 1,234.50" with a point. The amount parser (`common.amounts`) reads typed amounts with the
+same symbols, so what a cashier types and what the till shows agree.
 """
 
 from __future__ import annotations
@@ -14,8 +40,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
+
+from babel import Locale, UnknownLocaleError
 
 from common.errors import InvalidInput
 
@@ -189,7 +218,7 @@ class Money:
         return {"amount": self.amount_str(), "currency": self.currency}
 
     def __str__(self) -> str:
-        # Display text, so the one display format: "ZAR 1,234.50", "ZAR -4.50".
+        # Display text, so the one display format in the display locale: "ZAR 1,234.50".
         return format_money(self)
 
     # -- arithmetic and order (same currency only) ---------------------------------------------
@@ -238,16 +267,140 @@ class Money:
         return self.minor >= other.minor
 
 
-def format_money(money: Money) -> str:
-    """'ZAR 1,234.50', 'UGX 12,500', 'LYD 1,234.500', 'ZAR -5.00': the one display format
-    (the code first, thousands grouped, the currency's decimals, the sign on the number).
+DEFAULT_DISPLAY_LOCALE = "en"
+"""The display locale until `set_display_locale` is called: English as CLDR writes it, the
+house format every test and report was written against ("ZAR 1,234.50", "ZAR -70.00")."""
 
-    The code always leads, so every amount on a screen, slip or report starts the same way
-    and lines up; the minus sits on the number it changes. Brackets ('(ZAR 5.00)') are an
-    accountant's habit a customer reading a slip may not know, and a thermal printer's
-    brackets are easily lost in a torn or faded line.
+SEPARATOR_OVERRIDES: Mapping[str, tuple[str, str]] = {
+    # CLDR: '1 234,50'. South African tills, banks and utilities print 'R 1,234.50', and
+    # cashiers type the point; af_ZA keeps CLDR's decimal comma, as Afrikaans writes it.
+    "en_ZA": (".", ","),
+}
+"""(decimal, group) where the counter writes numbers otherwise than CLDR, for display and
+input alike."""
+
+# Characters CLDR uses that a thermal printer's code page cannot print, and what is written.
+_PLAIN = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2212": "-",
+                        "\u200e": None, "\u200f": None, "\u061c": None})
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """How one locale writes numbers, from CLDR with `SEPARATOR_OVERRIDES` applied and the
+    spaces made plain: what `format_number`, `format_money` and the amount parser use."""
+
+    locale: str
+    decimal: str
+    group: str
+    minus: str
+    #: digits in the group next to the decimal, and in every group further left
+    primary: int
+    secondary: int
+    #: the currency comes after the number ('12 500 XOF'), not before ('ZAR 1,234.50')
+    code_after: bool
+    #: what comes before and after a percentage's number ('' and ' %' in French)
+    percent_prefix: str
+    percent_suffix: str
+
+    def group_digits(self, digits: str) -> str:
+        """'1234567' as '1,234,567' (or '12,34,567' where the grouping sizes say so)."""
+        if not self.group or len(digits) <= self.primary:
+            return digits
+        head, groups = digits[: -self.primary], [digits[-self.primary:]]
+        while len(head) > self.secondary:
+            groups.append(head[-self.secondary:])
+            head = head[: -self.secondary]
+        if head:
+            groups.append(head)
+        return self.group.join(reversed(groups))
+
+    def compose(self, negative: bool, whole: str, fraction: str) -> str:
+        """The number from its digits: grouped whole part, the locale's decimal and minus."""
+        number = self.group_digits(whole) + (self.decimal + fraction if fraction else "")
+        return self.minus + number if negative else number
+
+
+def _plain(text: str) -> str:
+    return text.translate(_PLAIN)
+
+
+@lru_cache(maxsize=64)
+def _style(name: str) -> NumberStyle:
+    try:
+        loc = Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueError(f"unknown locale {name!r}") from None
+    key = str(loc)
+    symbols = loc.number_symbols.get("latn", {})
+    decimal, group = SEPARATOR_OVERRIDES.get(key) or (
+        _plain(symbols.get("decimal", ".")), _plain(symbols.get("group", ",")))
+    if decimal not in (".", ",") or group == decimal:
+        # Typed amounts are read with '.' or ','; a till cannot show what it cannot read back.
+        raise ValueError(f"unknown locale {name!r}: its decimal symbol {decimal!r} "
+                         "cannot be typed at the till")
+    money_pattern = loc.currency_formats["standard"]
+    primary, secondary = money_pattern.grouping
+    percent = loc.percent_formats[None]
+    return NumberStyle(
+        locale=key, decimal=decimal, group=group,
+        minus=_plain(symbols.get("minusSign", "-")) or "-",
+        primary=primary, secondary=secondary,
+        code_after="\xa4" in money_pattern.suffix[0],
+        percent_prefix=_plain(percent.prefix[0]), percent_suffix=_plain(percent.suffix[0]))
+
+
+_display_locale = DEFAULT_DISPLAY_LOCALE
+
+
+def number_style(locale: str | None = None) -> NumberStyle:
+    """How `locale` (default: the display locale) writes numbers; ValueError for a locale
+    Babel does not know or whose decimal symbol is neither '.' nor ','."""
+    return _style(locale or _display_locale)
+
+
+def set_display_locale(locale: str) -> None:
+    """Make `locale` ('en_ZA', 'fr_CI', 'pt_MZ') the one every amount and number is shown in
+    (set at start-up from the `ui.locale` setting); ValueError for an unknown one."""
+    global _display_locale
+    _display_locale = _style(locale).locale
+
+
+def display_locale() -> str:
+    """The locale every amount and number is shown in (see `set_display_locale`)."""
+    return _display_locale
+
+
+def format_number(value: Decimal | int, decimals: int, locale: str | None = None) -> str:
+    """'1,234.5' (en) or '1 234,5' (fr): a number with exactly `decimals` decimals (rounded
+    half-even), grouped, in `locale` (default: the display locale). For energy, percentages
+    and counts; money has `format_money`, which adds its code."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"format_number takes a Decimal or an int, not {type(value).__name__}")
+    if decimals < 0:
+        raise ValueError("decimals must be zero or more")
+    style = number_style(locale)
+    if isinstance(value, int):
+        return style.compose(value < 0, str(abs(value)), "0" * decimals)
+    if not value.is_finite():
+        raise ValueError("only a finite number can be shown")
+    context = Context(prec=max(28, value.adjusted() + decimals + 2))
+    exact = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN,
+                           context=context)
+    whole, _, fraction = f"{exact.copy_abs():f}".partition(".")
+    return style.compose(exact.is_signed() and exact != 0, whole, fraction)
+
+
+def format_money(money: Money, locale: str | None = None, *, code: bool = True) -> str:
+    """'ZAR 1,234.50', 'UGX 12,500', 'LYD 1,234.500', 'ZAR -5.00' (en); '12 500 XOF',
+    '-12 500 XOF' (fr_CI); '1 234,50 MZN' (pt_MZ): the one display format, in `locale`
+    (default: the display locale). See the module's docstring for the rules and why.
+
+    `code=False` gives the number alone ('1,234.50'), for a column headed by the currency.
     """
-    sign = "-" if money.minor < 0 else ""
-    whole, frac = divmod(abs(money.minor), 10**money.exponent)
-    decimals = f".{frac:0{money.exponent}d}" if money.exponent else ""
-    return f"{money.currency} {sign}{whole:,}{decimals}"
+    style = number_style(locale)
+    places = money.exponent
+    whole, frac = divmod(abs(money.minor), 10**places)
+    number = style.compose(money.minor < 0, str(whole), f"{frac:0{places}d}" if places else "")
+    if not code:
+        return number
+    return f"{number} {money.currency}" if style.code_after else f"{money.currency} {number}"

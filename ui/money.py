@@ -3,8 +3,10 @@
 The till's results carry `Money` (integer minor units + ISO 4217 currency, `common.money`);
 how many decimals an amount has comes with its currency (ZAR 2, UGX 0, LYD 3), never an
 assumed two. Every amount the UI shows goes through `format_money` (the project's one display
-format, `common.money.format_money`); every amount typed goes through the core's one parser,
-`common.amounts.parse_amount`, in the terminal's locale. Qt-free.
+formatter, `common.money.format_money`, in the display locale from `ui.locale`: CLDR through
+Babel, never QLocale, so a screen reads exactly like the receipt the core printed); every
+amount typed goes through the core's one parser, `common.amounts.parse_amount`, with the same
+locale's symbols. Qt-free.
 """
 
 from __future__ import annotations

@@ -22,8 +22,6 @@ from common.format import display_zone, utility_zone
 from ui.qt_bridge import QtEventBridge
 from ui.widgets import set_state
 
-#: The utility's fixed offset (SAST, docs/api.md §1) unless the caller passes another.
-
 _REFUSAL_WORDS = {
     "UNSIGNED": "it was not signed",
     "UNKNOWN_KEY": "it was signed with an unknown key",
@@ -35,15 +33,16 @@ _REFUSAL_WORDS = {
 }
 
 
-def local_when(value: str, offset: timedelta | tzinfo | None, now: datetime) -> str:
-    """A contract time as the cashier reads it, in the utility's zone (the display zone when
-    `offset` is None): "00:00" today, else "26 Nov 00:00"."""
+def local_when(value: str, zone: str | timedelta | tzinfo | None, now: datetime) -> str:
+    """A contract time as the cashier reads it, in the utility's zone (an IANA name, an
+    offset, or the display zone when `zone` is None): "00:00" today, else "26 Nov 00:00";
+    "today" is the utility's local day, DST included."""
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    zone = display_zone() if offset is None else utility_zone(offset)
-    local, today = moment.astimezone(zone), now.astimezone(zone)
+    where = display_zone() if zone is None else utility_zone(zone)
+    local, today = moment.astimezone(where), now.astimezone(where)
     if local.date() == today.date():
         return local.strftime("%H:%M")
     if local.year == today.year:
@@ -55,11 +54,11 @@ def local_when(value: str, offset: timedelta | tzinfo | None, now: datetime) -> 
 BANNER_EVENTS = (TariffApplied, TariffInForce, TariffRejected, SaleDelivered)
 
 
-def banner_text(event: CoreEvent, offset: timedelta | tzinfo | None,
+def banner_text(event: CoreEvent, zone: str | timedelta | tzinfo | None,
                 now: datetime) -> tuple[str, str] | None:
     """(text, state) for a core event, or None if the banner does not show it."""
     if isinstance(event, TariffApplied):
-        when = local_when(event.effective_from, offset, now)
+        when = local_when(event.effective_from, zone, now)
         if event.in_force and " " in when:
             when = "now"  # in force since an earlier day: the date would only confuse
         return (f"{event.tariff_name or event.tariff_id or 'Tariff'} updated to version "
@@ -89,12 +88,13 @@ class TariffBanner(QFrame):
     view_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, *,
-                 utc_offset: timedelta | tzinfo | None = None,
+                 zone: str | timedelta | tzinfo | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__(parent)
         self.setObjectName("tariffBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self._offset = utc_offset
+        #: the utility's zone; None: the display zone as it is when a message comes
+        self._zone = zone
         self._clock = clock
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
@@ -115,7 +115,7 @@ class TariffBanner(QFrame):
 
     def on_core_event(self, event: CoreEvent) -> None:
         """Show the message for a core event (GUI thread; connected through the bridge)."""
-        shown = banner_text(event, self._offset, self._clock())
+        shown = banner_text(event, self._zone, self._clock())
         if shown is None:
             return
         text, state = shown
@@ -131,12 +131,12 @@ class TariffBanner(QFrame):
 
 
 def install_tariff_banner(bridge: QtEventBridge, parent: QWidget, *,
-                          utc_offset: timedelta | tzinfo | None = None) -> TariffBanner:
+                          zone: str | timedelta | tzinfo | None = None) -> TariffBanner:
     """Create the banner under `parent` and feed it tariff and delivery events.
 
     The caller places it in a layout (e.g. above the sale screen) and connects
     `view_requested` to opening `ui.tariff_viewer.TariffViewer`.
     """
-    banner = TariffBanner(parent, utc_offset=utc_offset)
+    banner = TariffBanner(parent, zone=zone)
     bridge.on(BANNER_EVENTS, banner.on_core_event)
     return banner

@@ -23,12 +23,13 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 
 from app.api.models import Money
 from app.sales.repository import OPEN_STATES
 from app.sales.service import reference_for
+from common.format import day_span, local_day, parse_zone
 from offline_store import Connection, Store
 
 T = TypeVar("T")
@@ -42,7 +43,6 @@ MAX_LIMIT = 1000
 
 _REFERENCE_RE = re.compile(r"^VP-([0-9A-Z]{10})$")
 _METER_RE = re.compile(r"^(?:[0-9]{11}|[0-9]{13})$")
-_OFFSET_RE = re.compile(r"^([+-])([0-9]{2}):([0-9]{2})$")
 # Above every character a key may contain, for a prefix range on the primary key.
 _TOP = "\U0010ffff"
 
@@ -138,35 +138,25 @@ def _states(states: Sequence[str]) -> tuple[str, ...]:
 
 
 # -- time windows --------------------------------------------------------------------------------
-def _offset(utc_offset: timedelta | str) -> timedelta:
-    if isinstance(utc_offset, timedelta):
-        return utc_offset
-    match = _OFFSET_RE.match(utc_offset)
-    if not match:
-        raise ValueError("utc offset must look like +02:00")
-    sign = -1 if match.group(1) == "-" else 1
-    return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
-
-
 def _bound(moment: datetime) -> str:
     # Stored times are "…THH:MM:SS.ffffffZ"; a bound without fraction and Z sorts before
     # every time of that second, so [start, end) is exact.
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def day_window(day: date, utc_offset: timedelta | str) -> tuple[str, str]:
-    """[start, end) of a business day in the given local offset (the utility's `+02:00`,
-    `utility.utc_offset` of `GET /v1/terminal`), as bounds for `sales_between`."""
-    tz = timezone(_offset(utc_offset))
-    start = datetime(day.year, day.month, day.day, tzinfo=tz)
-    return _bound(start), _bound(start + timedelta(days=1))
+def day_window(day: date, zone: tzinfo | timedelta | str) -> tuple[str, str]:
+    """[start, end) of a business day in the utility's zone (its IANA `utility.time_zone`
+    or `+02:00` offset, `GET /v1/terminal`), as bounds for `sales_between`: local midnight
+    to local midnight, 23 or 25 hours over a daylight-saving change."""
+    start, end = day_span(day, None, parse_zone(zone))
+    return _bound(start), _bound(end)
 
 
-def business_day(now: datetime, utc_offset: timedelta | str) -> date:
+def business_day(now: datetime, zone: tzinfo | timedelta | str) -> date:
     """The local business day that `now` (aware) falls in."""
     if now.tzinfo is None:
         raise ValueError("now must carry a time zone")
-    return now.astimezone(timezone(_offset(utc_offset))).date()
+    return local_day(now, parse_zone(zone))
 
 
 # -- queries -------------------------------------------------------------------------------------
@@ -254,10 +244,11 @@ class SaleHistory:
     def _call(self, fn: Callable[[Connection], T]) -> T:
         return self.store.call(fn)
 
-    def today(self, now: datetime, utc_offset: timedelta | str, *,
+    def today(self, now: datetime, zone: tzinfo | timedelta | str, *,
               states: Sequence[str] = SOLD_STATES, limit: int = 500) -> list[SaleRecord]:
-        """The sales of the business day `now` falls in (local `utc_offset`), newest first."""
-        start, end = day_window(business_day(now, utc_offset), utc_offset)
+        """The sales of the business day `now` falls in (the utility's `zone`), newest
+        first."""
+        start, end = day_window(business_day(now, zone), zone)
         return self._call(lambda c: sales_between(c, start, end, states=states, limit=limit))
 
     def between(self, start: str, end: str, *, states: Sequence[str] = SOLD_STATES,

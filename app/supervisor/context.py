@@ -1,13 +1,15 @@
-"""Who and where: the terminal/vendor/utility facts printed on supervisor slips."""
+"""Who and where: the terminal/vendor/utility facts printed on supervisor slips, and the
+utility's time zone, which decides its business day and the hours of its reports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import tzinfo
 from typing import Any, Protocol
 
 from app.supervisor.permissions import Actor
 from common.amounts import DECIMAL_POINT, AmountFormat
+from common.format import UTILITY_ZONE_DEFAULT, terminal_zone
 from printers import model as pm
 
 
@@ -28,7 +30,8 @@ class TerminalContext:
     utility_address: str = ""
     vat_number: str = ""
     currency: str = "ZAR"
-    utc_offset: timedelta = timedelta(hours=2)
+    #: the utility's zone (its IANA `time_zone`, else its `utc_offset`): local days and hours
+    zone: tzinfo = UTILITY_ZONE_DEFAULT
     #: how amounts are typed at this terminal (the `ui.locale` setting)
     amount_format: AmountFormat = DECIMAL_POINT
 
@@ -47,13 +50,9 @@ class TerminalContext:
         """From the `GET /v1/terminal` JSON the core caches in settings."""
         utility = raw.get("utility") or {}
         vendor = raw.get("vendor") or {}
-        offset = str(utility.get("utc_offset") or "+02:00")
-        sign = -1 if offset.startswith("-") else 1
-        hours, _, minutes = offset.lstrip("+-").partition(":")
         return cls(str(raw.get("terminal_id", "")), str(vendor.get("id", "")),
                    str(vendor.get("name", "")), str(utility.get("name", "")),
                    str(utility.get("address", "")), str(utility.get("vat_number", "")),
-                   str(utility.get("currency", "ZAR")),
-                   sign * timedelta(hours=int(hours or 0), minutes=int(minutes or 0)))
+                   str(utility.get("currency", "ZAR")), terminal_zone(raw))
 
 

@@ -19,7 +19,14 @@ from app.supervisor import reports
 from app.supervisor.approvals import Approval, ApprovalService
 from app.supervisor.context import ReceiptSink, TerminalContext
 from app.supervisor.permissions import Actor, Permission, require
-from app.supervisor.report_model import Line, Report, format_minor, format_tenths, wire_minor
+from app.supervisor.report_model import (
+    Line,
+    Report,
+    format_minor,
+    format_tenths,
+    wire_minor,
+    wire_tenths,
+)
 from app.supervisor.reports import IssuedZ, OpenShift, ZReadiness
 from app.supervisor.server import SupervisorApi
 from common.errors import BusinessRuleError, InvalidInput
@@ -77,7 +84,7 @@ def z_upload_body(report: Report, currency: str = "") -> dict[str, Any]:
             "reversals_amount": {
                 "amount": wire_minor(report.reversals.amount_minor, cur),
                 "currency": cur},
-            "units": format_tenths(units).replace(",", ""),
+            "units": wire_tenths(units),
             "vat": {"amount": wire_minor(report.sales.vat_minor, cur),
                     "currency": cur},
             "offline_pending_count": report.pending_offline_count,

@@ -36,7 +36,13 @@ from app.supervisor import ranges
 from app.supervisor.journal_entry import JournalEntry
 from app.supervisor.permissions import Actor, Permission, require
 from app.supervisor.ranges import LedgerRow
-from app.supervisor.report_model import Report, format_minor, format_tenths, wire_minor
+from app.supervisor.report_model import (
+    Report,
+    format_minor,
+    format_tenths,
+    wire_minor,
+    wire_tenths,
+)
 from common.files import replace_file
 from common.format import format_period, format_time
 from common.i18n import N_, _
@@ -71,7 +77,7 @@ def _plain_money(minor: int | None, currency: str) -> str:
 
 
 def _plain_units(tenths: int | None) -> str:
-    return "" if tenths is None else format_tenths(tenths).replace(",", "")
+    return "" if tenths is None else wire_tenths(tenths)
 
 
 def report_csv(report: Report) -> str:

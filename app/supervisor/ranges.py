@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from app.supervisor.ledger import iso_seconds
 from app.supervisor.report_model import Report
 from app.supervisor.reports import SUMS, count_exceptions, dims_by_id, group_totals, roll_up
+from common.format import UTILITY_ZONE_DEFAULT, day_span
 from offline_store import Connection
 
 
@@ -30,6 +31,13 @@ def range_report(conn: Connection, start: str, end: str, *, operator: str = "",
     return report
 
 
+def day_range(first: date, last: date, zone: tzinfo) -> tuple[str, str]:
+    """UTC ISO bounds [start, end) of the utility's local days `first` to `last` inclusive:
+    local midnight to local midnight in `zone` (23 or 25 hours a DST day)."""
+    start, end = day_span(first, last, zone)
+    return iso_seconds(start), iso_seconds(end)
+
+
 def count_open_shifts(conn: Connection, end: str, operator: str = "") -> int:
     """Shifts open now that were opened before `end` (one operator's, if given)."""
     sql = "SELECT count(*) FROM shifts WHERE state = 'open' AND opened_at < ?"
@@ -41,8 +49,9 @@ def count_open_shifts(conn: Connection, end: str, operator: str = "") -> int:
 
 
 def sales_per_hour(conn: Connection, start: str, end: str, *, operator: str = "",
-                   utc_offset: timedelta = timedelta(hours=2)) -> list[tuple[int, int, int]]:
-    """(local hour 0-23, sales count, amount minor) summed over the range, all 24 hours."""
+                   zone: tzinfo = UTILITY_ZONE_DEFAULT) -> list[tuple[int, int, int]]:
+    """(local hour 0-23 in the utility's `zone`, sales count, amount minor) summed over the
+    range, all 24 hours (a DST day's repeated hour counts in its local hour)."""
     hours = {h: [0, 0] for h in range(24)}
     params: list[Any] = [start, end]
     where = ""
@@ -54,7 +63,7 @@ def sales_per_hour(conn: Connection, start: str, end: str, *, operator: str = ""
             "JOIN report_dims d ON d.dim_id = l.dim_id WHERE d.kind = 'sale' "
             f"AND l.at >= ? AND l.at < ?{where} GROUP BY 1", params):
         moment = datetime.strptime(str(prefix), "%Y-%m-%dT%H").replace(tzinfo=UTC)
-        local = moment.astimezone(timezone(utc_offset))
+        local = moment.astimezone(zone)
         hours[local.hour][0] += int(count)
         hours[local.hour][1] += int(total)
     return [(h, v[0], v[1]) for h, v in sorted(hours.items())]

@@ -9,10 +9,11 @@ operator's language (the current one, `common.i18n`) when the sections are made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from common.i18n import N_, _
-from common.money import Money, format_money
+from common.money import Money, format_money, format_number
 
 
 @dataclass
@@ -52,8 +53,7 @@ class Totals:
 def format_minor(minor: int, currency: str, *, code: bool = True) -> str:
     """'ZAR 1,234.50' ('1,234.50' without the code, for a column headed by the currency):
     the one money format (`common.money.format_money`), with the currency's own decimals."""
-    text = format_money(Money(minor, currency))
-    return text if code else text.replace(f"{currency} ", "", 1)
+    return format_money(Money(minor, currency), code=code)
 
 
 def wire_minor(minor: int, currency: str) -> str:
@@ -61,11 +61,14 @@ def wire_minor(minor: int, currency: str) -> str:
     return Money(minor, currency).amount_str()
 
 
+def wire_tenths(tenths: int) -> str:
+    """'1234.5': energy as the vending API and CSV write it, whatever the display locale."""
+    return f"{Decimal(tenths).scaleb(-1):f}"
+
+
 def format_tenths(tenths: int, unit: str = "") -> str:
-    """'123.4' (plus the unit if given)."""
-    sign = "-" if tenths < 0 else ""
-    whole, tenth = divmod(abs(tenths), 10)
-    text = f"{sign}{whole:,}.{tenth}"
+    """'1,123.4' (plus the unit if given), in the display locale like every number."""
+    text = format_number(Decimal(tenths).scaleb(-1), 1)
     return f"{text} {unit}" if unit else text
 
 

@@ -104,4 +104,4 @@ class ReportService:
 
     def _hourly(self, conn: Connection, start: str, end: str, operator: str) -> Hourly:
         return ranges.sales_per_hour(conn, start, end, operator=operator,
-                                     utc_offset=self.terminal.utc_offset)
+                                     zone=self.terminal.zone)

@@ -51,6 +51,7 @@ from app.xmlvend.till import Confirmations, ShiftBatchesOverXmlVend, server_repr
 from common.amounts import amount_format
 from common.errors import ConfigError, TransientError, UserFacingError
 from common.events import EventBus
+from common.money import set_display_locale
 from offline_store import Store
 from offline_store.store import open_store
 from printers.config import config_from_settings, profile_from_settings
@@ -221,6 +222,8 @@ def build_till(
     except (TransientError, UserFacingError) as exc:
         log.info("operator list not refreshed (%s); the cached list is used",
                  type(exc).__name__)
+    # Every amount and number is shown, printed and typed in the terminal's locale.
+    set_display_locale(str(settings["ui.locale"]))
     context = replace(TerminalContext.from_terminal_raw(terminal.raw),
                       amount_format=amount_format(str(settings["ui.locale"])))
     confirmations = None

@@ -25,7 +25,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 
 from app.api import models as api
@@ -68,6 +68,7 @@ from app.till.unfinished import UnfinishedSale, check_no_unfinished
 from app.till.units import quote_by_units
 from common.errors import InvalidInput, PermissionDenied
 from common.events import EventBus
+from common.format import terminal_zone
 from printers.connections import ConnectionConfig, open_connection
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
@@ -129,10 +130,10 @@ class Till:
         return self.terminal.currency
 
     @property
-    def utc_offset(self) -> str:
-        """The utility's local offset ("+02:00"): its business day, not this PC's."""
-        utility = self.terminal.raw.get("utility") or {}
-        return str(utility.get("utc_offset") or "+02:00")
+    def zone(self) -> tzinfo:
+        """The utility's zone (its IANA `time_zone`, else its `utc_offset`): its business
+        day, not this PC's."""
+        return terminal_zone(self.terminal.raw)
 
     # -- operators ----------------------------------------------------------------------------
     def refresh_operators(self) -> bool:
@@ -340,7 +341,7 @@ class Till:
 
     def today(self) -> list[SaleRecord]:
         """Today's sales in the utility's business day, newest first (every state)."""
-        return self._records(self.history.today(datetime.now(UTC), self.utc_offset,
+        return self._records(self.history.today(datetime.now(UTC), self.zone,
                                                 states=SOLD_STATES + FAILED_STATES,
                                                 limit=200))
 

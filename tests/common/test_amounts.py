@@ -4,10 +4,20 @@ refused (never read as another amount), grouping only where it cannot be a decim
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from common.amounts import AMOUNT_FORMATS, DECIMAL_POINT, amount_format, parse_amount
+import common.amounts
+from common.amounts import (
+    AMOUNT_FORMATS,
+    DECIMAL_POINT,
+    SUPPORTED_LOCALES,
+    AmountFormat,
+    amount_format,
+    parse_amount,
+)
 from common.errors import InvalidInput
-from common.money import Money
+from common.money import Money, exponent, format_money
 
 COMMA = amount_format("pt_MZ")  # decimal comma, grouped with (no-break) spaces
 COMMA_DOT = amount_format("de")  # decimal comma, grouped with points
@@ -91,3 +101,62 @@ def test_every_known_locale_has_a_format_and_unknown_is_refused() -> None:
     assert amount_format("af_ZA").decimal == ","
     with pytest.raises(ValueError, match="unknown locale"):
         amount_format("xx_XX")
+
+
+# -- the same CLDR symbols as the display -------------------------------------------------------
+
+def test_formats_come_from_cldr_for_any_locale_babel_knows() -> None:
+    assert amount_format("fr_CI") == AmountFormat(",", " ")
+    assert amount_format("pt_MZ") == AmountFormat(",", " ")
+    assert amount_format("de_AT").decimal == ","  # not offered in Settings, still known
+    assert amount_format("en_KE") is DECIMAL_POINT
+    assert amount_format("en_ZA") is DECIMAL_POINT  # the counter's point, not CLDR's comma
+
+
+def test_the_settings_list_keeps_every_locale_it_offered() -> None:
+    for name in ("en", "en_ZA", "en_UG", "en_KE", "en_NG", "fr_CI", "fr_SN", "pt_MZ", "pt_AO",
+                 "af_ZA", "de", "es", "nl", "pt_BR"):
+        assert name in AMOUNT_FORMATS
+    assert set(AMOUNT_FORMATS) == set(SUPPORTED_LOCALES)
+
+
+def test_editable_and_example_follow_the_locale() -> None:
+    fr = amount_format("fr_CI")
+    assert fr.editable(Money(51500, "ZAR")) == "515,00"
+    assert fr.example() == "55,50"
+    assert DECIMAL_POINT.editable(Money(1234500, "LYD")) == "1234.500"
+
+
+def test_messages_are_translated_whole_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def recording(message: str) -> str:
+        seen.append(message)
+        return message
+
+    monkeypatch.setattr(common.amounts, "_", recording)
+    with pytest.raises(InvalidInput):
+        parse_amount("10,50", "amount", "ZAR", DECIMAL_POINT)
+    assert any(m.startswith("“{text}” is not clear as the {field}") for m in seen)
+    assert "a point" in seen
+
+
+ROUND_TRIP_CURRENCIES = st.sampled_from(["ZAR", "UGX", "XOF", "LYD", "MZN", "KES", "EUR"])
+
+
+@given(st.integers(min_value=0, max_value=10**9 - 1), ROUND_TRIP_CURRENCIES,
+       st.sampled_from(SUPPORTED_LOCALES))
+def test_what_the_till_shows_is_read_back_as_typed(whole: int, currency: str,
+                                                   locale: str) -> None:
+    # The amount shown (without its code) typed back in the same locale is the same money.
+    places = exponent(currency)
+    m = Money(whole * 10**places + whole % 10**places, currency)
+    shown = format_money(m, locale, code=False)
+    fmt = amount_format(locale)
+    if places == 3 and m.minor >= 1000 * 10**places and fmt.group in ".,":
+        # '1,234.500' LYD is shown grouped, but typed '1,234' could be one dinar: refused.
+        with pytest.raises(InvalidInput, match="not clear"):
+            parse_amount(shown, "amount", currency, fmt, allow_zero=True)
+        return
+    assert parse_amount(shown, "amount", currency, fmt, allow_zero=True) == m
+    assert parse_amount(fmt.editable(m), "amount", currency, fmt, allow_zero=True) == m

@@ -11,8 +11,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import common.money
+from common.amounts import SUPPORTED_LOCALES
 from common.errors import InvalidInput
-from common.money import CURRENCY_EXPONENTS, Money, MoneyError, exponent, format_money
+from common.money import (
+    CURRENCY_EXPONENTS,
+    SEPARATOR_OVERRIDES,
+    Money,
+    MoneyError,
+    display_locale,
+    exponent,
+    format_money,
+    format_number,
+    number_style,
+    set_display_locale,
+)
 
 CURRENCIES = st.sampled_from(sorted(CURRENCY_EXPONENTS))
 MINOR = st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1)  # the wire form's 15 digits
@@ -173,3 +185,104 @@ def test_no_float_anywhere_in_the_module() -> None:
     floats = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and type(n.value) is float]
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "float"]
     assert floats == [] and calls == []
+
+
+# -- display in the terminal's locale (CLDR through Babel) ---------------------------------------
+
+#: The demo markets: the locale, its currency and the golden display strings.
+GOLDEN = [
+    ("en", Money(123450, "ZAR"), "ZAR 1,234.50"),
+    ("en", Money(-7000, "ZAR"), "ZAR -70.00"),
+    ("en", Money(12500, "UGX"), "UGX 12,500"),
+    ("en", Money(1234500, "LYD"), "LYD 1,234.500"),
+    ("en_UG", Money(12500, "UGX"), "UGX 12,500"),
+    ("fr_CI", Money(12500, "XOF"), "12 500 XOF"),
+    ("fr_CI", Money(-12500, "XOF"), "-12 500 XOF"),
+    ("pt_MZ", Money(123450, "MZN"), "1 234,50 MZN"),
+    ("pt_MZ", Money(-123450, "MZN"), "-1 234,50 MZN"),
+    ("en_ZA", Money(123450, "ZAR"), "ZAR 1,234.50"),
+    ("en_ZA", Money(-7000, "ZAR"), "ZAR -70.00"),
+    ("af_ZA", Money(123450, "ZAR"), "ZAR 1 234,50"),
+    ("de", Money(123450, "EUR"), "1.234,50 EUR"),
+    ("nl", Money(-123450, "EUR"), "EUR -1.234,50"),
+]
+
+
+@pytest.mark.parametrize(("locale", "m", "text"), GOLDEN)
+def test_each_market_sees_its_own_format(locale: str, m: Money, text: str) -> None:
+    assert format_money(m, locale) == text
+
+
+def test_the_default_display_locale_is_todays_house_format() -> None:
+    assert display_locale() == "en"
+    assert str(Money(123450, "ZAR")) == "ZAR 1,234.50"
+    assert str(Money(-7000, "ZAR")) == "ZAR -70.00"
+
+
+def test_the_display_locale_is_used_by_default_and_by_str() -> None:
+    try:
+        set_display_locale("fr_CI")
+        assert display_locale() == "fr_CI"
+        assert format_money(Money(-12500, "XOF")) == "-12 500 XOF"
+        assert str(Money(12500, "XOF")) == "12 500 XOF"
+        assert format_money(Money(12500, "XOF"), "en") == "XOF 12,500"
+        set_display_locale("pt-MZ")  # either separator
+        assert display_locale() == "pt_MZ"
+        assert str(Money(123450, "MZN")) == "1 234,50 MZN"
+    finally:
+        set_display_locale("en")
+
+
+def test_an_unknown_locale_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown locale"):
+        set_display_locale("xx_XX")
+    with pytest.raises(ValueError, match="unknown locale"):
+        format_money(Money(1, "ZAR"), "nonsense")
+    assert display_locale() == "en"
+
+
+def test_the_number_alone_for_a_column_headed_by_the_currency() -> None:
+    assert format_money(Money(-123450, "ZAR"), "en", code=False) == "-1,234.50"
+    assert format_money(Money(12500, "XOF"), "fr_CI", code=False) == "12 500"
+
+
+def test_en_za_shows_a_decimal_point_where_cldr_has_a_comma() -> None:
+    # CLDR writes en_ZA '1 234,50'; the counter, its banks and utilities write '1,234.50'.
+    assert "en_ZA" in SEPARATOR_OVERRIDES
+    style = number_style("en_ZA")
+    assert (style.decimal, style.group) == (".", ",")
+    assert (number_style("af_ZA").decimal, number_style("af_ZA").group) == (",", " ")
+
+
+def test_grouping_sizes_come_from_cldr() -> None:
+    assert format_money(Money(1234567890, "INR"), "en_IN") == "INR 1,23,45,678.90"
+    assert format_number(1234567, 0, "en") == "1,234,567"
+    assert format_number(123, 0, "en") == "123"
+
+
+def test_format_number_is_exact_and_refuses_a_float() -> None:
+    assert format_number(Decimal("1234.5"), 1, "fr") == "1 234,5"
+    assert format_number(Decimal("-0.04"), 1, "en") == "0.0"  # no '-0.0'
+    assert format_number(Decimal("-1234.25"), 1, "pt_MZ") == "-1 234,2"  # half-even
+    assert format_number(Decimal("12345678901234567890123456789.5"), 1, "en") == \
+        "12,345,678,901,234,567,890,123,456,789.5"
+    with pytest.raises(TypeError):
+        format_number(1.5, 1)  # type: ignore[arg-type]
+
+
+SUPPORTED = st.sampled_from(SUPPORTED_LOCALES)
+
+
+@given(money(), SUPPORTED)
+def test_no_no_break_space_nor_bidi_mark_is_ever_shown(m: Money, locale: str) -> None:
+    text = format_money(m, locale)
+    assert not set(text) & {"\u00a0", "\u202f", "\u200e", "\u200f", "\u2212"}
+    assert text.isascii()
+
+
+@given(money(), SUPPORTED)
+def test_the_code_stays_in_its_place_and_the_sign_on_the_number(m: Money, locale: str) -> None:
+    text = format_money(m, locale)
+    number = format_money(m, locale, code=False)
+    assert text in (f"{m.currency} {number}", f"{number} {m.currency}")
+    assert number.startswith("-") == (m.minor < 0)

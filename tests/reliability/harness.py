@@ -66,7 +66,8 @@ class Core:
 def build_core(db: Path, key: bytes, base_url: str, credential: str, *, create: bool = True,
                read_timeout: float = 5.0, resolve_grace: float = 0.0,
                terminal: dict[str, Any] | None = None,
-               printer: ConnectionConfig | None = None, start: bool = False) -> Core:
+               printer: ConnectionConfig | None = None, start: bool = False,
+               settings: Settings | None = None) -> Core:
     """Open the store and build the till on `base_url` (workers stopped unless `start`)."""
     store = open_store(db, key, create=create)
     session = requests.Session()
@@ -77,7 +78,7 @@ def build_core(db: Path, key: bytes, base_url: str, credential: str, *, create: 
     bus.subscribe_all(events.append)
     try:
         till = build_till(
-            Settings({}), bus=bus, store=store, backend=client, data_dir=db.parent,
+            settings or Settings({}), bus=bus, store=store, backend=client, data_dir=db.parent,
             terminal=None if terminal is None else parse_terminal(terminal),
             printer=printer, tariffs_on=False, closers=(store.close,), start=start,
             sync_lock=db.with_suffix(".sync.lock"),

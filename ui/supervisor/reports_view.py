@@ -8,7 +8,7 @@ permissions; this screen only disables what the operator may not use. Exports ru
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.supervisor.endofday import DayClose, Reconciliation, open_shifts_refusal
-from app.supervisor.ledger import iso_seconds
 from app.supervisor.permissions import Actor, Permission, allowed
+from app.supervisor.ranges import day_range
 from app.supervisor.report_model import Report, format_minor, format_tenths
 from app.supervisor.reporting import ReportOverview
 from app.supervisor.reports import ZReadiness
-from common.format import format_period, format_time
+from common.format import format_period, format_time, local_day
 from ui.labels import z_upload_label
 from ui.ops import Op
 from ui.supervisor.charts import BarChart
@@ -63,11 +63,12 @@ class ReportsView(QWidget):
         self.report: Report | None = None
         self._exporting = False
         self.hourly: list[tuple[int, int, int]] = []
-        offset = ctx.services.terminal.utc_offset
-        self._tz = timezone(offset)
+        #: the utility's zone: its local days, not this PC's
+        self._zone = ctx.services.terminal.zone
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
-        today = QDate.currentDate()
+        local = local_day(datetime.now(UTC), self._zone)
+        today = QDate(local.year, local.month, local.day)
         self.start = QDateEdit(today)
         self.end = QDateEdit(today)
         for edit in (self.start, self.end):
@@ -141,9 +142,7 @@ class ReportsView(QWidget):
         end = date(b.year(), b.month(), b.day())
         if end < start:
             start, end = end, start
-        lo = datetime.combine(start, time(), self._tz).astimezone(UTC)
-        hi = datetime.combine(end + timedelta(days=1), time(), self._tz).astimezone(UTC)
-        return iso_seconds(lo), iso_seconds(hi)
+        return day_range(start, end, self._zone)
 
     def refresh(self) -> None:
         """Load the report, the hourly figures, the operator list and the Z list."""

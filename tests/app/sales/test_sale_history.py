@@ -5,6 +5,7 @@ and the query plans (indexes, no full scans)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -98,11 +99,30 @@ def test_business_day_window_in_utility_time() -> None:
     start, end = history.day_window(date(2026, 11, 25), "+02:00")
     assert start <= "2026-11-24T22:00:00.500000Z" < end
     assert not start <= "2026-11-24T21:59:59.999999Z"
-    for bad in ("2", "+2:00", "UTC"):
+    for bad in ("2", "+2:00", "Mars/Olympus", ""):
         with pytest.raises(ValueError, match="offset"):
             history.day_window(date(2026, 11, 25), bad)
     with pytest.raises(ValueError, match="time zone"):
         history.business_day(datetime(2026, 11, 25), "+02:00")
+
+
+def test_business_day_in_the_utilitys_iana_zone_cuts_at_local_midnight() -> None:
+    # Libya: UTC+2 all year. Lisbon (a test zone: the African demo zones have no DST):
+    # the day the clocks go forward has 23 hours, the day they go back 25.
+    tripoli = ZoneInfo("Africa/Tripoli")
+    assert history.day_window(date(2026, 3, 29), tripoli) == (
+        "2026-03-28T22:00:00", "2026-03-29T22:00:00")
+    assert history.day_window(date(2026, 3, 29), "Europe/Lisbon") == (
+        "2026-03-29T00:00:00", "2026-03-29T23:00:00")
+    assert history.day_window(date(2026, 10, 25), "Europe/Lisbon") == (
+        "2026-10-24T23:00:00", "2026-10-26T00:00:00")
+    # 23:30 UTC on 28 March is 23:30 in Lisbon (winter); on 29 March it is 00:30 on the 30th.
+    assert history.business_day(datetime(2026, 3, 28, 23, 30, tzinfo=UTC),
+                                "Europe/Lisbon") == date(2026, 3, 28)
+    assert history.business_day(datetime(2026, 3, 29, 23, 30, tzinfo=UTC),
+                                "Europe/Lisbon") == date(2026, 3, 30)
+    assert history.business_day(datetime(2026, 3, 29, 22, 30, tzinfo=UTC),
+                                tripoli) == date(2026, 3, 30)
 
 
 def _plan(conn: Connection, run: object) -> list[str]:

@@ -368,3 +368,44 @@ def test_vat_is_net_of_reversals_like_net(sv: SupervisorServices, seed: Seeder,
 def test_z_reprint_counter_when_not_printed_at_issue(sv: SupervisorServices) -> None:
     sv.day.issue_z(SUPERVISOR, print_it=False)
     assert [sv.day.reprint_z(SUPERVISOR, 1).reprint_no for _ in range(3)] == [1, 2, 3]
+
+
+def test_report_days_cut_at_the_utilitys_local_midnight_over_dst() -> None:
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    lisbon = ZoneInfo("Europe/Lisbon")  # a DST test zone: the African demo zones have none
+
+    def hours(first: date, last: date, zone: ZoneInfo) -> float:
+        start, end = ranges.day_range(first, last, zone)
+        span = datetime.fromisoformat(end) - datetime.fromisoformat(start)
+        return span.total_seconds() / 3600
+
+    assert hours(date(2026, 3, 29), date(2026, 3, 29), lisbon) == 23
+    assert hours(date(2026, 10, 25), date(2026, 10, 25), lisbon) == 25
+    assert hours(date(2026, 3, 28), date(2026, 3, 30), lisbon) == 71
+    assert ranges.day_range(date(2026, 3, 29), date(2026, 3, 29), ZoneInfo("Africa/Tripoli")) \
+        == ("2026-03-28T22:00:00Z", "2026-03-29T22:00:00Z")
+
+
+def test_the_terminal_context_takes_the_utilitys_iana_zone() -> None:
+    from datetime import timedelta
+
+    from app.supervisor.context import TerminalContext
+
+    facts = {"utility": {"time_zone": "Africa/Tripoli", "utc_offset": "+02:00"}}
+    assert str(TerminalContext.from_terminal_raw(facts).zone) == "Africa/Tripoli"
+    offset_only = TerminalContext.from_terminal_raw({"utility": {"utc_offset": "+01:00"}})
+    assert offset_only.zone.utcoffset(None) == timedelta(hours=1)
+    assert TerminalContext().zone.utcoffset(None) == timedelta(hours=2)
+
+
+def test_sales_per_hour_in_a_dst_zone(seed: Seeder, store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    _seed_day(seed)  # 25 November: Lisbon is on UTC+0 then
+    hours = store.call(lambda c: ranges.sales_per_hour(c, "2026-11-25T00:00:00Z",
+                                                       "2026-11-26T00:00:00Z",
+                                                       zone=ZoneInfo("Europe/Lisbon")))
+    assert {h: (n, a) for h, n, a in hours if n} == {
+        6: (2, 30000), 8: (1, 5000), 9: (1, 2550), 10: (1, 1000)}
