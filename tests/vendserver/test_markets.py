@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -370,3 +372,44 @@ def test_request_amounts_parse_as_the_clients_money_does(currency: str, text: st
     assert got == expected
     if got is not None:
         assert Money.from_wire(fmt_cents(got, currency), currency).minor == got
+
+
+# -- the command line ------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "vendserver", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_demo_info_lists_the_markets_and_describes_one() -> None:
+    done = _cli("demo-info")
+    assert done.returncode == 0, done.stderr
+    info = json.loads(done.stdout)
+    assert info["utility"]["currency"] == "ZAR" and info["market"] == "ZAR"
+    assert [(m["code"], m["currency"], m["time_zone"], m["language"], m["locale"])
+            for m in info["markets"]] == [
+        ("ZAR", "ZAR", "Africa/Johannesburg", "en", "en_ZA"),
+        ("UGX", "UGX", "Africa/Kampala", "en", "en_UG"),
+        ("XOF", "XOF", "Africa/Abidjan", "fr", "fr_CI"),
+        ("LYD", "LYD", "Africa/Tripoli", "en", "en"),
+        ("MZN", "MZN", "Africa/Maputo", "pt", "pt_MZ"),
+    ]
+    assert all(m["utility"] for m in info["markets"])
+    xof = json.loads(_cli("demo-info", "--market", "xof").stdout)
+    assert xof["utility"]["currency"] == "XOF"
+    assert xof["vendor"]["credit"] == {"amount": "20000000", "currency": "XOF"}
+    refused = _cli("demo-info", "--market", "EUR")
+    assert refused.returncode == 2 and "no demo market" in refused.stderr
+
+
+def test_demo_info_of_a_database_describes_its_market(tmp_path: Path) -> None:
+    now = [datetime(2026, 3, 1, tzinfo=UTC)]
+    _service(tmp_path, "MZN", now).store.close()
+    info = json.loads(_cli("demo-info", "--db", str(tmp_path / "MZN.db")).stdout)
+    assert info["market"] == "MZN" and info["tariff_signing_key"] is not None
+    assert info["meters"][2]["arrears"] == {"amount": "5000.00", "currency": "MZN"}
+    topped = _cli("vendor-topup", "--db", str(tmp_path / "MZN.db"), "--vendor", "V001",
+                  "--amount", "0.5")
+    assert topped.returncode == 0 and "500000.50" in topped.stdout, topped.stderr
