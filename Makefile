@@ -20,7 +20,7 @@ $(STAMP): requirements.txt requirements-server.txt requirements-dev.txt | $(PY)
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) main.py --demo
+	$(PY) main.py --demo $(if $(MARKET),--market $(MARKET))
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

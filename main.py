@@ -27,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true",
                         help="start the reference server on demo data and use a throwaway store")
+    parser.add_argument("--market", metavar="CODE", type=str.upper,
+                        choices=("ZAR", "UGX", "XOF", "LYD", "MZN"),
+                        help="with --demo: the demo utility's market (currency): ZAR (default), "
+                        "UGX, XOF, LYD or MZN; each has its own demo folder")
     parser.add_argument("--config", type=Path, metavar="PATH",
                         help=f"settings file (default: {default_config_path()})")
     parser.add_argument("--data-dir", type=Path, metavar="PATH",
@@ -87,9 +91,21 @@ def self_test() -> int:
     return 0 if ok else 1
 
 
+def _demo_root(args: argparse.Namespace) -> Path:
+    """The demo folder of the chosen market (demo-data, or demo-data/UGX and so on)."""
+    from app.demo_server import demo_dir
+
+    return demo_dir(ROOT / "demo-data", args.market)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the application; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    if args.market and args.demo:
+        from app.demo_server import MARKET_ENV
+
+        # Read by the demo server's start (the demo's wiring passes no market itself).
+        os.environ[MARKET_ENV] = args.market
     if args.help_settings:
         print(describe_settings())
         return 0
@@ -98,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verify_journal is not None:
         from app.supervisor.audit import verify_journal_cli
 
-        journal_dir = args.data_dir or (ROOT / "demo-data" if args.demo else default_data_dir())
+        journal_dir = args.data_dir or (_demo_root(args) if args.demo else default_data_dir())
         store = Path(args.verify_journal) if args.verify_journal else None
         return verify_journal_cli(store, data_dir=journal_dir, demo=args.demo)
     try:
@@ -106,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"{APP_NAME}: {exc}", file=sys.stderr)
         return 2
-    data_dir: Path = args.data_dir or (ROOT / "demo-data" if args.demo else default_data_dir())
+    data_dir: Path = args.data_dir or (_demo_root(args) if args.demo else default_data_dir())
     setup_logging(data_dir / "logs", json_lines=settings["log.json"], level=settings["log.level"])
     log.info("%s %s starting (demo=%s)", APP_NAME, VERSION, args.demo)
     from ui.qt_preflight import check

@@ -2,11 +2,18 @@
 
 The server is asked for a free loopback port (`--port 0`) and announces it on stdout as
 `VENDSERVER LISTENING http://127.0.0.1:PORT`; we read that line with a deadline.
+
+The demo market (ZAR, UGX, XOF, LYD or MZN: which utility, currency and language the server's
+demo data is) is `start(market=...)`, else the `VENDPOINT_DEMO_MARKET` environment variable
+that `main.py --demo --market CODE` sets, else the server's default (ZAR). It only matters
+when the server's database is new: a database keeps the market it was seeded with, so each
+market has its own demo folder (`demo_dir`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import subprocess
 import sys
@@ -19,6 +26,22 @@ from common.errors import UserFacingError
 log = logging.getLogger("vendpoint.demo")
 
 LISTENING_PREFIX = "VENDSERVER LISTENING "
+#: The environment variable naming the demo market when `start` is not given one.
+MARKET_ENV = "VENDPOINT_DEMO_MARKET"
+#: The market whose demo folder is the demo root itself (the others get a sub-folder).
+DEFAULT_MARKET = "ZAR"
+
+
+def demo_market(market: str | None = None) -> str:
+    """The demo market to start: `market`, else $VENDPOINT_DEMO_MARKET, else ZAR."""
+    return (market or os.environ.get(MARKET_ENV) or DEFAULT_MARKET).strip().upper()
+
+
+def demo_dir(root: Path, market: str | None = None) -> Path:
+    """The demo folder of `market` under the demo root: the root for ZAR (as before markets
+    existed), `root/UGX` and so on for the others, so markets never share a database."""
+    code = demo_market(market)
+    return root if code == DEFAULT_MARKET else root / code
 
 
 class DemoServerError(UserFacingError):
@@ -72,12 +95,14 @@ class DemoServer:
 
     @classmethod
     def start(cls, db_path: Path, *, timeout: float = 60.0,
-              xmlvend: str | None = None) -> DemoServer:
+              xmlvend: str | None = None, market: str | None = None) -> DemoServer:
         """Start the server on a free loopback port and wait until it listens (`xmlvend`:
-        the personality of its XMLVend face)."""
+        the personality of its XMLVend face; `market`: the demo market a new database is
+        seeded with, see `demo_market`)."""
         db_path.parent.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "vendserver", "serve", "--host", "127.0.0.1",
-               "--port", "0", "--demo", "--db", str(db_path)]
+               "--port", "0", "--demo", "--db", str(db_path),
+               "--market", demo_market(market)]
         if xmlvend:
             cmd += ["--xmlvend", xmlvend]
         root = Path(__file__).resolve().parent.parent

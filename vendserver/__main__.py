@@ -1,8 +1,9 @@
 """Command line of the reference vending server (see docs/api.md §8).
 
     python -m vendserver serve [--host 127.0.0.1] [--port 8080] [--db PATH|URL] [--demo]
+                               [--market ZAR|UGX|XOF|LYD|MZN]
                                [--workers N]     (N > 1 needs --db postgresql://...)
-    python -m vendserver demo-info [--db PATH]
+    python -m vendserver demo-info [--db PATH] [--market CODE]
     python -m vendserver publish-tariff FILE --db PATH
     python -m vendserver audit --db PATH
     python -m vendserver vendor-topup --db PATH --vendor V001 --amount 1000.00
@@ -109,8 +110,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CliRefusal(f"error: cannot open the database {args.db}: {exc}") from None
     except StoreUnavailable as exc:  # never the URL itself: it may carry a password
         raise CliRefusal(f"error: cannot open the database: {exc}") from None
-    if args.demo and seed(service):
-        logging.getLogger("vendserver").info("demo data created in %s", args.db)
+    if args.demo and seed(service, args.market):
+        logging.getLogger("vendserver").info("demo data (market %s) created in %s",
+                                             args.market, args.db)
+    elif args.demo and service.currency() != args.market:
+        logging.getLogger("vendserver").warning(
+            "the database already holds the %s market; --market %s is ignored",
+            service.currency(), args.market)
     try:
         sock = free_socket(args.host, args.port)
     except (OSError, OverflowError) as exc:
@@ -167,7 +173,11 @@ def cmd_demo_info(args: argparse.Namespace) -> int:
     from vendserver.demo import demo_info, dumps
 
     service = _service(args.db) if args.db else None
-    print(dumps(demo_info(service)))
+    try:
+        info = demo_info(service, args.market)
+    except KeyError as exc:
+        raise CliRefusal(f"error: {exc.args[0]}") from None
+    print(dumps(info))
     return 0
 
 
@@ -204,15 +214,16 @@ def cmd_topup(args: argparse.Namespace) -> int:
     from vendserver.money import fmt_cents, parse_amount
 
     service = _existing(args.db)
+    currency = service.currency()
     try:
-        credit = service.top_up(args.vendor, parse_amount(args.amount))
+        credit = service.top_up(args.vendor, parse_amount(args.amount, "amount", currency))
     except KeyError:
         print(f"top-up refused: no vendor {args.vendor}", file=sys.stderr)
         return 1
     except ApiError as exc:
         print(f"top-up refused: {exc}", file=sys.stderr)
         return 1
-    print(f"vendor {args.vendor} credit now {fmt_cents(credit)}")
+    print(f"vendor {args.vendor} credit now {fmt_cents(credit, currency)}")
     return 0
 
 
@@ -257,6 +268,20 @@ def cmd_set_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _market_codes() -> list[str]:
+    from vendserver.demo import MARKETS
+
+    return list(MARKETS)
+
+
+def _market_code(text: str) -> str:
+    code = text.upper()
+    if code not in _market_codes():
+        raise argparse.ArgumentTypeError(
+            f"no demo market {text!r} (choose from {', '.join(_market_codes())})")
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m vendserver",
@@ -267,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--db", help="an SQLite file, or postgresql://user@host:port/dbname")
     p.add_argument("--demo", action="store_true", help="seed the demo data if empty")
+    p.add_argument("--market", type=_market_code, default="ZAR",
+                   help="which demo market --demo seeds: " + ", ".join(_market_codes())
+                   + " (default ZAR)")
     p.add_argument("--workers", type=int, default=1,
                    help="server processes on the one port (more than 1 needs PostgreSQL)")
     p.add_argument("--heartbeat", type=float, default=15.0, help="SSE heartbeat seconds")
@@ -277,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("demo-info", help="print the demo data as JSON")
     p.add_argument("--db")
+    p.add_argument("--market", type=_market_code, default=None,
+                   help="the market to describe (default: the --db's market, else ZAR)")
     p.set_defaults(func=cmd_demo_info)
     p = sub.add_parser("publish-tariff", help="sign and publish a tariff version")
     p.add_argument("file")

@@ -2,8 +2,10 @@
 
 Pure functions over integers and `Fraction`s (no float, no I/O), so a quote and a sale in the
 same state give the same units, and tests can check receipts computed by hand. The rules are
-written out in docs/api.md §6. Money is in cents, units in tenths, rates in ten-thousandths of
-the major currency unit per unit, percentages in basis points.
+written out in docs/api.md §6. Money is in minor units of the tariff's currency (what the
+names call "cents": 1/100 ZAR, 1 UGX, 1/1000 LYD; rounding is always to that minor unit),
+units in tenths, rates in ten-thousandths of the major currency unit per unit, percentages in
+basis points.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sts.errors import StsError
 from sts.tokens import decode_amount, encode_amount
 from vendserver.money import (
     ceil_fraction,
+    decimals,
     fmt_rate,
     fmt_units,
     largest_remainder,
@@ -68,6 +71,13 @@ class TariffTerms:
     debt_percent_bp: int
     debt_minimum: int
     fbe_units: int
+    #: the tariff's currency, whose ISO 4217 decimals say what a minor unit is
+    currency: str = "ZAR"
+
+    @property
+    def exponent(self) -> int:
+        """Decimals of the tariff's currency (2 for ZAR, 0 for UGX, 3 for LYD)."""
+        return decimals(self.currency)
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> TariffTerms:
@@ -93,11 +103,17 @@ class TariffTerms:
             expected_lo = hi if hi is not None else -1
         if blocks[-1].hi is not None:
             raise ValueError("the last block must be open-ended (\"to\": null)")
+        currency = str(doc.get("currency", "ZAR"))
+        try:
+            decimals(currency)
+        except ValueError:
+            raise ValueError(f"the currency {currency!r} is not known") from None
         fixed = tuple(
-            FixedCharge(str(f["code"]), str(f["description"]), parse_amount(f["amount"]))
+            FixedCharge(str(f["code"]), str(f["description"]),
+                        _amount(f["amount"], currency, "fixed charge"))
             for f in doc.get("fixed_charges", [])
         )
-        debt = doc.get("debt_recovery") or {"percent": "0.00", "minimum": "0.00"}
+        debt = doc.get("debt_recovery") or {"percent": "0", "minimum": "0"}
         debt_bp = parse_percent(debt["percent"])
         if debt_bp >= 10000:
             raise ValueError("debt recovery must be below 100 %")
@@ -111,9 +127,21 @@ class TariffTerms:
             prices_include_vat=bool(doc["prices_include_vat"]),
             vat_bp=parse_percent(doc["vat_rate"]),
             debt_percent_bp=debt_bp,
-            debt_minimum=parse_amount(debt["minimum"]),
+            debt_minimum=_amount(debt["minimum"], currency, "debt recovery minimum"),
             fbe_units=parse_units(doc.get("fbe_units_per_month", "0.0")),
+            currency=currency,
         )
+
+
+def _amount(text: object, currency: str, what: str) -> int:
+    """A tariff document's amount in minor units of its currency; ValueError (a plain reason)
+    for more decimals than the currency has."""
+    from vendserver.errors import ApiError
+
+    try:
+        return parse_amount(text, what, currency)
+    except ApiError as exc:
+        raise ValueError(f"the {what} {text!r}: {exc.message}") from None
 
 
 @dataclass(frozen=True)
@@ -175,8 +203,9 @@ def block_title(unit: str) -> str:
 
 
 def _energy_rate(terms: TariffTerms, rate: int) -> Fraction:
-    """VAT-inclusive cents per tenth of a unit for a rate in ten-thousandths per unit."""
-    r = Fraction(rate, 1000)
+    """VAT-inclusive minor units per tenth of a unit for a rate in ten-thousandths of the
+    major unit per unit (ZAR 2.5000/kWh is 25 cents per 0.1 kWh; UGX 750.0000 is 75 UGX)."""
+    r = Fraction(rate * 10**terms.exponent, 100_000)
     if not terms.prices_include_vat:
         r = r * Fraction(10000 + terms.vat_bp, 10000)
     return r

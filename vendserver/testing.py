@@ -86,10 +86,12 @@ def running_server(tmp_path: Path, *, demo: bool = True, heartbeat: float = 15.0
                    smtp: SmtpConfig | None = None,
                    start_timeout: float = 30.0,
                    pin_cost: dict[str, int] | None = None,
-                   db: str | None = None) -> Iterator[RunningServer]:
+                   db: str | None = None,
+                   market: str = "ZAR") -> Iterator[RunningServer]:
     """Start the server on a free loopback port; stop it when the block ends.
 
     `db`: a postgresql:// URL to serve from instead of the SQLite file in `tmp_path`.
+    `market`: the demo market seeded (vendserver.demo.MARKETS; ZAR by default).
 
     `pin_cost`: the argon2id cost of the PIN verification material; tests default to
     `TEST_PIN_COST` (the same algorithm, cheaper), production runs `PIN_MATERIAL`.
@@ -100,7 +102,7 @@ def running_server(tmp_path: Path, *, demo: bool = True, heartbeat: float = 15.0
     service = VendingService(store, clock=clock, smtp=smtp,
                              pin_cost=pin_cost or TEST_PIN_COST)
     if demo:
-        seed(service)
+        seed(service, market)
     ready = threading.Event()
     shutdown = threading.Event()
     app = create_app(service, heartbeat=heartbeat, shutdown=shutdown, on_ready=ready.set)

@@ -32,13 +32,11 @@ from offline_store.journal import append
 from printers import model as pm
 
 
-def money_minor(value: Any) -> int:
-    """'150.00' (API money with exactly 2 decimals, maybe negative) → 15000."""
-    text = str(value)
-    if not text.replace("-", "", 1).replace(".", "", 1).isdigit() or "." not in text \
-            or len(text.split(".")[1]) != 2:
-        raise ValueError("money is not a 2-decimal string")
-    return int(text.replace(".", ""))
+def money_minor(value: Any, currency: str) -> int:
+    """API money with exactly `currency`'s decimals, maybe negative, in minor units:
+    "150.00" ZAR → 15000, "12500" UGX → 12500, "1.500" LYD → 1500 (MoneyError, a
+    ValueError, for anything else)."""
+    return Money.from_wire(str(value), currency).minor
 
 
 def _vat_minor(sale: dict[str, Any]) -> int:
@@ -96,8 +94,8 @@ class ReversalService:
                                  details={"reason": reason})
         raw = self.api.reverse(receipt_no, actor.id, reason, approval.operator_id, approval.pin)
         refunded = raw.get("amount_refunded") or {}
-        amount = Money(money_minor(refunded.get("amount")),
-                       str(refunded.get("currency") or self.terminal.currency))
+        currency = str(refunded.get("currency") or self.terminal.currency)
+        amount = Money(money_minor(refunded.get("amount"), currency), currency)
         result = ReversalResult(str(raw["reversal_no"]), str(raw["receipt_no"]),
                                 str(raw["reversed_at"]), amount, approval.operator_id, False, raw)
         documents = self.printer if isinstance(self.printer, DocumentWriter) else None

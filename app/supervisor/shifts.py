@@ -42,6 +42,21 @@ MONEY_TAKEN = "(s.state IN ('tokened', 'sending', 'pending', 'unresolved', " \
 
 #: South African notes and coins, in minor units (the default counting sheet).
 ZAR_DENOMINATIONS = (20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10)
+#: The notes and coins of each market's currency, in minor units, largest first: a counting
+#: sheet's rows (UGX has no coins below 50, LYD counts in dirhams of 1/1000 dinar).
+DENOMINATIONS: dict[str, tuple[int, ...]] = {
+    "ZAR": ZAR_DENOMINATIONS,
+    "UGX": (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50),
+    "XOF": (10000, 5000, 2000, 1000, 500, 250, 200, 100, 50, 25, 10, 5),
+    "LYD": (50000, 20000, 10000, 5000, 1000, 500, 250, 100, 50),
+    "MZN": (100000, 50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50),
+}
+
+
+def denominations(currency: str) -> tuple[int, ...]:
+    """The counting sheet's notes and coins for `currency` (minor units, largest first);
+    empty for a currency without a table, whose cash is counted as one total."""
+    return DENOMINATIONS.get(currency, ())
 
 
 @dataclass(frozen=True)

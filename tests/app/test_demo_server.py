@@ -8,9 +8,11 @@ import signal
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 
-from app.demo_server import DemoServer
+from app.api.models.terminal import parse_terminal
+from app.demo_server import MARKET_ENV, DemoServer, demo_dir, demo_market
 from app.sales.connectivity import Connectivity
 from app.sales.events import ConnectivityChanged
 from app.till.build import watch_demo_server
@@ -70,3 +72,35 @@ def test_our_own_stop_is_no_news(tmp_path: Path) -> None:
     assert server.exited.wait(30)
     assert codes == []
     assert server.process.returncode is not None
+
+
+def test_demo_server_starts_on_a_market(tmp_path: Path) -> None:
+    """`--market UGX` reaches the server: its terminal facts are the UGX utility's, with its
+    zone, language and locale on the parsed facts too; each market has its own demo folder."""
+    server = DemoServer.start(tmp_path / "server" / "vendserver.db", market="UGX")
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            activation = http.post("/v1/terminals/activate", json={
+                "activation_code": "DEMO-ACT-2026", "terminal_name": "Demo counter"})
+            assert activation.status_code == 200, activation.text
+            credential = activation.json()["credential"]
+            r = http.get("/v1/terminal", headers={"Authorization": f"Bearer {credential}"})
+        assert r.status_code == 200, r.text
+        facts = r.json()
+        assert facts["utility"]["currency"] == "UGX"
+        assert facts["sale_limits"]["minimum"] == {"amount": "1000", "currency": "UGX"}
+        info = parse_terminal(facts)
+        assert info.currency == "UGX"
+        assert (info.time_zone, info.language, info.locale) == ("Africa/Kampala", "en", "en_UG")
+    finally:
+        server.stop()
+    assert demo_dir(tmp_path, "UGX") == tmp_path / "UGX"
+    assert demo_dir(tmp_path, "zar") == tmp_path
+
+
+def test_demo_market_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MARKET_ENV, raising=False)
+    assert demo_market() == "ZAR"
+    monkeypatch.setenv(MARKET_ENV, "xof")
+    assert demo_market() == "XOF"
+    assert demo_market("LYD") == "LYD"

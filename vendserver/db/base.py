@@ -119,12 +119,15 @@ class StoreBase(ABC):
 
     def set_utility(self, row: Row) -> None:
         self._exec(
-            "INSERT INTO utility(id, name, address, vat_number, currency, utc_offset_minutes) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
+            "INSERT INTO utility(id, name, address, vat_number, currency, utc_offset_minutes, "
+            "time_zone, language, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
             "address=excluded.address, vat_number=excluded.vat_number, "
-            "currency=excluded.currency, utc_offset_minutes=excluded.utc_offset_minutes",
+            "currency=excluded.currency, utc_offset_minutes=excluded.utc_offset_minutes, "
+            "time_zone=excluded.time_zone, language=excluded.language, locale=excluded.locale",
             (row["id"], row["name"], row["address"], row["vat_number"], row["currency"],
-             row["utc_offset_minutes"]))
+             row["utc_offset_minutes"], row.get("time_zone"), row.get("language"),
+             row.get("locale")))
 
     def utility(self) -> Row | None:
         return self._one("SELECT * FROM utility LIMIT 1")

@@ -115,6 +115,14 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX terminals_activation ON terminals(activation_code, fingerprint)
         WHERE fingerprint IS NOT NULL;
     """,
+    # 3: the utility's IANA time zone (local days and months follow its daylight saving and
+    # changes of offset; utc_offset_minutes stays for older servers), and the language and
+    # locale its customers and counters use.
+    """
+    ALTER TABLE utility ADD COLUMN time_zone TEXT;
+    ALTER TABLE utility ADD COLUMN language TEXT;
+    ALTER TABLE utility ADD COLUMN locale TEXT;
+    """,
 ]
 
 #: Statements only PostgreSQL runs, after the migration of the same number. Counters are

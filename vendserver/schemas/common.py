@@ -58,7 +58,15 @@ class UtilityOut(Out):
     address: str
     vat_number: str
     currency: str
+    #: the offset in force now (older clients); `time_zone` is the rule
     utc_offset: str
+    #: IANA time zone of the utility's business days and months, e.g. "Africa/Kampala"
+    #: (null only for a server database from before time zones with an odd offset)
+    time_zone: str | None = None
+    #: the customers' language ("en", "fr", "pt"): receipts' default
+    language: str = "en"
+    #: the counters' locale ("en_ZA", "fr_CI", "pt_MZ", or just "en"): display defaults
+    locale: str = "en"
 
 
 class SigningKeyOut(Out):

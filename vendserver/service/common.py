@@ -28,8 +28,35 @@ ACTIVATION_MAX_FAILURES = 5
 ACTIVATION_WINDOW = timedelta(minutes=10)
 OFFLINE_MAX_AGE = timedelta(days=30)
 OFFLINE_MAX_FUTURE = timedelta(minutes=5)
+#: ZAR's per-sale limits in cents (R 5.00 to R 5 000.00); other currencies: `sale_range`.
 SALE_MIN = 500
 SALE_MAX = 500_000
+
+#: Per currency, in its minor units: (sale minimum, sale maximum, default offline max_sale,
+#: default offline max_total). A currency not listed gets ZAR's amounts in its own major units.
+CURRENCY_LIMITS: dict[str, tuple[int, int, int, int]] = {
+    "ZAR": (SALE_MIN, SALE_MAX, 100_000, 1_000_000),  # R 5 - R 5 000; R 1 000 / R 10 000
+    "UGX": (1_000, 2_000_000, 500_000, 5_000_000),  # UGX 1 000 - 2 000 000
+    "XOF": (500, 1_000_000, 200_000, 2_000_000),  # XOF 500 - 1 000 000
+    "LYD": (1_000, 1_000_000, 200_000, 2_000_000),  # LYD 1.000 - 1 000.000
+    "MZN": (5_000, 2_000_000, 1_000_000, 10_000_000),  # MZN 50.00 - 20 000.00
+}
+
+
+def _limits(currency: str) -> tuple[int, int, int, int]:
+    known = CURRENCY_LIMITS.get(currency)
+    if known is not None:
+        return known
+    from common.money import exponent
+
+    scale = 10 ** exponent(currency)
+    return 5 * scale, 5_000 * scale, 1_000 * scale, 10_000 * scale
+
+
+def sale_range(currency: str) -> tuple[int, int]:
+    """(minimum, maximum) of one sale in minor units of `currency`."""
+    low, high, _, _ = _limits(currency)
+    return low, high
 
 DEFAULT_POLICY: dict[str, Any] = {
     "offline_allowed": True,
@@ -40,6 +67,12 @@ DEFAULT_POLICY: dict[str, Any] = {
     "refuse_after_hours": 72,
     "refuse": ["fbe", "engineering", "reversal", "arrears", "key_change", "blocked"],
 }
+
+
+def default_policy(currency: str) -> dict[str, Any]:
+    """DEFAULT_POLICY with the offline money limits of `currency` (ZAR: DEFAULT_POLICY)."""
+    _, _, max_sale, max_total = _limits(currency)
+    return {**DEFAULT_POLICY, "max_sale_cents": max_sale, "max_total_cents": max_total}
 
 
 # The range of times a request may carry (far wider than any real sale or shift).

@@ -11,8 +11,9 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from vendserver.db import Row, Store
 from vendserver.errors import ApiError
@@ -20,12 +21,11 @@ from vendserver.mailer import Mailer, SmtpConfig
 from vendserver.money import money
 from vendserver.pricing import TariffTerms
 from vendserver.service.common import (
-    DEFAULT_POLICY,
     IDEM_RE,
     PIN_MATERIAL,
-    SALE_MAX,
-    SALE_MIN,
+    default_policy,
     iso,
+    sale_range,
 )
 from vendserver.signing import b64, endorsement_payload, new_keypair, sign
 from vendserver.smartmeters import SmartMeters
@@ -48,6 +48,7 @@ class ServiceCore:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._terms: dict[tuple[str, int], TariffTerms] = {}
         self._utility_row: Row | None = None
+        self._zone: tzinfo | None = None
         self._listeners: set[Callable[[], None]] = set()
         self._listeners_lock = threading.Lock()
         self.meters = SmartMeters(store, vending_keys=self._vks, now=lambda: iso(self.now()),
@@ -148,8 +149,20 @@ class ServiceCore:
     def _currency(self) -> str:
         return str(self._utility()["currency"])
 
+    def currency(self) -> str:
+        """The utility's ISO 4217 currency, in which every amount of this server is."""
+        return self._currency()
+
+    def zone(self) -> tzinfo:
+        """The utility's time zone: its IANA `time_zone` (daylight saving and changes of
+        offset included), or for a database from before time zones its fixed
+        `utc_offset_minutes`."""
+        if self._zone is None:
+            self._zone = utility_zone(self._utility())
+        return self._zone
+
     def _local(self, dt: datetime) -> datetime:
-        return dt + timedelta(minutes=int(self._utility()["utc_offset_minutes"]))
+        return dt.astimezone(self.zone())
 
     def local_month(self, dt: datetime) -> str:
         """The utility-local month of `dt` as YYYY-MM."""
@@ -162,11 +175,15 @@ class ServiceCore:
     def utility_wire(self) -> dict[str, Any]:
         """The contract's utility object."""
         u = self._utility()
-        minutes = int(u["utc_offset_minutes"])
+        delta = self.zone().utcoffset(self.now()) or timedelta(0)
+        minutes = int(delta.total_seconds()) // 60
         sign_ = "+" if minutes >= 0 else "-"
+        # The offset in force now, for clients older than `time_zone`.
         offset = f"{sign_}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
         return {"id": u["id"], "name": u["name"], "address": u["address"],
-                "vat_number": u["vat_number"], "currency": u["currency"], "utc_offset": offset}
+                "vat_number": u["vat_number"], "currency": u["currency"], "utc_offset": offset,
+                "time_zone": zone_name(u), "language": u.get("language") or "en",
+                "locale": u.get("locale") or "en"}
 
     def signing_keys_wire(self) -> list[dict[str, str]]:
         """The tariff-signing public keys, each rotated one with its endorsement."""
@@ -181,10 +198,10 @@ class ServiceCore:
 
     def policy(self, terminal: Row) -> dict[str, Any]:
         """The terminal's offline policy in the contract's form."""
-        p = dict(DEFAULT_POLICY)
+        cur = self._currency()
+        p = default_policy(cur)
         if terminal.get("policy"):
             p.update(json.loads(terminal["policy"]))
-        cur = self._currency()
         return {
             "offline_allowed": bool(p["offline_allowed"]),
             "max_sale": money(int(p["max_sale_cents"]), cur),
@@ -198,7 +215,8 @@ class ServiceCore:
     def sale_limits(self) -> dict[str, Any]:
         """Per-sale minimum and maximum."""
         cur = self._currency()
-        return {"minimum": money(SALE_MIN, cur), "maximum": money(SALE_MAX, cur)}
+        low, high = sale_range(cur)
+        return {"minimum": money(low, cur), "maximum": money(high, cur)}
 
     # -- vending keys ----------------------------------------------------------------------
     def _vks(self, meter: Row) -> tuple[bytes, bytes]:
@@ -220,3 +238,29 @@ class ServiceCore:
         if not IDEM_RE.fullmatch(key):
             raise ApiError("IDEMPOTENCY_KEY_INVALID", "The Idempotency-Key must be 8 to 128 "
                            "letters, digits or . _ : -.")
+
+
+def zone_name(utility: Row) -> str | None:
+    """The utility's IANA time zone name; for a database from before time zones, the
+    fixed-offset zone of its `utc_offset_minutes` ("Etc/GMT-2" for +02:00), or None when
+    no IANA name is that offset (clients then use `utc_offset`)."""
+    name = utility.get("time_zone")
+    if name:
+        return str(name)
+    minutes = int(utility["utc_offset_minutes"])
+    hours, rest = divmod(minutes, 60)
+    if rest or not -12 <= hours <= 14:
+        return None
+    # POSIX-style names: Etc/GMT-2 is two hours AHEAD of UTC.
+    return "UTC" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+
+
+def utility_zone(utility: Row) -> tzinfo:
+    """The utility's zone for local days and months (see `ServiceCore.zone`)."""
+    name = utility.get("time_zone")
+    if name:
+        try:
+            return ZoneInfo(str(name))
+        except (ZoneInfoNotFoundError, ValueError):
+            log.error("the utility's time zone %r is not known; using its UTC offset", name)
+    return timezone(timedelta(minutes=int(utility["utc_offset_minutes"])))

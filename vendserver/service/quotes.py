@@ -19,7 +19,7 @@ from vendserver.pricing import (
     amount_for_units,
     price,
 )
-from vendserver.service.common import SALE_MAX, SALE_MIN, iso
+from vendserver.service.common import iso, sale_range
 from vendserver.service.meters import MeterOps
 
 
@@ -38,17 +38,18 @@ class QuoteOps(MeterOps):
         cur = self._currency()
         self._check_not_blocked(meter)
         amount = parse_money(amount_obj, cur)
-        limits = {"minimum": money(SALE_MIN, cur), "maximum": money(SALE_MAX, cur)}
-        if not SALE_MIN <= amount <= SALE_MAX:
+        low, high = sale_range(cur)
+        limits = {"minimum": money(low, cur), "maximum": money(high, cur)}
+        if not low <= amount <= high:
             raise ApiError("AMOUNT_OUT_OF_RANGE", "The amount must be from "
-                           f"{format_money(Money(SALE_MIN, cur))} to "
-                           f"{format_money(Money(SALE_MAX, cur))}.", limits)
+                           f"{format_money(Money(low, cur))} to "
+                           f"{format_money(Money(high, cur))}.", limits)
         terms = self._terms_at(meter["tariff_id"], at)
         state = self._state(meter, terms, at)
         try:
             priced = price(terms, state, amount)
         except AmountTooLow as exc:
-            least = max(exc.minimum, SALE_MIN)
+            least = max(exc.minimum, low)
             limits["minimum"] = money(least, cur)
             raise ApiError("AMOUNT_OUT_OF_RANGE", "The amount does not cover this month's "
                            "fixed charges and debt recovery; the smallest amount that buys "
@@ -64,8 +65,9 @@ class QuoteOps(MeterOps):
         self._check_not_blocked(meter)
         terms = self._terms_at(meter["tariff_id"], at)
         state = self._state(meter, terms, at)
+        low, high = sale_range(cur)
         try:
-            priced = amount_for_units(terms, state, units, SALE_MIN, SALE_MAX)
+            priced = amount_for_units(terms, state, units, low, high)
         except UnitsOutOfReach as exc:
             most = f"{fmt_units(exc.most)} {terms.unit}"
             largest = format_money(Money(exc.at, cur))

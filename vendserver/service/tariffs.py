@@ -8,6 +8,7 @@ from typing import Any
 
 from vendserver.db import Row
 from vendserver.errors import ApiError
+from vendserver.money import fmt_cents
 from vendserver.pricing import TariffTerms
 from vendserver.service.common import SQL_INT_MAX, iso, parse_time
 from vendserver.service.core import ServiceCore
@@ -62,7 +63,19 @@ class TariffOps(ServiceCore):
                                              "expires_at")),
             })
             doc.setdefault("currency", self._currency())
-            TariffTerms.from_document(doc)  # raises ValueError when the tariff is unusable
+            if doc["currency"] != self._currency():
+                raise ValueError(f"this server's tariffs are priced in {self._currency()}, "
+                                 f"not {doc['currency']}")
+            terms = TariffTerms.from_document(doc)  # ValueError when the tariff is unusable
+            # Amounts signed as the wire writes them: exactly the currency's decimals
+            # ("45" ZAR is signed as "45.00", "3360" UGX as is, "1.5" LYD as "1.500").
+            if doc.get("fixed_charges"):
+                doc["fixed_charges"] = [
+                    {**f, "amount": fmt_cents(c.cents, terms.currency)}
+                    for f, c in zip(doc["fixed_charges"], terms.fixed_charges, strict=True)]
+            if doc.get("debt_recovery"):
+                doc["debt_recovery"] = {**doc["debt_recovery"],
+                                        "minimum": fmt_cents(terms.debt_minimum, terms.currency)}
             if self.store.tariff(tariff_id) is None:
                 self.store.add_tariff(tariff_id, str(doc["name"]), str(doc["service"]),
                                       str(doc["unit"]))

@@ -103,6 +103,19 @@ class TerminalInfo:
     sale_maximum: Money
     currency: str
     raw: dict[str, Any] = field(repr=False)
+    #: the utility's IANA time zone ("Africa/Kampala"); None from a server without it, where
+    #: `raw["utility"]["utc_offset"]` is all there is (`common.format.terminal_zone` reads both)
+    time_zone: str | None = None
+    #: the utility's customer-facing language ("en", "fr", "pt"): the receipts' default
+    language: str | None = None
+    #: the utility's counter locale ("en_UG", "fr_CI", "pt_MZ", "en_ZA", "en"): the
+    #: display and typing defaults
+    locale: str | None = None
+
+
+def _opt_text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) and value else None
 
 
 def parse_terminal(value: Any, where: str = "terminal") -> TerminalInfo:
@@ -125,6 +138,9 @@ def parse_terminal(value: Any, where: str = "terminal") -> TerminalInfo:
         maximum,
         string(utility, "currency", f"{where}.utility"),
         data,
+        _opt_text(utility, "time_zone"),
+        _opt_text(utility, "language"),
+        _opt_text(utility, "locale"),
     )
 
 

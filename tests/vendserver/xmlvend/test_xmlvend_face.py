@@ -161,3 +161,24 @@ def test_the_demo_cli_selects_a_personality(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60,
                          cwd=Path(__file__).parents[3])
     assert "--xmlvend" in out.stdout
+
+
+@pytest.mark.parametrize(("code", "amount", "refused"), [("LYD", "10.500", "10.5005"),
+                                                        ("UGX", "25000", "25000.5")])
+def test_a_sale_through_soap_in_a_market_with_other_decimals(
+        tmp_path: Path, code: str, amount: str, refused: str) -> None:
+    with running_server(tmp_path, market=code) as srv:
+        terminal = srv.activate("face")
+        meter = srv.meter("normal")["meter_number"]
+        vend = m.credit_vend(_header(terminal), meter, amount=Decimal(amount), symbol=code,
+                             tender=Decimal(amount))
+        resp = _parse(_post(srv, m.envelope(vend)))
+        assert resp.message == "creditVendResp", resp
+        assert resp.tendered == Decimal(amount) and resp.tokens[-1].kind == "credit"
+        stored = srv.service.store.sales_for_meter(meter, 5)
+        assert stored and int(stored[0]["amount_cents"]) == int(Decimal(amount).scaleb(
+            3 if code == "LYD" else 0))
+        bad = m.credit_vend(_header(terminal), meter, amount=Decimal(refused), symbol=code,
+                            tender=Decimal(refused))
+        r = _post(srv, m.envelope(bad))
+        assert r.status_code == 500 and b"decimals" in r.content
