@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 from app.supervisor.permissions import Permission, allowed
 from app.supervisor.reports import format_minor
 from app.supervisor.shifts import (
-    ZAR_DENOMINATIONS,
     CashSummary,
     Shift,
     ShiftClose,
+    denominations,
     parse_money,
 )
 from common.errors import InvalidInput
@@ -80,10 +80,11 @@ class ShiftView(QWidget):
         layout.addWidget(drop_box)
         close_box = QGroupBox(self.tr("Close the shift"))
         close_layout = QVBoxLayout(close_box)
-        self.sheet = QTableWidget(len(ZAR_DENOMINATIONS), 2)
+        notes_and_coins = denominations(self.currency)
+        self.sheet = QTableWidget(len(notes_and_coins), 2)
         self.sheet.setHorizontalHeaderLabels([self.tr("Note / coin"), self.tr("How many")])
         self.counts: dict[int, QSpinBox] = {}
-        for row, value in enumerate(ZAR_DENOMINATIONS):
+        for row, value in enumerate(notes_and_coins):
             self.sheet.setCellWidget(row, 0, QLabel(format_minor(value, self.currency, code=False)))
             spin = QSpinBox()
             spin.setRange(0, 100000)
