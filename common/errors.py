@@ -9,6 +9,8 @@ the crash dialog. Messages never contain tokens, PINs or keys.
 
 from __future__ import annotations
 
+from common.i18n import _
+
 
 class VendPointError(Exception):
     """Base of every exception the application raises on purpose."""
@@ -18,7 +20,7 @@ class UserFacingError(VendPointError):
     """A problem the user can fix or must know about; shown as a plain sentence."""
 
     #: Short title for a dialog or banner.
-    title: str = "Cannot continue"
+    title: str = _("Cannot continue")
 
     def __init__(self, message: str, *, hint: str = "", title: str | None = None) -> None:
         super().__init__(message)
@@ -34,19 +36,19 @@ class UserFacingError(VendPointError):
 class InvalidInput(UserFacingError):
     """Something typed or configured is wrong (meter number, amount, setting value)."""
 
-    title = "Please check the input"
+    title = _("Please check the input")
 
 
 class ConfigError(InvalidInput):
     """A settings file or command-line value is invalid."""
 
-    title = "Configuration problem"
+    title = _("Configuration problem")
 
 
 class BusinessRuleError(UserFacingError):
     """The server or a local policy refused an operation for a business reason."""
 
-    title = "Not allowed"
+    title = _("Not allowed")
 
     def __init__(
         self, message: str, *, code: str = "", hint: str = "", title: str | None = None
@@ -58,13 +60,13 @@ class BusinessRuleError(UserFacingError):
 class PermissionDenied(UserFacingError):
     """The signed-in operator's role does not allow the operation."""
 
-    title = "Not permitted"
+    title = _("Not permitted")
 
 
 class StorageError(UserFacingError):
     """The local store cannot be used: wrong key, corrupt or foreign file, disk full."""
 
-    title = "Local storage problem"
+    title = _("Local storage problem")
 
 
 class TransientError(VendPointError):
