@@ -47,7 +47,7 @@ MalformedSink = Callable[[MalformedResponse], None]
 class NotOffered(BusinessRuleError):
     """The vending server this till talks to does not offer this feature (nothing was sent)."""
 
-    title = _("Not offered")
+    title = N_("Not offered")
 
     def __init__(self, feature: str) -> None:
         super().__init__(_("{feature} is not offered by this vending server.")
@@ -83,14 +83,14 @@ class Capabilities:
 
     #: How each capability is named in a refusal ("... is not offered by this vending server").
     NAMES: ClassVar[dict[str, str]] = {
-        N_("tariff_documents"): "Signed tariff documents",
-        N_("push_events"): "Server events",
-        N_("batch_upload"): "Batch upload of offline sales",
-        N_("search"): "Customer search",
-        N_("reversal"): "Sale reversal",
-        N_("z_upload"): "Z report reconciliation",
-        N_("engineering_tokens"): "Engineering tokens",
-        N_("sale_by_units"): "Sale by units",
+        "tariff_documents": N_("Signed tariff documents"),
+        "push_events": N_("Server events"),
+        "batch_upload": N_("Batch upload of offline sales"),
+        "search": N_("Customer search"),
+        "reversal": N_("Sale reversal"),
+        "z_upload": N_("Z report reconciliation"),
+        "engineering_tokens": N_("Engineering tokens"),
+        "sale_by_units": N_("Sale by units"),
     }
 
     def offered(self) -> tuple[str, ...]:
@@ -106,7 +106,7 @@ class Capabilities:
         if name not in self.NAMES:
             raise ValueError(f"unknown capability {name!r}")
         if not getattr(self, name):
-            raise NotOffered(self.NAMES[name])
+            raise NotOffered(_(self.NAMES[name]))
 
 
 #: Every capability on: the reference vending API.

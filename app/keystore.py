@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from app.api.origin import CredentialBinding
 from common.errors import StorageError, UserFacingError
 from common.files import replace_file
-from common.i18n import _
+from common.i18n import N_, _
 
 log = logging.getLogger("vendpoint.keystore")
 
@@ -60,7 +60,7 @@ class KeyringLike(Protocol):
 class KeyringUnavailable(StorageError):
     """No usable OS keyring: the user must choose the explicit passphrase mode."""
 
-    title = _("No secure key storage")
+    title = N_("No secure key storage")
 
 
 class KeyMissing(StorageError):
@@ -78,7 +78,7 @@ class PassphraseRequired(StorageError):
 class CredentialMissing(UserFacingError):
     """This terminal has no credential: it must be activated first."""
 
-    title = _("Terminal not activated")
+    title = N_("Terminal not activated")
 
 
 def default_keyring() -> KeyringLike:

@@ -38,14 +38,16 @@ class Setting:
     def allowed(self) -> str:
         """Describe the allowed values for an error message."""
         if self.choices:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        kind = {bool: "true or false", int: "a whole number", str: "text"}.get(
+            return _("one of {choices}").format(
+                choices=", ".join(repr(c) for c in self.choices))
+        kind = {bool: _("true or false"), int: _("a whole number"), str: _("text")}.get(
             self.type, self.type.__name__
         )
         if self.minimum is not None and self.maximum is not None:
-            return f"{kind} from {self.minimum} to {self.maximum}"
+            return _("{kind} from {minimum} to {maximum}").format(
+                kind=kind, minimum=self.minimum, maximum=self.maximum)
         if self.minimum is not None:
-            return f"{kind} of at least {self.minimum}"
+            return _("{kind} of at least {minimum}").format(kind=kind, minimum=self.minimum)
         return kind
 
     def validate(self, value: Any) -> Any:

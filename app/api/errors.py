@@ -23,7 +23,7 @@ from common.errors import (
     UserFacingError,
     VendPointError,
 )
-from common.i18n import _
+from common.i18n import N_, _
 
 
 class ServerUnavailable(TransientError):
@@ -58,13 +58,13 @@ class TerminalNotAuthorised(PermissionDenied):
 class TlsProblem(UserFacingError):
     """TLS certificate verification or pinning failed: nothing was sent to the server."""
 
-    title = _("Secure connection refused")
+    title = N_("Secure connection refused")
 
 
 class MalformedResponse(UserFacingError):
     """The server's answer does not follow the API contract; kept for investigation."""
 
-    title = _("Unreadable answer from the server")
+    title = N_("Unreadable answer from the server")
 
     def __init__(
         self,

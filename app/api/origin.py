@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.api.errors import TerminalNotAuthorised
 from app.api.limits import DeadlineAdapter, _WatchedHTTPSConnection, _WatchedHTTPSPool
-from common.i18n import _
+from common.i18n import N_, _
 
 __all__ = ["CredentialBinding", "CredentialNotForThisServer", "SpkiPinnedAdapter",
            "fetch_spki", "guarded", "origin_of", "spki_sha256"]
@@ -75,7 +75,7 @@ class CredentialBinding:
 class CredentialNotForThisServer(TerminalNotAuthorised):
     """The server address is not the one this terminal was activated with: re-activate."""
 
-    title = _("Server changed: activate again")
+    title = N_("Server changed: activate again")
 
     def __init__(self) -> None:
         super().__init__(

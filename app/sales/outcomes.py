@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from app.api.models import MeterInfo, Money, Quote, Sale
 from app.sales.price_difference import PriceDifference
 from common.errors import BusinessRuleError, UserFacingError
-from common.i18n import _
+from common.i18n import N_, _
 from printers.job_store import PrintJob
 
 #: What a `PriceChanged` carries: the till's `app.till.results.QuoteChange` (the sale package
@@ -30,7 +30,7 @@ class QuoteStale(BusinessRuleError):
     `sell(..., quote=exc.new_quote)`.
     """
 
-    title = _("The price has changed")
+    title = N_("The price has changed")
 
     def __init__(
         self, message: str, *, old_quote: Quote, new_quote: Quote | None,
@@ -68,7 +68,7 @@ class SaleNotCompleted(UserFacingError):
     the core's "not made" answer (`SaleNotMade`) first, so one payment never becomes two sales.
     """
 
-    title = _("Sale not completed")
+    title = N_("Sale not completed")
 
     def __init__(self, message: str, *, reference: str, idempotency_key: str = "",
                  hint: str = "") -> None:
@@ -81,7 +81,7 @@ class SaleNotMade(UserFacingError):
     """The server confirmed that this sale was never made: nothing was sold under its key, and
     the customer may be sold to again (a new sale, a new key)."""
 
-    title = _("Sale not made")
+    title = N_("Sale not made")
 
     def __init__(self, message: str, *, reference: str, idempotency_key: str,
                  hint: str = "") -> None:

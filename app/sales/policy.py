@@ -19,13 +19,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from app.api.models import MeterInfo, Money, OfflinePolicy
 from app.sales.repository import OutboxStats
 from common.errors import BusinessRuleError
-from common.i18n import _, ngettext
+from common.i18n import N_, _, ngettext
 
 
 class OfflineRefused(BusinessRuleError):
     """This sale cannot be made while the server is unreachable; `code` says why."""
 
-    title = _("Cannot sell offline")
+    title = N_("Cannot sell offline")
 
 
 @dataclass(frozen=True)
@@ -129,13 +129,17 @@ def check_offline_sale(
         age = now - _parse_time(stats.oldest_pending_at)
         if age >= timedelta(hours=policy.refuse_after_hours):
             raise OfflineRefused(
-                _("The oldest offline sale has waited more than {refuse_after_hours} "
-                "hours; no more offline sales until it is synced.")
-                    .format(refuse_after_hours=policy.refuse_after_hours),
+                ngettext("The oldest offline sale has waited more than {n} hour; no more "
+                         "offline sales until it is synced.",
+                         "The oldest offline sale has waited more than {n} hours; no more "
+                         "offline sales until it is synced.",
+                         policy.refuse_after_hours).format(n=policy.refuse_after_hours),
                 code="OFFLINE_TOO_OLD", hint=later)
         if age >= timedelta(hours=policy.warn_after_hours):
-            warning = (f"Offline sales have been waiting more than {policy.warn_after_hours} "
-                       "hours; connect to the server soon.")
+            warning = ngettext(
+                "Offline sales have been waiting more than {n} hour; connect to the server soon.",
+                "Offline sales have been waiting more than {n} hours; connect to the server "
+                "soon.", policy.warn_after_hours).format(n=policy.warn_after_hours)
     return OfflineDecision(warning)
 
 

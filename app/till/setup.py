@@ -37,7 +37,7 @@ from app.keystore import (
 from app.settings import Settings
 from app.till.results import SearchHit
 from common.errors import StorageError, UserFacingError
-from common.i18n import _
+from common.i18n import N_, _
 from offline_store import Store
 from offline_store.store import open_store
 
@@ -54,7 +54,7 @@ FINGERPRINT_FILE = "terminal-fingerprint"
 class NotSetUp(UserFacingError):
     """The till has no server address or no activation yet: open Settings (F11)."""
 
-    title = _("Till not set up")
+    title = N_("Till not set up")
 
 
 def quick_amounts(settings: Settings) -> list[Decimal]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from app.sales.outcomes import reference_for
 from common.errors import BusinessRuleError
-from common.i18n import _
+from common.i18n import N_, _
 from offline_store import Connection, Store
 
 
 class UnfinishedSale(BusinessRuleError):
     """An earlier sale for this meter has no known outcome yet: nothing new was sold."""
 
-    title = _("The last sale is not complete yet")
+    title = N_("The last sale is not complete yet")
 
     def __init__(self, reference: str, idempotency_key: str) -> None:
         super().__init__(

@@ -323,11 +323,11 @@ class XmlVendBackend:
                          else "", "account": cust.account if cust else "",
                          "phone": None, "email": None},
             "utility": {"name": resp.utility.get("name", "")},
-            "tariff": {"id": tariff or "xmlvend", "name": tariff or "(set by the server)",
+            "tariff": {"id": tariff or "xmlvend", "name": tariff or _("(set by the server)"),
                        "version": 1},
             "key": dict(resp.meter_key), "two_way": False,
             "blocked": resp.can_vend is False,
-            "blocked_reason": (resp.operator_msg or "The server says this meter cannot buy.")
+            "blocked_reason": (resp.operator_msg or _("The server says this meter cannot buy."))
             if resp.can_vend is False else None,
             "arrears": self._money(Decimal(0)).to_json(),
             "fbe_due": bool(resp.fbe_due),
@@ -413,23 +413,23 @@ class XmlVendBackend:
 
     # -- what XMLVend does not offer -------------------------------------------------------------
     def tariffs(self) -> list[TariffSummary]:
-        raise NotOffered(Capabilities.NAMES["tariff_documents"])
+        raise NotOffered(_(Capabilities.NAMES["tariff_documents"]))
 
     def tariff_version(self, tariff_id: str, version: int) -> dict[str, Any]:
-        raise NotOffered(Capabilities.NAMES["tariff_documents"])
+        raise NotOffered(_(Capabilities.NAMES["tariff_documents"]))
 
     def quote_units(self, meter_number: str, units: Decimal) -> Quote:
-        raise NotOffered(Capabilities.NAMES["sale_by_units"])
+        raise NotOffered(_(Capabilities.NAMES["sale_by_units"]))
 
     def sell_batch(self, items: Sequence[tuple[str, str, dict[str, Any]]]
                    ) -> list[BatchResult]:
-        raise NotOffered(Capabilities.NAMES["batch_upload"])
+        raise NotOffered(_(Capabilities.NAMES["batch_upload"]))
 
     def poll_events(self, after_id: int, limit: int = 100) -> EventPage:
-        raise NotOffered(Capabilities.NAMES["push_events"])
+        raise NotOffered(_(Capabilities.NAMES["push_events"]))
 
     def search_meters(self, query: str, limit: int = 20) -> list[MeterSearchHit]:
-        raise NotOffered(Capabilities.NAMES["search"])
+        raise NotOffered(_(Capabilities.NAMES["search"]))
 
     # -- supervisor features ------------------------------------------------------------------
     # XMLVend carries no supervisor PIN: the till checks the supervisor's PIN (the approval)
@@ -561,7 +561,7 @@ class XmlVendBackend:
         if resp.fault is not None:
             what = faults.kind(resp.fault)
             if what == "unsupported":
-                raise NotOffered(Capabilities.NAMES["reversal"])
+                raise NotOffered(_(Capabilities.NAMES["reversal"]))
             if what == "no_such_message":
                 raise BusinessRuleError(_("The server has no sale for receipt {receipt_no}.")
                     .format(receipt_no=receipt_no),
@@ -729,8 +729,8 @@ class XmlVendBackend:
             if not line.fbe:
                 units += line.units or Decimal(0)
             lines.append({"kind": "fbe" if line.fbe else "energy",
-                          "description": line.tariff_name or ("Free basic electricity"
-                                                              if line.fbe else "Energy"),
+                          "description": line.tariff_name or (_("Free basic electricity")
+                                                              if line.fbe else _("Energy")),
                           "units": None if line.units is None else _units(line.units),
                           "rate": None, "amount": self._money(line.amount).to_json(),
                           "vat": self._money(line.tax).to_json() if line.tax else None})
@@ -738,7 +738,8 @@ class XmlVendBackend:
             vat += charge.tax
             lines.append({"kind": "fixed_charge" if charge.kind == "service" else
                           "debt_recovery", "description": charge.description or
-                          ("Service charge" if charge.kind == "service" else "Debt recovery"),
+                          (_("Service charge") if charge.kind == "service"
+                           else _("Debt recovery")),
                           "units": None, "rate": None,
                           "amount": self._money(charge.amount).to_json(),
                           "vat": self._money(charge.tax).to_json() if charge.tax else None})
