@@ -38,6 +38,7 @@ from app.api.models import (
 )
 from app.api.tariff_source import TariffBackend
 from common.errors import BusinessRuleError
+from common.i18n import N_, _
 
 #: What the core does with an answer it cannot read (the sale service keeps it in the store).
 MalformedSink = Callable[[MalformedResponse], None]
@@ -46,12 +47,13 @@ MalformedSink = Callable[[MalformedResponse], None]
 class NotOffered(BusinessRuleError):
     """The vending server this till talks to does not offer this feature (nothing was sent)."""
 
-    title = "Not offered"
+    title = N_("Not offered")
 
     def __init__(self, feature: str) -> None:
-        super().__init__(f"{feature} is not offered by this vending server.",
+        super().__init__(_("{feature} is not offered by this vending server.")
+            .format(feature=feature),
                          code="NOT_OFFERED",
-                         hint="Ask the utility, or do it on another system.")
+                         hint=_("Ask the utility, or do it on another system."))
         self.feature = feature
 
 
@@ -81,14 +83,14 @@ class Capabilities:
 
     #: How each capability is named in a refusal ("... is not offered by this vending server").
     NAMES: ClassVar[dict[str, str]] = {
-        "tariff_documents": "Signed tariff documents",
-        "push_events": "Server events",
-        "batch_upload": "Batch upload of offline sales",
-        "search": "Customer search",
-        "reversal": "Sale reversal",
-        "z_upload": "Z report reconciliation",
-        "engineering_tokens": "Engineering tokens",
-        "sale_by_units": "Sale by units",
+        "tariff_documents": N_("Signed tariff documents"),
+        "push_events": N_("Server events"),
+        "batch_upload": N_("Batch upload of offline sales"),
+        "search": N_("Customer search"),
+        "reversal": N_("Sale reversal"),
+        "z_upload": N_("Z report reconciliation"),
+        "engineering_tokens": N_("Engineering tokens"),
+        "sale_by_units": N_("Sale by units"),
     }
 
     def offered(self) -> tuple[str, ...]:
@@ -104,7 +106,7 @@ class Capabilities:
         if name not in self.NAMES:
             raise ValueError(f"unknown capability {name!r}")
         if not getattr(self, name):
-            raise NotOffered(self.NAMES[name])
+            raise NotOffered(_(self.NAMES[name]))
 
 
 #: Every capability on: the reference vending API.

@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from app.api.origin import CredentialBinding
 from common.errors import StorageError, UserFacingError
 from common.files import replace_file
+from common.i18n import N_, _
 
 log = logging.getLogger("vendpoint.keystore")
 
@@ -59,7 +60,7 @@ class KeyringLike(Protocol):
 class KeyringUnavailable(StorageError):
     """No usable OS keyring: the user must choose the explicit passphrase mode."""
 
-    title = "No secure key storage"
+    title = N_("No secure key storage")
 
 
 class KeyMissing(StorageError):
@@ -77,7 +78,7 @@ class PassphraseRequired(StorageError):
 class CredentialMissing(UserFacingError):
     """This terminal has no credential: it must be activated first."""
 
-    title = "Terminal not activated"
+    title = N_("Terminal not activated")
 
 
 def default_keyring() -> KeyringLike:
@@ -105,10 +106,10 @@ def keyring_usable(backend: KeyringLike | None = None) -> bool:
 
 def _no_keyring() -> KeyringUnavailable:
     return KeyringUnavailable(
-        "This computer has no usable secure key storage (OS keyring), so VendPoint cannot "
-        "keep the store key safely by itself.",
-        hint="Choose passphrase mode: you will type a passphrase each time VendPoint starts. "
-        "Or install/unlock a keyring (Secret Service, e.g. GNOME Keyring or KWallet).",
+        _("This computer has no usable secure key storage (OS keyring), so VendPoint cannot "
+        "keep the store key safely by itself."),
+        hint=_("Choose passphrase mode: you will type a passphrase each time VendPoint starts. "
+        "Or install/unlock a keyring (Secret Service, e.g. GNOME Keyring or KWallet)."),
     )
 
 
@@ -139,19 +140,22 @@ def read_keyinfo(db_path: Path) -> KeyInfo:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise KeyMissing(
-            f"The key information file {path.name} beside the store is missing.",
-            hint="Restore it together with the store from the same backup.",
+            _("The key information file {name} beside the store is missing.")
+                .format(name=path.name),
+            hint=_("Restore it together with the store from the same backup."),
         ) from None
     except (OSError, ValueError) as exc:
-        raise StorageError(f"The key information file {path.name} is unreadable.") from exc
+        raise StorageError(_("The key information file {name} is unreadable.")
+            .format(name=path.name)) from exc
     if not isinstance(raw, dict) or raw.get("format") != SIDECAR_FORMAT:
-        raise StorageError(f"{path.name} is not a VendPoint key information file.")
+        raise StorageError(_("{name} is not a VendPoint key information file.")
+            .format(name=path.name))
     mode = raw.get("mode")
     if mode not in ("keyring", "passphrase", "insecure-demo"):
-        raise StorageError(f"{path.name} names an unknown key mode.")
+        raise StorageError(_("{name} names an unknown key mode.").format(name=path.name))
     kdf = raw.get("kdf")
     if mode == "passphrase" and not isinstance(kdf, dict):
-        raise StorageError(f"{path.name} lacks the passphrase parameters.")
+        raise StorageError(_("{name} lacks the passphrase parameters.").format(name=path.name))
     return KeyInfo(str(raw["store_id"]), str(mode), str(raw["check"]), kdf)
 
 
@@ -167,7 +171,8 @@ def _write_new_file(path: Path, text: str, *, mode: int = 0o600) -> None:
         try:
             os.link(tmp, path)  # atomic and fails if `path` already exists
         except FileExistsError:
-            raise StorageError(f"{path} already exists; it was not overwritten.") from None
+            raise StorageError(_("{path} already exists; it was not overwritten.")
+                .format(path=path)) from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -208,7 +213,7 @@ def _replace_file(path: Path, text: str, *, mode: int = 0o600) -> None:
 def derive_passphrase_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
     """scrypt(passphrase, salt) → 32-byte key, with the parameters from the sidecar."""
     if not passphrase:
-        raise PassphraseRequired("A passphrase is needed to open the local store.")
+        raise PassphraseRequired(_("A passphrase is needed to open the local store."))
     salt = base64.b64decode(str(kdf["salt"]))
     n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
     return hashlib.scrypt(
@@ -225,7 +230,7 @@ def _passphrase_kdf(passphrase: str, key: bytes, store_id: str,
     """New passphrase parameters (fresh salt) with `key` wrapped by the passphrase."""
     if len(passphrase) < 8:
         raise UserFacingError(
-            "The passphrase is too short.", hint="Use at least 8 characters, ideally a sentence."
+            _("The passphrase is too short."), hint="Use at least 8 characters, ideally a sentence."
         )
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -258,8 +263,8 @@ def _unwrap(passphrase: str, info: KeyInfo) -> bytes:
         except InvalidTag:
             key = b""
     if len(key) != 32 or not hmac.compare_digest(key_check(key), info.check):
-        raise WrongPassphrase("That passphrase does not unlock the local store.",
-                              hint="Try again.")
+        raise WrongPassphrase(_("That passphrase does not unlock the local store."),
+                              hint=_("Try again."))
     return key
 
 
@@ -270,7 +275,7 @@ def change_passphrase(db_path: Path, old: str, new: str, *,
     db_path = Path(db_path)
     info = read_keyinfo(db_path)
     if info.mode != "passphrase":
-        raise StorageError("This store is not protected by a passphrase.")
+        raise StorageError(_("This store is not protected by a passphrase."))
     key = _unwrap(old, info)
     kdf = _passphrase_kdf(new, key, info.store_id, scrypt_params)
     _write_keyinfo(db_path, KeyInfo(info.store_id, "passphrase", info.check, kdf), replace=True)
@@ -296,8 +301,9 @@ def create_store_key(
     db_path = Path(db_path)
     if db_path.exists() or sidecar_path(db_path).exists():
         raise StorageError(
-            f"A store already exists at {db_path}; its key is not replaced.",
-            hint="Open it with its existing key, or choose another location.",
+            _("A store already exists at {db_path}; its key is not replaced.")
+                .format(db_path=db_path),
+            hint=_("Open it with its existing key, or choose another location."),
         )
     store_id = str(uuid.uuid4())
     if passphrase is None:
@@ -325,11 +331,11 @@ def load_store_key(
     """The key of an EXISTING store, from the keyring or the passphrase, checked."""
     info = read_keyinfo(Path(db_path))
     if info.mode == "insecure-demo":
-        raise StorageError("This is an insecure demo store; open it only in demo mode.")
+        raise StorageError(_("This is an insecure demo store; open it only in demo mode."))
     if info.mode == "passphrase":
         if passphrase is None:
             raise PassphraseRequired(
-                "This store is protected by a passphrase.", hint="Type the store passphrase."
+                _("This store is protected by a passphrase."), hint="Type the store passphrase."
             )
         return _unwrap(passphrase, info)
     backend = backend if backend is not None else default_keyring()
@@ -338,12 +344,12 @@ def load_store_key(
     stored = backend.get_password(SERVICE, _keyring_account(info.store_id))
     if stored is None:
         raise KeyMissing(
-            "The key of the local store is not in this computer's keyring.",
-            hint="Log in as the user who set VendPoint up, or restore the keyring.",
+            _("The key of the local store is not in this computer's keyring."),
+            hint=_("Log in as the user who set VendPoint up, or restore the keyring."),
         )
     key = base64.b64decode(stored)
     if len(key) != 32 or not hmac.compare_digest(key_check(key), info.check):
-        raise KeyMissing("The keyring holds a key that does not belong to this store.")
+        raise KeyMissing(_("The keyring holds a key that does not belong to this store."))
     return key
 
 
@@ -359,7 +365,7 @@ def load_or_create_insecure_demo_key(demo_dir: Path) -> bytes:
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
         key = bytes.fromhex(lines[-1].strip())
         if len(key) != 32:
-            raise StorageError(f"{path} does not hold a demo key.")
+            raise StorageError(_("{path} does not hold a demo key.").format(path=path))
         return key
     key = secrets.token_bytes(32)
     _write_new_file(
@@ -417,8 +423,8 @@ class KeyringCredentialProvider:
         value = self._keyring().get_password(SERVICE, self._account)
         if not value:
             raise CredentialMissing(
-                "This terminal has no credential.",
-                hint="Activate it with the code from the utility.",
+                _("This terminal has no credential."),
+                hint=_("Activate it with the code from the utility."),
             )
         try:
             data = json.loads(value)

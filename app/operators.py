@@ -23,6 +23,7 @@ from app.backend import OperatorBackend
 from app.lockout import LOCKOUT, MAX_FAILURES, RunClock
 from common.errors import PermissionDenied, UserFacingError
 from common.format import format_time
+from common.i18n import _, ngettext
 from offline_store import Connection, Store
 from offline_store.journal import append
 
@@ -35,8 +36,9 @@ class OperatorLocked(PermissionDenied):
 
     def __init__(self, locked_until: datetime) -> None:
         super().__init__(
-            f"This operator is locked after {MAX_FAILURES} wrong PINs until "
-            f"{format_time(locked_until, date=False)}.", hint="Ask a supervisor, or wait.")
+            _("This operator is locked after {failures} wrong PINs until {time}.").format(
+                failures=MAX_FAILURES, time=format_time(locked_until, date=False)),
+            hint=_("Ask a supervisor, or wait."))
         self.locked_until = locked_until
 
 
@@ -44,9 +46,11 @@ class WrongPin(PermissionDenied):
     """The PIN does not match."""
 
     def __init__(self, attempts_left: int) -> None:
-        left = f"{attempts_left} attempt{'' if attempts_left == 1 else 's'}"
-        super().__init__("That PIN is not correct.",
-                         hint=f"{left} left before the operator is locked.")
+        super().__init__(
+            _("That PIN is not correct."),
+            hint=ngettext("{n} attempt left before the operator is locked.",
+                          "{n} attempts left before the operator is locked.",
+                          attempts_left).format(n=attempts_left))
         self.attempts_left = attempts_left
 
 
@@ -101,7 +105,7 @@ class OperatorDirectory:
     def refresh(self) -> int:
         """Replace the cache with the server's list; returns how many operators it has."""
         if self.client is None:
-            raise UserFacingError("No server is configured.")
+            raise UserFacingError(_("No server is configured."))
         records = self.client.operators()
         self.store.call(lambda c: self._replace(c, records))
         return len(records)
@@ -146,7 +150,7 @@ class OperatorDirectory:
                 "SELECT name, role, pin_hash, active FROM operators WHERE operator_id = ?",
                 (operator_id,)).fetchone()
             if row is None or not row[3]:
-                return PermissionDenied("This operator is not allowed on this terminal.")
+                return PermissionDenied(_("This operator is not allowed on this terminal."))
             run_ms = self._run.read(conn)
             lock = lockout.lock_of(conn, operator_id, run_ms)
             until = lock.until(now)

@@ -19,6 +19,7 @@ from app.version import APP_ID
 from common.amounts import AMOUNT_FORMATS
 from common.errors import ConfigError
 from common.files import replace_file
+from common.i18n import _
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,16 @@ class Setting:
     def allowed(self) -> str:
         """Describe the allowed values for an error message."""
         if self.choices:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        kind = {bool: "true or false", int: "a whole number", str: "text"}.get(
+            return _("one of {choices}").format(
+                choices=", ".join(repr(c) for c in self.choices))
+        kind = {bool: _("true or false"), int: _("a whole number"), str: _("text")}.get(
             self.type, self.type.__name__
         )
         if self.minimum is not None and self.maximum is not None:
-            return f"{kind} from {self.minimum} to {self.maximum}"
+            return _("{kind} from {minimum} to {maximum}").format(
+                kind=kind, minimum=self.minimum, maximum=self.maximum)
         if self.minimum is not None:
-            return f"{kind} of at least {self.minimum}"
+            return _("{kind} of at least {minimum}").format(kind=kind, minimum=self.minimum)
         return kind
 
     def validate(self, value: Any) -> Any:
@@ -53,24 +56,29 @@ class Setting:
         ok_type = type(value) is self.type or (self.type is float and type(value) is int)
         if not ok_type:
             raise ConfigError(
-                f"Setting '{self.key}' has the value {value!r}, but it must be {self.allowed()}."
+                _("Setting '{key}' has the value {value!r}, but it must be {allowed}.")
+                    .format(key=self.key, value=value, allowed=self.allowed())
             )
         if self.choices and value not in self.choices:
             raise ConfigError(
-                f"Setting '{self.key}' has the value {value!r}, but it must be {self.allowed()}."
+                _("Setting '{key}' has the value {value!r}, but it must be {allowed}.")
+                    .format(key=self.key, value=value, allowed=self.allowed())
             )
         if self.minimum is not None and value < self.minimum:
             raise ConfigError(
-                f"Setting '{self.key}' is {value!r}, but it must be {self.allowed()}."
+                _("Setting '{key}' is {value!r}, but it must be {allowed}.")
+                    .format(key=self.key, value=value, allowed=self.allowed())
             )
         if self.maximum is not None and value > self.maximum:
             raise ConfigError(
-                f"Setting '{self.key}' is {value!r}, but it must be {self.allowed()}."
+                _("Setting '{key}' is {value!r}, but it must be {allowed}.")
+                    .format(key=self.key, value=value, allowed=self.allowed())
             )
         if self.check is not None:
             problem = self.check(value)
             if problem:
-                raise ConfigError(f"Setting '{self.key}' is {value!r}: {problem}")
+                raise ConfigError(_("Setting '{key}' is {value!r}: {problem}")
+                    .format(key=self.key, value=value, problem=problem))
         return value
 
 
@@ -206,7 +214,8 @@ class Settings:
         setting = _BY_KEY.get(key)
         if setting is None:
             known = ", ".join(sorted(_BY_KEY))
-            raise ConfigError(f"Unknown setting '{key}'. Known settings: {known}.")
+            raise ConfigError(_("Unknown setting '{key}'. Known settings: {known}.")
+                .format(key=key, known=known))
         self._values[key] = setting.validate(value)
 
     def as_dict(self) -> dict[str, Any]:
@@ -222,9 +231,11 @@ class Settings:
             with path.open("rb") as fh:
                 raw = tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"The settings file {path} is not valid TOML: {exc}.") from exc
+            raise ConfigError(_("The settings file {path} is not valid TOML: {exc}.")
+                .format(path=path, exc=exc)) from exc
         except OSError as exc:
-            raise ConfigError(f"The settings file {path} cannot be read: {exc.strerror}.") from exc
+            raise ConfigError(_("The settings file {path} cannot be read: {strerror}.")
+                .format(path=path, strerror=exc.strerror)) from exc
         flat: dict[str, Any] = {}
         _flatten("", raw, flat)
         return cls(flat)
@@ -235,7 +246,7 @@ class Settings:
         for key, value in self._values.items():
             if value == _BY_KEY[key].default:
                 continue
-            section, _, name = key.partition(".")
+            section, _dot, name = key.partition(".")
             groups.setdefault(section, {})[name] = value
         lines: list[str] = []
         for section, items in groups.items():

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from app.keystore import create_store_key, load_store_key, read_keyinfo, sidecar_path
 from common.errors import StorageError
+from common.i18n import _
 from offline_store.backup import backup_store
 from offline_store.journal import verify_chain
 from offline_store.store import open_store
@@ -44,7 +45,7 @@ def _live_key(db: Path) -> bytes:
 def cmd_backup(args: argparse.Namespace) -> int:
     db, dest = Path(args.db), Path(args.dest)
     if dest.exists() or sidecar_path(dest).exists():
-        raise StorageError(f"{dest} already exists; choose another name.")
+        raise StorageError(_("{dest} already exists; choose another name.").format(dest=dest))
     key = _live_key(db)
     with open_store(db, key) as store:
         if args.backup_passphrase:

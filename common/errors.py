@@ -5,9 +5,15 @@ message is a plain sentence and `hint` says what to do. `TransientError` is some
 may go away by itself (network down, server busy): the sale goes offline or is retried.
 `UserCancelled` unwinds quietly. Anything else is a bug: logged with a traceback and shown in
 the crash dialog. Messages never contain tokens, PINs or keys.
+
+Messages and hints are translated when the exception is made (`_()` at the raise, in the
+operator's language). Titles are class attributes, set at import before any language is
+chosen: they are marked `N_()` and translated where they are shown, by `user_message`.
 """
 
 from __future__ import annotations
+
+from common.i18n import N_, _
 
 
 class VendPointError(Exception):
@@ -17,8 +23,8 @@ class VendPointError(Exception):
 class UserFacingError(VendPointError):
     """A problem the user can fix or must know about; shown as a plain sentence."""
 
-    #: Short title for a dialog or banner.
-    title: str = "Cannot continue"
+    #: Short title for a dialog or banner: English, marked `N_`; `user_message` translates it.
+    title: str = N_("Cannot continue")
 
     def __init__(self, message: str, *, hint: str = "", title: str | None = None) -> None:
         super().__init__(message)
@@ -34,19 +40,19 @@ class UserFacingError(VendPointError):
 class InvalidInput(UserFacingError):
     """Something typed or configured is wrong (meter number, amount, setting value)."""
 
-    title = "Please check the input"
+    title = N_("Please check the input")
 
 
 class ConfigError(InvalidInput):
     """A settings file or command-line value is invalid."""
 
-    title = "Configuration problem"
+    title = N_("Configuration problem")
 
 
 class BusinessRuleError(UserFacingError):
     """The server or a local policy refused an operation for a business reason."""
 
-    title = "Not allowed"
+    title = N_("Not allowed")
 
     def __init__(
         self, message: str, *, code: str = "", hint: str = "", title: str | None = None
@@ -58,13 +64,13 @@ class BusinessRuleError(UserFacingError):
 class PermissionDenied(UserFacingError):
     """The signed-in operator's role does not allow the operation."""
 
-    title = "Not permitted"
+    title = N_("Not permitted")
 
 
 class StorageError(UserFacingError):
     """The local store cannot be used: wrong key, corrupt or foreign file, disk full."""
 
-    title = "Local storage problem"
+    title = N_("Local storage problem")
 
 
 class TransientError(VendPointError):
@@ -78,11 +84,12 @@ class UserCancelled(VendPointError):
 def user_message(exc: BaseException) -> tuple[str, str]:
     """Return (title, sentence) for showing `exc` to a user; bugs get a generic sentence."""
     if isinstance(exc, UserFacingError):
-        return exc.title, str(exc)
+        return _(exc.title), str(exc)
     if isinstance(exc, TransientError):
-        return "Temporarily unavailable", f"{exc} Please try again in a moment."
+        return _("Temporarily unavailable"), _("{problem} Please try again in a moment.").format(
+            problem=exc)
     return (
-        "Unexpected error",
-        "Something went wrong inside VendPoint. The details were saved to the log; "
-        "no sale data was lost.",
+        _("Unexpected error"),
+        _("Something went wrong inside VendPoint. The details were saved to the log; "
+          "no sale data was lost."),
     )

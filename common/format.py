@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from common.i18n import ngettext
 from common.money import format_number, number_style
 
 TOKEN_GROUP = 4
@@ -55,8 +56,12 @@ def format_units(units_tenths: int, unit: str = "kWh", locale: str | None = None
 
 
 def plural(count: int, noun: str, many: str = "") -> str:
-    """'1 sale', '2 sales', '0 sales' ('many' for an irregular plural): never 'sale(s)'."""
-    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+    """'1 sale', '2 sales', '0 sales' ('many' for an irregular plural): never 'sale(s)'.
+
+    The form is chosen by `ngettext`, so a catalog that has `noun`/`many` as a plural entry
+    gives its language's forms (French '0 vente'); new code writes the whole phrase with
+    `ngettext("{n} sale", "{n} sales", n)` instead, so translators see it."""
+    return f"{count} {ngettext(noun, many or noun + 's', count)}"
 
 
 def format_percent(rate: str, locale: str | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from common.i18n import N_, _
 from sts.errors import MeterNumberError
 
 IIN_11 = "600727"
@@ -28,10 +29,10 @@ def luhn_check_digit(digits: str) -> int:
     return (10 - total % 10) % 10
 
 
-_NOT_VALID = ("This is not a valid meter number: its check digit does not match. "
-              "Check the whole number on the meter or the customer's card and type it again.")
-_PAN_NOT_VALID = ("This is not a valid meter PAN: its check digit does not match. "
-                  "Check the whole number and type it again.")
+_NOT_VALID = N_("This is not a valid meter number: its check digit does not match. "
+                "Check the whole number on the meter or the customer's card and type it again.")
+_PAN_NOT_VALID = N_("This is not a valid meter PAN: its check digit does not match. "
+                    "Check the whole number and type it again.")
 
 _SEPARATORS = str.maketrans("", "", " -\t")
 
@@ -71,23 +72,23 @@ def parse_meter_number(text: str) -> MeterNumber:
     as often elsewhere in the number, and the suggested digit makes another customer's meter.
     """
     if not isinstance(text, str):
-        raise MeterNumberError("Meter number must be text of digits.")
+        raise MeterNumberError(_("Meter number must be text of digits."))
     digits = _clean(text)
     if not digits:
-        raise MeterNumberError("Meter number is empty; it must be 11 or 13 digits.")
+        raise MeterNumberError(_("Meter number is empty; it must be 11 or 13 digits."))
     if not (digits.isascii() and digits.isdigit()):
         raise MeterNumberError(
-            "Meter number must contain only digits (spaces and dashes are allowed)."
+            _("Meter number must contain only digits (spaces and dashes are allowed).")
         )
     if len(digits) == 18:
         return _parse_pan(digits)
     if len(digits) not in (11, 13):
         raise MeterNumberError(
-            f"Meter number must be 11 or 13 digits, not {len(digits)}."
+            _("Meter number must be 11 or 13 digits, not {count}.").format(count=len(digits))
         )
     expected = luhn_check_digit(digits[:-1])
     if int(digits[-1]) != expected:
-        raise MeterNumberError(_NOT_VALID)
+        raise MeterNumberError(_(_NOT_VALID))
     iin = IIN_11 if len(digits) == 11 else IIN_13
     body = iin + digits
     pan = body + str(luhn_check_digit(body))
@@ -102,12 +103,12 @@ def normalise_pan(text: str) -> str:
     PAN.
     """
     if not isinstance(text, str):
-        raise MeterNumberError("Meter PAN must be text of digits.")
+        raise MeterNumberError(_("Meter PAN must be text of digits."))
     digits = _clean(text)
     if len(digits) == 18 and digits.isascii() and digits.isdigit():
         expected = luhn_check_digit(digits[:17])
         if int(digits[17]) != expected:
-            raise MeterNumberError(_PAN_NOT_VALID)
+            raise MeterNumberError(_(_PAN_NOT_VALID))
         return digits
     return parse_meter_number(digits).pan
 
@@ -119,11 +120,11 @@ def _parse_pan(digits: str) -> MeterNumber:
     elif digits.startswith(IIN_13):
         iin, drn = IIN_13, digits[4:17]
     else:
-        raise MeterNumberError("Meter PAN must start with IIN 600727 or 0000.")
+        raise MeterNumberError(_("Meter PAN must start with IIN 600727 or 0000."))
     expected = luhn_check_digit(digits[:17])
     if int(digits[17]) != expected:
-        raise MeterNumberError(_PAN_NOT_VALID)
+        raise MeterNumberError(_(_PAN_NOT_VALID))
     expected_drn = luhn_check_digit(drn[:-1])
     if int(drn[-1]) != expected_drn:
-        raise MeterNumberError(_NOT_VALID)
+        raise MeterNumberError(_(_NOT_VALID))
     return MeterNumber(drn=drn, iin=iin, pan=digits)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from common.i18n import _
 from sts.errors import AmountRangeError, TokenFormatError
 
 TOKEN_MAX = (1 << 66) - 1
@@ -33,7 +34,7 @@ def _crc_table() -> tuple[int, ...]:
     table = []
     for byte in range(256):
         reg = byte
-        for _ in range(8):
+        for _round in range(8):
             reg = (reg >> 1) ^ 0xA001 if reg & 1 else reg >> 1
         table.append(reg)
     return tuple(table)
@@ -69,12 +70,12 @@ def encode_amount(tenths: int) -> int:
     rounds up to 16384 carries into the next exponent because the field is (e << 14) + m.
     """
     if isinstance(tenths, bool) or not isinstance(tenths, int):
-        raise AmountRangeError("Amount must be a whole number of tenths.")
+        raise AmountRangeError(_("Amount must be a whole number of tenths."))
     if tenths < 0:
-        raise AmountRangeError("Amount cannot be negative.")
+        raise AmountRangeError(_("Amount cannot be negative."))
     if tenths > AMOUNT_MAX_TENTHS:
         raise AmountRangeError(
-            "Amount is too large for one token: the maximum is 1820162.4 units."
+            _("Amount is too large for one token: the maximum is 1820162.4 units.")
         )
     e = 3
     while _OFFSETS[e] > tenths:
@@ -87,7 +88,7 @@ def encode_amount(tenths: int) -> int:
 def decode_amount(field: int) -> int:
     """Decode a 16-bit amount field into tenths (or watts)."""
     if not 0 <= field <= 0xFFFF:
-        raise AmountRangeError("Amount field must be a 16-bit value.")
+        raise AmountRangeError(_("Amount field must be a 16-bit value."))
     e = field >> 14
     return _OFFSETS[e] + (field & _MANTISSA_MAX) * _STEPS[e]
 
@@ -95,18 +96,18 @@ def decode_amount(field: int) -> int:
 def amount_to_tenths(amount: Decimal | int | str) -> int:
     """Convert an amount in units to tenths, rounding UP to the next 0.1."""
     if isinstance(amount, float | bool):
-        raise AmountRangeError("Amount must be a Decimal (or text), never a float.")
+        raise AmountRangeError(_("Amount must be a Decimal (or text), never a float."))
     try:
         value = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip())
     except InvalidOperation:
-        raise AmountRangeError("Amount must be a decimal number such as 25.6.") from None
+        raise AmountRangeError(_("Amount must be a decimal number such as 25.6.")) from None
     if not value.is_finite():
-        raise AmountRangeError("Amount must be a finite decimal number.")
+        raise AmountRangeError(_("Amount must be a finite decimal number."))
     if value < 0:
-        raise AmountRangeError("Amount cannot be negative.")
+        raise AmountRangeError(_("Amount cannot be negative."))
     if value > _AMOUNT_MAX_UNITS:  # compared first: 1e400000000 * 10 overflows the context
         raise AmountRangeError(
-            "Amount is too large for one token: the maximum is 1820162.4 units."
+            _("Amount is too large for one token: the maximum is 1820162.4 units.")
         )
     # Exact rational arithmetic, no decimal context: value * 10 in the default context rounds
     # to 28 digits (0.10000000000000000000000000001 became 1, not 2 tenths) and a tiny amount
@@ -131,14 +132,14 @@ def parse_token(text: str) -> str:
     Raises :class:`TokenFormatError` naming what is wrong (never echoing the digits).
     """
     if not isinstance(text, str):
-        raise TokenFormatError("Token must be text of 20 digits.")
+        raise TokenFormatError(_("Token must be text of 20 digits."))
     digits = "".join(ch for ch in text.strip() if ch not in " -\t")
     if not digits:
-        raise TokenFormatError("Token is empty; it must be 20 digits.")
+        raise TokenFormatError(_("Token is empty; it must be 20 digits."))
     if not (digits.isascii() and digits.isdigit()):
-        raise TokenFormatError("Token may contain only digits, spaces and dashes.")
+        raise TokenFormatError(_("Token may contain only digits, spaces and dashes."))
     if len(digits) != 20:
-        raise TokenFormatError(f"Token must be 20 digits, not {len(digits)}.")
+        raise TokenFormatError(_("Token must be 20 digits, not {count}.").format(count=len(digits)))
     return digits
 
 
@@ -165,7 +166,7 @@ def block_from_digits(digits: str) -> tuple[int, int]:
     value = int(digits)
     if value > TOKEN_MAX:
         raise TokenFormatError(
-            "Token number is too large to be a token: a digit is probably mistyped."
+            _("Token number is too large to be a token: a digit is probably mistyped.")
         )
     token_class = (value >> 27) & 3
     block = ((value & MASK64) & ~(3 << 27)) | (((value >> 64) & 3) << 27)

@@ -44,6 +44,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
 
+from common.i18n import _
 from sts.ciphers import make_cipher
 from sts.errors import AmountRangeError, KeyDataError, StsError, UnsupportedTokenError
 from sts.keys import BASE_DATES, EA, MeterKeyData, key_length_bytes
@@ -371,7 +372,7 @@ def decode_token(
     token_class, block = block_from_digits(digits)
     if token_class != TokenClass.NON_MERCHANDISE:
         if dk is None:
-            raise KeyDataError("A decoder key is needed to decode class 0 and 2 tokens.")
+            raise KeyDataError(_("A decoder key is needed to decode class 0 and 2 tokens."))
         block = make_cipher(ea, dk, sta_tables).decrypt_int(block)
     subclass = block >> 60
     data = (block >> 16) & ((1 << 44) - 1)

@@ -23,6 +23,7 @@ from common.errors import (
     UserFacingError,
     VendPointError,
 )
+from common.i18n import N_, _
 
 
 class ServerUnavailable(TransientError):
@@ -50,20 +51,20 @@ class TerminalNotAuthorised(PermissionDenied):
     """The terminal credential was refused (missing, unknown or disabled terminal)."""
 
     def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message, hint="Activate this terminal again or call the utility.")
+        super().__init__(message, hint=_("Activate this terminal again or call the utility."))
         self.code = code
 
 
 class TlsProblem(UserFacingError):
     """TLS certificate verification or pinning failed: nothing was sent to the server."""
 
-    title = "Secure connection refused"
+    title = N_("Secure connection refused")
 
 
 class MalformedResponse(UserFacingError):
     """The server's answer does not follow the API contract; kept for investigation."""
 
-    title = "Unreadable answer from the server"
+    title = N_("Unreadable answer from the server")
 
     def __init__(
         self,
@@ -77,9 +78,9 @@ class MalformedResponse(UserFacingError):
         idempotency_key: str | None = None,
     ) -> None:
         super().__init__(
-            f"The server's answer could not be understood ({problem}). It was kept for "
-            "investigation; nothing was recorded from it.",
-            hint="Report this to support if it happens again.",
+            _("The server's answer could not be understood ({problem}). It was kept for "
+            "investigation; nothing was recorded from it.").format(problem=problem),
+            hint=_("Report this to support if it happens again."),
         )
         self.problem = problem
         self.method = method

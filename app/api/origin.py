@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.api.errors import TerminalNotAuthorised
 from app.api.limits import DeadlineAdapter, _WatchedHTTPSConnection, _WatchedHTTPSPool
+from common.i18n import N_, _
 
 __all__ = ["CredentialBinding", "CredentialNotForThisServer", "SpkiPinnedAdapter",
            "fetch_spki", "guarded", "origin_of", "spki_sha256"]
@@ -74,16 +75,16 @@ class CredentialBinding:
 class CredentialNotForThisServer(TerminalNotAuthorised):
     """The server address is not the one this terminal was activated with: re-activate."""
 
-    title = "Server changed: activate again"
+    title = N_("Server changed: activate again")
 
     def __init__(self) -> None:
         super().__init__(
-            "The server address is not the one this terminal was activated with, so its "
-            "credential was not sent.",
+            _("The server address is not the one this terminal was activated with, so its "
+            "credential was not sent."),
             code="CREDENTIAL_ORIGIN_MISMATCH",
         )
-        self.hint = ("An administrator must activate the terminal again for the new server "
-                     "(Settings, F11).")
+        self.hint = (_("An administrator must activate the terminal again for the new server "
+                     "(Settings, F11)."))
 
 
 @runtime_checkable

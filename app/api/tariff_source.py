@@ -28,6 +28,7 @@ from app.api.errors import (
 )
 from app.api.models import TariffSummary, TerminalInfo
 from app.tariffs import TariffNotFound, TariffSourceError
+from common.i18n import _
 
 
 class TariffBackend(Protocol):
@@ -53,35 +54,40 @@ class ClientTariffSource:
         try:
             return [dict(t.raw) for t in self.client.tariffs()]
         except _ASK_LATER as exc:
-            raise TariffSourceError(f"The tariff list could not be fetched: {exc}") from exc
+            raise TariffSourceError(_("The tariff list could not be fetched: {exc}")
+                .format(exc=exc)) from exc
         except ApiRejected as exc:
-            raise TariffSourceError(f"The server refused the tariff list ({exc.code}).") from exc
+            raise TariffSourceError(_("The server refused the tariff list ({code}).")
+                .format(code=exc.code)) from exc
 
     def fetch_version(self, tariff_id: str, version: int) -> Any:
         """The signed envelope of GET /v1/tariffs/{id}/versions/{n} (verified by the caller)."""
         try:
             return self.client.tariff_version(tariff_id, version)
         except ValueError:
-            raise TariffNotFound("Not a valid tariff id or version.",
+            raise TariffNotFound(_("Not a valid tariff id or version."),
                                  code="TARIFF_NOT_FOUND") from None
         except ApiRejected as exc:
             if exc.code == "TARIFF_NOT_FOUND":
-                raise TariffNotFound("The server does not have that tariff version.",
+                raise TariffNotFound(_("The server does not have that tariff version."),
                                      code="TARIFF_NOT_FOUND") from exc
             raise TariffSourceError(
-                f"The server refused tariff {tariff_id} version {version} ({exc.code}).",
+                _("The server refused tariff {tariff_id} version {version} ({code}).")
+                    .format(tariff_id=tariff_id, version=version, code=exc.code),
             ) from exc
         except _ASK_LATER as exc:
             raise TariffSourceError(
-                f"Tariff {tariff_id} version {version} could not be fetched: {exc}") from exc
+                _("Tariff {tariff_id} version {version} could not be fetched: {exc}")
+                    .format(tariff_id=tariff_id, version=version, exc=exc)) from exc
 
     def signing_keys(self) -> list[dict[str, Any]]:
         """`tariff_signing_keys` of GET /v1/terminal (each entry is checked by the service)."""
         try:
             info = self.client.terminal()
         except (*_ASK_LATER, ApiRejected) as exc:
-            raise TariffSourceError(f"The signing keys could not be fetched: {exc}") from exc
+            raise TariffSourceError(_("The signing keys could not be fetched: {exc}")
+                .format(exc=exc)) from exc
         items = info.raw.get("tariff_signing_keys")
         if not isinstance(items, list):
-            raise TariffSourceError("The terminal information has no tariff signing keys.")
+            raise TariffSourceError(_("The terminal information has no tariff signing keys."))
         return [dict(i) for i in items if isinstance(i, dict)]

@@ -34,9 +34,11 @@ from app.api.errors import (
     TlsProblem,
 )
 from app.api.limits import DEFAULT_ANSWER_LIMIT, Deadline, DeadlineAdapter, TooDeep, loads
+from app.api.messages import refusal_text
 from app.api.models import ApiErrorBody, Invalid, parse_error
 from app.api.origin import SpkiPinnedAdapter, guarded, pin_of
 from common.errors import ConfigError
+from common.i18n import _
 
 log = logging.getLogger("vendpoint.api")
 
@@ -75,7 +77,7 @@ class Timeouts:
 
     def __post_init__(self) -> None:
         if min(self.connect, self.read, self.total, self.batch) <= 0:
-            raise ConfigError("Server timeouts must be positive.")
+            raise ConfigError(_("Server timeouts must be positive."))
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ class PinnedAdapter(DeadlineAdapter):
     def __init__(self, sha256_hex: str) -> None:
         fingerprint = sha256_hex.replace(":", "").lower()
         if not re.fullmatch(r"[0-9a-f]{64}", fingerprint):
-            raise ConfigError("The certificate pin must be a sha256 fingerprint (64 hex digits).")
+            raise ConfigError(
+                _("The certificate pin must be a sha256 fingerprint (64 hex digits)."))
         self._fingerprint = fingerprint
         super().__init__()
 
@@ -122,10 +125,12 @@ class Transport:
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ConfigError(f"The server address {base_url!r} is not an http(s) URL.")
+            raise ConfigError(_("The server address {base_url!r} is not an http(s) URL.")
+                .format(base_url=base_url))
         if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
             raise ConfigError(
-                "The server address must use https (plain http is only allowed on this computer).",
+                _("The server address must use https (plain http is only allowed on this "
+                  "computer)."),
             )
         self.base_url = base_url.rstrip("/")
         self._session = session
@@ -138,7 +143,7 @@ class Transport:
         self.malformed_sink = malformed_sink
         if pin_sha256 is not None:
             if parts.scheme != "https":
-                raise ConfigError("Certificate pinning needs an https server address.")
+                raise ConfigError(_("Certificate pinning needs an https server address."))
             session.mount(self.base_url + "/", PinnedAdapter(pin_sha256))
         elif spki is not None:
             # The public key recorded at activation: checked before any request is written.
@@ -204,12 +209,12 @@ class Transport:
                 if due.expired:
                     raise _late(seconds) from exc
                 raise TlsProblem(
-                    "The server's certificate could not be verified (or does not match the "
-                    "pin); nothing was sent.",
-                    hint="Check the server address and the certificate settings.",
+                    _("The server's certificate could not be verified (or does not match the "
+                    "pin); nothing was sent."),
+                    hint=_("Check the server address and the certificate settings."),
                 ) from exc
             except requests.exceptions.ConnectTimeout as exc:
-                raise ServerUnavailable("The server did not accept the connection in time.",
+                raise ServerUnavailable(_("The server did not accept the connection in time."),
                                         sent=False) from exc
             except requests.exceptions.ConnectionError as exc:
                 if due.expired:
@@ -217,12 +222,13 @@ class Transport:
                 # Refused before sending vs reset after sending cannot always be told apart:
                 # a refused connection is "not sent", anything else may have reached the server.
                 sent = not _is_refused(exc)
-                raise ServerUnavailable("The server could not be reached.", sent=sent) from exc
+                raise ServerUnavailable(_("The server could not be reached."), sent=sent) from exc
             except (requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError) as exc:
                 if due.expired:
                     raise _late(seconds) from exc
-                raise ServerUnavailable("The server's answer did not arrive.", sent=True) from exc
+                raise ServerUnavailable(_("The server's answer did not arrive."),
+                                        sent=True) from exc
             except (requests.exceptions.RequestException, OSError, ValueError) as exc:
                 # Whatever a socket shut down under a read gives (urllib3 and http.client
                 # differ by version): past the deadline it is a late answer, else a bug.
@@ -284,26 +290,30 @@ class Transport:
                 error = None
         if status >= 500 or status == 429:
             if error is not None and not error.retryable and status >= 500:
-                raise ApiRejected(error.message, code=error.code, status=status,
-                                  details=error.details)
+                raise ApiRejected(refusal_text(error.code, error.details, error.message),
+                                  code=error.code, status=status, details=error.details)
             raise ServerUnavailable(
-                "The server is busy or failing; try again shortly.", sent=True, status=status
+                _("The server is busy or failing; try again shortly."), sent=True, status=status
             )
         if error is None:
             raise self._malformed("an error answer without the error body", method, path,
                                   status, content_type, body, key=key)
         if error.code in _AUTH_CODES:
-            raise TerminalNotAuthorised(error.message, code=error.code)
+            raise TerminalNotAuthorised(refusal_text(error.code, error.details, error.message),
+                                        code=error.code)
         if error.code in _BUG_CODES:
             raise ApiBug(f"{error.code}: {error.message}", code=error.code, status=status)
         if error.retryable:
-            raise ServerUnavailable(error.message, sent=True, status=status)
-        raise ApiRejected(error.message, code=error.code, status=status, details=error.details)
+            raise ServerUnavailable(refusal_text(error.code, error.details, error.message),
+                                    sent=True, status=status)
+        raise ApiRejected(refusal_text(error.code, error.details, error.message),
+                          code=error.code, status=status, details=error.details)
 
 
 def _late(seconds: float) -> ServerUnavailable:
     """The call's deadline passed before the whole answer arrived (it may have been sent)."""
-    return ServerUnavailable(f"The server did not answer within {seconds:g} seconds.",
+    return ServerUnavailable(_("The server did not answer within {seconds:g} seconds.")
+        .format(seconds=seconds),
                              sent=True)
 
 

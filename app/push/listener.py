@@ -40,6 +40,7 @@ from app.push.sse import SseEvent, SseParser, SseProtocolError
 from app.tariffs import TariffService
 from common.errors import ConfigError
 from common.events import EventBus
+from common.i18n import _
 from offline_store import Store
 
 log = logging.getLogger("vendpoint.push")
@@ -66,12 +67,13 @@ class PushListener:
                  session_factory: Callable[[], requests.Session] = requests.Session) -> None:
         parts = urlsplit(config.base_url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ConfigError(f"The server address {config.base_url!r} is not an http(s) URL.")
+            raise ConfigError(_("The server address {base_url!r} is not an http(s) URL.")
+                .format(base_url=config.base_url))
         if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-            raise ConfigError("The server address must use https (plain http is only allowed "
-                              "on this computer).")
+            raise ConfigError(_("The server address must use https (plain http is only allowed "
+                              "on this computer)."))
         if config.read_timeout <= 0 or config.connect_timeout <= 0:
-            raise ConfigError("Push timeouts must be positive.")
+            raise ConfigError(_("Push timeouts must be positive."))
         self.config = config
         # A credential bound at activation is only given for its own server's origin, and
         # over https only after the server presented the public key recorded with it.

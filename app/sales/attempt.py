@@ -42,6 +42,7 @@ from app.sales.outcomes import (
 from app.sales.policy import OfflineDecision, OfflineRefused
 from app.sales.writer import SaleWriter
 from common.errors import TransientError, UserFacingError
+from common.i18n import _
 from offline_store import Connection
 from printers.job_store import PrintJob
 
@@ -129,15 +130,15 @@ class SaleAttempt:
         """
         row = self.store.call(lambda c: repo.get_sale(c, key))
         if row is None:
-            raise UserFacingError("This sale is not known on this terminal.")
+            raise UserFacingError(_("This sale is not known on this terminal."))
         done = self._settled(row)
         if done is not None:
             return done
         if not self.writer.take_lease(key, tr.ATTEMPT, self.lease):
             raise SaleNotCompleted(
-                "VendPoint is checking this sale with the server right now.",
+                _("VendPoint is checking this sale with the server right now."),
                 reference=reference_for(key), idempotency_key=key,
-                hint="Wait a few seconds and press Enter again.")
+                hint=_("Wait a few seconds and press Enter again."))
         started = self._monotonic()
         try:
             try:
@@ -170,9 +171,10 @@ class SaleAttempt:
             return self.writer.outcome_of(key)
         if row.state == "rejected":
             raise SaleNotMade(
-                f"The server refused this sale ({row.reason or row.reason_code}). Nothing was "
-                "sold.", reference=reference_for(key), idempotency_key=key,
-                hint="Give the customer their money back, or sell again.")
+                _("The server refused this sale ({reason}). Nothing was sold.")
+                .format(reason=row.reason or row.reason_code),
+                reference=reference_for(key), idempotency_key=key,
+                hint=_("Give the customer their money back, or sell again."))
         if row.state == "void":
             raise self._not_made(key)
         return None
@@ -180,13 +182,13 @@ class SaleAttempt:
     @staticmethod
     def _not_made(key: str) -> SaleNotMade:
         return SaleNotMade(
-            "The server confirms this sale was never made: nothing was sold.",
+            _("The server confirms this sale was never made: nothing was sold."),
             reference=reference_for(key), idempotency_key=key,
-            hint="Sell again for the customer, or give their money back.")
+            hint=_("Sell again for the customer, or give their money back."))
 
     # -- internals -----------------------------------------------------------------------------
     def _tokened(self, key: str, sale: Sale, *, after_lost_answer: bool) -> SaleOutcome:
-        _, job = self.writer.record_tokened(key, sale, after_lost_answer=after_lost_answer)
+        _sale, job = self.writer.record_tokened(key, sale, after_lost_answer=after_lost_answer)
         return SaleOutcome("tokened", key, sale=sale,
                            resolved_after_lost_answer=after_lost_answer, job=job)
 
@@ -222,7 +224,8 @@ class SaleAttempt:
             self._rejected(key, exc)
             if not_made_if_refused:
                 raise SaleNotMade(
-                    f"The server refused this sale: {exc.message} Nothing was sold.",
+                    _("The server refused this sale: {message} Nothing was sold.")
+                        .format(message=exc.message),
                     reference=reference_for(key), idempotency_key=key) from exc
             raise
         except (ServerUnavailable, TlsProblem) as exc:
@@ -248,11 +251,11 @@ class SaleAttempt:
             # Another actor settled it meanwhile; the retry shows what it became.
             log.info("sale %s was settled by another actor meanwhile", reference_for(key))
         return SaleNotCompleted(
-            "The answer to this sale was lost or could not be read. The sale is NOT complete: "
-            "do not hand over a token, and do not sell it again.",
+            _("The answer to this sale was lost or could not be read. The sale is NOT complete: "
+            "do not hand over a token, and do not sell it again."),
             reference=reference_for(key), idempotency_key=key,
-            hint="Press Enter to ask the server about this same sale again; VendPoint keeps "
-                 "checking it in the background too.")
+            hint=_("Press Enter to ask the server about this same sale again; VendPoint keeps "
+                 "checking it in the background too."))
 
     def go_offline(self, row: repo.SaleRow, notify: Sequence[str], *, sent: bool,
                    cause: BaseException) -> SaleOutcome:
@@ -265,7 +268,7 @@ class SaleAttempt:
         def decide(conn: Connection) -> tuple[str, OfflineDecision | OfflineRefused | None,
                                               MeterInfo | None, PrintJob | None]:
             try:
-                decision, meter, _ = writer.check_policy(conn, row.meter_number, row.amount)
+                decision, meter, _stats = writer.check_policy(conn, row.meter_number, row.amount)
             except OfflineRefused as refused:
                 to = "unresolved" if sent else "void"
                 if not tr.transition(conn, key, to, expect=_UNKNOWN, reason_code=refused.code,
@@ -288,23 +291,24 @@ class SaleAttempt:
             if outcome is not None:
                 return outcome
             raise SaleNotCompleted(
-                "The server did not answer. The sale is NOT complete: do not hand over a "
-                "token.", reference=reference_for(key), idempotency_key=key,
-                hint="Press Enter to ask the server about this same sale again.") from cause
+                _("The server did not answer. The sale is NOT complete: do not hand over a "
+                "token."), reference=reference_for(key), idempotency_key=key,
+                hint=_("Press Enter to ask the server about this same sale again.")) from cause
         if isinstance(result, OfflineRefused):
             writer.publish_outbox()
             if state == "void":
                 raise OfflineRefused(
-                    f"The server is unreachable and this sale cannot be made offline: "
-                    f"{result.message}", code=result.code, hint=result.hint) from cause
+                    _("The server is unreachable and this sale cannot be made offline: "
+                      "{message}").format(message=result.message),
+                    code=result.code, hint=result.hint) from cause
             writer.wake_sync()
             raise SaleNotCompleted(
-                "The server did not answer and this sale cannot be made offline "
-                f"({result.message.rstrip('.')}). The sale is NOT complete: do not hand over a "
-                "token.",
+                _("The server did not answer and this sale cannot be made offline "
+                "({message}). The sale is NOT complete: do not hand over a "
+                "token.").format(message=result.message.rstrip('.')),
                 reference=reference_for(key), idempotency_key=key,
-                hint="Press Enter to ask the server about this same sale again; VendPoint "
-                     "will also check it and show the result.",
+                hint=_("Press Enter to ask the server about this same sale again; VendPoint "
+                     "will also check it and show the result."),
             ) from cause
         slip = writer.slip(key, row.created_at, row.amount, row.meter_number, meter,
                            row.operator_id, notify, result.warning)

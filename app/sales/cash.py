@@ -9,6 +9,7 @@ change on its receipt. A sale without the record prints its amount only.
 from __future__ import annotations
 
 from common.errors import InvalidInput
+from common.i18n import _
 from common.money import Money
 from offline_store import Connection
 
@@ -16,7 +17,7 @@ from offline_store import Connection
 def record_cash_tendered(conn: Connection, idem_key: str, cash: Money) -> None:
     """Keep `cash` as what was handed over for the sale `idem_key` (same transaction)."""
     if cash.minor < 0:
-        raise InvalidInput("The cash tendered cannot be negative.")
+        raise InvalidInput(_("The cash tendered cannot be negative."))
     conn.execute(
         "INSERT INTO sale_cash_tendered (idem_key, minor, currency) VALUES (?, ?, ?) "
         "ON CONFLICT(idem_key) DO UPDATE SET minor = excluded.minor, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from common.errors import InvalidInput
+from common.i18n import _
 from common.money import Money
 from common.money import exponent as _exponent
 
@@ -29,5 +30,5 @@ def from_decimal(amount: Decimal | str, currency: str) -> Money:
     try:
         value = Decimal(amount)
     except (InvalidOperation, TypeError, ValueError):
-        raise InvalidInput(f"{amount!r} is not an amount.") from None
+        raise InvalidInput(_("{amount!r} is not an amount.").format(amount=amount)) from None
     return Money.from_decimal(value, currency)

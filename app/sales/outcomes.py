@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from app.api.models import MeterInfo, Money, Quote, Sale
 from app.sales.price_difference import PriceDifference
 from common.errors import BusinessRuleError, UserFacingError
+from common.i18n import N_, _
 from printers.job_store import PrintJob
 
 #: What a `PriceChanged` carries: the till's `app.till.results.QuoteChange` (the sale package
@@ -29,7 +30,7 @@ class QuoteStale(BusinessRuleError):
     `sell(..., quote=exc.new_quote)`.
     """
 
-    title = "The price has changed"
+    title = N_("The price has changed")
 
     def __init__(
         self, message: str, *, old_quote: Quote, new_quote: Quote | None,
@@ -67,7 +68,7 @@ class SaleNotCompleted(UserFacingError):
     the core's "not made" answer (`SaleNotMade`) first, so one payment never becomes two sales.
     """
 
-    title = "Sale not completed"
+    title = N_("Sale not completed")
 
     def __init__(self, message: str, *, reference: str, idempotency_key: str = "",
                  hint: str = "") -> None:
@@ -80,7 +81,7 @@ class SaleNotMade(UserFacingError):
     """The server confirmed that this sale was never made: nothing was sold under its key, and
     the customer may be sold to again (a new sale, a new key)."""
 
-    title = "Sale not made"
+    title = N_("Sale not made")
 
     def __init__(self, message: str, *, reference: str, idempotency_key: str,
                  hint: str = "") -> None:
@@ -137,11 +138,13 @@ def reference_for(key: str) -> str:
 def delivery_text(meter: MeterInfo | None, notify: Sequence[str]) -> str:
     """How a pending token will reach the customer."""
     if meter is not None and meter.two_way:
-        return ("The token will be delivered straight into the smart meter when the "
-                "connection returns.")
+        return (_("The token will be delivered straight into the smart meter when the "
+                "connection returns."))
     if meter is not None and "sms" in notify and meter.phone:
-        return f"The token will be sent by SMS to {meter.phone} when the connection returns."
+        return _("The token will be sent by SMS to {phone} when the connection returns."
+                 ).format(phone=meter.phone)
     if meter is not None and "email" in notify and meter.email:
-        return f"The token will be e-mailed to {meter.email} when the connection returns."
-    return ("The token will be printed at this counter when the connection returns; bring this "
-            "slip to collect it.")
+        return _("The token will be e-mailed to {email} when the connection returns."
+                 ).format(email=meter.email)
+    return (_("The token will be printed at this counter when the connection returns; bring this "
+            "slip to collect it."))

@@ -19,12 +19,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from app.api.models import MeterInfo, Money, OfflinePolicy
 from app.sales.repository import OutboxStats
 from common.errors import BusinessRuleError
+from common.i18n import N_, _, ngettext
 
 
 class OfflineRefused(BusinessRuleError):
     """This sale cannot be made while the server is unreachable; `code` says why."""
 
-    title = "Cannot sell offline"
+    title = N_("Cannot sell offline")
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,18 @@ def _parse_time(value: str) -> datetime:
 
 def refuse_offline_operation(kind: str) -> OfflineRefused:
     """The refusal for operations that are never done offline (engineering, reversal)."""
-    names = {"engineering": "Engineering tokens", "reversal": "Reversals",
-             "reprint_beyond_policy": "Reprints beyond the policy"}
+    sentences = {
+        "engineering": _("Engineering tokens need the server and cannot be done while it is "
+                         "unreachable."),
+        "reversal": _("Reversals need the server and cannot be done while it is unreachable."),
+        "reprint_beyond_policy": _("Reprints beyond the policy need the server and cannot be "
+                                   "done while it is unreachable."),
+    }
     return OfflineRefused(
-        f"{names.get(kind, kind)} need the server and cannot be done while it is unreachable.",
+        sentences.get(kind) or _("{what} need the server and cannot be done while it is "
+                                 "unreachable.").format(what=kind),
         code=f"OFFLINE_{kind.upper()}",
-        hint="Try again when the connection is back.",
+        hint=_("Try again when the connection is back."),
     )
 
 
@@ -57,34 +64,35 @@ def check_offline_sale(
     now: datetime,
 ) -> OfflineDecision:
     """Allow the sale offline or raise `OfflineRefused` with the reason."""
-    later = "Try again when the connection is back."
+    later = _("Try again when the connection is back.")
     if policy is None:
         raise OfflineRefused(
-            "This terminal has not received an offline policy from the server yet, so it "
-            "cannot sell offline.", code="OFFLINE_NO_POLICY", hint=later)
+            _("This terminal has not received an offline policy from the server yet, so it "
+            "cannot sell offline."), code="OFFLINE_NO_POLICY", hint=later)
     if not policy.offline_allowed:
-        raise OfflineRefused("The utility does not allow offline sales on this terminal.",
+        raise OfflineRefused(_("The utility does not allow offline sales on this terminal."),
                              code="OFFLINE_NOT_ALLOWED", hint=later)
     if meter is None:
         raise OfflineRefused(
-            "This meter has not been seen on this terminal before, so the customer cannot be "
-            "confirmed offline.", code="OFFLINE_UNKNOWN_METER", hint=later)
+            _("This meter has not been seen on this terminal before, so the customer cannot be "
+            "confirmed offline."), code="OFFLINE_UNKNOWN_METER", hint=later)
     refuse = policy.refuse
     if meter.blocked:
-        raise OfflineRefused("This meter is blocked; it cannot be sold offline.",
+        raise OfflineRefused(_("This meter is blocked; it cannot be sold offline."),
                              code="OFFLINE_BLOCKED", hint=later)
     if "arrears" in refuse and meter.arrears.minor > 0:
         raise OfflineRefused(
-            f"This customer has arrears ({meter.arrears}); the server must work out the debt "
-            "recovery.", code="OFFLINE_ARREARS", hint=later)
+            _("This customer has arrears ({arrears}); the server must work out the debt "
+            "recovery.").format(arrears=meter.arrears), code="OFFLINE_ARREARS", hint=later)
     if "key_change" in refuse and meter.key_change_due:
-        raise OfflineRefused("This meter has a key change pending; it needs the server.",
+        raise OfflineRefused(_("This meter has a key change pending; it needs the server."),
                              code="OFFLINE_KEY_CHANGE", hint=later)
     if "fbe" in refuse and meter.fbe_due:
-        raise OfflineRefused("Free basic electricity is due on this meter; it needs the server.",
+        raise OfflineRefused(_("Free basic electricity is due on this meter; it needs the server."),
                              code="OFFLINE_FBE", hint=later)
     if amount.currency != policy.max_sale.currency:
-        raise OfflineRefused(f"Offline sales must be in {policy.max_sale.currency}.",
+        raise OfflineRefused(_("Offline sales must be in {currency}.")
+            .format(currency=policy.max_sale.currency),
                              code="OFFLINE_CURRENCY")
     minimum, maximum = policy.sale_minimum, policy.sale_maximum
     if minimum is not None and minimum.currency == amount.currency and \
@@ -92,36 +100,46 @@ def check_offline_sale(
         # The server refuses it (AMOUNT_OUT_OF_RANGE) when it syncs: refuse it now, while the
         # customer is still at the counter.
         raise OfflineRefused(
-            f"The smallest sale the server accepts is {minimum}; {amount} cannot be sold.",
-            code="OFFLINE_MIN_SALE", hint=f"Sell at least {minimum}.")
+            _("The smallest sale the server accepts is {minimum}; {amount} cannot be sold.")
+                .format(minimum=minimum, amount=amount),
+            code=_("OFFLINE_MIN_SALE"), hint=f"Sell at least {minimum}.")
     if maximum is not None and maximum.currency == amount.currency and \
             amount.minor > maximum.minor:
         raise OfflineRefused(
-            f"The largest sale the server accepts is {maximum}; {amount} cannot be sold.",
-            code="OFFLINE_ABOVE_MAXIMUM", hint=f"Sell at most {maximum}.")
+            _("The largest sale the server accepts is {maximum}; {amount} cannot be sold.")
+                .format(maximum=maximum, amount=amount),
+            code=_("OFFLINE_ABOVE_MAXIMUM"), hint=f"Sell at most {maximum}.")
     if amount.minor > policy.max_sale.minor:
         raise OfflineRefused(
-            f"Offline sales are limited to {policy.max_sale} each.",
-            code="OFFLINE_MAX_SALE", hint="Sell a smaller amount, or wait for the connection.")
+            _("Offline sales are limited to {max_sale} each.").format(max_sale=policy.max_sale),
+            code=_("OFFLINE_MAX_SALE"), hint="Sell a smaller amount, or wait for the connection.")
     if stats.pending_count + 1 > policy.max_count:
         raise OfflineRefused(
-            f"{stats.pending_count} offline sales are already waiting (limit "
-            f"{policy.max_count}).", code="OFFLINE_MAX_COUNT", hint=later)
+            ngettext("{n} offline sale is already waiting (limit {limit}).",
+                     "{n} offline sales are already waiting (limit {limit}).",
+                     stats.pending_count).format(n=stats.pending_count, limit=policy.max_count),
+            code="OFFLINE_MAX_COUNT", hint=later)
     if stats.pending_value_minor + amount.minor > policy.max_total.minor:
         raise OfflineRefused(
-            f"The offline sales waiting would exceed {policy.max_total} in total.",
+            _("The offline sales waiting would exceed {max_total} in total.")
+                .format(max_total=policy.max_total),
             code="OFFLINE_MAX_TOTAL", hint=later)
     warning = ""
     if stats.oldest_pending_at is not None:
         age = now - _parse_time(stats.oldest_pending_at)
         if age >= timedelta(hours=policy.refuse_after_hours):
             raise OfflineRefused(
-                f"The oldest offline sale has waited more than {policy.refuse_after_hours} "
-                "hours; no more offline sales until it is synced.",
+                ngettext("The oldest offline sale has waited more than {n} hour; no more "
+                         "offline sales until it is synced.",
+                         "The oldest offline sale has waited more than {n} hours; no more "
+                         "offline sales until it is synced.",
+                         policy.refuse_after_hours).format(n=policy.refuse_after_hours),
                 code="OFFLINE_TOO_OLD", hint=later)
         if age >= timedelta(hours=policy.warn_after_hours):
-            warning = (f"Offline sales have been waiting more than {policy.warn_after_hours} "
-                       "hours; connect to the server soon.")
+            warning = ngettext(
+                "Offline sales have been waiting more than {n} hour; connect to the server soon.",
+                "Offline sales have been waiting more than {n} hours; connect to the server "
+                "soon.", policy.warn_after_hours).format(n=policy.warn_after_hours)
     return OfflineDecision(warning)
 
 
@@ -145,8 +163,9 @@ def check_fixed_charges(amount: Money, fixed_minor: int) -> None:
         return
     least = Money(fixed_minor + 1, amount.currency)
     raise OfflineRefused(
-        f"Offline, {amount} does not cover this month's fixed charges "
-        f"({Money(fixed_minor, amount.currency)}); the server would refuse it. "
-        f"The smallest offline sale for this meter is {least}.",
-        code="OFFLINE_BELOW_FIXED_CHARGES", hint=f"Sell at least {least}, or wait for the "
+        _("Offline, {amount} does not cover this month's fixed charges "
+        "({charges}); the server would refuse it. "
+        "The smallest offline sale for this meter is {least}.")
+            .format(amount=amount, charges=Money(fixed_minor, amount.currency), least=least),
+        code=_("OFFLINE_BELOW_FIXED_CHARGES"), hint=f"Sell at least {least}, or wait for the "
         "connection.")

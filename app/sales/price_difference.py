@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from common.i18n import _
+
 __all__ = ["PriceDifference", "price_difference"]
 
 
@@ -27,10 +29,14 @@ class PriceDifference:
 
     def summary(self) -> str:
         """One sentence for the confirmation dialog."""
-        head = (f"The tariff changed from version {self.old_version} to {self.new_version}: "
-                if self.old_version != self.new_version else "The price changed: ")
-        return (f"{head}{self.amount} now buys {self.new_units} {self.unit} "
-                f"instead of {self.old_units} {self.unit}.")
+        values = {"old_version": self.old_version, "new_version": self.new_version,
+                  "amount": self.amount, "new_units": self.new_units,
+                  "old_units": self.old_units, "unit": self.unit}
+        if self.old_version != self.new_version:
+            return _("The tariff changed from version {old_version} to {new_version}: {amount} "
+                     "now buys {new_units} {unit} instead of {old_units} {unit}.").format(**values)
+        return _("The price changed: {amount} now buys {new_units} {unit} instead of "
+                 "{old_units} {unit}.").format(**values)
 
 
 def _lines(data: Mapping[str, Any]) -> dict[str, str]:

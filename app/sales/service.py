@@ -42,6 +42,7 @@ from app.sales.writer import SaleWriter
 from app.tariffs import TariffService
 from common.errors import InvalidInput
 from common.events import EventBus
+from common.i18n import _
 from offline_store import Connection, Store
 from offline_store.journal import utc_now
 from printers.job_store import PrintJob
@@ -115,9 +116,9 @@ class SaleService:
             cached = self.store.call(lambda c: repo.cached_meter(c, meter_number))
             if cached is None:
                 raise OfflineRefused(
-                    "The server is unreachable and this meter is not known on this terminal.",
+                    _("The server is unreachable and this meter is not known on this terminal."),
                     code="OFFLINE_UNKNOWN_METER",
-                    hint="Try again when the connection is back.",
+                    hint=_("Try again when the connection is back."),
                 ) from exc
             return CustomerConfirmation(cached[0], True, cached[1])
         self.connectivity.set(True)
@@ -164,12 +165,12 @@ class SaleService:
         """
         meter_number = self._clean_meter(meter_number)
         if amount.minor <= 0:
-            raise InvalidInput("The amount must be more than zero.")
+            raise InvalidInput(_("The amount must be more than zero."))
         if tender is not None and not _TENDER_RE.match(tender):
-            raise InvalidInput("The tender must be a short lowercase name such as cash or card.")
+            raise InvalidInput(_("The tender must be a short lowercase name such as cash or card."))
         if cash_tendered is not None and (cash_tendered.currency != amount.currency
                                           or cash_tendered.minor < amount.minor):
-            raise InvalidInput("The cash tendered must cover the amount, in its currency.")
+            raise InvalidInput(_("The cash tendered must cover the amount, in its currency."))
         if quote is not None:
             self._check_quote(meter_number, amount, quote)
         key = self._key_factory()
@@ -225,12 +226,14 @@ class SaleService:
             return
         new_version = check.in_force_version
         unreachable = QuoteStale(
-            f"The tariff changed from version {quote.tariff_version} to {new_version} since "
+            _("The tariff changed from version {tariff_version} to {new_version} since "
             "this quote, and the new price cannot be fetched while the server is unreachable. "
-            "Nothing was sold.", old_quote=quote, new_quote=None, difference=None,
+            "Nothing was sold.")
+            .format(tariff_version=quote.tariff_version, new_version=new_version),
+            old_quote=quote, new_quote=None, difference=None,
             in_force_version=new_version,
-            hint="Tell the customer the units will follow the new tariff and sell again "
-                 "without the old quote, or wait for the connection.")
+            hint=_("Tell the customer the units will follow the new tariff and sell again "
+                 "without the old quote, or wait for the connection."))
         if not self.connectivity.online:
             raise unreachable  # known offline: do not make the cashier wait for a timeout
         try:
@@ -243,9 +246,10 @@ class SaleService:
         log.info("quote on tariff %s v%d is stale (v%s in force); sale refused before sending",
                  quote.tariff_id, quote.tariff_version, new_version)
         raise QuoteStale(
-            f"{difference.summary()} Nothing was sold.", old_quote=quote, new_quote=fresh,
+            _("{difference} Nothing was sold.")
+                .format(difference=difference.summary()), old_quote=quote, new_quote=fresh,
             difference=difference, in_force_version=new_version,
-            hint="Show the customer the new price; confirm again to sell on it.")
+            hint=_("Show the customer the new price; confirm again to sell on it."))
 
     def _in_force_versions(self, at: str) -> dict[str, int]:
         """tariff id → version in force on this terminal at `at` (empty without a service).
@@ -275,8 +279,8 @@ class SaleService:
         try:
             return parse_meter_number(meter_number).drn
         except MeterNumberError as exc:
-            raise InvalidInput(str(exc), hint="Check the number on the meter or the "
-                               "customer's card.") from None
+            raise InvalidInput(str(exc), hint=_("Check the number on the meter or the "
+                               "customer's card.")) from None
 
     def _store_malformed(self, exc: MalformedResponse) -> None:
         self.store.call(lambda c: repo.store_malformed(c, exc))

@@ -27,7 +27,8 @@ from app.api.errors import (
     TerminalNotAuthorised,
     TlsProblem,
 )
-from app.api.models import BatchResult, Sale
+from app.api.messages import refusal_text
+from app.api.models import ApiErrorBody, BatchResult, Sale
 from app.push.events import PolicyPushed
 from app.sales import repository as repo
 from app.sales import transitions as tr
@@ -39,6 +40,7 @@ from app.sync.lock import FileLock
 from app.sync.wake import WakeSignal
 from common.backoff import Backoff
 from common.errors import TransientError, UserFacingError
+from common.i18n import _
 from offline_store import ConstraintError
 
 log = logging.getLogger("vendpoint.sync")
@@ -310,11 +312,12 @@ class SyncEngine:
         key = item.sale.idem_key
         if isinstance(exc, ConstraintError):
             code, retry = "RECEIPT_CONFLICT", False
-            reason = ("the server's answer clashes with a sale already stored here (its "
-                      "receipt number is taken); a supervisor must check it")
+            reason = (_("the server's answer clashes with a sale already stored here (its "
+                      "receipt number is taken); a supervisor must check it"))
         else:
             code, retry = "UNEXPECTED", True
-            reason = f"the answer could not be applied ({type(exc).__name__})"
+            reason = _("the answer could not be applied ({error})").format(
+                error=type(exc).__name__)
         log.error("sale %s set aside: %s (%s)", reference_for(key), code, type(exc).__name__)
         self._attention(item, code, reason, report, retry=retry)
         self.service.writer.release_lease(key, tr.SYNC)
@@ -364,7 +367,7 @@ class SyncEngine:
             # The cashier was told the sale was not complete; the customer needs the token.
             self.bus.publish(SaleNeedsAttention(
                 idempotency_key=key, code="LATE_TOKEN",
-                reason="The sale went through after all; reprint the token."))
+                reason=_("The sale went through after all; reprint the token.")))
 
     def _attention(self, item: repo.OutboxItem, code: str, reason: str, report: StepReport,
                    *, retry: bool = False) -> None:
@@ -417,16 +420,21 @@ class SyncEngine:
             self._defer(item, f"{error.code}: {error.message}", report)
             self.bus.publish(SaleNeedsAttention(
                 idempotency_key=key, code=error.code,
-                reason="The vendor float is too low to sync this offline sale; "
-                       "top it up and it will be sent again."))
+                reason=_("The vendor float is too low to sync this offline sale; "
+                       "top it up and it will be sent again.")))
         elif error.code == "DUPLICATE_REQUEST_MISMATCH":
             if self._resolve(item, report) and key not in report.tokened:
-                self._attention(item, error.code, error.message, report)
+                self._attention(item, error.code, self._said(error), report)
         elif error.code in ("VALIDATION_ERROR", "IDEMPOTENCY_KEY_INVALID", "OPERATOR_REQUIRED",
                             "MALFORMED_JSON"):
-            self._attention(item, error.code, error.message, report)
+            self._attention(item, error.code, self._said(error), report)
         else:
-            self._rejected(key, error.code, error.message, report)
+            self._rejected(key, error.code, self._said(error), report)
+
+    @staticmethod
+    def _said(error: ApiErrorBody) -> str:
+        """The refusal as the supervisor reads it: the client's words for its code."""
+        return refusal_text(error.code, error.details, error.message)
 
     def _rejected(self, key: str, code: str, message: str, report: StepReport) -> None:
         refused = ApiRejected(message, code=code, status=422)
@@ -436,7 +444,7 @@ class SyncEngine:
         # An offline sale the server refused: the customer paid and must be refunded.
         self.bus.publish(SaleNeedsAttention(
             idempotency_key=key, code=code,
-            reason=f"The server refused this offline sale: {message}"))
+            reason=_("The server refused this offline sale: {message}").format(message=message)))
 
     def _defer(self, item: repo.OutboxItem, error: str, report: StepReport) -> None:
         when = self._retry_at(item)

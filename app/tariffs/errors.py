@@ -7,6 +7,7 @@ The reason codes are stable (stored in `tariff_rejections`, logged and shown), a
 from __future__ import annotations
 
 from common.errors import BusinessRuleError, TransientError
+from common.i18n import N_, _
 
 __all__ = ["Refusal", "TariffNotFound", "TariffRefused", "TariffSourceError"]
 
@@ -29,36 +30,42 @@ class Refusal:
 
 
 _REFUSAL_TEXT = {
-    Refusal.UNSIGNED: "it carries no signature",
-    Refusal.MALFORMED: "it is not a readable signed tariff document",
-    Refusal.WRONG_ALG: "it is not signed with Ed25519",
-    Refusal.UNKNOWN_KEY: "it is signed with a key this terminal does not trust",
-    Refusal.BAD_SIGNATURE: "its signature does not match its content (altered or forged)",
-    Refusal.ENVELOPE_MISMATCH: "its envelope does not agree with the signed content",
-    Refusal.INVALID_DOCUMENT: "its content does not follow the tariff format",
-    Refusal.ROLLBACK: "its version is lower than a version already in use",
-    Refusal.CONFLICT: "a different document with the same version is already in use",
-    Refusal.REPLAY: "it is a copy of a document already received",
-    Refusal.EXPIRED: "it has expired",
-    Refusal.LISTING: "the server's tariff list announces more new versions than are fetched "
-                     "at once",
+    Refusal.UNSIGNED: N_("it carries no signature"),
+    Refusal.MALFORMED: N_("it is not a readable signed tariff document"),
+    Refusal.WRONG_ALG: N_("it is not signed with Ed25519"),
+    Refusal.UNKNOWN_KEY: N_("it is signed with a key this terminal does not trust"),
+    Refusal.BAD_SIGNATURE: N_("its signature does not match its content (altered or forged)"),
+    Refusal.ENVELOPE_MISMATCH: N_("its envelope does not agree with the signed content"),
+    Refusal.INVALID_DOCUMENT: N_("its content does not follow the tariff format"),
+    Refusal.ROLLBACK: N_("its version is lower than a version already in use"),
+    Refusal.CONFLICT: N_("a different document with the same version is already in use"),
+    Refusal.REPLAY: N_("it is a copy of a document already received"),
+    Refusal.EXPIRED: N_("it has expired"),
+    Refusal.LISTING: N_("the server's tariff list announces more new versions than are fetched "
+                     "at once"),
 }
 
 
 class TariffRefused(BusinessRuleError):
     """A tariff document was refused; `code` is a `Refusal` code. Nothing was applied."""
 
-    title = "Tariff update refused"
+    title = N_("Tariff update refused")
 
     def __init__(self, code: str, detail: str = "", *, tariff_id: str = "",
                  version: int | None = None, key_id: str | None = None,
                  payload_sha256: str | None = None) -> None:
-        what = f"tariff {tariff_id or '?'} version {version if version is not None else '?'}"
-        text = f"The update of {what} was refused: {_REFUSAL_TEXT.get(code, code)}"
+        why = _REFUSAL_TEXT.get(code)
+        values = {"tariff": tariff_id or "?", "version": version if version is not None else "?",
+                  "why": _(why) if why else code, "detail": detail}
         if detail:
-            text += f" ({detail})"
-        super().__init__(text + ".", code=code,
-                         hint="The tariff in use is unchanged. If this repeats, call the utility.")
+            text = _("The update of tariff {tariff} version {version} was refused: {why} "
+                     "({detail}).").format(**values)
+        else:
+            text = _("The update of tariff {tariff} version {version} was refused: {why}."
+                     ).format(**values)
+        super().__init__(text, code=code,
+                         hint=_("The tariff in use is unchanged. If this repeats, call the "
+                                "utility."))
         self.tariff_id = tariff_id
         self.version = version
         self.key_id = key_id

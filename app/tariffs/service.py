@@ -26,6 +26,7 @@ from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from app.tariffs.source import TariffSource
 from app.tariffs.trust import TrustedKey, endorsed_offers, verify_envelope
 from common.events import EventBus
+from common.i18n import _
 from offline_store import Store
 
 log = logging.getLogger("vendpoint.tariffs")
@@ -187,7 +188,7 @@ class TariffService:
         Raises `TariffSourceError` when the server cannot be asked (retry later).
         """
         if self.source is None:
-            raise TariffSourceError("No tariff server is configured.")
+            raise TariffSourceError(_("No tariff server is configured."))
         with self._lock:
             if version <= self.highest(tariff_id):
                 return Outcome("known", tariff_id, version)

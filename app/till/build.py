@@ -51,6 +51,7 @@ from app.xmlvend.till import Confirmations, ShiftBatchesOverXmlVend, server_repr
 from common.amounts import amount_format
 from common.errors import ConfigError, TransientError, UserFacingError
 from common.events import EventBus
+from common.i18n import _
 from common.money import set_display_locale
 from offline_store import Store
 from offline_store.store import open_store
@@ -315,8 +316,8 @@ def _terminal_info(backend: VendingBackend, store: Store,
         raw = store.call(lambda c: repo.get_setting(c, TERMINAL_SETTING))
         if raw is None:
             raise setup.NotSetUp(
-                "The server cannot be reached and this till has never talked to it.",
-                hint="Check the network and the server address (F11).") from exc
+                _("The server cannot be reached and this till has never talked to it."),
+                hint=_("Check the network and the server address (F11).")) from exc
         return api.parse_terminal(raw)
     store.call(lambda c: _remember_terminal(c, info))
     return info
@@ -332,8 +333,8 @@ def open_production(settings: Settings, *, data_dir: Path, bus: EventBus,
     `PassphraseRequired` (the UI asks for the passphrase and starts again).
     """
     if unlocked is None and passphrase.is_passphrase_store(data_dir):
-        raise PassphraseRequired("This till's store is protected by a passphrase.",
-                                 hint="Type the passphrase to start VendPoint.")
+        raise PassphraseRequired(_("This till's store is protected by a passphrase."),
+                                 hint=_("Type the passphrase to start VendPoint."))
     if unlocked is not None:
         keyring = unlocked.vault
     if settings["server.backend"] == "xmlvend":
@@ -341,13 +342,13 @@ def open_production(settings: Settings, *, data_dir: Path, bus: EventBus,
     url = settings["server.url"]
     if not url:
         raise setup.NotSetUp(
-            "This till does not know its server yet.",
-            hint="Press F11 (Settings), type the server URL and the activation code.")
+            _("This till does not know its server yet."),
+            hint=_("Press F11 (Settings), type the server URL and the activation code."))
     activation = setup.Activation(keyring, data_dir=data_dir)
     if not activation.is_activated():
         raise setup.NotSetUp(
-            "This till is not activated yet.",
-            hint="Press F11 (Settings) and type the activation code from the utility.")
+            _("This till is not activated yet."),
+            hint=_("Press F11 (Settings) and type the activation code from the utility."))
     activation.bind_legacy(url)
     store = setup.open_production_store(data_dir, keyring) if unlocked is None else \
         open_store(passphrase.store_path(data_dir), unlocked.key)
@@ -374,8 +375,8 @@ def _open_xmlvend_production(settings: Settings, *, data_dir: Path, bus: EventBu
     url = settings["xmlvend.url"]
     if not url or not settings["xmlvend.terminal_id"]:
         raise setup.NotSetUp(
-            "This till does not know its XMLVend server yet.",
-            hint="Set xmlvend.url, xmlvend.client_ean and xmlvend.terminal_id (F11).")
+            _("This till does not know its XMLVend server yet."),
+            hint=_("Set xmlvend.url, xmlvend.client_ean and xmlvend.terminal_id (F11)."))
     store = setup.open_production_store(data_dir, keyring)
     try:
         backend = xmlvend_backend(settings, store, url=url,
@@ -394,7 +395,8 @@ def watch_demo_server(server: DemoServer, till: Till) -> None:
     status bar shows it; nothing waits for the next request to time out)."""
     def gone(code: int) -> None:
         till.service.connectivity.set(
-            False, f"the demo server stopped (exit code {code}); restart with make run")
+            False, _("the demo server stopped (exit code {code}); restart with make run")
+                .format(code=code))
 
     server.on_exit(gone)
 
@@ -404,7 +406,7 @@ def open_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Opened:
     throwaway store (its key in a labelled file beside it); without a printer set up, the
     receipts "print" into `demo-printer.escpos` in the demo folder."""
     if not server_available():
-        raise ConfigError("Demo mode needs the reference server (vendserver), which is missing.")
+        raise ConfigError(_("Demo mode needs the reference server (vendserver), which is missing."))
     db_path = data_dir / "server" / "vendserver.db"
     xmlvend = settings["server.backend"] == "xmlvend"
     server = DemoServer.start(db_path, xmlvend=settings["xmlvend.demo_personality"]

@@ -69,6 +69,7 @@ from app.till.units import quote_by_units
 from common.errors import InvalidInput, PermissionDenied
 from common.events import EventBus
 from common.format import terminal_zone
+from common.i18n import _
 from printers.connections import ConnectionConfig, open_connection
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
@@ -165,8 +166,8 @@ class Till:
         """Check a supervisor's PIN; PermissionDenied if wrong or not a supervisor."""
         person = self.sign_in(approval.operator_id, approval.pin)
         if not person.can_approve:
-            raise PermissionDenied(f"{person.name} is not a supervisor.",
-                                   hint="Ask a supervisor to type their username and PIN.")
+            raise PermissionDenied(_("{name} is not a supervisor.").format(name=person.name),
+                                   hint=_("Ask a supervisor to type their username and PIN."))
         return person
 
     @staticmethod
@@ -214,7 +215,7 @@ class Till:
         with self._lock:
             quote = self._quotes.get(handle.id)
         if quote is None:
-            raise InvalidInput("This quote is no longer held.", hint="Quote again (F5).")
+            raise InvalidInput(_("This quote is no longer held."), hint="Quote again (F5).")
         return quote
 
     def forget_quote(self, handle: QuoteHandle) -> None:
@@ -263,8 +264,8 @@ class Till:
         held = None if quote is None else self._held(quote)
         if held is not None and (held.meter_number != SaleService.clean_meter(meter_number)
                                  or held.amount_tendered != amount):
-            raise InvalidInput("The amount or meter changed since the quote.",
-                               hint="Quote again (F5).")
+            raise InvalidInput(_("The amount or meter changed since the quote."),
+                               hint=_("Quote again (F5)."))
         check_no_unfinished(self.store, SaleService.clean_meter(meter_number))
         # The operator's open shift gets the sale (exact shift cash).
         shift = self.supervisor.shifts.current(operator.id)
@@ -318,7 +319,7 @@ class Till:
                 resolved_after_lost_answer=outcome.resolved_after_lost_answer)
         slip = outcome.slip
         assert slip is not None  # a pending outcome always has its slip
-        reason = self.service.connectivity.reason or "The server could not be reached."
+        reason = self.service.connectivity.reason or _("The server could not be reached.")
         details = " ".join(part for part in (reason, slip.warning, slip.delivery) if part)
         return SaleResult(
             SaleState.PENDING, slip.reference, slip.meter_number, slip.customer_name,
@@ -356,7 +357,8 @@ class Till:
         reprint policy a supervisor approves (PermissionDenied without it)."""
         stored = self.history.by_reference(reference)
         if stored is None:
-            raise InvalidInput(f"There is no sale {reference} on this terminal.")
+            raise InvalidInput(_("There is no sale {reference} on this terminal.")
+                .format(reference=reference))
         done = self.supervisor.reprints.reprint(self.actor(operator), stored.idem_key,
                                                 self.documents, approval=approval)
         return ReprintResult(stored.reference, done.kind, done.reprint_no, done.job.id,

@@ -18,6 +18,7 @@ from app.till.results import (
     SaleState,
     Token,
 )
+from common.i18n import _
 
 
 def when(text: str) -> datetime:
@@ -30,7 +31,7 @@ def customer_from(meter: api.MeterInfo, *, from_cache: bool = False) -> Customer
     utility = meter.raw.get("utility") or {}
     warnings = [msg for code, msg in meter.warnings if code != "BLOCKED_METER" and msg]
     if from_cache:
-        warnings.insert(0, "Offline: customer details from this terminal's cache.")
+        warnings.insert(0, _("Offline: customer details from this terminal's cache."))
     return Customer(
         meter_number=meter.meter_number, name=meter.customer_name,
         address=meter.customer_address, account=meter.account,

@@ -40,6 +40,7 @@ from app.keystore import (
 )
 from common.errors import InvalidInput, StorageError
 from common.files import replace_file
+from common.i18n import _
 from offline_store.backup import backup_store
 from offline_store.store import open_store
 
@@ -84,15 +85,16 @@ class Vault:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            raise StorageError(f"The vault {self.path.name} is unreadable.") from exc
+            raise StorageError(_("The vault {name} is unreadable.")
+                .format(name=self.path.name)) from exc
         if not isinstance(raw, dict) or raw.get("format") != _VAULT_FORMAT:
-            raise StorageError(f"{self.path.name} is not a VendPoint vault.")
+            raise StorageError(_("{name} is not a VendPoint vault.").format(name=self.path.name))
         blob = base64.b64decode(str(raw.get("data", "")))
         try:
             plain = AESGCM(self._key).decrypt(blob[:12], blob[12:], _VAULT_FORMAT.encode())
         except InvalidTag as exc:
-            raise StorageError(f"The vault {self.path.name} does not belong to this store or "
-                               "is damaged.") from exc
+            raise StorageError(_("The vault {name} does not belong to this store or "
+                               "is damaged.").format(name=self.path.name)) from exc
         data = json.loads(plain)
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
@@ -141,8 +143,8 @@ def _unlocked(data_dir: Path, key: bytes) -> Unlocked:
 
 def _check_new(passphrase: str, repeated: str) -> None:
     if passphrase != repeated:
-        raise InvalidInput("The two passphrases are not the same.",
-                           hint="Type the new passphrase twice, exactly alike.")
+        raise InvalidInput(_("The two passphrases are not the same."),
+                           hint=_("Type the new passphrase twice, exactly alike."))
 
 
 def set_up(data_dir: Path, passphrase: str, repeated: str, *,
@@ -178,8 +180,8 @@ def recover(data_dir: Path, backup: Path, backup_passphrase: str, new: str, repe
     _check_new(new, repeated)
     backup = Path(backup)
     if not backup.exists() or not sidecar_path(backup).exists():
-        raise InvalidInput("That backup is not there (the file and its .keyinfo.json are both "
-                           "needed).", hint="Choose the backup file written by the backup.")
+        raise InvalidInput(_("That backup is not there (the file and its .keyinfo.json are both "
+                           "needed)."), hint=_("Choose the backup file written by the backup."))
     backup_key = load_store_key(backup, passphrase=backup_passphrase)
     path = store_path(data_dir)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -37,6 +37,7 @@ from app.keystore import (
 from app.settings import Settings
 from app.till.results import SearchHit
 from common.errors import StorageError, UserFacingError
+from common.i18n import N_, _
 from offline_store import Store
 from offline_store.store import open_store
 
@@ -53,7 +54,7 @@ FINGERPRINT_FILE = "terminal-fingerprint"
 class NotSetUp(UserFacingError):
     """The till has no server address or no activation yet: open Settings (F11)."""
 
-    title = "Till not set up"
+    title = N_("Till not set up")
 
 
 def quick_amounts(settings: Settings) -> list[Decimal]:
@@ -200,10 +201,10 @@ class Activation:
             # same credential, so the code is not lost.
             log.error("terminal credential not kept: %s", type(exc).__name__)
             raise KeyringUnavailable(
-                "The terminal was activated, but its credential could not be kept in this "
-                "computer's keyring.",
-                hint="The activation code is not used up: fix the keyring (or choose "
-                "passphrase mode) and activate again with the same code.") from exc
+                _("The terminal was activated, but its credential could not be kept in this "
+                "computer's keyring."),
+                hint=_("The activation code is not used up: fix the keyring (or choose "
+                "passphrase mode) and activate again with the same code.")) from exc
         log.info("terminal activated as %s", activation.terminal.terminal_id)
         return activation.terminal.terminal_id
 
@@ -239,8 +240,8 @@ def demo_info(db_path: Path) -> dict[str, Any]:
         [sys.executable, "-m", "vendserver", "demo-info", "--db", str(db_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     if done.returncode != 0:
-        raise StorageError("The demo data could not be read from the demo server.",
-                           hint="See the log for details.")
+        raise StorageError(_("The demo data could not be read from the demo server."),
+                           hint=_("See the log for details."))
     data: dict[str, Any] = json.loads(done.stdout)
     return data
 

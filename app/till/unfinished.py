@@ -12,20 +12,22 @@ from __future__ import annotations
 
 from app.sales.outcomes import reference_for
 from common.errors import BusinessRuleError
+from common.i18n import N_, _
 from offline_store import Connection, Store
 
 
 class UnfinishedSale(BusinessRuleError):
     """An earlier sale for this meter has no known outcome yet: nothing new was sold."""
 
-    title = "The last sale is not complete yet"
+    title = N_("The last sale is not complete yet")
 
     def __init__(self, reference: str, idempotency_key: str) -> None:
         super().__init__(
-            f"The last sale for this meter ({reference}) is not complete yet. Selling again "
-            "could sell twice: nothing new was sold.", code="UNFINISHED_SALE",
-            hint="Retry that sale (F9 lists it), or wait until VendPoint has checked it with "
-                 "the server.")
+            _("The last sale for this meter ({reference}) is not complete yet. Selling again "
+            "could sell twice: nothing new was sold.")
+                .format(reference=reference), code="UNFINISHED_SALE",
+            hint=_("Retry that sale (F9 lists it), or wait until VendPoint has checked it with "
+                 "the server."))
         self.reference = reference
         self.idempotency_key = idempotency_key
 

@@ -20,6 +20,7 @@ from app.api.errors import ServerUnavailable, TlsProblem
 from app.backend import VendingBackend
 from app.sales.service import SaleService
 from common.errors import InvalidInput
+from common.i18n import _
 
 __all__ = ["checked_units", "quote_by_units"]
 
@@ -32,13 +33,13 @@ def checked_units(units: Decimal) -> Decimal:
     if not isinstance(units, Decimal):
         raise TypeError("units are a Decimal")
     if not units.is_finite() or units <= 0:
-        raise InvalidInput("The units must be more than zero.", hint="Type the units to buy.")
+        raise InvalidInput(_("The units must be more than zero."), hint="Type the units to buy.")
     if units != units.quantize(_TENTH):
-        raise InvalidInput("Units are sold in steps of 0.1.",
-                           hint="Type the units with at most one decimal, like 50.5.")
+        raise InvalidInput(_("Units are sold in steps of 0.1."),
+                           hint=_("Type the units with at most one decimal, like 50.5."))
     if units > UNITS_MAX:
-        raise InvalidInput("That is more units than any sale can buy.",
-                           hint="Type fewer units.")
+        raise InvalidInput(_("That is more units than any sale can buy."),
+                           hint=_("Type fewer units."))
     return units.quantize(_TENTH)
 
 

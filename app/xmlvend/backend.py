@@ -73,6 +73,7 @@ from app.xmlvend.ns import SOAP_VERSIONS
 from app.xmlvend.receipt import BadMessage, BatchFigures, Response, parse_response
 from common.errors import BusinessRuleError
 from common.format import group_token
+from common.i18n import _
 from offline_store import Connection, Store
 
 __all__ = ["XMLVEND_CAPABILITIES", "XmlVendBackend", "XmlVendConfig"]
@@ -199,15 +200,16 @@ class XmlVendBackend:
             except ServerUnavailable:
                 if due.expired:
                     raise ServerUnavailable(
-                        f"The XMLVend server did not answer within {c.call_deadline:g} "
-                        "seconds.", sent=True) from None
+                        _("The XMLVend server did not answer within {call_deadline:g} "
+                        "seconds.").format(call_deadline=c.call_deadline), sent=True) from None
                 raise
         try:
             resp = parse_response(raw)
         except BadMessage as exc:
             if status >= 500 or status in (408, 429):
                 # A 5xx without a readable xmlvendFaultResp: the outcome is unknown.
-                raise ServerUnavailable(f"The XMLVend server failed (HTTP {status}).",
+                raise ServerUnavailable(_("The XMLVend server failed (HTTP {status}).")
+                    .format(status=status),
                                         sent=True, status=status) from None
             problem = MalformedResponse(str(exc), method="POST", path=body.name,
                                         status=status, content_type=answer_type, body=raw,
@@ -232,18 +234,18 @@ class XmlVendBackend:
         except requests.exceptions.SSLError as exc:
             # Either side may refuse: the server's certificate (not of the pinned CA), or
             # this till's client certificate (missing, or not of the server's CA).
-            raise TlsProblem("The TLS connection to the XMLVend server was refused (its "
+            raise TlsProblem(_("The TLS connection to the XMLVend server was refused (its "
                              "certificate, or this till's client certificate, is not "
-                             f"accepted): {exc}") from None
+                             "accepted): {exc}").format(exc=exc)) from None
         except requests.exceptions.ConnectTimeout:
-            raise ServerUnavailable("The XMLVend server did not accept the connection.",
+            raise ServerUnavailable(_("The XMLVend server did not accept the connection."),
                                     sent=False) from None
         except requests.exceptions.ConnectionError as exc:
             sent = not _refused(exc)
-            raise ServerUnavailable("The XMLVend server could not be reached or the answer "
-                                    "was lost.", sent=sent) from None
+            raise ServerUnavailable(_("The XMLVend server could not be reached or the answer "
+                                    "was lost."), sent=sent) from None
         except requests.exceptions.RequestException:
-            raise ServerUnavailable("The XMLVend server's answer was lost.",
+            raise ServerUnavailable(_("The XMLVend server's answer was lost."),
                                     sent=True) from None
         try:
             return self._read(r), r.status_code, r.headers.get("Content-Type")
@@ -259,18 +261,18 @@ class XmlVendBackend:
             for chunk in r.raw.stream(65536, decode_content=False):
                 total += len(chunk)
                 if total > limit:
-                    raise ServerUnavailable("The XMLVend server's answer is too large.",
+                    raise ServerUnavailable(_("The XMLVend server's answer is too large."),
                                             sent=True, status=r.status_code)
                 chunks.append(chunk)
         except (requests.exceptions.RequestException, OSError, ValueError) as exc:
             if isinstance(exc, ServerUnavailable):
                 raise
-            raise ServerUnavailable("The XMLVend server's answer was cut off.",
+            raise ServerUnavailable(_("The XMLVend server's answer was cut off."),
                                     sent=True) from None
         except Exception as exc:  # urllib3 protocol errors (truncated, reset)
             if isinstance(exc, ServerUnavailable):
                 raise
-            raise ServerUnavailable("The XMLVend server's answer was cut off.",
+            raise ServerUnavailable(_("The XMLVend server's answer was cut off."),
                                     sent=True) from None
         raw = b"".join(chunks)
         if "gzip" in r.headers.get("Content-Encoding", "").lower():
@@ -278,10 +280,10 @@ class XmlVendBackend:
                 with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
                     raw = gz.read(limit + 1)
             except (OSError, EOFError):
-                raise ServerUnavailable("The XMLVend server's compressed answer is broken.",
+                raise ServerUnavailable(_("The XMLVend server's compressed answer is broken."),
                                         sent=True) from None
             if len(raw) > limit:
-                raise ServerUnavailable("The XMLVend server's answer is too large.", sent=True)
+                raise ServerUnavailable(_("The XMLVend server's answer is too large."), sent=True)
         return raw
 
     def _answer(self, resp: Response) -> Response:
@@ -289,7 +291,7 @@ class XmlVendBackend:
         if resp.fault is not None:
             raise faults.to_error(resp.fault)
         if resp.message == "fault":
-            raise ServerUnavailable("The XMLVend server failed without a fault detail.",
+            raise ServerUnavailable(_("The XMLVend server failed without a fault detail."),
                                     sent=True, status=500)
         return resp
 
@@ -305,7 +307,7 @@ class XmlVendBackend:
     def operators(self) -> list[OperatorRecord]:
         """The operators provisioned with this till (XMLVend has no operator list)."""
         if self._operators is None:
-            raise NotOffered("The operator list")
+            raise NotOffered(_("The operator list"))
         return self._operators()
 
     def meter(self, meter_number: str) -> MeterInfo:
@@ -321,11 +323,11 @@ class XmlVendBackend:
                          else "", "account": cust.account if cust else "",
                          "phone": None, "email": None},
             "utility": {"name": resp.utility.get("name", "")},
-            "tariff": {"id": tariff or "xmlvend", "name": tariff or "(set by the server)",
+            "tariff": {"id": tariff or "xmlvend", "name": tariff or _("(set by the server)"),
                        "version": 1},
             "key": dict(resp.meter_key), "two_way": False,
             "blocked": resp.can_vend is False,
-            "blocked_reason": (resp.operator_msg or "The server says this meter cannot buy.")
+            "blocked_reason": (resp.operator_msg or _("The server says this meter cannot buy."))
             if resp.can_vend is False else None,
             "arrears": self._money(Decimal(0)).to_json(),
             "fbe_due": bool(resp.fbe_due),
@@ -378,8 +380,8 @@ class XmlVendBackend:
                 sale = self.get_sale(key, request)
                 if sale is not None:
                     return sale
-                raise ServerUnavailable("The server has this sale's request but its answer "
-                                        "is not available yet.", sent=True)
+                raise ServerUnavailable(_("The server has this sale's request but its answer "
+                                        "is not available yet."), sent=True)
             if what == "rejected":
                 self.store.call(lambda c: msgids.mark(c, key, msg, "answered"))
             raise faults.to_error(resp.fault)
@@ -390,7 +392,7 @@ class XmlVendBackend:
         found = self.store.call(lambda c: msgids.current(c, key))
         if found is None:
             return None  # no msgID: nothing of this sale was ever sent
-        _, msg, _state = found
+        _key, msg, _state = found
         resp = self._post(messages.advice(self._header(self._allocate()), "LastRespAdviceReq",
                                           msg), key=key)
         if resp.fault is not None:
@@ -400,7 +402,7 @@ class XmlVendBackend:
             raise faults.to_error(resp.fault)
         last = resp.last_response
         if last is None:
-            raise ServerUnavailable("The advice answer carries no last response.", sent=True)
+            raise ServerUnavailable(_("The advice answer carries no last response."), sent=True)
         if last.fault is not None:
             # The original request failed at the server: its refusal, as if just received.
             raise faults.to_error(last.fault)
@@ -411,23 +413,23 @@ class XmlVendBackend:
 
     # -- what XMLVend does not offer -------------------------------------------------------------
     def tariffs(self) -> list[TariffSummary]:
-        raise NotOffered(Capabilities.NAMES["tariff_documents"])
+        raise NotOffered(_(Capabilities.NAMES["tariff_documents"]))
 
     def tariff_version(self, tariff_id: str, version: int) -> dict[str, Any]:
-        raise NotOffered(Capabilities.NAMES["tariff_documents"])
+        raise NotOffered(_(Capabilities.NAMES["tariff_documents"]))
 
     def quote_units(self, meter_number: str, units: Decimal) -> Quote:
-        raise NotOffered(Capabilities.NAMES["sale_by_units"])
+        raise NotOffered(_(Capabilities.NAMES["sale_by_units"]))
 
     def sell_batch(self, items: Sequence[tuple[str, str, dict[str, Any]]]
                    ) -> list[BatchResult]:
-        raise NotOffered(Capabilities.NAMES["batch_upload"])
+        raise NotOffered(_(Capabilities.NAMES["batch_upload"]))
 
     def poll_events(self, after_id: int, limit: int = 100) -> EventPage:
-        raise NotOffered(Capabilities.NAMES["push_events"])
+        raise NotOffered(_(Capabilities.NAMES["push_events"]))
 
     def search_meters(self, query: str, limit: int = 20) -> list[MeterSearchHit]:
-        raise NotOffered(Capabilities.NAMES["search"])
+        raise NotOffered(_(Capabilities.NAMES["search"]))
 
     # -- supervisor features ------------------------------------------------------------------
     # XMLVend carries no supervisor PIN: the till checks the supervisor's PIN (the approval)
@@ -461,9 +463,9 @@ class XmlVendBackend:
         key = {k: v for k, v in resp.meter_key.items() if v}
         missing = [k for k in ("sgc", "krn", "ti") if k not in key]
         if missing:
-            raise BusinessRuleError("The server did not give this meter's key data, so no "
-                                    "key change can be asked for.", code="STS_DATA",
-                                    hint="Ask the utility to check the meter's record.")
+            raise BusinessRuleError(_("The server did not give this meter's key data, so no "
+                                    "key change can be asked for."), code="STS_DATA",
+                                    hint=_("Ask the utility to check the meter's record."))
         key.setdefault("at", "07")
         key.setdefault("tt", "02")
         return key
@@ -480,10 +482,10 @@ class XmlVendBackend:
         service = "electricity"
         if type == "clear_credit":
             if register == "all":
-                raise NotOffered("Clearing every credit register at once")
+                raise NotOffered(_("Clearing every credit register at once"))
             service = register or "electricity"
         if type == "test" and value is not None and value != (1 << 36) - 1:
-            raise NotOffered("A test token with chosen control bits")
+            raise NotOffered(_("A test token with chosen control bits"))
         kct: dict[str, str] | None = None
         body_for: Callable[[MsgId], Node]
         if type == "test":
@@ -505,11 +507,12 @@ class XmlVendBackend:
                 self._supervisor_header(m, supervisor_id), meter_number, type,
                 service=service, watts=value, kct=kct)
         else:
-            raise NotOffered(f"The engineering token {type!r}")
+            raise NotOffered(_("The engineering token {type!r}").format(type=type))
         resp = self._post_once(key, body_for)
         if resp.fault is not None:
             if faults.kind(resp.fault) == "unsupported":
-                raise NotOffered(f"This engineering token ({type.replace('_', ' ')})")
+                raise NotOffered(_("This engineering token ({type})")
+                    .format(type=type.replace('_', ' ')))
             raise faults.to_error(resp.fault)
         resp = self._answer(resp)
         recorded = self.store.call(lambda c: msgids.current(c, key))
@@ -548,24 +551,26 @@ class XmlVendBackend:
         stored = None if found is None else self.store.call(
             lambda c: sale_response(c, found[0]))
         if found is None or stored is None:
-            raise BusinessRuleError(f"Receipt {receipt_no} was not sold through this XMLVend "
-                                    "server from this till.", code="RECEIPT_NOT_FOUND")
-        _, original = found
+            raise BusinessRuleError(_("Receipt {receipt_no} was not sold through this XMLVend "
+                                    "server from this till.")
+                                        .format(receipt_no=receipt_no), code="RECEIPT_NOT_FOUND")
+        _key, original = found
         msg = self._allocate()
         resp = self._post(messages.advice(self._supervisor_header(msg, supervisor_id),
                                           "ReversalAdviceReq", original))
         if resp.fault is not None:
             what = faults.kind(resp.fault)
             if what == "unsupported":
-                raise NotOffered(Capabilities.NAMES["reversal"])
+                raise NotOffered(_(Capabilities.NAMES["reversal"]))
             if what == "no_such_message":
-                raise BusinessRuleError(f"The server has no sale for receipt {receipt_no}.",
+                raise BusinessRuleError(_("The server has no sale for receipt {receipt_no}.")
+                    .format(receipt_no=receipt_no),
                                         code="RECEIPT_NOT_FOUND")
             raise faults.to_error(resp.fault)
         if resp.advice_result is not True:
-            raise BusinessRuleError(resp.operator_msg or "The server did not reverse this "
-                                    "sale.", code="REVERSAL_NOT_ALLOWED",
-                                    hint="The sale stands; nothing was paid back.")
+            raise BusinessRuleError(resp.operator_msg or _("The server did not reverse this "
+                                    "sale."), code="REVERSAL_NOT_ALLOWED",
+                                    hint=_("The sale stands; nothing was paid back."))
         zero = self._money(Decimal(0)).to_json()
         credit = self._vendor_credit
         raw = {"receipt_no": receipt_no, "reversal_no": _reference(msg),
@@ -600,7 +605,7 @@ class XmlVendBackend:
                 log.info("%s %s batch: %s", op, kind, faults.message(resp.fault))
                 return None
             if faults.kind(resp.fault) == "unsupported":
-                raise NotOffered(f"The {kind} batch")
+                raise NotOffered(_("The {kind} batch").format(kind=kind))
             raise faults.to_error(resp.fault)
         return self._answer(resp).batch
 
@@ -612,10 +617,10 @@ class XmlVendBackend:
         figures = self.batch("end", "sales", operator_id)
         self.batch("start", "sales", operator_id)
         if figures is None:
-            raise BusinessRuleError("The server had no open sales batch, so this Z cannot be "
-                                    "compared with it; a new batch was started for the next Z.",
+            raise BusinessRuleError(_("The server had no open sales batch, so this Z cannot be "
+                                    "compared with it; a new batch was started for the next Z."),
                                     code="NO_OPEN_BATCH",
-                                    hint="The Z stands on this till.")
+                                    hint=_("The Z stands on this till."))
         mine = upload.totals
         cur = mine.sales_amount.currency
         not_reported: list[str] = []
@@ -724,8 +729,8 @@ class XmlVendBackend:
             if not line.fbe:
                 units += line.units or Decimal(0)
             lines.append({"kind": "fbe" if line.fbe else "energy",
-                          "description": line.tariff_name or ("Free basic electricity"
-                                                              if line.fbe else "Energy"),
+                          "description": line.tariff_name or (_("Free basic electricity")
+                                                              if line.fbe else _("Energy")),
                           "units": None if line.units is None else _units(line.units),
                           "rate": None, "amount": self._money(line.amount).to_json(),
                           "vat": self._money(line.tax).to_json() if line.tax else None})
@@ -733,7 +738,8 @@ class XmlVendBackend:
             vat += charge.tax
             lines.append({"kind": "fixed_charge" if charge.kind == "service" else
                           "debt_recovery", "description": charge.description or
-                          ("Service charge" if charge.kind == "service" else "Debt recovery"),
+                          (_("Service charge") if charge.kind == "service"
+                           else _("Debt recovery")),
                           "units": None, "rate": None,
                           "amount": self._money(charge.amount).to_json(),
                           "vat": self._money(charge.tax).to_json() if charge.tax else None})

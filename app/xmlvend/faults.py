@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 
 from app.api.errors import ApiBug, ApiRejected, ServerUnavailable, TerminalNotAuthorised
+from app.api.messages import refusal_text
 from app.xmlvend.receipt import Fault
+from common.i18n import _
 
 __all__ = ["CODES", "kind", "message", "to_error"]
 
@@ -61,7 +63,8 @@ _METER_NOT_FOUND_RE = re.compile(r"meter (was )?not found|unknown meter", re.IGN
 
 def message(fault: Fault) -> str:
     """What the cashier reads: the server's `operatorMsg`, else `desc`, else the type."""
-    return fault.operator_msg or fault.desc or f"The vending server refused ({fault.type})."
+    return fault.operator_msg or fault.desc or _("The vending server refused ({type})."
+                                                 ).format(type=fault.type)
 
 
 def kind(fault: Fault) -> str:
@@ -98,20 +101,32 @@ def _code(fault: Fault) -> str:
     return "XMLVEND_" + re.sub(r"(?<!^)(?=[A-Z])", "_", name).upper()
 
 
+def _server_words(fault: Fault) -> str:
+    return fault.operator_msg or fault.desc
+
+
 def to_error(fault: Fault, *, status: int = 500) -> Exception:
     """The typed error for `fault` (`no_such_message` and `duplicate` are the caller's)."""
     what = kind(fault)
     text = message(fault)
     if what == "rejected":
-        return ApiRejected(text, code=_code(fault), status=status,
+        code = _code(fault)
+        # A fault's operatorMsg/desc is written for the operator (often in the utility's own
+        # language, and naming what a code cannot); without one, the client's words for it.
+        return ApiRejected(_server_words(fault) or refusal_text(code, None, text), code=code,
+                           status=status,
                            details={"fault": fault.type, "fault_code": fault.code})
     if what == "unauthorised":
-        return TerminalNotAuthorised(text, code=fault.type)
+        return TerminalNotAuthorised(
+            _("The vending server does not accept this terminal ({type}).").format(
+                type=fault.type), code=fault.type)
     if what == "bug":
         return ApiBug(f"The vending server says our request is invalid: {fault.desc}",
                       code="XMLVEND_SCHEMA", status=status)
     if what == "unsupported":
-        return ApiRejected(text, code="NOT_OFFERED", status=status,
-                           details={"fault": fault.type})
-    return ServerUnavailable(f"The vending server failed ({fault.type}): {text}", sent=True,
-                             status=status)
+        return ApiRejected(_server_words(fault) or refusal_text("NOT_OFFERED", None, text),
+                           code="NOT_OFFERED",
+                           status=status, details={"fault": fault.type})
+    return ServerUnavailable(
+        _("The vending server failed ({type}): {text}").format(type=fault.type, text=text),
+        sent=True, status=status)

@@ -8,6 +8,7 @@ from app.api.checks import check_int
 from app.api.models import MeterInfo, MeterSearchHit, parse_meter, parse_meter_search
 from app.api.transport import Transport
 from common.errors import InvalidInput
+from common.i18n import _
 
 __all__ = ["MAX_SEARCH_LIMIT", "SEARCH_QUERY_LENGTH", "MeterCalls"]
 
@@ -39,9 +40,10 @@ class MeterCalls(Transport):
         text = query.strip() if isinstance(query, str) else ""
         low, high = SEARCH_QUERY_LENGTH
         if not low <= len(text) <= high:
-            raise InvalidInput(f"Type {low} to {high} characters to search for a customer.",
-                               hint="A name, an account, an address or the start of a meter "
-                                    "number.")
+            raise InvalidInput(_("Type {low} to {high} characters to search for a customer.")
+                .format(low=low, high=high),
+                               hint=_("A name, an account, an address or the start of a meter "
+                                    "number."))
         check_int(limit, 1, MAX_SEARCH_LIMIT, f"limit must be 1..{MAX_SEARCH_LIMIT}")
         path = f"/v1/meters?q={quote(text, safe='')}&limit={limit:d}"
         return self._parsed(lambda d: parse_meter_search(d, limit), "GET", path)
