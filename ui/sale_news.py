@@ -2,8 +2,9 @@
 
 A print job's progress, a two-way meter's read-back, the server's price difference, a late
 token, a sale that never reached the server: each is shown when it concerns the sale on screen.
-Read-backs and price notes are kept a while by receipt number, because the server may announce
-them before the sale's own answer reaches the screen.
+Read-backs and price notes are kept a while by receipt number, and a slip's print progress by
+its job and receipt number, because they may be announced before the sale's own answer
+reaches the screen (a slip can be printed before the sale's answer is shown).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class SaleNews:
     def __init__(self) -> None:
         self._deliveries: dict[str, tuple[bool, str, str]] = {}
         self._differences: dict[str, str] = {}
+        self._prints: dict[str, tuple[PrintState, str]] = {}
         #: (slip reference, receipt number) of the late token whose tokens are being fetched
         self._arrived: tuple[str, str] | None = None
 
@@ -46,17 +48,22 @@ class SaleNews:
             acts.append(ShowDelivered(*self._deliveries[result.reference]))
         if result.reference in self._differences:
             acts.append(ShowPriceNote(self._differences[result.reference]))
+        printed = self._prints.get(result.print_job) or self._prints.get(result.reference)
+        if printed is not None:
+            acts.append(ShowPrintState(*printed))
         return acts
 
     def print_update(self, job_id: str, state: PrintState, detail: str = "",
                      reference: str = "") -> list[Act]:
         """The print queue reported on a document; shown if it is the sale on screen's."""
         result = self.result
-        if result is None:
-            return []
-        if (job_id and job_id == result.print_job) or (reference
-                                                        and reference == result.reference):
+        if result is not None and ((job_id and job_id == result.print_job)
+                                   or (reference and reference == result.reference)):
             return [ShowPrintState(state, detail)]
+        for key in (job_id, reference):  # maybe the sale whose answer is still on its way
+            if key:
+                self._prints[key] = (state, detail)
+        _trim(self._prints)
         return []
 
     def price_differs(self, receipt_no: str, summary: str) -> tuple[bool, list[Act]]:
@@ -124,6 +131,7 @@ class SaleNews:
         return []
 
 
-def _trim(notes: dict[str, tuple[bool, str, str]] | dict[str, str]) -> None:
+def _trim(notes: dict[str, tuple[bool, str, str]] | dict[str, str]
+          | dict[str, tuple[PrintState, str]]) -> None:
     while len(notes) > _KEEP:  # only the last few can still be on their way
         del notes[next(iter(notes))]

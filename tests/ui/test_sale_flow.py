@@ -447,6 +447,19 @@ def test_read_back_and_price_note_before_the_sale_answer(till: Till) -> None:
     assert till.flow.print_update("other", PrintState.FAILED) == []
 
 
+def test_slip_printed_before_the_sale_answer(till: Till) -> None:
+    till.type_meter(GOOD)
+    till.type_amount("100")
+    assert isinstance(_one(till.flow.key(Action.SELL), f.Sell), f.Sell)
+    result = till.sales.sell(GOOD, zar("100"), CASHIER)
+    # The print queue reports the slip done before the sale's answer reaches the screen.
+    assert till.flow.print_update(result.print_job, PrintState.PRINTED, "",
+                                  result.reference) == []
+    acts = till.flow.sold(result)
+    assert acts.index(f.ShowPrintState(PrintState.PRINTED, "")) > acts.index(
+        _one(acts, f.ShowResult))
+
+
 def test_search_hands_over_a_name_not_a_number(till: Till) -> None:
     till.flow.meter_edited("lindi")
     assert till.flow.key(Action.SEARCH) == [f.Search("lindi")]
