@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from app.till.results import Customer, Quote, SearchHit
 from common.money import Money
-from ui.money import format_money
+from ui.money import format_money, format_units_text
 from ui.widgets import label as _label
 from ui.widgets import set_state
 
@@ -166,7 +166,7 @@ class QuotePanel(QFrame):
         self._show_amount(quote.amount)
         self.headline.setText(
             self.tr("{amount} buys {units} {unit}").format(
-                amount=format_money(quote.amount), units=quote.units,
+                amount=format_money(quote.amount), units=format_units_text(quote.units),
                 unit=quote.unit,
             )
         )
@@ -183,7 +183,8 @@ class QuotePanel(QFrame):
             if line.kind == "vat":
                 desc = self.tr("{desc} (included above)").format(desc=desc)
             self.grid.addWidget(_label(desc, wrap=True), row, 0)
-            units = _label(f"{line.units} {line.unit}".strip() if line.units else "")
+            units = _label(f"{format_units_text(line.units)} {line.unit}".strip()
+                           if line.units else "")
             units.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.grid.addWidget(units, row, 1)
             amount = _label(format_money(line.amount_incl_vat))

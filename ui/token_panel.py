@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.till.results import PrintState, SaleResult, SaleState, Token
 from common.format import group_token
-from ui.money import format_money
+from ui.money import format_money, format_units_text
 from ui.widgets import label as _label
 from ui.widgets import set_state
 
@@ -116,7 +116,7 @@ class TokenPanel(QFrame):
             self.headline.setText(
                 self.tr("Receipt {ref}: {units} {unit} for {amount}. Enter the tokens "
                         "in this order:").format(
-                    ref=result.reference, units=result.units, unit=result.unit,
+                    ref=result.reference, units=format_units_text(result.units), unit=result.unit,
                     amount=format_money(result.amount),
                 )
             )
