@@ -3,7 +3,7 @@ the utility's business day in the utility's zone from the terminal facts."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app.settings import Settings
 from common.money import Money, display_locale, format_money, set_display_locale
@@ -17,9 +17,10 @@ def test_the_till_sets_the_display_locale_from_its_setting(env: Env) -> None:
         assert format_money(Money(-12500000, "XOF")) == "-12 500 000 XOF"
         context = core.till.supervisor.terminal
         assert (context.amount_format.decimal, context.amount_format.group) == (",", " ")
-        # The demo utility sends only its offset: the fallback zone, UTC+02:00.
-        assert core.till.zone.utcoffset(None) == timedelta(hours=2)
-        assert context.zone.utcoffset(None) == timedelta(hours=2)
+        # The demo utility names its IANA zone; both the till and the reports use it.
+        assert str(core.till.zone) == "Africa/Johannesburg"
+        assert str(context.zone) == "Africa/Johannesburg"
+        assert core.till.zone.utcoffset(datetime(2026, 7, 1)) == timedelta(hours=2)
         assert core.till.today() == []
     finally:
         core.close()
