@@ -129,7 +129,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("xmlvend.demo_personality", str, "hexing",
             "XMLVend demo: which real server the reference server imitates.",
             choices=("hexing", "conlog")),
-    Setting("ui.language", str, "en", "Language of the cashier screens.", choices=("en",)),
+    Setting("ui.language", str, "en",
+            "The terminal's language: of the screens and messages until an operator picks "
+            "their own at sign-in.", choices=("en", "fr", "pt")),
+    Setting("receipt.language", str, "",
+            "Language of the receipts, the customer's (empty: the terminal's ui.language).",
+            choices=("", "en", "fr", "pt")),
     Setting("ui.locale", str, "en_ZA",
             "Terminal locale: how amounts are typed at the counter (decimal point or decimal "
             "comma, and the grouping); amounts that could be read two ways are refused.",
