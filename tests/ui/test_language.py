@@ -83,8 +83,12 @@ def _app(qtbot, data_dir: Path, *, demo: bool = True, suggested: str = ""):
     bridge = QtEventBridge(bus)
     core = FakeCore(Services(auth=FakeAuth(), sales=FakeSales(), status=FakeStatus(),
                              suggested_operator=suggested))
+
+    def builder():
+        return core
+
     controller = AppController(window, bridge, bus, Settings(), data_dir=data_dir, demo=demo,
-                               settings_path=data_dir / "settings.toml", builder=lambda: core)
+                               settings_path=data_dir / "settings.toml", builder=builder)
     controller.start()
     qtbot.waitUntil(lambda: controller.shell is not None, timeout=5000)
     return window, controller, bridge
