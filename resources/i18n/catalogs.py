@@ -125,12 +125,13 @@ def lupdate(ts_file: Path, language: str) -> None:
 _EXTRA_COMMENT = re.compile(r"\n[ \t]*<extracomment>(?!Translators:).*?</extracomment>", re.S)
 
 
-def extract_template() -> Catalog:
-    """The core's messages as a gettext template (the .pot)."""
+def extract_template(sources: Iterable[str] = CORE_SOURCES) -> Catalog:
+    """The core's messages as a gettext template (the .pot); `sources` are folders or files,
+    relative to the repository."""
     template = Catalog(project="VendPoint", domain=DOMAIN, charset="utf-8",
                        msgid_bugs_address="", copyright_holder="VendPoint contributors")
-    for path in _python_files(CORE_SOURCES):
-        where = path.relative_to(ROOT).as_posix()
+    for path in _python_files(sources):
+        where = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
         for lineno, message, comments, context in extract_from_file(
                 "python", path, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
                 strip_comment_tags=True):
@@ -248,12 +249,12 @@ def _write_mo(path: Path, catalog: Catalog) -> None:
 
 
 # -- pseudo-locale ------------------------------------------------------------------------------
-def pseudo_catalogs(folder: Path) -> tuple[Path, Path]:
+def pseudo_catalogs(folder: Path, core: Iterable[str] = CORE_SOURCES) -> tuple[Path, Path]:
     """DIR/xx.mo and DIR/vendpoint_xx.qm: every text of the sources, pseudo-translated."""
     folder.mkdir(parents=True, exist_ok=True)
     catalog = Catalog(locale="en", domain=DOMAIN, project="VendPoint", charset="utf-8")
     _plural_rule(catalog, PSEUDO)
-    for message in extract_template():
+    for message in extract_template(core):
         if not message.id:
             continue
         if isinstance(message.id, tuple | list):
