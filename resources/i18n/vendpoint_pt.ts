@@ -334,6 +334,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sign in (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1137,6 +1141,14 @@ The customer gets the money back and the tokens become void.</source>
     </message>
     <message>
         <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same as the terminal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receipts in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
