@@ -137,7 +137,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("xmlvend.demo_personality", str, "hexing",
             "XMLVend demo: which real server the reference server imitates.",
             choices=("hexing", "conlog")),
-    Setting("ui.language", str, "en", "Language of the cashier screens.", choices=("en",)),
+    Setting("ui.language", str, "en",
+            "The terminal's language: of the screens and messages until an operator picks "
+            "their own at sign-in.", choices=("en", "fr", "pt")),
+    Setting("receipt.language", str, "",
+            "Language of the receipts, the customer's (empty: the terminal's ui.language).",
+            choices=("", "en", "fr", "pt")),
     Setting("ui.locale", str, "en_ZA",
             "Terminal locale: how amounts and numbers are shown, printed and typed (CLDR's "
             "decimal point or comma, grouping, the currency code before or after the number); "
