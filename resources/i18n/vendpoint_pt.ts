@@ -2,37 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>Selling…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Ask again (Enter / F12)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm (Enter)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sell (Enter / F12)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Type the units as a number with at most one decimal, such as 50 or 50{sep}5.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The units must be more than zero.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>reversed</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AppController</name>
     <message>
         <source> (not offered by this vending server)</source>
@@ -76,6 +45,10 @@
 </context>
 <context>
     <name>AttentionView</name>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Sales the server refused or could not settle. The customer paid; decide what happens: try again, pay back in cash, or write a note and close.</source>
         <translation type="unfinished"></translation>
@@ -177,6 +150,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source> W</source>
+        <comment>watts after the power limit</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>pending change only</source>
         <translation type="unfinished"></translation>
     </message>
@@ -226,6 +204,14 @@
     </message>
     <message>
         <source>BLOCKED: {reason}. Check with the utility before issuing a token for this meter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{ref}  {meter}  {kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{ref}  {when}  {meter}  {kind}  ({supervisor})</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -293,6 +279,145 @@
     </message>
     <message>
         <source>{n} entries saved: {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Not offered by this vending server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>other role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed tariff documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch upload of offline sales</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sale reversal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Z report reconciliation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Engineering tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sale by units</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>another service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not uploaded yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>upload failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>uploaded, matches the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>uploaded, differs from the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>upload state unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear tamper</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear credit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set maximum power limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set phase unbalance limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key change (TID rollover / tariff index)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test / display</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>another token type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>electricity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>water</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>gas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all registers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in force</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>superseded</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -395,11 +520,67 @@
 <context>
     <name>PassphraseDialog</name>
     <message>
+        <source>Protect this till with a passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlock VendPoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change the passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore the store from a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer has no usable keyring. Choose a passphrase (8 characters or more, ideally a sentence): it will be asked each time VendPoint starts. Without it the store cannot be read, so keep it safe.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This till&apos;s store is protected by a passphrase. Type it to start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the current passphrase, then the new one twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose an encrypted backup, type its passphrase, and choose the till&apos;s new passphrase. A store already here is moved aside, never deleted. Activate the till again afterwards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>path of the backup file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Restore from a backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -558,6 +739,10 @@ Selling now keeps the sale PENDING: the customer gets a pending slip, NOT a toke
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Z {number}  {when}  {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Show a report first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -609,33 +794,26 @@ Selling now keeps the sale PENDING: the customer gets a pending slip, NOT a toke
         <source>Issue Z report No. {n} for {period}?</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>sale</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n sales, {amount}; net {net}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
-    <message>
-        <source>sales</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>Warning: %n offline sales ({amount}) still waiting for the server; they count in the Z of the day they are synced.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{sold}, {amount}; net {net}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Warning: {n} ({amount}) still waiting for the server; they count in the Z of the day they are synced.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>offline sale</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>offline sales</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Warning: {n} needing a supervisor&apos;s attention.</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>Warning: %n sales needing a supervisor&apos;s attention.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>Warning: nothing happened since Z report No. {n} ({when}).</source>
@@ -736,13 +914,12 @@ Selling now keeps the sale PENDING: the customer gets a pending slip, NOT a toke
         <source>Searching…</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>1 sale found</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{count} sales found</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n sales found</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>No sales found for that number.</source>
@@ -849,6 +1026,136 @@ The customer gets the money back and the tokens become void.</source>
     </message>
 </context>
 <context>
+    <name>SaleFlow</name>
+    <message>
+        <source>Selling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask again (Enter / F12)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sell (Enter / F12)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The quote and its breakdown appear here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the number on the meter or card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Getting the quote…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sale by units is not offered by this vending server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the amount of money instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A sale by units needs the server: only it knows what the units cost. {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press F7 and sell by amount (it goes pending), or wait.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change: -</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Short by {money}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change: {money}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in before selling.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The cash tendered is {money} short of the amount.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take the full amount or lower it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new tariff is in force and the new price cannot be fetched now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the units as a number with at most one decimal, such as 50 or 50{sep}5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The units must be more than zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SaleState</name>
+    <message>
+        <source>tokened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PENDING (no token yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sending (not sold yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NOT COMPLETE (being checked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NEEDS ATTENTION (supervisor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>REJECTED (nothing sold: refund)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NOT SOLD (void)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reversed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>state unknown (ask a supervisor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{state}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SaleView</name>
     <message>
         <source>&amp;Meter number</source>
@@ -941,17 +1248,12 @@ The customer gets the money back and the tokens become void.</source>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>1 sale</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{count} sales</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{counted}, total {money}</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n sales, total {money}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -996,16 +1298,19 @@ The customer gets the money back and the tokens become void.</source>
         <source>Searching…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n found</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <source>{count} found</source>
+        <source>{name} (BLOCKED)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Nothing found: try fewer letters.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> (BLOCKED)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1085,6 +1390,30 @@ The customer gets the money back and the tokens become void.</source>
     </message>
     <message>
         <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>usb</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>serial</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>windows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1235,6 +1564,10 @@ The customer gets the money back and the tokens become void.</source>
         <source>No printer found; type the address (a network printer&apos;s IP).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{message} ({notes})</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Shell</name>
@@ -1275,15 +1608,11 @@ The customer gets the money back and the tokens become void.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Token arrived for pending sale {ref} (meter {meter}, {name}): receipt {receipt} {printing}. Give it to the customer.</source>
+        <source>Token arrived for pending sale {ref} (meter {meter}, {name}): receipt {receipt} is printing. Give it to the customer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>is printing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>could not print: press F8 to reprint</source>
+        <source>Token arrived for pending sale {ref} (meter {meter}, {name}): receipt {receipt} could not print: press F8 to reprint. Give it to the customer.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1574,6 +1903,33 @@ The customer gets the money back and the tokens become void.</source>
     </message>
 </context>
 <context>
+    <name>SupervisorMenu</name>
+    <message>
+        <source>&amp;Supervisor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Shift (open, drop, close)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reports, X and Z</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Engineering tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Needs attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Journal</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TariffBanner</name>
     <message>
         <source>View tariffs</source>
@@ -1647,8 +2003,37 @@ The customer gets the money back and the tokens become void.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{name} ({tariff})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} ({tariff})
+version {version}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{when}  {tariff} v{version}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Refused updates (the tariff in use was kept):
-</source>
+{lines}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{currency} {rate} / {unit} ({vat})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VAT {rate}% (prices include VAT).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VAT {rate}% (added to prices).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{vat} Debt recovery {debt}% of each purchase, at least {minimum}. Free basic {service}: {units} {unit} a month.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1657,6 +2042,10 @@ The customer gets the money back and the tokens become void.</source>
     </message>
     <message>
         <source>No tariff has been received yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} ({tariff}), version {version}: {status}. Effective {start}, expires {end}; signed with key {key}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1717,7 +2106,11 @@ The customer gets a pending slip (it is NOT a token). The token prints by itself
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The slip did not print{detail}. Fix the printer, then press F8 to reprint.</source>
+        <source>The slip did not print ({detail}). Fix the printer, then press F8 to reprint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The slip did not print. Fix the printer, then press F8 to reprint.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1726,16 +2119,53 @@ The customer gets a pending slip (it is NOT a token). The token prints by itself
     </message>
 </context>
 <context>
-    <name>parent</name>
+    <name>keymap</name>
     <message>
-        <source>Note</source>
+        <source>Enter/F12 Sell</source>
         <translation type="unfinished"></translation>
     </message>
-</context>
-<context>
-    <name>window</name>
     <message>
-        <source>&amp;Supervisor</source>
+        <source>F2 New customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F3 Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F5 Quote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F7 Units</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F6 Tariffs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F8 Reprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F9 Pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F10 Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F11 Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esc Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+L Lock</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
