@@ -28,6 +28,7 @@ from app.backend import Capabilities
 from app.keystore import KeyringUnavailable, PassphraseRequired
 from app.settings import Settings
 from app.supervisor.services import SupervisorServices
+from app.till.locale import terminal_language
 from app.till.passphrase import Unlocked, is_passphrase_store
 from app.till.results import Operator
 from app.version import APP_NAME, VERSION
@@ -197,6 +198,14 @@ class AppController(QObject):
     def _started(self, core: Core) -> None:
         self.core = core
         self.window.set_server_url(core.server_url)
+        # The terminal's language is known now: its setting, else the utility's (a till in
+        # Abidjan speaks French from its first sign-in screen without anyone touching Settings).
+        language = core.language or self.settings["ui.language"]
+        self.languages.default = language
+        if current_language() != language:
+            app = QCoreApplication.instance()
+            assert app is not None
+            apply_language(app, language)
         self.shell = self._new_shell(core)
         self.shell.start()
         log.info("ready: login screen up (suggested operator: %s)",
@@ -293,7 +302,9 @@ class AppController(QObject):
 
     def _saved(self, settings: Settings) -> None:
         self.settings = settings
-        self.languages.default = settings["ui.language"]
+        self.languages.default = (
+            terminal_language(settings, self.core.till.terminal.raw) if self.core is not None
+            else settings["ui.language"])
         self.window.set_server_url(settings["server.url"])
 
     def stop(self) -> None:

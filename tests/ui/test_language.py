@@ -38,6 +38,7 @@ class FakeCore:
     server_url: str = "http://127.0.0.1:9"
     supervisor: object = None
     capabilities: Capabilities = field(default_factory=Capabilities)
+    language: str | None = None  # the terminal's language; None: the settings'
 
     def close(self) -> None:
         pass
