@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.stamp-deps
 
-.PHONY: run test lint typecheck pytest bench build clean setup
+.PHONY: run test lint typecheck pytest bench build clean setup translations
 
 setup: $(STAMP)
 
@@ -19,7 +19,11 @@ $(STAMP): requirements.txt requirements-server.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The compiled catalogs of the screens (.qm) and the core (.mo); a fast no-op when up to date.
+translations: $(STAMP)
+	$(PY) resources/i18n/catalogs.py build
+
+run: translations
 	$(PY) main.py --demo $(if $(MARKET),--market $(MARKET))
 
 lint: $(STAMP)
@@ -29,7 +33,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-pytest: $(STAMP)
+pytest: translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # A run that collects no tests exits 5 in pytest, and make fails on it: that is intended.
@@ -40,7 +44,7 @@ bench: $(STAMP)
 	@set -e; for f in bench/*.py; do echo "== $$f"; QT_QPA_PLATFORM=offscreen $(PY) $$f; done
 
 # One-folder desktop build: dist/VendPoint/VendPoint (VendPoint.exe on Windows).
-build: $(STAMP)
+build: translations
 	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build pyinstaller.spec
 	dist/VendPoint/VendPoint --self-test
 

@@ -137,11 +137,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("xmlvend.demo_personality", str, "hexing",
             "XMLVend demo: which real server the reference server imitates.",
             choices=("hexing", "conlog")),
-    Setting("ui.language", str, "en", "Language of the cashier screens.", choices=("en",)),
+    Setting("ui.language", str, "en",
+            "The terminal's language: of the screens and messages until an operator picks "
+            "their own at sign-in (not set: the utility's language from the terminal facts).",
+            choices=("en", "fr", "pt")),
+    Setting("receipt.language", str, "",
+            "Language of the receipts, the customer's (empty: the terminal's ui.language).",
+            choices=("", "en", "fr", "pt")),
     Setting("ui.locale", str, "en_ZA",
             "Terminal locale: how amounts and numbers are shown, printed and typed (CLDR's "
             "decimal point or comma, grouping, the currency code before or after the number); "
-            "amounts that could be read two ways are refused.",
+            "amounts that could be read two ways are refused (not set: the utility's locale "
+            "from the terminal facts).",
             choices=tuple(AMOUNT_FORMATS)),
     Setting("ui.idle_lock_minutes", int, 5,
             "Lock the till after this many idle minutes (0 = never).", minimum=0, maximum=240),
@@ -196,11 +203,18 @@ def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, Any]) -> None
             out[key] = value
 
 
+FOLLOW_THE_UTILITY = frozenset({"ui.language", "ui.locale"})
+"""Settings that, left unset, follow the utility's terminal facts (its language, its locale);
+set, even to their default, they are kept as set."""
+
+
 class Settings:
     """Validated setting values; read with `settings["server.url"]`."""
 
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
         self._values: dict[str, Any] = {s.key: s.default for s in SETTINGS}
+        #: the keys given a value (file, command line, Settings dialog), not left at default
+        self._given: set[str] = set()
         for key, value in (values or {}).items():
             self.set(key, value)
 
@@ -217,6 +231,12 @@ class Settings:
             raise ConfigError(_("Unknown setting '{key}'. Known settings: {known}.")
                 .format(key=key, known=known))
         self._values[key] = setting.validate(value)
+        self._given.add(key)
+
+    def is_given(self, key: str) -> bool:
+        """True if `key` was given a value rather than left at its default: a terminal's
+        language and locale left at their defaults follow the utility's."""
+        return key in self._given
 
     def as_dict(self) -> dict[str, Any]:
         """All values by key (a copy)."""
@@ -244,7 +264,8 @@ class Settings:
         """Write the non-default values as TOML, atomically."""
         groups: dict[str, dict[str, Any]] = {}
         for key, value in self._values.items():
-            if value == _BY_KEY[key].default:
+            if value == _BY_KEY[key].default and not (
+                    key in FOLLOW_THE_UTILITY and key in self._given):
                 continue
             section, _dot, name = key.partition(".")
             groups.setdefault(section, {})[name] = value

@@ -28,18 +28,22 @@ from app.backend import Capabilities
 from app.keystore import KeyringUnavailable, PassphraseRequired
 from app.settings import Settings
 from app.supervisor.services import SupervisorServices
+from app.till.locale import terminal_language
 from app.till.passphrase import Unlocked, is_passphrase_store
+from app.till.results import Operator
 from app.version import APP_NAME, VERSION
 from common.events import EventBus
 from ui.bootstrap import ActivationPort, Core, NotSetUp, bootstrap
 from ui.crash import CrashHandler
 from ui.errors import show_error
 from ui.keymap import Action, Where, sequence
+from ui.language import LanguageChooser, OperatorLanguages, apply_language, current_language
 from ui.main_window import MainWindow
 from ui.ops import Op, thread_pool
 from ui.passphrase import PassphraseDialog, PassphraseMode
 from ui.qt_bridge import QtEventBridge
 from ui.qt_messages import qt_message_handler
+from ui.sale_flow import Step
 from ui.sales_dialogs import NOT_OFFERED
 from ui.settings_dialog import SettingsDialog
 from ui.shell import Shell
@@ -48,6 +52,8 @@ from ui.supervisor.install import SupervisorMenu, actor_from_ui_operator, instal
 log = logging.getLogger("vendpoint.ui")
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+#: each operator's language, beside the store (a preference, not a secret)
+LANGUAGES_FILE = "operator_languages.json"
 
 
 def create_qapplication() -> QApplication:
@@ -164,6 +170,13 @@ class AppController(QObject):
         self._builder = builder
         #: passphrase mode: the store key and vault once the passphrase was typed
         self.unlocked: Unlocked | None = None
+        app = QCoreApplication.instance()
+        assert app is not None
+        #: the login screen's language: the terminal's, or the operator's remembered one
+        self.languages = LanguageChooser(
+            app, settings["ui.language"], OperatorLanguages(data_dir / LANGUAGES_FILE))
+        #: the language the shell's screens were built in
+        self.screens_language = current_language()
         self.startup = StartupScreen()
         self.startup.retry.clicked.connect(self.start)
         self.startup.settings.clicked.connect(self.open_settings)
@@ -185,17 +198,72 @@ class AppController(QObject):
     def _started(self, core: Core) -> None:
         self.core = core
         self.window.set_server_url(core.server_url)
-        self.shell = Shell(self.window, core.services, settings=self.settings,
-                           settings_path=self.settings_path, bridge=self.bridge)
+        # The terminal's language is known now: its setting, else the utility's (a till in
+        # Abidjan speaks French from its first sign-in screen without anyone touching Settings).
+        language = core.language or self.settings["ui.language"]
+        self.languages.default = language
+        if current_language() != language:
+            app = QCoreApplication.instance()
+            assert app is not None
+            apply_language(app, language)
+        self.shell = self._new_shell(core)
         self.shell.start()
-        self.supervisor_menu = install_menus(self.window, self.shell, core.supervisor,
+        log.info("ready: login screen up (suggested operator: %s)",
+                 core.services.suggested_operator or "none")
+        self.ready.emit(True)
+
+    def _new_shell(self, core: Core) -> Shell:
+        """The screens, their controllers and the Supervisor menu, in the current language."""
+        shell = Shell(self.window, core.services, settings=self.settings,
+                      settings_path=self.settings_path, bridge=self.bridge,
+                      on_settings_saved=self._saved)
+        shell.login.set_languages(self.languages)
+        self.screens_language = current_language()
+        shell.operator_changed.connect(self._operator_changed)
+        self.supervisor_menu = install_menus(self.window, shell, core.supervisor,
                                              core.capabilities)
         if self.unlocked is not None:
             change = self.supervisor_menu.menu.addAction(self.tr("Change the passphrase…"))
             change.triggered.connect(lambda: self.ask_passphrase(PassphraseMode.CHANGE))
-        log.info("ready: login screen up (suggested operator: %s)",
-                 core.services.suggested_operator or "none")
-        self.ready.emit(True)
+        return shell
+
+    def _operator_changed(self, operator: Operator | None) -> None:
+        # Signing in is the one moment the language changes. The login screen follows the
+        # picker at once; the screens behind it were built with the words of their day, so
+        # they are built again in the operator's language before the sale screen is used.
+        shell = self.shell
+        if operator is None or shell is None or self.core is None:
+            return
+        if self.screens_language == current_language():
+            return
+        if shell.sale.step is not Step.IDLE or shell.sale.result is not None:
+            # A sale on screen (the same operator back after a lock) is not thrown away: the
+            # screens change language at a sign-in with nothing on them.
+            log.info("sale on screen: the screens stay in %s for now", self.screens_language)
+            return
+        self._rebuild_shell(shell, self.core, operator)
+
+    def _rebuild_shell(self, old: Shell, core: Core, operator: Operator) -> None:
+        log.info("screens built again in %s", current_language())
+        old.stop()
+        self.bridge.forget(old)
+        if self.supervisor_menu is not None:
+            old_menu = self.supervisor_menu
+            self.window.menuBar().removeAction(old_menu.menu.menuAction())
+            for action in old_menu.actions.values():
+                action.deleteLater()  # their shortcuts are the new menu's now
+            old_menu.menu.deleteLater()
+            if old_menu.console is not None:
+                old_menu.console.deleteLater()
+        self.shell = shell = self._new_shell(core)
+        shell.start()
+        # The operator has signed in already (on the old login screen): the new shell takes
+        # them as its login controller would have handed them over.
+        shell.login.logged_in.emit(operator)
+        # Deleted later: the old login controller is still finishing the sign-in. (The old
+        # status bar controller stays, stopped: an answer it still waits for must find it.)
+        for leftover in (old.login_view, old.sale_view, old.tariff_banner, old):
+            leftover.deleteLater()
 
     def _failed(self, exc: BaseException) -> None:
         log.warning("start-up failed: %s", type(exc).__name__)
@@ -234,6 +302,9 @@ class AppController(QObject):
 
     def _saved(self, settings: Settings) -> None:
         self.settings = settings
+        self.languages.default = (
+            terminal_language(settings, self.core.till.terminal.raw) if self.core is not None
+            else settings["ui.language"])
         self.window.set_server_url(settings["server.url"])
 
     def stop(self) -> None:
@@ -263,6 +334,9 @@ def run_app(
     """Start the GUI and block until it quits; returns the exit code."""
     qInstallMessageHandler(qt_message_handler)
     app = create_qapplication()
+    # Before the first widget: the window and the start-up screen are in the terminal's
+    # language from the start.
+    apply_language(app, settings["ui.language"])
     crash = CrashHandler()
     crash.install()
     bus = EventBus()

@@ -33,6 +33,7 @@ from app.till.build import (
     printer_config,
     printer_profile,
 )
+from app.till.locale import terminal_locale
 from app.till.passphrase import Unlocked
 from app.till.results import SearchHit
 from app.till.setup import (
@@ -80,6 +81,11 @@ class Core:
     services: Services
     till: Till
     server_url: str = ""
+
+    @property
+    def language(self) -> str:
+        """The terminal's language (its setting, else the utility's)."""
+        return self.till.language
 
     @property
     def store(self) -> Store:
@@ -138,7 +144,7 @@ def services_for(till: Till, settings: Settings, *, terminal: TerminalPort | Non
     """The screens' services over one till."""
     return Services(auth=till, sales=till, status=till, printer=TillPrinter(till),
                     terminal=terminal, quick_amounts=tuple(quick_amounts(settings)),
-                    amount_format=amount_format(str(settings["ui.locale"])),
+                    amount_format=amount_format(terminal_locale(settings, till.terminal.raw)),
                     demo_meters=demo_meters, suggested_operator=suggested_operator,
                     login_hint=login_hint, tariffs=till.tariffs)
 

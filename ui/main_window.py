@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -60,7 +60,6 @@ class MainWindow(QMainWindow):
 
     def __init__(self, *, demo: bool, server_url: str) -> None:
         super().__init__()
-        self.setWindowTitle(self.tr("{name} {version}").format(name=APP_NAME, version=VERSION))
         # Small enough that a window manager can fit it, with its title bar and a panel,
         # on a 1024×768 screen; the screens are laid out for 1024×768 and it starts maximised.
         self.setMinimumSize(800, 600)
@@ -68,9 +67,7 @@ class MainWindow(QMainWindow):
         self._layout = QVBoxLayout(root)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
-        self.demo_banner = QLabel(
-            self.tr("DEMO MODE: demo server and throwaway data, no real money or tokens")
-        )
+        self.demo_banner = QLabel()
         self.demo_banner.setObjectName("demoBanner")
         self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.demo_banner.setVisible(demo)
@@ -95,6 +92,19 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.server_label)
         self.server_label.setVisible(not server_url)
         self.setStatusBar(status)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The window's own words in the current language (again on a LanguageChange; the
+        screens inside are built again in the new language by the application)."""
+        self.setWindowTitle(self.tr("{name} {version}").format(name=APP_NAME, version=VERSION))
+        self.demo_banner.setText(
+            self.tr("DEMO MODE: demo server and throwaway data, no real money or tokens"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def add_banner(self, banner: QWidget) -> None:
         """Put a message banner (e.g. tariff news) under the notifications, above the screen."""

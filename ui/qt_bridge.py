@@ -59,6 +59,14 @@ class QtEventBridge(QObject):
         self.core_event.connect(relay.deliver)
 
 
+    def forget(self, receiver: object) -> None:
+        """Stop relaying events to the slots of `receiver` (an object being replaced)."""
+        for relay in self.findChildren(_TypeRelay):
+            if getattr(relay.slot, "__self__", None) is receiver:
+                self.core_event.disconnect(relay.deliver)
+                relay.deleteLater()
+
+
 class _TypeRelay(QObject):
     """A GUI-thread receiver that filters by type (a QObject slot, not a lambda)."""
 
@@ -67,8 +75,8 @@ class _TypeRelay(QObject):
         super().__init__(parent)
         self._types = types
         # `on` typed the slot against `types`: only their instances reach it.
-        self._slot = slot
+        self.slot = slot
 
     def deliver(self, event: object) -> None:
         if isinstance(event, self._types):
-            self._slot(event)
+            self.slot(event)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.settings import SETTINGS, Settings
 from common.errors import ConfigError, InvalidInput
+from common.i18n import LANGUAGE_NAMES
 from printers.discovery import Discovery, discover
 from ui.errors import show_error
 from ui.ops import Op
@@ -40,7 +41,6 @@ from ui.ports import PrinterPort, TerminalPort
 log = logging.getLogger("vendpoint.ui.settings")
 
 _CHOICES = {s.key: s.choices for s in SETTINGS}
-_LANGUAGE_NAMES = {"en": "English", "fr": "Français", "pt": "Português"}
 
 
 class SettingsDialog(QDialog):
@@ -151,10 +151,16 @@ class SettingsDialog(QDialog):
         gform = QFormLayout(general)
         self.language = QComboBox()
         for code in _CHOICES["ui.language"]:
-            # Each language by its own name, whatever the language on screen.
-            self.language.addItem(_LANGUAGE_NAMES.get(str(code), str(code)), code)
+            self.language.addItem(LANGUAGE_NAMES.get(str(code), str(code)), code)
         self.language.setCurrentIndex(self.language.findData(settings["ui.language"]))
         gform.addRow(self.tr("Language"), self.language)
+        self.receipt_language = QComboBox()
+        for code in _CHOICES["receipt.language"]:
+            self.receipt_language.addItem(
+                LANGUAGE_NAMES.get(str(code)) or self.tr("Same as the terminal"), code)
+        self.receipt_language.setCurrentIndex(
+            self.receipt_language.findData(settings["receipt.language"]))
+        gform.addRow(self.tr("Receipts in"), self.receipt_language)
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setRange(0, 240)
         self.idle_minutes.setValue(int(settings["ui.idle_lock_minutes"]))
@@ -210,6 +216,7 @@ class SettingsDialog(QDialog):
         new.set("printer.cash_drawer", str(self.drawer.currentData()))
         new.set("printer.drawer_pulse_ms", self.drawer_pulse.value())
         new.set("ui.language", str(self.language.currentData()))
+        new.set("receipt.language", str(self.receipt_language.currentData()))
         new.set("ui.idle_lock_minutes", self.idle_minutes.value())
         new.set("ui.quick_amounts", self.quick_amounts.text().strip())
         return new

@@ -32,7 +32,7 @@ from app.operators import OperatorDirectory
 from app.push import PushConfig, PushListener
 from app.sales import repository as repo
 from app.sales.connectivity import Connectivity
-from app.sales.documents import Documents, ReceiptContext, receipt_language
+from app.sales.documents import Documents, ReceiptContext
 from app.sales.events import SaleTokened
 from app.sales.service import SaleService
 from app.settings import Settings
@@ -45,6 +45,7 @@ from app.sync.wake import WakeSignal
 from app.tariffs import TariffService
 from app.till import passphrase, setup
 from app.till.facade import Till
+from app.till.locale import customer_language, terminal_language, terminal_locale
 from app.till.results import SearchHit
 from app.xmlvend.backend import XmlVendBackend, XmlVendConfig
 from app.xmlvend.till import Confirmations, ShiftBatchesOverXmlVend, server_reprint
@@ -205,7 +206,7 @@ def build_till(
     documents = Documents(store, bus, ReceiptContext.from_terminal_raw(terminal.raw),
                           printer_id=None if queue is None else queue.printer_id,
                           wake_printer=None if queue is None else queue.wake,
-                          customer_language=lambda: receipt_language(settings))
+                          customer_language=lambda: customer_language(settings, terminal.raw))
     # The sync worker leaves a sale alone while the cashier's attempt holds it: for as long as
     # it waits before looking up a sale still being sent (an attempt ends well within that).
     service = SaleService(store, backend, bus, connectivity, documents=documents,
@@ -224,9 +225,10 @@ def build_till(
         log.info("operator list not refreshed (%s); the cached list is used",
                  type(exc).__name__)
     # Every amount and number is shown, printed and typed in the terminal's locale.
-    set_display_locale(str(settings["ui.locale"]))
+    locale = terminal_locale(settings, terminal.raw)
+    set_display_locale(locale)
     context = replace(TerminalContext.from_terminal_raw(terminal.raw),
-                      amount_format=amount_format(str(settings["ui.locale"])))
+                      amount_format=amount_format(locale))
     confirmations = None
     batches = reprints = None
     if isinstance(backend, XmlVendBackend):
@@ -261,7 +263,8 @@ def build_till(
         stops.append(queue.stop)
     till = Till(service=service, sync=sync, directory=directory, supervisor=supervisor,
                 documents=documents, backend=backend, terminal=terminal, printer=queue,
-                tariffs=tariffs, push=push, closers=(*stops, *closers))
+                tariffs=tariffs, push=push, closers=(*stops, *closers),
+                language=terminal_language(settings, terminal.raw))
     if start:
         if push is not None:
             push.start()

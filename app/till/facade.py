@@ -92,8 +92,10 @@ class Till:
         supervisor: SupervisorServices, documents: Documents, backend: VendingBackend,
         terminal: api.TerminalInfo, printer: PrintQueue | None = None,
         tariffs: TariffService | None = None, push: PushListener | None = None,
-        closers: Sequence[Callable[[], object]] = (),
+        closers: Sequence[Callable[[], object]] = (), language: str = "en",
     ) -> None:
+        #: the terminal's language (its setting, else the utility's): the screens' default
+        self.language = language
         self.service = service
         self.sync = sync
         self.directory = directory

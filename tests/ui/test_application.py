@@ -20,6 +20,7 @@ class FakeCore:
     server_url: str = "http://127.0.0.1:9"
     supervisor: object = None  # the menu builds its console lazily
     capabilities: Capabilities = field(default_factory=Capabilities)
+    language: str | None = None  # the terminal's language; None: the settings'
     closed: list[bool] = field(default_factory=list)
 
     def close(self) -> None:
