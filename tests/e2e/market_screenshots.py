@@ -4,9 +4,10 @@ real app.
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.e2e.market_screenshots [DOCS_DIR]
 
 For each market (vendserver.demo.MARKETS) it starts what `main.py --demo --market M` starts
-(the reference server seeded with that market, the till on a throwaway store, the real main
-window at 1024×768) with the settings of a till set up for the market (`market_settings`: its
-language for the screens and the receipts, its locale), signs in, sells an amount natural
+(the application controller with the reference server seeded with that market, the till on a
+throwaway store, the real main window at 1024×768) with settings that name no language or
+locale (`market_settings`): the till speaks the utility's language and writes its locale, from
+the terminal facts, on the screens and the receipts. It signs in, sells an amount natural
 for the market to an ordinary meter with cash tendered, waits for the token and grabs the
 window (`markets/<M>/sale.png`). The sale's recorded token receipt is written as 80 mm text
 (`markets/<M>/receipt-80mm.txt`) and, where the emupos printer emulator is installed, printed
@@ -17,6 +18,7 @@ for the markets whose language is not English (`markets/<M>/sign-in.png`).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -36,13 +38,11 @@ from printers.profile import PrinterProfile
 from printers.render import render_escpos, render_text
 from printers.sql_job_store import SqlPrintJobStore
 from tests.e2e.screenshots import keys, wait_until
-from ui.application import create_qapplication
-from ui.bootstrap import Core, bootstrap
+from ui.application import AppController, create_qapplication
+from ui.language import apply_language
 from ui.main_window import MainWindow
-from ui.ops import thread_pool
 from ui.qt_bridge import QtEventBridge
 from ui.sale_controller import Step
-from ui.shell import Shell
 from vendserver.demo import MARKETS, Market, meter_records
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,31 +90,33 @@ SALES: dict[str, MarketSale] = {
 
 
 def market_settings(market: Market) -> Settings:
-    """The settings of a till set up for `market`: its language for the screens and the
-    customer's receipts, its locale for amounts and numbers."""
-    lang, locale = str(market.utility["language"]), str(market.utility["locale"])
-    settings = Settings({"ui.locale": locale})
-    for key in ("ui.language", "receipt.language"):
-        try:  # TEMPORARY until the language settings are on this branch
-            settings.set(key, lang)
-        except Exception:
-            print(f"setting {key}={lang} not accepted yet", file=sys.stderr)
-    return settings
+    """The settings of a till set up for `market`: none about language or locale. A till whose
+    settings leave `ui.language` and `ui.locale` unset speaks the utility's language and writes
+    its locale (the terminal facts), and its receipts are in that language."""
+    del market  # every market's till is set up the same way: the server says the rest
+    return Settings()
 
 
 def main(docs: Path) -> int:
     """Make the images and receipts of every market; print where they are."""
-    create_qapplication()
+    # The translations as they are now (what `make translations` does before `make run`).
+    subprocess.run([sys.executable, str(ROOT / "resources" / "i18n" / "catalogs.py"), "build"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    app = create_qapplication()
     renders: list[tuple[bytes, int, Path | None]] = []
-    for code, sale in SALES.items():
-        out = docs / "markets" / code
-        out.mkdir(parents=True, exist_ok=True)
-        receipt = _sell(sale, out)
-        text = out / "receipt-80mm.txt"
-        text.write_text(render_text(receipt, PROFILE, mask_tokens=False) + "\n",
-                        encoding="utf-8")
-        print(text)
-        renders.append((render_escpos(receipt, PROFILE), WIDTH_DOTS, out / "receipt-80mm.png"))
+    try:
+        for code, sale in SALES.items():
+            out = docs / "markets" / code
+            out.mkdir(parents=True, exist_ok=True)
+            receipt = _sell(sale, out)
+            text = out / "receipt-80mm.txt"
+            text.write_text(render_text(receipt, PROFILE, mask_tokens=False) + "\n",
+                            encoding="utf-8")
+            print(text)
+            renders.append((render_escpos(receipt, PROFILE), WIDTH_DOTS,
+                            out / "receipt-80mm.png"))
+    finally:
+        apply_language(app, "en")
     try:
         emulator.render_many(renders, python=emulator.ensure_emupos(install=False))
         for _data, _width, png in renders:
@@ -125,47 +127,46 @@ def main(docs: Path) -> int:
 
 
 def _sell(sale: MarketSale, out: Path) -> pm.TokenReceipt:
-    """Start the demo on `sale`'s market, sell, grab the screens; the recorded receipt."""
-    # As `main.py --demo --market M`: the demo server's start reads the market from here.
+    """Start the demo on `sale`'s market as `main.py --demo --market M` does, sell, grab the
+    screens; the receipt the till recorded."""
+    # `main.py --demo --market M` hands the market to the demo server's start this way.
     os.environ[MARKET_ENV] = sale.code
     with tempfile.TemporaryDirectory() as tmp:
         settings = market_settings(sale.market)
         bus = EventBus()
         bridge = QtEventBridge(bus)
-        core = bootstrap(settings, data_dir=Path(tmp), demo=True, bus=bus)
-        window = MainWindow(demo=True, server_url=core.server_url)
+        window = MainWindow(demo=True, server_url="")
         window.resize(1024, 768)
+        controller = AppController(window, bridge, bus, settings, data_dir=Path(tmp),
+                                   demo=True, settings_path=Path(tmp) / "settings.toml")
         window.show()
-        shell = Shell(window, core.services, settings=settings, bridge=bridge, idle_ms=0,
-                      status_interval_ms=300)
-        shell.start()
+        controller.start()
         try:
-            return _drive(sale, out, core, window, shell)
+            wait_until(lambda: controller.shell is not None, timeout=60)
+            return _drive(sale, out, controller)
         finally:
-            # As the application stops: the ops still running (a status refresh) finish
-            # before the store closes.
-            thread_pool().waitForDone(60_000)
-            QCoreApplication.processEvents()
-            shell.stop()
+            controller.stop()  # the ops still running finish before the store closes
             window.close()
             bridge.close()
-            core.close()
+            os.environ.pop(MARKET_ENV, None)
 
 
-def _drive(sale: MarketSale, out: Path, core: Core, window: MainWindow,
-           shell: Shell) -> pm.TokenReceipt:
+def _drive(sale: MarketSale, out: Path, controller: AppController) -> pm.TokenReceipt:
+    window, login, core = controller.window, controller.shell, controller.core
+    assert login is not None and core is not None
     window.activateWindow()
     status = window.status_view
-    wait_until(lambda: shell.login_view.username.completer() is not None)
+    wait_until(lambda: login.login_view.username.completer() is not None)
     wait_until(lambda: status.connection.text() == status.tr("● Online"))
     if sale.language != "en":
         _grab(window, out / "sign-in.png")
-    keys(shell.login_view.pin, "1234")
-    wait_until(lambda: shell.operator is not None)
-    meter = _ordinary_meter(sale)
+    keys(login.login_view.pin, "1234")
+    wait_until(lambda: login.operator is not None)
+    shell = controller.shell  # built again if the sign-in changed the screens' language
+    assert shell is not None
     view, flow = shell.sale_view, shell.sale
     QTest.keyClick(view.meter, Qt.Key.Key_F2)
-    keys(view.meter, meter)
+    keys(view.meter, _ordinary_meter(sale))
     wait_until(lambda: flow.step is Step.CONFIRMED)
     keys(view.amount, sale.typed_amount)
     wait_until(lambda: flow.step is Step.QUOTED)

@@ -1,5 +1,6 @@
 """One sale in each demo market, end to end: the real reference server seeded with that market,
-the real till core on a real SQLCipher store, the settings of a till set up for the market.
+the real till core on a real SQLCipher store, with settings that name no language or locale
+(the till follows the utility's, from the terminal facts).
 
 Per market: the quote and the sale show the amount in the market's format (UGX without
 decimals, LYD with three, XOF and MZN with the code after the number and MZN's decimal comma),
@@ -83,6 +84,7 @@ class Sold:
     text: str
     server_sale: dict[str, Any]
     zone_key: str
+    till_language: str
 
 
 def _sell(market: Market, sale: MarketSale, tmp: Path) -> Sold:
@@ -128,7 +130,7 @@ def _sale(till: CoreTill, srv: RunningServer, market: Market, sale: MarketSale,
     answer.raise_for_status()
     zone = till.zone
     return Sold(market, sale, quote, quote_shown, result, receipt, text, answer.json(),
-                str(getattr(zone, "key", zone)))
+                str(getattr(zone, "key", zone)), till.language)
 
 
 @pytest.fixture(scope="module", params=list(MARKETS), ids=list(MARKETS))
@@ -206,6 +208,7 @@ def test_sale_time_in_the_utilitys_zone(sold: Sold) -> None:
 
 def test_receipt_in_the_markets_language(sold: Sold) -> None:
     lang = sold.sale.language
+    assert sold.till_language == lang
     assert sold.receipt.language == lang
     t = translator(lang)
     lines = [line.strip() for line in sold.text.splitlines()]
