@@ -89,11 +89,10 @@ SALES: dict[str, MarketSale] = {
 }
 
 
-def market_settings(market: Market) -> Settings:
-    """The settings of a till set up for `market`: none about language or locale. A till whose
+def market_settings() -> Settings:
+    """The settings of a till in any market: none about language or locale. A till whose
     settings leave `ui.language` and `ui.locale` unset speaks the utility's language and writes
     its locale (the terminal facts), and its receipts are in that language."""
-    del market  # every market's till is set up the same way: the server says the rest
     return Settings()
 
 
@@ -132,7 +131,7 @@ def _sell(sale: MarketSale, out: Path) -> pm.TokenReceipt:
     # `main.py --demo --market M` hands the market to the demo server's start this way.
     os.environ[MARKET_ENV] = sale.code
     with tempfile.TemporaryDirectory() as tmp:
-        settings = market_settings(sale.market)
+        settings = market_settings()
         bus = EventBus()
         bridge = QtEventBridge(bus)
         window = MainWindow(demo=True, server_url="")

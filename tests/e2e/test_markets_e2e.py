@@ -94,7 +94,7 @@ def _sell(market: Market, sale: MarketSale, tmp: Path) -> Sold:
 
 def _sell_on(srv: RunningServer, market: Market, sale: MarketSale, tmp: Path) -> Sold:
     activation = srv.activate("Counter 1")
-    settings = market_settings(market)
+    settings = market_settings()
     store = open_store(tmp / "store.db", os.urandom(32), create=True)
     till = build_till(settings, bus=EventBus(), store=store,
                       backend=client_backend(settings, srv.base_url,
