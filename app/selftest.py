@@ -95,10 +95,29 @@ def check_sts() -> str:
     return "EA11/DKGA04 token issued and decoded"
 
 
+def check_languages() -> str:
+    """Every language's compiled catalog loads and translates, and CLDR formats money in
+    each demo market's locale (the build must carry the .mo files and Babel's locale data)."""
+    from common.i18n import LANGUAGES, catalog_dir, translator
+    from common.money import Money, format_money
+
+    for lang in LANGUAGES[1:]:
+        if not (catalog_dir() / f"{lang}.mo").exists():
+            raise AssertionError(f"the {lang} catalog is missing")
+        if translator(lang).gettext("Amount") == "Amount":
+            raise AssertionError(f"the {lang} catalog does not translate")
+    shown = [format_money(Money(1250000, "XOF"), "fr_CI"), format_money(Money(123450, "MZN"),
+                                                                         "pt_MZ")]
+    if shown != ["1 250 000 XOF", "1 234,50 MZN"]:
+        raise AssertionError(f"CLDR money formats wrong: {shown}")
+    return f"{', '.join(LANGUAGES)}; {shown[0]}, {shown[1]}"
+
+
 CORE_CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("encrypted store", check_store),
     ("receipt", check_receipt),
     ("STS engine", check_sts),
+    ("languages", check_languages),
 )
 
 

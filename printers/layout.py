@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from common.format import format_percent, format_units
 from common.i18n import Translator, translator
-from common.money import Money, format_money
+from common.money import Money, format_money, format_number
 from printers import model
 from printers.blocks import Align, Barcode, Block, Feed, Line, Logo, QrCode, Rule
 from printers.layout_builder import ReceiptBuilder
@@ -222,7 +222,7 @@ def _total_line(b: ReceiptBuilder, total: model.TotalLine) -> None:
             None if total.units_tenths is None else format_units(total.units_tenths),
         ) if v is not None
     ]
-    count = None if total.count is None else f"{total.count:,}"
+    count = None if total.count is None else format_number(total.count, 0)
     name = b.core_words(total.label)
     if not values:
         b.kv(name, count or "-")
@@ -255,9 +255,9 @@ def _shift_close(b: ReceiptBuilder, slip: model.ShiftCloseSlip) -> None:
         t.gettext("Short") if over_short.minor < 0 else t.gettext("Balanced")
     _money_line(b, label, over_short, bold=True)
     b.rule()
-    b.kv(t.gettext("Sales"), f"{slip.sales_count:,}")
-    b.kv(t.gettext("Reversals"), f"{slip.reversals_count:,}")
-    b.kv(t.gettext("Reprints"), f"{slip.reprints_count:,}")
+    b.kv(t.gettext("Sales"), format_number(slip.sales_count, 0))
+    b.kv(t.gettext("Reversals"), format_number(slip.reversals_count, 0))
+    b.kv(t.gettext("Reprints"), format_number(slip.reprints_count, 0))
     if slip.supervisor:
         b.kv(t.gettext("Supervisor"), slip.supervisor)
     b.feed()

@@ -56,4 +56,4 @@ def test_window_starts_and_quits_and_logs(tmp_path: Path) -> None:
 def test_self_test_from_source() -> None:
     result = run("--self-test")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-1] == "self-test passed: 4/4"
+    assert result.stdout.splitlines()[-1] == "self-test passed: 5/5"

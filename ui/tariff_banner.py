@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from app.push.events import SaleDelivered
 from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from common.events import CoreEvent
-from common.format import display_zone, utility_zone
+from common.format import display_zone, format_time, utility_zone
 from ui.qt_bridge import QtEventBridge
 from ui.widgets import set_state
 
@@ -35,7 +35,8 @@ _REFUSAL_WORDS = {
 
 def local_when(value: str, zone: str | timedelta | tzinfo | None, now: datetime) -> str:
     """A contract time as the cashier reads it, in the utility's zone (an IANA name, an
-    offset, or the display zone when `zone` is None): "00:00" today, else "26 Nov 00:00";
+    offset, or the display zone when `zone` is None): "00:00" today, else the one displayed
+    time "2026-11-26 00:00" (no month names: they would be English in every language);
     "today" is the utility's local day, DST included."""
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -45,9 +46,7 @@ def local_when(value: str, zone: str | timedelta | tzinfo | None, now: datetime)
     local, today = moment.astimezone(where), now.astimezone(where)
     if local.date() == today.date():
         return local.strftime("%H:%M")
-    if local.year == today.year:
-        return f"{local.day} {local.strftime('%b %H:%M')}"
-    return f"{local.day} {local.strftime('%b %Y %H:%M')}"
+    return format_time(moment, where)
 
 
 #: The events the banner shows.

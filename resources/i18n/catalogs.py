@@ -47,6 +47,9 @@ PLURALS: dict[str, tuple[int, str]] = {"fr": (2, "(n > 1)"), "pt": (2, "(n != 1)
                                        PSEUDO: (2, "(n != 1)")}
 #: Qt's catalogs of its own dialogs' words, per language (Qt ships no pt_PT for Qt 6's
 #: standard buttons: Brazilian it is, the buttons' words are the same).
+#: The language a Qt catalog declares, which picks Qt's plural rule: plain "pt" is Brazilian
+#: to Qt (0 takes the singular), Mozambique and Angola write European Portuguese ("0 vendas").
+QT_LANGUAGE: dict[str, str] = {"fr": "fr", "pt": "pt_PT"}
 QT_BASE: dict[str, str] = {"fr": "qtbase_fr", "pt": "qtbase_pt_BR"}
 
 QT_SOURCES = ("ui", "main.py")
@@ -114,7 +117,8 @@ def lupdate(ts_file: Path, language: str) -> None:
     """Merge the Qt sources' texts into `ts_file` (translations kept, vanished texts dropped)."""
     files = [str(p.relative_to(ROOT)) for p in _python_files(QT_SOURCES)]
     subprocess.run([_tool("pyside6-lupdate"), *files, "-no-obsolete", "-locations", "none",
-                    "-source-language", "en", "-target-language", language, "-silent",
+                    "-source-language", "en", "-target-language", QT_LANGUAGE.get(language, language),
+                    "-silent",
                     "-ts", str(ts_file)], cwd=ROOT, check=True)
     text = ts_file.read_text(encoding="utf-8")
     ts_file.write_text(_EXTRA_COMMENT.sub("", text), encoding="utf-8")
