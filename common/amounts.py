@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from common.errors import InvalidInput
-from common.i18n import _, ngettext
+from common.i18n import N_, _, ngettext
 from common.money import Money, exponent, number_style
 
 __all__ = [
@@ -125,6 +125,12 @@ def _unclear(text: str, fmt: AmountFormat, name: str) -> str:
                              example=fmt.example("10", "50"))
 
 
+#: The fields whose amounts are read here, by the English name callers pass: each is shown
+#: in the message translated, so a French screen says « fonds de caisse », not "opening float".
+FIELD_NAMES = (N_("amount"), N_("cash tendered"), N_("opening float"), N_("cash drop"),
+               N_("counted cash"))
+
+
 def parse_amount(text: str, field: str, currency: str, fmt: AmountFormat = DECIMAL_POINT, *,
                  allow_zero: bool = False) -> Money:
     """The amount a person typed, as exact `Money` in `currency`, read in `fmt`.
@@ -134,6 +140,7 @@ def parse_amount(text: str, field: str, currency: str, fmt: AmountFormat = DECIM
     than the currency has, more than 9 whole digits, and zero unless `allow_zero` (a float or
     a count may be nothing; a sale may not).
     """
+    field = _(field)
     cleaned = text.strip()
     places = exponent(currency)
     example = "100" if places == 0 else _("{whole} or {decimal}").format(

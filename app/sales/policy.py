@@ -102,17 +102,18 @@ def check_offline_sale(
         raise OfflineRefused(
             _("The smallest sale the server accepts is {minimum}; {amount} cannot be sold.")
                 .format(minimum=minimum, amount=amount),
-            code=_("OFFLINE_MIN_SALE"), hint=f"Sell at least {minimum}.")
+            code="OFFLINE_MIN_SALE", hint=_("Sell at least {minimum}.").format(minimum=minimum))
     if maximum is not None and maximum.currency == amount.currency and \
             amount.minor > maximum.minor:
         raise OfflineRefused(
             _("The largest sale the server accepts is {maximum}; {amount} cannot be sold.")
                 .format(maximum=maximum, amount=amount),
-            code=_("OFFLINE_ABOVE_MAXIMUM"), hint=f"Sell at most {maximum}.")
+            code="OFFLINE_ABOVE_MAXIMUM", hint=_("Sell at most {maximum}.").format(maximum=maximum))
     if amount.minor > policy.max_sale.minor:
         raise OfflineRefused(
             _("Offline sales are limited to {max_sale} each.").format(max_sale=policy.max_sale),
-            code=_("OFFLINE_MAX_SALE"), hint="Sell a smaller amount, or wait for the connection.")
+            code="OFFLINE_MAX_SALE",
+            hint=_("Sell a smaller amount, or wait for the connection."))
     if stats.pending_count + 1 > policy.max_count:
         raise OfflineRefused(
             ngettext("{n} offline sale is already waiting (limit {limit}).",
@@ -167,5 +168,5 @@ def check_fixed_charges(amount: Money, fixed_minor: int) -> None:
         "({charges}); the server would refuse it. "
         "The smallest offline sale for this meter is {least}.")
             .format(amount=amount, charges=Money(fixed_minor, amount.currency), least=least),
-        code=_("OFFLINE_BELOW_FIXED_CHARGES"), hint=f"Sell at least {least}, or wait for the "
-        "connection.")
+        code="OFFLINE_BELOW_FIXED_CHARGES",
+        hint=_("Sell at least {least}, or wait for the connection.").format(least=least))

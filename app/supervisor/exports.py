@@ -138,12 +138,14 @@ def report_html(report: Report, *, heading: str = "", images: Sequence[str] = ()
     for name in images:
         width = f" width='{image_width}'" if image_width else ""
         parts.append(f"<p><img src='{e(name)}'{width}></p>")
+    # The headings outside the f-strings: the extractor cannot see a _() inside one.
+    item, count, units = e(_("Item")), e(_("Count")), e(_("Units"))
+    amount = e(_("Amount ({currency})").format(currency=cur))
     for section in report.sections():
         parts.append(f"<h2>{e(section.title)}</h2>"
                      "<table cellpadding='3' cellspacing='0' width='100%'>"
-                     f"<tr><th align='left'>{e(_('Item'))}</th><th>{e(_('Count'))}</th>"
-                     f"<th>{e(_('Amount ({currency})').format(currency=cur))}</th>"
-                     f"<th>{e(_('Units'))}</th></tr>")
+                     f"<tr><th align='left'>{item}</th><th>{count}</th>"
+                     f"<th>{amount}</th><th>{units}</th></tr>")
         for line in section.lines:
             parts.append(
                 f"<tr><td>{e(line.label)}</td>"

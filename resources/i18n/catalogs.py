@@ -178,7 +178,9 @@ def update() -> None:
                               charset="utf-8", msgid_bugs_address="",
                               copyright_holder="VendPoint contributors")
         _plural_rule(catalog, lang)
-        catalog.update(template, update_header_comment=True)
+        # No fuzzy guesses: a near-match is a wrong translation shown as right ("Amount
+        # ({currency})" once took "Units ({unit})"); a new text waits for its translator.
+        catalog.update(template, update_header_comment=True, no_fuzzy_matching=True)
         _plural_rule(catalog, lang)
         _brace_flags(catalog)
         _write_po(path, catalog)

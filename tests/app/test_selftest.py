@@ -5,7 +5,7 @@ from app.selftest import CORE_CHECKS, CheckResult, run_checks
 
 def test_core_checks_pass_in_source_tree() -> None:
     results = run_checks(CORE_CHECKS)
-    assert [r.name for r in results] == ["encrypted store", "receipt", "STS engine"]
+    assert [r.name for r in results] == ["encrypted store", "receipt", "STS engine", "languages"]
     assert all(r.ok for r in results), [r.line() for r in results]
 
 
