@@ -117,9 +117,9 @@ def lupdate(ts_file: Path, language: str) -> None:
     """Merge the Qt sources' texts into `ts_file` (translations kept, vanished texts dropped)."""
     files = [str(p.relative_to(ROOT)) for p in _python_files(QT_SOURCES)]
     subprocess.run([_tool("pyside6-lupdate"), *files, "-no-obsolete", "-locations", "none",
-                    "-source-language", "en", "-target-language", QT_LANGUAGE.get(language, language),
-                    "-silent",
-                    "-ts", str(ts_file)], cwd=ROOT, check=True)
+                    "-source-language", "en",
+                    "-target-language", QT_LANGUAGE.get(language, language),
+                    "-silent", "-ts", str(ts_file)], cwd=ROOT, check=True)
     text = ts_file.read_text(encoding="utf-8")
     ts_file.write_text(_EXTRA_COMMENT.sub("", text), encoding="utf-8")
 

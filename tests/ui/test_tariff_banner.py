@@ -71,7 +71,8 @@ def test_banner_shows_events_from_a_worker_thread(qtbot):
     worker.start()
     worker.join(10)
     qtbot.waitUntil(lambda: not banner.isHidden(), timeout=5000)
-    assert banner.message.text().startswith("Residential IBT updated to version 7, effective 2099-01-02 00:00")
+    assert banner.message.text().startswith(
+        "Residential IBT updated to version 7, effective 2099-01-02 00:00")
     assert banner.message.property("state") == "ok"
     assert not banner.view_button.isHidden()
     with qtbot.waitSignal(banner.view_requested, timeout=5000):
