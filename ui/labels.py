@@ -51,6 +51,20 @@ def sale_state_tr(text: str) -> str:
     return QCoreApplication.translate("SaleState", text)
 
 
+def printer_label(word: str) -> str:
+    """The printer's state as the core names it (`Status.printer`: 'ready', 'paper low',
+    'PAPER OUT', 'offline', 'unknown', 'not set up')."""
+    labels = {
+        "ready": QCoreApplication.translate("Labels", "ready"),
+        "paper low": QCoreApplication.translate("Labels", "paper low"),
+        "PAPER OUT": QCoreApplication.translate("Labels", "PAPER OUT"),
+        "offline": QCoreApplication.translate("Labels", "offline"),
+        "unknown": QCoreApplication.translate("Labels", "unknown"),
+        "not set up": QCoreApplication.translate("Labels", "not set up"),
+    }
+    return labels.get(word, word)
+
+
 def z_upload_label(state: str) -> str:
     """A Z report's upload state ('pending', 'failed', 'matched', 'differences')."""
     labels = {

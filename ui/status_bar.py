@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QStatusBar, QWidget
 
 from app.till.results import Operator, Status
 from common.format import format_time
-from ui.labels import role_label
+from ui.labels import printer_label, role_label
 from ui.money import format_money
 from ui.ops import Op
 from ui.ports import StatusPort
@@ -87,7 +87,7 @@ class StatusBarView(QWidget):
             self.sync.setText(self.tr("Last sync: {time}").format(
                 time=format_time(status.last_sync, date=False)))
         self.printer.setText(self.tr("Printer: {state}").format(
-            state=status.printer or self.tr("not set up")))
+            state=printer_label(status.printer) if status.printer else self.tr("not set up")))
         # No printer at all is a choice (tokens are read out), not a fault.
         set_state(self.printer, "ok" if status.printer_ok or status.printer == "not set up"
                   else "bad")

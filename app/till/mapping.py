@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,14 @@ from app.till.results import (
 )
 from common.i18n import _
 
+#: The client's own words for the meter warnings whose server sentence holds no details (the
+#: server's `message` is English; a code not listed here shows the server's text).
+_WARNINGS: dict[str, Callable[[], str]] = {
+    "KEY_CHANGE_DUE": lambda: _("Key change tokens will be issued with the next sale; enter "
+                                "them before the credit token."),
+    "FBE_DUE": lambda: _("Free basic units are due this month."),
+}
+
 
 def when(text: str) -> datetime:
     """An API/store timestamp ("...Z") as an aware datetime."""
@@ -29,7 +38,8 @@ def when(text: str) -> datetime:
 def customer_from(meter: api.MeterInfo, *, from_cache: bool = False) -> Customer:
     """The customer panel's data; BLOCKED_METER is shown by `blocked`, not as a warning."""
     utility = meter.raw.get("utility") or {}
-    warnings = [msg for code, msg in meter.warnings if code != "BLOCKED_METER" and msg]
+    warnings = [_WARNINGS[code]() if code in _WARNINGS else msg
+                for code, msg in meter.warnings if code != "BLOCKED_METER" and msg]
     if from_cache:
         warnings.insert(0, _("Offline: customer details from this terminal's cache."))
     return Customer(
@@ -69,18 +79,57 @@ def quote_from(quote: api.Quote, handle: QuoteHandle) -> Quote:
     return Quote(
         handle=handle, meter_number=quote.meter_number, amount=quote.amount_tendered,
         units=quote.units, unit=quote.unit,
-        tariff=f"{tariff.get('name', quote.tariff_id)} (version {quote.tariff_version})",
+        tariff=_("{tariff} (version {version})").format(
+            tariff=tariff.get("name", quote.tariff_id), version=quote.tariff_version),
         lines=lines, vat=_vat(quote.raw, quote.amount_tendered.currency),
-        tokens_preview=tuple(str(p.get("description", ""))
-                             for p in quote.raw.get("tokens_preview") or []),
+        tokens_preview=token_descriptions(
+            # A preview's credit token buys the quote's units (the API does not repeat them).
+            [{**p, "units": p.get("units") or (quote.units if p.get("kind") == "credit"
+                                               else None)}
+             for p in quote.raw.get("tokens_preview") or [] if isinstance(p, dict)],
+            quote.unit, (quote.raw.get("key_change") or {}).get("token_count")),
         key_change=quote.raw.get("key_change") is not None,
         tariff_id=quote.tariff_id, tariff_version=quote.tariff_version,
         requested_units=quote.requested_units)
 
 
+def token_descriptions(tokens: Sequence[dict[str, Any]], unit: str,
+                       key_changes: object = None) -> tuple[str, ...]:
+    """What each token is (`kind`, `units`, `description` as the API has them), in the
+    client's words: key change tokens numbered in entry order (the first to be entered
+    first), credit and free basic units with their units; another kind keeps the server's
+    description. `key_changes` is how many key change tokens there are, when the list holds
+    only some of them (a quote's preview)."""
+    count = sum(1 for t in tokens if t.get("kind") == "key_change")
+    if isinstance(key_changes, int) and key_changes > count:
+        count = key_changes
+    out: list[str] = []
+    number = 0
+    for t in tokens:
+        kind, units = t.get("kind"), t.get("units")
+        if kind == "key_change":
+            number += 1
+            if number == 1:
+                out.append(_("Key change token {n} of {count}: enter it first").format(
+                    n=number, count=count))
+            else:
+                out.append(_("Key change token {n} of {count}").format(n=number, count=count))
+        elif kind == "credit" and units:
+            out.append(_("Credit {units} {unit}").format(units=units, unit=unit))
+        elif kind == "fbe" and units:
+            out.append(_("Free basic {units} {unit}").format(units=units, unit=unit))
+        else:
+            out.append(str(t.get("description", "")))
+    return tuple(out)
+
+
 def tokens_from(sale: api.Sale) -> tuple[Token, ...]:
-    """The sale's tokens in entry order."""
-    return tuple(Token(t.seq, t.kind, t.description, t.digits, t.units) for t in sale.tokens)
+    """The sale's tokens in entry order, each described in the client's words."""
+    described = token_descriptions(
+        [{"kind": t.kind, "units": t.units, "description": t.description} for t in sale.tokens],
+        sale.unit)
+    return tuple(Token(t.seq, t.kind, text, t.digits, t.units)
+                 for t, text in zip(sale.tokens, described, strict=True))
 
 
 def customer_name(sale: api.Sale) -> str:

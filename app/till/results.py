@@ -14,6 +14,7 @@ from enum import StrEnum
 from app.api.models import Money
 from app.backend import Capabilities
 from app.supervisor.permissions import Permission, Role, allowed
+from common.i18n import _
 
 
 def can_approve(role: Role) -> bool:
@@ -113,9 +114,14 @@ class QuoteLine:
         """'ZAR 2.0000/kWh incl. VAT' (or 'excl. VAT'); '' when the line has no rate."""
         if not self.rate:
             return ""
-        per = f"/{self.unit}" if self.unit else ""
-        vat = {True: " incl. VAT", False: " excl. VAT", None: ""}[self.rate_includes_vat]
-        return f"{self.amount.currency} {self.rate}{per}{vat}"
+        price = f"{self.amount.currency} {self.rate}"
+        if self.unit:
+            price = f"{price}/{self.unit}"
+        if self.rate_includes_vat is None:
+            return price
+        if self.rate_includes_vat:
+            return _("{rate} incl. VAT").format(rate=price)
+        return _("{rate} excl. VAT").format(rate=price)
 
 
 @dataclass(frozen=True)

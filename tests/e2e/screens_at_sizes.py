@@ -1,15 +1,19 @@
 """Screens and dialogs at counter screen sizes, to look for anything cut off.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.e2e.screens_at_sizes [OUT_DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.e2e.screens_at_sizes --language fr
 
 For 1024×768 and 1366×768: a real till (as `tests.e2e.screenshots`), the main window at the
 screen size less a window manager's title bar and panel, a sale with its tokens, and every
 dialog a cashier or supervisor opens (search, reprint, pending sales, settings, each tab of
-the supervisor console, tariffs), each grabbed into `OUT_DIR/<size>/NN-name.png`.
+the supervisor console, tariffs), each grabbed into `OUT_DIR/<size>/NN-name.png`. With
+`--language fr` (or pt): the same screens, under the same names, at 1024×768 in that language,
+from the compiled catalogs (`make translations`), into `OUT_DIR/1024x768-fr/`.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -21,9 +25,11 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QWidget
 
+from common.i18n import LANGUAGES
 from tests.e2e.harness import Till, open_till
 from tests.e2e.screenshots import keys, wait_until
 from ui.application import create_qapplication
+from ui.language import apply_language
 from ui.sale_controller import Step
 from ui.supervisor.install import SupervisorConsole
 from ui.widgets import FRAME_MARGIN
@@ -32,6 +38,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SIZES = ((1024, 768), (1366, 768))
 #: a desktop panel's height
 PANEL = 28
+#: the supervisor console's tabs in the file names (the same in every language)
+TAB_NAMES = {"ShiftView": "shift", "ReportsView": "reports",
+             "EngineeringView": "engineering-tokens", "AttentionView": "needs-attention",
+             "JournalView": "journal"}
 
 
 def _save(widget: QWidget, out: Path, name: str) -> None:
@@ -63,7 +73,8 @@ def shoot(till: Till, out: Path, width: int, height: int) -> None:
     keys(shell.login_view.username, "sipho")
     keys(shell.login_view.pin, "4321")
     wait_until(lambda: shell.operator is not None)
-    wait_until(lambda: window.status_view.connection.text() == "● Online")
+    online = QCoreApplication.translate("StatusBarView", "● Online")
+    wait_until(lambda: window.status_view.connection.text() == online)
     meter = till.server.meter("tid_rollover")["meter_number"]
     keys(shell.sale_view.meter, meter)
     wait_until(lambda: shell.sale.step is Step.CONFIRMED)
@@ -89,15 +100,18 @@ def shoot(till: Till, out: Path, width: int, height: int) -> None:
     for index in range(console.tabs.count()):
         console.tabs.setCurrentIndex(index)
         QTest.qWait(300)
-        _save(console, out, f"{10 + index:02d}-supervisor-{console.tabs.tabText(index)}"
-              .replace(" ", "-").lower())
+        page = type(console.tabs.widget(index)).__name__
+        _save(console, out, f"{10 + index:02d}-supervisor-{TAB_NAMES.get(page, page.lower())}")
     console.reject()
 
 
-def main(out: Path) -> int:
-    create_qapplication()
-    for width, height in SIZES:
-        target = out / f"{width}x{height}"
+def main(out: Path, language: str = "en") -> int:
+    app = create_qapplication()
+    apply_language(app, language)  # before the window: its screens are built in it
+    sizes = SIZES if language == "en" else SIZES[:1]
+    suffix = "" if language == "en" else f"-{language}"
+    for width, height in sizes:
+        target = out / f"{width}x{height}{suffix}"
         target.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp, open_till(Path(tmp)) as till:
             till.window.activateWindow()
@@ -107,4 +121,9 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"))
+    parser = argparse.ArgumentParser(description="Screens and dialogs at counter screen sizes.")
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--language", choices=[lang for lang in LANGUAGES if lang != "en"],
+                        default="en", help="the same screens at 1024×768 in this language")
+    args = parser.parse_args()
+    sys.exit(main(args.out, args.language))

@@ -5,7 +5,8 @@ titles, placeholders, combo items, tab titles, item-view headers and cells, wind
 the actions of visible menus, message boxes and the status bar's message. `walk_screens`
 drives the real main window (a real till, `tests.e2e.keys.real_window`) through the sign-in
 screen, a quoted sale, its tokens, Settings, the supervisor console's tabs and the reprint
-and reversal dialogs, yielding what each shows; a test then judges the texts with whatever
+and reversal dialogs, yielding what each shows (`walk_windows`: the windows themselves, for
+a test of their sizes); a test then judges the texts with whatever
 predicate it needs (English today: no raw enum values; a pseudo-locale: every text
 translated).
 """
@@ -151,8 +152,15 @@ def _quoted(till: Till) -> bool:
 def walk_screens(till: Till, qtbot) -> Iterable[tuple[str, list[Text]]]:
     """Drive the real window through the counter's screens; yield (checkpoint, texts) at
     each. Signs in as the demo supervisor (so Settings and the console open directly)."""
+    for checkpoint, tops in walk_windows(till, qtbot):
+        yield checkpoint, visible_texts(*tops)
+
+
+def walk_windows(till: Till, qtbot) -> Iterable[tuple[str, list[QWidget]]]:
+    """`walk_screens`' walk, yielding (checkpoint, the windows on screen there) for a test
+    that looks at the widgets themselves (their sizes), not only at their texts."""
     window, shell = till.window, till.shell
-    yield "sign-in", visible_texts(window)
+    yield "sign-in", [window]
 
     sign_in(qtbot, till, SUPERVISOR)
     view, sale = shell.sale_view, shell.sale
@@ -161,16 +169,16 @@ def walk_screens(till: Till, qtbot) -> Iterable[tuple[str, list[Text]]]:
     qtbot.waitUntil(lambda: sale.step is Step.CONFIRMED, timeout=20000)
     type_keys(qtbot, "150", enter=True)
     qtbot.waitUntil(lambda: _quoted(till), timeout=20000)
-    yield "sale quoted", visible_texts(window)
+    yield "sale quoted", [window]
 
     with qtbot.waitSignal(sale.sold, timeout=30000):
         press(qtbot, Qt.Key.Key_Return)
-    yield "tokens", visible_texts(window)
+    yield "tokens", [window]
 
     press(qtbot, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: isinstance(shell.dialog, SettingsDialog), timeout=5000)
     settings = dialog_of(qtbot, till, SettingsDialog)
-    yield "settings", visible_texts(settings)
+    yield "settings", [settings]
     settings.reject()
     back_on_window(qtbot, till)
 
@@ -183,7 +191,7 @@ def walk_screens(till: Till, qtbot) -> Iterable[tuple[str, list[Text]]]:
         console.tabs.setCurrentWidget(console.attention)
     for index in range(console.tabs.count()):
         console.tabs.setCurrentIndex(index)
-        yield f"supervisor: {console.tabs.tabText(index)}", visible_texts(console)
+        yield f"supervisor: {console.tabs.tabText(index)}", [console]
     console.reject()
     back_on_window(qtbot, till)
 
@@ -192,18 +200,18 @@ def walk_screens(till: Till, qtbot) -> Iterable[tuple[str, list[Text]]]:
     assert isinstance(reprint, ReprintDialog)
     reprint.search()  # the query holds the sold meter
     qtbot.waitUntil(lambda: bool(reprint.records), timeout=10000)
-    yield "reprint", visible_texts(reprint)
+    yield "reprint", [reprint]
 
     record = reprint.selected()
     assert record is not None
     reversal = ReversalDialog(record, reprint)
     reversal.show()
     qtbot.waitExposed(reversal)
-    yield "reversal", visible_texts(reversal)
+    yield "reversal", [reversal]
     reversal.reject()
     reprint.reject()
     back_on_window(qtbot, till)
     for box in QApplication.topLevelWidgets():
         if isinstance(box, QMessageBox) and box.isVisible():
-            yield "message box", visible_texts(box)
+            yield "message box", [box]
 
