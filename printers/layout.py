@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from common.format import format_percent, format_units
 from common.i18n import Translator, translator
+from common.lines import describe_line
 from common.money import Money, format_money, format_number
 from printers import model
 from printers.blocks import Align, Barcode, Block, Feed, Line, Logo, QrCode, Rule
@@ -102,7 +103,9 @@ def _token_receipt(b: ReceiptBuilder, sale: model.SaleReceiptData) -> None:
     b.rule()
     b.kv(t.gettext("Units"), format_units(sale.units_tenths, sale.unit), bold=True)
     for line in sale.breakdown:
-        label = line.label
+        block = None if line.block_number is None or line.block_from is None else (
+            line.block_number, line.block_from, line.block_to)
+        label = describe_line(t, line.kind, line.label, sale.unit, block=block)
         if line.units_tenths is not None:
             label = f"{label} {format_units(line.units_tenths, sale.unit)}"
         _money_line(b, label, line.amount)

@@ -46,8 +46,22 @@ class ReceiptBuilder:
         in the slip's language; a name without a translation stays as it is."""
         return self.t.gettext(text) if text else text
 
-    def token_label(self, token: model.TokenLine) -> str:
-        return self.default_text(token.label, token.kind.default_label)
+    def token_label(self, token: model.TokenLine, key_change: tuple[int, int] | None = None
+                    ) -> str:
+        """What the token is, in the slip's language: the server's or core's label when it
+        gave one, else the receipt's own words (`key_change`: its place among the key change
+        tokens, and their count)."""
+        if token.label:
+            return self.default_text(token.label, token.kind.default_label)
+        t = self.t
+        if token.kind.is_key_change and key_change is not None:
+            return t.gettext("Key change token {n} of {count}").format(
+                n=key_change[0], count=key_change[1])
+        if token.kind is model.TokenKind.CREDIT:
+            return t.gettext("Credit")
+        if token.kind is model.TokenKind.FREE_BASIC:
+            return t.gettext("Free basic units")
+        return t.gettext(token.kind.default_label)
 
     @staticmethod
     def clean(text: str) -> str:
@@ -186,8 +200,14 @@ class ReceiptBuilder:
             # Customers who type only the credit token get it rejected: say why, in words.
             self.text(t.gettext("Enter the key change tokens first: the meter refuses the "
                                 "credit token until they are in."), align=Align.CENTER)
+        key_changes = sum(1 for token in tokens if token.kind.is_key_change)
+        nth_key_change = 0
         for n, token in enumerate(tokens, start=1):
-            label = self.token_label(token)
+            place = None
+            if token.kind.is_key_change:
+                nth_key_change += 1
+                place = (nth_key_change, key_changes)
+            label = self.token_label(token, place)
             if count > 1:
                 label = f"{n}. {label}"
             if token.units_tenths is not None:

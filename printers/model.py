@@ -162,6 +162,13 @@ class BreakdownLine:
     amount: Money
     units_tenths: int | None = None
     detail: str = ""
+    #: the API's kind of line and an energy line's tariff block (number, from, to in
+    #: tenths; `block_to` None for the last block): the layout names the line in the
+    #: receipt's language from these, and prints `label` (the server's text) otherwise
+    kind: str = ""
+    block_number: int | None = None
+    block_from: int | None = None
+    block_to: int | None = None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.sales.money import from_decimal
 from common.errors import InvalidInput
+from common.money import exponent, format_number
 from ui.keymap import hints
 from ui.money import format_money
 from ui.sale_panels import CustomerPanel, QuotePanel
@@ -96,14 +97,17 @@ class SaleView(QWidget):
         grid.addWidget(tendered_label, 2, 0)
         grid.addWidget(self.tendered, 2, 1)
         grid.addWidget(self.change, 2, 2)
-        buttons = QHBoxLayout()
+        # Sell on a row of its own, the width of the panel: the one button the counter
+        # presses most, with room for its words in every language.
         self.quote_button = QPushButton(self.tr("Quote (F5)"))
         self.sell_button = QPushButton(self.tr("Sell (Enter / F12)"))
         self.sell_button.setObjectName("primaryButton")
         self.next_button = QPushButton(self.tr("Next customer (F2)"))
-        for button in (self.quote_button, self.sell_button, self.next_button):
+        grid.addWidget(self.sell_button, 3, 0, 1, 3)
+        buttons = QHBoxLayout()
+        for button in (self.quote_button, self.next_button):
             buttons.addWidget(button)
-        grid.addLayout(buttons, 3, 0, 1, 3)
+        grid.addLayout(buttons, 4, 0, 1, 3)
         left.addWidget(money)
         body.addLayout(left, 5)
 
@@ -134,8 +138,10 @@ class SaleView(QWidget):
             button.deleteLater()
         self.quick_buttons = []
         for index, value in enumerate(amounts[:9], start=1):
+            # In the terminal's locale ("5 000" in Abidjan); whole amounts without decimals.
+            decimals = 0 if value == value.to_integral_value() else exponent(currency)
             button = QPushButton(
-                self.tr("&{n}  {amount}").format(n=index, amount=f"{value:,.0f}")
+                self.tr("&{n}  {amount}").format(n=index, amount=format_number(value, decimals))
             )
             button.setObjectName("quickAmount")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

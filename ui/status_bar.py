@@ -19,7 +19,7 @@ from ui.labels import printer_label, role_label
 from ui.money import format_money
 from ui.ops import Op
 from ui.ports import StatusPort
-from ui.widgets import set_state
+from ui.widgets import ElidingLabel, set_state
 
 log = logging.getLogger("vendpoint.ui.status")
 
@@ -43,7 +43,7 @@ class StatusBarView(QWidget):
         self.printer = self._add(grid, "printer", 0, 3)
         self.sync = self._add(grid, "sync", 1, 0)
         self.credit = self._add(grid, "credit", 1, 1)
-        self.tariff = self._add(grid, "tariff", 1, 2)
+        self.tariff = self._add(grid, "tariff", 1, 2, eliding=True)
         self.operator = self._add(grid, "operator", 1, 3)
         self.clock = self._add(grid, "clock", 0, 4, 1)
         #: what the vending server does not offer (disabled on the screens)
@@ -56,8 +56,10 @@ class StatusBarView(QWidget):
         self.connection.setText(self.tr("Connecting…"))
 
     @staticmethod
-    def _add(grid: QGridLayout, name: str, row: int, col: int, span: int = 1) -> QLabel:
-        label = QLabel()
+    def _add(grid: QGridLayout, name: str, row: int, col: int, span: int = 1,
+             eliding: bool = False) -> QLabel:
+        # An eliding label for a list that grows (tariffs): the rest of the row keeps its room.
+        label = ElidingLabel() if eliding else QLabel()
         label.setObjectName(f"status_{name}")
         grid.addWidget(label, row, col, 1, span)
         return label

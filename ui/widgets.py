@@ -39,3 +39,47 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
         return
     room = screen.availableGeometry().size() - FRAME_MARGIN
     widget.resize(min(width, room.width()), min(height, room.height()))
+
+
+class ElidingLabel(QLabel):
+    """A one-line label that, when its row has no room for all of its text, shows what fits
+    with "…" and the whole text in its tooltip (a status bar fact in a longer language)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def full_text(self) -> str:
+        """The whole text, whatever is shown."""
+        return self._full
+
+    def sizeHint(self) -> QSize:
+        # As wide as the whole text: the row gives it all when it has the room.
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 2 * self.margin()
+                     + self.contentsMargins().left() + self.contentsMargins().right(),
+                     hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint()
+                     .height())
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._elide()
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        self._elide()
+
+    def _elide(self) -> None:
+        # Hidden, it has no width of its own yet: keep the whole text until it is laid out.
+        shown = self._full if not self.isVisible() else self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        QLabel.setText(self, shown)
+        self.setToolTip(self._full if shown != self._full else "")

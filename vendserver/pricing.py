@@ -166,6 +166,9 @@ class Line:
     vat: int | None
     #: whether `rate` already includes VAT (the tariff's `prices_include_vat`); None: no rate
     rate_includes_vat: bool | None = None
+    #: an energy line's tariff block: (number from 1, from, to or None) in tenths, so a
+    #: client can name the line in its own language and number format
+    block: tuple[int, int, int | None] | None = None
 
     def wire(self, currency: str) -> dict[str, Any]:
         """The contract's Line object."""
@@ -179,6 +182,9 @@ class Line:
             "amount": money(self.amount, currency),
             "vat": None if self.vat is None else money(self.vat, currency),
             "rate_includes_vat": self.rate_includes_vat,
+            "block": None if self.block is None else {
+                "number": self.block[0], "from": fmt_units(self.block[1]),
+                "to": None if self.block[2] is None else fmt_units(self.block[2])},
         }
 
 
@@ -303,7 +309,7 @@ def price(terms: TariffTerms, state: MeterState, amount: int) -> Priced:
         number = terms.blocks.index(block) + 1
         desc = f"{block_title(terms.unit)} {number} ({fmt_units(block.lo)}{hi} {terms.unit})"
         lines.append(Line("energy", desc, units, block.rate, cents - share, share,
-                          terms.prices_include_vat))
+                          terms.prices_include_vat, (number, block.lo, block.hi)))
     for i, f in enumerate(terms.fixed_charges if fixed else ()):
         lines.append(Line("fixed_charge", f.description, None, None,
                           fixed_incl[i] - vat_shares[i], vat_shares[i]))

@@ -15,8 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from app.api.models import Money, Sale, parse_sale
+from app.api.models.quotes import Line
 from app.sales.cash import cash_tendered_for
 from app.sales.token_lines import token_lines
+from common.lines import block_of
 from offline_store import Connection
 from printers import model as pm
 
@@ -47,11 +49,18 @@ def sale_receipt_data(sale: Sale, cash_tendered: Money | None = None) -> pm.Sale
     utility, vendor, customer = _part(raw, "utility"), _part(raw, "vendor"), _part(raw, "customer")
     meter, tariff, vat = _part(raw, "meter"), _part(raw, "tariff"), _part(raw, "vat")
     # Every line but the VAT total: the receipt prints VAT on its own line.
-    breakdown = tuple(
-        pm.BreakdownLine(line.description or line.kind, _pm_money(line.amount),
-                         _tenths(line.units))
-        for line in sale.lines if line.kind != "vat"
-    )
+    raw_lines = [line if isinstance(line, dict) else {} for line in raw.get("lines") or []]
+
+    def breakdown_line(i: int, line: Line) -> pm.BreakdownLine:
+        block = block_of(raw_lines[i]) if i < len(raw_lines) else None
+        return pm.BreakdownLine(
+            line.description or line.kind, _pm_money(line.amount), _tenths(line.units),
+            kind=line.kind, block_number=None if block is None else block[0],
+            block_from=None if block is None else block[1],
+            block_to=None if block is None else block[2])
+
+    breakdown = tuple(breakdown_line(i, line) for i, line in enumerate(sale.lines)
+                      if line.kind != "vat")
     vat_amount = sum(line.amount.minor for line in sale.lines if line.kind == "vat")
     return pm.SaleReceiptData(
         utility=pm.Party(_text(utility, "name"), (_text(utility, "address"),),

@@ -9,6 +9,8 @@ from printers import model as pm
 
 __all__ = ["token_lines"]
 
+_NAMED_BY_RECEIPT = frozenset({"credit", "fbe", "key_change"})
+
 _API_KINDS = {"credit": pm.TokenKind.CREDIT, "fbe": pm.TokenKind.FREE_BASIC,
               "clear_tamper": pm.TokenKind.CLEAR_TAMPER,
               "clear_credit": pm.TokenKind.CLEAR_CREDIT,
@@ -34,5 +36,8 @@ def token_lines(tokens: list[dict[str, Any]]) -> tuple[pm.TokenLine, ...]:
             kind = _API_KINDS.get(api_kind, pm.TokenKind.TEST)
         units = t.get("units")
         tenths = int(str(units).replace(".", "")) if units else None
-        out.append(pm.TokenLine(kind, str(t["token"]), str(t.get("description", "")), tenths))
+        # Credit, free basic and key change tokens are named by the receipt in its own
+        # language (the server's description is English); other kinds keep the server's.
+        label = "" if api_kind in _NAMED_BY_RECEIPT else str(t.get("description", ""))
+        out.append(pm.TokenLine(kind, str(t["token"]), label, tenths))
     return tuple(out)

@@ -19,7 +19,9 @@ from app.till.results import (
     SaleState,
     Token,
 )
-from common.i18n import _
+from common.format import format_percent
+from common.i18n import _, translator
+from common.lines import block_of, describe_line
 
 #: The client's own words for the meter warnings whose server sentence holds no details (the
 #: server's `message` is English; a code not listed here shows the server's text).
@@ -67,8 +69,17 @@ def quote_from(quote: api.Quote, handle: QuoteHandle) -> Quote:
     def includes_vat(value: Any) -> bool | None:
         return value if isinstance(value, bool) else None
 
+    vat_rate = str((quote.raw.get("vat") or {}).get("rate") or "")
+
+    def words(i: int, line: api.Line) -> str:
+        # The client's words where it knows the line (kind, block); the server's otherwise.
+        if line.kind == "vat" and vat_rate:
+            return _("VAT {rate}").format(rate=format_percent(vat_rate))
+        return describe_line(translator(), line.kind, line.description, quote.unit,
+                             block=block_of(raw(i)))
+
     lines = tuple(
-        QuoteLine(kind=line.kind, description=line.description, amount=line.amount,
+        QuoteLine(kind=line.kind, description=words(i, line), amount=line.amount,
                   units=line.units, rate=raw(i).get("rate"),
                   vat=None if line.kind == "vat" else line.vat,
                   rate_includes_vat=includes_vat(raw(i).get("rate_includes_vat")),

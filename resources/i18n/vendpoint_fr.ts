@@ -343,6 +343,30 @@
         <translation>un autre service</translation>
     </message>
     <message>
+        <source>ready</source>
+        <translation>prête</translation>
+    </message>
+    <message>
+        <source>paper low</source>
+        <translation>papier bas</translation>
+    </message>
+    <message>
+        <source>PAPER OUT</source>
+        <translation>PLUS DE PAPIER</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>hors ligne</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>inconnu</translation>
+    </message>
+    <message>
+        <source>not set up</source>
+        <translation>non configurée</translation>
+    </message>
+    <message>
         <source>not uploaded yet</source>
         <translation>pas encore envoyé</translation>
     </message>

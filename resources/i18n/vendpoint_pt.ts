@@ -343,6 +343,30 @@
         <translation>outro serviço</translation>
     </message>
     <message>
+        <source>ready</source>
+        <translation>pronta</translation>
+    </message>
+    <message>
+        <source>paper low</source>
+        <translation>pouco papel</translation>
+    </message>
+    <message>
+        <source>PAPER OUT</source>
+        <translation>SEM PAPEL</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>sem ligação</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>desconhecido</translation>
+    </message>
+    <message>
+        <source>not set up</source>
+        <translation>não configurada</translation>
+    </message>
+    <message>
         <source>not uploaded yet</source>
         <translation>ainda não enviado</translation>
     </message>

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -83,6 +84,8 @@ class ShiftView(QWidget):
         notes_and_coins = denominations(self.currency)
         self.sheet = QTableWidget(len(notes_and_coins), 2)
         self.sheet.setHorizontalHeaderLabels([self.tr("Note / coin"), self.tr("How many")])
+        # Both columns share the sheet's width: the headings fit in every language.
+        self.sheet.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.counts: dict[int, QSpinBox] = {}
         for row, value in enumerate(notes_and_coins):
             self.sheet.setCellWidget(row, 0, QLabel(format_minor(value, self.currency, code=False)))

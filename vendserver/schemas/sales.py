@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from vendserver.schemas.common import ErrorDetail, IdName, KeyOut, MoneyOut, Out, TariffRef
+
+
+class BlockOut(Out):
+    """The tariff block an energy line bought from: its number (from 1) and range in units
+    ("to" null: no upper bound)."""
+
+    number: int
+    from_: str = Field(alias="from")
+    to: str | None
 
 
 class LineOut(Out):
@@ -19,6 +30,7 @@ class LineOut(Out):
     amount: MoneyOut
     vat: MoneyOut | None
     rate_includes_vat: bool | None = None
+    block: BlockOut | None = None
 
 
 class VatOut(Out):
