@@ -13,6 +13,7 @@ from common.format import format_units
 from common.i18n import N_, Translator
 
 _BLOCK_TITLES = {"kWh": N_("Energy block"), "kL": N_("Water block")}
+_BLOCK = N_("Block")  # a gas or other meter is never told it bought energy blocks
 _FREE_BASIC = {"kWh": N_("Free basic electricity"), "kL": N_("Free basic water")}
 
 
@@ -22,7 +23,7 @@ def describe_line(t: Translator, kind: str, server_text: str, unit: str, *,
     a unit, `to` None for the last block."""
     if kind == "energy" and block is not None:
         number, lo, hi = block
-        title = t.gettext(_BLOCK_TITLES.get(unit, N_("Block")))
+        title = t.gettext(_BLOCK_TITLES.get(unit, _BLOCK))
         span = (t.gettext("{lo}+ {unit}") if hi is None else t.gettext("{lo}-{hi} {unit}"))
         bounds = span.format(lo=format_units(lo, "").strip(),
                              hi="" if hi is None else format_units(hi, "").strip(), unit=unit)
