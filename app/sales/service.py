@@ -13,6 +13,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -57,6 +58,13 @@ log = logging.getLogger("vendpoint.sales")
 
 #: How a tender (payment method) may be named: "cash", "card", "eft", ...
 _TENDER_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def _log_cache_failure(done: Future[None]) -> None:
+    """A meter that could not be cached is only missing offline; say why in the log."""
+    exc = done.exception()
+    if exc is not None:
+        log.warning("the meter could not be cached for offline sales: %s", exc)
 
 
 class SaleService:
@@ -122,7 +130,10 @@ class SaleService:
                 ) from exc
             return CustomerConfirmation(cached[0], True, cached[1])
         self.connectivity.set(True)
-        self.store.call(lambda c: repo.cache_meter(c, meter))
+        # Queued, not waited for: the cashier sees the customer while the owner thread caches
+        # it, and whatever reads the store next (the sale's insert) runs after it.
+        self.store.submit(lambda c: repo.cache_meter(c, meter)).add_done_callback(
+            _log_cache_failure)
         return CustomerConfirmation(meter, False)
 
     def quote(self, meter_number: str, amount: Money) -> Quote:
