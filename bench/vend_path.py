@@ -8,9 +8,10 @@ tariffs verified, documents written with each sale; the background workers stopp
 only the cashier's path is timed). For each sale, interleaved so both see the same server and
 disk load:
 
-* the till: `Till.lookup` (GET the meter, cache it: one commit), `Till.quote` (trial vend,
-  held under a handle), `Till.sell` on that quote (the sale committed `sending` before it is
-  sent, POST, the tokens, receipt and print job committed), from call to `SaleResult`;
+* the till: `Till.lookup` (GET the meter; its cache commit is queued, not waited for),
+  `Till.quote` (trial vend, held under a handle), `Till.sell` on that quote (the sale
+  committed `sending` before it is sent, POST, the tokens, receipt and print job committed),
+  from call to `SaleResult`;
 * the baseline: the same three requests with `requests` on a kept-alive session
   (`GET /v1/meters/{n}`, `POST /v1/quotes`, `POST /v1/sales` on a fresh Idempotency-Key),
   nothing stored;
