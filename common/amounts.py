@@ -15,6 +15,7 @@ translated (`common.i18n`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -85,8 +86,26 @@ def amount_format(locale: str) -> AmountFormat:
         AmountFormat(style.decimal, style.group)
 
 
-AMOUNT_FORMATS: dict[str, AmountFormat] = {name: amount_format(name)
-                                           for name in SUPPORTED_LOCALES}
+class _AmountFormats(Mapping[str, AmountFormat]):
+    """The supported locales' formats, each read from CLDR when first asked for (start-up
+    needs the names only, and at most the terminal's own locale)."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = names
+
+    def __getitem__(self, name: str) -> AmountFormat:
+        if name not in self._names:
+            raise KeyError(name)
+        return amount_format(name)  # number_style caches each locale's symbols
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+AMOUNT_FORMATS: Mapping[str, AmountFormat] = _AmountFormats(SUPPORTED_LOCALES)
 """The locales offered in Settings (`ui.locale`) and how each writes amounts."""
 
 

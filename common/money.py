@@ -44,8 +44,6 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-
 from common.errors import InvalidInput
 
 # ISO 4217 minor-unit exponents of the active currencies (funds codes included). Kept as a
@@ -326,6 +324,10 @@ def _plain(text: str) -> str:
 
 @lru_cache(maxsize=64)
 def _style(name: str) -> NumberStyle:
+    # Babel (and its CLDR data) is imported when a locale's style is first needed, not with
+    # this module: start-up needs one locale, and only once something is formatted.
+    from babel import Locale, UnknownLocaleError
+
     try:
         loc = Locale.parse(name.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):

@@ -4,8 +4,9 @@ requests' read timeout applies to each socket read, so a server that trickles on
 few seconds keeps a call alive for ever. `Deadline` bounds the WHOLE call instead: connect,
 the status line and headers, and the body. Connections made through `DeadlineAdapter` hand
 their socket to the deadline of the call running on this thread (a context variable), and
-when the deadline passes a timer thread shuts that socket down, so a read blocked inside
-http.client or urllib3 returns at once and the call fails as "no answer in time".
+when the deadline passes the deadlines' one watchdog thread shuts that socket down, so a read
+blocked inside http.client or urllib3 returns at once and the call fails as "no answer in
+time". A call that ends in time only withdraws its deadline: no thread is started per call.
 
 Answers are streamed: a `Content-Length` above the call's limit is refused before the body
 is read, and a body without one is cut off as soon as it passes the limit. `loads` refuses
@@ -16,6 +17,8 @@ JSON nested deeper than `MAX_JSON_DEPTH` before parsing it, so a hostile answer 
 from __future__ import annotations
 
 import contextvars
+import heapq
+import itertools
 import json
 import re
 import socket
@@ -69,8 +72,8 @@ class Deadline:
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
         self._expired = False
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
+        #: Set (under the watchdog's lock) when the call ended or the deadline fired.
+        self.withdrawn = False
         self._token: contextvars.Token[Deadline | None] | None = None
 
     @property
@@ -93,7 +96,8 @@ class Deadline:
                 return
         _shutdown(sock)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
+        """The deadline passed: shut the call's sockets down (the watchdog calls this)."""
         with self._lock:
             self._expired = True
             sockets, self._sockets = self._sockets, []
@@ -102,17 +106,83 @@ class Deadline:
 
     def __enter__(self) -> Deadline:
         self._token = _CURRENT.set(self)
-        self._timer.start()
+        _WATCHDOG.add(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+        _WATCHDOG.withdraw(self)
         if self._token is not None:
             _CURRENT.reset(self._token)
             self._token = None
         with self._lock:
             self._sockets = []
 
+
+class _Watchdog:
+    """The one thread that fires every due `Deadline`: it sleeps until the earliest one and is
+    woken only when a new deadline is earlier than all it knows. A withdrawn deadline stays in
+    the heap until it comes up (or the heap is compacted), so ending a call costs a flag."""
+
+    #: Compact the heap once this many withdrawn deadlines wait in it (and they are most).
+    COMPACT_AT = 256
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._heap: list[tuple[float, int, Deadline]] = []
+        self._order = itertools.count()
+        self._withdrawn = 0
+        self._thread: threading.Thread | None = None
+
+    def add(self, deadline: Deadline) -> None:
+        with self._cond:
+            entry = (deadline.at, next(self._order), deadline)
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="api-deadlines",
+                                                daemon=True)
+                self._thread.start()
+            elif self._heap[0] is entry:
+                self._cond.notify()  # earlier than what the watchdog sleeps towards
+
+    def withdraw(self, deadline: Deadline) -> None:
+        with self._cond:
+            if deadline.withdrawn:
+                return
+            deadline.withdrawn = True
+            self._withdrawn += 1
+            if self._withdrawn >= self.COMPACT_AT and 2 * self._withdrawn > len(self._heap):
+                self._heap = [e for e in self._heap if not e[2].withdrawn]
+                heapq.heapify(self._heap)
+                self._withdrawn = 0
+
+    def _run(self) -> None:
+        while True:
+            due: list[Deadline] = []
+            with self._cond:
+                while not due:
+                    heap = self._heap
+                    while heap and heap[0][2].withdrawn:
+                        heapq.heappop(heap)
+                        self._withdrawn -= 1
+                    if not heap:
+                        self._cond.wait()
+                        continue
+                    delay = heap[0][0] - time.monotonic()
+                    if delay > 0:
+                        self._cond.wait(delay)
+                        continue
+                    while heap and heap[0][0] <= time.monotonic():
+                        deadline = heapq.heappop(heap)[2]
+                        if deadline.withdrawn:
+                            self._withdrawn -= 1
+                        else:
+                            deadline.withdrawn = True  # out of the heap: nothing to withdraw
+                            due.append(deadline)
+            for deadline in due:  # outside the lock: a shutdown may take a moment
+                deadline.fire()
+
+
+_WATCHDOG = _Watchdog()
 
 _CURRENT: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
     "vendpoint_api_deadline", default=None)

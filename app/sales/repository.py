@@ -164,26 +164,27 @@ def get_sale(conn: Connection, key: str) -> SaleRow | None:
 
 def mark_tokened(conn: Connection, key: str, sale: Sale) -> bool:
     """Store the server's sale (receipt, tokens in entry order); False if already tokened."""
-    current = get_sale(conn, key)
-    if current is None:
-        raise KeyError("unknown sale")
     # Compare-and-set: from an open state (or void: the answer proves the server sold it),
     # never twice, never over a rejection.
     # The server's version replaces a provisional local one (offline sales are priced by the
     # server when they sync); the tariff id follows the server's answer too.
+    answer = json.dumps(sale.raw)  # the sale's and the receipt's copy: encoded once
     cur = conn.execute(
         "UPDATE sales SET state = 'tokened', version = version + 1, updated_at = ?, "
         "receipt_no = ?, response = ?, reason_code = NULL, reason = NULL, tariff_id = ?, "
         "sold_tariff_version = ?, sold_tariff_source = 'server' WHERE idem_key = ? "
         "AND state IN ('sending', 'pending', 'unresolved', 'needs_attention', 'void')",
-        (utc_now(), sale.receipt_no, json.dumps(sale.raw), sale.tariff_id or None,
+        (utc_now(), sale.receipt_no, answer, sale.tariff_id or None,
          sale.tariff_version or None, key),
     )
     if cur.rowcount != 1:
+        # Not changed: already closed, or (a bug in the caller) no such sale at all.
+        if conn.execute("SELECT 1 FROM sales WHERE idem_key = ?", (key,)).fetchone() is None:
+            raise KeyError("unknown sale")
         return False
     conn.execute(
         "INSERT INTO receipts (idem_key, receipt_no, issued_at, body) VALUES (?, ?, ?, ?)",
-        (key, sale.receipt_no, sale.sold_at, json.dumps(sale.raw)),
+        (key, sale.receipt_no, sale.sold_at, answer),
     )
     conn.executemany(
         "INSERT INTO tokens (idem_key, position, kind, digits, description) VALUES (?,?,?,?,?)",

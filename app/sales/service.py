@@ -13,6 +13,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -57,6 +58,13 @@ log = logging.getLogger("vendpoint.sales")
 
 #: How a tender (payment method) may be named: "cash", "card", "eft", ...
 _TENDER_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def _log_cache_failure(done: Future[None]) -> None:
+    """A meter that could not be cached is only missing offline; say why in the log."""
+    exc = done.exception()
+    if exc is not None:
+        log.warning("the meter could not be cached for offline sales: %s", exc)
 
 
 class SaleService:
@@ -122,7 +130,10 @@ class SaleService:
                 ) from exc
             return CustomerConfirmation(cached[0], True, cached[1])
         self.connectivity.set(True)
-        self.store.call(lambda c: repo.cache_meter(c, meter))
+        # Queued, not waited for: the cashier sees the customer while the owner thread caches
+        # it, and whatever reads the store next (the sale's insert) runs after it.
+        self.store.submit(lambda c: repo.cache_meter(c, meter)).add_done_callback(
+            _log_cache_failure)
         return CustomerConfirmation(meter, False)
 
     def quote(self, meter_number: str, amount: Money) -> Quote:
@@ -147,8 +158,15 @@ class SaleService:
         shift_id: str | None = None,
         tender: str | None = None,
         cash_tendered: Money | None = None,
+        guard: Callable[[Connection], None] | None = None,
+        shift_of: Callable[[Connection], str | None] | None = None,
     ) -> SaleOutcome:
         """Sell `amount` on `meter_number`; returns tokened or pending, or raises with a reason.
+
+        `guard` runs first in the sale's insert transaction (e.g. the till's unfinished-sale
+        check): when it raises, nothing is written or sent and its exception propagates.
+        `shift_of` names the sale's shift in that same transaction (instead of `shift_id`), so
+        neither costs a store round trip of its own.
 
         `cash_tendered`: what the customer handed over (for the receipt's tendered and change
         lines), kept in the sale's insert transaction.
@@ -185,22 +203,34 @@ class SaleService:
             # Known offline: do not make the cashier wait for a timeout if policy allows.
             try:
                 return self._write_offline(key, meter_number, amount, operator_id, request,
-                                           quote, notify, shift_id, tender, cash_tendered)
+                                           quote, notify, shift_id, tender, cash_tendered,
+                                           guard=guard, shift_of=shift_of)
             except OfflineRefused:
                 pass  # it needs the server anyway: try it, the connection may be back
 
         lease = (tr.ATTEMPT, tr.iso(self._clock() + timedelta(seconds=self._lease)))
-        row = self.store.call(lambda c: self._insert(
-            c, key, "sending", False, meter_number, amount, operator_id, request, quote_raw,
-            shift_id, maybe_sent=True, quote_obj=quote, tender=tender, lease=lease,
-            cash=cash_tendered))
+
+        def insert(conn: Connection) -> tuple[repo.SaleRow, repo.OutboxStats]:
+            row = self._insert(
+                conn, key, "sending", False, meter_number, amount, operator_id, request,
+                quote_raw, shift_id, maybe_sent=True, quote_obj=quote, tender=tender,
+                lease=lease, cash=cash_tendered, guard=guard, shift_of=shift_of)
+            return row, repo.outbox_stats(conn)  # the status bar's figures, same snapshot
+
+        row, stats = self.store.call(insert)
         if self._after_write is not None:
             self._after_write(key)
-        self.writer.publish_outbox()
+        self.writer.publish_outbox(stats)
+        released = False
         try:
-            return self.attempts.send(row, notify)
+            outcome = self.attempts.send(row, notify)
+            # Tokened, the sale's outbox row went in the same transaction, and its lease
+            # with it: nothing is left to release.
+            released = outcome.state == "tokened"
+            return outcome
         finally:
-            self.writer.release_lease(key, tr.ATTEMPT)
+            if not released:
+                self.writer.release_lease(key, tr.ATTEMPT)
 
     def retry(self, key: str, notify: Sequence[str] = ()) -> SaleOutcome:
         """The cashier's retry of a sale whose outcome is not known: the SAME key.
@@ -292,7 +322,13 @@ class SaleService:
         meter: MeterInfo | None = None, quote_obj: Quote | None = None,
         local_versions: dict[str, int] | None = None, tender: str | None = None,
         lease: tuple[str, str] | None = None, cash: Money | None = None,
+        guard: Callable[[Connection], None] | None = None,
+        shift_of: Callable[[Connection], str | None] | None = None,
     ) -> repo.SaleRow:
+        if guard is not None:
+            guard(conn)
+        if shift_of is not None:
+            shift_id = shift_of(conn)
         if meter is None:
             cached = repo.cached_meter(conn, meter_number)
             meter = None if cached is None else cached[0]
@@ -327,7 +363,9 @@ class SaleService:
     def _write_offline(
         self, key: str, meter_number: str, amount: Money, operator_id: str,
         request: dict[str, Any], quote: Quote | None, notify: Sequence[str],
-        shift_id: str | None, tender: str | None = None, cash: Money | None = None,
+        shift_id: str | None, tender: str | None = None, cash: Money | None = None, *,
+        guard: Callable[[Connection], None] | None = None,
+        shift_of: Callable[[Connection], str | None] | None = None,
     ) -> SaleOutcome:
         """Policy check and the pending sale in ONE transaction (no race on the caps)."""
         created = utc_now()
@@ -341,7 +379,8 @@ class SaleService:
             self._insert(conn, key, "pending", True, meter_number, amount, operator_id,
                          offline_request, quote_raw, shift_id, maybe_sent=False,
                          created_at=created, meter=meter, quote_obj=quote,
-                         local_versions=local_versions, tender=tender, cash=cash)
+                         local_versions=local_versions, tender=tender, cash=cash,
+                         guard=guard, shift_of=shift_of)
             slip = self.writer.slip(key, created, amount, meter_number, meter, operator_id,
                                     notify, decision.warning)
             job = self.writer.record_slip(conn, slip)

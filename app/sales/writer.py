@@ -139,9 +139,10 @@ class SaleWriter:
         False (nothing written) when the sale is already tokened: exactly one receipt per
         sale, whichever actor's answer came first.
         """
-        def write(conn: Connection) -> tuple[bool, PriceDifference | None, PrintJob | None]:
+        def write(conn: Connection) -> tuple[bool, PriceDifference | None, PrintJob | None,
+                                             repo.OutboxStats | None]:
             if not repo.mark_tokened(conn, key, sale):
-                return False, None, None
+                return False, None, None, None
             job = None if self.documents is None else \
                 self.documents.record_token_receipt(conn, sale)
             quoted = repo.sale_quote(conn, key)
@@ -152,16 +153,18 @@ class SaleWriter:
                     "sold_version": difference.new_version,
                     "quoted_units": difference.old_units, "sold_units": difference.new_units,
                 }, ref=key)
-            return True, difference, job
+            # The status bar's figures in the same snapshot: no second round trip after it.
+            return True, difference, job, repo.outbox_stats(conn)
 
-        changed, difference, job = self.store.call(write)
+        changed, difference, job, stats = self.store.call(write)
         if changed:
-            self._announce_tokened(key, sale, job, difference, after_lost_answer, by_sync)
+            self._announce_tokened(key, sale, job, difference, after_lost_answer, by_sync,
+                                   stats)
         return changed, job
 
     def _announce_tokened(self, key: str, sale: Sale, job: PrintJob | None,
                           difference: PriceDifference | None, after_lost_answer: bool,
-                          by_sync: bool) -> None:
+                          by_sync: bool, stats: repo.OutboxStats | None = None) -> None:
         if self.documents is not None:
             self.documents.announce(job)
         job_id = "" if job is None else job.id
@@ -187,7 +190,7 @@ class SaleWriter:
                 idempotency_key=key, receipt_no=sale.receipt_no,
                 summary=difference.summary(), quoted_version=difference.old_version,
                 sold_version=difference.new_version, lines=difference.lines))
-        self.publish_outbox()
+        self.publish_outbox(stats)
 
     def reject(self, key: str, exc: ApiRejected, *, expect: Collection[str]) -> bool:
         """The server refused the sale: nothing was sold."""

@@ -44,6 +44,7 @@ from app.supervisor.engineering import EngineeringRequest, EngineeringResult
 from app.supervisor.permissions import Actor, Role
 from app.supervisor.reversals import ReversalResult
 from app.supervisor.services import SupervisorServices
+from app.supervisor.shifts import open_shift_of
 from app.sync.engine import SyncEngine
 from app.tariffs import TariffService
 from app.till import mapping, offline
@@ -64,12 +65,13 @@ from app.till.results import (
     Status,
 )
 from app.till.status import TerminalWatch
-from app.till.unfinished import UnfinishedSale, check_no_unfinished
+from app.till.unfinished import UnfinishedSale, refuse_unfinished
 from app.till.units import quote_by_units
 from common.errors import InvalidInput, PermissionDenied
 from common.events import EventBus
 from common.format import terminal_zone
 from common.i18n import _
+from offline_store import Connection
 from printers.connections import ConnectionConfig, open_connection
 from printers.profile import PrinterProfile
 from printers.queue import PrintQueue
@@ -268,13 +270,19 @@ class Till:
                                  or held.amount_tendered != amount):
             raise InvalidInput(_("The amount or meter changed since the quote."),
                                hint=_("Quote again (F5)."))
-        check_no_unfinished(self.store, SaleService.clean_meter(meter_number))
-        # The operator's open shift gets the sale (exact shift cash).
-        shift = self.supervisor.shifts.current(operator.id)
+        meter = SaleService.clean_meter(meter_number)
+
+        def shift_of(conn: Connection) -> str | None:
+            # The operator's open shift gets the sale (exact shift cash).
+            shift = open_shift_of(conn, operator.id)
+            return None if shift is None else shift.shift_id
+
         try:
+            # The unfinished-sale check and the shift are read in the sale's own insert
+            # transaction: no store round trip of their own, no gap before the insert.
             outcome = self.service.sell(meter_number, amount, operator.id, quote=held,
-                                        shift_id=None if shift is None else shift.shift_id,
-                                        tender=tender, notify=notify,
+                                        guard=lambda conn: refuse_unfinished(conn, meter),
+                                        shift_of=shift_of, tender=tender, notify=notify,
                                         cash_tendered=cash_tendered)
         except QuoteStale as exc:
             if quote is not None:

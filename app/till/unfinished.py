@@ -5,7 +5,9 @@ retry THAT sale or leave it to the sync worker. A new sale for the same meter is
 `UnfinishedSale` while an earlier sale for it is still being resolved automatically — it is
 `sending` or `unresolved`, or set aside with a retry scheduled — and allowed again as soon as
 the core knows what happened (tokened, pending with its slip, rejected, void/"not made") or a
-supervisor closed the item. The guard reads the store, so it holds across a restart.
+supervisor closed the item. The guard reads the store, so it holds across a restart; the till
+runs it inside the transaction that inserts the new sale (`refuse_unfinished`), so no other
+sale for the meter can slip in between the check and the insert.
 """
 
 from __future__ import annotations
@@ -41,8 +43,14 @@ def _unfinished_for(conn: Connection, meter_number: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def check_no_unfinished(store: Store, meter_number: str) -> None:
-    """Raise `UnfinishedSale` if a sale for `meter_number` is still being resolved."""
-    key = store.call(lambda c: _unfinished_for(c, meter_number))
+def refuse_unfinished(conn: Connection, meter_number: str) -> None:
+    """Raise `UnfinishedSale` if a sale for `meter_number` is still being resolved (in the
+    caller's transaction: raised there, it rolls the new sale's insert back)."""
+    key = _unfinished_for(conn, meter_number)
     if key is not None:
         raise UnfinishedSale(reference_for(key), key)
+
+
+def check_no_unfinished(store: Store, meter_number: str) -> None:
+    """Raise `UnfinishedSale` if a sale for `meter_number` is still being resolved."""
+    store.call(lambda c: refuse_unfinished(c, meter_number))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -95,6 +96,27 @@ def test_the_deadline_shuts_a_watched_socket_and_says_so() -> None:
             left.settimeout(5.0)
             assert left.recv(1) == b""  # shut down by the deadline, not the 5 s timeout
         assert due.expired
+
+
+def test_calls_that_end_in_time_start_no_thread_of_their_own() -> None:
+    with Deadline(5.0):
+        pass  # the watchdog exists from the first deadline on
+    before = threading.active_count()
+    for _i in range(200):
+        with Deadline(5.0) as due:
+            assert not due.expired
+    assert threading.active_count() == before
+
+
+def test_a_short_deadline_after_a_long_one_still_fires_on_time() -> None:
+    left, right = socket.socketpair()
+    with left, right, Deadline(30.0):  # the watchdog sleeps towards this one
+        with Deadline(0.2) as due:  # ...and is woken for this earlier one
+            due.watch(left)
+            left.settimeout(5.0)
+            started = time.monotonic()
+            assert left.recv(1) == b""
+        assert due.expired and time.monotonic() - started < 4.0
 
 
 def _endless_zeros(server: RawServer, conn: socket.socket, head: bytes, chunked: bool) -> None:
