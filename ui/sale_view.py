@@ -141,7 +141,8 @@ class SaleView(QWidget):
             # In the terminal's locale ("5 000" in Abidjan); whole amounts without decimals.
             decimals = 0 if value == value.to_integral_value() else exponent(currency)
             button = QPushButton(
-                self.tr("&{n}  {amount}").format(n=index, amount=format_number(value, decimals))
+                # No words to translate: Alt+digit and the amount.
+                f"&{index}  {format_number(value, decimals)}"
             )
             button.setObjectName("quickAmount")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

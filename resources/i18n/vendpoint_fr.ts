@@ -1230,10 +1230,6 @@ Le client est remboursé et les jetons deviennent nuls.</translation>
         <translation>Client suivant (F2)</translation>
     </message>
     <message>
-        <source>&amp;{n}  {amount}</source>
-        <translation>&amp;{n}  {amount}</translation>
-    </message>
-    <message>
         <source>&amp;Units ({unit})</source>
         <translation>&amp;Unités ({unit})</translation>
     </message>

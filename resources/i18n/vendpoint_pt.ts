@@ -1230,10 +1230,6 @@ O cliente recebe o dinheiro de volta e os códigos ficam sem efeito.</translatio
         <translation>Próximo cliente (F2)</translation>
     </message>
     <message>
-        <source>&amp;{n}  {amount}</source>
-        <translation>&amp;{n}  {amount}</translation>
-    </message>
-    <message>
         <source>&amp;Units ({unit})</source>
         <translation>&amp;Unidades ({unit})</translation>
     </message>
