@@ -73,40 +73,51 @@ class TerminalQueries(StoreBase):
     def confirm_terminal(self, terminal_id: str) -> None:
         """The terminal used its credential: it is no longer kept in clear."""
         self._exec("UPDATE terminals SET pending_credential=NULL WHERE id=?", (terminal_id,))
+        self._changed(self.TERMINALS)
 
     def terminal_by_credential(self, credential_hash: str) -> Row | None:
-        return self._one("SELECT * FROM terminals WHERE credential_hash=?", (credential_hash,))
+        # Read on every request: cached where the engine invalidates across processes.
+        row = self._cached(self.TERMINALS, credential_hash, lambda: self._one(
+            "SELECT * FROM terminals WHERE credential_hash=?", (credential_hash,)))
+        return None if row is None else dict(row)
 
     def terminal(self, terminal_id: str, *, lock: bool = False) -> Row | None:
         return self._one(self._locking("SELECT * FROM terminals WHERE id=?", lock), (terminal_id,))
 
     def set_terminal_policy(self, terminal_id: str, policy_json: str | None) -> None:
         self._exec("UPDATE terminals SET policy=? WHERE id=?", (policy_json, terminal_id))
+        self._changed(self.TERMINALS)
 
     def set_terminal_disabled(self, terminal_id: str, disabled: bool) -> None:
         self._exec("UPDATE terminals SET disabled=? WHERE id=?", (int(disabled), terminal_id))
+        self._changed(self.TERMINALS)
 
     # -- operators -------------------------------------------------------------
     def add_operator(self, row: Row) -> None:
         cols = ("id", "name", "role", "vendor_id", "pin_salt", "pin_hash", "kdf_n", "kdf_r",
                 "kdf_p", "kdf_dklen", "active", "updated_at")
         self._insert("operators", cols, row)
+        self._changed(self.OPERATORS)
 
     def restrict_operator(self, operator_id: str, terminal_id: str) -> None:
         self._exec("INSERT INTO operator_terminals VALUES (?, ?) ON CONFLICT DO NOTHING",
                    (operator_id, terminal_id))
+        self._changed(self.OPERATORS)
 
     def operator(self, operator_id: str, *, lock: bool = False) -> Row | None:
         return self._one(self._locking("SELECT * FROM operators WHERE id=?", lock), (operator_id,))
 
     def operators_for_terminal(self, terminal_id: str, vendor_id: str) -> list[Row]:
-        return self._all(
+        # Read on every sale: cached where the engine invalidates across processes.
+        rows: list[Row] = self._cached(self.OPERATORS, (terminal_id, vendor_id), lambda: self._all(
             "SELECT o.* FROM operators o WHERE o.vendor_id=? AND (NOT EXISTS "
             "(SELECT 1 FROM operator_terminals t WHERE t.operator_id=o.id) OR EXISTS "
             "(SELECT 1 FROM operator_terminals t WHERE t.operator_id=o.id AND t.terminal_id=?)) "
-            "ORDER BY o.id", (vendor_id, terminal_id))
+            "ORDER BY o.id", (vendor_id, terminal_id)))
+        return [dict(r) for r in rows]
 
     def set_operator_failures(self, operator_id: str, failed: int,
                               locked_until: str | None) -> None:
         self._exec("UPDATE operators SET failed=?, locked_until=? WHERE id=?",
                    (failed, locked_until, operator_id))
+        self._changed(self.OPERATORS)
