@@ -68,6 +68,11 @@ class StoreBase(ABC):
         """The next number of a named counter (receipts, reversals, terminals...): unique
         even across server processes."""
 
+    def _counter_expression(self, name: str) -> str | None:
+        """SQL that takes the next number of counter `name` inside another statement (in a
+        RETURNING clause), or None when the engine cannot (its counters are a table)."""
+        return None
+
     @abstractmethod
     def add_event(self, type_: str, data_json: str, vendor_id: str | None,
                   terminal_id: str | None, at: str) -> int:

@@ -318,6 +318,11 @@ class PostgresEngine(StoreBase):
         assert row is not None
         return int(row["value"])
 
+    def _counter_expression(self, name: str) -> str | None:
+        if name not in COUNTERS:
+            raise ValueError(f"no counter {name!r}")
+        return f"nextval('counter_{name}')"
+
     def add_event(self, type_: str, data_json: str, vendor_id: str | None,
                   terminal_id: str | None, at: str) -> int:
         # One statement: the advisory lock (held until commit: the next event's id is taken

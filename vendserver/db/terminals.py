@@ -26,6 +26,22 @@ class TerminalQueries(StoreBase):
                         "credit_cents>=? RETURNING credit_cents", (cents, vendor_id, cents))
         return None if row is None else int(row["credit_cents"])
 
+    def debit_vendor_numbered(self, vendor_id: str, cents: int,
+                              counter: str) -> tuple[int, int] | None:
+        """`debit_vendor`, then (only if it took the float) the next number of `counter`:
+        (credit left, number), or None with nothing taken. An engine may do both in one
+        round trip."""
+        number = self._counter_expression(counter)
+        if number is None:
+            left = self.debit_vendor(vendor_id, cents)
+            return None if left is None else (left, self.next_counter(counter))
+        # RETURNING runs only for the row the debit changed: no number taken without it.
+        # `number` is the engine's SQL for a known counter, never input: safe to format.
+        sql = ("UPDATE vendors SET credit_cents=credit_cents-? WHERE id=? AND credit_cents>=? "  # noqa: S608
+               f"RETURNING credit_cents, {number} AS number")
+        row = self._one(sql, (cents, vendor_id, cents))
+        return None if row is None else (int(row["credit_cents"]), int(row["number"]))
+
     def credit_vendor(self, vendor_id: str, cents: int) -> int | None:
         """Add `cents` to the vendor's float (top-up, reversal); the new credit, or None
         when there is no such vendor."""
