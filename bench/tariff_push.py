@@ -5,11 +5,12 @@ The reference server runs in this process (uvicorn thread, as `vendserver.testin
 the measured client is the real path: `PushListener` (requests, SSE) → worker →
 `TariffService` (HTTP fetch of the signed version, Ed25519 check, SQLCipher commit) →
 `tariff.applied` on the bus. Latency = from just before `publish_tariff` (sign + commit on the
-server) to that event. The other listeners are light SSE readers on raw sockets driven by one
-`selectors` loop in a child process; they also report when the LAST of them received each
-event (fan-out completion, same monotonic clock). Every figure is printed with its ratio to a
-bare loopback HTTP round trip (`GET /health` on the same server, keep-alive) measured in the
-same run. Target: p99 under 250 ms with 1,000 listeners.
+server) to that event. The other listeners are light SSE readers on raw sockets driven by a
+`selectors` loop in a child process (``--readers N``: N of them), each reporting how much of a
+core it used (is the reader what limits the figures?); they also report when the LAST of
+them received each event (fan-out completion, same monotonic clock). Every figure is printed
+with its ratio to a bare loopback HTTP round trip (`GET /health` on the same server,
+keep-alive) measured in the same run. Target: p99 under 250 ms with 1,000 listeners.
 
 With ``--workers N`` (N > 1) the server is `python -m vendserver serve --workers N` over a
 throw-away PostgreSQL cluster (fsync on) in its own processes, and the tariff is published by
@@ -135,6 +136,7 @@ def listeners_child(port: int, credential: str, count: int) -> int:
                 return 1
             _pump(sel, buffers, ok, receipts, 0.5)
     print(f"READY {len(ok)}", flush=True)
+    ru0, wall0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
     stop = threading.Event()
     def wait_stdin() -> None:
         sys.stdin.read()
@@ -143,9 +145,13 @@ def listeners_child(port: int, credential: str, count: int) -> int:
     threading.Thread(target=wait_stdin, daemon=True).start()
     while not stop.is_set():
         _pump(sel, buffers, ok, receipts, 0.2)
-    # For each event id: how many listeners got it, and when the last one did.
+    ru1, wall1 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+    # For each event id: how many listeners got it, and when the last one did; and the CPU
+    # this reader burnt while serving (is the reader what limits the figures?).
     out = {str(k): [len(v), max(v)] for k, v in receipts.items()}
-    print("RECEIPTS " + json.dumps(out), flush=True)
+    cpu = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
+    print("RECEIPTS " + json.dumps({"receipts": out, "cpu": cpu, "wall": wall1 - wall0}),
+          flush=True)
     for s in socks:
         s.close()
     return 0
@@ -195,7 +201,8 @@ def health_rtt(base_url: str, n: int = 200) -> float:
     return statistics.median(samples)
 
 
-def run(listeners: list[int], publications: int, gap: float, workers: int) -> int:
+def run(listeners: list[int], publications: int, gap: float, workers: int,
+        readers: int = 1) -> int:
     raise_fd_limit()
     tmp = Path(tempfile.mkdtemp(prefix="bench-tariff-push-"))
     results: list[tuple[int, float, float, float, float, float, str]] = []
@@ -241,17 +248,24 @@ def run(listeners: list[int], publications: int, gap: float, workers: int) -> in
         rtt_before = health_rtt(srv.base_url)
         print(f"baseline: loopback HTTP round trip (GET /health) p50 {rtt_before * 1e3:.2f} ms")
         for n in listeners:
-            child = subprocess.Popen(
-                [sys.executable, __file__, "--child", str(port), str(n)], cwd=ROOT,
+            # Reader processes (one by default: at 10,000 listeners it used ~9% of a core and
+            # more readers only take the 2 cores from the servers).
+            k = max(1, readers)
+            shares = [n // k + (1 if i < n % k else 0) for i in range(k)]
+            children = [subprocess.Popen(
+                [sys.executable, __file__, "--child", str(port), str(share)], cwd=ROOT,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                env={**os.environ, "BENCH_CRED": cred})
-            assert child.stdout is not None and child.stdin is not None
+                env={**os.environ, "BENCH_CRED": cred}) for share in shares if share]
             t0 = time.monotonic()
-            line = child.stdout.readline().strip()
-            if not line.startswith("READY"):
-                print(f"{n:5d} listeners: could not connect them ({line})")
-                child.kill()
-                child.wait()
+            lines = []
+            for child in children:
+                assert child.stdout is not None
+                lines.append(child.stdout.readline().strip())
+            if not all(line.startswith("READY") for line in lines):
+                print(f"{n:5d} listeners: could not connect them ({lines})")
+                for child in children:
+                    child.kill()
+                    child.wait()
                 continue
             connect_s = time.monotonic() - t0
             # CPU this process (the server, mostly) burns while nothing is published.
@@ -282,15 +296,27 @@ def run(listeners: list[int], publications: int, gap: float, workers: int) -> in
                 event_id = srv.service.store.max_event_id()
                 published[event_id] = t
                 time.sleep(gap)  # let the fan-out settle: measure latency, not a queue
-            child.stdin.close()
-            tail = child.stdout.read()
-            child.wait(60)
+            by_id: dict[int, list[float]] = {}  # event id -> [listeners that had it, last]
+            reader_cpu: list[float] = []
+            for child in children:
+                assert child.stdin is not None and child.stdout is not None
+                child.stdin.close()
+            for child in children:
+                assert child.stdout is not None
+                tail = child.stdout.read()
+                child.wait(60)
+                for text in tail.splitlines():
+                    if text.startswith("RECEIPTS "):
+                        report = json.loads(text[9:])
+                        reader_cpu.append(report["cpu"] / max(report["wall"], 1e-9))
+                        for key, (count, last) in report["receipts"].items():
+                            entry = by_id.setdefault(int(key), [0, 0.0])
+                            entry[0] += count
+                            entry[1] = max(entry[1], last)
             fanout: list[float] = []
-            for text in tail.splitlines():
-                if text.startswith("RECEIPTS "):
-                    for key, (count, last) in json.loads(text[9:]).items():
-                        if int(key) in published and count >= n:
-                            fanout.append(last - published[int(key)])
+            for key, (count, last) in by_id.items():
+                if key in published and count >= n:
+                    fanout.append(last - published[key])
             p50, p99 = pct(lat, 50) * 1e3, pct(lat, 99) * 1e3
             r50, r99 = pct(recv, 50) * 1e3, pct(recv, 99) * 1e3
             fan99 = pct(fanout, 99) * 1e3 if fanout else float("nan")
@@ -303,7 +329,9 @@ def run(listeners: list[int], publications: int, gap: float, workers: int) -> in
                   f"all {n} listeners had it p99 {fan99:.1f} ms "
                   f"({len(fanout)}/{len(published)} events complete); "
                   f"/health under load p50 {rtt_loaded * 1e3:.2f} ms; "
-                  f"{idle}{'; ' + results[-1][6] if missed else ''}", flush=True)
+                  f"{idle}; {len(children)} reader process{'es' if len(children) > 1 else ''}"
+                  f" busiest at {max(reader_cpu, default=0) * 100:.0f}% of a core"
+                  f"{'; ' + results[-1][6] if missed else ''}", flush=True)
         client.stop()
         store.close()
     if results:
@@ -325,11 +353,13 @@ def main() -> int:
                         help="seconds between publications (a tariff is not a firehose)")
     parser.add_argument("--workers", type=int, default=1,
                         help="server processes (more than 1: on PostgreSQL, NOTIFY fan-out)")
+    parser.add_argument("--readers", type=int, default=1,
+                        help="processes sharing the other listeners' streams")
     args = parser.parse_args()
     print("server: the reference server (one event-log reader per process, vendserver/eventhub.py)"
           + (f", {args.workers} processes on PostgreSQL" if args.workers > 1 else ""))
     return run([int(x) for x in args.listeners.split(",")], args.publications, args.gap,
-               args.workers)
+               args.workers, args.readers)
 
 
 if __name__ == "__main__":

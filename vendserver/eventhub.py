@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -37,25 +38,55 @@ def _frame(row: Row) -> str:
 
 
 class Subscription:
-    """One open stream's view of the hub: its filter and its queue of new rows."""
+    """One open stream's view of the hub: its filter and the frames pushed to it.
+
+    The hub builds each event's frame once and hands the same text to every stream that may
+    see it; a stream waits on one future, woken by the hub or by its heartbeat timer, with no
+    queue or timeout object made per event (at 10,000 streams that per-stream work is the
+    cost of a push).
+    """
 
     def __init__(self, terminal_id: str, vendor_id: str) -> None:
         self.terminal_id = terminal_id
         self.vendor_id = vendor_id
-        self.queue: asyncio.Queue[Row | None] = asyncio.Queue(QUEUE_LIMIT)
+        # (event id, frame) pushed and not yet sent; None: the server is stopping.
+        self.pending: deque[tuple[int, str] | None] = deque()
         # Set when a row could not be queued: the stream then re-reads the log from its last id.
         self.lagged = False
+        self.beat_due = False
+        self._waiter: asyncio.Future[None] | None = None
 
     def wants(self, row: Row) -> bool:
         """Whether this stream may see `row` (same visibility as `Store.events_after`)."""
         return (row["vendor_id"] is None or row["vendor_id"] == self.vendor_id) and \
             (row["terminal_id"] is None or row["terminal_id"] == self.terminal_id)
 
-    def offer(self, row: Row | None) -> None:
-        try:
-            self.queue.put_nowait(row)
-        except asyncio.QueueFull:
+    def offer(self, item: tuple[int, str] | None) -> None:
+        if item is not None and len(self.pending) >= QUEUE_LIMIT:
             self.lagged = True
+        else:
+            self.pending.append(item)
+        self.wake()
+
+    def wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def beat(self) -> None:
+        """The heartbeat timer fired."""
+        self.beat_due = True
+        self.wake()
+
+    async def wait(self) -> None:
+        """Until a frame is pending, the stream lagged or a heartbeat is due."""
+        if self.pending or self.lagged or self.beat_due:
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
 
 
 class EventHub:
@@ -136,9 +167,10 @@ class EventHub:
             self.reads += 1
             for row in rows:
                 self._last = int(row["id"])
+                item = (self._last, _frame(row))  # one frame for every stream
                 for sub in list(self._subs):
                     if sub.wants(row):
-                        sub.offer(row)
+                        sub.offer(item)
             if len(rows) == READ_LIMIT:
                 continue
             try:  # a commit in this process wakes us; other processes' commits are polled
@@ -155,16 +187,16 @@ class EventHub:
         # Subscribe BEFORE the catch-up query: a row committed after it is read by the hub
         # after it too, so it is queued; one the query also returns is skipped by its id.
         self._subs.add(sub)
+        beat = loop.call_at(loop.time() + heartbeat, sub.beat)
         try:
             yield "retry: 3000\n\n"
             catch_up = True
-            next_beat = loop.time() + heartbeat
             while not self._stop.is_set():
                 if catch_up or sub.lagged:
                     if sub.lagged:  # queue overflowed: drop it and re-read the log instead
                         sub.lagged = False
-                        while not sub.queue.empty():
-                            if sub.queue.get_nowait() is None:
+                        while sub.pending:
+                            if sub.pending.popleft() is None:
                                 return
                     catch_up = False
                     while True:
@@ -176,17 +208,19 @@ class EventHub:
                         if len(rows) < CATCH_UP_LIMIT:
                             break
                     continue
-                try:  # asyncio.timeout: no extra task per wait (wait_for makes one)
-                    async with asyncio.timeout(max(next_beat - loop.time(), 0.01)):
-                        row = await sub.queue.get()
-                except TimeoutError:
+                await sub.wait()
+                while sub.pending and not sub.lagged:
+                    item = sub.pending.popleft()
+                    if item is None:  # the server is stopping
+                        return
+                    event_id, frame = item
+                    if event_id > after:
+                        yield frame
+                        after = event_id
+                if sub.beat_due:
+                    sub.beat_due = False
                     yield f": heartbeat {iso(datetime.now(UTC))}\n\n"
-                    next_beat = loop.time() + heartbeat
-                    continue
-                if row is None:  # the server is stopping
-                    return
-                if int(row["id"]) > after:
-                    yield _frame(row)
-                    after = int(row["id"])
+                    beat = loop.call_at(loop.time() + heartbeat, sub.beat)
         finally:
+            beat.cancel()
             self._subs.discard(sub)

@@ -68,6 +68,11 @@ class StoreBase(ABC):
         """The next number of a named counter (receipts, reversals, terminals...): unique
         even across server processes."""
 
+    def _counter_expression(self, name: str) -> str | None:
+        """SQL that takes the next number of counter `name` inside another statement (in a
+        RETURNING clause), or None when the engine cannot (its counters are a table)."""
+        return None
+
     @abstractmethod
     def add_event(self, type_: str, data_json: str, vendor_id: str | None,
                   terminal_id: str | None, at: str) -> int:
@@ -82,14 +87,52 @@ class StoreBase(ABC):
     #: appended to a SELECT that reads rows the transaction will change
     lock_clause: str = ""
 
+    # -- caches of rarely changed rows ------------------------------------------------------
+    # Kinds of cached rows; a method that changes rows of a kind calls `_changed(kind)`.
+    #: the utility row (changed by `set_utility`)
+    UTILITY = "utility"
+    #: terminals by credential (activation confirmed, policy, disabled)
+    TERMINALS = "terminals"
+    #: operators of a terminal (added, restricted, PIN failures and locks)
+    OPERATORS = "operators"
+    #: a tariff's signed versions (a new one published)
+    TARIFFS = "tariffs"
+    #: supply groups' vending keys: rows are only ever inserted, never changed or deleted,
+    #: so a row once read is immutable and is never invalidated
+    SUPPLY_GROUPS = "supply_groups"
+
+    def caching(self) -> bool:
+        """Whether `_cached` keeps results now (it then also hears of other processes'
+        changes)."""
+        return False
+
+    def _cached(self, kind: str, key: Any, load: Callable[[], Any]) -> Any:
+        """`load()`, or its earlier result for (`kind`, `key`) when the engine keeps a cache
+        that is invalidated when any process changes rows of `kind`. This engine keeps none."""
+        return load()
+
+    def _changed(self, kind: str) -> None:
+        """Rows of `kind` are being changed (in the current transaction, if any): cached
+        copies, in this process and every other one, must be dropped. This engine keeps
+        none, so there is nothing to drop."""
+        return None
+
+    def _defer(self, sql: str, args: tuple[Any, ...] = ()) -> None:
+        """Run a statement whose row count nobody needs. An engine may send it later in the
+        same transaction, together with the next statement (one round trip for both); an
+        error it raises then surfaces from that statement or from the commit, inside the
+        transaction, which is rolled back whole as if it had surfaced here."""
+        self._exec(sql, args)
+
     def _locking(self, sql: str, lock: bool) -> str:
         """`sql` (a SELECT) with the engine's row-lock clause when `lock`."""
         return sql + self.lock_clause if lock else sql
 
-    def _insert(self, table: str, cols: tuple[str, ...], row: Row) -> None:
+    def _insert(self, table: str, cols: tuple[str, ...], row: Row, *,
+                defer: bool = False) -> None:
         # Table and column names are constants of this module, never input: safe to format.
         sql = f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"  # noqa: S608
-        self._exec(sql, tuple(row[c] for c in cols))
+        (self._defer if defer else self._exec)(sql, tuple(row[c] for c in cols))
 
     def _id(self, sql: str, args: tuple[Any, ...]) -> int:
         """Run an INSERT ... RETURNING id; the new row's id."""
@@ -128,12 +171,17 @@ class StoreBase(ABC):
             (row["id"], row["name"], row["address"], row["vat_number"], row["currency"],
              row["utc_offset_minutes"], row.get("time_zone"), row.get("language"),
              row.get("locale")))
+        self._changed(self.UTILITY)
 
     def utility(self) -> Row | None:
-        return self._one("SELECT * FROM utility LIMIT 1")
+        row = self._cached(self.UTILITY, None,
+                           lambda: self._one("SELECT * FROM utility LIMIT 1"))
+        return None if row is None else dict(row)
 
     def add_supply_group(self, sgc: str, name: str, vk160: bytes, vk64: bytes) -> None:
         self._exec("INSERT INTO supply_groups VALUES (?, ?, ?, ?)", (sgc, name, vk160, vk64))
 
     def supply_group(self, sgc: str) -> Row | None:
-        return self._one("SELECT * FROM supply_groups WHERE sgc=?", (sgc,))
+        row = self._cached(self.SUPPLY_GROUPS, sgc, lambda: self._one(
+            "SELECT * FROM supply_groups WHERE sgc=?", (sgc,)))
+        return None if row is None else dict(row)

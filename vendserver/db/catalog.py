@@ -25,6 +25,7 @@ class CatalogQueries(StoreBase):
                            payload: bytes, signature: bytes, key_id: str, at: str) -> None:
         self._exec("INSERT INTO tariff_versions VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (tariff_id, version, effective_from, payload, signature, key_id, at))
+        self._changed(self.TARIFFS)
 
     def tariff_versions(self, tariff_id: str) -> list[Row]:
         return self._all("SELECT * FROM tariff_versions WHERE tariff_id=? ORDER BY version",
@@ -35,6 +36,15 @@ class CatalogQueries(StoreBase):
                          (tariff_id, version))
 
     def version_in_force(self, tariff_id: str, at: str) -> Row | None:
+        # Read on every sale and quote. Where the engine caches, the tariff's versions are
+        # read once (until one is published) and the one in force picked here, as the query
+        # would: the highest version whose effective_from (ISO text, compared as text) <= at.
+        if self.caching():
+            versions: list[Row] = self._cached(self.TARIFFS, tariff_id,
+                                               lambda: self.tariff_versions(tariff_id))
+            found = max((v for v in versions if v["effective_from"] <= at),
+                        key=lambda v: int(v["version"]), default=None)
+            return None if found is None else dict(found)
         return self._one(
             "SELECT * FROM tariff_versions WHERE tariff_id=? AND effective_from<=? "
             "ORDER BY version DESC LIMIT 1", (tariff_id, at))
@@ -79,11 +89,11 @@ class CatalogQueries(StoreBase):
             "ORDER BY c.name, m.drn LIMIT ?", (like, prefix, limit))
 
     def update_meter_key(self, drn: str, krn: int, ti: int, base_date: int) -> None:
-        self._exec("UPDATE meters SET krn=?, ti=?, base_date=?, pending_ti=NULL WHERE drn=?",
-                   (krn, ti, base_date, drn))
+        self._defer("UPDATE meters SET krn=?, ti=?, base_date=?, pending_ti=NULL WHERE drn=?",
+                    (krn, ti, base_date, drn))
 
     def set_meter_last_tid(self, drn: str, minute: int) -> None:
-        self._exec("UPDATE meters SET last_tid_minute=? WHERE drn=?", (minute, drn))
+        self._defer("UPDATE meters SET last_tid_minute=? WHERE drn=?", (minute, drn))
 
     def set_meter_blocked(self, drn: str, blocked: bool, reason: str | None) -> None:
         self._exec("UPDATE meters SET blocked=?, blocked_reason=? WHERE drn=?",
@@ -93,4 +103,4 @@ class CatalogQueries(StoreBase):
         self._exec("UPDATE meters SET pending_ti=? WHERE drn=?", (ti, drn))
 
     def set_arrears(self, customer_id: int, cents: int) -> None:
-        self._exec("UPDATE customers SET arrears_cents=? WHERE id=?", (cents, customer_id))
+        self._defer("UPDATE customers SET arrears_cents=? WHERE id=?", (cents, customer_id))

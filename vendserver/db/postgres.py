@@ -15,7 +15,14 @@ What SQLite gets from running one transaction at a time, PostgreSQL gets from th
   a reader that has seen id N never later finds a smaller one (it would never be pushed), and
   the commit sends ``NOTIFY vendserver_events`` so every process's event hub reads at once;
 - the schema version is the one row of ``schema_version``; migrations run under an advisory
-  lock, so processes starting together migrate once.
+  lock, so processes starting together migrate once;
+- a process that listens (a server's event hub calls `listen`) caches the rows read on every
+  request that seldom change (utility, terminals by credential, operators, tariff versions;
+  supply groups, which never change): a change of any of them, by any process, sends
+  ``NOTIFY vendserver_events, '<kind>'`` with its commit and every listening process drops its
+  copies of that kind when it hears it. Until a process hears it (the NOTIFY hop, a few ms)
+  it may serve the previous rows, as a request that began just before the commit would.
+  Without the LISTEN connection nothing is cached.
 """
 
 from __future__ import annotations
@@ -66,6 +73,14 @@ def _arg(v: Any) -> Any:
 class _Thread(threading.local):
     conn: psycopg.Connection[Row] | None = None
     depth: int = 0
+    # Statements of the transaction not sent yet (BEGIN first), sent with the next one.
+    pending: list[tuple[str, tuple[Any, ...]]]
+    # Kinds of cached rows this transaction changed: read uncached until it ends.
+    changed: set[str]
+
+    def __init__(self) -> None:
+        self.pending = []
+        self.changed = set()
 
 
 class PostgresEngine(StoreBase):
@@ -85,6 +100,14 @@ class PostgresEngine(StoreBase):
         self._sql: dict[str, str] = {}
         self._local = _Thread()
         self._closed = False
+        # Caches (see the module's docstring): valid only while `_listening`.
+        self._cache: dict[tuple[str, Any], Any] = {}
+        self._generation = 0  # one for every kind: a fill that raced any change is dropped
+        self._cache_lock = threading.Lock()
+        self._listening = False
+        self._wakes: set[Callable[[], None]] = set()
+        self._listener: threading.Thread | None = None
+        self._listener_stop = threading.Event()
         self.migrate()
 
     # -- connections -------------------------------------------------------------------------
@@ -144,17 +167,43 @@ class PostgresEngine(StoreBase):
         finally:
             self._release(conn)
 
-    def _run(self, conn: psycopg.Connection[Row], sql: str,
-             args: tuple[Any, ...]) -> psycopg.Cursor[Row]:
+    def _text(self, sql: str) -> str:
         text = self._sql.get(sql)
         if text is None:
             text = self._sql[sql] = _placeholders(sql)
+        return text
+
+    def _run(self, conn: psycopg.Connection[Row], sql: str,
+             args: tuple[Any, ...]) -> psycopg.Cursor[Row]:
+        text = self._text(sql)
+        pending = self._local.pending if conn is self._local.conn else None
         try:
-            return conn.execute(text, tuple(_arg(a) for a in args))
+            if not pending:
+                return conn.execute(text, tuple(_arg(a) for a in args))
+            # The statements deferred so far and this one in one round trip.
+            with conn.pipeline():
+                self._flush(conn, pending)
+                cur = conn.execute(text, tuple(_arg(a) for a in args))
+            return cur
         except _CONFLICTS as exc:
             raise Conflict(f"{type(exc).__name__}: {exc.diag.message_primary}") from exc
         except psycopg.OperationalError as exc:
             raise StoreUnavailable(f"PostgreSQL: {exc}") from exc
+
+    def _flush(self, conn: psycopg.Connection[Row],
+               pending: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Queue the deferred statements on `conn` (in pipeline mode: sent, not awaited)."""
+        items = list(pending)
+        pending.clear()
+        for sql, args in items:
+            conn.execute(self._text(sql), tuple(_arg(a) for a in args))
+
+    def _defer(self, sql: str, args: tuple[Any, ...] = ()) -> None:
+        local = self._local
+        if local.conn is None:  # autocommit: nothing to send it with
+            self._exec(sql, args)
+        else:
+            local.pending.append((sql, args))
 
     # -- queries -----------------------------------------------------------------------------
     def _one(self, sql: str, args: tuple[Any, ...] = ()) -> Row | None:
@@ -184,25 +233,39 @@ class PostgresEngine(StoreBase):
             return
         conn = self._acquire()
         local.conn, local.depth = conn, 1
+        # BEGIN goes with the first statement (one round trip for both).
+        local.pending.append(("BEGIN", ()))
         try:
-            try:
-                conn.execute("BEGIN")
-            except psycopg.OperationalError as exc:
-                raise StoreUnavailable(f"PostgreSQL: {exc}") from exc
             try:
                 yield
             except BaseException:
-                if not conn.closed and not conn.broken:
+                # BEGIN still waiting = nothing was sent: nothing to undo.
+                began = not (local.pending and local.pending[0][0] == "BEGIN")
+                local.pending.clear()
+                if began and not conn.closed and not conn.broken:
                     conn.execute("ROLLBACK")
                 raise
-            try:
-                conn.execute("COMMIT")
-            except _CONFLICTS as exc:
-                raise Conflict(f"{type(exc).__name__}: {exc.diag.message_primary}") from exc
-            except psycopg.OperationalError as exc:
-                raise StoreUnavailable(f"PostgreSQL: {exc}") from exc
+            if local.pending and local.pending[0][0] == "BEGIN" and len(local.pending) == 1:
+                local.pending.clear()  # nothing was run: nothing to commit
+            else:
+                try:
+                    if local.pending:  # deferred writes go with the COMMIT
+                        with conn.pipeline():
+                            self._flush(conn, local.pending)
+                            conn.execute("COMMIT")
+                    else:
+                        conn.execute("COMMIT")
+                except _CONFLICTS as exc:
+                    raise Conflict(
+                        f"{type(exc).__name__}: {exc.diag.message_primary}") from exc
+                except psycopg.OperationalError as exc:
+                    raise StoreUnavailable(f"PostgreSQL: {exc}") from exc
         finally:
             local.conn, local.depth = None, 0
+            local.pending.clear()
+            changed, local.changed = local.changed, set()
+            for kind in changed:  # committed or not: what was filled meanwhile is dropped
+                self._invalidate(kind)
             self._release(conn)
 
     def in_transaction(self) -> bool:
@@ -234,6 +297,10 @@ class PostgresEngine(StoreBase):
 
     def close(self) -> None:
         self._closed = True
+        with self._cache_lock:
+            self._wakes.clear()
+            self._listener = None
+            self._listener_stop.set()
         with self._conns_lock:
             conns = list(self._all_conns)
             self._all_conns.clear()
@@ -251,49 +318,118 @@ class PostgresEngine(StoreBase):
         assert row is not None
         return int(row["value"])
 
+    def _counter_expression(self, name: str) -> str | None:
+        if name not in COUNTERS:
+            raise ValueError(f"no counter {name!r}")
+        return f"nextval('counter_{name}')"
+
     def add_event(self, type_: str, data_json: str, vendor_id: str | None,
                   terminal_id: str | None, at: str) -> int:
-        with self.transaction():
-            # Held until commit: the next event's id is taken only after this one is visible.
-            self._one("SELECT pg_advisory_xact_lock(?)", (_EVENT_LOCK,))
-            event_id = self._id(
-                "INSERT INTO events(type, data, vendor_id, terminal_id, created_at) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (type_, data_json, vendor_id, terminal_id, at))
-            self._one("SELECT pg_notify(?, '')", (CHANNEL,))
-        return event_id
+        # One statement: the advisory lock (held until commit: the next event's id is taken
+        # only after this one is visible) is taken before the row's id is, the insert, and the
+        # NOTIFY sent with the commit.
+        return self._id(
+            "WITH lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(?) AS locked) "
+            "INSERT INTO events(type, data, vendor_id, terminal_id, created_at) "
+            "SELECT ?, ?, ?, ?, ? FROM lock RETURNING id, pg_notify(?, '')::text AS notified",
+            (_EVENT_LOCK, type_, data_json, vendor_id, terminal_id, at, CHANNEL))
+
+    # -- caches and LISTEN -------------------------------------------------------------------
+    def caching(self) -> bool:
+        return self._listening
+
+    def _cached(self, kind: str, key: Any, load: Callable[[], Any]) -> Any:
+        local = self._local
+        if not self._listening or (local.conn is not None and kind in local.changed):
+            return load()
+        with self._cache_lock:
+            found = self._cache.get((kind, key))
+            generation = self._generation
+        if found is not None:
+            return found
+        value = load()
+        with self._cache_lock:
+            # Not kept if a change was heard while loading (the value may predate it).
+            if value is not None and self._listening and self._generation == generation:
+                self._cache[(kind, key)] = value
+        return value
+
+    def _invalidate(self, kind: str | None) -> None:
+        """Drop the cached rows of `kind` (None: of every kind)."""
+        with self._cache_lock:
+            self._generation += 1
+            if kind is None:
+                self._cache.clear()
+                return
+            for k in [k for k in self._cache if k[0] == kind]:
+                del self._cache[k]
+
+    def _changed(self, kind: str) -> None:
+        local = self._local
+        if local.conn is not None:
+            local.changed.add(kind)  # dropped again when the transaction ends
+        self._invalidate(kind)
+        # Delivered with the commit (at once outside a transaction) to every listener.
+        self._defer("SELECT pg_notify(?, ?)::text AS notified", (CHANNEL, kind))
 
     def listen(self, wake: Callable[[], None]) -> Callable[[], None]:
-        stop = threading.Event()
-
-        def run() -> None:
-            delay = 0.2
-            while not stop.is_set():
-                try:
-                    with psycopg.connect(self.url, autocommit=True,
-                                         connect_timeout=max(int(self._timeout), 1),
-                                         application_name="vendserver-listen") as conn:
-                        conn.execute(f"LISTEN {CHANNEL}")
-                        wake()  # whatever was committed while not listening
-                        delay = 0.2
-                        while not stop.is_set():
-                            for _ in conn.notifies(timeout=0.5):
-                                wake()
-                except psycopg.Error as exc:
-                    if stop.is_set():
-                        return
-                    log.warning("event listener lost PostgreSQL (%s); reconnecting", exc)
-                    stop.wait(delay)
-                    delay = min(delay * 2, 5.0)
-
-        thread = threading.Thread(target=run, name="vendserver-listen", daemon=True)
-        thread.start()
+        """One LISTEN connection per store, shared by every `wake` (the event hub) and the
+        caches; it is closed when the last `wake` stops listening."""
+        with self._cache_lock:
+            self._wakes.add(wake)
+            if self._listener is None:
+                self._listener_stop = threading.Event()
+                self._listener = threading.Thread(
+                    target=self._listen, args=(self._listener_stop,), name="vendserver-listen",
+                    daemon=True)
+                self._listener.start()
 
         def cancel() -> None:
-            stop.set()
-            thread.join(timeout=5)
+            with self._cache_lock:
+                self._wakes.discard(wake)
+                thread = self._listener if not self._wakes else None
+                if thread is not None:
+                    self._listener = None
+                    self._listener_stop.set()
+            if thread is not None:
+                thread.join(timeout=5)
 
         return cancel
+
+    def _wake_all(self) -> None:
+        with self._cache_lock:
+            wakes = list(self._wakes)
+        for wake in wakes:
+            wake()
+
+    def _listen(self, stop: threading.Event) -> None:
+        delay = 0.2
+        while not stop.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True,
+                                     connect_timeout=max(int(self._timeout), 1),
+                                     application_name="vendserver-listen") as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    # Whatever changed while not listening: cache from now on, afresh.
+                    self._invalidate(None)
+                    self._listening = True
+                    self._wake_all()  # whatever was committed while not listening
+                    delay = 0.2
+                    while not stop.is_set():
+                        for note in conn.notifies(timeout=0.5):
+                            if note.payload:
+                                self._invalidate(note.payload)
+                            else:
+                                self._wake_all()
+            except psycopg.Error as exc:
+                if stop.is_set():
+                    return
+                log.warning("event listener lost PostgreSQL (%s); reconnecting", exc)
+                stop.wait(delay)
+                delay = min(delay * 2, 5.0)
+            finally:
+                self._listening = False
+                self._invalidate(None)
 
 
 class PostgresStore(Store, PostgresEngine):

@@ -22,10 +22,14 @@ class SaleQueries(StoreBase):
                 "vendor_id", "meter_drn", "amount_cents", "units", "fbe_units", "fixed_cents",
                 "debt_cents", "vat_cents", "tariff_id", "tariff_version", "sold_at", "month",
                 "created_at", "key_change", "two_way", "response")
-        self._insert("sales", cols, row)
-        for seq, kind, token in tokens:
-            self._exec("INSERT INTO sale_tokens VALUES (?, ?, ?, ?, ?)",
-                       (row["receipt_no"], seq, kind, token, row["meter_drn"]))
+        # Sent with the next statement of the sale's transaction (see `_defer`); the tokens
+        # in one statement however many there are.
+        self._insert("sales", cols, row, defer=True)
+        if tokens:
+            values = ", ".join("(?, ?, ?, ?, ?)" for _ in tokens)
+            self._defer(f"INSERT INTO sale_tokens VALUES {values}",  # noqa: S608 (placeholders)
+                        tuple(v for seq, kind, token in tokens
+                              for v in (row["receipt_no"], seq, kind, token, row["meter_drn"])))
 
     def month_stats(self, drn: str, month: str) -> Row:
         row = self._one(

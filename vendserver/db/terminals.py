@@ -26,6 +26,22 @@ class TerminalQueries(StoreBase):
                         "credit_cents>=? RETURNING credit_cents", (cents, vendor_id, cents))
         return None if row is None else int(row["credit_cents"])
 
+    def debit_vendor_numbered(self, vendor_id: str, cents: int,
+                              counter: str) -> tuple[int, int] | None:
+        """`debit_vendor`, then (only if it took the float) the next number of `counter`:
+        (credit left, number), or None with nothing taken. An engine may do both in one
+        round trip."""
+        number = self._counter_expression(counter)
+        if number is None:
+            left = self.debit_vendor(vendor_id, cents)
+            return None if left is None else (left, self.next_counter(counter))
+        # RETURNING runs only for the row the debit changed: no number taken without it.
+        # `number` is the engine's SQL for a known counter, never input: safe to format.
+        sql = ("UPDATE vendors SET credit_cents=credit_cents-? WHERE id=? AND credit_cents>=? "  # noqa: S608
+               f"RETURNING credit_cents, {number} AS number")
+        row = self._one(sql, (cents, vendor_id, cents))
+        return None if row is None else (int(row["credit_cents"]), int(row["number"]))
+
     def credit_vendor(self, vendor_id: str, cents: int) -> int | None:
         """Add `cents` to the vendor's float (top-up, reversal); the new credit, or None
         when there is no such vendor."""
@@ -73,40 +89,51 @@ class TerminalQueries(StoreBase):
     def confirm_terminal(self, terminal_id: str) -> None:
         """The terminal used its credential: it is no longer kept in clear."""
         self._exec("UPDATE terminals SET pending_credential=NULL WHERE id=?", (terminal_id,))
+        self._changed(self.TERMINALS)
 
     def terminal_by_credential(self, credential_hash: str) -> Row | None:
-        return self._one("SELECT * FROM terminals WHERE credential_hash=?", (credential_hash,))
+        # Read on every request: cached where the engine invalidates across processes.
+        row = self._cached(self.TERMINALS, credential_hash, lambda: self._one(
+            "SELECT * FROM terminals WHERE credential_hash=?", (credential_hash,)))
+        return None if row is None else dict(row)
 
     def terminal(self, terminal_id: str, *, lock: bool = False) -> Row | None:
         return self._one(self._locking("SELECT * FROM terminals WHERE id=?", lock), (terminal_id,))
 
     def set_terminal_policy(self, terminal_id: str, policy_json: str | None) -> None:
         self._exec("UPDATE terminals SET policy=? WHERE id=?", (policy_json, terminal_id))
+        self._changed(self.TERMINALS)
 
     def set_terminal_disabled(self, terminal_id: str, disabled: bool) -> None:
         self._exec("UPDATE terminals SET disabled=? WHERE id=?", (int(disabled), terminal_id))
+        self._changed(self.TERMINALS)
 
     # -- operators -------------------------------------------------------------
     def add_operator(self, row: Row) -> None:
         cols = ("id", "name", "role", "vendor_id", "pin_salt", "pin_hash", "kdf_n", "kdf_r",
                 "kdf_p", "kdf_dklen", "active", "updated_at")
         self._insert("operators", cols, row)
+        self._changed(self.OPERATORS)
 
     def restrict_operator(self, operator_id: str, terminal_id: str) -> None:
         self._exec("INSERT INTO operator_terminals VALUES (?, ?) ON CONFLICT DO NOTHING",
                    (operator_id, terminal_id))
+        self._changed(self.OPERATORS)
 
     def operator(self, operator_id: str, *, lock: bool = False) -> Row | None:
         return self._one(self._locking("SELECT * FROM operators WHERE id=?", lock), (operator_id,))
 
     def operators_for_terminal(self, terminal_id: str, vendor_id: str) -> list[Row]:
-        return self._all(
+        # Read on every sale: cached where the engine invalidates across processes.
+        rows: list[Row] = self._cached(self.OPERATORS, (terminal_id, vendor_id), lambda: self._all(
             "SELECT o.* FROM operators o WHERE o.vendor_id=? AND (NOT EXISTS "
             "(SELECT 1 FROM operator_terminals t WHERE t.operator_id=o.id) OR EXISTS "
             "(SELECT 1 FROM operator_terminals t WHERE t.operator_id=o.id AND t.terminal_id=?)) "
-            "ORDER BY o.id", (vendor_id, terminal_id))
+            "ORDER BY o.id", (vendor_id, terminal_id)))
+        return [dict(r) for r in rows]
 
     def set_operator_failures(self, operator_id: str, failed: int,
                               locked_until: str | None) -> None:
         self._exec("UPDATE operators SET failed=?, locked_until=? WHERE id=?",
                    (failed, locked_until, operator_id))
+        self._changed(self.OPERATORS)

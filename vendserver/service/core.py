@@ -139,9 +139,13 @@ class ServiceCore:
         return self.clock().astimezone(UTC).replace(microsecond=0)
 
     def _utility(self) -> Row:
-        # Read once: the utility's name, currency and offset do not change while serving.
-        if self._utility_row is None:
-            self._utility_row = self.store.utility()
+        # A store that caches (and hears of other processes' changes) is asked every time;
+        # otherwise read once: the utility does not change while serving.
+        if self._utility_row is None or self.store.caching():
+            row = self.store.utility()
+            if row != self._utility_row:
+                self._zone = None
+            self._utility_row = row
         if self._utility_row is None:
             raise ApiError("SERVICE_UNAVAILABLE", "The server has no utility configured yet.")
         return self._utility_row

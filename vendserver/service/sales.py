@@ -125,15 +125,15 @@ class SaleOps(QuoteOps, TokenOps, TerminalOps):
 
         # The float is taken in one statement (the check above may be stale by now); from
         # here to the commit the vendor's row is locked, so the rest is kept short.
-        left = self.store.debit_vendor(vendor["id"], priced.amount)
-        if left is None:
+        taken = self.store.debit_vendor_numbered(vendor["id"], priced.amount, "receipt")
+        if taken is None:
             fresh = self.store.vendor(vendor["id"])
             assert fresh is not None
             raise ApiError("INSUFFICIENT_VENDOR_CREDIT",
                            "The vendor's credit is too low for this sale; top up the float.",
                            {"vendor_credit": money(int(fresh["credit_cents"]), cur)})
-        credit = left
-        receipt_no = f"VP{self.store.next_counter('receipt'):08d}"
+        credit, number = taken
+        receipt_no = f"VP{number:08d}"
         arrears = state.arrears - priced.debt
         if priced.debt:
             self.store.set_arrears(int(meter["customer_id"]), arrears)
