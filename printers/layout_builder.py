@@ -46,20 +46,21 @@ class ReceiptBuilder:
         in the slip's language; a name without a translation stays as it is."""
         return self.t.gettext(text) if text else text
 
-    def token_label(self, token: model.TokenLine, key_change: tuple[int, int] | None = None
-                    ) -> str:
+    def token_label(self, token: model.TokenLine, key_change: tuple[int, int] | None = None,
+                    unit: str = "kWh") -> str:
         """What the token is, in the slip's language: the server's or core's label when it
         gave one, else the receipt's own words (`key_change`: its place among the key change
-        tokens, and their count)."""
-        if token.label:
-            return self.default_text(token.label, token.kind.default_label)
+        tokens and their count, so four sections read 1 of 4 ... 4 of 4; a water meter's
+        credit is not called electricity)."""
         t = self.t
+        if token.label != token.kind.default_label:
+            return token.label
         if token.kind.is_key_change and key_change is not None:
-            return t.gettext("Key change token {n} of {count}").format(
+            return t.gettext("Key change {n} of {count}").format(
                 n=key_change[0], count=key_change[1])
-        if token.kind is model.TokenKind.CREDIT:
+        if token.kind is model.TokenKind.CREDIT and unit != "kWh":
             return t.gettext("Credit")
-        if token.kind is model.TokenKind.FREE_BASIC:
+        if token.kind is model.TokenKind.FREE_BASIC and unit != "kWh":
             return t.gettext("Free basic units")
         return t.gettext(token.kind.default_label)
 
@@ -207,7 +208,7 @@ class ReceiptBuilder:
             if token.kind.is_key_change:
                 nth_key_change += 1
                 place = (nth_key_change, key_changes)
-            label = self.token_label(token, place)
+            label = self.token_label(token, place, unit)
             if count > 1:
                 label = f"{n}. {label}"
             if token.units_tenths is not None:
