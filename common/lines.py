@@ -46,14 +46,15 @@ def block_of(raw_line: object) -> tuple[int, int, int | None] | None:
         return None
     try:
         number = int(block["number"])
-        lo = _tenths(block["from"])
-        hi = None if block.get("to") is None else _tenths(block["to"])
+        lo = tenths(block["from"])
+        hi = None if block.get("to") is None else tenths(block["to"])
     except (KeyError, TypeError, ValueError):
         return None
     return number, lo, hi
 
 
-def _tenths(text: object) -> int:
+def tenths(text: object) -> int:
+    """An API units string ("52.0") as tenths of a unit; ValueError if it is not one."""
     whole, dot, tenth = str(text).partition(".")
     if not whole.isdigit() or (dot and not (len(tenth) == 1 and tenth.isdigit())):
         raise ValueError("not a units value")

@@ -95,19 +95,21 @@ class SaleView(QWidget):
         tendered_label.setBuddy(self.tendered)
         self.change = _label(name="changeLabel")
         grid.addWidget(tendered_label, 2, 0)
-        grid.addWidget(self.tendered, 2, 1)
-        grid.addWidget(self.change, 2, 2)
+        # The cash field as wide as the amount's, the change on its own line below: a
+        # 5-digit CFA amount and "Monnaie : 5 000 XOF" never squeeze each other.
+        grid.addWidget(self.tendered, 2, 1, 1, 2)
+        grid.addWidget(self.change, 3, 1, 1, 2)
         # Sell on a row of its own, the width of the panel: the one button the counter
         # presses most, with room for its words in every language.
         self.quote_button = QPushButton(self.tr("Quote (F5)"))
         self.sell_button = QPushButton(self.tr("Sell (Enter / F12)"))
         self.sell_button.setObjectName("primaryButton")
         self.next_button = QPushButton(self.tr("Next customer (F2)"))
-        grid.addWidget(self.sell_button, 3, 0, 1, 3)
+        grid.addWidget(self.sell_button, 4, 0, 1, 3)
         buttons = QHBoxLayout()
         for button in (self.quote_button, self.next_button):
             buttons.addWidget(button)
-        grid.addLayout(buttons, 4, 0, 1, 3)
+        grid.addLayout(buttons, 5, 0, 1, 3)
         left.addWidget(money)
         body.addLayout(left, 5)
 

@@ -19,9 +19,9 @@ from app.till.results import (
     SaleState,
     Token,
 )
-from common.format import format_percent
+from common.format import format_percent, format_units
 from common.i18n import _, translator
-from common.lines import block_of, describe_line
+from common.lines import block_of, describe_line, tenths
 
 #: The client's own words for the meter warnings whose server sentence holds no details (the
 #: server's `message` is English; a code not listed here shows the server's text).
@@ -111,6 +111,13 @@ def token_descriptions(tokens: Sequence[dict[str, Any]], unit: str,
     first), credit and free basic units with their units; another kind keeps the server's
     description. `key_changes` is how many key change tokens there are, when the list holds
     only some of them (a quote's preview)."""
+    def shown(units: object) -> str:
+        # "60,0" in French: the units as the screen writes every number.
+        try:
+            return format_units(tenths(units), "").strip()
+        except ValueError:
+            return str(units)
+
     count = sum(1 for t in tokens if t.get("kind") == "key_change")
     if isinstance(key_changes, int) and key_changes > count:
         count = key_changes
@@ -126,9 +133,9 @@ def token_descriptions(tokens: Sequence[dict[str, Any]], unit: str,
             else:
                 out.append(_("Key change token {n} of {count}").format(n=number, count=count))
         elif kind == "credit" and units:
-            out.append(_("Credit {units} {unit}").format(units=units, unit=unit))
+            out.append(_("Credit {units} {unit}").format(units=shown(units), unit=unit))
         elif kind == "fbe" and units:
-            out.append(_("Free basic {units} {unit}").format(units=units, unit=unit))
+            out.append(_("Free basic {units} {unit}").format(units=shown(units), unit=unit))
         else:
             out.append(str(t.get("description", "")))
     return tuple(out)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QRadioButton,
     QStyle,
@@ -228,6 +229,14 @@ def clipped(*tops: QWidget) -> list[Clip]:
             elif isinstance(widget, QAbstractButton):
                 if widget.text():
                     missing = _button_clip(widget)
+                    if missing > 0:
+                        found.append((where, widget.text(), missing))
+            elif isinstance(widget, QLineEdit):
+                # A typed amount scrolled out of its field reads as another amount ("0" of
+                # "10000"): the text must fit the field's text area.
+                if widget.text():
+                    room = widget.contentsRect().width() - 2 * 4  # the frame's text margins
+                    missing = widget.fontMetrics().horizontalAdvance(widget.text()) - room
                     if missing > 0:
                         found.append((where, widget.text(), missing))
             elif isinstance(widget, QGroupBox):
