@@ -6,26 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
-from common import i18n
 from offline_store import StoreMissing, open_store
+from tests.common.catalogs import language
 
 
 @pytest.fixture
 def portuguese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    catalog = Catalog(locale="pt", domain=i18n.DOMAIN)
-    catalog.add("The local store {path} does not exist.", "O arquivo local {path} não existe.")
     folder = tmp_path / "i18n"
     folder.mkdir()
-    with (folder / "pt.mo").open("wb") as f:
-        write_mo(f, catalog)
-    monkeypatch.setenv(i18n.CATALOG_ENV, str(folder))
-    i18n.reset_cache()
-    i18n.set_language("pt")
-    yield
-    i18n.reset_cache()
+    with language(monkeypatch, folder, "pt", {
+            "The local store {path} does not exist.": "O arquivo local {path} não existe."}):
+        yield
 
 
 def test_a_missing_store_is_told_in_the_operators_language(

@@ -10,19 +10,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
 from app.supervisor import reports as rp
 from app.supervisor.context import TerminalContext
 from app.supervisor.endofday import to_shift_report
 from app.supervisor.exports import report_csv, report_html
 from app.supervisor.permissions import Actor, Permission, Role, require
-from common import i18n
 from common.errors import PermissionDenied
 from offline_store import Store
 from printers.render import render_text
 from tests.app.supervisor.helpers_supervisor import Seeder
+from tests.common.catalogs import language
 
 FRENCH = {
     "Z REPORT No. {number}": "RAPPORT Z nº {number}",
@@ -43,18 +41,10 @@ FRENCH = {
 
 @pytest.fixture
 def french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    catalog = Catalog(locale="fr", domain=i18n.DOMAIN)
-    for msgid, text in FRENCH.items():
-        catalog.add(msgid, text)
     folder = tmp_path / "i18n"
     folder.mkdir()
-    with (folder / "fr.mo").open("wb") as f:
-        write_mo(f, catalog)
-    monkeypatch.setenv(i18n.CATALOG_ENV, str(folder))
-    i18n.reset_cache()
-    i18n.set_language("fr")
-    yield
-    i18n.reset_cache()
+    with language(monkeypatch, folder, "fr", FRENCH):
+        yield
 
 
 def test_a_z_reports_csv_pdf_and_slip_are_in_the_operators_language(
