@@ -20,9 +20,9 @@ from common.errors import PermissionDenied
 from offline_store import Store
 from printers.render import render_text
 from tests.app.supervisor.helpers_supervisor import Seeder
-from tests.common.catalogs import language
+from tests.common.catalogs import Entries, language
 
-FRENCH = {
+FRENCH: Entries = {
     "Z REPORT No. {number}": "RAPPORT Z nº {number}",
     "Summary": "Résumé",
     "Sales": "Ventes",
