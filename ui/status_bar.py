@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QStatusBar, QWidget
 
 from app.till.results import Operator, Status
@@ -52,8 +52,10 @@ class StatusBarView(QWidget):
         bar.addWidget(self, 1)
         self.clock.hide()
         self.missing.hide()
+        self._operator: Operator | None = None
         self.operator.setText(self.tr("Not signed in"))
         self.connection.setText(self.tr("Connecting…"))
+        self._connecting = self.connection.text()
 
     @staticmethod
     def _add(grid: QGridLayout, name: str, row: int, col: int, span: int = 1,
@@ -124,8 +126,19 @@ class StatusBarView(QWidget):
                                         "till: {names}.").format(names=", ".join(names)))
         self.missing.setVisible(bool(names))
 
+    def changeEvent(self, event: QEvent) -> None:
+        # The language can change before anyone signs in (the terminal's, once the core is
+        # up): the words set at construction follow it.
+        if event.type() == QEvent.Type.LanguageChange:
+            self.show_operator(self._operator)
+            if self.connection.text() == self._connecting:
+                self.connection.setText(self.tr("Connecting…"))
+            self._connecting = self.connection.text()
+        super().changeEvent(event)
+
     def show_operator(self, operator: Operator | None) -> None:
         """Who is signed in (always visible)."""
+        self._operator = operator
         if operator is None:
             self.operator.setText(self.tr("Not signed in"))
         else:

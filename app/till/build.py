@@ -52,7 +52,7 @@ from app.xmlvend.till import Confirmations, ShiftBatchesOverXmlVend, server_repr
 from common.amounts import amount_format
 from common.errors import ConfigError, TransientError, UserFacingError
 from common.events import EventBus
-from common.i18n import _
+from common.i18n import _, translator
 from common.money import set_display_locale
 from offline_store import Store
 from offline_store.store import open_store
@@ -452,4 +452,5 @@ def open_demo(settings: Settings, *, data_dir: Path, bus: EventBus) -> Opened:
         raise
     watch_demo_server(server, till)
     return Opened(till, server.url, server, setup.demo_examples(info),
-                  setup.demo_cashier(info), setup.demo_login_hint(info))
+                  setup.demo_cashier(info),
+                  setup.demo_login_hint(info, translator(till.language)))

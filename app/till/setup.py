@@ -37,7 +37,7 @@ from app.keystore import (
 from app.settings import Settings
 from app.till.results import SearchHit
 from common.errors import StorageError, UserFacingError
-from common.i18n import N_, _
+from common.i18n import N_, Translator, _, translator
 from offline_store import Store
 from offline_store.store import open_store
 
@@ -267,11 +267,17 @@ def demo_examples(info: dict[str, Any]) -> tuple[SearchHit, ...]:
     return tuple(hits)
 
 
-def demo_login_hint(info: dict[str, Any]) -> str:
-    """'Demo: cashier thandi (PIN 1234) · supervisor sipho (PIN 4321)' (public demo data)."""
-    parts = [f"{op['role']} {op['id']} (PIN {op['pin']})"
-             for op in info.get("operators", []) if op.get("role") in ("cashier", "supervisor")]
-    return "Demo: " + " · ".join(parts) if parts else ""
+_DEMO_ROLES = {"cashier": N_("cashier"), "supervisor": N_("supervisor")}
+
+
+def demo_login_hint(info: dict[str, Any], t: Translator | None = None) -> str:
+    """'Demo: cashier thandi (PIN 1234) · supervisor sipho (PIN 4321)' (public demo data), in
+    `t`'s language (the terminal's: the sign-in screen is the first thing shown)."""
+    t = t or translator()
+    parts = [t.gettext("{role} {user} (PIN {pin})").format(
+                 role=t.gettext(_DEMO_ROLES[str(op["role"])]), user=op["id"], pin=op["pin"])
+             for op in info.get("operators", []) if op.get("role") in _DEMO_ROLES]
+    return t.gettext("Demo: {accounts}").format(accounts=" · ".join(parts)) if parts else ""
 
 
 def demo_cashier(info: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 from app.backend import Capabilities
 from app.settings import Settings
 from common.events import EventBus
+from common.i18n import translator
 from tests.ui.fakes import FakeAuth, FakeSales, FakeStatus
 from ui.application import AppController
 from ui.bootstrap import NotSetUp, quick_amounts
@@ -94,6 +95,9 @@ def test_demo_examples_one_per_kind_and_login_hint() -> None:
         "A (demo: normal)", "C (demo: blocked)", "D (demo: key change)"]
     assert hits[1].blocked
     assert demo_login_hint(info) == "Demo: cashier thandi (PIN 1234) · supervisor sipho (PIN 4321)"
+    # In the terminal's language: the sign-in screen is the first thing a French till shows.
+    assert demo_login_hint(info, translator("fr")) == \
+        "Démo : caissier thandi (PIN 1234) · superviseur sipho (PIN 4321)"
 
 
 def test_supervisor_entries_not_offered_are_disabled(qtbot, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QStatusBar
 
 from app.till.results import Status, TariffInForce
 from tests.ui.fakes import CASHIER, FakeStatus, status_of, zar
+from ui.language import apply_language
 from ui.status_bar import StatusBarController, StatusBarView
 
 _BARS: list[QStatusBar] = []
@@ -94,3 +95,17 @@ def test_needs_attention_and_what_the_server_does_not_offer(qtbot) -> None:
     assert view.missing.text() == ("Not offered by this server: Signed tariff documents, "
                                    "Server events and 3 more")
     assert all(name in view.missing.toolTip() for name in many)
+
+
+def test_the_words_follow_a_language_change_before_anyone_signs_in(qtbot, qapp) -> None:
+    # The terminal's language is applied once the core is up, after the window was built.
+    view = _view(qtbot)
+    assert view.operator.text() == "Not signed in"
+    try:
+        apply_language(qapp, "fr")
+        qtbot.waitUntil(lambda: view.operator.text() == "Non connecté", timeout=5000)
+        view.show_operator(CASHIER)
+        assert view.operator.text().startswith("Opérateur")
+    finally:
+        apply_language(qapp, "en")
+    qtbot.waitUntil(lambda: view.operator.text().startswith("Operator:"), timeout=5000)
