@@ -16,9 +16,9 @@ arrives while its pending slip has not printed yet (printer off), the slip is ca
 same transaction: the customer gets the token receipt, never a "NOT A TOKEN" slip after it.
 
 Each document is recorded with the language it prints in: what the customer takes away in the
-customer-facing language (`receipt_language`: the `receipt.language` setting, "" = the
-operator's), reports and shift slips in the operator's (the current language); a reprint in
-its original's.
+customer-facing language (`app.till.locale.customer_language`: the `receipt.language`
+setting, "" = the terminal's), reports and shift slips in the operator's (the current
+language); a reprint in its original's.
 """
 
 from __future__ import annotations
@@ -49,16 +49,6 @@ SUPERSEDED_NOTE = "superseded by the token receipt"
 
 #: The slips the operator keeps: printed in the operator's language, not the customer's.
 _OPERATOR_SLIPS = (pm.ShiftReport, pm.ShiftCloseSlip)
-
-
-def receipt_language(settings: Any) -> str:
-    """The customer-facing language from the settings: `receipt.language` ("" or absent: the
-    operator's, the current language)."""
-    try:
-        lang = str(settings["receipt.language"] or "")
-    except KeyError:  # settings without the key (older configurations)
-        lang = ""
-    return lang or i18n.language()
 
 
 def pm_money(money: Money) -> pm.Money:
@@ -118,7 +108,7 @@ class Documents:
         self.printer_id = printer_id
         self._wake = wake_printer or (lambda: None)
         self._clock = clock
-        #: The customer-facing language now (see `receipt_language`).
+        #: The customer-facing language now (`app.till.locale.customer_language`).
         self.customer_language = customer_language
 
     @property

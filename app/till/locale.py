@@ -47,8 +47,4 @@ def terminal_locale(settings: Any, raw: Mapping[str, Any] | None) -> str:
 
 def customer_language(settings: Any, raw: Mapping[str, Any] | None) -> str:
     """The receipts' language: `receipt.language` if set, else the terminal's."""
-    try:
-        lang = str(settings["receipt.language"] or "")
-    except KeyError:
-        lang = ""
-    return lang or terminal_language(settings, raw)
+    return str(settings["receipt.language"] or "") or terminal_language(settings, raw)

@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 from common import i18n
 from tests.e2e.harness import Till
 from tests.e2e.keys import real_window
-from tests.ui.visible_texts import walk_windows
+from tests.ui.visible_texts import walk_windows, widget_path
 from ui.language import apply_language
 from ui.widgets import FRAME_MARGIN
 
@@ -99,15 +99,6 @@ def build_catalogs(language: str, folder: Path) -> str:
 
 
 # -- measuring -----------------------------------------------------------------------------------
-def _path(widget: QWidget) -> str:
-    parts: list[str] = []
-    node: QWidget | None = widget
-    while node is not None:
-        parts.append(node.objectName() or type(node).__name__)
-        node = node.parentWidget()
-    return "/".join(reversed(parts))
-
-
 def _shown(text: str) -> str:
     """A Qt text as it reads: the shortcut's & gone, && one &."""
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
@@ -218,7 +209,7 @@ def clipped(*tops: QWidget) -> list[Clip]:
         for widget in (top, *top.findChildren(QWidget)):
             if not _visible(widget):
                 continue
-            where = _path(widget)
+            where = widget_path(widget)
             if isinstance(widget, QLabel):
                 if widget.wordWrap() or not widget.text():
                     continue

@@ -45,7 +45,8 @@ from ui.supervisor.install import SupervisorConsole
 Text = tuple[str, str]
 
 
-def _path(widget: QWidget) -> str:
+def widget_path(widget: QWidget) -> str:
+    """'MainWindow/QWidget/saleScreen/moneyPanel': object names, else class names."""
     parts: list[str] = []
     node: QWidget | None = widget
     while node is not None:
@@ -87,7 +88,7 @@ def _model_texts(where: str, model: QAbstractItemModel | None, header: bool) -> 
 
 def widget_texts(widget: QWidget, tooltips: bool = False) -> Iterator[Text]:
     """The texts one widget shows itself (not its children's)."""
-    where = _path(widget)
+    where = widget_path(widget)
     if widget.isWindow() and widget.windowTitle():
         yield f"{where}[title]", widget.windowTitle()
     if isinstance(widget, QMessageBox):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.sales.documents import Documents, ReceiptContext, receipt_language
+from app.sales.documents import Documents, ReceiptContext
 from common import i18n
 from common.events import EventBus
 from offline_store import Store, open_store
@@ -29,12 +29,6 @@ def operator_speaks_portuguese() -> Iterator[None]:
     i18n.set_language("pt")  # no catalog needed: only the code is recorded
     yield
     i18n.reset_cache()
-
-
-def test_receipt_language_reads_the_setting_safely(operator_speaks_portuguese: None) -> None:
-    assert receipt_language({"receipt.language": "fr"}) == "fr"
-    assert receipt_language({"receipt.language": ""}) == "pt"  # "" = the operator's
-    assert receipt_language({}) == "pt"  # settings without the key
 
 
 def test_documents_are_recorded_in_the_language_they_print_in(
