@@ -238,6 +238,14 @@ class Settings:
         language and locale left at their defaults follow the utility's."""
         return key in self._given
 
+    def copy(self) -> Settings:
+        """The same values, and the same keys given: a copy to edit (the Settings dialog's)
+        still follows the utility where this one does."""
+        other = Settings()
+        other._values = dict(self._values)
+        other._given = set(self._given)
+        return other
+
     def as_dict(self) -> dict[str, Any]:
         """All values by key (a copy)."""
         return dict(self._values)

@@ -204,7 +204,7 @@ class SettingsDialog(QDialog):
 
     def values(self) -> Settings:
         """The edited settings, validated; raises ConfigError naming the bad field."""
-        new = Settings(self._settings.as_dict())
+        new = self._settings.copy()
         new.set("server.url", self.server_url.text().strip())
         new.set("printer.connection", str(self.connection.currentData()))
         new.set("printer.address", self.address.text().strip())
@@ -215,7 +215,10 @@ class SettingsDialog(QDialog):
         new.set("printer.logo", self.logo.text().strip())
         new.set("printer.cash_drawer", str(self.drawer.currentData()))
         new.set("printer.drawer_pulse_ms", self.drawer_pulse.value())
-        new.set("ui.language", str(self.language.currentData()))
+        language = str(self.language.currentData())
+        # Set only when chosen here: left alone, the till keeps following the utility's.
+        if language != self._settings["ui.language"] or self._settings.is_given("ui.language"):
+            new.set("ui.language", language)
         new.set("receipt.language", str(self.receipt_language.currentData()))
         new.set("ui.idle_lock_minutes", self.idle_minutes.value())
         new.set("ui.quick_amounts", self.quick_amounts.text().strip())

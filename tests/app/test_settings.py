@@ -63,3 +63,13 @@ def test_describe_lists_every_setting() -> None:
     text = describe_settings()
     for s in SETTINGS:
         assert s.key in text
+
+
+def test_a_copy_keeps_which_settings_were_given() -> None:
+    # The Settings dialog edits a copy: what was left to follow the utility must stay so.
+    original = Settings({"server.url": "http://127.0.0.1:8080"})
+    copy = original.copy()
+    copy.set("printer.columns", 32)
+    assert copy.is_given("server.url") and copy.is_given("printer.columns")
+    assert not copy.is_given("ui.language") and not copy.is_given("ui.locale")
+    assert not original.is_given("printer.columns")

@@ -33,6 +33,8 @@ def test_save_writes_validated_settings(qtbot, tmp_path, shown_errors) -> None:
     assert loaded["printer.profile"] == "TM-T20II"
     assert loaded["ui.idle_lock_minutes"] == 0
     assert saved[0]["ui.idle_lock_minutes"] == 0
+    # Language and locale not touched here: the till still follows the utility's.
+    assert not loaded.is_given("ui.language") and not loaded.is_given("ui.locale")
     assert shown_errors.shown == []
 
 
