@@ -37,6 +37,7 @@ from ui.bootstrap import ActivationPort, Core, NotSetUp, bootstrap
 from ui.crash import CrashHandler
 from ui.errors import show_error
 from ui.keymap import Action, Where, sequence
+from ui.labels import not_offered
 from ui.language import LanguageChooser, OperatorLanguages, apply_language, current_language
 from ui.main_window import MainWindow
 from ui.ops import Op, thread_pool
@@ -44,7 +45,6 @@ from ui.passphrase import PassphraseDialog, PassphraseMode
 from ui.qt_bridge import QtEventBridge
 from ui.qt_messages import qt_message_handler
 from ui.sale_flow import Step
-from ui.sales_dialogs import NOT_OFFERED
 from ui.settings_dialog import SettingsDialog
 from ui.shell import Shell
 from ui.supervisor.install import SupervisorMenu, actor_from_ui_operator, install_supervisor
@@ -129,7 +129,7 @@ def disable_not_offered(menu: SupervisorMenu, offered: Capabilities) -> None:
             menu.unavailable.add(name)
             action = menu.actions[name]
             action.setEnabled(False)
-            action.setToolTip(QCoreApplication.translate("AppController", NOT_OFFERED))
+            action.setToolTip(not_offered())
             action.setText(action.text() + QCoreApplication.translate(
                 "AppController", " (not offered by this vending server)"))
 

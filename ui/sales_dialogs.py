@@ -43,7 +43,6 @@ from ui.translatable import plural
 log = logging.getLogger("vendpoint.ui.dialogs")
 
 #: the tooltip of an action the vending server does not offer
-NOT_OFFERED = labels.NOT_OFFERED  # kept for the importers of the old name
 
 
 class SalesListDialog(QDialog):

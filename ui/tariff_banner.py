@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.push.events import SaleDelivered
@@ -20,17 +20,27 @@ from app.tariffs.events import TariffApplied, TariffInForce, TariffRejected
 from common.events import CoreEvent
 from common.format import display_zone, format_time, utility_zone
 from ui.qt_bridge import QtEventBridge
+from ui.translatable import QT_TRANSLATE_NOOP
 from ui.widgets import set_state
 
 _REFUSAL_WORDS = {
-    "UNSIGNED": "it was not signed",
-    "UNKNOWN_KEY": "it was signed with an unknown key",
-    "BAD_SIGNATURE": "its signature is not valid",
-    "ROLLBACK": "it was older than the tariff in use",
-    "CONFLICT": "it contradicts the tariff in use",
-    "REPLAY": "it was a copy of an earlier update",
-    "EXPIRED": "it had expired",
+    "UNSIGNED": QT_TRANSLATE_NOOP("TariffBanner", "it was not signed"),
+    "UNKNOWN_KEY": QT_TRANSLATE_NOOP("TariffBanner", "it was signed with an unknown key"),
+    "BAD_SIGNATURE": QT_TRANSLATE_NOOP("TariffBanner", "its signature is not valid"),
+    "ROLLBACK": QT_TRANSLATE_NOOP("TariffBanner", "it was older than the tariff in use"),
+    "CONFLICT": QT_TRANSLATE_NOOP("TariffBanner", "it contradicts the tariff in use"),
+    "REPLAY": QT_TRANSLATE_NOOP("TariffBanner", "it was a copy of an earlier update"),
+    "EXPIRED": QT_TRANSLATE_NOOP("TariffBanner", "it had expired"),
 }
+
+
+def _name(event: TariffApplied | TariffInForce) -> str:
+    return event.tariff_name or event.tariff_id or QCoreApplication.translate(
+        "TariffBanner", "Tariff")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TariffBanner", text)
 
 
 def local_when(value: str, zone: str | timedelta | tzinfo | None, now: datetime) -> str:
@@ -58,25 +68,38 @@ def banner_text(event: CoreEvent, zone: str | timedelta | tzinfo | None,
     """(text, state) for a core event, or None if the banner does not show it."""
     if isinstance(event, TariffApplied):
         when = local_when(event.effective_from, zone, now)
+        name = _name(event)
         if event.in_force and " " in when:
-            when = "now"  # in force since an earlier day: the date would only confuse
-        return (f"{event.tariff_name or event.tariff_id or 'Tariff'} updated to version "
-                f"{event.version}, effective {when}", "ok")
+            # in force since an earlier day: the date would only confuse
+            return (QCoreApplication.translate(
+                "TariffBanner", "{name} updated to version {version}, effective now").format(
+                name=name, version=event.version), "ok")
+        return (QCoreApplication.translate(
+            "TariffBanner", "{name} updated to version {version}, effective {when}").format(
+            name=name, version=event.version, when=when), "ok")
     if isinstance(event, TariffInForce):
-        return (f"{event.tariff_name or event.tariff_id or 'Tariff'} version {event.version} "
-                "is now in force", "ok")
+        return (QCoreApplication.translate(
+            "TariffBanner", "{name} version {version} is now in force").format(
+            name=_name(event), version=event.version),
+            "ok")
     if isinstance(event, TariffRejected):
-        why = _REFUSAL_WORDS.get(event.reason, "it failed the checks")
-        return (f"A tariff update ({event.tariff_id or '?'} version {event.version}) was "
-                f"refused: {why}. The tariff in use is unchanged; tell your supervisor if this "
-                "repeats.", "bad")
+        why = _tr(_REFUSAL_WORDS.get(event.reason, QT_TRANSLATE_NOOP(
+            "TariffBanner", "it failed the checks")))
+        return (QCoreApplication.translate(
+            "TariffBanner", "A tariff update ({tariff} version {version}) was refused: {why}. "
+            "The tariff in use is unchanged; tell your supervisor if this repeats.").format(
+            tariff=event.tariff_id or "?", version=event.version, why=why), "bad")
     if isinstance(event, SaleDelivered):
         meter, receipt = event.meter_number or "?", event.receipt_no or "?"
         if event.accepted:
-            return (f"Meter {meter} accepted the token of receipt {receipt}: balance "
-                    f"{event.balance or '?'} {event.unit}".rstrip(), "ok")
-        return (f"Meter {meter} did NOT accept the token of receipt {receipt}: ask the "
-                "customer to enter it by hand", "warn")
+            return (QCoreApplication.translate(
+                "TariffBanner",
+                "Meter {meter} accepted the token of receipt {receipt}: balance {balance} {unit}"
+            ).format(meter=meter, receipt=receipt, balance=event.balance or "?",
+                     unit=event.unit).rstrip(), "ok")
+        return (QCoreApplication.translate(
+            "TariffBanner", "Meter {meter} did NOT accept the token of receipt {receipt}: ask "
+            "the customer to enter it by hand").format(meter=meter, receipt=receipt), "warn")
     return None
 
 

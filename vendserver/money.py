@@ -8,6 +8,7 @@ resolution); tariff rates are integer ten-thousandths of the major unit. Nothing
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 from typing import Any
@@ -31,6 +32,7 @@ def decimals(currency: str) -> int:
     return exponent(currency)
 
 
+@functools.cache  # every quote and sale parses an amount: compile each pattern once
 def _money_re(exp: int) -> re.Pattern[str]:
     return re.compile(r"^[0-9]{1,9}" + (rf"(\.[0-9]{{1,{exp}}})?" if exp else "") + "$")
 

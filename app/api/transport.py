@@ -288,10 +288,11 @@ class Transport:
                 error = parse_error(parsed)
             except Invalid:
                 error = None
+        # The client's own words for the server's code (its text only for an unknown one).
+        said = "" if error is None else refusal_text(error.code, error.details, error.message)
         if status >= 500 or status == 429:
             if error is not None and not error.retryable and status >= 500:
-                raise ApiRejected(refusal_text(error.code, error.details, error.message),
-                                  code=error.code, status=status, details=error.details)
+                raise ApiRejected(said, code=error.code, status=status, details=error.details)
             raise ServerUnavailable(
                 _("The server is busy or failing; try again shortly."), sent=True, status=status
             )
@@ -299,15 +300,12 @@ class Transport:
             raise self._malformed("an error answer without the error body", method, path,
                                   status, content_type, body, key=key)
         if error.code in _AUTH_CODES:
-            raise TerminalNotAuthorised(refusal_text(error.code, error.details, error.message),
-                                        code=error.code)
+            raise TerminalNotAuthorised(said, code=error.code)
         if error.code in _BUG_CODES:
             raise ApiBug(f"{error.code}: {error.message}", code=error.code, status=status)
         if error.retryable:
-            raise ServerUnavailable(refusal_text(error.code, error.details, error.message),
-                                    sent=True, status=status)
-        raise ApiRejected(refusal_text(error.code, error.details, error.message),
-                          code=error.code, status=status, details=error.details)
+            raise ServerUnavailable(said, sent=True, status=status)
+        raise ApiRejected(said, code=error.code, status=status, details=error.details)
 
 
 def _late(seconds: float) -> ServerUnavailable:

@@ -49,7 +49,7 @@ def sale_receipt_data(sale: Sale, cash_tendered: Money | None = None) -> pm.Sale
     utility, vendor, customer = _part(raw, "utility"), _part(raw, "vendor"), _part(raw, "customer")
     meter, tariff, vat = _part(raw, "meter"), _part(raw, "tariff"), _part(raw, "vat")
     # Every line but the VAT total: the receipt prints VAT on its own line.
-    raw_lines = [line if isinstance(line, dict) else {} for line in raw.get("lines") or []]
+    raw_lines = list(raw.get("lines") or [])
 
     def breakdown_line(i: int, line: Line) -> pm.BreakdownLine:
         block = block_of(raw_lines[i]) if i < len(raw_lines) else None

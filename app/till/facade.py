@@ -219,7 +219,7 @@ class Till:
         with self._lock:
             quote = self._quotes.get(handle.id)
         if quote is None:
-            raise InvalidInput(_("This quote is no longer held."), hint="Quote again (F5).")
+            raise InvalidInput(_("This quote is no longer held."), hint=_("Quote again (F5)."))
         return quote
 
     def forget_quote(self, handle: QuoteHandle) -> None:

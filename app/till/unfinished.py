@@ -15,7 +15,7 @@ from __future__ import annotations
 from app.sales.outcomes import reference_for
 from common.errors import BusinessRuleError
 from common.i18n import N_, _
-from offline_store import Connection, Store
+from offline_store import Connection
 
 
 class UnfinishedSale(BusinessRuleError):
@@ -49,8 +49,3 @@ def refuse_unfinished(conn: Connection, meter_number: str) -> None:
     key = _unfinished_for(conn, meter_number)
     if key is not None:
         raise UnfinishedSale(reference_for(key), key)
-
-
-def check_no_unfinished(store: Store, meter_number: str) -> None:
-    """Raise `UnfinishedSale` if a sale for `meter_number` is still being resolved."""
-    store.call(lambda c: refuse_unfinished(c, meter_number))

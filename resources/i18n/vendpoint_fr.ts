@@ -1960,6 +1960,66 @@ Le client est remboursé et les jetons deviennent nuls.</translation>
 <context>
     <name>TariffBanner</name>
     <message>
+        <source>it was not signed</source>
+        <translation>elle n&apos;était pas signée</translation>
+    </message>
+    <message>
+        <source>it was signed with an unknown key</source>
+        <translation>elle était signée avec une clé inconnue</translation>
+    </message>
+    <message>
+        <source>its signature is not valid</source>
+        <translation>sa signature n&apos;est pas valide</translation>
+    </message>
+    <message>
+        <source>it was older than the tariff in use</source>
+        <translation>elle était plus ancienne que le tarif en vigueur</translation>
+    </message>
+    <message>
+        <source>it contradicts the tariff in use</source>
+        <translation>elle contredit le tarif en vigueur</translation>
+    </message>
+    <message>
+        <source>it was a copy of an earlier update</source>
+        <translation>c&apos;était la copie d&apos;une mise à jour antérieure</translation>
+    </message>
+    <message>
+        <source>it had expired</source>
+        <translation>elle avait expiré</translation>
+    </message>
+    <message>
+        <source>Tariff</source>
+        <translation>Tarif</translation>
+    </message>
+    <message>
+        <source>{name} updated to version {version}, effective now</source>
+        <translation>{name} mis à jour en version {version}, en vigueur maintenant</translation>
+    </message>
+    <message>
+        <source>{name} updated to version {version}, effective {when}</source>
+        <translation>{name} mis à jour en version {version}, en vigueur à {when}</translation>
+    </message>
+    <message>
+        <source>{name} version {version} is now in force</source>
+        <translation>{name} version {version} est maintenant en vigueur</translation>
+    </message>
+    <message>
+        <source>it failed the checks</source>
+        <translation>elle n&apos;a pas passé les contrôles</translation>
+    </message>
+    <message>
+        <source>A tariff update ({tariff} version {version}) was refused: {why}. The tariff in use is unchanged; tell your supervisor if this repeats.</source>
+        <translation>Une mise à jour de tarif ({tariff} version {version}) a été refusée&#xa0;: {why}. Le tarif en vigueur est inchangé&#xa0;; prévenez votre superviseur si cela se répète.</translation>
+    </message>
+    <message>
+        <source>Meter {meter} accepted the token of receipt {receipt}: balance {balance} {unit}</source>
+        <translation>Le compteur {meter} a accepté le jeton du reçu {receipt}&#xa0;: solde {balance} {unit}</translation>
+    </message>
+    <message>
+        <source>Meter {meter} did NOT accept the token of receipt {receipt}: ask the customer to enter it by hand</source>
+        <translation>Le compteur {meter} n&apos;a PAS accepté le jeton du reçu {receipt}&#xa0;: demandez au client de le saisir à la main</translation>
+    </message>
+    <message>
         <source>View tariffs</source>
         <translation>Voir les tarifs</translation>
     </message>

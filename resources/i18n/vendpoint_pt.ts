@@ -1960,6 +1960,66 @@ O cliente recebe o dinheiro de volta e os códigos ficam sem efeito.</translatio
 <context>
     <name>TariffBanner</name>
     <message>
+        <source>it was not signed</source>
+        <translation>não estava assinada</translation>
+    </message>
+    <message>
+        <source>it was signed with an unknown key</source>
+        <translation>estava assinada com uma chave desconhecida</translation>
+    </message>
+    <message>
+        <source>its signature is not valid</source>
+        <translation>a assinatura não é válida</translation>
+    </message>
+    <message>
+        <source>it was older than the tariff in use</source>
+        <translation>era mais antiga do que a tarifa em vigor</translation>
+    </message>
+    <message>
+        <source>it contradicts the tariff in use</source>
+        <translation>contradiz a tarifa em vigor</translation>
+    </message>
+    <message>
+        <source>it was a copy of an earlier update</source>
+        <translation>era uma cópia de uma actualização anterior</translation>
+    </message>
+    <message>
+        <source>it had expired</source>
+        <translation>tinha expirado</translation>
+    </message>
+    <message>
+        <source>Tariff</source>
+        <translation>Tarifa</translation>
+    </message>
+    <message>
+        <source>{name} updated to version {version}, effective now</source>
+        <translation>{name} actualizada para a versão {version}, em vigor agora</translation>
+    </message>
+    <message>
+        <source>{name} updated to version {version}, effective {when}</source>
+        <translation>{name} actualizada para a versão {version}, em vigor a {when}</translation>
+    </message>
+    <message>
+        <source>{name} version {version} is now in force</source>
+        <translation>{name} versão {version} está agora em vigor</translation>
+    </message>
+    <message>
+        <source>it failed the checks</source>
+        <translation>falhou as verificações</translation>
+    </message>
+    <message>
+        <source>A tariff update ({tariff} version {version}) was refused: {why}. The tariff in use is unchanged; tell your supervisor if this repeats.</source>
+        <translation>Uma actualização de tarifa ({tariff} versão {version}) foi recusada: {why}. A tarifa em vigor não mudou; avise o seu supervisor se isto se repetir.</translation>
+    </message>
+    <message>
+        <source>Meter {meter} accepted the token of receipt {receipt}: balance {balance} {unit}</source>
+        <translation>O contador {meter} aceitou o código do recibo {receipt}: saldo {balance} {unit}</translation>
+    </message>
+    <message>
+        <source>Meter {meter} did NOT accept the token of receipt {receipt}: ask the customer to enter it by hand</source>
+        <translation>O contador {meter} NÃO aceitou o código do recibo {receipt}: peça ao cliente para o introduzir à mão</translation>
+    </message>
+    <message>
         <source>View tariffs</source>
         <translation>Ver tarifas</translation>
     </message>
