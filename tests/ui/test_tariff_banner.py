@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from app.push.events import PushConnected, PushDisconnected, SaleDelivered
 from app.tariffs.events import TariffApplied, TariffRejected
 from common.events import EventBus
+from ui.language import apply_language
 from ui.qt_bridge import QtEventBridge
 from ui.tariff_banner import banner_text, install_tariff_banner, local_when
 
@@ -88,3 +89,15 @@ def test_banner_shows_events_from_a_worker_thread(qtbot):
     qtbot.waitUntil(lambda: not banner.isHidden(), timeout=5000)
     assert "older than the tariff in use" in banner.message.text()
     bridge.close()
+
+
+def test_the_banner_speaks_the_screens_language(qapp) -> None:
+    rejected = TariffRejected(tariff_id="RES-IBT", version=8, reason="BAD_SIGNATURE",
+                              message="")
+    try:
+        apply_language(qapp, "fr")
+        text, _state = banner_text(rejected, SAST, NOW) or ("", "")
+    finally:
+        apply_language(qapp, "en")
+    assert text.startswith("Une mise à jour de tarif (RES-IBT version 8) a été refusée")
+    assert "sa signature n'est pas valide" in text
