@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 
 from app.api.models import Money
+from app.sales.outcomes import key_ranges
 from app.sales.repository import OPEN_STATES
 from app.sales.service import reference_for
 from common.format import day_span, local_day, parse_zone
@@ -41,10 +42,7 @@ FAILED_STATES = ("rejected", "void")
 #: The most rows one listing returns.
 MAX_LIMIT = 1000
 
-_REFERENCE_RE = re.compile(r"^VP-([0-9A-Z]{10})$")
 _METER_RE = re.compile(r"^(?:[0-9]{11}|[0-9]{13})$")
-# Above every character a key may contain, for a prefix range on the primary key.
-_TOP = "\U0010ffff"
 
 
 @dataclass(frozen=True)
@@ -207,17 +205,12 @@ def sale_by_reference(conn: Connection, reference: str) -> SaleRecord | None:
     """The sale of a slip reference ("VP-" + 10 characters, any case), else of a receipt
     number; None when neither is known."""
     text = reference.strip().upper()
-    match = _REFERENCE_RE.match(text)
-    if match is None:
+    ranges = key_ranges(text)
+    if not ranges:
         return sale_by_receipt(conn, reference.strip())
-    head = match.group(1)
-    # A UUID key "abcdefgh-12…" gives "VP-ABCDEFGH12"; other key shapes keep their 10 first
-    # characters. Each candidate prefix is an index range of the primary key.
-    prefixes = {head[:8] + "-" + head[8:], head}
-    prefixes |= {p.lower() for p in prefixes}
     sql = (f"SELECT {_COLS} FROM sales s WHERE s.idem_key >= ? AND s.idem_key < ?")  # noqa: S608
-    for prefix in sorted(prefixes):
-        for row in conn.execute(sql, (prefix, prefix + _TOP)).fetchall():
+    for low, high in ranges:
+        for row in conn.execute(sql, (low, high)).fetchall():
             record = _record(row)
             if record.client_reference.upper() == text or reference_for(record.idem_key) == text:
                 return record

@@ -4,6 +4,7 @@ reference and delivery sentence every document uses."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -133,6 +134,25 @@ class SaleOutcome:
 def reference_for(key: str) -> str:
     """The short reference printed on slips and sent as `client_reference`."""
     return "VP-" + key.replace("-", "")[:10].upper()
+
+
+_REFERENCE_RE = re.compile(r"^VP-([0-9A-Z]{10})$")
+_TOP = "\U0010ffff"
+
+
+def key_ranges(reference: str) -> list[tuple[str, str]]:
+    """The primary-key ranges `[low, high)` of `sales` that can hold the sale of the slip
+    reference `reference` (any case); empty if it is not one. The reference is made from
+    the key (`reference_for`), so a sale is found by an index range, never by reading every
+    sale's request: a UUID key "abcdefgh-12…" gives "VP-ABCDEFGH12"; other key shapes keep
+    their 10 first characters."""
+    match = _REFERENCE_RE.match(reference.strip().upper())
+    if match is None:
+        return []
+    head = match.group(1)
+    prefixes = {head[:8] + "-" + head[8:], head}
+    prefixes |= {p.lower() for p in prefixes}
+    return [(prefix, prefix + _TOP) for prefix in sorted(prefixes)]
 
 
 def delivery_text(meter: MeterInfo | None, notify: Sequence[str]) -> str:

@@ -36,7 +36,9 @@ class UnfinishedSale(BusinessRuleError):
 
 def _unfinished_for(conn: Connection, meter_number: str) -> str | None:
     row = conn.execute(
-        "SELECT s.idem_key FROM sales s JOIN outbox o ON o.idem_key = s.idem_key "
+        # From the outbox (the open sales), not the meter's whole history: CROSS JOIN keeps
+        # this order in SQLite.
+        "SELECT s.idem_key FROM outbox o CROSS JOIN sales s ON s.idem_key = o.idem_key "
         "WHERE s.meter_number = ? AND (s.state IN ('sending', 'unresolved') "
         "OR (s.state = 'needs_attention' AND o.next_attempt_at IS NOT NULL)) "
         "ORDER BY s.created_at DESC LIMIT 1", (meter_number,)).fetchone()
