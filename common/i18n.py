@@ -45,14 +45,17 @@ LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français", "pt": "Por
 CATALOG_ENV = "VENDPOINT_I18N_DIR"
 
 
+#: The catalogs beside the code (or in the frozen build's folder), resolved once: a receipt
+#: asks for its words several times per sale, and resolving a path is a few system calls.
+_BUILT_IN = (Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+             / "resources" / "i18n")
+
+
 def catalog_dir() -> Path:
     """Where the compiled catalogs are: `resources/i18n` beside the code (or in the frozen
     build's folder), unless VENDPOINT_I18N_DIR names another."""
     override = os.environ.get(CATALOG_ENV)
-    if override:
-        return Path(override)
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
-    return base / "resources" / "i18n"
+    return Path(override) if override else _BUILT_IN
 
 
 class Translator:
@@ -80,8 +83,11 @@ _current: Translator | None = None
 
 
 def _load(lang: str) -> Translator:
+    key = (os.environ.get(CATALOG_ENV) or "", lang)
+    found = _cache.get(key)  # a dict read is atomic; the lock is for filling it once
+    if found is not None:
+        return found
     folder = catalog_dir()
-    key = (str(folder), lang)
     with _lock:
         found = _cache.get(key)
         if found is not None:

@@ -65,6 +65,29 @@ def test_sell_sends_key_operator_credential_and_parses(server: ScriptedServer) -
     assert "12345678901234567890" not in repr(result)  # tokens never in reprs/logs
 
 
+def test_a_netrc_entry_for_the_server_never_replaces_the_credential(
+        server: ScriptedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # requests, trusting the environment, would send ~/.netrc's Basic login instead.
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    server.script.append((200, JSON, json.dumps(sale()).encode()))
+    _client(server.url).sell(KEY, "thandi", request())
+    assert server.requests[0][2]["Authorization"] == "Bearer vpt_test"
+
+
+def test_the_environment_proxy_is_read_when_the_client_is_made(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    session = requests.Session()
+    VendingClient(session, "https://vend.example", lambda: "vpt_test")
+    assert session.proxies["https"] == "http://proxy.example:3128"
+    assert session.trust_env is False  # not re-read (with ~/.netrc) on every request
+
+
 def _bad_sales() -> list[tuple[str, Any]]:
     def mutate(fn: Any) -> bytes:
         s = sale()
@@ -156,11 +179,18 @@ def test_read_timeout_is_transient_and_maybe_sent() -> None:
     assert info.value.sent is True
 
 
-def test_plain_http_only_on_loopback_and_verify_cannot_be_disabled() -> None:
+def test_plain_http_only_on_loopback_and_verify_cannot_be_disabled(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     with pytest.raises(ConfigError):
         VendingClient(requests.Session(), "http://vend.example.org", lambda: "x")
     client = VendingClient(requests.Session(), "https://vend.example.org", lambda: "x")
     assert client._verify is True
+    # The environment's CA bundle is honoured, as requests would (read once, at creation).
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/private-ca.pem")
+    client = VendingClient(requests.Session(), "https://vend.example.org", lambda: "x")
+    assert client._verify == "/etc/ssl/private-ca.pem"
 
 
 # -- TLS and pinning ------------------------------------------------------------------------
