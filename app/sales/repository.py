@@ -168,7 +168,7 @@ def mark_tokened(conn: Connection, key: str, sale: Sale) -> bool:
     # never twice, never over a rejection.
     # The server's version replaces a provisional local one (offline sales are priced by the
     # server when they sync); the tariff id follows the server's answer too.
-    answer = json.dumps(sale.raw)  # the sale's and the receipt's copy: encoded once
+    answer = json.dumps(sale.raw)  # kept once, here (the receipt row has its number only)
     cur = conn.execute(
         "UPDATE sales SET state = 'tokened', version = version + 1, updated_at = ?, "
         "receipt_no = ?, response = ?, reason_code = NULL, reason = NULL, tariff_id = ?, "
@@ -183,8 +183,8 @@ def mark_tokened(conn: Connection, key: str, sale: Sale) -> bool:
             raise KeyError("unknown sale")
         return False
     conn.execute(
-        "INSERT INTO receipts (idem_key, receipt_no, issued_at, body) VALUES (?, ?, ?, ?)",
-        (key, sale.receipt_no, sale.sold_at, answer),
+        "INSERT INTO receipts (idem_key, receipt_no, issued_at) VALUES (?, ?, ?)",
+        (key, sale.receipt_no, sale.sold_at),
     )
     conn.executemany(
         "INSERT INTO tokens (idem_key, position, kind, digits, description) VALUES (?,?,?,?,?)",

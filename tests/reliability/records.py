@@ -89,7 +89,8 @@ def client_records(conn: Any) -> dict[str, ClientSale]:
                                    "ORDER BY idem_key, position"):
         digits.setdefault(str(key), []).append(str(token))
     for key, receipt_no, body in conn.execute(
-            "SELECT r.idem_key, r.receipt_no, r.body FROM receipts r"):
+            "SELECT r.idem_key, r.receipt_no, s.response FROM receipts r "
+            "JOIN sales s ON s.idem_key = r.idem_key"):
         answer = json.loads(body)
         sales[key].stored = Issued(
             str(receipt_no), _minor(answer["amount_tendered"]["amount"]),
