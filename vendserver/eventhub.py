@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 READ_LIMIT = 500
 CATCH_UP_LIMIT = 100
+#: Streams woken per turn of the event loop when an event fans out.
+FANOUT_SLICE = 100
 QUEUE_LIMIT = 10_000  # rows held for one slow stream before it re-reads the log instead
 
 
@@ -168,8 +170,14 @@ class EventHub:
             for row in rows:
                 self._last = int(row["id"])
                 item = (self._last, _frame(row))  # one frame for every stream
-                for sub in list(self._subs):
-                    if sub.wants(row):
+                subs = [sub for sub in self._subs if sub.wants(row)]
+                for start in range(0, len(subs), FANOUT_SLICE):
+                    if start:
+                        # Between slices the loop serves the other connections: the
+                        # terminals that already have the event fetch its tariff now,
+                        # not after the last stream of this process was written.
+                        await asyncio.sleep(0)
+                    for sub in subs[start:start + FANOUT_SLICE]:
                         sub.offer(item)
             if len(rows) == READ_LIMIT:
                 continue

@@ -125,3 +125,72 @@ def test_a_stream_whose_queue_overflowed_rereads_the_log(srv, api, monkeypatch):
     frames = asyncio.run(scenario())
     ids = [int(f.split("\n")[0][4:]) for f in frames]
     assert ids == sorted(set(ids)) and len(ids) == 5
+
+
+class _OneEventStore:
+    """The hub's view of a store: one new event, then nothing."""
+
+    def __init__(self) -> None:
+        self.rows = [{"id": 1, "type": "tariff.published", "data": "{}", "vendor_id": None,
+                      "terminal_id": None}]
+
+    def max_event_id(self) -> int:
+        return 0
+
+    def events_since(self, last: int, limit: int) -> list[dict[str, Any]]:
+        rows, self.rows = self.rows, []
+        return rows
+
+    def listen(self, callback: Any) -> Any:
+        return lambda: None
+
+
+class _Service:
+    def __init__(self) -> None:
+        self.store = _OneEventStore()
+
+    def add_listener(self, fn: Any) -> None:
+        pass
+
+    def remove_listener(self, fn: Any) -> None:
+        pass
+
+
+def test_a_large_fan_out_lets_the_loop_serve_other_connections_between_slices(monkeypatch):
+    # Terminals that already have the event fetch its tariff; that fetch must not wait until
+    # the last of this process's thousands of streams was written.
+    monkeypatch.setattr(eventhub, "FANOUT_SLICE", 3, raising=False)
+    seen: list[str] = []
+
+    class Recorded(eventhub.Subscription):
+        def offer(self, item: Any) -> None:
+            if item is not None:
+                seen.append(f"offer {self.terminal_id}")
+            super().offer(item)
+
+    async def run() -> None:
+        stop = threading.Event()
+        hub = EventHub(_Service(), stop, poll_seconds=30)
+        subs = [Recorded(f"T{n:02d}", "V001") for n in range(10)]
+        hub._subs.update(subs)
+        probing = True
+
+        async def other_connection() -> None:
+            while probing:
+                seen.append("other")
+                await asyncio.sleep(0)
+
+        probe = asyncio.get_running_loop().create_task(other_connection())
+        await hub.start()
+        while sum(1 for s in subs if s.pending) < len(subs):
+            await asyncio.sleep(0)
+        probing = False
+        await probe
+        stop.set()
+        await hub.stop()
+
+    asyncio.run(run())
+    offers = [i for i, what in enumerate(seen) if what.startswith("offer")]
+    assert len(offers) == 10  # every stream got the event once
+    between = seen[offers[0]:offers[-1]]
+    assert between.count("other") >= 3, seen  # 10 streams in slices of 3: 3 turns between
