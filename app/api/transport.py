@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from app.api.environment import environment_bundle, settle_environment
 from app.api.errors import (
     ApiBug,
     ApiRejected,
@@ -109,11 +109,6 @@ class PinnedAdapter(DeadlineAdapter):
 MalformedSink = Callable[[MalformedResponse], None]
 
 
-def _environment_bundle() -> str | None:
-    """The CA bundle the environment names, as requests itself would take it."""
-    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
-
-
 class Transport:
     """The session core every call goes through: base URL, credential, timeouts, TLS and pin,
     answer decoding and error mapping. `VendingClient` is this plus the calls."""
@@ -145,13 +140,8 @@ class Transport:
         spki = pin_of(credential) if parts.scheme == "https" else None
         self._timeouts = timeouts
         # Never False: verification is always on; a path selects a private CA bundle.
-        self._verify: bool | str = ca_bundle or _environment_bundle() or True
-        # The environment (proxies, CA bundle) is read once, here: with `trust_env` requests
-        # re-reads it, and ~/.netrc, on every request (a few hundred microseconds of a sale),
-        # and a ~/.netrc entry for the server's host would replace our bearer credential.
-        proxies = requests.utils.get_environ_proxies(self.base_url)
-        session.trust_env = False
-        session.proxies.update(proxies)
+        self._verify: bool | str = ca_bundle or environment_bundle() or True
+        settle_environment(session, self.base_url)  # read once, not per request
         self.malformed_sink = malformed_sink
         if pin_sha256 is not None:
             if parts.scheme != "https":

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from app.api.environment import environment_bundle, settle_environment
 from app.api.origin import CredentialNotForThisServer, guarded, pin_of
 from app.push.config import PushConfig
 from app.push.events import PushConnected, PushDisconnected
@@ -84,6 +85,9 @@ class PushListener:
         self.tariffs = tariffs
         self.store = store
         self._base = config.base_url.rstrip("/")
+        # A CA bundle path if one is named (here, else by the environment); never False.
+        self._verify: bool | str = (config.verify if isinstance(config.verify, str)
+                                    and config.verify else environment_bundle() or True)
         self._session_factory = session_factory
         self._stop = threading.Event()
         self._sockets: set[socket.socket] = set()
@@ -160,6 +164,7 @@ class PushListener:
 
     def _new_session(self) -> requests.Session:
         session = self._session_factory()
+        settle_environment(session, self._base)  # proxies once; never ~/.netrc's login
         adapter = StoppableAdapter(self._track, self.config.pin_sha256, spki_sha256=self._spki)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
@@ -247,7 +252,7 @@ class PushListener:
                 self._base + "/v1/events", stream=True, allow_redirects=False,
                 headers=self._headers("text/event-stream"),
                 timeout=(self.config.connect_timeout, self.config.read_timeout),
-                verify=self.config.verify if self.config.verify else True)
+                verify=self._verify)
             if response.status_code in (401, 403):
                 raise _Unauthorised(str(response.status_code))
             ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -293,7 +298,7 @@ class PushListener:
                     params={"after": self._last_id, "limit": self.config.poll_limit},
                     headers=self._headers("application/json"),
                     timeout=(self.config.connect_timeout, self.config.read_timeout),
-                    verify=self.config.verify if self.config.verify else True)
+                    verify=self._verify)
                 body = r.json() if r.status_code == 200 else None
                 events = body.get("events") if isinstance(body, dict) else None
                 if not isinstance(events, list):

@@ -300,6 +300,23 @@ def test_publish_is_applied_and_other_events_pass_through(server, store):
     assert events.named("push.connected")[0].data["mode"] == "stream"
 
 
+def test_a_netrc_login_for_the_server_never_replaces_the_streams_credential(
+        server, store, tmp_path, monkeypatch):
+    # requests, trusting the environment, would send ~/.netrc's Basic login instead (401).
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    term = server.activate("Counter netrc")
+    listener, _, events = client_for(server, store, term)
+    listener.start()
+    try:
+        assert events.wait_for(lambda ev: any(e.name == "push.connected" for e in ev))
+    finally:
+        assert listener.stop(timeout=10.0)
+    assert events.named("push.connected")[0].data["mode"] == "stream"
+
+
 def test_a_client_restart_resumes_from_the_stored_event_id(server, store):
     term = server.activate("Counter 2")
     listener, _, events = client_for(server, store, term)
