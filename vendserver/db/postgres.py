@@ -55,6 +55,19 @@ _CONFLICTS = (pg_errors.UniqueViolation, pg_errors.SerializationFailure,
               pg_errors.DeadlockDetected)
 
 
+@contextmanager
+def _abandoned_on_error(conn: psycopg.Connection[Row]) -> Iterator[None]:
+    """Close `conn` if its pipeline fails. A failed statement aborts the pipeline, and psycopg
+    may then count as prepared statements the server never prepared: the next use fails
+    with "prepared statement _pg3_N does not exist". The transaction is lost anyway (the
+    server rolls it back on close); the caller retries on a new connection."""
+    try:
+        yield
+    except psycopg.Error:
+        conn.close()
+        raise
+
+
 def _placeholders(sql: str) -> str:
     # The query modules write SQLite's '?'; psycopg wants '%s' (and a literal % doubled).
     return sql.replace("%", "%%").replace("?", "%s")
@@ -181,7 +194,7 @@ class PostgresEngine(StoreBase):
             if not pending:
                 return conn.execute(text, tuple(_arg(a) for a in args))
             # The statements deferred so far and this one in one round trip.
-            with conn.pipeline():
+            with _abandoned_on_error(conn), conn.pipeline():
                 self._flush(conn, pending)
                 cur = conn.execute(text, tuple(_arg(a) for a in args))
             return cur
@@ -250,7 +263,7 @@ class PostgresEngine(StoreBase):
             else:
                 try:
                     if local.pending:  # deferred writes go with the COMMIT
-                        with conn.pipeline():
+                        with _abandoned_on_error(conn), conn.pipeline():
                             self._flush(conn, local.pending)
                             conn.execute("COMMIT")
                     else:
