@@ -12,9 +12,13 @@ import os
 import requests
 
 
-def environment_bundle() -> str | None:
-    """The CA bundle the environment names, as requests itself would take it."""
-    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+def tls_verify(ca_bundle: str | bool | None) -> bool | str:
+    """What to verify the server's certificate with: the CA bundle path given, else the one
+    the environment names (as requests itself would take it), else the system's. Never
+    False: verification is always on."""
+    if isinstance(ca_bundle, str) and ca_bundle:
+        return ca_bundle
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
 
 
 def settle_environment(session: requests.Session, base_url: str) -> None:

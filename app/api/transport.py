@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from app.api.environment import environment_bundle, settle_environment
+from app.api.environment import settle_environment, tls_verify
 from app.api.errors import (
     ApiBug,
     ApiRejected,
@@ -140,7 +140,7 @@ class Transport:
         spki = pin_of(credential) if parts.scheme == "https" else None
         self._timeouts = timeouts
         # Never False: verification is always on; a path selects a private CA bundle.
-        self._verify: bool | str = ca_bundle or environment_bundle() or True
+        self._verify = tls_verify(ca_bundle)
         settle_environment(session, self.base_url)  # read once, not per request
         self.malformed_sink = malformed_sink
         if pin_sha256 is not None:

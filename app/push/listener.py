@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from app.api.environment import environment_bundle, settle_environment
+from app.api.environment import settle_environment, tls_verify
 from app.api.origin import CredentialNotForThisServer, guarded, pin_of
 from app.push.config import PushConfig
 from app.push.events import PushConnected, PushDisconnected
@@ -85,9 +85,7 @@ class PushListener:
         self.tariffs = tariffs
         self.store = store
         self._base = config.base_url.rstrip("/")
-        # A CA bundle path if one is named (here, else by the environment); never False.
-        self._verify: bool | str = (config.verify if isinstance(config.verify, str)
-                                    and config.verify else environment_bundle() or True)
+        self._verify = tls_verify(config.verify)
         self._session_factory = session_factory
         self._stop = threading.Event()
         self._sockets: set[socket.socket] = set()
